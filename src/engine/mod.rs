@@ -1,0 +1,12 @@
+//! The domain-free simulation engine: time, the event queue, random streams, the run loop.
+//! Nothing here knows about ConfigMgr (DESIGN.md: `engine` never imports `model`).
+
+pub mod queue;
+pub mod rng;
+pub mod sim;
+pub mod time;
+
+pub use queue::EventQueue;
+pub use rng::{DrawCounter, RandomStreams, StreamId};
+pub use sim::{Context, Handler, Observer, RunStats, Simulation};
+pub use time::{SimDuration, SimTime};
