@@ -2,3 +2,14 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod engine;
+pub mod load;
+pub mod model;
+pub mod observe;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod scenario;
+pub mod world;
+
+pub use load::{Loaded, load_file, load_str};
+pub use run::{RunOptions, run, trace_to_string};

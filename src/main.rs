@@ -1,1 +1,179 @@
-fn main() {}
+//! The `cmsim` command line: parses arguments and calls the library.
+
+use clap::{Parser, Subcommand};
+use cmsim::engine::SimDuration;
+use cmsim::{RunOptions, load_file};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A deterministic simulator of a ConfigMgr (SCCM/MECM) software-update hierarchy.
+#[derive(Parser)]
+#[command(name = "cmsim", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs a scenario and prints its summary.
+    Run {
+        /// Scenario file (RON).
+        scenario: PathBuf,
+        /// Seed of the random streams (default: the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Run length, e.g. "14d" (default: the scenario's `end`).
+        #[arg(long, value_parser = duration)]
+        until: Option<SimDuration>,
+        /// Writes the event trace (JSON Lines) to FILE.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+        /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded).
+        #[arg(long, value_name = "RANGE", value_parser = client_range)]
+        trace_clients: Option<std::ops::Range<u64>>,
+        /// Writes summary.json into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Checks a scenario file and describes the hierarchy; runs nothing.
+    Check {
+        /// Scenario file (RON).
+        scenario: PathBuf,
+    },
+    /// Prints the rule table: id, rule, parameters, defaults (and values in a scenario).
+    Rules {
+        /// Shows the values in force in this scenario.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
+    /// Checks a trace against the rules it exercises; exit code 1 on a violation.
+    Verify {
+        /// Trace file (JSON Lines) written by `cmsim run --trace`.
+        trace: PathBuf,
+        /// The scenario that produced it, for its parameter values (default: the defaults).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
+}
+
+fn duration(s: &str) -> Result<SimDuration, String> {
+    SimDuration::parse(s)
+}
+
+fn client_range(s: &str) -> Result<std::ops::Range<u64>, String> {
+    let num = |x: &str| {
+        x.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{x}` is not a client id"))
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (num(a)?, num(b)?);
+            if a < b {
+                Ok(a..b)
+            } else {
+                Err(format!("`{s}`: expected A..B with A < B"))
+            }
+        }
+        None => num(s).map(|n| n..n + 1),
+    }
+}
+
+/// Exit code for a scenario or argument the user must fix.
+const BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Run {
+            scenario,
+            seed,
+            until,
+            trace,
+            trace_clients,
+            out,
+            quiet,
+        } => {
+            let opts = RunOptions {
+                seed,
+                until,
+                trace,
+                trace_clients,
+                out,
+                quiet,
+            };
+            run(&scenario, &opts)
+        }
+        Command::Check { scenario } => check(&scenario),
+        Command::Rules { scenario } => rules(scenario.as_deref()),
+        Command::Verify { trace, scenario } => verify(&trace, scenario.as_deref()),
+    }
+}
+
+fn load(path: &std::path::Path) -> Result<cmsim::Loaded, ExitCode> {
+    load_file(path).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(BAD_INPUT)
+    })
+}
+
+fn run(path: &std::path::Path, opts: &RunOptions) -> ExitCode {
+    let mut loaded = match load(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    cmsim::run::apply(&mut loaded.world, opts);
+    match cmsim::run(&loaded.world, opts) {
+        Ok(summary) => {
+            print!("{}", cmsim::report::text::render(&summary));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(path: &std::path::Path) -> ExitCode {
+    match load(path) {
+        Ok(l) => {
+            print!("{}", cmsim::report::describe(&l));
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn rules(scenario: Option<&std::path::Path>) -> ExitCode {
+    let settings = match scenario.map(load).transpose() {
+        Ok(l) => l.map(|l| l.scenario.settings),
+        Err(code) => return code,
+    };
+    print!("{}", cmsim::rules::table::render(settings.as_ref()));
+    ExitCode::SUCCESS
+}
+
+fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCode {
+    let settings = match scenario.map(load).transpose() {
+        Ok(l) => l.map(|l| l.scenario.settings).unwrap_or_default(),
+        Err(code) => return code,
+    };
+    match cmsim::rules::verify_file(trace, &settings) {
+        Ok(report) => {
+            print!("{}", report.render());
+            if report.violated() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}

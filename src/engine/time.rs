@@ -80,7 +80,9 @@ impl SimDuration {
         let mut rest = s;
         while !rest.is_empty() {
             rest = rest.trim_start();
-            let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
             if digits == 0 {
                 return Err(format!("`{text}`: expected a number at `{rest}`"));
             }
@@ -98,8 +100,16 @@ impl SimDuration {
                 "h" => HOUR,
                 "d" => DAY,
                 "w" => 7 * DAY,
-                "" => return Err(format!("`{text}`: missing unit after {n} (use ms, s, m, h, d or w)")),
-                u => return Err(format!("`{text}`: unknown unit `{u}` (use ms, s, m, h, d or w)")),
+                "" => {
+                    return Err(format!(
+                        "`{text}`: missing unit after {n} (use ms, s, m, h, d or w)"
+                    ));
+                }
+                u => {
+                    return Err(format!(
+                        "`{text}`: unknown unit `{u}` (use ms, s, m, h, d or w)"
+                    ));
+                }
             };
             rest = &rest[unit_len..];
             total = n

@@ -1,0 +1,62 @@
+//! Reading a scenario file: size limit, RON parsing, value checks, building the world.
+//! Every failure comes back as an `InputError` that names file, line:column and field.
+
+use crate::scenario::error::InputError;
+use crate::scenario::locate::Pos;
+use crate::scenario::{LIMITS, Scenario};
+use crate::world::{World, build};
+use ron::extensions::Extensions;
+use std::path::Path;
+
+/// A scenario and the world built from it.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The file name as given.
+    pub file: String,
+    /// The scenario as written (defaults filled in).
+    pub scenario: Scenario,
+    /// The hierarchy ready to simulate.
+    pub world: World,
+}
+
+/// Reads and checks the scenario file at `path`.
+pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
+    let file = path.display().to_string();
+    let io = |source| InputError::Io {
+        file: file.clone(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > LIMITS.file_bytes {
+        return Err(InputError::TooLarge {
+            file,
+            size,
+            max: LIMITS.file_bytes,
+        });
+    }
+    let src = std::fs::read_to_string(path).map_err(io)?;
+    load_str(&file, &src)
+}
+
+/// Parses and checks scenario text `src`, reporting errors against the name `file`.
+pub fn load_str(file: &str, src: &str) -> Result<Loaded, InputError> {
+    let scenario = parse(file, src)?;
+    let world = build(&scenario).map_err(|p| InputError::invalid(file, src, p))?;
+    Ok(Loaded {
+        file: file.to_string(),
+        scenario,
+        world,
+    })
+}
+
+/// Parses RON text into a scenario. `Some(...)` may be left out around optional values.
+pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    options.from_str(src).map_err(|e| {
+        let pos = Pos {
+            line: e.span.start.line,
+            col: e.span.start.col,
+        };
+        InputError::parse(file, src, pos, e.code.to_string())
+    })
+}

@@ -1,0 +1,92 @@
+//! Everything that can happen, as one small `Copy` value: ids and numbers, never names or
+//! heap data, so a million pending events cost a few megabytes and no allocation.
+
+use crate::world::SupId;
+
+/// A synchronization's kind (R03).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SyncMode {
+    /// Manual "Run Synchronization": only the changes since the last sync.
+    Delta,
+    /// Scheduled: all changes since the last scheduled sync; marks superseded and expired
+    /// updates expired.
+    Full,
+}
+
+/// Why a synchronization started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// The top site's sync schedule (R01).
+    Schedule,
+    /// "Run Synchronization" in the console (R01).
+    Manual,
+    /// A sync request from the parent site (R04).
+    Parent,
+    /// The site's active SUP finished; this is its Internet-based SUP (R05).
+    ActiveSup,
+    /// The retry 60 minutes after a failure (R06).
+    Retry,
+}
+
+/// Why a synchronization failed (R06).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailCause {
+    /// Microsoft Update or the upstream SUP's WSUS could not be reached.
+    UpstreamUnavailable,
+    /// This SUP's own WSUS was down.
+    WsusUnavailable,
+    /// A random failure (`sync_failure_probability`).
+    Random,
+}
+
+/// A scheduled happening.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The run starts: arms schedules, actions and the SMS 2003 migration state.
+    Start,
+    /// The top site's scheduled sync is due; re-arms itself (R01).
+    ScheduledSync,
+    /// Operator action number `n` of the world's timeline.
+    Action(u32),
+    /// A sync request reaches a SUP (R04, R05).
+    SyncRequest {
+        /// The SUP asked to sync.
+        sup: SupId,
+        /// Full or delta, as its upstream's sync was.
+        mode: SyncMode,
+        /// Who asked.
+        trigger: Trigger,
+    },
+    /// The WSUS sync cycle of attempt `epoch` finished (R02).
+    WsusSyncDone {
+        /// The syncing SUP.
+        sup: SupId,
+        /// The attempt it belongs to; stale attempts are ignored.
+        epoch: u32,
+    },
+    /// WSUS Synchronization Manager finished writing the site database (R02).
+    SiteDbUpdated {
+        /// The syncing SUP.
+        sup: SupId,
+        /// The attempt it belongs to.
+        epoch: u32,
+    },
+    /// Attempt `epoch` failed (R06).
+    SyncFailed {
+        /// The syncing SUP.
+        sup: SupId,
+        /// The attempt it belongs to.
+        epoch: u32,
+        /// Why.
+        cause: FailCause,
+    },
+    /// The retry of a failed sync is due (R06).
+    SyncRetry {
+        /// The SUP to retry.
+        sup: SupId,
+        /// The failed attempt it retries.
+        epoch: u32,
+    },
+    /// The ITMU advertisement refreshes the catalog for SMS 2003 clients (R08).
+    ItmuRefresh,
+}

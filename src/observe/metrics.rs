@@ -1,0 +1,136 @@
+//! Figures gathered while a run goes: per software update point and per site, fed by facts
+//! only, so that what reports say is what the trace shows.
+
+use crate::engine::{Observer, SimTime};
+use crate::model::{ExpiryReason, Fact, STATUS_SYNC_DONE, SyncMode};
+use crate::world::World;
+
+/// Synchronization figures of one software update point.
+#[derive(Clone, Debug, Default)]
+pub struct SupMetrics {
+    /// Attempts started as full syncs.
+    pub full: u32,
+    /// Attempts started as delta syncs.
+    pub delta: u32,
+    /// Of which retries.
+    pub retries: u32,
+    /// 6702 status messages.
+    pub succeeded: u32,
+    /// 6703 status messages.
+    pub failed: u32,
+    /// First 6702.
+    pub first_success: Option<SimTime>,
+    /// Last 6702.
+    pub last_success: Option<SimTime>,
+    /// Start of the attempt under way, for durations.
+    started: Option<SimTime>,
+    /// Longest successful attempt, start to 6702.
+    pub longest: Option<crate::engine::SimDuration>,
+}
+
+/// Figures of one site's database.
+#[derive(Clone, Debug, Default)]
+pub struct SiteMetrics {
+    /// Each time the site database grew: (when, updates held).
+    pub growth: Vec<(SimTime, u32)>,
+    /// Updates marked expired by scheduled syncs (R03).
+    pub expired: u32,
+    /// Migrated updates marked expired at the start (R07).
+    pub migrated: u32,
+    /// When migrated updates were reactivated, and how many (R07).
+    pub reactivated: Option<(SimTime, u32)>,
+}
+
+/// Everything the summary reports, gathered from facts.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    /// Per SUP, indexed like `World::sups`.
+    pub sups: Vec<SupMetrics>,
+    /// Per site, indexed like `World::sites`.
+    pub sites: Vec<SiteMetrics>,
+    /// ITMU catalog refreshes: (when, updates held) (R08).
+    pub itmu: Vec<(SimTime, u32)>,
+    /// Site index of each SUP.
+    sup_site: Vec<usize>,
+}
+
+impl Metrics {
+    /// Empty figures for `world`.
+    pub fn new(world: &World) -> Self {
+        Metrics {
+            sups: vec![SupMetrics::default(); world.sups.len()],
+            sites: vec![SiteMetrics::default(); world.sites.len()],
+            itmu: Vec::new(),
+            sup_site: world.sups.iter().map(|s| s.site.index()).collect(),
+        }
+    }
+
+    /// When the site database first held update number `i` (release order).
+    pub fn site_has(&self, site: usize, i: usize) -> Option<SimTime> {
+        first_holding(&self.sites[site].growth, i)
+    }
+
+    /// When the ITMU catalog first held update number `i` (R08).
+    pub fn itmu_has(&self, i: usize) -> Option<SimTime> {
+        first_holding(&self.itmu, i)
+    }
+}
+
+/// The first time a growing prefix count exceeded `i` (counts only grow, so a binary search).
+fn first_holding(growth: &[(SimTime, u32)], i: usize) -> Option<SimTime> {
+    let k = growth.partition_point(|&(_, n)| n as usize <= i);
+    growth.get(k).map(|&(t, _)| t)
+}
+
+impl Observer<Fact> for Metrics {
+    fn observe(&mut self, t: SimTime, fact: &Fact) {
+        match *fact {
+            Fact::SyncStart {
+                sup, mode, attempt, ..
+            } => {
+                let m = &mut self.sups[sup.index()];
+                match mode {
+                    SyncMode::Full => m.full += 1,
+                    SyncMode::Delta => m.delta += 1,
+                }
+                m.retries += u32::from(attempt > 1);
+                m.started = Some(t);
+            }
+            Fact::StatusMessage { sup, id, .. } => {
+                let m = &mut self.sups[sup.index()];
+                if id == STATUS_SYNC_DONE {
+                    m.succeeded += 1;
+                    m.first_success.get_or_insert(t);
+                    m.last_success = Some(t);
+                    let took = m.started.map(|s| t - s);
+                    m.longest = m.longest.max(took);
+                } else {
+                    m.failed += 1;
+                }
+            }
+            Fact::SiteDbUpdated { sup, updates, new } if new > 0 => {
+                let site = self.sup_site[sup.index()];
+                self.sites[site].growth.push((t, updates));
+            }
+            Fact::UpdatesExpired {
+                site,
+                count,
+                reason,
+            } => {
+                let s = &mut self.sites[site.index()];
+                match reason {
+                    ExpiryReason::Catalog => s.expired += count,
+                    ExpiryReason::Migration => s.migrated += count,
+                }
+            }
+            Fact::UpdatesReactivated { site, count } => {
+                self.sites[site.index()].reactivated = Some((t, count));
+            }
+            Fact::ItmuCatalogRefreshed { updates, .. } => self.itmu.push((t, updates)),
+            Fact::SiteDbUpdated { .. }
+            | Fact::WsusSyncDone { .. }
+            | Fact::SyncRetryScheduled { .. }
+            | Fact::SyncRequest { .. } => {}
+        }
+    }
+}

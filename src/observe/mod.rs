@@ -1,0 +1,9 @@
+//! Observers fed by the run loop: the event trace, the metrics behind the summary, progress.
+
+pub mod metrics;
+pub mod progress;
+pub mod trace;
+
+pub use metrics::Metrics;
+pub use progress::Progress;
+pub use trace::TraceWriter;

@@ -1,0 +1,227 @@
+//! The public event trace: one JSON object per line (`shared/spec/trace-format.md`).
+//!
+//! Names are escaped once when the writer is made; each line is formatted into one reused
+//! buffer, so writing the trace allocates nothing per event.
+
+use crate::engine::{Observer, RunStats, SimTime};
+use crate::model::{ExpiryReason, Fact, FailCause, SyncMode, Trigger};
+use crate::world::{SiteId, SupId, Upstream, World};
+use std::io::{self, Write};
+use std::ops::Range;
+
+/// Writes facts as JSON Lines.
+pub struct TraceWriter<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    site: Vec<String>,
+    sup: Vec<String>,
+    upstream: Vec<String>,
+    internet: Vec<bool>,
+    sup_site: Vec<SiteId>,
+    /// Only events of these clients are written (all when `None`).
+    clients: Option<Range<u64>>,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> TraceWriter<W> {
+    /// A writer for `world`'s facts into `out`, keeping client events of `clients` only.
+    pub fn new(world: &World, out: W, clients: Option<Range<u64>>) -> Self {
+        let upstream = world
+            .sups
+            .iter()
+            .map(|s| match s.upstream {
+                Upstream::MicrosoftUpdate => json_str("microsoft_update"),
+                Upstream::Sup(u) => json_str(&world.sups[u.index()].name),
+            })
+            .collect();
+        TraceWriter {
+            out,
+            buf: Vec::with_capacity(256),
+            site: world.sites.iter().map(|s| json_str(&s.code)).collect(),
+            sup: world.sups.iter().map(|s| json_str(&s.name)).collect(),
+            upstream,
+            internet: world.sups.iter().map(|s| s.internet).collect(),
+            sup_site: world.sups.iter().map(|s| s.site).collect(),
+            clients,
+            error: None,
+        }
+    }
+
+    /// Writes the closing `run_end` line, flushes, and reports the first write error.
+    pub fn finish(mut self, stats: &RunStats) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        writeln!(
+            self.out,
+            r#"{{"t":{},"kind":"run_end","events":{}}}"#,
+            stats.end.ms(),
+            stats.events
+        )?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
+    /// Whether `fact` passes the `--trace-clients` filter: facts about no client always do.
+    fn keeps(&self, fact: &Fact) -> bool {
+        match (fact.client(), &self.clients) {
+            (Some(c), Some(range)) => range.contains(&u64::from(c.0)),
+            _ => true,
+        }
+    }
+
+    fn head(&mut self, t: SimTime, kind: &str) {
+        self.buf.clear();
+        let _ = write!(self.buf, r#"{{"t":{},"kind":"{kind}""#, t.ms());
+    }
+
+    fn raw(&mut self, key: &str, json: &str) {
+        let _ = write!(self.buf, r#","{key}":{json}"#);
+    }
+
+    fn num(&mut self, key: &str, v: u64) {
+        let _ = write!(self.buf, r#","{key}":{v}"#);
+    }
+
+    fn site(&mut self, site: SiteId) {
+        let _ = write!(self.buf, r#","site":{}"#, self.site[site.index()]);
+    }
+
+    fn sup(&mut self, sup: SupId) {
+        let _ = write!(
+            self.buf,
+            r#","site":{},"sup":{}"#,
+            self.site[self.sup_site[sup.index()].index()],
+            self.sup[sup.index()]
+        );
+    }
+
+    fn write_fact(&mut self, t: SimTime, fact: &Fact) -> io::Result<()> {
+        match *fact {
+            Fact::SyncStart {
+                sup,
+                mode,
+                trigger,
+                attempt,
+                updates,
+            } => {
+                self.head(t, "sync_start");
+                self.sup(sup);
+                self.raw("mode", mode_json(mode));
+                let _ = write!(
+                    self.buf,
+                    r#","upstream":{},"internet":{}"#,
+                    self.upstream[sup.index()],
+                    self.internet[sup.index()]
+                );
+                self.raw("trigger", trigger_json(trigger));
+                self.num("attempt", u64::from(attempt));
+                self.num("updates", u64::from(updates));
+            }
+            Fact::WsusSyncDone { sup, updates } => {
+                self.head(t, "wsus_sync_done");
+                self.sup(sup);
+                self.num("updates", u64::from(updates));
+            }
+            Fact::SiteDbUpdated { sup, updates, new } => {
+                self.head(t, "site_db_updated");
+                self.sup(sup);
+                self.num("updates", u64::from(updates));
+                self.num("new", u64::from(new));
+            }
+            Fact::StatusMessage { sup, id, cause } => {
+                self.head(t, "status_message");
+                self.sup(sup);
+                self.num("id", u64::from(id));
+                if let Some(c) = cause {
+                    self.raw("reason", cause_json(c));
+                }
+            }
+            Fact::SyncRetryScheduled { sup, at } => {
+                self.head(t, "sync_retry_scheduled");
+                self.sup(sup);
+                self.num("at", at.ms());
+            }
+            Fact::SyncRequest { from, to } => {
+                self.head(t, "sync_request");
+                self.site(from);
+                let _ = write!(
+                    self.buf,
+                    r#","to_site":{},"to_sup":{}"#,
+                    self.site[self.sup_site[to.index()].index()],
+                    self.sup[to.index()]
+                );
+            }
+            Fact::UpdatesExpired {
+                site,
+                count,
+                reason,
+            } => {
+                self.head(t, "updates_expired");
+                self.site(site);
+                self.num("count", u64::from(count));
+                self.raw(
+                    "reason",
+                    match reason {
+                        ExpiryReason::Catalog => r#""superseded_or_expired""#,
+                        ExpiryReason::Migration => r#""sms2003_migration""#,
+                    },
+                );
+            }
+            Fact::UpdatesReactivated { site, count } => {
+                self.head(t, "updates_reactivated");
+                self.site(site);
+                self.num("count", u64::from(count));
+            }
+            Fact::ItmuCatalogRefreshed { site, updates, new } => {
+                self.head(t, "itmu_catalog_refreshed");
+                self.site(site);
+                self.num("updates", u64::from(updates));
+                self.num("new", u64::from(new));
+            }
+        }
+        self.buf.extend_from_slice(b"}\n");
+        self.out.write_all(&self.buf)
+    }
+}
+
+impl<W: Write> Observer<Fact> for TraceWriter<W> {
+    fn observe(&mut self, t: SimTime, fact: &Fact) {
+        if self.error.is_none()
+            && self.keeps(fact)
+            && let Err(e) = self.write_fact(t, fact)
+        {
+            self.error = Some(e);
+        }
+    }
+}
+
+fn mode_json(m: SyncMode) -> &'static str {
+    match m {
+        SyncMode::Full => r#""full""#,
+        SyncMode::Delta => r#""delta""#,
+    }
+}
+
+fn trigger_json(t: Trigger) -> &'static str {
+    match t {
+        Trigger::Schedule => r#""schedule""#,
+        Trigger::Manual => r#""manual""#,
+        Trigger::Parent => r#""parent""#,
+        Trigger::ActiveSup => r#""active_sup""#,
+        Trigger::Retry => r#""retry""#,
+    }
+}
+
+fn cause_json(c: FailCause) -> &'static str {
+    match c {
+        FailCause::UpstreamUnavailable => r#""upstream_unavailable""#,
+        FailCause::WsusUnavailable => r#""wsus_unavailable""#,
+        FailCause::Random => r#""random""#,
+    }
+}
+
+/// `s` as a JSON string literal, quotes included.
+pub fn json_str(s: &str) -> String {
+    serde_json::to_string(s).expect("a string always serializes")
+}

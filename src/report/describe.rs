@@ -1,0 +1,76 @@
+//! What `cmsim check` prints for a valid scenario: the hierarchy as a tree, and counts.
+
+use crate::Loaded;
+use crate::world::{SiteId, Upstream, World};
+
+/// Describes the hierarchy of a loaded scenario.
+pub fn describe(l: &Loaded) -> String {
+    let w = &l.world;
+    let mut out = format!("{}: OK — {}\n\n", l.file, w.name);
+    site_lines(w, w.top, "", "", &mut out);
+    let released_later = w.updates.iter().filter(|u| u.released.ms() > 0).count();
+    let superseding = w
+        .updates
+        .iter()
+        .filter(|u| !u.supersedes.is_empty())
+        .count();
+    out.push_str(&format!(
+        "\nCatalog: {} updates ({released_later} released during the run, {superseding} superseding others)\n",
+        w.updates.len()
+    ));
+    out.push_str(&format!(
+        "Clients: {} in {} groups\nTimeline: {} operator actions, {} outages\nRun: {}, seed {}\n",
+        w.clients(),
+        w.groups.len(),
+        w.actions.len(),
+        w.outages.len(),
+        w.end,
+        w.seed
+    ));
+    out
+}
+
+/// One line per site, children indented below their parent.
+fn site_lines(w: &World, id: SiteId, lead: &str, child_lead: &str, out: &mut String) {
+    let s = &w.sites[id.index()];
+    let mut parts = vec![format!("{:?}", s.kind).to_lowercase()];
+    if let Some(sup) = s.sup {
+        let from = match w.sups[sup.index()].upstream {
+            Upstream::MicrosoftUpdate => "Microsoft Update".to_string(),
+            Upstream::Sup(u) => w.sups[u.index()].name.clone(),
+        };
+        parts.push(format!("SUP {} (from {from})", w.sups[sup.index()].name));
+    }
+    if let Some(ib) = s.internet_sup {
+        parts.push(format!("Internet SUP {}", w.sups[ib.index()].name));
+    }
+    parts.push(format!("{} MP, {} DP", s.mps.len(), s.dps.len()));
+    let clients: u64 = w
+        .groups
+        .iter()
+        .filter(|g| g.site == id)
+        .map(|g| u64::from(g.count))
+        .sum();
+    if clients > 0 {
+        parts.push(format!("{clients} clients"));
+    }
+    if s.upgraded_from_sms2003 {
+        parts.push("upgraded from SMS 2003".into());
+    }
+    out.push_str(&format!("  {lead}{}  {}\n", s.code, parts.join("; ")));
+    for (k, &child) in s.children.iter().enumerate() {
+        let last = k + 1 == s.children.len();
+        let (branch, next) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        site_lines(
+            w,
+            child,
+            &format!("{child_lead}{branch}"),
+            &format!("{child_lead}{next}"),
+            out,
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! What a finished run tells people: the summary (terminal and `summary.json`).
+
+pub mod describe;
+pub mod summary;
+pub mod table;
+pub mod text;
+
+pub use describe::describe;
+pub use summary::Summary;

@@ -1,0 +1,111 @@
+//! The terminal report of a run.
+
+use super::summary::Summary;
+use super::table::Table;
+use crate::engine::SimTime;
+
+/// Update rows shown in the terminal; `summary.json` has them all.
+const MAX_UPDATE_ROWS: usize = 20;
+
+fn when(ms: Option<u64>) -> String {
+    ms.map_or_else(|| "—".to_string(), |t| SimTime(t).to_string())
+}
+
+/// Renders `s` for people.
+pub fn render(s: &Summary) -> String {
+    let mut out = format!(
+        "cmsim — {} (seed {}, {} simulated, {} events, {} clients)\n",
+        s.scenario,
+        s.seed,
+        SimTime(s.end_ms),
+        s.events,
+        s.clients
+    );
+    out.push_str("\nSynchronization per software update point (R01–R06)\n");
+    let mut t = Table::new(&[
+        "site",
+        "sup",
+        "upstream",
+        "full",
+        "delta",
+        "retries",
+        "6702",
+        "6703",
+        "first 6702",
+        "last 6702",
+        "longest",
+    ]);
+    for site in &s.sites {
+        for sup in &site.sups {
+            t.row(vec![
+                site.code.clone(),
+                sup.name.clone() + if sup.internet { " (internet)" } else { "" },
+                sup.upstream.clone(),
+                sup.full_syncs.to_string(),
+                sup.delta_syncs.to_string(),
+                sup.retries.to_string(),
+                sup.status_6702.to_string(),
+                sup.status_6703.to_string(),
+                when(sup.first_6702_ms),
+                when(sup.last_6702_ms),
+                when(sup.longest_sync_ms),
+            ]);
+        }
+    }
+    out.push_str(&t.render());
+    out.push_str("\nSite databases (R03, R07)\n");
+    let mut t = Table::new(&[
+        "site",
+        "kind",
+        "parent",
+        "updates",
+        "expired by sync",
+        "migrated",
+        "reactivated",
+    ]);
+    for site in &s.sites {
+        t.row(vec![
+            site.code.clone(),
+            format!("{:?}", site.kind).to_lowercase(),
+            site.parent.clone().unwrap_or_else(|| "—".into()),
+            site.updates_in_db.to_string(),
+            site.expired_by_sync.to_string(),
+            site.migrated_expired.to_string(),
+            when(site.migrated_reactivated_ms),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push_str(&updates_table(s));
+    out
+}
+
+/// When each site's database (and the ITMU catalog) first had each update; the most recent
+/// releases when there are many.
+fn updates_table(s: &Summary) -> String {
+    let itmu = !s.itmu_refreshes_ms.is_empty();
+    let mut head = vec!["update", "released"];
+    head.extend(s.sites.iter().map(|x| x.code.as_str()));
+    if itmu {
+        head.push("ITMU");
+    }
+    let mut t = Table::new(&head);
+    let skip = s.updates.len().saturating_sub(MAX_UPDATE_ROWS);
+    for u in &s.updates[skip..] {
+        let mut row = vec![u.id.clone(), when(Some(u.released_ms))];
+        row.extend(
+            s.sites
+                .iter()
+                .map(|x| when(u.in_site_db_ms.get(&x.code).copied())),
+        );
+        if itmu {
+            row.push(when(u.in_itmu_catalog_ms));
+        }
+        t.row(row);
+    }
+    let mut out = String::from("\nWhen each site database first had each update (R04");
+    out.push_str(if itmu { ", R08 for ITMU)\n" } else { ")\n" });
+    if skip > 0 {
+        out.push_str(&format!("  ({skip} earlier updates in summary.json)\n"));
+    }
+    out + &t.render()
+}

@@ -1,0 +1,138 @@
+//! The rule checker: an independent second reading of the rule table, applied to traces.
+//! It imports the trace format and the parameter values, never the model (DESIGN.md), so a
+//! bug in the model shows up here as a violation instead of being repeated.
+
+mod sync;
+pub mod table;
+pub mod trace;
+
+use crate::engine::SimTime;
+use crate::scenario::Settings;
+use std::io::BufReader;
+use std::path::Path;
+use trace::{Line, TraceError};
+
+/// The result of checking one rule.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Rule id.
+    pub id: &'static str,
+    /// How many situations the rule applied to.
+    pub checked: usize,
+    /// Each offending line, described.
+    pub violations: Vec<String>,
+}
+
+impl Outcome {
+    fn new(id: &'static str) -> Self {
+        Outcome {
+            id,
+            checked: 0,
+            violations: Vec::new(),
+        }
+    }
+
+    fn fail(&mut self, l: &Line, what: &str) {
+        self.violations.push(format!("{}: {what}", cite(l)));
+    }
+
+    /// `held`, `VIOLATED` or `not exercised`.
+    pub fn status(&self) -> &'static str {
+        if !self.violations.is_empty() {
+            "VIOLATED"
+        } else if self.checked == 0 {
+            "not exercised"
+        } else {
+            "held"
+        }
+    }
+}
+
+/// Names a trace line for people: its number, time, kind and server.
+fn cite(l: &Line) -> String {
+    let who = l.sup.as_deref().or(l.site.as_deref()).unwrap_or("");
+    format!("line {} ({}, {} {who})", l.line, SimTime(l.t), l.kind)
+}
+
+/// The outcome of every rule `cmsim verify` checks.
+#[derive(Clone, Debug)]
+pub struct VerifyReport {
+    /// One per checked rule, in id order.
+    pub outcomes: Vec<Outcome>,
+    /// Lines read.
+    pub lines: usize,
+}
+
+/// Violations shown per rule; the rest are counted.
+const MAX_SHOWN: usize = 10;
+
+impl VerifyReport {
+    /// Whether any rule was violated.
+    pub fn violated(&self) -> bool {
+        self.outcomes.iter().any(|o| !o.violations.is_empty())
+    }
+
+    /// The report for people.
+    pub fn render(&self) -> String {
+        let mut out = format!("Checked {} trace lines.\n", self.lines);
+        for o in &self.outcomes {
+            out.push_str(&format!(
+                "  {}  {:<14} {} cases\n",
+                o.id,
+                o.status(),
+                o.checked
+            ));
+            for v in o.violations.iter().take(MAX_SHOWN) {
+                out.push_str(&format!("       {v}\n"));
+            }
+            if o.violations.len() > MAX_SHOWN {
+                out.push_str(&format!(
+                    "       … and {} more\n",
+                    o.violations.len() - MAX_SHOWN
+                ));
+            }
+        }
+        let unchecked: Vec<&str> = table::RULES
+            .iter()
+            .filter(|r| !r.verified)
+            .map(|r| r.id)
+            .collect();
+        out.push_str(&format!(
+            "  Not checked on traces yet: {}\n",
+            unchecked.join(" ")
+        ));
+        out
+    }
+}
+
+/// Checks trace lines against the rules, with the parameter values of `settings`.
+pub fn verify(lines: &[Line], settings: &Settings) -> VerifyReport {
+    let outcomes = vec![
+        sync::r02(lines),
+        sync::r03(lines),
+        sync::r04(lines),
+        sync::r05(lines),
+        sync::r06(lines, settings),
+        sync::r08(lines, settings),
+    ];
+    VerifyReport {
+        outcomes,
+        lines: lines.len(),
+    }
+}
+
+/// Reads the trace file at `path` and checks it.
+pub fn verify_file(path: &Path, settings: &Settings) -> Result<VerifyReport, TraceError> {
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|source| TraceError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let lines = trace::read(&file, BufReader::new(f))?;
+    Ok(verify(&lines, settings))
+}
+
+/// Reads trace text and checks it (for tests and examples).
+pub fn verify_str(text: &str, settings: &Settings) -> Result<VerifyReport, TraceError> {
+    Ok(verify(&trace::read("<trace>", text.as_bytes())?, settings))
+}

@@ -1,0 +1,100 @@
+//! One simulation run as the CLI and library users start it: options applied to the world,
+//! observers attached, summary built, outputs written only once the run has succeeded.
+
+use crate::engine::{SimDuration, SimTime};
+use crate::model::simulate;
+use crate::observe::{Metrics, Progress, TraceWriter};
+use crate::report::Summary;
+use crate::world::World;
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// How to run a scenario.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Overrides the scenario's seed.
+    pub seed: Option<u64>,
+    /// Overrides the scenario's run length.
+    pub until: Option<SimDuration>,
+    /// Writes the event trace (JSON Lines) to this file.
+    pub trace: Option<PathBuf>,
+    /// Keeps only these clients' events in the trace.
+    pub trace_clients: Option<Range<u64>>,
+    /// Writes `summary.json` into this directory.
+    pub out: Option<PathBuf>,
+    /// Hides the progress bar.
+    pub quiet: bool,
+}
+
+/// Why a run failed after its scenario was accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Writing an output failed.
+    #[error("{path}: {source}")]
+    Output {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+fn output(path: &std::path::Path) -> impl FnOnce(io::Error) -> RunError + '_ {
+    move |source| RunError::Output {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Applies `--seed` and `--until` to a world.
+pub fn apply(world: &mut World, opts: &RunOptions) {
+    if let Some(seed) = opts.seed {
+        world.seed = seed;
+    }
+    if let Some(until) = opts.until {
+        world.end = SimTime::ZERO + until;
+    }
+}
+
+/// Runs `world` with `opts` (already applied) and returns its summary.
+pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
+    let trace = match &opts.trace {
+        Some(path) => {
+            let f = File::create(path).map_err(output(path))?;
+            Some(TraceWriter::new(
+                world,
+                BufWriter::new(f),
+                opts.trace_clients.clone(),
+            ))
+        }
+        None => None,
+    };
+    let mut metrics = Metrics::new(world);
+    let mut progress = Progress::new(world.end, opts.quiet);
+    let mut observers = ((&mut metrics, &mut progress), trace);
+    let stats = simulate(world, &mut observers);
+    let trace = observers.1;
+    progress.finish();
+    if let (Some(t), Some(path)) = (trace, &opts.trace) {
+        t.finish(&stats).map_err(output(path))?;
+    }
+    let summary = Summary::new(world, &metrics, &stats);
+    if let Some(dir) = &opts.out {
+        std::fs::create_dir_all(dir).map_err(output(dir))?;
+        let path = dir.join("summary.json");
+        std::fs::write(&path, summary.to_json()).map_err(output(&path))?;
+    }
+    Ok(summary)
+}
+
+/// Runs `world` and returns its trace as text (for tests and examples).
+pub fn trace_to_string(world: &World) -> String {
+    let mut writer = TraceWriter::new(world, Vec::new(), None);
+    let stats = simulate(world, &mut writer);
+    let bytes = writer
+        .finish(&stats)
+        .expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("the trace is UTF-8")
+}

@@ -1,0 +1,211 @@
+//! The scenario file format (RON): the types operators write, their defaults, and the checks
+//! on single values. Cross-references (parents, server names, update ids) are resolved when
+//! the world is built (`world::build`), which reports its problems the same way.
+
+pub mod error;
+pub mod locate;
+pub mod settings;
+pub mod units;
+mod validate;
+
+use serde::Deserialize;
+pub use settings::{Param, Settings};
+pub use units::{Bytes, Dur};
+pub use validate::{LIMITS, Problem, validate};
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A short name shown in reports.
+    pub name: String,
+    /// What the scenario is about.
+    #[serde(default)]
+    pub description: String,
+    /// Seed of all random streams (overridden by `cmsim run --seed`).
+    #[serde(default)]
+    pub seed: u64,
+    /// How long the simulated run lasts (overridden by `cmsim run --until`).
+    pub end: Dur,
+    /// The site hierarchy, in any order.
+    pub sites: Vec<SiteSpec>,
+    /// Client groups attached to sites.
+    #[serde(default)]
+    pub clients: Vec<ClientGroupSpec>,
+    /// The upstream catalog (Microsoft Update).
+    #[serde(default)]
+    pub catalog: Vec<UpdateSpec>,
+    /// Operator actions on a timeline.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Injected faults.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    /// Timers and numbers of the rule table; anything left out keeps its default.
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// The role of a site in the hierarchy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum SiteKind {
+    /// Central administration site: the top of a multi-site hierarchy.
+    Central,
+    /// Primary site: below the central site, or standalone at the top.
+    Primary,
+    /// Secondary site: below a primary site.
+    Secondary,
+}
+
+/// One site.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSpec {
+    /// Three-character site code, e.g. `"CAS"`, `"P01"`.
+    pub code: String,
+    /// Central, primary or secondary.
+    pub kind: SiteKind,
+    /// Code of the parent site; none for the top site.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Server name of the active software update point (with its WSUS), if any.
+    #[serde(default)]
+    pub sup: Option<String>,
+    /// Server name of the active Internet-based software update point, if any (R05).
+    #[serde(default)]
+    pub internet_sup: Option<String>,
+    /// Management points (server names).
+    #[serde(default)]
+    pub management_points: Vec<String>,
+    /// Distribution points (server names).
+    #[serde(default)]
+    pub distribution_points: Vec<String>,
+    /// The site was upgraded from SMS 2003: migrated updates start expired (R07).
+    #[serde(default)]
+    pub upgraded_from_sms2003: bool,
+}
+
+/// A group of identical clients attached to one site.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientGroupSpec {
+    /// Unique name; also names the group's random streams.
+    pub name: String,
+    /// Code of the site the clients are assigned to.
+    pub site: String,
+    /// Number of clients.
+    pub count: u32,
+    /// Internet-based clients (scan against the site's Internet-based SUP).
+    #[serde(default)]
+    pub internet: bool,
+    /// SMS 2003 clients, scanning with ITMU (R08).
+    #[serde(default)]
+    pub legacy: bool,
+    /// Which updates apply and how many clients already have them. Empty: every update in
+    /// the catalog applies to every client and none is installed.
+    #[serde(default)]
+    pub updates: Vec<Applicability>,
+}
+
+/// How one update applies to a client group.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicability {
+    /// Update id from the catalog.
+    pub update: String,
+    /// Share of the group's clients the update applies to, 0 to 1.
+    #[serde(default = "one")]
+    pub applies: f64,
+    /// Share of the group's clients that already have it installed, 0 to `applies`.
+    #[serde(default)]
+    pub installed: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Classification of an update, as in the Microsoft Update catalog.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[allow(missing_docs)]
+pub enum Classification {
+    Critical,
+    #[default]
+    Security,
+    Definition,
+    UpdateRollup,
+    ServicePack,
+    FeaturePack,
+    Tool,
+    Driver,
+    Update,
+}
+
+/// One update in the upstream catalog.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSpec {
+    /// Unique id, e.g. `"KB5031356"`.
+    pub id: String,
+    /// Title shown in reports (defaults to the id).
+    #[serde(default)]
+    pub title: String,
+    /// Size of the update files.
+    #[serde(default)]
+    pub size: Bytes,
+    /// Catalog classification.
+    #[serde(default)]
+    pub classification: Classification,
+    /// Ids of the updates this one supersedes (R03, R14).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    /// A service pack: it and a required update it contains both report (R14).
+    #[serde(default)]
+    pub service_pack: bool,
+    /// When Microsoft releases it to the catalog (default: already there at the start).
+    #[serde(default)]
+    pub released: Dur,
+    /// Expired in the catalog from its release.
+    #[serde(default)]
+    pub expired: bool,
+    /// Expired in the catalog from this time on.
+    #[serde(default)]
+    pub expires_at: Option<Dur>,
+    /// Migrated from SMS 2003 into upgraded sites' databases (R07).
+    #[serde(default)]
+    pub migrated: bool,
+}
+
+/// An operator action at a point in time.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Action {
+    /// "Run Synchronization" in the console at the top site: a delta sync (R01, R03).
+    RunSync {
+        /// When the operator clicks it.
+        at: Dur,
+    },
+}
+
+/// An injected fault.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Fault {
+    /// Microsoft Update cannot be reached from `from` until `to`.
+    UpstreamUnavailable {
+        /// Start of the outage.
+        from: Dur,
+        /// End of the outage.
+        to: Dur,
+    },
+    /// The WSUS on the named software update point is down from `from` until `to`; its own
+    /// syncs fail, and so do the syncs of servers that sync from it.
+    WsusUnavailable {
+        /// Server name of the software update point.
+        server: String,
+        /// Start of the outage.
+        from: Dur,
+        /// End of the outage.
+        to: Dur,
+    },
+}

@@ -1,0 +1,146 @@
+//! Every timer and number of the rule table (`shared/spec/timing-rules.md`) as a scenario
+//! parameter with its documented default. A scenario's `settings: (...)` block overrides any
+//! of them; the rest keep these defaults.
+
+use super::units::Dur;
+use serde::Deserialize;
+
+/// One parameter as the rule table shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Field name in `settings: (...)`.
+    pub name: &'static str,
+    /// Rule id it belongs to.
+    pub rule: &'static str,
+    /// The documented default, as written in a scenario.
+    pub default: &'static str,
+    /// The value in force.
+    pub value: String,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+/// Parses a default literal of the settings table.
+trait DefaultLiteral: Sized {
+    fn literal(text: &str) -> Self;
+}
+
+impl DefaultLiteral for Dur {
+    fn literal(text: &str) -> Self {
+        Dur(crate::engine::SimDuration::parse(text).expect("valid default duration"))
+    }
+}
+impl DefaultLiteral for f64 {
+    fn literal(text: &str) -> Self {
+        text.parse().expect("valid default number")
+    }
+}
+impl DefaultLiteral for bool {
+    fn literal(text: &str) -> Self {
+        text.parse().expect("valid default flag")
+    }
+}
+
+macro_rules! settings {
+    ($( $(#[doc = $doc:literal])+ $name:ident : $ty:ty = $default:literal, $rule:literal; )*) => {
+        /// The scenario's timers and numbers. See the README's rule table.
+        #[derive(Clone, Debug, PartialEq, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct Settings {
+            $( $(#[doc = $doc])+ pub $name: $ty, )*
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Settings { $( $name: <$ty as DefaultLiteral>::literal($default), )* }
+            }
+        }
+
+        impl Settings {
+            /// Every parameter with its rule, default and value in force, in table order.
+            pub fn params(&self) -> Vec<Param> {
+                vec![$( Param {
+                    name: stringify!($name),
+                    rule: $rule,
+                    default: $default,
+                    value: self.$name.to_string(),
+                    doc: concat!($($doc),+).trim_start(),
+                }, )*]
+            }
+        }
+    };
+}
+
+settings! {
+    /// Whether the top site synchronizes on a schedule (assumed on).
+    scheduled_sync: bool = "true", "R01";
+    /// When the first scheduled synchronization runs, from the scenario start.
+    sync_schedule_first: Dur = "0", "R01";
+    /// Interval of scheduled (full) synchronizations (assumed 7 days).
+    sync_schedule_interval: Dur = "7d", "R01";
+    /// WSUS sync cycle, fixed part of a full sync (assumed).
+    wsus_sync_full_base: Dur = "20m", "R02";
+    /// WSUS sync cycle, fixed part of a delta sync (assumed).
+    wsus_sync_delta_base: Dur = "3m", "R02";
+    /// WSUS sync cycle, time per update's metadata moved (assumed).
+    wsus_sync_per_update: Dur = "2s", "R02";
+    /// WSUS Synchronization Manager into the site database, fixed part (assumed).
+    site_db_sync_base: Dur = "2m", "R02";
+    /// WSUS Synchronization Manager into the site database, per update moved (assumed).
+    site_db_sync_per_update: Dur = "500ms", "R02";
+    /// Delay for a sync request to reach a child site (assumed).
+    sync_request_delay: Dur = "1m", "R04";
+    /// Retry interval after a failed synchronization.
+    sync_retry_interval: Dur = "60m", "R06";
+    /// How long a sync waits on an unavailable server before it fails (assumed).
+    sync_failure_timeout: Dur = "2m", "R06";
+    /// Probability that any one sync attempt fails on its own (assumed 0).
+    sync_failure_probability: f64 = "0", "R06";
+    /// Refresh interval of the ITMU catalog for SMS 2003 clients.
+    itmu_catalog_interval: Dur = "7d", "R08";
+    /// When the ITMU advertisement first refreshes the catalog (assumed at the start).
+    itmu_first_refresh: Dur = "0", "R08";
+    /// Client machine policy polling interval (assumed 60 minutes).
+    machine_policy_interval: Dur = "60m", "R09";
+    /// Window within which a client starts its compliance scan after the policy.
+    scan_window: Dur = "2h", "R10";
+    /// Interval of bulk state-message sends from client to MP.
+    state_message_interval: Dur = "5m", "R13";
+    /// How long a client keeps retrying Location Services.
+    location_retry_budget: Dur = "5d", "R19";
+    /// Interval between Location Services attempts (assumed).
+    location_retry_interval: Dur = "1h", "R19";
+    /// How long a client keeps retrying to connect to a DP.
+    dp_connect_retry_budget: Dur = "10d", "R20";
+    /// Interval between DP connection attempts (assumed).
+    dp_connect_retry_interval: Dur = "1h", "R20";
+    /// Interval of attempts per DP for a user-started install.
+    manual_retry_interval: Dur = "1h", "R21";
+    /// How long a user-started install keeps trying before it fails.
+    manual_retry_budget: Dur = "4h", "R21";
+    /// Notification interval while the deadline is more than 24 hours away.
+    notify_far_interval: Dur = "3h", "R22";
+    /// Notification interval while the deadline is less than 24 hours away.
+    notify_near_interval: Dur = "1h", "R22";
+    /// Notification interval while the deadline is less than an hour away.
+    notify_imminent_interval: Dur = "15m", "R22";
+    /// Hide all software update deployments from users (site-wide).
+    hide_deployments: bool = "false", "R23";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_rule_table() {
+        let s = Settings::default();
+        assert_eq!(s.sync_retry_interval.to_string(), "1h");
+        assert_eq!(s.scan_window.to_string(), "2h");
+        assert_eq!(s.itmu_catalog_interval.to_string(), "7d");
+        assert_eq!(s.dp_connect_retry_budget.to_string(), "10d");
+        let params = s.params();
+        assert!(params.iter().all(|p| p.rule.starts_with('R')));
+        assert!(params.iter().any(|p| p.name == "notify_imminent_interval"));
+    }
+}

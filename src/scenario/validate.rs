@@ -1,0 +1,199 @@
+//! Checks on single values: limits, intervals, shares, times within the run. Cross-references
+//! are checked by `world::build`.
+
+use super::{Action, Dur, Fault, Scenario};
+use crate::engine::SimDuration;
+
+/// A problem with one field, before it is located in the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Field path, e.g. `sites[2].parent`.
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The largest inputs accepted: bigger ones are refused with a message, not run out of memory.
+pub struct Limits {
+    /// Scenario file size in bytes.
+    pub file_bytes: u64,
+    /// Sites in the hierarchy.
+    pub sites: usize,
+    /// Clients over all groups.
+    pub clients: u64,
+    /// Updates in the catalog.
+    pub updates: usize,
+    /// Actions plus faults.
+    pub timeline: usize,
+    /// Simulated run length.
+    pub run: SimDuration,
+}
+
+/// The limits in force.
+pub const LIMITS: Limits = Limits {
+    file_bytes: 16 << 20,
+    sites: 4_096,
+    clients: 10_000_000,
+    updates: 100_000,
+    timeline: 100_000,
+    run: SimDuration::from_days(3 * 366),
+};
+
+/// Every value-level problem of `s`.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut out = Vec::new();
+    check_sizes(s, &mut out);
+    let end = s.end;
+    if end.0 == SimDuration::ZERO {
+        out.push(Problem::new("end", "the run must last longer than 0"));
+    }
+    for (i, g) in s.clients.iter().enumerate() {
+        if g.count == 0 {
+            out.push(Problem::new(
+                format!("clients[{i}].count"),
+                "expected at least 1 client",
+            ));
+        }
+        for (j, a) in g.updates.iter().enumerate() {
+            let path = format!("clients[{i}].updates[{j}]");
+            share(&mut out, &format!("{path}.applies"), a.applies);
+            share(&mut out, &format!("{path}.installed"), a.installed);
+            if a.installed > a.applies {
+                out.push(Problem::new(
+                    format!("{path}.installed"),
+                    "cannot exceed `applies`: only clients it applies to can have it installed",
+                ));
+            }
+        }
+    }
+    for (i, u) in s.catalog.iter().enumerate() {
+        within_run(&mut out, &format!("catalog[{i}].released"), u.released, end);
+        if u.migrated && u.released.0 != SimDuration::ZERO {
+            out.push(Problem::new(
+                format!("catalog[{i}].released"),
+                "a migrated SMS 2003 update is in the database from the start; expected \"0\"",
+            ));
+        }
+        if let Some(at) = u.expires_at {
+            if u.expired {
+                out.push(Problem::new(
+                    format!("catalog[{i}].expires_at"),
+                    "give either `expired: true` or `expires_at`, not both",
+                ));
+            } else if at < u.released {
+                out.push(Problem::new(
+                    format!("catalog[{i}].expires_at"),
+                    "expected a time at or after `released`",
+                ));
+            }
+        }
+    }
+    for (i, a) in s.actions.iter().enumerate() {
+        match a {
+            Action::RunSync { at } => within_run(&mut out, &format!("actions[{i}].at"), *at, end),
+        }
+    }
+    for (i, f) in s.faults.iter().enumerate() {
+        let (from, to) = match f {
+            Fault::UpstreamUnavailable { from, to } | Fault::WsusUnavailable { from, to, .. } => {
+                (*from, *to)
+            }
+        };
+        within_run(&mut out, &format!("faults[{i}].from"), from, end);
+        if to <= from {
+            out.push(Problem::new(
+                format!("faults[{i}].to"),
+                "expected a time after `from`",
+            ));
+        }
+    }
+    check_settings(s, &mut out);
+    out
+}
+
+fn check_sizes(s: &Scenario, out: &mut Vec<Problem>) {
+    let clients: u64 = s.clients.iter().map(|g| u64::from(g.count)).sum();
+    let too_many = [
+        ("sites", s.sites.len() as u64, LIMITS.sites as u64),
+        ("clients", clients, LIMITS.clients),
+        ("catalog", s.catalog.len() as u64, LIMITS.updates as u64),
+        (
+            "actions",
+            (s.actions.len() + s.faults.len()) as u64,
+            LIMITS.timeline as u64,
+        ),
+    ];
+    for (field, n, max) in too_many {
+        if n > max {
+            out.push(Problem::new(
+                field,
+                format!("{n} is over the limit of {max}"),
+            ));
+        }
+    }
+    if s.end.0 > LIMITS.run {
+        out.push(Problem::new(
+            "end",
+            format!("runs longer than {} are refused", Dur(LIMITS.run)),
+        ));
+    }
+}
+
+fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
+    let st = &s.settings;
+    let positive = [
+        ("sync_schedule_interval", st.sync_schedule_interval),
+        ("sync_retry_interval", st.sync_retry_interval),
+        ("itmu_catalog_interval", st.itmu_catalog_interval),
+        ("machine_policy_interval", st.machine_policy_interval),
+        ("scan_window", st.scan_window),
+        ("state_message_interval", st.state_message_interval),
+        ("location_retry_interval", st.location_retry_interval),
+        ("dp_connect_retry_interval", st.dp_connect_retry_interval),
+        ("manual_retry_interval", st.manual_retry_interval),
+        ("notify_far_interval", st.notify_far_interval),
+        ("notify_near_interval", st.notify_near_interval),
+        ("notify_imminent_interval", st.notify_imminent_interval),
+    ];
+    for (name, d) in positive {
+        if d.0 == SimDuration::ZERO {
+            out.push(Problem::new(
+                format!("settings.{name}"),
+                "expected a duration longer than 0",
+            ));
+        }
+    }
+    share(
+        out,
+        "settings.sync_failure_probability",
+        st.sync_failure_probability,
+    );
+}
+
+fn share(out: &mut Vec<Problem>, path: &str, v: f64) {
+    if !(0.0..=1.0).contains(&v) {
+        out.push(Problem::new(
+            path,
+            format!("expected a share from 0 to 1, got {v}"),
+        ));
+    }
+}
+
+fn within_run(out: &mut Vec<Problem>, path: &str, at: Dur, end: Dur) {
+    if at > end {
+        out.push(Problem::new(
+            path,
+            format!("{at} is after the end of the run ({end})"),
+        ));
+    }
+}

@@ -1,0 +1,469 @@
+//! Builds the world from a scenario, resolving every name to an id and checking that the
+//! hierarchy can exist: unique codes and names, parents that exist, one top site, no
+//! cycles, SUPs only below SUPs, an IBSUP only beside an active SUP.
+
+use super::*;
+use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, validate};
+use petgraph::algo::toposort;
+use std::collections::BTreeMap;
+
+/// Builds the world, or returns every problem found (value checks included).
+pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
+    let mut p = validate(s);
+    let codes = unique_names(
+        &mut p,
+        s.sites.iter().map(|x| x.code.as_str()),
+        "sites",
+        "code",
+    );
+    check_site_codes(s, &mut p);
+    let (mut sites, tree, top) = site_tree(s, &codes, &mut p);
+    let sups = software_update_points(s, &mut sites, top, &mut p);
+    let mps = servers(s, &mut sites, Role::Mp, &mut p);
+    let dps = servers(s, &mut sites, Role::Dp, &mut p);
+    let updates = catalog(s, &mut p);
+    let ids: BTreeMap<&str, UpdateId> = updates
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), UpdateId(i as u32)))
+        .collect();
+    let groups = client_groups(s, &codes, &sites, &ids, &mut p);
+    let outages = outages(s, &sups, &mut p);
+    if !p.is_empty() {
+        return Err(p);
+    }
+    let mut actions: Vec<TimedAction> = s
+        .actions
+        .iter()
+        .map(|a| match a {
+            Action::RunSync { at } => TimedAction::RunSync(at.at()),
+        })
+        .collect();
+    actions.sort_by_key(TimedAction::at);
+    Ok(World {
+        name: s.name.clone(),
+        sites,
+        tree,
+        top: top.expect("checked: one top site"),
+        sups,
+        mps,
+        dps,
+        groups,
+        updates,
+        actions,
+        outages,
+        settings: s.settings.clone(),
+        seed: s.seed,
+        end: s.end.at(),
+    })
+}
+
+/// Maps names to their index, reporting duplicates (case-insensitive, as Windows does).
+fn unique_names<'a>(
+    p: &mut Vec<Problem>,
+    names: impl Iterator<Item = &'a str>,
+    list: &str,
+    field: &str,
+) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    for (i, n) in names.enumerate() {
+        if seen.insert(n.to_ascii_uppercase(), i).is_some() {
+            p.push(Problem::new(
+                format!("{list}[{i}].{field}"),
+                format!("`{n}` is used twice; expected a unique name"),
+            ));
+        }
+    }
+    seen
+}
+
+fn check_site_codes(s: &Scenario, p: &mut Vec<Problem>) {
+    for (i, site) in s.sites.iter().enumerate() {
+        let c = &site.code;
+        if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+            p.push(Problem::new(
+                format!("sites[{i}].code"),
+                format!("`{c}`: expected a site code of 3 letters or digits, e.g. \"P01\""),
+            ));
+        }
+    }
+}
+
+type Tree = (Vec<Site>, DiGraph<SiteId, ()>, Option<SiteId>);
+
+/// Resolves parents, checks kinds, finds the top site and rejects cycles.
+fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>) -> Tree {
+    let mut tree = DiGraph::new();
+    let nodes: Vec<_> = (0..s.sites.len())
+        .map(|i| tree.add_node(SiteId(i as u16)))
+        .collect();
+    let mut sites: Vec<Site> = s.sites.iter().map(empty_site).collect();
+    let mut top = None;
+    for (i, spec) in s.sites.iter().enumerate() {
+        let path = format!("sites[{i}].parent");
+        let Some(parent_code) = &spec.parent else {
+            if spec.kind == SiteKind::Secondary {
+                p.push(Problem::new(
+                    path,
+                    "a secondary site needs a parent primary site",
+                ));
+            } else if let Some(SiteId(t)) = top {
+                p.push(Problem::new(
+                    path,
+                    format!(
+                        "only one top site is allowed (`{}` is already the top); expected `parent`",
+                        s.sites[t as usize].code
+                    ),
+                ));
+            } else {
+                top = Some(SiteId(i as u16));
+            }
+            continue;
+        };
+        let Some(&parent) = codes.get(&parent_code.to_ascii_uppercase()) else {
+            p.push(Problem::new(
+                path,
+                format!("no site has the code `{parent_code}`"),
+            ));
+            continue;
+        };
+        if parent == i {
+            p.push(Problem::new(path, "a site cannot be its own parent"));
+            continue;
+        }
+        check_parent_kind(spec.kind, s.sites[parent].kind, &path, p);
+        sites[i].parent = Some(SiteId(parent as u16));
+        tree.add_edge(nodes[parent], nodes[i], ());
+    }
+    if top.is_none() && !s.sites.is_empty() {
+        p.push(Problem::new(
+            "sites",
+            "no top site: exactly one site must have no `parent`",
+        ));
+    }
+    if s.sites.is_empty() {
+        p.push(Problem::new("sites", "expected at least one site"));
+    }
+    match toposort(&tree, None) {
+        Err(cycle) => p.push(Problem::new(
+            format!("sites[{}].parent", cycle.node_id().index()),
+            "the parent links form a cycle",
+        )),
+        Ok(order) => {
+            for n in order {
+                let i = n.index();
+                if let Some(parent) = sites[i].parent {
+                    sites[i].depth = sites[parent.index()].depth + 1;
+                    sites[parent.index()].children.push(SiteId(i as u16));
+                }
+            }
+        }
+    }
+    for site in &mut sites {
+        site.children.sort();
+    }
+    (sites, tree, top)
+}
+
+fn empty_site(spec: &crate::scenario::SiteSpec) -> Site {
+    Site {
+        code: spec.code.clone(),
+        kind: spec.kind,
+        parent: None,
+        children: Vec::new(),
+        depth: 0,
+        sup: None,
+        internet_sup: None,
+        mps: Vec::new(),
+        dps: Vec::new(),
+        upgraded_from_sms2003: spec.upgraded_from_sms2003,
+    }
+}
+
+fn check_parent_kind(child: SiteKind, parent: SiteKind, path: &str, p: &mut Vec<Problem>) {
+    let expected = match child {
+        SiteKind::Central => Some("a central site has no parent"),
+        SiteKind::Primary if parent != SiteKind::Central => {
+            Some("a primary site's parent must be the central site")
+        }
+        SiteKind::Secondary if parent != SiteKind::Primary => {
+            Some("a secondary site's parent must be a primary site")
+        }
+        _ => None,
+    };
+    if let Some(m) = expected {
+        p.push(Problem::new(path, m));
+    }
+}
+
+/// Creates the SUPs and their upstreams: the top site's from Microsoft Update (R01), a child
+/// site's from its parent's (R04), an Internet-based one from its site's active SUP (R05).
+fn software_update_points(
+    s: &Scenario,
+    sites: &mut [Site],
+    top: Option<SiteId>,
+    p: &mut Vec<Problem>,
+) -> Vec<Sup> {
+    let names = s
+        .sites
+        .iter()
+        .flat_map(|x| x.sup.iter().chain(x.internet_sup.iter()))
+        .map(String::as_str);
+    unique_names(p, names, "sites", "sup");
+    if let Some(t) = top
+        && s.sites[t.index()].sup.is_none()
+    {
+        p.push(Problem::new(
+            format!("sites[{}].sup", t.index()),
+            "the top site needs an active software update point to synchronize from Microsoft Update (R01)",
+        ));
+    }
+    let mut sups = Vec::new();
+    // Parents before children, so a child's upstream SUP already has its id.
+    let mut order: Vec<usize> = (0..sites.len()).collect();
+    order.sort_by_key(|&i| sites[i].depth);
+    for i in order {
+        let spec = &s.sites[i];
+        if let Some(name) = &spec.sup {
+            let upstream = match sites[i].parent {
+                None => Upstream::MicrosoftUpdate,
+                Some(parent) => match sites[parent.index()].sup {
+                    Some(up) => Upstream::Sup(up),
+                    None => {
+                        p.push(Problem::new(
+                            format!("sites[{i}].sup"),
+                            format!(
+                                "parent site `{}` has no software update point to sync from (R04)",
+                                sites[parent.index()].code
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            sites[i].sup = Some(SupId(sups.len() as u16));
+            sups.push(Sup {
+                name: name.clone(),
+                site: SiteId(i as u16),
+                internet: false,
+                upstream,
+            });
+        }
+        if let Some(name) = &spec.internet_sup {
+            let Some(active) = sites[i].sup else {
+                p.push(Problem::new(
+                    format!("sites[{i}].internet_sup"),
+                    "an Internet-based SUP needs an active `sup` at its site to sync from (R05)",
+                ));
+                continue;
+            };
+            sites[i].internet_sup = Some(SupId(sups.len() as u16));
+            sups.push(Sup {
+                name: name.clone(),
+                site: SiteId(i as u16),
+                internet: true,
+                upstream: Upstream::Sup(active),
+            });
+        }
+    }
+    sups
+}
+
+/// A server role listed per site.
+#[derive(Clone, Copy)]
+enum Role {
+    Mp,
+    Dp,
+}
+
+/// Creates the management points or distribution points of every site.
+fn servers(s: &Scenario, sites: &mut [Site], role: Role, p: &mut Vec<Problem>) -> Vec<Server> {
+    let field = match role {
+        Role::Mp => "management_points",
+        Role::Dp => "distribution_points",
+    };
+    let mut out = Vec::new();
+    let mut seen = BTreeMap::new();
+    for (i, spec) in s.sites.iter().enumerate() {
+        let names = match role {
+            Role::Mp => &spec.management_points,
+            Role::Dp => &spec.distribution_points,
+        };
+        for (j, name) in names.iter().enumerate() {
+            if seen.insert(name.to_ascii_uppercase(), ()).is_some() {
+                p.push(Problem::new(
+                    format!("sites[{i}].{field}[{j}]"),
+                    format!("`{name}` is used twice; expected a unique server name"),
+                ));
+            }
+            let id = ServerId(out.len() as u32);
+            match role {
+                Role::Mp => sites[i].mps.push(id),
+                Role::Dp => sites[i].dps.push(id),
+            }
+            out.push(Server {
+                name: name.clone(),
+                site: SiteId(i as u16),
+            });
+        }
+    }
+    out
+}
+
+/// The catalog in release order, with supersedence resolved and checked for cycles.
+fn catalog(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Update> {
+    let ids = unique_names(p, s.catalog.iter().map(|u| u.id.as_str()), "catalog", "id");
+    let mut order: Vec<usize> = (0..s.catalog.len()).collect();
+    order.sort_by_key(|&i| s.catalog[i].released); // stable: scenario order breaks ties
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    let mut graph = DiGraph::<usize, ()>::new();
+    let nodes: Vec<_> = (0..s.catalog.len()).map(|i| graph.add_node(i)).collect();
+    let mut updates: Vec<Update> = order.iter().map(|&i| spec_update(&s.catalog[i])).collect();
+    for (i, u) in s.catalog.iter().enumerate() {
+        for (j, old) in u.supersedes.iter().enumerate() {
+            let path = format!("catalog[{i}].supersedes[{j}]");
+            match ids.get(&old.to_ascii_uppercase()) {
+                None => p.push(Problem::new(path, format!("no update has the id `{old}`"))),
+                Some(&k) if k == i => {
+                    p.push(Problem::new(path, "an update cannot supersede itself"))
+                }
+                Some(&k) => {
+                    graph.add_edge(nodes[i], nodes[k], ());
+                    updates[rank[i] as usize].supersedes.push(UpdateId(rank[k]));
+                    let by = &mut updates[rank[k] as usize].superseded_by;
+                    *by = Some(by.map_or(UpdateId(rank[i]), |b| b.min(UpdateId(rank[i]))));
+                }
+            }
+        }
+    }
+    if let Err(cycle) = toposort(&graph, None) {
+        p.push(Problem::new(
+            format!("catalog[{}].supersedes", cycle.node_id().index()),
+            "supersedence forms a cycle",
+        ));
+    }
+    updates
+}
+
+fn spec_update(u: &crate::scenario::UpdateSpec) -> Update {
+    let released = u.released.at();
+    Update {
+        id: u.id.clone(),
+        title: if u.title.is_empty() {
+            u.id.clone()
+        } else {
+            u.title.clone()
+        },
+        size: u.size.0,
+        classification: u.classification,
+        supersedes: Vec::new(),
+        superseded_by: None,
+        service_pack: u.service_pack,
+        released,
+        expired_from: if u.expired {
+            Some(released)
+        } else {
+            u.expires_at.map(|d| d.at())
+        },
+        migrated: u.migrated,
+    }
+}
+
+fn client_groups(
+    s: &Scenario,
+    codes: &BTreeMap<String, usize>,
+    sites: &[Site],
+    ids: &BTreeMap<&str, UpdateId>,
+    p: &mut Vec<Problem>,
+) -> Vec<ClientGroup> {
+    unique_names(
+        p,
+        s.clients.iter().map(|g| g.name.as_str()),
+        "clients",
+        "name",
+    );
+    let mut next = 0u64;
+    let mut out = Vec::new();
+    for (i, g) in s.clients.iter().enumerate() {
+        let Some(&site) = codes.get(&g.site.to_ascii_uppercase()) else {
+            p.push(Problem::new(
+                format!("clients[{i}].site"),
+                format!("no site has the code `{}`", g.site),
+            ));
+            continue;
+        };
+        if g.internet && sites[site].internet_sup.is_none() {
+            p.push(Problem::new(
+                format!("clients[{i}].internet"),
+                format!(
+                    "site `{}` has no `internet_sup` for Internet-based clients",
+                    g.site
+                ),
+            ));
+        }
+        if g.internet && g.legacy {
+            p.push(Problem::new(
+                format!("clients[{i}].legacy"),
+                "SMS 2003 clients cannot be Internet-based",
+            ));
+        }
+        let mut applicability = Vec::new();
+        for (j, a) in g.updates.iter().enumerate() {
+            match ids.get(a.update.as_str()) {
+                Some(&u) if applicability.iter().any(|&(v, _, _)| v == u) => p.push(Problem::new(
+                    format!("clients[{i}].updates[{j}].update"),
+                    format!("`{}` is listed twice for this group", a.update),
+                )),
+                Some(&u) => applicability.push((u, a.applies, a.installed)),
+                None => p.push(Problem::new(
+                    format!("clients[{i}].updates[{j}].update"),
+                    format!("no update in the catalog has the id `{}`", a.update),
+                )),
+            }
+        }
+        out.push(ClientGroup {
+            name: g.name.clone(),
+            site: SiteId(site as u16),
+            first: ClientId(next.min(u64::from(u32::MAX)) as u32),
+            count: g.count,
+            internet: g.internet,
+            legacy: g.legacy,
+            applicability,
+        });
+        next += u64::from(g.count);
+    }
+    out
+}
+
+fn outages(s: &Scenario, sups: &[Sup], p: &mut Vec<Problem>) -> Vec<Outage> {
+    let mut out = Vec::new();
+    for (i, f) in s.faults.iter().enumerate() {
+        let (target, from, to) = match f {
+            Fault::UpstreamUnavailable { from, to } => (OutageTarget::Upstream, from, to),
+            Fault::WsusUnavailable { server, from, to } => {
+                match sups
+                    .iter()
+                    .position(|x| x.name.eq_ignore_ascii_case(server))
+                {
+                    Some(k) => (OutageTarget::Wsus(SupId(k as u16)), from, to),
+                    None => {
+                        p.push(Problem::new(
+                            format!("faults[{i}].server"),
+                            format!("no software update point is called `{server}`"),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        out.push(Outage {
+            target,
+            from: from.at(),
+            to: to.at(),
+        });
+    }
+    out
+}

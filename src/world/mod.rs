@@ -1,0 +1,69 @@
+//! The static hierarchy, built once from a scenario: sites, servers, client groups, the
+//! catalog and the timeline. Everything is addressed by small integer ids (indices), so the
+//! model's hot paths never look up a name.
+
+mod build;
+mod catalog;
+mod clients;
+mod hierarchy;
+mod timeline;
+
+pub use build::build;
+pub use catalog::{Update, UpdateId};
+pub use clients::{ClientGroup, ClientId, GroupId};
+pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
+pub use timeline::{Outage, OutageTarget, TimedAction};
+
+use crate::engine::SimTime;
+use crate::scenario::Settings;
+use petgraph::graph::DiGraph;
+
+/// The hierarchy and everything the model needs to know about it.
+#[derive(Clone, Debug)]
+pub struct World {
+    /// Scenario name.
+    pub name: String,
+    /// Sites, indexed by `SiteId`.
+    pub sites: Vec<Site>,
+    /// The site tree, edges from parent to child; node `i` is site `i`.
+    pub tree: DiGraph<SiteId, ()>,
+    /// The top site (central, or a standalone primary).
+    pub top: SiteId,
+    /// Software update points (active and Internet-based), indexed by `SupId`.
+    pub sups: Vec<Sup>,
+    /// Management points.
+    pub mps: Vec<Server>,
+    /// Distribution points.
+    pub dps: Vec<Server>,
+    /// Client groups; clients are numbered consecutively group after group.
+    pub groups: Vec<ClientGroup>,
+    /// The catalog in release order, indexed by `UpdateId`.
+    pub updates: Vec<Update>,
+    /// Operator actions in time order.
+    pub actions: Vec<TimedAction>,
+    /// Outages of upstream and WSUS servers.
+    pub outages: Vec<Outage>,
+    /// Timers and numbers in force.
+    pub settings: Settings,
+    /// Seed of the random streams.
+    pub seed: u64,
+    /// End of the run.
+    pub end: SimTime,
+}
+
+impl World {
+    /// Total number of clients.
+    pub fn clients(&self) -> u64 {
+        self.groups.iter().map(|g| u64::from(g.count)).sum()
+    }
+
+    /// How many updates Microsoft Update has released by `t` (a prefix of `updates`).
+    pub fn released_by(&self, t: SimTime) -> u32 {
+        self.updates.partition_point(|u| u.released <= t) as u32
+    }
+
+    /// The site of a software update point.
+    pub fn site_of(&self, sup: SupId) -> &Site {
+        &self.sites[self.sups[sup.index()].site.index()]
+    }
+}
