@@ -46,6 +46,8 @@ pub struct SiteSummary {
     pub parent: Option<String>,
     /// Its software update points.
     pub sups: Vec<SupSummary>,
+    /// For a site without a software update point: the site whose SUP serves its clients.
+    pub served_by: Option<String>,
     /// Updates in the site database at the end.
     pub updates_in_db: u32,
     /// Updates marked expired by scheduled syncs (R03).
@@ -133,11 +135,27 @@ fn site(world: &World, m: &Metrics, i: usize) -> SiteSummary {
         kind: s.kind,
         parent: s.parent.map(|p| world.sites[p.index()].code.clone()),
         sups: sups.map(|&id| sup(world, m, id.index())).collect(),
+        served_by: served_by(world, i),
         updates_in_db: sm.growth.last().map_or(0, |&(_, n)| n),
         expired_by_sync: sm.expired,
         migrated_expired: sm.migrated,
         migrated_reactivated_ms: sm.reactivated.map(|(t, _)| t.ms()),
     }
+}
+
+/// The nearest ancestor with a software update point, for a site that has none.
+fn served_by(world: &World, i: usize) -> Option<String> {
+    let mut site = &world.sites[i];
+    if site.sup.is_some() {
+        return None;
+    }
+    while let Some(p) = site.parent {
+        site = &world.sites[p.index()];
+        if site.sup.is_some() {
+            return Some(site.code.clone());
+        }
+    }
+    None
 }
 
 fn sup(world: &World, m: &Metrics, i: usize) -> SupSummary {

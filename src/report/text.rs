@@ -68,7 +68,10 @@ pub fn render(s: &Summary) -> String {
             site.code.clone(),
             format!("{:?}", site.kind).to_lowercase(),
             site.parent.clone().unwrap_or_else(|| "—".into()),
-            site.updates_in_db.to_string(),
+            match &site.served_by {
+                Some(by) => format!("no SUP: served by {by}"),
+                None => site.updates_in_db.to_string(),
+            },
             site.expired_by_sync.to_string(),
             site.migrated_expired.to_string(),
             when(site.migrated_reactivated_ms),

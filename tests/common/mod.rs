@@ -1,0 +1,59 @@
+//! Helpers shared by the integration tests: run scenario text, read the trace back.
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+/// Runs scenario text and returns its trace lines as JSON values.
+pub fn trace(src: &str) -> Vec<Value> {
+    let loaded = cmsim::load_str("test.ron", src).unwrap_or_else(|e| panic!("scenario: {e}"));
+    cmsim::trace_to_string(&loaded.world)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("trace line is JSON"))
+        .collect()
+}
+
+/// Lines of one kind.
+pub fn kind<'a>(lines: &'a [Value], k: &str) -> Vec<&'a Value> {
+    lines.iter().filter(|l| l["kind"] == k).collect()
+}
+
+/// Lines of one kind about one SUP.
+pub fn of_sup<'a>(lines: &'a [Value], k: &str, sup: &str) -> Vec<&'a Value> {
+    kind(lines, k)
+        .into_iter()
+        .filter(|l| l["sup"] == sup)
+        .collect()
+}
+
+/// Status messages of one id from one SUP.
+pub fn status<'a>(lines: &'a [Value], sup: &str, id: u64) -> Vec<&'a Value> {
+    of_sup(lines, "status_message", sup)
+        .into_iter()
+        .filter(|l| l["id"] == id)
+        .collect()
+}
+
+/// The time of a line.
+pub fn t(l: &Value) -> u64 {
+    l["t"].as_u64().expect("t is an integer")
+}
+
+pub const MIN: u64 = 60_000;
+pub const HOUR: u64 = 60 * MIN;
+pub const DAY: u64 = 24 * HOUR;
+
+/// A three-level hierarchy: CAS → P01 (with IBSUP) → S11, CAS → P02, P02 → S21 (no SUP).
+pub const HIERARCHY: &str = r#"
+    sites: [
+        (code: "CAS", kind: Central, sup: "CAS-SUP"),
+        (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP", internet_sup: "P01-IB"),
+        (code: "P02", kind: Primary, parent: "CAS", sup: "P02-SUP"),
+        (code: "S11", kind: Secondary, parent: "P01", sup: "S11-SUP"),
+        (code: "S21", kind: Secondary, parent: "P02"),
+    ],
+"#;
+
+/// Builds a scenario from its parts.
+pub fn scenario(end: &str, sites: &str, rest: &str) -> String {
+    format!("Scenario(name: \"test\", end: \"{end}\", {sites} {rest})")
+}
