@@ -57,6 +57,12 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
             line: e.span.start.line,
             col: e.span.start.col,
         };
-        InputError::parse(file, src, pos, e.code.to_string())
+        match &e.code {
+            // Reported where the struct closes; name the field itself, not its neighbour.
+            ron::Error::MissingStructField { field, outer } => {
+                InputError::missing(file, pos, field, outer.as_deref().unwrap_or("this struct"))
+            }
+            code => InputError::parse(file, src, pos, code.to_string()),
+        }
     })
 }

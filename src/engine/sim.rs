@@ -129,7 +129,7 @@ impl<E: Copy> Simulation<E> {
             };
             handler.handle(event, &mut cx);
             events += 1;
-            if events % TICK_EVERY == 0 {
+            if events.is_multiple_of(TICK_EVERY) {
                 observer.tick(SimTime(t), events);
             }
         }

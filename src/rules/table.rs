@@ -251,8 +251,10 @@ mod tests {
 
     #[test]
     fn shows_scenario_values_when_given() {
-        let mut s = Settings::default();
-        s.sync_retry_interval = crate::scenario::Dur::ms(30 * 60_000);
+        let s = Settings {
+            sync_retry_interval: crate::scenario::Dur::ms(30 * 60_000),
+            ..Settings::default()
+        };
         let text = render(Some(&s));
         let line = text
             .lines()

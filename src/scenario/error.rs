@@ -81,6 +81,20 @@ impl InputError {
     }
 }
 
+impl InputError {
+    /// A required field left out of the struct that closes at `pos`.
+    pub fn missing(file: &str, pos: Pos, field: &str, outer: &str) -> InputError {
+        InputError::Invalid {
+            file: file.to_string(),
+            problems: vec![Located {
+                pos: Some(pos),
+                field: field.to_string(),
+                message: format!("required in `{outer}` but missing; add `{field}: ...`"),
+            }],
+        }
+    }
+}
+
 /// Shows at most this many problems; the rest are counted.
 const MAX_SHOWN: usize = 25;
 

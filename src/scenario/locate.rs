@@ -12,7 +12,8 @@ pub struct Pos {
     pub col: usize,
 }
 
-/// Field paths (`sites[1].parent`) and where their values start, in document order.
+/// Field paths (`sites[1].parent`) and where they are written (a field's name, a list
+/// item's first character), in document order.
 #[derive(Debug, Default)]
 pub struct Locations {
     entries: Vec<(String, Pos)>,
@@ -27,7 +28,7 @@ impl Locations {
             at: 0,
             out: Vec::new(),
         };
-        p.value(String::new(), 0);
+        p.value(String::new(), 0, true);
         Locations { entries: p.out }
     }
 
@@ -154,11 +155,14 @@ impl Scanner<'_> {
         self.tokens.get(self.at + k).map(|(t, _)| t)
     }
 
-    fn value(&mut self, path: String, depth: usize) {
+    /// A value at `path`; `record` is false when its field name was already recorded.
+    fn value(&mut self, path: String, depth: usize, record: bool) {
         let Some((tok, pos)) = self.tokens.get(self.at) else {
             return;
         };
-        self.out.push((path.clone(), *pos));
+        if record {
+            self.out.push((path.clone(), *pos));
+        }
         if depth > MAX_DEPTH {
             self.at = self.tokens.len();
             return;
@@ -191,14 +195,15 @@ impl Scanner<'_> {
                     if open != '[' && self.peek(1) == Some(&Tok::Colon) =>
                 {
                     let child = join(path, name);
+                    self.out.push((child.clone(), self.tokens[self.at].1));
                     self.at += 2;
-                    self.value(child, depth + 1);
+                    self.value(child, depth + 1, false);
                 }
                 _ if open == '[' => {
-                    self.value(format!("{path}[{index}]"), depth + 1);
+                    self.value(format!("{path}[{index}]"), depth + 1, true);
                     index += 1;
                 }
-                _ => self.value(path.to_string(), depth + 1),
+                _ => self.value(path.to_string(), depth + 1, false),
             }
         }
     }
@@ -230,12 +235,12 @@ Scenario(
     #[test]
     fn finds_fields_and_list_items() {
         let l = Locations::index(SRC);
-        assert_eq!(l.find("name"), Some(Pos { line: 3, col: 11 }));
-        assert_eq!(l.find("sites[1].parent"), Some(Pos { line: 6, col: 31 }));
-        assert_eq!(l.find("actions[0].at"), Some(Pos { line: 8, col: 27 }));
+        assert_eq!(l.find("name"), Some(Pos { line: 3, col: 5 }));
+        assert_eq!(l.find("sites[1].parent"), Some(Pos { line: 6, col: 23 }));
+        assert_eq!(l.find("actions[0].at"), Some(Pos { line: 8, col: 23 }));
         assert_eq!(
             l.find("settings.scan_window"),
-            Some(Pos { line: 9, col: 28 })
+            Some(Pos { line: 9, col: 16 })
         );
     }
 

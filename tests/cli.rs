@@ -1,0 +1,167 @@
+//! The `cmsim` binary as users run it: exit codes, outputs, messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cmsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cmsim"))
+        .args(args)
+        .output()
+        .expect("cmsim runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cmsim-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn run_prints_a_summary_and_writes_trace_and_summary_json() {
+    let dir = temp("run");
+    let trace = dir.join("t.jsonl");
+    let out = cmsim(&[
+        "run",
+        "scenarios/cas-hierarchy.ron",
+        "--quiet",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("CAS-SUP01") && stdout.contains("6702"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["format"], 1);
+    assert_eq!(summary["sites"][0]["code"], "CAS");
+    let verify = cmsim(&[
+        "verify",
+        trace.to_str().unwrap(),
+        "--scenario",
+        "scenarios/cas-hierarchy.ron",
+    ]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    assert!(text(&verify.stdout).contains("R04  held"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn seed_and_until_override_the_scenario() {
+    let out = cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "-q",
+        "--seed",
+        "99",
+        "--until",
+        "2d",
+    ]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("seed 99") && s.contains("2d 00:00:00 simulated"),
+        "{s}"
+    );
+}
+
+#[test]
+fn bad_scenarios_exit_2_with_a_located_message_and_no_output() {
+    let dir = temp("bad");
+    let bad = dir.join("bad.ron");
+    std::fs::write(&bad, "Scenario(name: \"x\", end: \"1d\", sites: [(code: \"CAS\", kind: Central, sup: \"S\", parent: \"ZZZ\")])").unwrap();
+    let out_dir = dir.join("out");
+    let out = cmsim(&[
+        "run",
+        bad.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("bad.ron:1:") && err.contains("sites[0].parent"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    assert!(!out_dir.exists(), "no partial output");
+    let out = cmsim(&["check", dir.join("missing.ron").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    assert_eq!(
+        cmsim(&["run", "scenarios/lab.ron", "--until", "soon"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        cmsim(&["run", "scenarios/lab.ron", "--trace-clients", "9..3"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(cmsim(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn oversized_files_are_refused() {
+    let dir = temp("huge");
+    let huge = dir.join("huge.ron");
+    let f = std::fs::File::create(&huge).unwrap();
+    f.set_len(17 << 20).unwrap();
+    let out = cmsim(&["check", huge.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("refused"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn check_describes_the_hierarchy() {
+    let out = cmsim(&["check", "scenarios/cas-hierarchy.ron"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.contains("OK") && s.contains("└─ S31"), "{s}");
+}
+
+#[test]
+fn rules_prints_all_25_rules_and_scenario_values() {
+    let out = cmsim(&["rules", "--scenario", "scenarios/lab.ron"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    for i in 1..=25 {
+        assert!(s.contains(&format!("R{i:02}")), "R{i:02} missing");
+    }
+    assert!(s.contains("sync_schedule_first") && s.contains("1h"));
+}
+
+#[test]
+fn verify_exits_1_on_a_violation_and_2_on_a_malformed_trace() {
+    let dir = temp("verify");
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        r#"{"t":0,"kind":"status_message","site":"CAS","sup":"A","id":6702}"#,
+    )
+    .unwrap();
+    let out = cmsim(&["verify", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("R02  VIOLATED"));
+    std::fs::write(&bad, "garbage").unwrap();
+    assert_eq!(
+        cmsim(&["verify", bad.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,0 +1,216 @@
+//! Bad scenarios are expected input: each error names the file, line:column, the field and
+//! what was expected.
+
+use cmsim::load_str;
+
+fn error(src: &str) -> String {
+    match load_str("bad.ron", src) {
+        Ok(_) => panic!("scenario should be rejected:\n{src}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn assert_has(msg: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(msg.contains(p), "`{p}` missing from:\n{msg}");
+    }
+}
+
+const OK_SITES: &str = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP"),
+]"#;
+
+fn with(sites: &str, rest: &str) -> String {
+    format!("Scenario(\n name: \"x\",\n end: \"7d\",\n {sites},\n {rest}\n)")
+}
+
+#[test]
+fn syntax_errors_name_line_column_and_field() {
+    let msg = error("Scenario(\n  name: \"x\",\n  end: \"7d\"\n  sites: [],\n)");
+    assert_has(&msg, &["bad.ron:4:", "comma"]);
+}
+
+#[test]
+fn unknown_fields_are_rejected_with_the_field_path() {
+    let msg = error(&with(OK_SITES, r#"settings: (sync_retry: "1h")"#));
+    assert_has(
+        &msg,
+        &["bad.ron:8:", "settings.sync_retry", "sync_retry_interval"],
+    );
+}
+
+#[test]
+fn bad_durations_say_what_was_expected() {
+    let msg = error(&with(OK_SITES, r#"settings: (scan_window: "2 hours")"#));
+    assert_has(
+        &msg,
+        &[
+            "bad.ron:8:",
+            "settings.scan_window",
+            "expected e.g. \"90m\"",
+        ],
+    );
+}
+
+#[test]
+fn unknown_parent_is_located() {
+    let sites = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "P01", kind: Primary, parent: "XYZ", sup: "P01-SUP"),
+]"#;
+    let msg = error(&with(sites, ""));
+    assert_has(
+        &msg,
+        &[
+            "bad.ron:6:",
+            "sites[1].parent",
+            "no site has the code `XYZ`",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_site_codes_are_rejected() {
+    let sites = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "cas", kind: Primary, parent: "CAS"),
+]"#;
+    assert_has(&error(&with(sites, "")), &["sites[1].code", "used twice"]);
+}
+
+#[test]
+fn two_central_sites_or_two_tops_are_rejected() {
+    let sites = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "CA2", kind: Central),
+]"#;
+    assert_has(
+        &error(&with(sites, "")),
+        &["sites[1].parent", "only one top site"],
+    );
+}
+
+#[test]
+fn cycles_and_wrong_parent_kinds_are_rejected() {
+    let sites = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "S01", kind: Secondary, parent: "S02"),
+    (code: "S02", kind: Secondary, parent: "S01"),
+]"#;
+    let msg = error(&with(sites, ""));
+    assert_has(
+        &msg,
+        &["secondary site's parent must be a primary site", "cycle"],
+    );
+}
+
+#[test]
+fn a_child_sup_below_a_site_without_one_is_rejected() {
+    let sites = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "P01", kind: Primary, parent: "CAS"),
+    (code: "S01", kind: Secondary, parent: "P01", sup: "S01-SUP"),
+]"#;
+    assert_has(
+        &error(&with(sites, "")),
+        &["bad.ron:7:", "sites[2].sup", "no software update point"],
+    );
+}
+
+#[test]
+fn an_ibsup_needs_an_active_sup() {
+    let sites = r#"sites: [
+    (code: "CAS", kind: Central, sup: "CAS-SUP"),
+    (code: "P01", kind: Primary, parent: "CAS", internet_sup: "P01-IB"),
+]"#;
+    assert_has(
+        &error(&with(sites, "")),
+        &["sites[1].internet_sup", "needs an active `sup`"],
+    );
+}
+
+#[test]
+fn the_top_site_needs_a_sup() {
+    let sites = r#"sites: [(code: "LAB", kind: Primary)]"#;
+    assert_has(&error(&with(sites, "")), &["sites[0].sup", "R01"]);
+}
+
+#[test]
+fn times_outside_the_run_and_zero_intervals_are_rejected() {
+    let msg = error(&with(
+        OK_SITES,
+        r#"actions: [RunSync(at: "9d")], settings: (sync_retry_interval: "0")"#,
+    ));
+    assert_has(
+        &msg,
+        &[
+            "actions[0].at",
+            "after the end of the run",
+            "settings.sync_retry_interval",
+            "longer than 0",
+        ],
+    );
+}
+
+#[test]
+fn fault_windows_must_be_ordered_and_name_real_servers() {
+    let msg = error(&with(
+        OK_SITES,
+        r#"faults: [UpstreamUnavailable(from: "2h", to: "1h"), WsusUnavailable(server: "NOPE", from: "0", to: "1h")]"#,
+    ));
+    assert_has(
+        &msg,
+        &["faults[0].to", "after `from`", "faults[1].server", "`NOPE`"],
+    );
+}
+
+#[test]
+fn catalog_and_client_references_are_checked() {
+    let msg = error(&with(
+        OK_SITES,
+        r#"catalog: [(id: "A", supersedes: ["Z"]), (id: "B", supersedes: ["B"])],
+           clients: [(name: "g", site: "P09", count: 0), (name: "h", site: "P01", count: 1, internet: true,
+                      updates: [(update: "A", applies: 1.5)])]"#,
+    ));
+    assert_has(
+        &msg,
+        &[
+            "catalog[0].supersedes[0]",
+            "cannot supersede itself",
+            "clients[0].count",
+            "clients[0].site",
+            "clients[1].internet",
+            "clients[1].updates[0].applies",
+        ],
+    );
+}
+
+#[test]
+fn huge_inputs_are_refused_with_a_message() {
+    let msg = error(&with(
+        OK_SITES,
+        r#"clients: [(name: "a", site: "P01", count: 4000000000), (name: "b", site: "P01", count: 4000000000)]"#,
+    ));
+    assert_has(&msg, &["clients", "over the limit"]);
+    let msg = error(&with(OK_SITES, "").replace("\"7d\"", "\"5000d\""));
+    assert_has(&msg, &["end", "longer than"]);
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let sites = r#"sites: [
+    (code: "TOOLONG", kind: Central, sup: "CAS-SUP"),
+    (code: "P01", kind: Primary, parent: "NOPE"),
+]"#;
+    let msg = error(&with(sites, ""));
+    assert_eq!(msg.lines().count(), 2, "{msg}");
+}
+
+#[test]
+fn missing_required_fields_are_named() {
+    let msg = error(
+        "Scenario(\n  name: \"x\",\n  sites: [(code: \"CAS\", kind: Central, sup: \"S\")],\n)",
+    );
+    assert_has(&msg, &["bad.ron:4:", "field `end`", "missing"]);
+}

@@ -1,0 +1,180 @@
+//! The rule checker: every gallery scenario passes, and hand-made traces that break a rule
+//! are caught, so `cmsim verify` can fail.
+
+use cmsim::rules::{VerifyReport, verify_str};
+use cmsim::scenario::Settings;
+
+fn check(trace: &str) -> VerifyReport {
+    verify_str(trace, &Settings::default()).expect("trace parses")
+}
+
+fn status(r: &VerifyReport, id: &str) -> &'static str {
+    r.outcomes
+        .iter()
+        .find(|o| o.id == id)
+        .expect("rule checked")
+        .status()
+}
+
+#[test]
+fn every_gallery_scenario_passes_check_and_verify() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "ron") {
+            continue;
+        }
+        let loaded = cmsim::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let trace = cmsim::trace_to_string(&loaded.world);
+        let report = verify_str(&trace, &loaded.scenario.settings).unwrap();
+        assert!(
+            !report.violated(),
+            "{}:\n{}",
+            path.display(),
+            report.render()
+        );
+        assert!(report.outcomes.iter().any(|o| o.status() == "held"));
+        seen += 1;
+    }
+    assert!(seen >= 4, "the gallery has at least four scenarios");
+}
+
+const START: &str = r#"{"t":0,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"schedule","attempt":1,"updates":1}"#;
+
+fn lines(parts: &[&str]) -> String {
+    parts.join("\n")
+}
+
+#[test]
+fn r02_violation_6702_without_site_database_update() {
+    let t = lines(&[
+        START,
+        r#"{"t":10,"kind":"wsus_sync_done","site":"CAS","sup":"A"}"#,
+        r#"{"t":20,"kind":"status_message","site":"CAS","sup":"A","id":6702}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status(&r, "R02"), "VIOLATED");
+    assert!(r.render().contains("line 3"), "{}", r.render());
+}
+
+#[test]
+fn r03_violations_manual_full_and_expiry_in_a_delta() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"manual","attempt":1,"updates":1}"#,
+        r#"{"t":5,"kind":"sync_start","site":"CAS","sup":"A","mode":"delta","upstream":"microsoft_update","internet":false,"trigger":"parent","attempt":1,"updates":1}"#,
+        r#"{"t":9,"kind":"updates_expired","site":"CAS","count":1,"reason":"superseded_or_expired"}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status(&r, "R03"), "VIOLATED");
+    assert_eq!(
+        r.outcomes
+            .iter()
+            .find(|o| o.id == "R03")
+            .unwrap()
+            .violations
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn r03_violation_a_delta_slower_than_a_full_sync() {
+    let t = lines(&[
+        START,
+        r#"{"t":100,"kind":"wsus_sync_done","site":"CAS","sup":"A","updates":1}"#,
+        r#"{"t":200,"kind":"sync_start","site":"CAS","sup":"A","mode":"delta","upstream":"microsoft_update","internet":false,"trigger":"manual","attempt":1,"updates":1}"#,
+        r#"{"t":500,"kind":"wsus_sync_done","site":"CAS","sup":"A","updates":1}"#,
+    ]);
+    assert_eq!(status(&check(&t), "R03"), "VIOLATED");
+}
+
+#[test]
+fn r04_violation_child_starts_before_its_parent_finished() {
+    let t = lines(&[
+        START,
+        r#"{"t":5,"kind":"sync_start","site":"P01","sup":"B","mode":"full","upstream":"A","internet":false,"trigger":"parent","attempt":1,"updates":1}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status(&r, "R04"), "VIOLATED");
+}
+
+#[test]
+fn r04_violation_parent_finished_without_requesting_its_child() {
+    let t = lines(&[
+        START,
+        r#"{"t":10,"kind":"wsus_sync_done","site":"CAS","sup":"A"}"#,
+        r#"{"t":20,"kind":"site_db_updated","site":"CAS","sup":"A"}"#,
+        r#"{"t":20,"kind":"status_message","site":"CAS","sup":"A","id":6702}"#,
+        r#"{"t":90,"kind":"sync_start","site":"P01","sup":"B","mode":"full","upstream":"A","internet":false,"trigger":"parent","attempt":1,"updates":1}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status(&r, "R04"), "VIOLATED");
+    assert_eq!(status(&r, "R02"), "held");
+}
+
+#[test]
+fn r05_violations_late_ibsup_and_site_database_update() {
+    let t = lines(&[
+        START,
+        r#"{"t":10,"kind":"wsus_sync_done","site":"CAS","sup":"A"}"#,
+        r#"{"t":20,"kind":"site_db_updated","site":"CAS","sup":"A"}"#,
+        r#"{"t":20,"kind":"status_message","site":"CAS","sup":"A","id":6702}"#,
+        r#"{"t":25,"kind":"sync_start","site":"CAS","sup":"IB","mode":"full","upstream":"A","internet":true,"trigger":"active_sup","attempt":1,"updates":1}"#,
+        r#"{"t":30,"kind":"wsus_sync_done","site":"CAS","sup":"IB"}"#,
+        r#"{"t":31,"kind":"site_db_updated","site":"CAS","sup":"IB"}"#,
+    ]);
+    let r = check(&t);
+    let o = r.outcomes.iter().find(|o| o.id == "R05").unwrap();
+    assert_eq!(o.status(), "VIOLATED");
+    assert_eq!(o.violations.len(), 3, "{:?}", o.violations); // not started at 6702 (twice: 6702 and start) + db update
+}
+
+#[test]
+fn r06_violations_wrong_retry_time_and_early_restart() {
+    let t = lines(&[
+        START,
+        r#"{"t":100,"kind":"status_message","site":"CAS","sup":"A","id":6703,"reason":"upstream_unavailable"}"#,
+        r#"{"t":100,"kind":"sync_retry_scheduled","site":"CAS","sup":"A","at":1800100}"#,
+        r#"{"t":200,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"retry","attempt":2,"updates":1}"#,
+        r#"{"t":9000000,"kind":"run_end","events":3}"#,
+    ]);
+    let r = check(&t);
+    let o = r.outcomes.iter().find(|o| o.id == "R06").unwrap();
+    assert_eq!(o.status(), "VIOLATED");
+    assert_eq!(o.violations.len(), 2, "{:?}", o.violations);
+}
+
+#[test]
+fn r06_violation_retry_never_started() {
+    let t = lines(&[
+        START,
+        r#"{"t":100,"kind":"status_message","site":"CAS","sup":"A","id":6703}"#,
+        r#"{"t":100,"kind":"sync_retry_scheduled","site":"CAS","sup":"A","at":3600100}"#,
+        r#"{"t":9000000,"kind":"run_end","events":3}"#,
+    ]);
+    assert_eq!(status(&check(&t), "R06"), "VIOLATED");
+}
+
+#[test]
+fn r08_violation_itmu_refresh_off_its_interval() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"itmu_catalog_refreshed","site":"CAS","updates":1,"new":1}"#,
+        r#"{"t":86400000,"kind":"itmu_catalog_refreshed","site":"CAS","updates":1,"new":0}"#,
+    ]);
+    assert_eq!(status(&check(&t), "R08"), "VIOLATED");
+}
+
+#[test]
+fn a_trace_without_syncs_exercises_nothing() {
+    let r = check(r#"{"t":5,"kind":"run_end","events":0}"#);
+    assert!(r.outcomes.iter().all(|o| o.status() == "not exercised"));
+    assert!(!r.violated());
+}
+
+#[test]
+fn malformed_traces_are_errors_with_line_numbers() {
+    let e = verify_str("{\"t\":1,\"kind\":\"x\"}\nnot json\n", &Settings::default()).unwrap_err();
+    assert!(e.to_string().contains(":2:"), "{e}");
+    let e = verify_str(r#"{"kind":"x"}"#, &Settings::default()).unwrap_err();
+    assert!(e.to_string().contains("`t`"), "{e}");
+}
