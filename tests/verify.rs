@@ -178,3 +178,26 @@ fn malformed_traces_are_errors_with_line_numbers() {
     let e = verify_str(r#"{"kind":"x"}"#, &Settings::default()).unwrap_err();
     assert!(e.to_string().contains("`t`"), "{e}");
 }
+
+#[test]
+fn r01_violation_scheduled_sync_not_from_microsoft_update() {
+    let t = r#"{"t":0,"kind":"sync_start","site":"P01","sup":"B","mode":"full","upstream":"A","internet":false,"trigger":"schedule","attempt":1,"updates":1}"#;
+    assert_eq!(status(&check(t), "R01"), "VIOLATED");
+}
+
+#[test]
+fn r07_violations_early_reactivation_and_none_at_the_first_sync() {
+    let early = lines(&[
+        r#"{"t":0,"kind":"updates_expired","site":"HQ1","count":2,"reason":"sms2003_migration"}"#,
+        r#"{"t":5,"kind":"updates_reactivated","site":"HQ1","count":2}"#,
+    ]);
+    assert_eq!(status(&check(&early), "R07"), "VIOLATED");
+    let missing = lines(&[
+        r#"{"t":0,"kind":"updates_expired","site":"HQ1","count":2,"reason":"sms2003_migration"}"#,
+        START,
+        r#"{"t":10,"kind":"wsus_sync_done","site":"HQ1","sup":"A"}"#,
+        r#"{"t":20,"kind":"site_db_updated","site":"HQ1","sup":"A"}"#,
+        r#"{"t":20,"kind":"status_message","site":"HQ1","sup":"A","id":6702}"#,
+    ]);
+    assert_eq!(status(&check(&missing), "R07"), "VIOLATED");
+}

@@ -108,11 +108,13 @@ impl VerifyReport {
 /// Checks trace lines against the rules, with the parameter values of `settings`.
 pub fn verify(lines: &[Line], settings: &Settings) -> VerifyReport {
     let outcomes = vec![
+        sync::r01(lines),
         sync::r02(lines),
         sync::r03(lines),
         sync::r04(lines),
         sync::r05(lines),
         sync::r06(lines, settings),
+        sync::r07(lines),
         sync::r08(lines, settings),
     ];
     VerifyReport {

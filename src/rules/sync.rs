@@ -1,4 +1,4 @@
-//! Checks of the synchronization rules on a trace: R02, R03, R04, R05, R06, R08.
+//! Checks of the synchronization rules on a trace: R01–R08.
 //! Each check reads only trace lines and the parameter values, never the model.
 
 use super::Outcome;
@@ -328,6 +328,69 @@ pub(super) fn r08(lines: &[Line], settings: &Settings) -> Outcome {
                     pair[1].t - pair[0].t
                 ),
             );
+        }
+    }
+    o
+}
+
+/// R01: syncs started by the schedule or by "Run Synchronization" are the top site's, from
+/// Microsoft Update.
+pub(super) fn r01(lines: &[Line]) -> Outcome {
+    let mut o = Outcome::new("R01");
+    for l in lines.iter().filter(|l| l.kind == "sync_start") {
+        if matches!(l.trigger.as_deref(), Some("schedule" | "manual")) {
+            o.checked += 1;
+            if l.upstream.as_deref() != Some("microsoft_update") {
+                o.fail(
+                    l,
+                    "scheduled and manual syncs run at the top site, from Microsoft Update",
+                );
+            }
+        }
+    }
+    o
+}
+
+/// R07: migrated updates are reactivated exactly when the site database is first updated by
+/// a sync after the migration, never before or without one.
+pub(super) fn r07(lines: &[Line]) -> Outcome {
+    let mut o = Outcome::new("R07");
+    // site → the migration is waiting for its first site database update
+    let mut waiting: BTreeMap<&str, bool> = BTreeMap::new();
+    // site → when that update happened: the one time a reactivation belongs
+    let mut synced: BTreeMap<&str, u64> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        let site = l.site.as_deref().unwrap_or("");
+        match l.kind.as_str() {
+            "updates_expired" if l.reason.as_deref() == Some("sms2003_migration") => {
+                waiting.insert(site, true);
+            }
+            "updates_reactivated" if synced.get(site) == Some(&l.t) => {}
+            "updates_reactivated" if waiting.get(site) != Some(&true) => {
+                o.fail(
+                    l,
+                    "updates reactivated without a pending SMS 2003 migration",
+                );
+            }
+            "updates_reactivated" => {
+                o.fail(
+                    l,
+                    "migrated updates reactivated before the site database was updated by a sync",
+                );
+            }
+            "site_db_updated" if waiting.get(site) == Some(&true) => {
+                o.checked += 1;
+                waiting.insert(site, false);
+                synced.insert(site, l.t);
+                let reactivated = lines[i + 1..]
+                    .iter()
+                    .take_while(|m| m.t == l.t)
+                    .any(|m| m.kind == "updates_reactivated" && m.site.as_deref() == Some(site));
+                if !reactivated {
+                    o.fail(l, "the first sync after the SMS 2003 upgrade did not reactivate migrated updates");
+                }
+            }
+            _ => {}
         }
     }
     o

@@ -32,7 +32,7 @@ pub const RULES: [Rule; 25] = [
         "R01",
         "The top site's active SUP syncs from Microsoft Update on a schedule or by a manual Run Synchronization.",
         true,
-        false,
+        true,
     ),
     rule(
         "R02",
@@ -68,7 +68,7 @@ pub const RULES: [Rule; 25] = [
         "R07",
         "After an SMS 2003 upgrade, migrated updates are expired until a sync cycle has run.",
         true,
-        false,
+        true,
     ),
     rule(
         "R08",
