@@ -115,7 +115,7 @@ fn main() -> ExitCode {
 
 fn load(path: &std::path::Path) -> Result<cmsim::Loaded, ExitCode> {
     load_file(path).map_err(|e| {
-        eprintln!("error: {e}");
+        report_error(&e);
         ExitCode::from(BAD_INPUT)
     })
 }
@@ -132,7 +132,7 @@ fn run(path: &std::path::Path, opts: &RunOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report_error(&e);
             ExitCode::FAILURE
         }
     }
@@ -172,8 +172,15 @@ fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCo
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report_error(&e);
             ExitCode::from(BAD_INPUT)
         }
+    }
+}
+
+/// Prints an error on stderr, each of its lines marked as an error.
+fn report_error(e: &dyn std::fmt::Display) {
+    for line in e.to_string().lines() {
+        eprintln!("error: {line}");
     }
 }
