@@ -8,11 +8,7 @@ use cmsim::{RunOptions, load_file};
 use std::path::Path;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut paths: Vec<_> = std::fs::read_dir("scenarios")?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    paths.retain(|p| p.extension().is_some_and(|e| e == "ron"));
-    paths.sort();
+    let paths = cmsim::scenario_files("scenarios".as_ref())?;
     for path in paths {
         let name = path
             .file_stem()

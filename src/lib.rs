@@ -11,5 +11,5 @@ pub mod run;
 pub mod scenario;
 pub mod world;
 
-pub use load::{Loaded, load_file, load_str};
+pub use load::{Loaded, load_file, load_str, scenario_files};
 pub use run::{RunOptions, run, trace_to_string};

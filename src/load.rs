@@ -66,3 +66,16 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
         }
     })
 }
+
+/// The scenario files (`*.ron`) of a directory, sorted by name: the gallery.
+pub fn scenario_files(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}

@@ -1,7 +1,6 @@
 //! The `cmsim` command line: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand};
-use cmsim::engine::SimDuration;
 use cmsim::{RunOptions, load_file};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,24 +19,8 @@ enum Command {
     Run {
         /// Scenario file (RON).
         scenario: PathBuf,
-        /// Seed of the random streams (default: the scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Run length, e.g. "14d" (default: the scenario's `end`).
-        #[arg(long, value_parser = duration)]
-        until: Option<SimDuration>,
-        /// Writes the event trace (JSON Lines) to FILE.
-        #[arg(long, value_name = "FILE")]
-        trace: Option<PathBuf>,
-        /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded).
-        #[arg(long, value_name = "RANGE", value_parser = client_range)]
-        trace_clients: Option<std::ops::Range<u64>>,
-        /// Writes summary.json into DIR.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
+        #[command(flatten)]
+        opts: RunOptions,
     },
     /// Checks a scenario file and describes the hierarchy; runs nothing.
     Check {
@@ -60,53 +43,12 @@ enum Command {
     },
 }
 
-fn duration(s: &str) -> Result<SimDuration, String> {
-    SimDuration::parse(s)
-}
-
-fn client_range(s: &str) -> Result<std::ops::Range<u64>, String> {
-    let num = |x: &str| {
-        x.trim()
-            .parse::<u64>()
-            .map_err(|_| format!("`{x}` is not a client id"))
-    };
-    match s.split_once("..") {
-        Some((a, b)) => {
-            let (a, b) = (num(a)?, num(b)?);
-            if a < b {
-                Ok(a..b)
-            } else {
-                Err(format!("`{s}`: expected A..B with A < B"))
-            }
-        }
-        None => num(s).map(|n| n..n + 1),
-    }
-}
-
 /// Exit code for a scenario or argument the user must fix.
 const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Run {
-            scenario,
-            seed,
-            until,
-            trace,
-            trace_clients,
-            out,
-            quiet,
-        } => {
-            let opts = RunOptions {
-                seed,
-                until,
-                trace,
-                trace_clients,
-                out,
-                quiet,
-            };
-            run(&scenario, &opts)
-        }
+        Command::Run { scenario, opts } => run(&scenario, &opts),
         Command::Check { scenario } => check(&scenario),
         Command::Rules { scenario } => rules(scenario.as_deref()),
         Command::Verify { trace, scenario } => verify(&trace, scenario.as_deref()),

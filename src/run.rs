@@ -11,21 +11,47 @@ use std::io::{self, BufWriter};
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// How to run a scenario.
-#[derive(Clone, Debug, Default)]
+/// How to run a scenario; also the options of `cmsim run`.
+#[derive(Clone, Debug, Default, clap::Args)]
 pub struct RunOptions {
-    /// Overrides the scenario's seed.
+    /// Seed of the random streams (default: the scenario's).
+    #[arg(long)]
     pub seed: Option<u64>,
-    /// Overrides the scenario's run length.
+    /// Run length, e.g. "14d" (default: the scenario's `end`).
+    #[arg(long, value_name = "DUR", value_parser = SimDuration::parse)]
     pub until: Option<SimDuration>,
-    /// Writes the event trace (JSON Lines) to this file.
+    /// Writes the event trace (JSON Lines) to FILE.
+    #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    /// Keeps only these clients' events in the trace.
+    /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded).
+    #[arg(long, value_name = "RANGE", value_parser = parse_client_range)]
     pub trace_clients: Option<Range<u64>>,
-    /// Writes `summary.json` into this directory.
+    /// Writes summary.json into DIR.
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Hides the progress bar.
+    /// No progress bar.
+    #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Parses a client id range: `"N"` or `"A..B"` (B excluded).
+pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
+    let num = |x: &str| {
+        x.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{x}` is not a client id"))
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let (a, b) = (num(a)?, num(b)?);
+            if a < b {
+                Ok(a..b)
+            } else {
+                Err(format!("`{s}`: expected A..B with A < B"))
+            }
+        }
+        None => num(s).map(|n| n..n + 1),
+    }
 }
 
 /// Why a run failed after its scenario was accepted.

@@ -6,11 +6,7 @@ use cmsim::{RunOptions, load_file};
 #[test]
 fn committed_gallery_summaries_match_the_code() {
     let mut checked = 0;
-    for entry in std::fs::read_dir("scenarios").unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "ron") {
-            continue;
-        }
+    for path in cmsim::scenario_files("scenarios".as_ref()).unwrap() {
         let name = path.file_stem().unwrap().to_str().unwrap();
         let committed = std::fs::read_to_string(format!("results/{name}/summary.json"))
             .unwrap_or_else(|_| {

@@ -19,11 +19,7 @@ fn status(r: &VerifyReport, id: &str) -> &'static str {
 #[test]
 fn every_gallery_scenario_passes_check_and_verify() {
     let mut seen = 0;
-    for entry in std::fs::read_dir("scenarios").unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "ron") {
-            continue;
-        }
+    for path in cmsim::scenario_files("scenarios".as_ref()).unwrap() {
         let loaded = cmsim::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
         let trace = cmsim::trace_to_string(&loaded.world);
         let report = verify_str(&trace, &loaded.scenario.settings).unwrap();

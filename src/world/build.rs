@@ -241,13 +241,7 @@ fn software_update_points(
                     }
                 },
             };
-            sites[i].sup = Some(SupId(sups.len() as u16));
-            sups.push(Sup {
-                name: name.clone(),
-                site: SiteId(i as u16),
-                internet: false,
-                upstream,
-            });
+            sites[i].sup = Some(add_sup(&mut sups, name, i, false, upstream));
         }
         if let Some(name) = &spec.internet_sup {
             let Some(active) = sites[i].sup else {
@@ -257,16 +251,26 @@ fn software_update_points(
                 ));
                 continue;
             };
-            sites[i].internet_sup = Some(SupId(sups.len() as u16));
-            sups.push(Sup {
-                name: name.clone(),
-                site: SiteId(i as u16),
-                internet: true,
-                upstream: Upstream::Sup(active),
-            });
+            sites[i].internet_sup = Some(add_sup(&mut sups, name, i, true, Upstream::Sup(active)));
         }
     }
     sups
+}
+
+fn add_sup(
+    sups: &mut Vec<Sup>,
+    name: &str,
+    site: usize,
+    internet: bool,
+    upstream: Upstream,
+) -> SupId {
+    sups.push(Sup {
+        name: name.to_string(),
+        site: SiteId(site as u16),
+        internet,
+        upstream,
+    });
+    SupId(sups.len() as u16 - 1)
 }
 
 /// A server role listed per site.
