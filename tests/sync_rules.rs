@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 
-const LAB: &str = r#"sites: [(code: "LAB", kind: Primary, sup: "LAB-SUP")],"#;
+const LAB: &str = r#"sites: [(code: "LAB", kind: Primary, sup: "LAB-SUP", management_points: ["LAB-MP"])],"#;
 
 #[test]
 fn r01_scheduled_syncs_run_from_microsoft_update_on_their_interval() {
@@ -274,7 +274,7 @@ fn r07_migrated_updates_stay_expired_until_a_sync_cycle_has_run() {
 fn r08_legacy_clients_see_new_updates_only_at_the_weekly_itmu_refresh() {
     let src = scenario(
         "15d",
-        r#"sites: [(code: "HQ1", kind: Primary, sup: "HQ1-SUP")],"#,
+        r#"sites: [(code: "HQ1", kind: Primary, sup: "HQ1-SUP", management_points: ["HQ1-MP"])],"#,
         r#"clients: [(name: "old", site: "HQ1", count: 10, legacy: true)],
            catalog: [(id: "A"), (id: "B", released: "2d")]"#,
     );

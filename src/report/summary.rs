@@ -145,17 +145,11 @@ fn site(world: &World, m: &Metrics, i: usize) -> SiteSummary {
 
 /// The nearest ancestor with a software update point, for a site that has none.
 fn served_by(world: &World, i: usize) -> Option<String> {
-    let mut site = &world.sites[i];
-    if site.sup.is_some() {
-        return None;
+    let site = crate::world::SiteId(i as u16);
+    match world.nearest(site, |s| s.sup.is_some()) {
+        Some(by) if by != site => Some(world.sites[by.index()].code.clone()),
+        _ => None,
     }
-    while let Some(p) = site.parent {
-        site = &world.sites[p.index()];
-        if site.sup.is_some() {
-            return Some(site.code.clone());
-        }
-    }
-    None
 }
 
 fn sup(world: &World, m: &Metrics, i: usize) -> SupSummary {

@@ -408,6 +408,16 @@ fn client_groups(
                 ),
             ));
         }
+        let Some(placed) = place_group(sites, site, g.internet) else {
+            p.push(Problem::new(
+                format!("clients[{i}].site"),
+                format!(
+                    "no management point at `{}` or above it to send state messages to (R13)",
+                    g.site
+                ),
+            ));
+            continue;
+        };
         if g.internet && g.legacy {
             p.push(Problem::new(
                 format!("clients[{i}].legacy"),
@@ -435,11 +445,36 @@ fn client_groups(
             count: g.count,
             internet: g.internet,
             legacy: g.legacy,
+            sup: placed.sup,
+            policy_site: placed.policy_site,
+            mps: placed.mps,
+            db_site: placed.db_site,
             applicability,
         });
         next += u64::from(g.count);
     }
     out
+}
+
+/// Where a group's clients get policy, scan and report.
+struct Placement {
+    sup: SupId,
+    policy_site: SiteId,
+    mps: Vec<ServerId>,
+    db_site: SiteId,
+}
+
+/// Resolves a group at `site`; `None` when no management point serves it. A site without a
+/// SUP is served by the nearest one above it (the top site always has one, checked earlier).
+fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement> {
+    let at = SiteId(site as u16);
+    let db_site = super::nearest(sites, at, |s| !s.mps.is_empty())?;
+    let policy_site = super::nearest(sites, at, |s| s.sup.is_some())?;
+    let sup = match sites[site].internet_sup {
+        Some(ib) if internet => ib,
+        _ => sites[policy_site.index()].sup?,
+    };
+    Some(Placement { sup, policy_site, mps: sites[db_site.index()].mps.clone(), db_site })
 }
 
 fn outages(s: &Scenario, sups: &[Sup], p: &mut Vec<Problem>) -> Vec<Outage> {

@@ -1,7 +1,7 @@
 //! Client groups. Clients are not stored one by one here: a group is a range of client ids.
 
 use super::catalog::UpdateId;
-use super::hierarchy::{SiteId, id};
+use super::hierarchy::{ServerId, SiteId, SupId, id};
 
 id!(
     /// Index of a client group in `World::groups`.
@@ -27,7 +27,29 @@ pub struct ClientGroup {
     pub internet: bool,
     /// SMS 2003 clients scanning with ITMU (R08).
     pub legacy: bool,
+    /// The SUP whose WSUS the clients scan against: the site's Internet-based SUP for
+    /// Internet-based clients, else the nearest active SUP at the site or above it.
+    pub sup: SupId,
+    /// The site whose synchronization creates the scan policy the clients follow (R09).
+    pub policy_site: SiteId,
+    /// Management points the clients send state messages to, spread by client id (R13):
+    /// the site's own, else the nearest site above with one.
+    pub mps: Vec<ServerId>,
+    /// The site of those management points, whose database receives the states.
+    pub db_site: SiteId,
     /// Explicit applicability: (update, share it applies to, share installed). Empty means
     /// every update applies to every client and none is installed.
     pub applicability: Vec<(UpdateId, f64, f64)>,
+}
+
+impl ClientGroup {
+    /// Whether `c` belongs to this group.
+    pub fn contains(&self, c: ClientId) -> bool {
+        (self.first.0..self.first.0 + self.count).contains(&c.0)
+    }
+
+    /// The management point of client `c` of this group.
+    pub fn mp_of(&self, c: ClientId) -> ServerId {
+        self.mps[((c.0 - self.first.0) as usize) % self.mps.len()]
+    }
 }

@@ -51,6 +51,17 @@ pub struct World {
     pub end: SimTime,
 }
 
+/// `site` or its nearest ancestor in `sites` for which `has` holds.
+pub(crate) fn nearest(sites: &[Site], site: SiteId, has: impl Fn(&Site) -> bool) -> Option<SiteId> {
+    let mut at = site;
+    loop {
+        if has(&sites[at.index()]) {
+            return Some(at);
+        }
+        at = sites[at.index()].parent?;
+    }
+}
+
 impl World {
     /// Total number of clients.
     pub fn clients(&self) -> u64 {
@@ -60,6 +71,17 @@ impl World {
     /// How many updates Microsoft Update has released by `t` (a prefix of `updates`).
     pub fn released_by(&self, t: SimTime) -> u32 {
         self.updates.partition_point(|u| u.released <= t) as u32
+    }
+
+    /// The group client `c` belongs to.
+    pub fn group_of(&self, c: ClientId) -> GroupId {
+        let k = self.groups.partition_point(|g| g.first.0 <= c.0) - 1;
+        GroupId(k as u32)
+    }
+
+    /// `site` or its nearest ancestor for which `has` holds.
+    pub fn nearest(&self, site: SiteId, has: impl Fn(&Site) -> bool) -> Option<SiteId> {
+        nearest(&self.sites, site, has)
     }
 
     /// The site of a software update point.
