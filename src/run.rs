@@ -26,7 +26,10 @@ pub struct RunOptions {
     /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded).
     #[arg(long, value_name = "RANGE", value_parser = parse_client_range)]
     pub trace_clients: Option<Range<u64>>,
-    /// Writes summary.json into DIR.
+    /// Interval of the compliance time series in compliance.csv (default 15m).
+    #[arg(long, value_name = "DUR", value_parser = SimDuration::parse)]
+    pub sample: Option<SimDuration>,
+    /// Writes summary.json and compliance.csv into DIR.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// No progress bar.
@@ -97,7 +100,8 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         }
         None => None,
     };
-    let mut metrics = Metrics::new(world);
+    let sample = opts.sample.unwrap_or(SimDuration::from_mins(15));
+    let mut metrics = Metrics::new(world, sample);
     let mut progress = Progress::new(world.end, opts.quiet);
     let mut observers = ((&mut metrics, &mut progress), trace);
     let stats = simulate(world, &mut observers);
@@ -106,11 +110,21 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     if let (Some(t), Some(path)) = (trace, &opts.trace) {
         t.finish(&stats).map_err(output(path))?;
     }
+    metrics.compliance.sample_until(stats.end);
     let summary = Summary::new(world, &metrics, &stats);
     if let Some(dir) = &opts.out {
         std::fs::create_dir_all(dir).map_err(output(dir))?;
-        let path = dir.join("summary.json");
-        std::fs::write(&path, summary.to_json()).map_err(output(&path))?;
+        let files = [
+            ("summary.json", summary.to_json()),
+            (
+                "compliance.csv",
+                crate::report::csv::compliance_csv(world, &metrics),
+            ),
+        ];
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::write(&path, text).map_err(output(&path))?;
+        }
     }
     Ok(summary)
 }

@@ -217,6 +217,9 @@ fn missing_required_fields_are_named() {
 
 #[test]
 fn clients_need_a_management_point_at_or_above_their_site() {
-    let msg = error(&with(OK_SITES, r#"clients: [(name: "g", site: "P01", count: 5)]"#));
+    let msg = error(&with(
+        OK_SITES,
+        r#"clients: [(name: "g", site: "P01", count: 5)]"#,
+    ));
     assert_has(&msg, &["clients[0].site", "no management point", "R13"]);
 }

@@ -4,7 +4,8 @@
 mod common;
 use common::*;
 
-const LAB: &str = r#"sites: [(code: "LAB", kind: Primary, sup: "LAB-SUP", management_points: ["LAB-MP"])],"#;
+const LAB: &str =
+    r#"sites: [(code: "LAB", kind: Primary, sup: "LAB-SUP", management_points: ["LAB-MP"])],"#;
 
 #[test]
 fn r01_scheduled_syncs_run_from_microsoft_update_on_their_interval() {

@@ -7,6 +7,6 @@ pub mod sim;
 pub mod time;
 
 pub use queue::EventQueue;
-pub use rng::{DrawCounter, RandomStreams, StreamId};
+pub use rng::{DrawCounter, RandomStreams, StreamFamily, StreamId};
 pub use sim::{Context, Handler, Observer, RunStats, Simulation};
 pub use time::{SimDuration, SimTime};

@@ -17,12 +17,29 @@ impl StreamId {
     /// The stream of item `index` of the thing called `name` in `domain` (e.g. client 17 of
     /// group "desktops" in domain "client").
     pub fn named(domain: &str, name: &str, index: u64) -> StreamId {
+        StreamId::family(domain, name).member(index)
+    }
+
+    /// The stream family of everything called `name` in `domain`: hash the name once, then
+    /// derive each member's stream with `member` (no hashing of text per draw).
+    pub fn family(domain: &str, name: &str) -> StreamFamily {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a, stable across platforms
         for b in domain.bytes().chain([0u8]).chain(name.bytes()) {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01b3);
         }
-        StreamId(splitmix64(h ^ splitmix64(index)))
+        StreamFamily(h)
+    }
+}
+
+/// The hashed name of a family of streams (e.g. one client group's clients).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamFamily(u64);
+
+impl StreamFamily {
+    /// The stream of member `index`.
+    pub fn member(self, index: u64) -> StreamId {
+        StreamId(splitmix64(self.0 ^ splitmix64(index)))
     }
 }
 
@@ -57,15 +74,37 @@ impl RandomStreams {
         rng.next_u64()
     }
 
+    /// `n` consecutive draws of `stream`, each handed to `f` as a uniform value in `[0, 1)`;
+    /// the same values `unit` would give one by one, at the cost of one generator.
+    pub fn units(
+        &self,
+        stream: StreamId,
+        counter: &mut DrawCounter,
+        n: usize,
+        mut f: impl FnMut(f64),
+    ) {
+        let mut rng = ChaCha8Rng::from_seed(self.key);
+        rng.set_stream(stream.0);
+        rng.set_word_pos(u128::from(counter.0) * 2);
+        for _ in 0..n {
+            f(to_unit(rng.next_u64()));
+        }
+        counter.0 = counter.0.wrapping_add(n as u32);
+    }
+
     /// A uniform draw in `[0, 1)`.
     pub fn unit(&self, stream: StreamId, counter: &mut DrawCounter) -> f64 {
-        (self.next_u64(stream, counter) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        to_unit(self.next_u64(stream, counter))
     }
 
     /// A uniform draw in `0..n` (0 when `n` is 0).
     pub fn below(&self, stream: StreamId, counter: &mut DrawCounter, n: u64) -> u64 {
         ((u128::from(self.next_u64(stream, counter)) * u128::from(n)) >> 64) as u64
     }
+}
+
+fn to_unit(x: u64) -> f64 {
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 fn splitmix64(mut z: u64) -> u64 {
@@ -122,6 +161,19 @@ mod tests {
             StreamId::named("sup", "A", 0),
             StreamId::named("client", "A", 0)
         );
+    }
+
+    #[test]
+    fn batched_units_equal_single_draws() {
+        let r = RandomStreams::new(3);
+        let s = StreamId::named("client", "g", 8);
+        let mut c1 = DrawCounter(5);
+        let mut c2 = DrawCounter(5);
+        let singles: Vec<f64> = (0..40).map(|_| r.unit(s, &mut c1)).collect();
+        let mut batch = Vec::new();
+        r.units(s, &mut c2, 40, |u| batch.push(u));
+        assert_eq!(singles, batch);
+        assert_eq!(c1, c2);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Everything that can happen, as one small `Copy` value: ids and numbers, never names or
 //! heap data, so a million pending events cost a few megabytes and no allocation.
 
-use crate::world::SupId;
+use crate::world::{ClientId, ServerId, SupId};
 
 /// A synchronization's kind (R03).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -89,4 +89,14 @@ pub enum Event {
     },
     /// The ITMU advertisement refreshes the catalog for SMS 2003 clients (R08).
     ItmuRefresh,
+    /// A client's machine policy poll brings it a new policy (R09).
+    PolicyReceived(ClientId),
+    /// A client's compliance scan starts (R10, R11).
+    ScanStart(ClientId),
+    /// A client's compliance scan finishes (R11, R12).
+    ScanDone(ClientId),
+    /// A client's state-message cycle sends what is queued (R13).
+    SendStateMessages(ClientId),
+    /// A management point forwards what it holds to its site server (R13).
+    MpForward(ServerId),
 }

@@ -1,9 +1,26 @@
 //! What the model reports as it runs: the trace kinds, as compact values. Observers (trace
 //! writer, summary) turn them into lines and figures; names are looked up only there.
 
+use super::compliance::State;
 use super::event::{FailCause, SyncMode, Trigger};
 use crate::engine::SimTime;
-use crate::world::{ClientId, SiteId, SupId};
+use crate::world::{ClientId, GroupId, ServerId, SiteId, SupId, UpdateId};
+
+/// Kinds of machine policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// The site-wide policy that gives the WSUS location and starts a compliance scan (R09).
+    Scan,
+    /// For SMS 2003 clients: the ITMU scan after a catalog refresh (R08).
+    ItmuScan,
+}
+
+/// Why a client scans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanReason {
+    /// The compliance scan after a scan policy (R10).
+    Compliance,
+}
 
 /// Status message ids of the WSUS Synchronization Manager.
 pub const STATUS_SYNC_DONE: u16 = 6702;
@@ -90,6 +107,90 @@ pub enum Fact {
         /// How many.
         count: u32,
     },
+    /// A site-wide machine policy is created (R09).
+    PolicyCreated {
+        /// The site.
+        site: SiteId,
+        /// Which policy.
+        policy: PolicyKind,
+    },
+    /// A client received a policy at its machine policy poll (R09).
+    PolicyReceived {
+        /// The client.
+        client: ClientId,
+        /// Which policy.
+        policy: PolicyKind,
+    },
+    /// A client scheduled its scan (R10).
+    ScanScheduled {
+        /// The client.
+        client: ClientId,
+        /// When the scan starts.
+        at: SimTime,
+    },
+    /// A client's scan starts (R11).
+    ScanStart {
+        /// The client.
+        client: ClientId,
+        /// Why.
+        reason: ScanReason,
+    },
+    /// A client's scan finished (R12).
+    ScanDone {
+        /// The client.
+        client: ClientId,
+        /// Updates whose state changed since the last scan.
+        changed: u32,
+    },
+    /// A client sent its queued state messages in bulk to its MP (R13).
+    StateMessagesSent {
+        /// The client.
+        client: ClientId,
+        /// Its management point.
+        mp: ServerId,
+        /// Messages in the bulk.
+        count: u32,
+        /// End of the scan that produced them.
+        scanned_at: SimTime,
+    },
+    /// An MP forwarded state messages to its site server's database (R13).
+    StateMessagesForwarded {
+        /// The site of the MP.
+        site: SiteId,
+        /// The MP.
+        mp: ServerId,
+        /// Messages forwarded.
+        count: u32,
+    },
+    /// States inserted into a site database: `count` clients of `group` moved from `from` to
+    /// `to` for `update` (R13, R15).
+    DbStateChanged {
+        /// The site database.
+        site: SiteId,
+        /// The clients' group.
+        group: GroupId,
+        /// The update.
+        update: UpdateId,
+        /// Previous state in the database.
+        from: State,
+        /// New state.
+        to: State,
+        /// Clients.
+        count: u32,
+    },
+    /// The true states of an update in a group at the start (what scans will find).
+    Applicability {
+        /// The group.
+        group: GroupId,
+        /// The update.
+        update: UpdateId,
+        /// Clients that need it.
+        required: u32,
+        /// Clients it does not apply to.
+        not_required: u32,
+        /// Clients that have it.
+        installed: u32,
+    },
     /// The ITMU catalog for SMS 2003 clients was refreshed (R08).
     ItmuCatalogRefreshed {
         /// The site running the ITMU advertisement (the top site).
@@ -102,10 +203,14 @@ pub enum Fact {
 }
 
 impl Fact {
-    /// The client the fact is about, for per-client trace filtering. The synchronization
-    /// phase concerns servers only.
+    /// The client the fact is about, for per-client trace filtering.
     pub fn client(&self) -> Option<ClientId> {
-        match self {
+        match *self {
+            Fact::PolicyReceived { client, .. }
+            | Fact::ScanScheduled { client, .. }
+            | Fact::ScanStart { client, .. }
+            | Fact::ScanDone { client, .. }
+            | Fact::StateMessagesSent { client, .. } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SiteDbUpdated { .. }
@@ -114,7 +219,11 @@ impl Fact {
             | Fact::SyncRequest { .. }
             | Fact::UpdatesExpired { .. }
             | Fact::UpdatesReactivated { .. }
-            | Fact::ItmuCatalogRefreshed { .. } => None,
+            | Fact::ItmuCatalogRefreshed { .. }
+            | Fact::PolicyCreated { .. }
+            | Fact::StateMessagesForwarded { .. }
+            | Fact::DbStateChanged { .. }
+            | Fact::Applicability { .. } => None,
         }
     }
 }

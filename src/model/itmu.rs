@@ -11,11 +11,13 @@ impl Model<'_> {
         let updates = self.world.released_by(cx.now());
         let new = updates - self.itmu_known;
         self.itmu_known = updates;
+        self.itmu_history.push((cx.now(), updates));
         cx.emit(Fact::ItmuCatalogRefreshed {
             site: self.world.top,
             updates,
             new,
         });
+        self.create_itmu_policy(cx);
         cx.schedule_in(
             self.world.settings.itmu_catalog_interval.0,
             Event::ItmuRefresh,

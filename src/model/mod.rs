@@ -3,19 +3,27 @@
 //! and reports facts; it never writes output itself.
 
 mod bitset;
+mod clients;
+pub mod compliance;
 pub mod event;
 pub mod fact;
 mod itmu;
+mod policy;
+mod scan;
 mod site_db;
+mod state_messages;
 mod sync;
 
 pub use bitset::BitSet;
+pub use compliance::State;
 pub use event::{Event, FailCause, SyncMode, Trigger};
-pub use fact::{ExpiryReason, Fact, STATUS_SYNC_DONE, STATUS_SYNC_FAILED};
+pub use fact::{ExpiryReason, Fact, PolicyKind, STATUS_SYNC_DONE, STATUS_SYNC_FAILED, ScanReason};
 
 use crate::engine::{Context, Handler, Observer, RandomStreams, RunStats, SimTime, Simulation};
-use crate::world::World;
+use crate::world::{GroupId, UpdateId, World};
+use clients::Clients;
 use site_db::SiteDb;
+use state_messages::MpQueue;
 use sync::SupState;
 
 type Cx<'a> = Context<'a, Event, Fact>;
@@ -31,14 +39,23 @@ pub struct Model<'w> {
     sites: Vec<SiteDb>,
     /// Updates in the ITMU catalog (R08).
     itmu_known: u32,
+    /// Each ITMU refresh: (when, updates held).
+    itmu_history: Vec<(SimTime, u32)>,
+    clients: Clients,
+    /// What each management point holds, indexed like `World::mps`.
+    mps: Vec<MpQueue>,
 }
 
 impl<'w> Model<'w> {
     /// The hierarchy before anything has happened.
     pub fn new(world: &'w World) -> Self {
+        let rng = RandomStreams::new(world.seed);
         Model {
             world,
-            rng: RandomStreams::new(world.seed),
+            clients: Clients::new(world, &rng),
+            mps: vec![MpQueue::default(); world.mps.len()],
+            itmu_history: Vec::new(),
+            rng,
             sups: world.sups.iter().map(|s| SupState::new(&s.name)).collect(),
             sites: world
                 .sites
@@ -63,6 +80,7 @@ impl<'w> Model<'w> {
         if w.groups.iter().any(|g| g.legacy) {
             cx.schedule_at(s.itmu_first_refresh.at(), Event::ItmuRefresh);
         }
+        self.report_applicability(cx);
         for (i, site) in w.sites.iter().enumerate() {
             if site.upgraded_from_sms2003 {
                 let count = self.sites[i].migrate(w);
@@ -71,6 +89,25 @@ impl<'w> Model<'w> {
                     site,
                     count,
                     reason: ExpiryReason::Migration,
+                });
+            }
+        }
+    }
+
+    /// The true states of every update in every group, as scans will find them.
+    fn report_applicability(&self, cx: &mut Cx) {
+        for (g, group) in self.world.groups.iter().enumerate() {
+            for u in 0..self.world.updates.len() {
+                let mut n = [0u32; 4];
+                for c in group.first.index()..group.first.index() + group.count as usize {
+                    n[self.clients.truth(c, u) as usize] += 1;
+                }
+                cx.emit(Fact::Applicability {
+                    group: GroupId(g as u32),
+                    update: UpdateId(u as u32),
+                    required: n[State::Required as usize],
+                    not_required: n[State::NotRequired as usize],
+                    installed: n[State::Installed as usize],
                 });
             }
         }
@@ -109,6 +146,11 @@ impl Handler for Model<'_> {
             Event::SyncFailed { sup, epoch, cause } => self.failed(sup, epoch, cause, cx),
             Event::SyncRetry { sup, epoch } => self.retry(sup, epoch, cx),
             Event::ItmuRefresh => self.itmu_refresh(cx),
+            Event::PolicyReceived(c) => self.policy_received(c, cx),
+            Event::ScanStart(c) => self.scan_start(c, cx),
+            Event::ScanDone(c) => self.scan_done(c, cx),
+            Event::SendStateMessages(c) => self.send_state_messages(c, cx),
+            Event::MpForward(mp) => self.mp_forward(mp, cx),
         }
     }
 }

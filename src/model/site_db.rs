@@ -80,6 +80,11 @@ impl SiteDb {
         n
     }
 
+    /// Whether update `i` is marked expired: clients cannot scan for it (R07).
+    pub(super) fn is_expired(&self, i: usize) -> bool {
+        self.expired.contains(i)
+    }
+
     /// Superseded by a held update, or expired in the catalog as of `snapshot`.
     fn obsolete(&self, world: &World, i: usize, snapshot: SimTime) -> bool {
         world.updates[i].expired_at(snapshot) || self.superseded(world, i)
@@ -88,6 +93,7 @@ impl SiteDb {
     fn superseded(&self, world: &World, i: usize) -> bool {
         world.updates[i]
             .superseded_by
+            .first()
             .is_some_and(|newer| newer.0 < self.known)
     }
 }

@@ -36,6 +36,8 @@ pub(super) struct SupState {
     /// reflect.
     pub(super) known: u32,
     pub(super) snapshot: SimTime,
+    /// Each completed WSUS cycle: (when, updates held), for scans reading the list (R11).
+    pub(super) history: Vec<(SimTime, u32)>,
     /// `known` as of the last full sync.
     full_known: u32,
     /// What the running attempt will know when its WSUS cycle is done.
@@ -55,6 +57,7 @@ impl SupState {
             pending: None,
             known: 0,
             snapshot: SimTime::ZERO,
+            history: Vec::new(),
             full_known: 0,
             target: 0,
             target_snapshot: SimTime::ZERO,
@@ -179,6 +182,7 @@ impl Model<'_> {
             st.full_known = st.known;
         }
         let known = st.known;
+        st.history.push((cx.now(), known));
         cx.emit(Fact::WsusSyncDone {
             sup,
             updates: known,
@@ -245,6 +249,7 @@ impl Model<'_> {
         });
         if !w.sups[sup.index()].internet {
             let site = w.sups[sup.index()].site;
+            self.create_scan_policy(site, cx);
             if let Some(ibsup) = w.sites[site.index()].internet_sup {
                 self.request(ibsup, mode, Trigger::ActiveSup, cx);
             }

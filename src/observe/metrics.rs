@@ -1,7 +1,8 @@
 //! Figures gathered while a run goes: per software update point and per site, fed by facts
 //! only, so that what reports say is what the trace shows.
 
-use crate::engine::{Observer, SimTime};
+use super::compliance::ComplianceMetrics;
+use crate::engine::{Observer, SimDuration, SimTime};
 use crate::model::{ExpiryReason, Fact, STATUS_SYNC_DONE, SyncMode};
 use crate::world::World;
 
@@ -52,16 +53,19 @@ pub struct Metrics {
     pub itmu: Vec<(SimTime, u32)>,
     /// Site index of each SUP.
     sup_site: Vec<usize>,
+    /// Compliance figures (R09–R15).
+    pub compliance: ComplianceMetrics,
 }
 
 impl Metrics {
-    /// Empty figures for `world`.
-    pub fn new(world: &World) -> Self {
+    /// Empty figures for `world`, sampling the compliance time series every `sample_every`.
+    pub fn new(world: &World, sample_every: SimDuration) -> Self {
         Metrics {
             sups: vec![SupMetrics::default(); world.sups.len()],
             sites: vec![SiteMetrics::default(); world.sites.len()],
             itmu: Vec::new(),
             sup_site: world.sups.iter().map(|s| s.site.index()).collect(),
+            compliance: ComplianceMetrics::new(world, sample_every),
         }
     }
 
@@ -131,6 +135,7 @@ impl Observer<Fact> for Metrics {
             | Fact::WsusSyncDone { .. }
             | Fact::SyncRetryScheduled { .. }
             | Fact::SyncRequest { .. } => {}
+            _ => self.compliance.observe(t, fact),
         }
     }
 }

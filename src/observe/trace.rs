@@ -4,7 +4,7 @@
 //! buffer, so writing the trace allocates nothing per event.
 
 use crate::engine::{Observer, RunStats, SimTime};
-use crate::model::{ExpiryReason, Fact, FailCause, SyncMode, Trigger};
+use crate::model::{ExpiryReason, Fact, FailCause, PolicyKind, ScanReason, SyncMode, Trigger};
 use crate::world::{SiteId, SupId, Upstream, World};
 use std::io::{self, Write};
 use std::ops::Range;
@@ -18,6 +18,9 @@ pub struct TraceWriter<W: Write> {
     upstream: Vec<String>,
     internet: Vec<bool>,
     sup_site: Vec<SiteId>,
+    mp: Vec<String>,
+    group: Vec<String>,
+    update: Vec<String>,
     /// Only events of these clients are written (all when `None`).
     clients: Option<Range<u64>>,
     error: Option<io::Error>,
@@ -42,6 +45,9 @@ impl<W: Write> TraceWriter<W> {
             upstream,
             internet: world.sups.iter().map(|s| s.internet).collect(),
             sup_site: world.sups.iter().map(|s| s.site).collect(),
+            mp: world.mps.iter().map(|s| json_str(&s.name)).collect(),
+            group: world.groups.iter().map(|g| json_str(&g.name)).collect(),
+            update: world.updates.iter().map(|u| json_str(&u.id)).collect(),
             clients,
             error: None,
         }
@@ -179,6 +185,92 @@ impl<W: Write> TraceWriter<W> {
                 self.num("updates", u64::from(updates));
                 self.num("new", u64::from(new));
             }
+            Fact::PolicyCreated { site, policy } => {
+                self.head(t, "policy_created");
+                self.site(site);
+                self.raw("policy", policy_json(policy));
+            }
+            Fact::PolicyReceived { client, policy } => {
+                self.head(t, "policy_received");
+                self.num("client", u64::from(client.0));
+                self.raw("policy", policy_json(policy));
+            }
+            Fact::ScanScheduled { client, at } => {
+                self.head(t, "scan_scheduled");
+                self.num("client", u64::from(client.0));
+                self.num("at", at.ms());
+            }
+            Fact::ScanStart { client, reason } => {
+                self.head(t, "scan_start");
+                self.num("client", u64::from(client.0));
+                self.raw(
+                    "reason",
+                    match reason {
+                        ScanReason::Compliance => r#""compliance""#,
+                    },
+                );
+            }
+            Fact::ScanDone { client, changed } => {
+                self.head(t, "scan_done");
+                self.num("client", u64::from(client.0));
+                self.num("changed", u64::from(changed));
+            }
+            Fact::StateMessagesSent {
+                client,
+                mp,
+                count,
+                scanned_at,
+            } => {
+                self.head(t, "state_messages_sent");
+                self.num("client", u64::from(client.0));
+                let _ = write!(self.buf, r#","mp":{}"#, self.mp[mp.index()]);
+                self.num("count", u64::from(count));
+                self.num("scanned_at", scanned_at.ms());
+            }
+            Fact::StateMessagesForwarded { site, mp, count } => {
+                self.head(t, "state_messages_forwarded");
+                self.site(site);
+                let _ = write!(self.buf, r#","mp":{}"#, self.mp[mp.index()]);
+                self.num("count", u64::from(count));
+            }
+            Fact::DbStateChanged {
+                site,
+                group,
+                update,
+                from,
+                to,
+                count,
+            } => {
+                self.head(t, "db_state_changed");
+                self.site(site);
+                let _ = write!(
+                    self.buf,
+                    r#","group":{},"update":{},"from":"{}","to":"{}""#,
+                    self.group[group.index()],
+                    self.update[update.index()],
+                    from.name(),
+                    to.name()
+                );
+                self.num("count", u64::from(count));
+            }
+            Fact::Applicability {
+                group,
+                update,
+                required,
+                not_required,
+                installed,
+            } => {
+                self.head(t, "applicability");
+                let _ = write!(
+                    self.buf,
+                    r#","group":{},"update":{}"#,
+                    self.group[group.index()],
+                    self.update[update.index()]
+                );
+                self.num("required", u64::from(required));
+                self.num("not_required", u64::from(not_required));
+                self.num("installed", u64::from(installed));
+            }
         }
         self.buf.extend_from_slice(b"}\n");
         self.out.write_all(&self.buf)
@@ -193,6 +285,13 @@ impl<W: Write> Observer<Fact> for TraceWriter<W> {
         {
             self.error = Some(e);
         }
+    }
+}
+
+fn policy_json(p: PolicyKind) -> &'static str {
+    match p {
+        PolicyKind::Scan => r#""scan""#,
+        PolicyKind::ItmuScan => r#""itmu_scan""#,
     }
 }
 

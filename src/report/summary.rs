@@ -4,6 +4,7 @@
 
 use crate::engine::RunStats;
 use crate::observe::Metrics;
+use crate::observe::compliance::{ComplianceMetrics, Marks};
 use crate::scenario::SiteKind;
 use crate::world::{Upstream, World};
 use serde::Serialize;
@@ -33,6 +34,121 @@ pub struct Summary {
     pub updates: Vec<UpdateSummary>,
     /// ITMU catalog refreshes for SMS 2003 clients (R08).
     pub itmu_refreshes_ms: Vec<u64>,
+    /// Scans, state messages and the site databases' view (R09–R15).
+    pub compliance: ComplianceSummary,
+}
+
+/// The compliance phase of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct ComplianceSummary {
+    /// Policies received by clients (R09).
+    pub policies_received: u64,
+    /// Scans completed (R10, R11).
+    pub scans: u64,
+    /// Scans that found a changed state (R12).
+    pub scans_with_changes: u64,
+    /// Delay from the end of a scan to the site database, over all messages (R13).
+    pub scan_to_db_ms: Delay,
+    /// Per site database.
+    pub databases: Vec<DatabaseSummary>,
+    /// Per client group.
+    pub groups: Vec<GroupSummary>,
+    /// Per management point.
+    pub management_points: Vec<MpSummary>,
+}
+
+/// Percentiles of a delay, in ms.
+#[derive(Clone, Debug, Serialize)]
+pub struct Delay {
+    /// Half the messages took at most this.
+    pub median: Option<u64>,
+    /// 95 % of them.
+    pub p95: Option<u64>,
+    /// All of them.
+    pub max: Option<u64>,
+}
+
+/// One site database's view at the end of the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatabaseSummary {
+    /// Site code.
+    pub site: String,
+    /// Clients reporting to it.
+    pub clients: u64,
+    /// Per update.
+    pub updates: Vec<UpdateStates>,
+}
+
+/// One update in one site database.
+#[derive(Clone, Debug, Serialize)]
+pub struct UpdateStates {
+    /// Update id.
+    pub id: String,
+    /// Clients the database has as Required.
+    pub required: i64,
+    /// As Not required.
+    pub not_required: i64,
+    /// As Installed.
+    pub installed: i64,
+    /// With no state (R15: Unknown).
+    pub unknown: i64,
+    /// Clients that really need it.
+    pub true_required: u64,
+    /// Clients it really does not apply to.
+    pub true_not_required: u64,
+    /// Clients that really have it.
+    pub true_installed: u64,
+    /// When 50, 90, 95 and 99 % of the applicable clients were known (null: not reached).
+    pub known_ms: [Option<u64>; 4],
+}
+
+/// One client group.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupSummary {
+    /// Group name.
+    pub name: String,
+    /// Its site.
+    pub site: String,
+    /// The site database it reports to.
+    pub database: String,
+    /// Clients.
+    pub clients: u32,
+    /// Per update: applicable clients, known ones, and when 50/90/95/99 % were known.
+    pub updates: Vec<GroupUpdate>,
+}
+
+/// One update in one group.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupUpdate {
+    /// Update id.
+    pub id: String,
+    /// Clients it applies to.
+    pub applicable: u32,
+    /// Of which known in the database at the end.
+    pub known: u32,
+    /// When 50, 90, 95 and 99 % were known.
+    pub known_ms: [Option<u64>; 4],
+}
+
+/// State-message load on one management point (R13).
+#[derive(Clone, Debug, Serialize)]
+pub struct MpSummary {
+    /// Server name.
+    pub name: String,
+    /// Its site.
+    pub site: String,
+    /// Clients sending to it.
+    pub clients: u64,
+    /// Machine policy requests per minute from those clients (polls are steady).
+    pub policy_polls_per_minute: f64,
+    /// Bulk sends received.
+    pub sends: u64,
+    /// State messages received.
+    pub state_messages: u64,
+    /// Most state messages in one minute.
+    pub peak_per_minute: u64,
+    /// Start of that minute.
+    pub peak_at_ms: u64,
 }
 
 /// One site.
@@ -115,6 +231,7 @@ impl Summary {
                 .map(|i| update(world, metrics, i))
                 .collect(),
             itmu_refreshes_ms: metrics.itmu.iter().map(|(t, _)| t.ms()).collect(),
+            compliance: compliance(world, &metrics.compliance),
         }
     }
 
@@ -123,6 +240,113 @@ impl Summary {
         let mut s = serde_json::to_string_pretty(self).expect("summary serializes");
         s.push('\n');
         s
+    }
+}
+
+fn ms(marks: &Marks) -> [Option<u64>; 4] {
+    marks.map(|t| t.map(|t| t.ms()))
+}
+
+fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
+    let delay = |p| c.delay_percentile(p).map(|d| d.ms());
+    ComplianceSummary {
+        policies_received: c.policies_received,
+        scans: c.scans,
+        scans_with_changes: c.scans_changed,
+        scan_to_db_ms: Delay {
+            median: delay(50),
+            p95: delay(95),
+            max: delay(100),
+        },
+        databases: c.db_sites.iter().map(|&s| database(world, c, s)).collect(),
+        groups: (0..world.groups.len())
+            .map(|g| group(world, c, g))
+            .collect(),
+        management_points: (0..world.mps.len())
+            .map(|m| management_point(world, c, m))
+            .collect(),
+    }
+}
+
+fn database(world: &World, c: &ComplianceMetrics, site: usize) -> DatabaseSummary {
+    let n = world.updates.len();
+    let reporting: Vec<usize> = (0..world.groups.len())
+        .filter(|&g| world.groups[g].db_site.index() == site)
+        .collect();
+    let updates = (0..n)
+        .map(|u| {
+            let db = c.db[site * n + u];
+            let truth = |k: usize| {
+                reporting
+                    .iter()
+                    .map(|&g| u64::from(c.truth[g * n + u][k]))
+                    .sum()
+            };
+            UpdateStates {
+                id: world.updates[u].id.clone(),
+                required: db[1],
+                not_required: db[2],
+                installed: db[3],
+                unknown: c.unknown(site, u),
+                true_required: truth(1),
+                true_not_required: truth(2),
+                true_installed: truth(3),
+                known_ms: ms(&c.site_coverage[site * n + u].marks),
+            }
+        })
+        .collect();
+    DatabaseSummary {
+        site: world.sites[site].code.clone(),
+        clients: c.db_clients[site],
+        updates,
+    }
+}
+
+fn group(world: &World, c: &ComplianceMetrics, g: usize) -> GroupSummary {
+    let n = world.updates.len();
+    let grp = &world.groups[g];
+    GroupSummary {
+        name: grp.name.clone(),
+        site: world.sites[grp.site.index()].code.clone(),
+        database: world.sites[grp.db_site.index()].code.clone(),
+        clients: grp.count,
+        updates: (0..n)
+            .map(|u| {
+                let cov = &c.group_coverage[g * n + u];
+                GroupUpdate {
+                    id: world.updates[u].id.clone(),
+                    applicable: cov.applicable,
+                    known: cov.known,
+                    known_ms: ms(&cov.marks),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn management_point(world: &World, c: &ComplianceMetrics, m: usize) -> MpSummary {
+    let id = crate::world::ServerId(m as u32);
+    // Clients are spread over a group's MPs by id (`ClientGroup::mp_of`).
+    let clients: u64 = world
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let k = g.mps.iter().position(|&x| x == id)? as u32;
+            let n = g.mps.len() as u32;
+            Some(u64::from(g.count / n + u32::from(k < g.count % n)))
+        })
+        .sum();
+    let poll_minutes = world.settings.machine_policy_interval.0.ms() as f64 / 60_000.0;
+    let load = &c.mps[m];
+    MpSummary {
+        name: world.mps[m].name.clone(),
+        site: world.sites[world.mps[m].site.index()].code.clone(),
+        clients,
+        policy_polls_per_minute: clients as f64 / poll_minutes,
+        sends: load.sends,
+        state_messages: load.received,
+        peak_per_minute: load.peak_per_minute,
+        peak_at_ms: load.peak_at.ms(),
     }
 }
 

@@ -7,8 +7,12 @@ use crate::engine::SimTime;
 /// Update rows shown in the terminal; `summary.json` has them all.
 const MAX_UPDATE_ROWS: usize = 20;
 
+/// A time for people: to the second, or a dash when it never happened.
 fn when(ms: Option<u64>) -> String {
-    ms.map_or_else(|| "—".to_string(), |t| SimTime(t).to_string())
+    ms.map_or_else(
+        || "—".to_string(),
+        |t| SimTime(t / 1_000 * 1_000).to_string(),
+    )
 }
 
 /// Renders `s` for people.
@@ -79,7 +83,91 @@ pub fn render(s: &Summary) -> String {
     }
     out.push_str(&t.render());
     out.push_str(&updates_table(s));
+    out.push_str(&compliance(s));
     out
+}
+
+fn pct(part: i64, whole: u64) -> String {
+    if whole == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// The compliance phase: scans, the databases' view against the truth, MP load.
+fn compliance(s: &Summary) -> String {
+    let c = &s.compliance;
+    let mut out = format!(
+        "\nCompliance (R09–R15): {} policies received, {} scans ({} with changes); \
+         scan → site database: median {}, p95 {}, max {}\n",
+        c.policies_received,
+        c.scans,
+        c.scans_with_changes,
+        when(c.scan_to_db_ms.median),
+        when(c.scan_to_db_ms.p95),
+        when(c.scan_to_db_ms.max),
+    );
+    for db in &c.databases {
+        out.push_str(&format!(
+            "\n  Site database {} ({} clients) at the end — database view against the truth\n",
+            db.site, db.clients
+        ));
+        let mut t = Table::new(&[
+            "update",
+            "required",
+            "not req.",
+            "installed",
+            "unknown",
+            "true req.",
+            "known 50%",
+            "90%",
+            "95%",
+            "99%",
+        ]);
+        let skip = db.updates.len().saturating_sub(MAX_UPDATE_ROWS);
+        for u in &db.updates[skip..] {
+            let mut row = vec![
+                u.id.clone(),
+                pct(u.required, db.clients),
+                pct(u.not_required, db.clients),
+                pct(u.installed, db.clients),
+                pct(u.unknown, db.clients),
+                pct(u.true_required as i64, db.clients),
+            ];
+            row.extend(u.known_ms.iter().map(|&m| when(m)));
+            t.row(row);
+        }
+        out.push_str(&t.render());
+    }
+    out.push_str("\nState messages per management point (R13)\n");
+    let mut t = Table::new(&[
+        "mp",
+        "site",
+        "clients",
+        "polls/min",
+        "sends",
+        "messages",
+        "peak/min",
+        "peak at",
+    ]);
+    for m in &c.management_points {
+        t.row(vec![
+            m.name.clone(),
+            m.site.clone(),
+            m.clients.to_string(),
+            format!("{:.1}", m.policy_polls_per_minute),
+            m.sends.to_string(),
+            m.state_messages.to_string(),
+            m.peak_per_minute.to_string(),
+            if m.peak_per_minute > 0 {
+                when(Some(m.peak_at_ms))
+            } else {
+                "—".into()
+            },
+        ]);
+    }
+    out + &t.render()
 }
 
 /// When each site's database (and the ITMU catalog) first had each update; the most recent

@@ -104,8 +104,20 @@ settings! {
     machine_policy_interval: Dur = "60m", "R09";
     /// Window within which a client starts its compliance scan after the policy.
     scan_window: Dur = "2h", "R10";
+    /// Scan step: clearing the previous scan history (assumed).
+    scan_clear_history: Dur = "1s", "R11";
+    /// Scan step: asking which WSUS server to use (assumed).
+    scan_locate_wsus: Dur = "5s", "R11";
+    /// Scan step: writing the WSUS location into local Group Policy (assumed).
+    scan_update_policy: Dur = "2s", "R11";
+    /// Scan step: the Windows Update Agent downloads the list of synced updates (assumed).
+    scan_wua_download: Dur = "30s", "R11";
+    /// Scan step: the Windows Update Agent scans the machine (assumed).
+    scan_wua_evaluate: Dur = "2m", "R11";
     /// Interval of bulk state-message sends from client to MP.
     state_message_interval: Dur = "5m", "R13";
+    /// How long a management point holds state messages before forwarding them (assumed).
+    mp_forward_delay: Dur = "1m", "R13";
     /// How long a client keeps retrying Location Services.
     location_retry_budget: Dur = "5d", "R19";
     /// Interval between Location Services attempts (assumed).

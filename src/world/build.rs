@@ -337,11 +337,15 @@ fn catalog(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Update> {
                 Some(&k) => {
                     graph.add_edge(nodes[i], nodes[k], ());
                     updates[rank[i] as usize].supersedes.push(UpdateId(rank[k]));
-                    let by = &mut updates[rank[k] as usize].superseded_by;
-                    *by = Some(by.map_or(UpdateId(rank[i]), |b| b.min(UpdateId(rank[i]))));
+                    updates[rank[k] as usize]
+                        .superseded_by
+                        .push(UpdateId(rank[i]));
                 }
             }
         }
+    }
+    for u in &mut updates {
+        u.superseded_by.sort();
     }
     if let Err(cycle) = toposort(&graph, None) {
         p.push(Problem::new(
@@ -364,7 +368,7 @@ fn spec_update(u: &crate::scenario::UpdateSpec) -> Update {
         size: u.size.0,
         classification: u.classification,
         supersedes: Vec::new(),
-        superseded_by: None,
+        superseded_by: Vec::new(),
         service_pack: u.service_pack,
         released,
         expired_from: if u.expired {
@@ -474,7 +478,12 @@ fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement>
         Some(ib) if internet => ib,
         _ => sites[policy_site.index()].sup?,
     };
-    Some(Placement { sup, policy_site, mps: sites[db_site.index()].mps.clone(), db_site })
+    Some(Placement {
+        sup,
+        policy_site,
+        mps: sites[db_site.index()].mps.clone(),
+        db_site,
+    })
 }
 
 fn outages(s: &Scenario, sups: &[Sup], p: &mut Vec<Problem>) -> Vec<Outage> {

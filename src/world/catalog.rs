@@ -22,8 +22,8 @@ pub struct Update {
     pub classification: Classification,
     /// Updates it supersedes.
     pub supersedes: Vec<UpdateId>,
-    /// The earliest-released update that supersedes this one.
-    pub superseded_by: Option<UpdateId>,
+    /// The updates that supersede this one, earliest released first.
+    pub superseded_by: Vec<UpdateId>,
     /// A service pack (R14).
     pub service_pack: bool,
     /// When it appears in Microsoft Update.

@@ -1,0 +1,109 @@
+//! Compliance scans (R10–R12, R14). A client schedules its scan uniformly within
+//! `scan_window` of receiving the policy (R10). The scan clears its history, locates WSUS,
+//! updates local Group Policy, and the Windows Update Agent downloads the list of updates its
+//! WSUS holds at that moment, then scans (R11). Only states that changed since the last scan
+//! are queued as state messages (R12). A superseded update reports nothing when the
+//! superseding one is in the list, unless a service pack supersedes a required update:
+//! then both report (R14). SMS 2003 clients scan the ITMU catalog (R08) and, as the source
+//! says of SMS 2003, report superseded updates too.
+
+use super::clients::SCAN_BUSY;
+use super::compliance::State;
+use super::event::Event;
+use super::fact::{Fact, ScanReason};
+use super::{Cx, Model};
+use crate::engine::{SimDuration, SimTime};
+use crate::world::{ClientGroup, ClientId};
+
+impl Model<'_> {
+    /// R10: the scan starts at a uniformly random time within the scan window. A client
+    /// whose scan is already scheduled or running keeps that one: it will see the newest list.
+    pub(super) fn schedule_scan(&mut self, c: ClientId, cx: &mut Cx) {
+        if self.clients.has(c, SCAN_BUSY) {
+            return;
+        }
+        self.clients.set(c, SCAN_BUSY, true);
+        let stream = self.clients.stream(self.world, c);
+        let window = self.world.settings.scan_window.0.ms();
+        let at = cx.now() + SimDuration(self.rng.below(stream, self.clients.draws(c), window));
+        cx.emit(Fact::ScanScheduled { client: c, at });
+        cx.schedule_at(at, Event::ScanStart(c));
+    }
+
+    /// R11: the scan runs its steps; the update list is read when WUA connects to WSUS.
+    pub(super) fn scan_start(&mut self, c: ClientId, cx: &mut Cx) {
+        let s = &self.world.settings;
+        cx.emit(Fact::ScanStart {
+            client: c,
+            reason: ScanReason::Compliance,
+        });
+        let steps = s.scan_clear_history.0
+            + s.scan_locate_wsus.0
+            + s.scan_update_policy.0
+            + s.scan_wua_download.0
+            + s.scan_wua_evaluate.0;
+        cx.schedule_in(steps, Event::ScanDone(c));
+    }
+
+    /// R12: compares the scan with the last one; changed states go to the send queue.
+    pub(super) fn scan_done(&mut self, c: ClientId, cx: &mut Cx) {
+        let s = &self.world.settings;
+        let connected =
+            SimTime(cx.now().ms() - (s.scan_wua_download.0 + s.scan_wua_evaluate.0).ms());
+        let group = &self.world.groups[self.world.group_of(c).index()];
+        let listed = self.update_list(group, connected);
+        let changed = self.evaluate(c, group, listed);
+        self.clients.set(c, SCAN_BUSY, false);
+        self.clients
+            .set_last_scan(c, (cx.now().ms() / 1_000) as u32);
+        cx.emit(Fact::ScanDone { client: c, changed });
+        if changed > 0 {
+            self.arm_send(c, cx);
+        }
+    }
+
+    /// How many updates (a prefix of the catalog) the client's scan source held at `t`: its
+    /// WSUS, or the ITMU catalog for SMS 2003 clients.
+    fn update_list(&self, group: &ClientGroup, t: SimTime) -> u32 {
+        let history = if group.legacy {
+            &self.itmu_history
+        } else {
+            &self.sups[group.sup.index()].history
+        };
+        let k = history.partition_point(|&(at, _)| at <= t);
+        if k == 0 { 0 } else { history[k - 1].1 }
+    }
+
+    /// Records the state of every listed update the client reports; returns how many changed.
+    fn evaluate(&mut self, c: ClientId, group: &ClientGroup, listed: u32) -> u32 {
+        let db = &self.sites[group.policy_site.index()];
+        let mut changed = 0;
+        for u in 0..listed as usize {
+            if !group.legacy && (db.is_expired(u) || self.suppressed(c, u, listed)) {
+                continue;
+            }
+            let state = self.clients.truth(c.index(), u);
+            if self.clients.scanned(c.index(), u) != state {
+                self.clients.set_scanned(c.index(), u, state);
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// R14: update `u` reports nothing when a listed update supersedes it, unless every listed
+    /// superseder is a service pack and `u` is required on the client.
+    fn suppressed(&self, c: ClientId, u: usize, listed: u32) -> bool {
+        let updates = &self.world.updates;
+        let mut by = updates[u]
+            .superseded_by
+            .iter()
+            .filter(|v| v.0 < listed)
+            .peekable();
+        if by.peek().is_none() {
+            return false;
+        }
+        let required = self.clients.truth(c.index(), u) == State::Required;
+        !(required && by.all(|v| updates[v.index()].service_pack))
+    }
+}

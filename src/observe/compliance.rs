@@ -1,0 +1,240 @@
+//! Compliance figures gathered from facts (R09–R15): the site databases' view per update
+//! (counts per state over time), how fast the databases learn the truth (time until 50, 90,
+//! 95 and 99 % of applicable clients are known), and the state-message load on each
+//! management point.
+
+use crate::engine::{SimDuration, SimTime};
+use crate::model::{Fact, State};
+use crate::world::World;
+
+/// Shares of applicable clients whose arrival in the database is timed, in percent.
+pub const MARKS: [u32; 4] = [50, 90, 95, 99];
+
+/// When the database first knew each share of `MARKS` of the applicable clients.
+pub type Marks = [Option<SimTime>; 4];
+
+/// How far a database knows one update for some set of clients.
+#[derive(Clone, Debug, Default)]
+pub struct Coverage {
+    /// Clients the update applies to (Required or Installed).
+    pub applicable: u32,
+    /// Of which the database has a state.
+    pub known: u32,
+    /// When each share was reached.
+    pub marks: Marks,
+}
+
+impl Coverage {
+    fn learn(&mut self, n: u32, t: SimTime) {
+        self.known += n;
+        for (k, &p) in MARKS.iter().enumerate() {
+            if self.marks[k].is_none()
+                && u64::from(self.known) * 100 >= u64::from(p) * u64::from(self.applicable)
+            {
+                self.marks[k] = Some(t);
+            }
+        }
+    }
+}
+
+/// Load on one management point.
+#[derive(Clone, Debug, Default)]
+pub struct MpLoad {
+    /// State messages received.
+    pub received: u64,
+    /// Bulk sends received.
+    pub sends: u64,
+    /// Most messages received in one minute, and when that minute began.
+    pub peak_per_minute: u64,
+    /// Start of the peak minute.
+    pub peak_at: SimTime,
+    minute: u64,
+    in_minute: u64,
+    /// Sends not yet forwarded: (end of the scan, messages).
+    pending: Vec<(SimTime, u32)>,
+}
+
+impl MpLoad {
+    fn receive(&mut self, t: SimTime, n: u32, scanned_at: SimTime) {
+        self.received += u64::from(n);
+        self.sends += 1;
+        let minute = t.ms() / 60_000;
+        if minute != self.minute {
+            self.minute = minute;
+            self.in_minute = 0;
+        }
+        self.in_minute += u64::from(n);
+        if self.in_minute > self.peak_per_minute {
+            self.peak_per_minute = self.in_minute;
+            self.peak_at = SimTime(minute * 60_000);
+        }
+        self.pending.push((scanned_at, n));
+    }
+}
+
+/// One row of the compliance time series: a site database's counts for one update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sample {
+    /// When.
+    pub t: SimTime,
+    /// Site index.
+    pub site: u16,
+    /// Update index.
+    pub update: u32,
+    /// Clients per state in the database, indexed by `State as usize` (Unknown unused).
+    pub db: [i64; 4],
+}
+
+/// Compliance figures of a run.
+#[derive(Clone, Debug)]
+pub struct ComplianceMetrics {
+    updates: usize,
+    group_site: Vec<usize>,
+    /// Sites whose databases receive states, in site order.
+    pub db_sites: Vec<usize>,
+    /// Clients reporting to each site's database.
+    pub db_clients: Vec<u64>,
+    /// Database counts per (site, update), indexed by `State as usize`.
+    pub db: Vec<[i64; 4]>,
+    /// True states per (group, update) at the start, indexed by `State as usize`.
+    pub truth: Vec<[u32; 4]>,
+    /// Coverage per (group, update).
+    pub group_coverage: Vec<Coverage>,
+    /// Coverage per (site, update).
+    pub site_coverage: Vec<Coverage>,
+    /// Per management point.
+    pub mps: Vec<MpLoad>,
+    /// Scan → database delay of each forwarded send: (delay, messages).
+    pub delays: Vec<(SimDuration, u32)>,
+    /// Policies received by clients.
+    pub policies_received: u64,
+    /// Scans completed, and of which with changes.
+    pub scans: u64,
+    /// Scans that found changed states.
+    pub scans_changed: u64,
+    /// The time series, every `sample_every`.
+    pub series: Vec<Sample>,
+    sample_every: u64,
+    next_sample: u64,
+}
+
+impl ComplianceMetrics {
+    /// Empty figures for `world`, sampling the time series every `sample_every`.
+    pub fn new(world: &World, sample_every: SimDuration) -> Self {
+        let (sites, updates, groups) = (world.sites.len(), world.updates.len(), world.groups.len());
+        let mut db_clients = vec![0u64; sites];
+        for g in &world.groups {
+            db_clients[g.db_site.index()] += u64::from(g.count);
+        }
+        ComplianceMetrics {
+            updates,
+            group_site: world.groups.iter().map(|g| g.db_site.index()).collect(),
+            db_sites: (0..sites).filter(|&s| db_clients[s] > 0).collect(),
+            db_clients,
+            db: vec![[0; 4]; sites * updates],
+            truth: vec![[0; 4]; groups * updates],
+            group_coverage: vec![Coverage::default(); groups * updates],
+            site_coverage: vec![Coverage::default(); sites * updates],
+            mps: vec![MpLoad::default(); world.mps.len()],
+            delays: Vec::new(),
+            policies_received: 0,
+            scans: 0,
+            scans_changed: 0,
+            series: Vec::new(),
+            sample_every: sample_every.ms().max(1),
+            next_sample: 0,
+        }
+    }
+
+    /// Records the time series up to and including `t`.
+    pub fn sample_until(&mut self, t: SimTime) {
+        while self.next_sample <= t.ms() {
+            for &site in &self.db_sites {
+                for u in 0..self.updates {
+                    self.series.push(Sample {
+                        t: SimTime(self.next_sample),
+                        site: site as u16,
+                        update: u as u32,
+                        db: self.db[site * self.updates + u],
+                    });
+                }
+            }
+            self.next_sample += self.sample_every;
+        }
+    }
+
+    /// Takes in a fact.
+    pub fn observe(&mut self, t: SimTime, fact: &Fact) {
+        self.sample_until(SimTime(t.ms().saturating_sub(1)));
+        match *fact {
+            Fact::Applicability {
+                group,
+                update,
+                required,
+                not_required,
+                installed,
+            } => {
+                let (g, u) = (group.index(), update.index());
+                self.truth[g * self.updates + u] = [0, required, not_required, installed];
+                let applicable = required + installed;
+                self.group_coverage[g * self.updates + u].applicable = applicable;
+                self.site_coverage[self.group_site[g] * self.updates + u].applicable += applicable;
+            }
+            Fact::PolicyReceived { .. } => self.policies_received += 1,
+            Fact::ScanDone { changed, .. } => {
+                self.scans += 1;
+                self.scans_changed += u64::from(changed > 0);
+            }
+            Fact::StateMessagesSent {
+                mp,
+                count,
+                scanned_at,
+                ..
+            } => {
+                self.mps[mp.index()].receive(t, count, scanned_at);
+            }
+            Fact::StateMessagesForwarded { mp, .. } => {
+                for (scanned, n) in self.mps[mp.index()].pending.drain(..) {
+                    self.delays.push((t - scanned, n));
+                }
+            }
+            Fact::DbStateChanged {
+                site,
+                group,
+                update,
+                from,
+                to,
+                count,
+            } => {
+                let (s, u) = (site.index(), update.index());
+                let counts = &mut self.db[s * self.updates + u];
+                counts[from as usize] -= i64::from(count);
+                counts[to as usize] += i64::from(count);
+                if from == State::Unknown && to.applicable() {
+                    self.group_coverage[group.index() * self.updates + u].learn(count, t);
+                    self.site_coverage[s * self.updates + u].learn(count, t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Clients of site database `site` with no state for update `u` yet (R15's Unknown).
+    pub fn unknown(&self, site: usize, u: usize) -> i64 {
+        let c = &self.db[site * self.updates + u];
+        self.db_clients[site] as i64 - c[1] - c[2] - c[3]
+    }
+
+    /// The delay from scan to database below which `p` percent of messages arrived.
+    pub fn delay_percentile(&self, p: u32) -> Option<SimDuration> {
+        let total: u64 = self.delays.iter().map(|&(_, n)| u64::from(n)).sum();
+        let mut sorted = self.delays.clone();
+        sorted.sort_unstable();
+        let want = (total * u64::from(p)).div_ceil(100).max(1);
+        let mut seen = 0;
+        sorted.into_iter().find_map(|(d, n)| {
+            seen += u64::from(n);
+            (seen >= want).then_some(d)
+        })
+    }
+}
