@@ -6,6 +6,7 @@
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{Fact, State};
 use crate::world::World;
+use std::collections::BTreeMap;
 
 /// Shares of applicable clients whose arrival in the database is timed, in percent.
 pub const MARKS: [u32; 4] = [50, 90, 95, 99];
@@ -104,8 +105,9 @@ pub struct ComplianceMetrics {
     pub site_coverage: Vec<Coverage>,
     /// Per management point.
     pub mps: Vec<MpLoad>,
-    /// Scan → database delay of each forwarded send: (delay, messages).
-    pub delays: Vec<(SimDuration, u32)>,
+    /// Scan → database delays to the second: messages per delay. Bounded by the distinct
+    /// delays, not by the number of sends.
+    pub delays: BTreeMap<u64, u64>,
     /// Policies received by clients.
     pub policies_received: u64,
     /// Scans completed, and of which with changes.
@@ -136,7 +138,7 @@ impl ComplianceMetrics {
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
             mps: vec![MpLoad::default(); world.mps.len()],
-            delays: Vec::new(),
+            delays: BTreeMap::new(),
             policies_received: 0,
             scans: 0,
             scans_changed: 0,
@@ -195,7 +197,7 @@ impl ComplianceMetrics {
             }
             Fact::StateMessagesForwarded { mp, .. } => {
                 for (scanned, n) in self.mps[mp.index()].pending.drain(..) {
-                    self.delays.push((t - scanned, n));
+                    *self.delays.entry((t - scanned).ms() / 1_000).or_default() += u64::from(n);
                 }
             }
             Fact::DbStateChanged {
@@ -225,16 +227,15 @@ impl ComplianceMetrics {
         self.db_clients[site] as i64 - c[1] - c[2] - c[3]
     }
 
-    /// The delay from scan to database below which `p` percent of messages arrived.
+    /// The delay from scan to database (to the second) within which `p` percent of the
+    /// messages arrived.
     pub fn delay_percentile(&self, p: u32) -> Option<SimDuration> {
-        let total: u64 = self.delays.iter().map(|&(_, n)| u64::from(n)).sum();
-        let mut sorted = self.delays.clone();
-        sorted.sort_unstable();
+        let total: u64 = self.delays.values().sum();
         let want = (total * u64::from(p)).div_ceil(100).max(1);
         let mut seen = 0;
-        sorted.into_iter().find_map(|(d, n)| {
-            seen += u64::from(n);
-            (seen >= want).then_some(d)
+        self.delays.iter().find_map(|(&secs, &n)| {
+            seen += n;
+            (seen >= want).then_some(SimDuration::from_secs(secs))
         })
     }
 }
