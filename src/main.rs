@@ -100,11 +100,11 @@ fn rules(scenario: Option<&std::path::Path>) -> ExitCode {
 }
 
 fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCode {
-    let settings = match scenario.map(load).transpose() {
-        Ok(l) => l.map(|l| l.scenario.settings).unwrap_or_default(),
+    let scenario = match scenario.map(load).transpose() {
+        Ok(l) => l.map(|l| l.scenario),
         Err(code) => return code,
     };
-    match cmsim::rules::verify_file(trace, &settings) {
+    match cmsim::rules::verify_file(trace, scenario.as_ref()) {
         Ok(report) => {
             print!("{}", report.render());
             if report.violated() {

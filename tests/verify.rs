@@ -2,10 +2,9 @@
 //! are caught, so `cmsim verify` can fail.
 
 use cmsim::rules::{VerifyReport, verify_str};
-use cmsim::scenario::Settings;
 
 fn check(trace: &str) -> VerifyReport {
-    verify_str(trace, &Settings::default()).expect("trace parses")
+    verify_str(trace, None).expect("trace parses")
 }
 
 fn status(r: &VerifyReport, id: &str) -> &'static str {
@@ -22,7 +21,7 @@ fn every_gallery_scenario_passes_check_and_verify() {
     for path in cmsim::scenario_files("scenarios".as_ref()).unwrap() {
         let loaded = cmsim::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
         let trace = cmsim::trace_to_string(&loaded.world);
-        let report = verify_str(&trace, &loaded.scenario.settings).unwrap();
+        let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
         assert!(
             !report.violated(),
             "{}:\n{}",
@@ -169,9 +168,9 @@ fn a_trace_without_syncs_exercises_nothing() {
 
 #[test]
 fn malformed_traces_are_errors_with_line_numbers() {
-    let e = verify_str("{\"t\":1,\"kind\":\"x\"}\nnot json\n", &Settings::default()).unwrap_err();
+    let e = verify_str("{\"t\":1,\"kind\":\"x\"}\nnot json\n", None).unwrap_err();
     assert!(e.to_string().contains(":2:"), "{e}");
-    let e = verify_str(r#"{"kind":"x"}"#, &Settings::default()).unwrap_err();
+    let e = verify_str(r#"{"kind":"x"}"#, None).unwrap_err();
     assert!(e.to_string().contains("`t`"), "{e}");
 }
 

@@ -141,6 +141,8 @@ pub enum Fact {
         client: ClientId,
         /// Updates whose state changed since the last scan.
         changed: u32,
+        /// Updates in the list the scan read (the first `listed` of the catalog).
+        listed: u32,
     },
     /// A client sent its queued state messages in bulk to its MP (R13).
     StateMessagesSent {

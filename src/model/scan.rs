@@ -56,7 +56,11 @@ impl Model<'_> {
         self.clients.set(c, SCAN_BUSY, false);
         self.clients
             .set_last_scan(c, (cx.now().ms() / 1_000) as u32);
-        cx.emit(Fact::ScanDone { client: c, changed });
+        cx.emit(Fact::ScanDone {
+            client: c,
+            changed,
+            listed,
+        });
         if changed > 0 {
             self.arm_send(c, cx);
         }

@@ -210,10 +210,15 @@ impl<W: Write> TraceWriter<W> {
                     },
                 );
             }
-            Fact::ScanDone { client, changed } => {
+            Fact::ScanDone {
+                client,
+                changed,
+                listed,
+            } => {
                 self.head(t, "scan_done");
                 self.num("client", u64::from(client.0));
                 self.num("changed", u64::from(changed));
+                self.num("listed", u64::from(listed));
             }
             Fact::StateMessagesSent {
                 client,

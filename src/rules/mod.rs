@@ -2,12 +2,13 @@
 //! It imports the trace format and the parameter values, never the model (DESIGN.md), so a
 //! bug in the model shows up here as a violation instead of being repeated.
 
+mod compliance;
 mod sync;
 pub mod table;
 pub mod trace;
 
 use crate::engine::SimTime;
-use crate::scenario::Settings;
+use crate::scenario::{Scenario, Settings};
 use std::io::BufReader;
 use std::path::Path;
 use trace::{Line, TraceError};
@@ -105,8 +106,11 @@ impl VerifyReport {
     }
 }
 
-/// Checks trace lines against the rules, with the parameter values of `settings`.
-pub fn verify(lines: &[Line], settings: &Settings) -> VerifyReport {
+/// Checks trace lines against the rules, with the parameter values of `scenario` (the
+/// defaults without one). R14 needs the scenario's catalog and is not exercised without it.
+pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
+    let defaults = Settings::default();
+    let settings = scenario.map_or(&defaults, |s| &s.settings);
     let outcomes = vec![
         sync::r01(lines),
         sync::r02(lines),
@@ -116,6 +120,12 @@ pub fn verify(lines: &[Line], settings: &Settings) -> VerifyReport {
         sync::r06(lines, settings),
         sync::r07(lines),
         sync::r08(lines, settings),
+        compliance::r09(lines, settings),
+        compliance::r10(lines, settings),
+        compliance::r11(lines, settings),
+        compliance::r12(lines),
+        compliance::r13(lines, settings),
+        compliance::r14(lines, scenario),
     ];
     VerifyReport {
         outcomes,
@@ -124,17 +134,17 @@ pub fn verify(lines: &[Line], settings: &Settings) -> VerifyReport {
 }
 
 /// Reads the trace file at `path` and checks it.
-pub fn verify_file(path: &Path, settings: &Settings) -> Result<VerifyReport, TraceError> {
+pub fn verify_file(path: &Path, scenario: Option<&Scenario>) -> Result<VerifyReport, TraceError> {
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|source| TraceError::Io {
         file: file.clone(),
         source,
     })?;
     let lines = trace::read(&file, BufReader::new(f))?;
-    Ok(verify(&lines, settings))
+    Ok(verify(&lines, scenario))
 }
 
 /// Reads trace text and checks it (for tests and examples).
-pub fn verify_str(text: &str, settings: &Settings) -> Result<VerifyReport, TraceError> {
-    Ok(verify(&trace::read("<trace>", text.as_bytes())?, settings))
+pub fn verify_str(text: &str, scenario: Option<&Scenario>) -> Result<VerifyReport, TraceError> {
+    Ok(verify(&trace::read("<trace>", text.as_bytes())?, scenario))
 }

@@ -26,6 +26,16 @@ pub struct Line {
     pub to_site: Option<String>,
     pub to_sup: Option<String>,
     pub updates: Option<u64>,
+    pub client: Option<u64>,
+    pub policy: Option<String>,
+    pub changed: Option<u64>,
+    pub listed: Option<u64>,
+    pub count: Option<u64>,
+    pub mp: Option<String>,
+    pub group: Option<String>,
+    pub update: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 impl Line {

@@ -1,0 +1,311 @@
+//! Checks of the compliance rules on a trace: R09–R14. Like the synchronization checks they
+//! read trace lines, the parameters and (for R14) the scenario's catalog and groups; never
+//! the model.
+
+use super::Outcome;
+use super::trace::Line;
+use crate::scenario::{Scenario, Settings};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn client(l: &Line) -> u64 {
+    l.client.unwrap_or(u64::MAX)
+}
+
+/// R09: a client receives policy within one polling interval after such a policy was created,
+/// and always at the same phase of its polling cycle.
+pub(super) fn r09(lines: &[Line], settings: &Settings) -> Outcome {
+    let mut o = Outcome::new("R09");
+    let interval = settings.machine_policy_interval.0.ms();
+    let mut created: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut phase: BTreeMap<u64, u64> = BTreeMap::new();
+    for l in lines {
+        let policy = l.policy.as_deref().unwrap_or("");
+        match l.kind.as_str() {
+            "policy_created" => {
+                created.insert(policy, l.t);
+            }
+            "policy_received" => {
+                o.checked += 1;
+                match created.get(policy) {
+                    None => o.fail(l, "policy received before any such policy was created"),
+                    Some(&c) if l.t - c >= interval => o.fail(
+                        l,
+                        &format!("received {} ms after the policy was created; polls are every {interval} ms", l.t - c),
+                    ),
+                    _ => {}
+                }
+                let p = *phase.entry(client(l)).or_insert(l.t % interval);
+                if p != l.t % interval {
+                    o.fail(l, "the client's machine policy poll moved off its phase");
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// R10: the scan is scheduled when the policy arrives, within `scan_window`, and starts then.
+pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
+    let mut o = Outcome::new("R10");
+    let window = settings.scan_window.0.ms();
+    let mut received: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut due: BTreeMap<u64, u64> = BTreeMap::new();
+    for l in lines {
+        match l.kind.as_str() {
+            "policy_received" => {
+                received.insert(client(l), l.t);
+            }
+            "scan_scheduled" => {
+                o.checked += 1;
+                let at = l.at.unwrap_or(0);
+                if received.get(&client(l)) != Some(&l.t) {
+                    o.fail(l, "scan scheduled without a policy received at that moment");
+                }
+                if at < l.t || at - l.t >= window {
+                    o.fail(
+                        l,
+                        &format!(
+                            "scan scheduled {} ms after the policy; the window is {window} ms",
+                            at.wrapping_sub(l.t)
+                        ),
+                    );
+                }
+                due.insert(client(l), at);
+            }
+            "scan_start" if l.reason.as_deref() == Some("compliance") => {
+                if due.remove(&client(l)) != Some(l.t) {
+                    o.fail(l, "compliance scan does not start at its scheduled time");
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// R11: a scan takes exactly the sum of its step durations.
+pub(super) fn r11(lines: &[Line], settings: &Settings) -> Outcome {
+    let mut o = Outcome::new("R11");
+    let s = settings;
+    let steps = (s.scan_clear_history.0
+        + s.scan_locate_wsus.0
+        + s.scan_update_policy.0
+        + s.scan_wua_download.0
+        + s.scan_wua_evaluate.0)
+        .ms();
+    let mut started: BTreeMap<u64, u64> = BTreeMap::new();
+    for l in lines {
+        match l.kind.as_str() {
+            "scan_start" => {
+                started.insert(client(l), l.t);
+            }
+            "scan_done" => {
+                o.checked += 1;
+                match started.remove(&client(l)) {
+                    Some(s) if l.t - s == steps => {}
+                    Some(s) => o.fail(
+                        l,
+                        &format!("scan took {} ms; its steps add up to {steps} ms", l.t - s),
+                    ),
+                    None => o.fail(l, "scan done without a scan start"),
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// R12: a client sends state messages only after a scan that changed something, and no more
+/// than the changes found since its last send.
+pub(super) fn r12(lines: &[Line]) -> Outcome {
+    let mut o = Outcome::new("R12");
+    let mut changed: BTreeMap<u64, u64> = BTreeMap::new();
+    for l in lines {
+        match l.kind.as_str() {
+            "scan_done" => *changed.entry(client(l)).or_default() += l.changed.unwrap_or(0),
+            "state_messages_sent" => {
+                o.checked += 1;
+                let found = changed.remove(&client(l)).unwrap_or(0);
+                let count = l.count.unwrap_or(0);
+                if found == 0 {
+                    o.fail(
+                        l,
+                        "state messages sent with no changed state since the last send",
+                    );
+                } else if count > found {
+                    o.fail(
+                        l,
+                        &format!("{count} messages sent for {found} changed states"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// R13: a client's sends are whole send intervals apart and follow its scan within one
+/// interval; an MP forwards no more than it received, and the database gets exactly what it
+/// forwards.
+pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
+    let mut o = Outcome::new("R13");
+    let interval = settings.state_message_interval.0.ms();
+    let mut last_send: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut last_scan: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut held: BTreeMap<&str, u64> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        match l.kind.as_str() {
+            "scan_done" if l.changed.unwrap_or(0) > 0 => {
+                last_scan.entry(client(l)).or_insert(l.t);
+            }
+            "state_messages_sent" => {
+                o.checked += 1;
+                let c = client(l);
+                if let Some(prev) = last_send.insert(c, l.t)
+                    && (l.t - prev) % interval != 0
+                {
+                    o.fail(
+                        l,
+                        &format!("sends {} ms apart; the cycle is {interval} ms", l.t - prev),
+                    );
+                }
+                match last_scan.remove(&c) {
+                    Some(s) if l.t - s > interval => {
+                        o.fail(l, "sent more than one cycle after the scan")
+                    }
+                    _ => {}
+                }
+                *held.entry(l.mp.as_deref().unwrap_or("")).or_default() += l.count.unwrap_or(0);
+            }
+            "state_messages_forwarded" => {
+                let count = l.count.unwrap_or(0);
+                let had = held.remove(l.mp.as_deref().unwrap_or("")).unwrap_or(0);
+                if count > had {
+                    o.fail(
+                        l,
+                        &format!("forwarded {count} state messages but received {had}"),
+                    );
+                }
+                let inserted: u64 = lines[i + 1..]
+                    .iter()
+                    .take_while(|m| m.kind == "db_state_changed" && m.t == l.t)
+                    .map(|m| m.count.unwrap_or(0))
+                    .sum();
+                if inserted != count {
+                    o.fail(
+                        l,
+                        &format!(
+                            "forwarded {count} state messages, {inserted} reached the database"
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// The catalog as R14 needs it: release order, and who supersedes whom.
+struct Supersedence {
+    /// Update id → position in release order.
+    position: BTreeMap<String, u64>,
+    /// Superseded position → (superseder position, superseder is a service pack).
+    by: BTreeMap<u64, Vec<(u64, bool)>>,
+    /// Client groups as (first client, count, SMS 2003 clients), in scenario order.
+    groups: BTreeMap<String, (u64, u64, bool)>,
+}
+
+impl Supersedence {
+    fn new(s: &Scenario) -> Self {
+        let mut order: Vec<usize> = (0..s.catalog.len()).collect();
+        order.sort_by_key(|&i| s.catalog[i].released);
+        let position: BTreeMap<String, u64> = order
+            .iter()
+            .enumerate()
+            .map(|(p, &i)| (s.catalog[i].id.clone(), p as u64))
+            .collect();
+        let mut by: BTreeMap<u64, Vec<(u64, bool)>> = BTreeMap::new();
+        for u in &s.catalog {
+            for old in &u.supersedes {
+                if let (Some(&o), Some(&n)) = (position.get(old), position.get(&u.id)) {
+                    by.entry(o).or_default().push((n, u.service_pack));
+                }
+            }
+        }
+        let mut first = 0;
+        let mut groups = BTreeMap::new();
+        for g in &s.clients {
+            groups.insert(g.name.clone(), (first, u64::from(g.count), g.legacy));
+            first += u64::from(g.count);
+        }
+        Supersedence {
+            position,
+            by,
+            groups,
+        }
+    }
+
+    fn group_of(&self, client: u64) -> Option<(&str, bool)> {
+        self.groups
+            .iter()
+            .find(|&(_, &(first, n, _))| (first..first + n).contains(&client))
+            .map(|(name, &(_, _, legacy))| (name.as_str(), legacy))
+    }
+}
+
+/// R14: the database gets a state for a superseded update only from clients that scanned it
+/// while no superseding update was listed, or when only service packs supersede it (or from
+/// SMS 2003 clients, which report both). Needs the scenario.
+pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
+    let mut o = Outcome::new("R14");
+    let Some(s) = scenario else { return o };
+    let cat = Supersedence::new(s);
+    // (group, superseded position) → clients that could report it
+    let mut may: BTreeMap<(&str, u64), BTreeSet<u64>> = BTreeMap::new();
+    let mut known: BTreeMap<(&str, u64), u64> = BTreeMap::new();
+    for l in lines {
+        match l.kind.as_str() {
+            "scan_done" => {
+                let Some((group, legacy)) = cat.group_of(client(l)) else {
+                    continue;
+                };
+                let listed = l.listed.unwrap_or(0);
+                for (&old, by) in cat.by.range(..listed) {
+                    let blocking = by.iter().any(|&(n, sp)| n < listed && !sp);
+                    if by.iter().any(|&(n, _)| n < listed) {
+                        o.checked += 1;
+                    }
+                    if legacy || !blocking {
+                        may.entry((group, old)).or_default().insert(client(l));
+                    }
+                }
+            }
+            "db_state_changed" if l.from.as_deref() == Some("unknown") => {
+                let Some(&u) = l.update.as_ref().and_then(|u| cat.position.get(u)) else {
+                    continue;
+                };
+                if !cat.by.contains_key(&u) {
+                    continue;
+                }
+                let group = l.group.as_deref().unwrap_or("");
+                let Some(name) = cat.groups.keys().find(|k| k.as_str() == group) else {
+                    continue;
+                };
+                let k = known.entry((name.as_str(), u)).or_default();
+                *k += l.count.unwrap_or(0);
+                let allowed = may.get(&(name.as_str(), u)).map_or(0, |c| c.len() as u64);
+                if *k > allowed {
+                    o.fail(l, &format!(
+                        "{k} clients of {group} have a state for a superseded update; only {allowed} scanned it without a listed superseder"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
