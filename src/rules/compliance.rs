@@ -73,10 +73,11 @@ pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
                 }
                 due.insert(client(l), at);
             }
-            "scan_start" if l.reason.as_deref() == Some("compliance") => {
-                if due.remove(&client(l)) != Some(l.t) {
-                    o.fail(l, "compliance scan does not start at its scheduled time");
-                }
+            "scan_start"
+                if l.reason.as_deref() == Some("compliance")
+                    && due.remove(&client(l)) != Some(l.t) =>
+            {
+                o.fail(l, "compliance scan does not start at its scheduled time");
             }
             _ => {}
         }
