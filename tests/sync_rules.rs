@@ -302,3 +302,20 @@ fn r08_no_itmu_refresh_without_legacy_clients_and_the_interval_is_a_parameter() 
         .collect();
     assert_eq!(times, vec![0, 3 * DAY, 6 * DAY]);
 }
+
+#[test]
+fn r03_an_update_superseded_only_by_a_service_pack_stays_active() {
+    let src = scenario(
+        "1d",
+        LAB,
+        r#"catalog: [(id: "Fix"), (id: "SP1", service_pack: true, supersedes: ["Fix"]),
+                     (id: "Old"), (id: "New", supersedes: ["Old"])]"#,
+    );
+    let lines = trace(&src);
+    let expired = kind(&lines, "updates_expired");
+    assert_eq!(expired.len(), 1);
+    assert_eq!(
+        expired[0]["count"], 1,
+        "only Old: Fix is superseded by a service pack alone"
+    );
+}

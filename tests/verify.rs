@@ -196,3 +196,95 @@ fn r07_violations_early_reactivation_and_none_at_the_first_sync() {
     ]);
     assert_eq!(status(&check(&missing), "R07"), "VIOLATED");
 }
+
+fn status_of(r: &VerifyReport, id: &str) -> usize {
+    r.outcomes
+        .iter()
+        .find(|o| o.id == id)
+        .unwrap()
+        .violations
+        .len()
+}
+
+#[test]
+fn r09_violations_late_policy_and_a_moving_poll_phase() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"policy_created","site":"LAB","policy":"scan"}"#,
+        r#"{"t":4000000,"kind":"policy_received","client":1,"policy":"scan"}"#,
+        r#"{"t":5000000,"kind":"policy_created","site":"LAB","policy":"scan"}"#,
+        r#"{"t":5000001,"kind":"policy_received","client":1,"policy":"scan"}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status(&r, "R09"), "VIOLATED");
+    assert_eq!(status_of(&r, "R09"), 2, "{}", r.render());
+}
+
+#[test]
+fn r10_violations_scan_outside_the_window_or_off_schedule() {
+    let t = lines(&[
+        r#"{"t":10,"kind":"policy_received","client":1,"policy":"scan"}"#,
+        r#"{"t":10,"kind":"scan_scheduled","client":1,"at":7200010}"#,
+        r#"{"t":20,"kind":"scan_scheduled","client":2,"at":30}"#,
+        r#"{"t":31,"kind":"scan_start","client":2,"reason":"compliance"}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status_of(&r, "R10"), 3, "{}", r.render());
+}
+
+#[test]
+fn r11_violation_scan_shorter_than_its_steps() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"scan_start","client":1,"reason":"compliance"}"#,
+        r#"{"t":1000,"kind":"scan_done","client":1,"changed":0,"listed":0}"#,
+    ]);
+    assert_eq!(status(&check(&t), "R11"), "VIOLATED");
+}
+
+#[test]
+fn r12_violation_messages_after_a_scan_without_changes() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"scan_done","client":1,"changed":0,"listed":3}"#,
+        r#"{"t":100,"kind":"state_messages_sent","client":1,"mp":"MP","count":2,"scanned_at":0}"#,
+        r#"{"t":200,"kind":"scan_done","client":2,"changed":1,"listed":3}"#,
+        r#"{"t":300,"kind":"state_messages_sent","client":2,"mp":"MP","count":2,"scanned_at":200}"#,
+    ]);
+    assert_eq!(status_of(&check(&t), "R12"), 2);
+}
+
+#[test]
+fn r13_violations_sends_off_cycle_and_states_without_a_send() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"scan_done","client":1,"changed":1,"listed":1}"#,
+        r#"{"t":1000,"kind":"state_messages_sent","client":1,"mp":"MP","count":1,"scanned_at":0}"#,
+        r#"{"t":2000,"kind":"scan_done","client":1,"changed":1,"listed":2}"#,
+        r#"{"t":61000,"kind":"state_messages_sent","client":1,"mp":"MP","count":1,"scanned_at":2000}"#,
+        r#"{"t":70000,"kind":"state_messages_forwarded","site":"LAB","mp":"MP","count":3}"#,
+        r#"{"t":70000,"kind":"db_state_changed","site":"LAB","group":"g","update":"A","from":"unknown","to":"required","count":3}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status_of(&r, "R13"), 2, "{}", r.render());
+}
+
+#[test]
+fn r14_violation_a_superseded_update_reported_with_its_superseder_listed() {
+    let scenario = cmsim::load_str(
+        "s.ron",
+        r#"Scenario(name: "s", end: "1d",
+            sites: [(code: "LAB", kind: Primary, sup: "S", management_points: ["MP"])],
+            clients: [(name: "g", site: "LAB", count: 2)],
+            catalog: [(id: "Old"), (id: "New", supersedes: ["Old"])])"#,
+    )
+    .unwrap()
+    .scenario;
+    let t = lines(&[
+        r#"{"t":0,"kind":"scan_done","client":0,"changed":2,"listed":2}"#,
+        r#"{"t":9,"kind":"db_state_changed","site":"LAB","group":"g","update":"Old","from":"unknown","to":"required","count":1}"#,
+    ]);
+    let r = verify_str(&t, Some(&scenario)).unwrap();
+    assert_eq!(status(&r, "R14"), "VIOLATED", "{}", r.render());
+    assert_eq!(
+        status(&check(&t), "R14"),
+        "not exercised",
+        "R14 needs the scenario"
+    );
+}

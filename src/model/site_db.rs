@@ -90,10 +90,13 @@ impl SiteDb {
         world.updates[i].expired_at(snapshot) || self.superseded(world, i)
     }
 
+    /// Superseded by a held update that is not a service pack. An update superseded only by
+    /// service packs stays active: clients still report it when it is required, so that
+    /// admins can deploy it or the service pack (R14).
     fn superseded(&self, world: &World, i: usize) -> bool {
         world.updates[i]
             .superseded_by
-            .first()
-            .is_some_and(|newer| newer.0 < self.known)
+            .iter()
+            .any(|v| v.0 < self.known && !world.updates[v.index()].service_pack)
     }
 }
