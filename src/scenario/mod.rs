@@ -102,7 +102,8 @@ pub struct ClientGroupSpec {
     #[serde(default)]
     pub legacy: bool,
     /// Which updates apply and how many clients already have them. Empty: every update in
-    /// the catalog applies to every client and none is installed.
+    /// the catalog applies to every client and none is installed. Otherwise each listed
+    /// update follows its shares (drawn per client) and unlisted updates do not apply.
     #[serde(default)]
     pub updates: Vec<Applicability>,
 }

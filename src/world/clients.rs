@@ -38,7 +38,8 @@ pub struct ClientGroup {
     /// The site of those management points, whose database receives the states.
     pub db_site: SiteId,
     /// Explicit applicability: (update, share it applies to, share installed). Empty means
-    /// every update applies to every client and none is installed.
+    /// every update applies to every client and none is installed; otherwise unlisted
+    /// updates do not apply.
     pub applicability: Vec<(UpdateId, f64, f64)>,
 }
 
