@@ -100,3 +100,12 @@ pub enum Event {
     /// A management point forwards what it holds to its site server (R13).
     MpForward(ServerId),
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn events_stay_small() {
+        // A million pending events must cost megabytes, not more (DESIGN.md).
+        assert!(std::mem::size_of::<super::Event>() <= 8);
+    }
+}
