@@ -38,7 +38,8 @@ impl<F> Observer<F> for Progress {
         let secs = self.bar.elapsed().as_secs_f64().max(1e-9);
         self.bar.set_position(now.ms());
         self.bar.set_message(format!(
-            "{now}, {events} events, {:.0} events/s",
+            "{}, {events} events, {:.0} events/s",
+            SimTime(now.ms() / 1_000 * 1_000),
             events as f64 / secs
         ));
     }
