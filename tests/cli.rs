@@ -165,3 +165,39 @@ fn verify_exits_1_on_a_violation_and_2_on_a_malformed_trace() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_client_filtered_trace_still_verifies_and_says_what_it_cannot_judge() {
+    let dir = temp("filtered");
+    let trace = dir.join("t.jsonl");
+    let out = cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "-q",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--trace-clients",
+        "0..5",
+    ]);
+    assert!(out.status.success());
+    let text_trace = std::fs::read_to_string(&trace).unwrap();
+    assert!(text_trace.starts_with(r#"{"t":0,"kind":"trace_start""#));
+    assert!(text_trace.contains(r#""trace_clients":[0,5]"#));
+    for line in text_trace.lines().filter(|l| l.contains(r#""client":"#)) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(v["client"].as_u64().unwrap() < 5, "{line}");
+    }
+    let verify = cmsim(&[
+        "verify",
+        trace.to_str().unwrap(),
+        "--scenario",
+        "scenarios/lab.ron",
+    ]);
+    assert!(verify.status.success(), "{}", text(&verify.stdout));
+    let report = text(&verify.stdout);
+    assert!(
+        report.contains("R12  held") && report.contains("R13  not checked"),
+        "{report}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

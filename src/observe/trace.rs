@@ -37,7 +37,7 @@ impl<W: Write> TraceWriter<W> {
                 Upstream::Sup(u) => json_str(&world.sups[u.index()].name),
             })
             .collect();
-        TraceWriter {
+        let mut w = TraceWriter {
             out,
             buf: Vec::with_capacity(256),
             site: world.sites.iter().map(|s| json_str(&s.code)).collect(),
@@ -50,6 +50,31 @@ impl<W: Write> TraceWriter<W> {
             update: world.updates.iter().map(|u| json_str(&u.id)).collect(),
             clients,
             error: None,
+        };
+        w.start(world);
+        w
+    }
+
+    /// The first line: what produced the trace, and whether client events were filtered, so
+    /// that a reader (and `cmsim verify`) knows what is missing.
+    fn start(&mut self, world: &World) {
+        self.head(SimTime::ZERO, "trace_start");
+        let _ = write!(
+            self.buf,
+            r#","format":1,"scenario":{},"seed":{}"#,
+            json_str(&world.name),
+            world.seed
+        );
+        self.num("clients", world.clients());
+        match &self.clients {
+            Some(r) => {
+                let _ = write!(self.buf, r#","trace_clients":[{},{}]"#, r.start, r.end);
+            }
+            None => self.raw("trace_clients", "null"),
+        }
+        self.buf.extend_from_slice(b"}\n");
+        if let Err(e) = self.out.write_all(&self.buf) {
+            self.error = Some(e);
         }
     }
 

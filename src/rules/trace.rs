@@ -36,6 +36,7 @@ pub struct Line {
     pub update: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    pub trace_clients: Option<[u64; 2]>,
 }
 
 impl Line {
