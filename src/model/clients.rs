@@ -1,41 +1,79 @@
 //! Per-client state, compact and laid out for the random order in which events reach
-//! clients: one 24-byte record per client (random phases, draw counter, last scan, flags)
-//! and one contiguous run of bits per client (2 bits of true state and 4 bits of reported
-//! state per update), so an event touches two cache lines, not one per field. A million
-//! clients with 32 updates take about 50 MB.
+//! clients: one 48-byte record per client (random phases, draw counter, flags, deployment
+//! bits, download job) and one contiguous run of bits per client (per update: 2 bits of
+//! true state, 4 bits of reported state, 1 bit "in the local cache"), so an event touches
+//! two cache lines, not one per field.
 
-use super::compliance::State;
+use super::compliance::{State, Truth};
 use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId};
 use crate::world::{ClientId, World};
 
-/// A policy delivery is waiting for the client's next poll.
-pub(super) const POLICY_PENDING: u8 = 1;
+/// A scan-policy delivery is waiting for the client's next poll.
+pub(super) const SCAN_POLICY_PENDING: u8 = 1;
 /// A compliance scan is scheduled or running.
 pub(super) const SCAN_BUSY: u8 = 2;
 /// The state-message send timer is armed.
 pub(super) const SEND_ARMED: u8 = 4;
+/// A deployment-policy delivery is waiting for the client's next poll.
+pub(super) const DEPLOYMENT_POLICY_PENDING: u8 = 8;
+/// The deadline-notification timer is armed.
+pub(super) const NOTIFY_ARMED: u8 = 16;
+/// An install (pre-install scan, installs, post-install scan) is under way.
+pub(super) const INSTALLING: u8 = 32;
+/// Due updates wait for the download to finish before they install.
+pub(super) const INSTALL_WAITING: u8 = 64;
+/// A restart is scheduled.
+pub(super) const RESTART_SCHEDULED: u8 = 128;
+
+/// Where a client's download job stands (R18–R21).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub(super) enum Job {
+    /// Nothing to download, or finished.
+    #[default]
+    Idle,
+    /// Looking for a DP or connecting to one, retrying on its timers.
+    Trying,
+    /// Downloading from `Head::dp`.
+    Downloading,
+    /// Gave up; a new deployment starts a new job.
+    GaveUp,
+}
 
 /// The fixed-size part of one client.
 #[derive(Clone, Copy, Debug, Default)]
-struct Head {
+pub(super) struct Head {
     /// Random phases: (machine policy poll, state message send), fixed per client.
     phases: [u32; 2],
-    draws: DrawCounter,
+    pub(super) draws: DrawCounter,
     /// End of the last scan, in seconds.
-    last_scan: u32,
-    flags: u8,
+    pub(super) last_scan: u32,
+    pub(super) flags: u8,
+    pub(super) job: Job,
+    /// The job was started by the user for optional updates only (R21).
+    pub(super) manual: bool,
+    /// Deployments recorded by an evaluation scan (R17).
+    pub(super) registered: u32,
+    /// Deployments the user chose to install now (R24).
+    pub(super) chosen: u32,
+    /// Deployments the running download job covers.
+    pub(super) job_deployments: u32,
+    /// First Location Services failure of the job, in seconds (R19); `u32::MAX`: none.
+    pub(super) locate_since: u32,
+    /// First DP connection failure of the job, in seconds (R20); `u32::MAX`: none.
+    pub(super) connect_since: u32,
+    /// The DP of the job.
+    pub(super) dp: u32,
 }
 
 /// All clients of a run.
 pub(super) struct Clients {
     updates: usize,
-    /// Bytes of bits per client: true states first, then reported states.
+    /// Bytes of bits per client: true states, reported states, cache.
     stride: usize,
     /// Per group: the family of its clients' streams.
     families: Vec<StreamFamily>,
     heads: Vec<Head>,
-    /// Per client, `stride` bytes: per update 2 bits of true state, then per update 4 bits
-    /// of reported state (last scanned in the low 2 bits, last sent in the high 2).
     bits: Vec<u8>,
 }
 
@@ -44,7 +82,7 @@ impl Clients {
     pub(super) fn new(world: &World, rng: &RandomStreams) -> Self {
         let n = world.clients() as usize;
         let updates = world.updates.len();
-        let stride = updates.div_ceil(4) + updates.div_ceil(2);
+        let stride = updates.div_ceil(4) + updates.div_ceil(2) + updates.div_ceil(8);
         let families = world
             .groups
             .iter()
@@ -75,26 +113,25 @@ impl Clients {
     /// and unlisted ones do not apply.
     fn draw_truth(&mut self, w: &World, g: usize, id: usize, rng: &RandomStreams, s: StreamId) {
         let table = &w.groups[g].applicability;
-        if table.is_empty() {
-            for u in 0..self.updates {
-                self.set_truth(id, u, State::Required);
-            }
-            return;
-        }
+        let default = if table.is_empty() {
+            Truth::Required
+        } else {
+            Truth::NotRequired
+        };
         for u in 0..self.updates {
-            self.set_truth(id, u, State::NotRequired);
+            self.set_truth(id, u, default);
         }
         let mut k = 0;
         rng.units(s, &mut DrawCounter::default(), table.len(), |x| {
             let (u, applies, installed) = table[k];
-            let state = if x < installed {
-                State::Installed
+            let truth = if x < installed {
+                Truth::Installed
             } else if x < applies {
-                State::Required
+                Truth::Required
             } else {
-                State::NotRequired
+                Truth::NotRequired
             };
-            self.set_truth(id, u.index(), state);
+            self.set_truth(id, u.index(), truth);
             k += 1;
         });
     }
@@ -103,6 +140,14 @@ impl Clients {
         let g = w.group_of(c);
         let first = w.groups[g.index()].first.0;
         self.families[g.index()].member(u64::from(c.0 - first))
+    }
+
+    pub(super) fn head(&self, c: ClientId) -> &Head {
+        &self.heads[c.index()]
+    }
+
+    pub(super) fn head_mut(&mut self, c: ClientId) -> &mut Head {
+        &mut self.heads[c.index()]
     }
 
     pub(super) fn draws(&mut self, c: ClientId) -> &mut DrawCounter {
@@ -127,14 +172,6 @@ impl Clients {
         }
     }
 
-    pub(super) fn last_scan(&self, c: ClientId) -> u32 {
-        self.heads[c.index()].last_scan
-    }
-
-    pub(super) fn set_last_scan(&mut self, c: ClientId, secs: u32) {
-        self.heads[c.index()].last_scan = secs;
-    }
-
     /// The byte holding 2-bit field `u` of the true states, and the shift within it.
     fn truth_at(&self, c: usize, u: usize) -> (usize, usize) {
         (c * self.stride + u / 4, 2 * (u % 4))
@@ -148,14 +185,20 @@ impl Clients {
         )
     }
 
-    pub(super) fn truth(&self, c: usize, u: usize) -> State {
-        let (i, shift) = self.truth_at(c, u);
-        State::from_bits(self.bits[i] >> shift)
+    /// The byte holding update `u`'s cache bit, and the shift within it.
+    fn cache_at(&self, c: usize, u: usize) -> (usize, usize) {
+        let offset = self.updates.div_ceil(4) + self.updates.div_ceil(2);
+        (c * self.stride + offset + u / 8, u % 8)
     }
 
-    fn set_truth(&mut self, c: usize, u: usize, s: State) {
+    pub(super) fn truth(&self, c: usize, u: usize) -> Truth {
         let (i, shift) = self.truth_at(c, u);
-        self.bits[i] = self.bits[i] & !(3 << shift) | (s as u8) << shift;
+        Truth::from_bits(self.bits[i] >> shift)
+    }
+
+    pub(super) fn set_truth(&mut self, c: usize, u: usize, t: Truth) {
+        let (i, shift) = self.truth_at(c, u);
+        self.bits[i] = self.bits[i] & !(3 << shift) | (t as u8) << shift;
     }
 
     /// Last scanned state of update `u` on client `c` (R12 compares against it).
@@ -178,5 +221,24 @@ impl Clients {
     pub(super) fn set_sent(&mut self, c: usize, u: usize, s: State) {
         let (i, shift) = self.reported_at(c, u);
         self.bits[i] = self.bits[i] & !(12 << shift) | (s as u8) << (shift + 2);
+    }
+
+    /// Whether update `u`'s files are in client `c`'s local cache (R18).
+    pub(super) fn cached(&self, c: usize, u: usize) -> bool {
+        let (i, shift) = self.cache_at(c, u);
+        self.bits[i] >> shift & 1 == 1
+    }
+
+    pub(super) fn set_cached(&mut self, c: usize, u: usize) {
+        let (i, shift) = self.cache_at(c, u);
+        self.bits[i] |= 1 << shift;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_client_record_stays_small() {
+        assert!(std::mem::size_of::<super::Head>() <= 48);
     }
 }

@@ -40,3 +40,38 @@ impl State {
         }
     }
 }
+
+/// What is really true of an update on a client, two bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Truth {
+    /// Installed, but the client has not restarted yet: scans still find it required (R15).
+    PendingRestart = 0,
+    /// Applicable and not installed.
+    Required = 1,
+    /// Not applicable.
+    NotRequired = 2,
+    /// Applicable and installed.
+    Installed = 3,
+}
+
+impl Truth {
+    /// From its two-bit code.
+    pub fn from_bits(b: u8) -> Truth {
+        match b & 3 {
+            0 => Truth::PendingRestart,
+            1 => Truth::Required,
+            2 => Truth::NotRequired,
+            _ => Truth::Installed,
+        }
+    }
+
+    /// What a scan finds: an install waiting for a restart is still required (R15).
+    pub fn scanned(self) -> State {
+        match self {
+            Truth::PendingRestart | Truth::Required => State::Required,
+            Truth::NotRequired => State::NotRequired,
+            Truth::Installed => State::Installed,
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! Everything that can happen, as one small `Copy` value: ids and numbers, never names or
 //! heap data, so a million pending events cost a few megabytes and no allocation.
 
-use crate::world::{ClientId, ServerId, SupId};
+use super::fact::{Dialog, ScanReason};
+use crate::world::{ClientId, DeploymentId, ServerId, SupId};
 
 /// A synchronization's kind (R03).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,12 +94,54 @@ pub enum Event {
     PolicyReceived(ClientId),
     /// A client's compliance scan starts (R10, R11).
     ScanStart(ClientId),
-    /// A client's compliance scan finishes (R11, R12).
-    ScanDone(ClientId),
+    /// A client's scan finishes (R11, R12, R17, R25).
+    ScanDone {
+        /// The client.
+        client: ClientId,
+        /// Why it scanned.
+        reason: ScanReason,
+    },
     /// A client's state-message cycle sends what is queued (R13).
     SendStateMessages(ClientId),
     /// A management point forwards what it holds to its site server (R13).
     MpForward(ServerId),
+    /// The Deploy Software Updates wizard runs: files go to the package source (R16).
+    DeploymentCreated(DeploymentId),
+    /// The files are in the package source: policy, then copies to the DPs (R16).
+    SourceReady(DeploymentId),
+    /// Copying a package to one of its DPs starts, or waits for the DP (R16).
+    DpCopyStart {
+        /// The deployment.
+        deployment: u16,
+        /// Index into the deployment's DPs.
+        dp: u16,
+    },
+    /// The package is on one of its DPs (R16).
+    ContentOnDp {
+        /// The deployment.
+        deployment: u16,
+        /// Index into the deployment's DPs.
+        dp: u16,
+    },
+    /// A deployment's deadline is due (R25); stale when the deadline has changed.
+    Deadline(DeploymentId),
+    /// A client looks for a DP and connects to it, or retries (R19–R21).
+    Locate(ClientId),
+    /// A client's download finished (R18).
+    DownloadDone(ClientId),
+    /// A client's deadline notification is due (R22).
+    Notify(ClientId),
+    /// A user opens an install dialog (R24).
+    UserAct {
+        /// The client.
+        client: ClientId,
+        /// Which dialog.
+        dialog: Dialog,
+    },
+    /// One update finished installing on a client (R25).
+    InstallDone(ClientId),
+    /// The user restarts the client (R25).
+    Restart(ClientId),
 }
 
 #[cfg(test)]

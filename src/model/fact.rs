@@ -3,8 +3,8 @@
 
 use super::compliance::State;
 use super::event::{FailCause, SyncMode, Trigger};
-use crate::engine::SimTime;
-use crate::world::{ClientId, GroupId, ServerId, SiteId, SupId, UpdateId};
+use crate::engine::{SimDuration, SimTime};
+use crate::world::{ClientId, DeploymentId, GroupId, ServerId, SiteId, SupId, UpdateId};
 
 /// Kinds of machine policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +13,8 @@ pub enum PolicyKind {
     Scan,
     /// For SMS 2003 clients: the ITMU scan after a catalog refresh (R08).
     ItmuScan,
+    /// A deployment's policy (R16, R17).
+    Deployment,
 }
 
 /// Why a client scans.
@@ -20,6 +22,41 @@ pub enum PolicyKind {
 pub enum ScanReason {
     /// The compliance scan after a scan policy (R10).
     Compliance,
+    /// The evaluation scan after a deployment policy (R17).
+    Evaluation,
+    /// At the deadline or a user's start: is it still required? (R25)
+    PreInstall,
+    /// After installing or restarting: is it no longer required? (R25)
+    PostInstall,
+}
+
+/// The install dialogs users open (R24).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    /// Express/Advanced: all mandatory updates at once.
+    Express,
+    /// Available Software Updates: any available update.
+    Available,
+}
+
+/// Why a client stopped trying to download (R19–R21).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GiveUp {
+    /// Location Services found no DP for `location_retry_budget` (R19).
+    Location,
+    /// No DP could be connected to for `dp_connect_retry_budget` (R20).
+    DpConnect,
+    /// A user-started download failed for `manual_retry_budget` (R21).
+    Manual,
+}
+
+/// Why a deployment could not be created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// An update is not in the site database yet.
+    NotSynced,
+    /// An update is marked expired, e.g. migrated from SMS 2003 before a sync (R07).
+    Expired,
 }
 
 /// Status message ids of the WSUS Synchronization Manager.
@@ -193,6 +230,114 @@ pub enum Fact {
         /// Clients that have it.
         installed: u32,
     },
+    /// The wizard could not create a deployment (R07).
+    DeploymentRejected {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// Why.
+        reason: Rejection,
+    },
+    /// A deployment is created: its files are in the package source (R16).
+    DeploymentCreated {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// Its deadline (mandatory) or none (optional).
+        deadline: Option<SimTime>,
+        /// Bytes downloaded into the package source for it.
+        downloaded: u64,
+        /// Clients in its target collection.
+        targeted: u32,
+        /// Client × update pairs still required among them (what installs must cover).
+        required: u64,
+    },
+    /// A deployment's package reached one of its DPs (R16).
+    ContentOnDp {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The DP.
+        dp: ServerId,
+    },
+    /// A deployment got a new deadline: an optional one becomes mandatory (R17).
+    DeadlineChanged {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The new deadline.
+        deadline: SimTime,
+    },
+    /// A client starts downloading from a DP (R18).
+    DownloadStart {
+        /// The client.
+        client: ClientId,
+        /// The DP.
+        dp: ServerId,
+        /// The (first) deployment the download serves.
+        deployment: DeploymentId,
+        /// Bytes to download.
+        bytes: u64,
+    },
+    /// A client finished downloading into its cache (R18).
+    DownloadDone {
+        /// The client.
+        client: ClientId,
+        /// The DP.
+        dp: ServerId,
+        /// The (first) deployment the download serves.
+        deployment: DeploymentId,
+    },
+    /// Location Services found no DP with the content (R19).
+    LocationFailed {
+        /// The client.
+        client: ClientId,
+    },
+    /// The client could not connect to a DP (R20).
+    DpConnectFailed {
+        /// The client.
+        client: ClientId,
+        /// The DP.
+        dp: ServerId,
+    },
+    /// The client stopped trying (R19–R21).
+    DownloadGaveUp {
+        /// The client.
+        client: ClientId,
+        /// Why.
+        reason: GiveUp,
+    },
+    /// A deadline notification shows (R22).
+    Notification {
+        /// The client.
+        client: ClientId,
+        /// Time left until the deadline.
+        deadline_in: SimDuration,
+    },
+    /// A user starts installs from a dialog (R24).
+    UserInstall {
+        /// The client.
+        client: ClientId,
+        /// Which dialog.
+        dialog: Dialog,
+    },
+    /// An update starts installing (R25).
+    InstallStart {
+        /// The client.
+        client: ClientId,
+        /// The update.
+        update: UpdateId,
+    },
+    /// An update finished installing (R25).
+    InstallDone {
+        /// The client.
+        client: ClientId,
+        /// The update.
+        update: UpdateId,
+        /// It needs a restart before it counts as installed.
+        restart: bool,
+    },
+    /// The user restarted the client; pending installs are complete (R25).
+    Restart {
+        /// The client.
+        client: ClientId,
+    },
     /// The ITMU catalog for SMS 2003 clients was refreshed (R08).
     ItmuCatalogRefreshed {
         /// The site running the ITMU advertisement (the top site).
@@ -212,7 +357,17 @@ impl Fact {
             | Fact::ScanScheduled { client, .. }
             | Fact::ScanStart { client, .. }
             | Fact::ScanDone { client, .. }
-            | Fact::StateMessagesSent { client, .. } => Some(client),
+            | Fact::StateMessagesSent { client, .. }
+            | Fact::DownloadStart { client, .. }
+            | Fact::DownloadDone { client, .. }
+            | Fact::LocationFailed { client }
+            | Fact::DpConnectFailed { client, .. }
+            | Fact::DownloadGaveUp { client, .. }
+            | Fact::Notification { client, .. }
+            | Fact::UserInstall { client, .. }
+            | Fact::InstallStart { client, .. }
+            | Fact::InstallDone { client, .. }
+            | Fact::Restart { client } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SiteDbUpdated { .. }
@@ -225,7 +380,11 @@ impl Fact {
             | Fact::PolicyCreated { .. }
             | Fact::StateMessagesForwarded { .. }
             | Fact::DbStateChanged { .. }
-            | Fact::Applicability { .. } => None,
+            | Fact::Applicability { .. }
+            | Fact::DeploymentRejected { .. }
+            | Fact::DeploymentCreated { .. }
+            | Fact::ContentOnDp { .. }
+            | Fact::DeadlineChanged { .. } => None,
         }
     }
 }

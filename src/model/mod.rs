@@ -5,23 +5,34 @@
 mod bitset;
 mod clients;
 pub mod compliance;
+mod content;
+mod deployment;
+mod download;
 pub mod event;
 pub mod fact;
+mod install;
 mod itmu;
+mod notify;
 mod policy;
 mod scan;
 mod site_db;
 mod state_messages;
 mod sync;
+mod users;
 
 pub use bitset::BitSet;
 pub use compliance::State;
+pub use compliance::Truth;
 pub use event::{Event, FailCause, SyncMode, Trigger};
-pub use fact::{ExpiryReason, Fact, PolicyKind, STATUS_SYNC_DONE, STATUS_SYNC_FAILED, ScanReason};
+pub use fact::{
+    Dialog, ExpiryReason, Fact, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
+    STATUS_SYNC_FAILED, ScanReason,
+};
 
 use crate::engine::{Context, Handler, Observer, RandomStreams, RunStats, SimTime, Simulation};
 use crate::world::{GroupId, UpdateId, World};
 use clients::Clients;
+use content::DeploymentState;
 use site_db::SiteDb;
 use state_messages::MpQueue;
 use sync::SupState;
@@ -44,14 +55,36 @@ pub struct Model<'w> {
     clients: Clients,
     /// What each management point holds, indexed like `World::mps`.
     mps: Vec<MpQueue>,
+    /// Per deployment, indexed like `World::deployments`.
+    deployments: Vec<DeploymentState>,
+    /// Bytes each deployment downloaded into the package source.
+    source_bytes: Vec<u64>,
+    /// Updates whose files are in the package source (R16).
+    in_source: BitSet,
+    /// Per update, the deployments that contain it (bit per deployment).
+    update_deployments: Vec<u32>,
 }
 
 impl<'w> Model<'w> {
     /// The hierarchy before anything has happened.
     pub fn new(world: &'w World) -> Self {
         let rng = RandomStreams::new(world.seed);
+        let mut update_deployments = vec![0u32; world.updates.len()];
+        for (d, dep) in world.deployments.iter().enumerate() {
+            for u in &dep.updates {
+                update_deployments[u.index()] |= 1 << d;
+            }
+        }
         Model {
             world,
+            deployments: (0..world.deployments.len())
+                .map(|d| {
+                    DeploymentState::new(world, d, deployment::target_collection(world, d, &rng))
+                })
+                .collect(),
+            source_bytes: vec![0; world.deployments.len()],
+            in_source: BitSet::new(world.updates.len()),
+            update_deployments,
             clients: Clients::new(world, &rng),
             mps: vec![MpQueue::default(); world.mps.len()],
             itmu_history: Vec::new(),
@@ -76,6 +109,12 @@ impl<'w> Model<'w> {
         }
         for (i, a) in w.actions.iter().enumerate() {
             cx.schedule_at(a.at(), Event::Action(i as u32));
+        }
+        for (d, dep) in w.deployments.iter().enumerate() {
+            cx.schedule_at(
+                dep.created,
+                Event::DeploymentCreated(crate::world::DeploymentId(d as u32)),
+            );
         }
         if w.groups.iter().any(|g| g.legacy) {
             cx.schedule_at(s.itmu_first_refresh.at(), Event::ItmuRefresh);
@@ -139,6 +178,11 @@ impl Handler for Model<'_> {
                 crate::world::TimedAction::RunSync(_) => {
                     self.request(self.top_sup(), SyncMode::Delta, Trigger::Manual, cx)
                 }
+                crate::world::TimedAction::SetDeadline {
+                    deployment,
+                    deadline,
+                    ..
+                } => self.set_deadline(deployment, deadline, cx),
             },
             Event::SyncRequest { sup, mode, trigger } => self.request(sup, mode, trigger, cx),
             Event::WsusSyncDone { sup, epoch } => self.wsus_done(sup, epoch, cx),
@@ -147,10 +191,21 @@ impl Handler for Model<'_> {
             Event::SyncRetry { sup, epoch } => self.retry(sup, epoch, cx),
             Event::ItmuRefresh => self.itmu_refresh(cx),
             Event::PolicyReceived(c) => self.policy_received(c, cx),
-            Event::ScanStart(c) => self.scan_start(c, cx),
-            Event::ScanDone(c) => self.scan_done(c, cx),
+            Event::ScanStart(c) => self.start_scan(c, ScanReason::Compliance, cx),
+            Event::ScanDone { client, reason } => self.scan_done(client, reason, cx),
             Event::SendStateMessages(c) => self.send_state_messages(c, cx),
             Event::MpForward(mp) => self.mp_forward(mp, cx),
+            Event::DeploymentCreated(d) => self.deployment_created(d, cx),
+            Event::SourceReady(d) => self.source_ready(d, cx),
+            Event::DpCopyStart { deployment, dp } => self.dp_copy_start(deployment, dp, cx),
+            Event::ContentOnDp { deployment, dp } => self.content_on_dp(deployment, dp, cx),
+            Event::Deadline(d) => self.deadline(d, cx),
+            Event::Locate(c) => self.locate(c, cx),
+            Event::DownloadDone(c) => self.download_done(c, cx),
+            Event::Notify(c) => self.notify(c, cx),
+            Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
+            Event::InstallDone(c) => self.install_done(c, cx),
+            Event::Restart(c) => self.restart(c, cx),
         }
     }
 }

@@ -1,11 +1,12 @@
-//! Machine policy (R09). A sync that completes at a site creates the site-wide scan policy;
-//! clients pick it up at their next machine policy poll. Polls that find nothing new are not
-//! events: a client's polls are the multiples of `machine_policy_interval` from its random
-//! phase, so the next poll after a policy appears is arithmetic (DESIGN.md).
+//! Machine policy (R09, R17). A sync that completes at a site creates the site-wide scan
+//! policy; a deployment adds its deployment policy; clients pick policies up at their next
+//! machine policy poll. Polls that find nothing new are not events: a client's polls are the
+//! multiples of `machine_policy_interval` from its random phase, so the next poll after a
+//! policy appears is arithmetic (DESIGN.md).
 
-use super::clients::POLICY_PENDING;
+use super::clients::{DEPLOYMENT_POLICY_PENDING, SCAN_POLICY_PENDING};
 use super::event::Event;
-use super::fact::{Fact, PolicyKind};
+use super::fact::{Fact, PolicyKind, ScanReason};
 use super::{Cx, Model};
 use crate::engine::SimTime;
 use crate::world::{ClientId, SiteId};
@@ -20,7 +21,7 @@ impl Model<'_> {
         for g in 0..self.world.groups.len() {
             let group = &self.world.groups[g];
             if group.policy_site == site && !group.legacy {
-                self.deliver(g, cx);
+                self.deliver_group(g, cx);
             }
         }
     }
@@ -33,28 +34,33 @@ impl Model<'_> {
         });
         for g in 0..self.world.groups.len() {
             if self.world.groups[g].legacy {
-                self.deliver(g, cx);
+                self.deliver_group(g, cx);
             }
         }
     }
 
-    /// Schedules the next poll of every client of group `g` that has none pending.
-    fn deliver(&mut self, g: usize, cx: &mut Cx) {
+    fn deliver_group(&mut self, g: usize, cx: &mut Cx) {
         let group = &self.world.groups[g];
         for c in group.first.0..group.first.0 + group.count {
-            let c = ClientId(c);
-            if !self.clients.has(c, POLICY_PENDING) {
-                self.clients.set(c, POLICY_PENDING, true);
-                cx.schedule_at(
-                    self.next_tick(c, 0, self.interval_poll(), cx.now()),
-                    Event::PolicyReceived(c),
-                );
-            }
+            self.deliver(ClientId(c), SCAN_POLICY_PENDING, cx);
         }
     }
 
-    fn interval_poll(&self) -> u64 {
-        self.world.settings.machine_policy_interval.0.ms()
+    /// Marks a policy of kind `flag` as waiting for client `c`, and schedules its next poll
+    /// unless one is already coming for another policy.
+    pub(super) fn deliver(&mut self, c: ClientId, flag: u8, cx: &mut Cx) {
+        let any = SCAN_POLICY_PENDING | DEPLOYMENT_POLICY_PENDING;
+        let polling = self.clients.head(c).flags & any != 0;
+        self.clients.set(c, flag, true);
+        if !polling {
+            let at = self.next_tick(
+                c,
+                0,
+                self.world.settings.machine_policy_interval.0.ms(),
+                cx.now(),
+            );
+            cx.schedule_at(at, Event::PolicyReceived(c));
+        }
     }
 
     /// The first tick at or after `now` of a cycle of `interval` ms at client `c`'s phase
@@ -71,16 +77,28 @@ impl Model<'_> {
         SimTime(now.ms() + wait)
     }
 
-    /// The poll brought the policy: the client schedules its scan (R09, R10).
+    /// The poll brought new policy: a scan policy schedules the compliance scan (R09, R10);
+    /// a deployment policy starts the evaluation scan (R17).
     pub(super) fn policy_received(&mut self, c: ClientId, cx: &mut Cx) {
-        self.clients.set(c, POLICY_PENDING, false);
-        let g = &self.world.groups[self.world.group_of(c).index()];
-        let policy = if g.legacy {
-            PolicyKind::ItmuScan
-        } else {
-            PolicyKind::Scan
-        };
-        cx.emit(Fact::PolicyReceived { client: c, policy });
-        self.schedule_scan(c, cx);
+        let flags = self.clients.head(c).flags;
+        self.clients
+            .set(c, SCAN_POLICY_PENDING | DEPLOYMENT_POLICY_PENDING, false);
+        if flags & SCAN_POLICY_PENDING != 0 {
+            let legacy = self.world.groups[self.world.group_of(c).index()].legacy;
+            let policy = if legacy {
+                PolicyKind::ItmuScan
+            } else {
+                PolicyKind::Scan
+            };
+            cx.emit(Fact::PolicyReceived { client: c, policy });
+            self.schedule_scan(c, cx);
+        }
+        if flags & DEPLOYMENT_POLICY_PENDING != 0 {
+            cx.emit(Fact::PolicyReceived {
+                client: c,
+                policy: PolicyKind::Deployment,
+            });
+            self.start_scan(c, ScanReason::Evaluation, cx);
+        }
     }
 }

@@ -1,11 +1,12 @@
-//! Compliance scans (R10–R12, R14). A client schedules its scan uniformly within
-//! `scan_window` of receiving the policy (R10). The scan clears its history, locates WSUS,
-//! updates local Group Policy, and the Windows Update Agent downloads the list of updates its
-//! WSUS holds at that moment, then scans (R11). Only states that changed since the last scan
-//! are queued as state messages (R12). A superseded update reports nothing when the
-//! superseding one is in the list, unless a service pack supersedes a required update:
-//! then both report (R14). SMS 2003 clients scan the ITMU catalog (R08) and, as the source
-//! says of SMS 2003, report superseded updates too.
+//! Scans (R10–R12, R14, R17, R25). A client schedules its compliance scan uniformly within
+//! `scan_window` of receiving the scan policy (R10); evaluation, pre-install and post-install
+//! scans start at once. Every scan clears its history, locates WSUS, updates local Group
+//! Policy, and the Windows Update Agent downloads the list of updates its WSUS holds at that
+//! moment, then scans (R11). Only states that changed since the last scan are queued as state
+//! messages (R12). A superseded update reports nothing when the superseding one is in the
+//! list, unless a service pack supersedes a required update: then both report (R14). SMS 2003
+//! clients scan the ITMU catalog (R08) and, as the source says of SMS 2003, report superseded
+//! updates too.
 
 use super::clients::SCAN_BUSY;
 use super::compliance::State;
@@ -16,46 +17,55 @@ use crate::engine::{SimDuration, SimTime};
 use crate::world::{ClientGroup, ClientId};
 
 impl Model<'_> {
-    /// R10: the scan starts at a uniformly random time within the scan window. A client
-    /// whose scan is already scheduled or running keeps that one: it will see the newest list.
+    /// R10: the compliance scan starts at a uniformly random time within the scan window. A
+    /// client whose scan is already scheduled or running keeps that one: it will see the
+    /// newest list.
     pub(super) fn schedule_scan(&mut self, c: ClientId, cx: &mut Cx) {
         if self.clients.has(c, SCAN_BUSY) {
             return;
         }
         self.clients.set(c, SCAN_BUSY, true);
-        let stream = self.clients.stream(self.world, c);
         let window = self.world.settings.scan_window.0.ms();
-        let at = cx.now() + SimDuration(self.rng.below(stream, self.clients.draws(c), window));
+        let delay = self.draw_below(c, window);
+        let at = cx.now() + SimDuration(delay);
         cx.emit(Fact::ScanScheduled { client: c, at });
         cx.schedule_at(at, Event::ScanStart(c));
     }
 
-    /// R11: the scan runs its steps; the update list is read when WUA connects to WSUS.
-    pub(super) fn scan_start(&mut self, c: ClientId, cx: &mut Cx) {
+    /// A uniform draw in `0..n` from client `c`'s stream.
+    pub(super) fn draw_below(&mut self, c: ClientId, n: u64) -> u64 {
+        let stream = self.clients.stream(self.world, c);
+        self.rng.below(stream, self.clients.draws(c), n)
+    }
+
+    /// A uniform draw in `[0, 1)` from client `c`'s stream.
+    pub(super) fn draw_unit(&mut self, c: ClientId) -> f64 {
+        let stream = self.clients.stream(self.world, c);
+        self.rng.unit(stream, self.clients.draws(c))
+    }
+
+    /// R11: a scan runs its steps; the update list is read when WUA connects to WSUS.
+    pub(super) fn start_scan(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
         let s = &self.world.settings;
-        cx.emit(Fact::ScanStart {
-            client: c,
-            reason: ScanReason::Compliance,
-        });
+        cx.emit(Fact::ScanStart { client: c, reason });
         let steps = s.scan_clear_history.0
             + s.scan_locate_wsus.0
             + s.scan_update_policy.0
             + s.scan_wua_download.0
             + s.scan_wua_evaluate.0;
-        cx.schedule_in(steps, Event::ScanDone(c));
+        cx.schedule_in(steps, Event::ScanDone { client: c, reason });
     }
 
-    /// R12: compares the scan with the last one; changed states go to the send queue.
-    pub(super) fn scan_done(&mut self, c: ClientId, cx: &mut Cx) {
+    /// R12: compares the scan with the last one; changed states go to the send queue. Then
+    /// the process that asked for the scan goes on.
+    pub(super) fn scan_done(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
         let s = &self.world.settings;
         let connected =
             SimTime(cx.now().ms() - (s.scan_wua_download.0 + s.scan_wua_evaluate.0).ms());
         let group = &self.world.groups[self.world.group_of(c).index()];
         let listed = self.update_list(group, connected);
         let changed = self.evaluate(c, group, listed);
-        self.clients.set(c, SCAN_BUSY, false);
-        self.clients
-            .set_last_scan(c, (cx.now().ms() / 1_000) as u32);
+        self.clients.head_mut(c).last_scan = (cx.now().ms() / 1_000) as u32;
         cx.emit(Fact::ScanDone {
             client: c,
             changed,
@@ -63,6 +73,12 @@ impl Model<'_> {
         });
         if changed > 0 {
             self.arm_send(c, cx);
+        }
+        match reason {
+            ScanReason::Compliance => self.clients.set(c, SCAN_BUSY, false),
+            ScanReason::Evaluation => self.evaluated(c, cx),
+            ScanReason::PreInstall => self.pre_install_done(c, cx),
+            ScanReason::PostInstall => self.post_install_done(c, cx),
         }
     }
 
@@ -86,7 +102,7 @@ impl Model<'_> {
             if !group.legacy && (db.is_expired(u) || self.suppressed(c, u, listed)) {
                 continue;
             }
-            let state = self.clients.truth(c.index(), u);
+            let state = self.clients.truth(c.index(), u).scanned();
             if self.clients.scanned(c.index(), u) != state {
                 self.clients.set_scanned(c.index(), u, state);
                 changed += 1;
@@ -107,7 +123,7 @@ impl Model<'_> {
         if by.peek().is_none() {
             return false;
         }
-        let required = self.clients.truth(c.index(), u) == State::Required;
+        let required = self.clients.truth(c.index(), u).scanned() == State::Required;
         !(required && by.all(|v| updates[v.index()].service_pack))
     }
 }

@@ -81,7 +81,7 @@ impl Model<'_> {
         if count == 0 {
             return;
         }
-        let scanned_at = SimTime(u64::from(self.clients.last_scan(c)) * 1_000);
+        let scanned_at = SimTime(u64::from(self.clients.head(c).last_scan) * 1_000);
         cx.emit(Fact::StateMessagesSent {
             client: c,
             mp,

@@ -84,6 +84,9 @@ pub struct Sample {
     pub update: u32,
     /// Clients per state in the database, indexed by `State as usize` (Unknown unused).
     pub db: [i64; 4],
+    /// Clients per true state, likewise (an install waiting for a restart counts as
+    /// installed).
+    pub truth: [i64; 4],
 }
 
 /// Compliance figures of a run.
@@ -99,6 +102,10 @@ pub struct ComplianceMetrics {
     pub db: Vec<[i64; 4]>,
     /// True states per (group, update) at the start, indexed by `State as usize`.
     pub truth: Vec<[u32; 4]>,
+    /// True states per (site database, update), changing as clients install.
+    pub truth_db: Vec<[i64; 4]>,
+    /// First client of each group, to find a client's group.
+    group_first: Vec<u32>,
     /// Coverage per (group, update).
     pub group_coverage: Vec<Coverage>,
     /// Coverage per (site, update).
@@ -135,6 +142,8 @@ impl ComplianceMetrics {
             db_clients,
             db: vec![[0; 4]; sites * updates],
             truth: vec![[0; 4]; groups * updates],
+            truth_db: vec![[0; 4]; sites * updates],
+            group_first: world.groups.iter().map(|g| g.first.0).collect(),
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
             mps: vec![MpLoad::default(); world.mps.len()],
@@ -158,6 +167,7 @@ impl ComplianceMetrics {
                         site: site as u16,
                         update: u as u32,
                         db: self.db[site * self.updates + u],
+                        truth: self.truth_db[site * self.updates + u],
                     });
                 }
             }
@@ -178,11 +188,21 @@ impl ComplianceMetrics {
             } => {
                 let (g, u) = (group.index(), update.index());
                 self.truth[g * self.updates + u] = [0, required, not_required, installed];
+                let t = &mut self.truth_db[self.group_site[g] * self.updates + u];
+                for (k, n) in [required, not_required, installed].into_iter().enumerate() {
+                    t[k + 1] += i64::from(n);
+                }
                 let applicable = required + installed;
                 self.group_coverage[g * self.updates + u].applicable = applicable;
                 self.site_coverage[self.group_site[g] * self.updates + u].applicable += applicable;
             }
             Fact::PolicyReceived { .. } => self.policies_received += 1,
+            Fact::InstallDone { client, update, .. } => {
+                let g = self.group_first.partition_point(|&f| f <= client.0) - 1;
+                let t = &mut self.truth_db[self.group_site[g] * self.updates + update.index()];
+                t[State::Required as usize] -= 1;
+                t[State::Installed as usize] += 1;
+            }
             Fact::ScanDone { changed, .. } => {
                 self.scans += 1;
                 self.scans_changed += u64::from(changed > 0);

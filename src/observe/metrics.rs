@@ -2,6 +2,7 @@
 //! only, so that what reports say is what the trace shows.
 
 use super::compliance::ComplianceMetrics;
+use super::deployment::DeploymentMetrics;
 use crate::engine::{Observer, SimDuration, SimTime};
 use crate::model::{ExpiryReason, Fact, STATUS_SYNC_DONE, SyncMode};
 use crate::world::World;
@@ -44,7 +45,7 @@ pub struct SiteMetrics {
 
 /// Everything the summary reports, gathered from facts.
 #[derive(Clone, Debug)]
-pub struct Metrics {
+pub struct Metrics<'w> {
     /// Per SUP, indexed like `World::sups`.
     pub sups: Vec<SupMetrics>,
     /// Per site, indexed like `World::sites`.
@@ -55,17 +56,22 @@ pub struct Metrics {
     sup_site: Vec<usize>,
     /// Compliance figures (R09–R15).
     pub compliance: ComplianceMetrics,
+    /// Deployment figures (R16–R25).
+    pub deployment: DeploymentMetrics,
+    world: &'w World,
 }
 
-impl Metrics {
+impl<'w> Metrics<'w> {
     /// Empty figures for `world`, sampling the compliance time series every `sample_every`.
-    pub fn new(world: &World, sample_every: SimDuration) -> Self {
+    pub fn new(world: &'w World, sample_every: SimDuration) -> Self {
         Metrics {
             sups: vec![SupMetrics::default(); world.sups.len()],
             sites: vec![SiteMetrics::default(); world.sites.len()],
             itmu: Vec::new(),
             sup_site: world.sups.iter().map(|s| s.site.index()).collect(),
             compliance: ComplianceMetrics::new(world, sample_every),
+            deployment: DeploymentMetrics::new(world),
+            world,
         }
     }
 
@@ -86,7 +92,7 @@ fn first_holding(growth: &[(SimTime, u32)], i: usize) -> Option<SimTime> {
     growth.get(k).map(|&(t, _)| t)
 }
 
-impl Observer<Fact> for Metrics {
+impl Observer<Fact> for Metrics<'_> {
     fn observe(&mut self, t: SimTime, fact: &Fact) {
         match *fact {
             Fact::SyncStart {
@@ -135,7 +141,10 @@ impl Observer<Fact> for Metrics {
             | Fact::WsusSyncDone { .. }
             | Fact::SyncRetryScheduled { .. }
             | Fact::SyncRequest { .. } => {}
-            _ => self.compliance.observe(t, fact),
+            _ => {
+                self.compliance.observe(t, fact);
+                self.deployment.observe(self.world, t, fact);
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Observers fed by the run loop: the event trace, the metrics behind the summary, progress.
 
 pub mod compliance;
+pub mod deployment;
 pub mod metrics;
 pub mod progress;
 pub mod trace;

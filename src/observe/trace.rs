@@ -4,8 +4,11 @@
 //! buffer, so writing the trace allocates nothing per event.
 
 use crate::engine::{Observer, RunStats, SimTime};
-use crate::model::{ExpiryReason, Fact, FailCause, PolicyKind, ScanReason, SyncMode, Trigger};
-use crate::world::{SiteId, SupId, Upstream, World};
+use crate::model::{
+    Dialog, ExpiryReason, Fact, FailCause, GiveUp, PolicyKind, Rejection, ScanReason, SyncMode,
+    Trigger,
+};
+use crate::world::{DeploymentId, ServerId, SiteId, SupId, Upstream, World};
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -21,6 +24,9 @@ pub struct TraceWriter<W: Write> {
     mp: Vec<String>,
     group: Vec<String>,
     update: Vec<String>,
+    deployment: Vec<String>,
+    deployment_site: Vec<SiteId>,
+    dp: Vec<String>,
     /// Only events of these clients are written (all when `None`).
     clients: Option<Range<u64>>,
     error: Option<io::Error>,
@@ -48,6 +54,9 @@ impl<W: Write> TraceWriter<W> {
             mp: world.mps.iter().map(|s| json_str(&s.name)).collect(),
             group: world.groups.iter().map(|g| json_str(&g.name)).collect(),
             update: world.updates.iter().map(|u| json_str(&u.id)).collect(),
+            deployment: world.deployments.iter().map(|d| json_str(&d.id)).collect(),
+            deployment_site: world.deployments.iter().map(|d| d.site).collect(),
+            dp: world.dps.iter().map(|s| json_str(&s.name)).collect(),
             clients,
             error: None,
         };
@@ -112,6 +121,14 @@ impl<W: Write> TraceWriter<W> {
 
     fn num(&mut self, key: &str, v: u64) {
         let _ = write!(self.buf, r#","{key}":{v}"#);
+    }
+
+    fn deployment(&mut self, d: DeploymentId) {
+        let _ = write!(self.buf, r#","deployment":{}"#, self.deployment[d.index()]);
+    }
+
+    fn dp(&mut self, dp: ServerId) {
+        let _ = write!(self.buf, r#","dp":{}"#, self.dp[dp.index()]);
     }
 
     fn site(&mut self, site: SiteId) {
@@ -232,6 +249,9 @@ impl<W: Write> TraceWriter<W> {
                     "reason",
                     match reason {
                         ScanReason::Compliance => r#""compliance""#,
+                        ScanReason::Evaluation => r#""evaluation""#,
+                        ScanReason::PreInstall => r#""pre_install""#,
+                        ScanReason::PostInstall => r#""post_install""#,
                     },
                 );
             }
@@ -301,6 +321,134 @@ impl<W: Write> TraceWriter<W> {
                 self.num("not_required", u64::from(not_required));
                 self.num("installed", u64::from(installed));
             }
+            Fact::DeploymentRejected { deployment, reason } => {
+                self.head(t, "deployment_rejected");
+                self.deployment(deployment);
+                self.raw(
+                    "reason",
+                    match reason {
+                        Rejection::NotSynced => r#""not_synced""#,
+                        Rejection::Expired => r#""expired""#,
+                    },
+                );
+            }
+            Fact::DeploymentCreated {
+                deployment,
+                deadline,
+                downloaded,
+                targeted,
+                required,
+            } => {
+                self.head(t, "deployment_created");
+                self.deployment(deployment);
+                let site = self.deployment_site[deployment.index()];
+                self.site(site);
+                let _ = write!(self.buf, r#","mandatory":{}"#, deadline.is_some());
+                match deadline {
+                    Some(d) => self.num("deadline", d.ms()),
+                    None => self.raw("deadline", "null"),
+                }
+                self.num("downloaded", downloaded);
+                self.num("targeted", u64::from(targeted));
+                self.num("required", required);
+            }
+            Fact::ContentOnDp { deployment, dp } => {
+                self.head(t, "content_on_dp");
+                self.deployment(deployment);
+                self.dp(dp);
+            }
+            Fact::DeadlineChanged {
+                deployment,
+                deadline,
+            } => {
+                self.head(t, "deadline_changed");
+                self.deployment(deployment);
+                self.num("deadline", deadline.ms());
+            }
+            Fact::DownloadStart {
+                client,
+                dp,
+                deployment,
+                bytes,
+            } => {
+                self.head(t, "download_start");
+                self.num("client", u64::from(client.0));
+                self.dp(dp);
+                self.deployment(deployment);
+                self.num("bytes", bytes);
+            }
+            Fact::DownloadDone {
+                client,
+                dp,
+                deployment,
+            } => {
+                self.head(t, "download_done");
+                self.num("client", u64::from(client.0));
+                self.dp(dp);
+                self.deployment(deployment);
+            }
+            Fact::LocationFailed { client } => {
+                self.head(t, "location_failed");
+                self.num("client", u64::from(client.0));
+            }
+            Fact::DpConnectFailed { client, dp } => {
+                self.head(t, "dp_connect_failed");
+                self.num("client", u64::from(client.0));
+                self.dp(dp);
+            }
+            Fact::DownloadGaveUp { client, reason } => {
+                self.head(t, "download_gave_up");
+                self.num("client", u64::from(client.0));
+                self.raw(
+                    "reason",
+                    match reason {
+                        GiveUp::Location => r#""location""#,
+                        GiveUp::DpConnect => r#""dp_connect""#,
+                        GiveUp::Manual => r#""manual""#,
+                    },
+                );
+            }
+            Fact::Notification {
+                client,
+                deadline_in,
+            } => {
+                self.head(t, "notification");
+                self.num("client", u64::from(client.0));
+                self.num("deadline_in", deadline_in.ms());
+            }
+            Fact::UserInstall { client, dialog } => {
+                self.head(t, "user_install");
+                self.num("client", u64::from(client.0));
+                self.raw(
+                    "dialog",
+                    match dialog {
+                        Dialog::Express => r#""express""#,
+                        Dialog::Available => r#""available""#,
+                    },
+                );
+            }
+            Fact::InstallStart { client, update } => {
+                self.head(t, "install_start");
+                self.num("client", u64::from(client.0));
+                let _ = write!(self.buf, r#","update":{}"#, self.update[update.index()]);
+            }
+            Fact::InstallDone {
+                client,
+                update,
+                restart,
+            } => {
+                self.head(t, "install_done");
+                self.num("client", u64::from(client.0));
+                let _ = write!(
+                    self.buf,
+                    r#","update":{},"restart":{restart}"#,
+                    self.update[update.index()]
+                );
+            }
+            Fact::Restart { client } => {
+                self.head(t, "restart");
+                self.num("client", u64::from(client.0));
+            }
         }
         self.buf.extend_from_slice(b"}\n");
         self.out.write_all(&self.buf)
@@ -322,6 +470,7 @@ fn policy_json(p: PolicyKind) -> &'static str {
     match p {
         PolicyKind::Scan => r#""scan""#,
         PolicyKind::ItmuScan => r#""itmu_scan""#,
+        PolicyKind::Deployment => r#""deployment""#,
     }
 }
 

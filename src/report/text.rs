@@ -84,6 +84,108 @@ pub fn render(s: &Summary) -> String {
     out.push_str(&t.render());
     out.push_str(&updates_table(s));
     out.push_str(&compliance(s));
+    if !s.deployment.deployments.is_empty() {
+        out.push_str(&deployment(s));
+    }
+    out
+}
+
+/// The deployment phase: content, installs on clients and in the databases, DPs, users.
+fn deployment(s: &Summary) -> String {
+    let d = &s.deployment;
+    let mut out =
+        String::from("\nDeployments (R16–R25): installed on the clients / in the site databases\n");
+    let mut t = Table::new(&[
+        "deployment",
+        "created",
+        "required",
+        "installed",
+        "50%",
+        "90%",
+        "95%",
+        "99%",
+        "db 50%",
+        "db 90%",
+        "db 95%",
+        "db 99%",
+    ]);
+    for r in &d.deployments {
+        let mut row = vec![
+            r.id.clone(),
+            if r.rejected {
+                "rejected".into()
+            } else {
+                when(r.created_ms)
+            },
+            r.required.to_string(),
+            r.installed.to_string(),
+        ];
+        row.extend(
+            r.installed_ms
+                .iter()
+                .chain(&r.db_installed_ms)
+                .map(|&m| when(m)),
+        );
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out.push_str("\nDistribution points (R16, R18)\n");
+    let mut t = Table::new(&[
+        "dp",
+        "site",
+        "content at",
+        "downloads",
+        "GB served",
+        "peak at once",
+        "peak at",
+    ]);
+    for dp in &d.distribution_points {
+        let content = d
+            .deployments
+            .iter()
+            .filter_map(|r| r.content_on_dp_ms.get(&dp.name))
+            .map(|&t| when(t))
+            .collect::<Vec<_>>()
+            .join(", ");
+        t.row(vec![
+            dp.name.clone(),
+            dp.site.clone(),
+            if content.is_empty() {
+                "—".into()
+            } else {
+                content
+            },
+            dp.downloads.to_string(),
+            format!("{:.2}", dp.bytes as f64 / 1e9),
+            dp.peak_concurrent.to_string(),
+            if dp.downloads > 0 {
+                when(Some(dp.peak_at_ms))
+            } else {
+                "—".into()
+            },
+        ]);
+    }
+    out.push_str(&t.render());
+    let n = &d.notifications;
+    out.push_str(&format!(
+        "\n  Gave up downloading: {} no DP found (R19), {} no DP reachable (R20), {} user-started (R21); \
+         {} Location Services failures, {} DP connection failures\n  \
+         Notifications (R22): {} to {} clients, {:.1} each on average, p95 {}, max {}\n  \
+         Early installs (R24): {} Express/Advanced, {} Available Software Updates; {} restarts (R25)\n",
+        d.gave_up.location,
+        d.gave_up.dp_connect,
+        d.gave_up.manual,
+        d.location_failures,
+        d.dp_connect_failures,
+        n.total,
+        n.clients,
+        n.mean,
+        n.p95,
+        n.max,
+        d.user_installs_express,
+        d.user_installs_available,
+        d.restarts
+    ));
     out
 }
 

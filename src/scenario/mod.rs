@@ -35,6 +35,9 @@ pub struct Scenario {
     /// The upstream catalog (Microsoft Update).
     #[serde(default)]
     pub catalog: Vec<UpdateSpec>,
+    /// Software update deployments (R16–R25).
+    #[serde(default)]
+    pub deployments: Vec<DeploymentSpec>,
     /// Operator actions on a timeline.
     #[serde(default)]
     pub actions: Vec<Action>,
@@ -175,6 +178,13 @@ pub struct UpdateSpec {
     /// Migrated from SMS 2003 into upgraded sites' databases (R07).
     #[serde(default)]
     pub migrated: bool,
+    /// Installing it needs a restart before it counts as installed (R25; default true).
+    #[serde(default = "yes")]
+    pub restart: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// An operator action at a point in time.
@@ -186,6 +196,51 @@ pub enum Action {
         /// When the operator clicks it.
         at: Dur,
     },
+    /// The operator gives a deployment a (new) deadline: an optional deployment becomes
+    /// mandatory (R17).
+    SetDeadline {
+        /// When the operator changes it.
+        at: Dur,
+        /// The deployment's id.
+        deployment: String,
+        /// The new deadline.
+        deadline: Dur,
+    },
+}
+
+/// A software update deployment, as made with the Deploy Software Updates wizard.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentSpec {
+    /// Unique id, e.g. `"SUG-2023-10-Workstations"`.
+    pub id: String,
+    /// Update ids from the catalog.
+    pub updates: Vec<String>,
+    /// Target collection: client groups, each wholly or a share of it.
+    pub target: Vec<TargetSpec>,
+    /// Site where the deployment is created (default: the top site).
+    #[serde(default)]
+    pub site: Option<String>,
+    /// When the wizard runs (R16).
+    pub created: Dur,
+    /// The deadline: a deployment with one is mandatory, without one optional (R17).
+    #[serde(default)]
+    pub deadline: Option<Dur>,
+    /// Distribution points of its package (default: every DP of the targeted clients'
+    /// sites, or of the nearest site above with DPs).
+    #[serde(default)]
+    pub distribution_points: Option<Vec<String>>,
+}
+
+/// Part of a target collection.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    /// A client group's name.
+    pub group: String,
+    /// Share of the group's clients in the collection (drawn per client, stable across plans).
+    #[serde(default = "one")]
+    pub share: f64,
 }
 
 /// An injected fault.
@@ -203,6 +258,16 @@ pub enum Fault {
     /// syncs fail, and so do the syncs of servers that sync from it.
     WsusUnavailable {
         /// Server name of the software update point.
+        server: String,
+        /// Start of the outage.
+        from: Dur,
+        /// End of the outage.
+        to: Dur,
+    },
+    /// A distribution point cannot be reached from `from` until `to`: content cannot be
+    /// copied to it and clients cannot connect to it (R20).
+    DpUnavailable {
+        /// Server name of the distribution point.
         server: String,
         /// Start of the outage.
         from: Dur,

@@ -118,6 +118,12 @@ settings! {
     state_message_interval: Dur = "5m", "R13";
     /// How long a management point holds state messages before forwarding them (assumed).
     mp_forward_delay: Dur = "1m", "R13";
+    /// Transfer rate from the download location to the package source, in Mbit/s (assumed).
+    source_download_mbps: f64 = "100", "R16";
+    /// Copy rate from the package source to each distribution point, in Mbit/s (assumed).
+    dp_copy_mbps: f64 = "200", "R16";
+    /// Download rate of one client from a distribution point, in Mbit/s (assumed).
+    client_download_mbps: f64 = "20", "R18";
     /// How long a client keeps retrying Location Services.
     location_retry_budget: Dur = "5d", "R19";
     /// Interval between Location Services attempts (assumed).
@@ -138,6 +144,21 @@ settings! {
     notify_imminent_interval: Dur = "15m", "R22";
     /// Hide all software update deployments from users (site-wide).
     hide_deployments: bool = "false", "R23";
+    /// Share of users who install mandatory updates before the deadline (assumed).
+    user_early_install_share: f64 = "0.3", "R24";
+    /// Of those, the share who use the Express/Advanced dialog; the rest pick in the
+    /// Available Software Updates dialog (assumed).
+    user_express_share: f64 = "0.5", "R24";
+    /// Share of users who start an optional deployment's updates themselves (assumed).
+    user_optional_share: f64 = "0.4", "R24";
+    /// Users act uniformly within this time after the updates become available to them, or
+    /// before the deadline if that comes first (assumed).
+    user_act_window: Dur = "3d", "R24";
+    /// Time to install one update (assumed).
+    install_duration: Dur = "5m", "R25";
+    /// Users restart uniformly within this time after an install that needs a restart;
+    /// until then the update stays Required (pending restart) (assumed).
+    restart_window: Dur = "8h", "R25";
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ pub struct Limits {
     pub updates: usize,
     /// Actions plus faults.
     pub timeline: usize,
+    /// Deployments (a client keeps one bit per deployment).
+    pub deployments: usize,
     /// Simulated run length.
     pub run: SimDuration,
 }
@@ -46,6 +48,7 @@ pub const LIMITS: Limits = Limits {
     clients: 10_000_000,
     updates: 100_000,
     timeline: 100_000,
+    deployments: 32,
     run: SimDuration::from_days(3 * 366),
 };
 
@@ -101,13 +104,23 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     for (i, a) in s.actions.iter().enumerate() {
         match a {
             Action::RunSync { at } => within_run(&mut out, &format!("actions[{i}].at"), *at, end),
+            Action::SetDeadline { at, deadline, .. } => {
+                within_run(&mut out, &format!("actions[{i}].at"), *at, end);
+                if deadline < at {
+                    out.push(Problem::new(
+                        format!("actions[{i}].deadline"),
+                        "expected a deadline at or after the action",
+                    ));
+                }
+            }
         }
     }
+    check_deployments(s, &mut out);
     for (i, f) in s.faults.iter().enumerate() {
         let (from, to) = match f {
-            Fault::UpstreamUnavailable { from, to } | Fault::WsusUnavailable { from, to, .. } => {
-                (*from, *to)
-            }
+            Fault::UpstreamUnavailable { from, to }
+            | Fault::WsusUnavailable { from, to, .. }
+            | Fault::DpUnavailable { from, to, .. } => (*from, *to),
         };
         within_run(&mut out, &format!("faults[{i}].from"), from, end);
         if to <= from {
@@ -121,12 +134,51 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     out
 }
 
+fn check_deployments(s: &Scenario, out: &mut Vec<Problem>) {
+    for (i, d) in s.deployments.iter().enumerate() {
+        let path = format!("deployments[{i}]");
+        within_run(out, &format!("{path}.created"), d.created, s.end);
+        if d.updates.is_empty() {
+            out.push(Problem::new(
+                format!("{path}.updates"),
+                "expected at least one update",
+            ));
+        }
+        if d.target.is_empty() {
+            out.push(Problem::new(
+                format!("{path}.target"),
+                "expected at least one client group",
+            ));
+        }
+        for (j, t) in d.target.iter().enumerate() {
+            share(out, &format!("{path}.target[{j}].share"), t.share);
+        }
+        match d.deadline {
+            Some(deadline) if deadline < d.created => out.push(Problem::new(
+                format!("{path}.deadline"),
+                "expected a deadline at or after `created`",
+            )),
+            None if s.settings.hide_deployments => out.push(Problem::new(
+                format!("{path}.deadline"),
+                "deployments are hidden from users (settings.hide_deployments): only mandatory \
+                 deployments can be sent; give a deadline (R23)",
+            )),
+            _ => {}
+        }
+    }
+}
+
 fn check_sizes(s: &Scenario, out: &mut Vec<Problem>) {
     let clients: u64 = s.clients.iter().map(|g| u64::from(g.count)).sum();
     let too_many = [
         ("sites", s.sites.len() as u64, LIMITS.sites as u64),
         ("clients", clients, LIMITS.clients),
         ("catalog", s.catalog.len() as u64, LIMITS.updates as u64),
+        (
+            "deployments",
+            s.deployments.len() as u64,
+            LIMITS.deployments as u64,
+        ),
         (
             "actions",
             (s.actions.len() + s.faults.len()) as u64,
@@ -164,6 +216,7 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
         ("notify_far_interval", st.notify_far_interval),
         ("notify_near_interval", st.notify_near_interval),
         ("notify_imminent_interval", st.notify_imminent_interval),
+        ("user_act_window", st.user_act_window),
     ];
     for (name, d) in positive {
         if d.0 == SimDuration::ZERO {
@@ -173,11 +226,26 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ));
         }
     }
-    share(
-        out,
-        "settings.sync_failure_probability",
-        st.sync_failure_probability,
-    );
+    for (name, v) in [
+        ("sync_failure_probability", st.sync_failure_probability),
+        ("user_early_install_share", st.user_early_install_share),
+        ("user_express_share", st.user_express_share),
+        ("user_optional_share", st.user_optional_share),
+    ] {
+        share(out, &format!("settings.{name}"), v);
+    }
+    for (name, v) in [
+        ("source_download_mbps", st.source_download_mbps),
+        ("dp_copy_mbps", st.dp_copy_mbps),
+        ("client_download_mbps", st.client_download_mbps),
+    ] {
+        if !(v > 0.0 && v.is_finite()) {
+            out.push(Problem::new(
+                format!("settings.{name}"),
+                format!("expected a rate above 0, got {v}"),
+            ));
+        }
+    }
 }
 
 fn share(out: &mut Vec<Problem>, path: &str, v: f64) {

@@ -28,15 +28,31 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         .map(|(i, u)| (u.id.as_str(), UpdateId(i as u32)))
         .collect();
     let groups = client_groups(s, &codes, &sites, &ids, &mut p);
-    let outages = outages(s, &sups, &mut p);
+    let outages = outages(s, &sups, &dps, &mut p);
+    let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, &mut p);
+    for d in &mut deployments {
+        d.size = d.updates.iter().map(|u| updates[u.index()].size).sum();
+    }
     if !p.is_empty() {
         return Err(p);
     }
     let mut actions: Vec<TimedAction> = s
         .actions
         .iter()
-        .map(|a| match a {
-            Action::RunSync { at } => TimedAction::RunSync(at.at()),
+        .filter_map(|a| match a {
+            Action::RunSync { at } => Some(TimedAction::RunSync(at.at())),
+            Action::SetDeadline {
+                at,
+                deployment,
+                deadline,
+            } => {
+                let d = deployments.iter().position(|x| &x.id == deployment)?;
+                Some(TimedAction::SetDeadline {
+                    at: at.at(),
+                    deployment: DeploymentId(d as u32),
+                    deadline: deadline.at(),
+                })
+            }
         })
         .collect();
     actions.sort_by_key(TimedAction::at);
@@ -50,6 +66,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         dps,
         groups,
         updates,
+        deployments,
         actions,
         outages,
         settings: s.settings.clone(),
@@ -377,6 +394,7 @@ fn spec_update(u: &crate::scenario::UpdateSpec) -> Update {
             u.expires_at.map(|d| d.at())
         },
         migrated: u.migrated,
+        restart: u.restart,
     }
 }
 
@@ -486,11 +504,23 @@ fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement>
     })
 }
 
-fn outages(s: &Scenario, sups: &[Sup], p: &mut Vec<Problem>) -> Vec<Outage> {
+fn outages(s: &Scenario, sups: &[Sup], dps: &[Server], p: &mut Vec<Problem>) -> Vec<Outage> {
     let mut out = Vec::new();
     for (i, f) in s.faults.iter().enumerate() {
         let (target, from, to) = match f {
             Fault::UpstreamUnavailable { from, to } => (OutageTarget::Upstream, from, to),
+            Fault::DpUnavailable { server, from, to } => {
+                match dps.iter().position(|x| x.name.eq_ignore_ascii_case(server)) {
+                    Some(k) => (OutageTarget::Dp(ServerId(k as u32)), from, to),
+                    None => {
+                        p.push(Problem::new(
+                            format!("faults[{i}].server"),
+                            format!("no distribution point is called `{server}`"),
+                        ));
+                        continue;
+                    }
+                }
+            }
             Fault::WsusUnavailable { server, from, to } => {
                 match sups
                     .iter()
@@ -514,4 +544,136 @@ fn outages(s: &Scenario, sups: &[Sup], p: &mut Vec<Problem>) -> Vec<Outage> {
         });
     }
     out
+}
+
+/// Resolves deployments: unique ids, known updates, groups and DPs; the package's DPs default
+/// to those serving the targeted groups. Also checks deadline changes name a deployment.
+#[allow(clippy::too_many_arguments)]
+fn deployments(
+    s: &Scenario,
+    codes: &BTreeMap<String, usize>,
+    sites: &[Site],
+    ids: &BTreeMap<&str, UpdateId>,
+    groups: &[ClientGroup],
+    dps: &[Server],
+    top: Option<SiteId>,
+    p: &mut Vec<Problem>,
+) -> Vec<Deployment> {
+    unique_names(
+        p,
+        s.deployments.iter().map(|d| d.id.as_str()),
+        "deployments",
+        "id",
+    );
+    for (i, a) in s.actions.iter().enumerate() {
+        if let Action::SetDeadline { deployment, .. } = a
+            && !s.deployments.iter().any(|d| &d.id == deployment)
+        {
+            p.push(Problem::new(
+                format!("actions[{i}].deployment"),
+                format!("no deployment has the id `{deployment}`"),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, d) in s.deployments.iter().enumerate() {
+        let path = format!("deployments[{i}]");
+        let mut updates = Vec::new();
+        for (j, u) in d.updates.iter().enumerate() {
+            match ids.get(u.as_str()) {
+                Some(&id) => updates.push(id),
+                None => p.push(Problem::new(
+                    format!("{path}.updates[{j}]"),
+                    format!("no update in the catalog has the id `{u}`"),
+                )),
+            }
+        }
+        let mut targets = Vec::new();
+        for (j, t) in d.target.iter().enumerate() {
+            match groups.iter().position(|g| g.name == t.group) {
+                Some(g) => targets.push((GroupId(g as u32), t.share)),
+                None => p.push(Problem::new(
+                    format!("{path}.target[{j}].group"),
+                    format!("no client group is called `{}`", t.group),
+                )),
+            }
+        }
+        let site = match &d.site {
+            None => top,
+            Some(code) => {
+                let found = codes
+                    .get(&code.to_ascii_uppercase())
+                    .map(|&k| SiteId(k as u16));
+                if found.is_none() {
+                    p.push(Problem::new(
+                        format!("{path}.site"),
+                        format!("no site has the code `{code}`"),
+                    ));
+                }
+                found
+            }
+        };
+        let package = package_dps(d, &path, sites, groups, &targets, dps, p);
+        let (Some(site), Some(package)) = (site, package) else {
+            continue;
+        };
+        out.push(Deployment {
+            id: d.id.clone(),
+            size: 0,
+            updates,
+            targets,
+            site,
+            created: d.created.at(),
+            deadline: d.deadline.map(|x| x.at()),
+            dps: package,
+        });
+    }
+    out
+}
+
+/// The DPs of a deployment's package: as listed, or those serving its targeted groups.
+fn package_dps(
+    d: &crate::scenario::DeploymentSpec,
+    path: &str,
+    sites: &[Site],
+    groups: &[ClientGroup],
+    targets: &[(GroupId, f64)],
+    dps: &[Server],
+    p: &mut Vec<Problem>,
+) -> Option<Vec<ServerId>> {
+    let mut package = Vec::new();
+    match &d.distribution_points {
+        Some(names) => {
+            for (j, name) in names.iter().enumerate() {
+                match dps.iter().position(|x| x.name.eq_ignore_ascii_case(name)) {
+                    Some(k) => package.push(ServerId(k as u32)),
+                    None => p.push(Problem::new(
+                        format!("{path}.distribution_points[{j}]"),
+                        format!("no distribution point is called `{name}`"),
+                    )),
+                }
+            }
+        }
+        None => {
+            for &(g, _) in targets {
+                let group = &groups[g.index()];
+                match super::nearest(sites, group.site, |s| !s.dps.is_empty()) {
+                    Some(site) => package.extend(&sites[site.index()].dps),
+                    None => {
+                        p.push(Problem::new(
+                            format!("{path}.target"),
+                            format!(
+                                "no distribution point at or above the site of group `{}`",
+                                group.name
+                            ),
+                        ));
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    package.sort();
+    package.dedup();
+    Some(package)
 }

@@ -32,6 +32,8 @@ pub struct Update {
     pub expired_from: Option<SimTime>,
     /// Migrated from SMS 2003 into upgraded sites (R07).
     pub migrated: bool,
+    /// Installing it needs a restart (R25).
+    pub restart: bool,
 }
 
 impl Update {

@@ -5,12 +5,14 @@
 mod build;
 mod catalog;
 mod clients;
+mod deployment;
 mod hierarchy;
 mod timeline;
 
 pub use build::build;
 pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId};
+pub use deployment::{Deployment, DeploymentId};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
 
@@ -39,6 +41,8 @@ pub struct World {
     pub groups: Vec<ClientGroup>,
     /// The catalog in release order, indexed by `UpdateId`.
     pub updates: Vec<Update>,
+    /// Deployments in scenario order.
+    pub deployments: Vec<Deployment>,
     /// Operator actions in time order.
     pub actions: Vec<TimedAction>,
     /// Outages of upstream and WSUS servers.

@@ -1,6 +1,7 @@
 //! Operator actions and outages, resolved to ids and instants.
 
-use super::hierarchy::SupId;
+use super::deployment::DeploymentId;
+use super::hierarchy::{ServerId, SupId};
 use crate::engine::SimTime;
 
 /// An operator action.
@@ -8,13 +9,22 @@ use crate::engine::SimTime;
 pub enum TimedAction {
     /// "Run Synchronization" at the top site at this time (R01, R03).
     RunSync(SimTime),
+    /// A deployment gets a new deadline (R17).
+    SetDeadline {
+        /// When.
+        at: SimTime,
+        /// Which deployment.
+        deployment: DeploymentId,
+        /// The new deadline.
+        deadline: SimTime,
+    },
 }
 
 impl TimedAction {
     /// When it happens.
     pub fn at(&self) -> SimTime {
         match *self {
-            TimedAction::RunSync(t) => t,
+            TimedAction::RunSync(t) | TimedAction::SetDeadline { at: t, .. } => t,
         }
     }
 }
@@ -26,6 +36,8 @@ pub enum OutageTarget {
     Upstream,
     /// The WSUS of one software update point.
     Wsus(SupId),
+    /// A distribution point.
+    Dp(ServerId),
 }
 
 /// A window of unavailability, `[from, to)`.

@@ -1,0 +1,173 @@
+//! Deployment content (R16). The wizard downloads the deployment's files from the download
+//! location into the package source, unless they are already there; then the deployment
+//! policy goes into the site's machine policy and the package is copied to every DP of the
+//! package. A DP that is down holds its copy back until it is up again.
+
+use super::bitset::BitSet;
+use super::compliance::Truth;
+use super::event::Event;
+use super::fact::{Fact, PolicyKind, Rejection};
+use super::{Cx, Model};
+use crate::engine::{SimDuration, SimTime};
+use crate::world::{DeploymentId, OutageTarget, World};
+
+/// One deployment during a run.
+#[derive(Clone, Debug)]
+pub(super) struct DeploymentState {
+    /// The deadline in force (R17: an optional deployment may get one later).
+    pub(super) deadline: Option<SimTime>,
+    /// Whether its policy is out (the wizard finished).
+    pub(super) out: bool,
+    /// Clients in its target collection.
+    pub(super) targeted: BitSet,
+    /// Which of its package DPs hold the content.
+    pub(super) ready: Vec<bool>,
+}
+
+impl DeploymentState {
+    pub(super) fn new(world: &World, d: usize, targeted: BitSet) -> Self {
+        let dep = &world.deployments[d];
+        DeploymentState {
+            deadline: dep.deadline,
+            out: false,
+            targeted,
+            ready: vec![false; dep.dps.len()],
+        }
+    }
+}
+
+/// Time to move `bytes` at `mbps` megabits per second.
+pub(super) fn transfer(bytes: u64, mbps: f64) -> SimDuration {
+    SimDuration((bytes as f64 * 8.0 / (mbps * 1e6) * 1_000.0).ceil() as u64)
+}
+
+impl Model<'_> {
+    /// The wizard runs: refused if an update is not synced or is expired (R07); otherwise
+    /// missing files are downloaded to the package source.
+    pub(super) fn deployment_created(&mut self, d: DeploymentId, cx: &mut Cx) {
+        let dep = &self.world.deployments[d.index()];
+        let db = &self.sites[dep.site.index()];
+        let rejection = dep.updates.iter().find_map(|u| {
+            if u.0 >= db.known && !self.world.updates[u.index()].migrated {
+                Some(Rejection::NotSynced)
+            } else if db.is_expired(u.index()) {
+                Some(Rejection::Expired)
+            } else {
+                None
+            }
+        });
+        if let Some(reason) = rejection {
+            cx.emit(Fact::DeploymentRejected {
+                deployment: d,
+                reason,
+            });
+            return;
+        }
+        let missing: u64 = dep
+            .updates
+            .iter()
+            .filter(|u| !self.in_source.contains(u.index()))
+            .map(|u| self.world.updates[u.index()].size)
+            .sum();
+        self.source_bytes[d.index()] = missing;
+        cx.schedule_in(
+            transfer(missing, self.world.settings.source_download_mbps),
+            Event::SourceReady(d),
+        );
+    }
+
+    /// The files are in the package source: the deployment policy goes out and the package is
+    /// copied to its DPs (R16).
+    pub(super) fn source_ready(&mut self, d: DeploymentId, cx: &mut Cx) {
+        let dep = &self.world.deployments[d.index()];
+        for u in &dep.updates {
+            self.in_source.insert(u.index());
+        }
+        let state = &mut self.deployments[d.index()];
+        state.out = true;
+        let deadline = state.deadline;
+        let (targeted, required) = self.still_required(d);
+        cx.emit(Fact::DeploymentCreated {
+            deployment: d,
+            deadline,
+            downloaded: self.source_bytes[d.index()],
+            targeted,
+            required,
+        });
+        cx.emit(Fact::PolicyCreated {
+            site: dep.site,
+            policy: PolicyKind::Deployment,
+        });
+        for k in 0..dep.dps.len() {
+            cx.schedule_in(
+                SimDuration::ZERO,
+                Event::DpCopyStart {
+                    deployment: d.0 as u16,
+                    dp: k as u16,
+                },
+            );
+        }
+        if let Some(at) = deadline {
+            cx.schedule_at(at, Event::Deadline(d));
+        }
+        self.deliver_deployment(d, cx);
+    }
+
+    /// Targeted clients, and client × update pairs of the deployment still required on them.
+    fn still_required(&self, d: DeploymentId) -> (u32, u64) {
+        let dep = &self.world.deployments[d.index()];
+        let state = &self.deployments[d.index()];
+        let (mut targeted, mut required) = (0, 0);
+        for c in (0..self.world.clients() as usize).filter(|&c| state.targeted.contains(c)) {
+            targeted += 1;
+            required += dep
+                .updates
+                .iter()
+                .filter(|u| self.clients.truth(c, u.index()) == Truth::Required)
+                .count() as u64;
+        }
+        (targeted, required)
+    }
+
+    /// Starts copying to a DP, or waits until the DP is back up.
+    pub(super) fn dp_copy_start(&mut self, d: u16, k: u16, cx: &mut Cx) {
+        let dep = &self.world.deployments[d as usize];
+        let dp = dep.dps[k as usize];
+        match self.down_until(OutageTarget::Dp(dp), cx.now()) {
+            Some(up) => cx.schedule_at(
+                up,
+                Event::DpCopyStart {
+                    deployment: d,
+                    dp: k,
+                },
+            ),
+            None => cx.schedule_in(
+                transfer(dep.size, self.world.settings.dp_copy_mbps),
+                Event::ContentOnDp {
+                    deployment: d,
+                    dp: k,
+                },
+            ),
+        }
+    }
+
+    /// The package is on a DP.
+    pub(super) fn content_on_dp(&mut self, d: u16, k: u16, cx: &mut Cx) {
+        self.deployments[d as usize].ready[k as usize] = true;
+        let dp = self.world.deployments[d as usize].dps[k as usize];
+        cx.emit(Fact::ContentOnDp {
+            deployment: DeploymentId(u32::from(d)),
+            dp,
+        });
+    }
+
+    /// If `target` is down at `t`, when it comes back up.
+    pub(super) fn down_until(&self, target: OutageTarget, t: SimTime) -> Option<SimTime> {
+        self.world
+            .outages
+            .iter()
+            .filter(|o| o.target == target && o.from <= t && t < o.to)
+            .map(|o| o.to)
+            .max()
+    }
+}

@@ -1,0 +1,212 @@
+//! Downloads (R18–R21). Updates always go to the client's local cache before they install
+//! (R18). A client's download job covers the required, uncached updates of its mandatory
+//! deployments (and of those its user started). Location Services names a DP of the package
+//! that holds the content, at the client's site or the nearest site above it; a client that
+//! finds none retries every `location_retry_interval` for up to `location_retry_budget`
+//! (R19); one that cannot connect retries every `dp_connect_retry_interval` for up to
+//! `dp_connect_retry_budget` (R20). A job the user started for optional updates retries every
+//! `manual_retry_interval` for up to `manual_retry_budget` (R21). Then it gives up.
+
+use super::clients::{INSTALL_WAITING, Job};
+use super::compliance::State;
+use super::content::transfer;
+use super::event::Event;
+use super::fact::{Fact, GiveUp};
+use super::{Cx, Model};
+use crate::engine::{SimDuration, SimTime};
+use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId};
+
+/// "Not yet": no failure recorded for the running job.
+const NEVER: u32 = u32::MAX;
+
+impl Model<'_> {
+    /// Deployments whose updates client `c` must download now, and whether only the user's
+    /// start (optional deployments) asks for them.
+    fn wanted(&self, c: ClientId) -> (u32, bool) {
+        let head = self.clients.head(c);
+        let (mut mask, mut mandatory) = (0u32, false);
+        for d in 0..self.deployments.len() {
+            let bit = 1u32 << d;
+            let asked = head.registered & bit != 0 && (self.mandatory(d) || head.chosen & bit != 0);
+            if asked && self.needs_files(c, d) {
+                mask |= bit;
+                mandatory |= self.mandatory(d);
+            }
+        }
+        (mask, !mandatory)
+    }
+
+    /// Whether deployment `d` has a required update missing from client `c`'s cache.
+    fn needs_files(&self, c: ClientId, d: usize) -> bool {
+        self.world.deployments[d].updates.iter().any(|u| {
+            self.clients.scanned(c.index(), u.index()) == State::Required
+                && !self.clients.cached(c.index(), u.index())
+        })
+    }
+
+    /// Starts a download job if the client needs files and none is running (R17, R18).
+    pub(super) fn ensure_download(&mut self, c: ClientId, cx: &mut Cx) {
+        if matches!(self.clients.head(c).job, Job::Trying | Job::Downloading) {
+            return;
+        }
+        let (mask, manual) = self.wanted(c);
+        if mask == 0 {
+            return;
+        }
+        let head = self.clients.head_mut(c);
+        head.job = Job::Trying;
+        head.job_deployments = mask;
+        head.manual = manual;
+        head.locate_since = NEVER;
+        head.connect_since = NEVER;
+        cx.schedule_in(SimDuration::ZERO, Event::Locate(c));
+    }
+
+    /// One attempt: find a DP with the content (R19), connect (R20), download (R18).
+    pub(super) fn locate(&mut self, c: ClientId, cx: &mut Cx) {
+        let now = cx.now();
+        let Some(dp) = self.find_dp(c) else {
+            cx.emit(Fact::LocationFailed { client: c });
+            return self.retry_download(c, now, GiveUp::Location, cx);
+        };
+        if self.down_until(OutageTarget::Dp(dp), now).is_some() {
+            cx.emit(Fact::DpConnectFailed { client: c, dp });
+            return self.retry_download(c, now, GiveUp::DpConnect, cx);
+        }
+        let bytes = self.job_bytes(c);
+        let head = self.clients.head_mut(c);
+        head.job = Job::Downloading;
+        head.dp = dp.0;
+        let deployment = DeploymentId(head.job_deployments.trailing_zeros());
+        cx.emit(Fact::DownloadStart {
+            client: c,
+            dp,
+            deployment,
+            bytes,
+        });
+        cx.schedule_in(
+            transfer(bytes, self.world.settings.client_download_mbps),
+            Event::DownloadDone(c),
+        );
+    }
+
+    /// Retries after a failure of kind `kind`, or gives up when its budget is spent.
+    fn retry_download(&mut self, c: ClientId, now: SimTime, kind: GiveUp, cx: &mut Cx) {
+        let s = &self.world.settings;
+        let head = self.clients.head_mut(c);
+        let secs = (now.ms() / 1_000) as u32;
+        let since = match kind {
+            GiveUp::Location => &mut head.locate_since,
+            _ => &mut head.connect_since,
+        };
+        if *since == NEVER {
+            *since = secs;
+        }
+        let tried = SimDuration::from_secs(u64::from(secs - *since));
+        let (interval, budget, reason) = match (head.manual, kind) {
+            (true, _) => (
+                s.manual_retry_interval.0,
+                s.manual_retry_budget.0,
+                GiveUp::Manual,
+            ),
+            (false, GiveUp::Location) => {
+                (s.location_retry_interval.0, s.location_retry_budget.0, kind)
+            }
+            (false, _) => (
+                s.dp_connect_retry_interval.0,
+                s.dp_connect_retry_budget.0,
+                kind,
+            ),
+        };
+        if tried + interval > budget {
+            head.job = Job::GaveUp;
+            cx.emit(Fact::DownloadGaveUp { client: c, reason });
+        } else {
+            cx.schedule_in(interval, Event::Locate(c));
+        }
+    }
+
+    /// A DP of the job's packages that holds all their content, at the client's site or the
+    /// nearest site above it; spread over equal candidates by client id.
+    fn find_dp(&self, c: ClientId) -> Option<ServerId> {
+        let w = self.world;
+        let mask = self.clients.head(c).job_deployments;
+        let first = mask.trailing_zeros() as usize;
+        let ready = |dp: ServerId| {
+            (0..self.deployments.len())
+                .filter(|d| mask & 1 << d != 0)
+                .all(|d| {
+                    let k = w.deployments[d].dps.iter().position(|&x| x == dp);
+                    k.is_some_and(|k| self.deployments[d].ready[k])
+                })
+        };
+        let mut site = Some(w.groups[w.group_of(c).index()].site);
+        while let Some(s) = site {
+            let candidates = || {
+                w.deployments[first]
+                    .dps
+                    .iter()
+                    .copied()
+                    .filter(|&dp| w.dps[dp.index()].site == s && ready(dp))
+            };
+            let n = candidates().count();
+            if n > 0 {
+                return candidates().nth(c.index() % n);
+            }
+            site = w.sites[s.index()].parent;
+        }
+        None
+    }
+
+    /// Bytes of the job's required, uncached updates.
+    fn job_bytes(&self, c: ClientId) -> u64 {
+        let w = self.world;
+        self.job_updates(c).map(|u| w.updates[u].size).sum()
+    }
+
+    /// The job's required, uncached updates, each once (an update in several of the job's
+    /// deployments counts for the first).
+    fn job_updates(&self, c: ClientId) -> impl Iterator<Item = usize> + '_ {
+        let mask = self.clients.head(c).job_deployments;
+        let w = self.world;
+        (0..w.deployments.len())
+            .filter(move |d| mask & 1 << d != 0)
+            .flat_map(move |d| {
+                w.deployments[d]
+                    .updates
+                    .iter()
+                    .map(|u| u.index())
+                    .filter(move |&u| {
+                        (self.update_deployments[u] & mask).trailing_zeros() as usize == d
+                            && self.clients.scanned(c.index(), u) == State::Required
+                            && !self.clients.cached(c.index(), u)
+                    })
+            })
+    }
+
+    /// The files are in the cache: an install that waited for them starts (R25); further
+    /// deployments get a new job.
+    pub(super) fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
+        let (w, mask) = (self.world, self.clients.head(c).job_deployments);
+        for d in (0..w.deployments.len()).filter(|d| mask & 1 << d != 0) {
+            for u in &w.deployments[d].updates {
+                if self.clients.scanned(c.index(), u.index()) == State::Required {
+                    self.clients.set_cached(c.index(), u.index());
+                }
+            }
+        }
+        let head = self.clients.head_mut(c);
+        head.job = Job::Idle;
+        let dp = ServerId(head.dp);
+        let deployment = DeploymentId(head.job_deployments.trailing_zeros());
+        cx.emit(Fact::DownloadDone {
+            client: c,
+            dp,
+            deployment,
+        });
+        if self.clients.has(c, INSTALL_WAITING) {
+            self.begin_install(c, cx);
+        }
+        self.ensure_download(c, cx);
+    }
+}

@@ -1,0 +1,69 @@
+//! Deadline notifications (R22, R23). Until all its mandatory updates are installed, a client
+//! shows a notification every `notify_far_interval` while the nearest deadline is more than
+//! 24 hours away, every `notify_near_interval` when it is less, and every
+//! `notify_imminent_interval` in the last hour. None at all when deployments are hidden.
+
+use super::clients::NOTIFY_ARMED;
+use super::compliance::Truth;
+use super::event::Event;
+use super::fact::Fact;
+use super::{Cx, Model};
+use crate::engine::{SimDuration, SimTime};
+use crate::world::ClientId;
+
+impl Model<'_> {
+    /// Starts the client's notifications when it has a mandatory update still to install.
+    pub(super) fn arm_notifications(&mut self, c: ClientId, cx: &mut Cx) {
+        if self.world.settings.hide_deployments || self.clients.has(c, NOTIFY_ARMED) {
+            return;
+        }
+        if self.next_deadline(c, cx.now()).is_some() {
+            self.clients.set(c, NOTIFY_ARMED, true);
+            cx.schedule_in(SimDuration::ZERO, Event::Notify(c));
+        }
+    }
+
+    /// The nearest future deadline of a registered deployment with an update the client still
+    /// has to install.
+    fn next_deadline(&self, c: ClientId, now: SimTime) -> Option<SimTime> {
+        let head = self.clients.head(c);
+        (0..self.deployments.len())
+            .filter(|&d| head.registered & 1 << d != 0)
+            .filter_map(|d| {
+                let deadline = self.deployments[d].deadline.filter(|&t| t > now)?;
+                let pending = self.world.deployments[d]
+                    .updates
+                    .iter()
+                    .any(|u| self.clients.truth(c.index(), u.index()) == Truth::Required);
+                pending.then_some(deadline)
+            })
+            .min()
+    }
+
+    /// Shows a notification and schedules the next one by the distance to the deadline.
+    pub(super) fn notify(&mut self, c: ClientId, cx: &mut Cx) {
+        let now = cx.now();
+        let Some(deadline) = self.next_deadline(c, now) else {
+            self.clients.set(c, NOTIFY_ARMED, false);
+            return;
+        };
+        let left = deadline - now;
+        cx.emit(Fact::Notification {
+            client: c,
+            deadline_in: left,
+        });
+        cx.schedule_in(self.notification_interval(left), Event::Notify(c));
+    }
+
+    /// R22: 3 h while the deadline is more than 24 h away, 1 h under 24 h, 15 min under 1 h.
+    fn notification_interval(&self, left: SimDuration) -> SimDuration {
+        let s = &self.world.settings;
+        if left > SimDuration::from_hours(24) {
+            s.notify_far_interval.0
+        } else if left > SimDuration::from_hours(1) {
+            s.notify_near_interval.0
+        } else {
+            s.notify_imminent_interval.0
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! Deployment figures gathered from facts (R16–R25): content on the DPs, downloads and the
+//! load on each DP, clients that gave up, notifications per client, user installs, and how
+//! fast each deployment gets installed — on the clients and in the site databases.
+
+use super::compliance::{MARKS, Marks};
+use crate::engine::SimTime;
+use crate::model::{Dialog, Fact, GiveUp, State};
+use crate::world::World;
+
+/// Progress of one deployment.
+#[derive(Clone, Debug, Default)]
+pub struct DeploymentProgress {
+    /// When it was created (its policy out), or rejected.
+    pub created: Option<SimTime>,
+    /// Whether the wizard refused it.
+    pub rejected: bool,
+    /// When its package reached each of its DPs, indexed like `Deployment::dps`.
+    pub on_dp: Vec<Option<SimTime>>,
+    /// Client × update pairs still required when it was created, among targeted clients.
+    pub required: u64,
+    /// Of which installed on the clients.
+    pub installed: u64,
+    /// Of which reported installed in the site databases.
+    pub db_installed: u64,
+    /// When each share of `MARKS` was installed on the clients.
+    pub installed_marks: Marks,
+    /// When each share was installed as the site databases see it.
+    pub db_marks: Marks,
+}
+
+/// Downloads from one DP.
+#[derive(Clone, Debug, Default)]
+pub struct DpLoad {
+    /// Downloads started.
+    pub downloads: u64,
+    /// Bytes served.
+    pub bytes: u64,
+    /// Downloads running now.
+    running: u64,
+    /// Most downloads running at once, and when.
+    pub peak: u64,
+    /// When the peak was first reached.
+    pub peak_at: SimTime,
+}
+
+/// Deployment figures of a run.
+#[derive(Clone, Debug)]
+pub struct DeploymentMetrics {
+    /// Per deployment.
+    pub deployments: Vec<DeploymentProgress>,
+    /// Per DP, indexed like `World::dps`.
+    pub dps: Vec<DpLoad>,
+    /// Per update, the deployments containing it.
+    containing: Vec<Vec<usize>>,
+    /// Clients that gave up: location, DP connection, manual (R19–R21).
+    pub gave_up: [u64; 3],
+    /// Location Services failures and DP connection failures seen.
+    pub failures: [u64; 2],
+    /// Notifications per client (R22).
+    pub notifications: Vec<u32>,
+    /// User installs through Express and Available dialogs (R24).
+    pub user_installs: [u64; 2],
+    /// Restarts (R25).
+    pub restarts: u64,
+}
+
+fn reach(marks: &mut Marks, done: u64, total: u64, t: SimTime) {
+    for (k, &p) in MARKS.iter().enumerate() {
+        if marks[k].is_none() && total > 0 && done * 100 >= u64::from(p) * total {
+            marks[k] = Some(t);
+        }
+    }
+}
+
+impl DeploymentMetrics {
+    /// Empty figures for `world`.
+    pub fn new(world: &World) -> Self {
+        let mut containing = vec![Vec::new(); world.updates.len()];
+        for (d, dep) in world.deployments.iter().enumerate() {
+            for u in &dep.updates {
+                containing[u.index()].push(d);
+            }
+        }
+        DeploymentMetrics {
+            deployments: world
+                .deployments
+                .iter()
+                .map(|d| DeploymentProgress {
+                    on_dp: vec![None; d.dps.len()],
+                    ..Default::default()
+                })
+                .collect(),
+            dps: vec![DpLoad::default(); world.dps.len()],
+            containing,
+            gave_up: [0; 3],
+            failures: [0; 2],
+            notifications: vec![0; world.clients() as usize],
+            user_installs: [0; 2],
+            restarts: 0,
+        }
+    }
+
+    /// Takes in a fact; `dps` maps (deployment, DP) to the DP's index in the package.
+    pub fn observe(&mut self, world: &World, t: SimTime, fact: &Fact) {
+        match *fact {
+            Fact::DeploymentCreated {
+                deployment,
+                required,
+                ..
+            } => {
+                let d = &mut self.deployments[deployment.index()];
+                d.created = Some(t);
+                d.required = required;
+            }
+            Fact::DeploymentRejected { deployment, .. } => {
+                let d = &mut self.deployments[deployment.index()];
+                d.created = Some(t);
+                d.rejected = true;
+            }
+            Fact::ContentOnDp { deployment, dp } => {
+                let k = world.deployments[deployment.index()]
+                    .dps
+                    .iter()
+                    .position(|&x| x == dp);
+                if let Some(k) = k {
+                    self.deployments[deployment.index()].on_dp[k] = Some(t);
+                }
+            }
+            Fact::DownloadStart { dp, bytes, .. } => {
+                let load = &mut self.dps[dp.index()];
+                load.downloads += 1;
+                load.bytes += bytes;
+                load.running += 1;
+                if load.running > load.peak {
+                    load.peak = load.running;
+                    load.peak_at = t;
+                }
+            }
+            Fact::DownloadDone { dp, .. } => self.dps[dp.index()].running -= 1,
+            Fact::LocationFailed { .. } => self.failures[0] += 1,
+            Fact::DpConnectFailed { .. } => self.failures[1] += 1,
+            Fact::DownloadGaveUp { reason, .. } => self.gave_up[reason as usize] += 1,
+            Fact::Notification { client, .. } => self.notifications[client.index()] += 1,
+            Fact::UserInstall { dialog, .. } => {
+                self.user_installs[(dialog == Dialog::Available) as usize] += 1
+            }
+            Fact::Restart { .. } => self.restarts += 1,
+            Fact::InstallDone { update, .. } => {
+                for &d in &self.containing[update.index()] {
+                    let p = &mut self.deployments[d];
+                    p.installed += 1;
+                    reach(&mut p.installed_marks, p.installed, p.required, t);
+                }
+            }
+            Fact::DbStateChanged {
+                update,
+                from,
+                to,
+                count,
+                ..
+            } if to == State::Installed && from != to => {
+                for &d in &self.containing[update.index()] {
+                    let p = &mut self.deployments[d];
+                    p.db_installed += u64::from(count);
+                    reach(&mut p.db_marks, p.db_installed, p.required, t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// How many clients gave up for `reason`.
+    pub fn gave_up(&self, reason: GiveUp) -> u64 {
+        self.gave_up[reason as usize]
+    }
+}

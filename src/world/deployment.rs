@@ -1,0 +1,32 @@
+//! Deployments, resolved to ids and instants.
+
+use super::catalog::UpdateId;
+use super::clients::GroupId;
+use super::hierarchy::{ServerId, SiteId, id};
+use crate::engine::SimTime;
+
+id!(
+    /// Index of a deployment in `World::deployments`.
+    DeploymentId(u32)
+);
+
+/// A software update deployment (R16, R17).
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    /// Its id.
+    pub id: String,
+    /// The updates it deploys.
+    pub updates: Vec<UpdateId>,
+    /// Target collection: groups and the share of each.
+    pub targets: Vec<(GroupId, f64)>,
+    /// Site where it is created; its policy goes into that site's machine policy.
+    pub site: SiteId,
+    /// When the wizard runs.
+    pub created: SimTime,
+    /// Its deadline, if mandatory from the start.
+    pub deadline: Option<SimTime>,
+    /// Distribution points of its package.
+    pub dps: Vec<ServerId>,
+    /// Bytes of its updates' files.
+    pub size: u64,
+}
