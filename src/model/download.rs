@@ -66,11 +66,17 @@ impl Model<'_> {
     pub(super) fn locate(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
         let Some(dp) = self.find_dp(c) else {
-            cx.emit(Fact::LocationFailed { client: c });
+            let manual = self.clients.head(c).manual;
+            cx.emit(Fact::LocationFailed { client: c, manual });
             return self.retry_download(c, now, GiveUp::Location, cx);
         };
         if self.down_until(OutageTarget::Dp(dp), now).is_some() {
-            cx.emit(Fact::DpConnectFailed { client: c, dp });
+            let manual = self.clients.head(c).manual;
+            cx.emit(Fact::DpConnectFailed {
+                client: c,
+                dp,
+                manual,
+            });
             return self.retry_download(c, now, GiveUp::DpConnect, cx);
         }
         let bytes = self.job_bytes(c);

@@ -288,6 +288,8 @@ pub enum Fact {
     LocationFailed {
         /// The client.
         client: ClientId,
+        /// The job was started by the user (R21 timers apply).
+        manual: bool,
     },
     /// The client could not connect to a DP (R20).
     DpConnectFailed {
@@ -295,6 +297,8 @@ pub enum Fact {
         client: ClientId,
         /// The DP.
         dp: ServerId,
+        /// The job was started by the user (R21 timers apply).
+        manual: bool,
     },
     /// The client stopped trying (R19–R21).
     DownloadGaveUp {
@@ -360,7 +364,7 @@ impl Fact {
             | Fact::StateMessagesSent { client, .. }
             | Fact::DownloadStart { client, .. }
             | Fact::DownloadDone { client, .. }
-            | Fact::LocationFailed { client }
+            | Fact::LocationFailed { client, .. }
             | Fact::DpConnectFailed { client, .. }
             | Fact::DownloadGaveUp { client, .. }
             | Fact::Notification { client, .. }

@@ -387,14 +387,16 @@ impl<W: Write> TraceWriter<W> {
                 self.dp(dp);
                 self.deployment(deployment);
             }
-            Fact::LocationFailed { client } => {
+            Fact::LocationFailed { client, manual } => {
                 self.head(t, "location_failed");
                 self.num("client", u64::from(client.0));
+                let _ = write!(self.buf, r#","manual":{manual}"#);
             }
-            Fact::DpConnectFailed { client, dp } => {
+            Fact::DpConnectFailed { client, dp, manual } => {
                 self.head(t, "dp_connect_failed");
                 self.num("client", u64::from(client.0));
                 self.dp(dp);
+                let _ = write!(self.buf, r#","manual":{manual}"#);
             }
             Fact::DownloadGaveUp { client, reason } => {
                 self.head(t, "download_gave_up");

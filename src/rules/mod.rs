@@ -3,6 +3,7 @@
 //! bug in the model shows up here as a violation instead of being repeated.
 
 mod compliance;
+mod deployment;
 mod sync;
 pub mod table;
 pub mod trace;
@@ -138,14 +139,21 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         compliance::r12(lines),
         compliance::r13(lines, settings),
         compliance::r14(lines, scenario),
+        deployment::r16(lines),
+        deployment::r17(lines),
+        deployment::r18(lines),
     ];
+    let mut outcomes = outcomes;
+    outcomes.extend(deployment::retries(lines, settings));
+    outcomes.push(deployment::r22(lines, settings));
+    outcomes.push(deployment::r23(lines, settings));
+    outcomes.push(deployment::r25(lines, scenario));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.
     let filter = lines
         .iter()
         .find(|l| l.kind == "trace_start")
         .and_then(|l| l.trace_clients);
-    let mut outcomes = outcomes;
     if let Some([a, b]) = filter {
         for o in outcomes
             .iter_mut()

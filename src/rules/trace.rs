@@ -37,6 +37,13 @@ pub struct Line {
     pub from: Option<String>,
     pub to: Option<String>,
     pub trace_clients: Option<[u64; 2]>,
+    pub deployment: Option<String>,
+    pub dp: Option<String>,
+    pub manual: Option<bool>,
+    pub deadline: Option<u64>,
+    pub deadline_in: Option<u64>,
+    pub mandatory: Option<bool>,
+    pub dialog: Option<String>,
 }
 
 impl Line {
