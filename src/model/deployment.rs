@@ -85,6 +85,11 @@ impl Model<'_> {
         });
         cx.schedule_at(deadline, Event::Deadline(d));
         if self.deployments[d.index()].out {
+            let site = self.world.deployments[d.index()].site;
+            cx.emit(Fact::PolicyCreated {
+                site,
+                policy: super::fact::PolicyKind::Deployment,
+            });
             self.deliver_deployment(d, cx);
         }
     }

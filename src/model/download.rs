@@ -27,7 +27,9 @@ impl Model<'_> {
         let (mut mask, mut mandatory) = (0u32, false);
         for d in 0..self.deployments.len() {
             let bit = 1u32 << d;
-            let asked = head.registered & bit != 0 && (self.mandatory(d) || head.chosen & bit != 0);
+            let asked = head.registered & bit != 0
+                && head.abandoned & bit == 0
+                && (self.mandatory(d) || head.chosen & bit != 0);
             if asked && self.needs_files(c, d) {
                 mask |= bit;
                 mandatory |= self.mandatory(d);
@@ -126,14 +128,16 @@ impl Model<'_> {
         };
         if tried + interval > budget {
             head.job = Job::GaveUp;
+            head.abandoned |= head.job_deployments;
             cx.emit(Fact::DownloadGaveUp { client: c, reason });
         } else {
             cx.schedule_in(interval, Event::Locate(c));
         }
     }
 
-    /// A DP of the job's packages that holds all their content, at the client's site or the
-    /// nearest site above it; spread over equal candidates by client id.
+    /// Location Services: the package DPs of the nearest site (the client's own, else the
+    /// nearest above it) that has any; of those, one that holds all the job's content, spread
+    /// over equal candidates by client id. None when that site's DPs lack the content (R19).
     fn find_dp(&self, c: ClientId) -> Option<ServerId> {
         let w = self.world;
         let mask = self.clients.head(c).job_deployments;
@@ -146,22 +150,17 @@ impl Model<'_> {
                     k.is_some_and(|k| self.deployments[d].ready[k])
                 })
         };
-        let mut site = Some(w.groups[w.group_of(c).index()].site);
-        while let Some(s) = site {
-            let candidates = || {
-                w.deployments[first]
-                    .dps
-                    .iter()
-                    .copied()
-                    .filter(|&dp| w.dps[dp.index()].site == s && ready(dp))
-            };
-            let n = candidates().count();
-            if n > 0 {
-                return candidates().nth(c.index() % n);
-            }
-            site = w.sites[s.index()].parent;
-        }
-        None
+        let package = &w.deployments[first].dps;
+        let has = |s: &crate::world::Site| package.iter().any(|dp| s.dps.contains(dp));
+        let site = w.nearest(w.groups[w.group_of(c).index()].site, has)?;
+        let candidates = || {
+            package
+                .iter()
+                .copied()
+                .filter(|&dp| w.dps[dp.index()].site == site && ready(dp))
+        };
+        let n = candidates().count();
+        candidates().nth(c.index() % n.max(1))
     }
 
     /// Bytes of the job's required, uncached updates.

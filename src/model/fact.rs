@@ -180,6 +180,8 @@ pub enum Fact {
         changed: u32,
         /// Updates in the list the scan read (the first `listed` of the catalog).
         listed: u32,
+        /// Why it scanned.
+        reason: ScanReason,
     },
     /// A client sent its queued state messages in bulk to its MP (R13).
     StateMessagesSent {

@@ -70,6 +70,7 @@ impl Model<'_> {
             client: c,
             changed,
             listed,
+            reason,
         });
         if changed > 0 {
             self.arm_send(c, cx);

@@ -245,25 +245,19 @@ impl<W: Write> TraceWriter<W> {
             Fact::ScanStart { client, reason } => {
                 self.head(t, "scan_start");
                 self.num("client", u64::from(client.0));
-                self.raw(
-                    "reason",
-                    match reason {
-                        ScanReason::Compliance => r#""compliance""#,
-                        ScanReason::Evaluation => r#""evaluation""#,
-                        ScanReason::PreInstall => r#""pre_install""#,
-                        ScanReason::PostInstall => r#""post_install""#,
-                    },
-                );
+                self.raw("reason", reason_json(reason));
             }
             Fact::ScanDone {
                 client,
                 changed,
                 listed,
+                reason,
             } => {
                 self.head(t, "scan_done");
                 self.num("client", u64::from(client.0));
                 self.num("changed", u64::from(changed));
                 self.num("listed", u64::from(listed));
+                self.raw("reason", reason_json(reason));
             }
             Fact::StateMessagesSent {
                 client,
@@ -465,6 +459,15 @@ impl<W: Write> Observer<Fact> for TraceWriter<W> {
         {
             self.error = Some(e);
         }
+    }
+}
+
+fn reason_json(r: ScanReason) -> &'static str {
+    match r {
+        ScanReason::Compliance => r#""compliance""#,
+        ScanReason::Evaluation => r#""evaluation""#,
+        ScanReason::PreInstall => r#""pre_install""#,
+        ScanReason::PostInstall => r#""post_install""#,
     }
 }
 

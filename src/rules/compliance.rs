@@ -5,7 +5,7 @@
 use super::Outcome;
 use super::trace::Line;
 use crate::scenario::{Scenario, Settings};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 fn client(l: &Line) -> u64 {
     l.client.unwrap_or(u64::MAX)
@@ -95,15 +95,15 @@ pub(super) fn r11(lines: &[Line], settings: &Settings) -> Outcome {
         + s.scan_wua_download.0
         + s.scan_wua_evaluate.0)
         .ms();
-    let mut started: BTreeMap<u64, u64> = BTreeMap::new();
+    // Scans of different reasons may overlap on one client: pair them per (client, reason).
+    let mut started: BTreeMap<(u64, &str), VecDeque<u64>> = BTreeMap::new();
     for l in lines {
+        let key = (client(l), l.reason.as_deref().unwrap_or(""));
         match l.kind.as_str() {
-            "scan_start" => {
-                started.insert(client(l), l.t);
-            }
+            "scan_start" => started.entry(key).or_default().push_back(l.t),
             "scan_done" => {
                 o.checked += 1;
-                match started.remove(&client(l)) {
+                match started.get_mut(&key).and_then(VecDeque::pop_front) {
                     Some(s) if l.t - s == steps => {}
                     Some(s) => o.fail(
                         l,
