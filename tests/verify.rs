@@ -288,3 +288,105 @@ fn r14_violation_a_superseded_update_reported_with_its_superseder_listed() {
         "R14 needs the scenario"
     );
 }
+
+#[test]
+fn r16_r17_r18_violations_download_before_content_evaluation_or_user_and_install_before_download() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"deployment_created","deployment":"D","site":"S","mandatory":false,"deadline":null}"#,
+        r#"{"t":5,"kind":"download_start","client":1,"dp":"DP","deployment":"D","bytes":1}"#,
+        r#"{"t":9,"kind":"install_start","client":2,"update":"KB1"}"#,
+    ]);
+    let r = check(&t);
+    assert_eq!(status(&r, "R16"), "VIOLATED", "no content on DP");
+    assert_eq!(
+        status_of(&r, "R17"),
+        2,
+        "no evaluation scan, optional without the user"
+    );
+    assert_eq!(status(&r, "R18"), "VIOLATED", "nothing in the cache");
+}
+
+#[test]
+fn r19_r20_r21_violations_early_give_up_retry_after_giving_up_and_wrong_spacing() {
+    let h = 3_600_000u64;
+    let loc = |t: u64| format!(r#"{{"t":{t},"kind":"location_failed","client":1,"manual":false}}"#);
+    let con = |t: u64| {
+        format!(r#"{{"t":{t},"kind":"dp_connect_failed","client":2,"dp":"DP","manual":false}}"#)
+    };
+    let man = |t: u64| {
+        format!(r#"{{"t":{t},"kind":"dp_connect_failed","client":3,"dp":"DP","manual":true}}"#)
+    };
+    let t = [
+        loc(0),
+        loc(h),
+        format!(
+            r#"{{"t":{},"kind":"download_gave_up","client":1,"reason":"location"}}"#,
+            2 * h
+        ),
+        con(0),
+        con(90 * 60_000),
+        man(0),
+        man(h),
+        format!(
+            r#"{{"t":{},"kind":"download_gave_up","client":3,"reason":"manual"}}"#,
+            4 * h
+        ),
+        man(5 * h),
+    ]
+    .join("\n");
+    let r = check(&t);
+    assert_eq!(
+        status(&r, "R19"),
+        "VIOLATED",
+        "gave up after 2 hours of a 5-day budget"
+    );
+    assert_eq!(
+        status(&r, "R20"),
+        "VIOLATED",
+        "retried after 90 minutes, not an hour"
+    );
+    assert_eq!(
+        status_of(&r, "R21"),
+        1,
+        "tried again after giving up: {}",
+        r.render()
+    );
+}
+
+#[test]
+fn r22_violation_hourly_notifications_two_days_before_the_deadline() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"notification","client":1,"deadline_in":172800000}"#,
+        r#"{"t":3600000,"kind":"notification","client":1,"deadline_in":169200000}"#,
+    ]);
+    assert_eq!(status(&check(&t), "R22"), "VIOLATED");
+}
+
+#[test]
+fn r23_violation_notifications_while_hidden() {
+    let scenario = cmsim::load_str(
+        "s.ron",
+        r#"Scenario(name: "s", end: "1d", sites: [(code: "LAB", kind: Primary, sup: "S")],
+            settings: (hide_deployments: true))"#,
+    )
+    .unwrap()
+    .scenario;
+    let t = r#"{"t":0,"kind":"notification","client":1,"deadline_in":1000}"#;
+    let r = verify_str(t, Some(&scenario)).unwrap();
+    assert_eq!(status(&r, "R23"), "VIOLATED");
+    assert_eq!(
+        status(&check(t), "R23"),
+        "not exercised",
+        "not hidden by default"
+    );
+}
+
+#[test]
+fn r25_violations_install_without_pre_install_scan_and_no_post_install_scan() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"download_done","client":1,"dp":"DP","deployment":"D"}"#,
+        r#"{"t":5,"kind":"install_start","client":1,"update":"KB1"}"#,
+        r#"{"t":9,"kind":"scan_start","client":1,"reason":"compliance"}"#,
+    ]);
+    assert_eq!(status_of(&check(&t), "R25"), 2);
+}

@@ -1,0 +1,388 @@
+//! One test or more per deployment rule (R16–R25): build a scenario, run it, check the rule's
+//! numbers in the trace.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn u(l: &Value, f: &str) -> u64 {
+    l[f].as_u64().unwrap_or_else(|| panic!("{f} in {l}"))
+}
+
+fn of_client<'a>(lines: &'a [Value], k: &str, c: u64) -> Vec<&'a Value> {
+    kind(lines, k)
+        .into_iter()
+        .filter(|l| l["client"] == c)
+        .collect()
+}
+
+/// One primary with DPs, `n` clients, one 100 MB update synced at the start, a deployment
+/// with the given fields, and extra scenario fields.
+fn site(n: u32, deployment: &str, rest: &str) -> String {
+    scenario(
+        "12d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP1", "DP2"])],"#,
+        &format!(
+            r#"clients: [(name: "pcs", site: "PR1", count: {n})],
+               catalog: [(id: "KB1", size: "100MB")],
+               deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], {deployment})],
+               {rest}"#
+        ),
+    )
+}
+
+#[test]
+fn r16_files_go_to_the_package_source_then_policy_then_every_dp() {
+    let lines = trace(&site(10, r#"created: "1d", deadline: "3d""#, ""));
+    let created = kind(&lines, "deployment_created")[0];
+    // 100 MB at 100 Mbit/s = 8 s into the package source, then 4 s to each DP at 200 Mbit/s.
+    assert_eq!(t(created), DAY + 8_000);
+    assert_eq!(u(created, "downloaded"), 100_000_000);
+    let policy = kind(&lines, "policy_created")
+        .into_iter()
+        .find(|l| l["policy"] == "deployment")
+        .unwrap();
+    assert_eq!(t(policy), t(created));
+    let on_dp: Vec<(u64, &str)> = kind(&lines, "content_on_dp")
+        .iter()
+        .map(|l| (t(l), l["dp"].as_str().unwrap()))
+        .collect();
+    assert_eq!(on_dp, vec![(DAY + 12_000, "DP1"), (DAY + 12_000, "DP2")]);
+    for d in kind(&lines, "download_start") {
+        assert!(
+            t(d) >= DAY + 12_000,
+            "clients download only content that is on the DP"
+        );
+    }
+}
+
+#[test]
+fn r16_a_dp_that_is_down_gets_its_copy_when_it_is_back_and_files_download_once() {
+    let src = scenario(
+        "5d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"], distribution_points: ["DP1", "DP2"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 5)],
+           catalog: [(id: "KB1", size: "100MB")],
+           deployments: [
+               (id: "D1", updates: ["KB1"], target: [(group: "pcs")], created: "1d", deadline: "3d"),
+               (id: "D2", updates: ["KB1"], target: [(group: "pcs")], created: "2d", deadline: "3d"),
+           ],
+           faults: [DpUnavailable(server: "DP2", from: "0", to: "1d 6h")]"#,
+    );
+    let lines = trace(&src);
+    let dp2 = kind(&lines, "content_on_dp")
+        .into_iter()
+        .find(|l| l["dp"] == "DP2" && l["deployment"] == "D1")
+        .unwrap();
+    assert_eq!(t(dp2), DAY + 6 * HOUR + 4_000);
+    let second = kind(&lines, "deployment_created")
+        .into_iter()
+        .find(|l| l["deployment"] == "D2")
+        .unwrap();
+    assert_eq!(u(second, "downloaded"), 0, "already in the package source");
+    assert_eq!(t(second), 2 * DAY);
+}
+
+#[test]
+fn r17_mandatory_updates_download_after_the_evaluation_scan() {
+    let lines = trace(&site(50, r#"created: "1d", deadline: "5d""#, ""));
+    for c in 0..50 {
+        let eval = of_client(&lines, "scan_done", c)
+            .into_iter()
+            .find(|l| l["reason"] == "evaluation")
+            .unwrap();
+        let download = of_client(&lines, "download_start", c)[0];
+        assert_eq!(
+            t(download),
+            t(eval),
+            "as soon as possible: right after the evaluation scan"
+        );
+    }
+}
+
+#[test]
+fn r17_optional_updates_wait_for_the_user_or_a_deadline() {
+    let none = trace(&site(
+        40,
+        r#"created: "1d""#,
+        r#"settings: (user_optional_share: 0.0)"#,
+    ));
+    assert!(
+        kind(&none, "download_start").is_empty(),
+        "optional: nobody started it"
+    );
+    let later = trace(&site(
+        40,
+        r#"created: "1d""#,
+        r#"actions: [SetDeadline(at: "2d", deployment: "D1", deadline: "4d")], settings: (user_optional_share: 0.0)"#,
+    ));
+    let downloads = kind(&later, "download_start");
+    assert_eq!(downloads.len(), 40);
+    for d in downloads {
+        assert!(
+            t(d) > 2 * DAY && t(d) < 2 * DAY + HOUR + 5 * MIN,
+            "at the next poll after the change"
+        );
+    }
+}
+
+#[test]
+fn r18_updates_install_only_from_the_local_cache() {
+    // DP2 holds the content but is down: clients sent to it never download, never install.
+    let lines = trace(&site(
+        40,
+        r#"created: "1d", deadline: "3d""#,
+        r#"faults: [DpUnavailable(server: "DP2", from: "1d 1m", to: "12d")]"#,
+    ));
+    for c in 0..40 {
+        let downloaded = of_client(&lines, "download_done", c);
+        let installs = of_client(&lines, "install_start", c);
+        match downloaded.first() {
+            Some(d) => assert!(installs.iter().all(|i| t(i) >= t(d))),
+            None => assert!(installs.is_empty(), "client {c} installed without content"),
+        }
+    }
+    assert!(
+        !kind(&lines, "install_start").is_empty() && !kind(&lines, "dp_connect_failed").is_empty()
+    );
+}
+
+/// Failures of one kind for client 0, and its give-up line.
+fn failures<'a>(lines: &'a [Value], k: &str) -> (Vec<u64>, Option<&'a Value>) {
+    let times = of_client(lines, k, 0).iter().map(|l| t(l)).collect();
+    (
+        times,
+        of_client(lines, "download_gave_up", 0).first().copied(),
+    )
+}
+
+#[test]
+fn r19_location_failures_retry_every_hour_and_stop_after_5_days() {
+    // Neither DP ever gets the content: Location Services finds nothing.
+    let lines = trace(&site(
+        3,
+        r#"created: "1d", deadline: "10d""#,
+        r#"faults: [DpUnavailable(server: "DP1", from: "0", to: "12d"), DpUnavailable(server: "DP2", from: "0", to: "12d")]"#,
+    ));
+    let (times, gave_up) = failures(&lines, "location_failed");
+    assert_eq!(
+        times.len(),
+        121,
+        "every hour for 5 days, both ends included"
+    );
+    assert!(times.windows(2).all(|w| w[1] - w[0] == HOUR));
+    let gave_up = gave_up.expect("gave up");
+    assert_eq!(gave_up["reason"], "location");
+    assert_eq!(t(gave_up), times[0] + 5 * DAY);
+}
+
+#[test]
+fn r20_connection_failures_retry_and_stop_after_10_days() {
+    let lines = trace(&site(
+        1,
+        r#"created: "1d", deadline: "11d""#,
+        r#"faults: [DpUnavailable(server: "DP1", from: "1d 1m", to: "12d"), DpUnavailable(server: "DP2", from: "1d 1m", to: "12d")],
+           settings: (dp_connect_retry_interval: "2h")"#,
+    ));
+    let (times, gave_up) = failures(&lines, "dp_connect_failed");
+    assert_eq!(times.len(), 121, "every 2 hours for 10 days");
+    assert!(times.windows(2).all(|w| w[1] - w[0] == 2 * HOUR));
+    let gave_up = gave_up.expect("gave up");
+    assert_eq!(gave_up["reason"], "dp_connect");
+    assert_eq!(t(gave_up), times[0] + 10 * DAY);
+    assert!(
+        kind(&lines, "dp_connect_failed")
+            .iter()
+            .all(|l| t(l) <= t(gave_up)),
+        "stops for good"
+    );
+}
+
+#[test]
+fn r21_user_started_downloads_try_every_hour_for_4_hours() {
+    let lines = trace(&site(
+        1,
+        r#"created: "1d""#,
+        r#"faults: [DpUnavailable(server: "DP1", from: "1d 1m", to: "12d"), DpUnavailable(server: "DP2", from: "1d 1m", to: "12d")],
+           settings: (user_optional_share: 1.0)"#,
+    ));
+    let user = of_client(&lines, "user_install", 0)[0];
+    assert_eq!(user["dialog"], "available");
+    let (times, gave_up) = failures(&lines, "dp_connect_failed");
+    assert_eq!(
+        times,
+        vec![
+            t(user),
+            t(user) + HOUR,
+            t(user) + 2 * HOUR,
+            t(user) + 3 * HOUR,
+            t(user) + 4 * HOUR
+        ]
+    );
+    let gave_up = gave_up.expect("gave up");
+    assert_eq!(gave_up["reason"], "manual");
+    assert_eq!(t(gave_up), t(user) + 4 * HOUR);
+}
+
+#[test]
+fn r22_notifications_every_3_hours_then_hourly_then_every_15_minutes() {
+    let lines = trace(&site(
+        5,
+        r#"created: "1d", deadline: "4d""#,
+        r#"settings: (user_early_install_share: 0.0)"#,
+    ));
+    for c in 0..5 {
+        let n = of_client(&lines, "notification", c);
+        assert!(n.len() > 20);
+        for w in n.windows(2) {
+            let left = u(w[0], "deadline_in");
+            let expect = if left > DAY {
+                3 * HOUR
+            } else if left > HOUR {
+                HOUR
+            } else {
+                15 * MIN
+            };
+            assert_eq!(t(w[1]) - t(w[0]), expect, "{left} ms before the deadline");
+            assert_eq!(t(w[0]) + left, 4 * DAY, "counting down to the deadline");
+        }
+        assert!(u(n.last().unwrap(), "deadline_in") <= 15 * MIN);
+    }
+}
+
+#[test]
+fn r22_notifications_stop_once_the_updates_are_installed() {
+    let lines = trace(&site(
+        20,
+        r#"created: "1d", deadline: "6d""#,
+        r#"settings: (user_early_install_share: 1.0, user_act_window: "1d")"#,
+    ));
+    for c in 0..20 {
+        let installed = of_client(&lines, "install_done", c)[0];
+        assert!(
+            of_client(&lines, "notification", c)
+                .iter()
+                .all(|n| t(n) <= t(installed))
+        );
+    }
+}
+
+#[test]
+fn r23_hidden_deployments_show_nothing() {
+    let lines = trace(&site(
+        30,
+        r#"created: "1d", deadline: "3d""#,
+        r#"settings: (hide_deployments: true, user_early_install_share: 1.0)"#,
+    ));
+    assert!(kind(&lines, "notification").is_empty());
+    assert!(kind(&lines, "user_install").is_empty());
+    assert_eq!(
+        kind(&lines, "install_done").len(),
+        30,
+        "mandatory installs still happen"
+    );
+    let err = cmsim::load_str(
+        "x.ron",
+        &site(
+            1,
+            r#"created: "1d""#,
+            r#"settings: (hide_deployments: true)"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("R23"), "{err}");
+}
+
+#[test]
+fn r24_users_install_early_through_the_dialogs() {
+    let lines = trace(&site(
+        200,
+        r#"created: "1d", deadline: "6d""#,
+        r#"settings: (user_early_install_share: 0.5, user_express_share: 0.5)"#,
+    ));
+    let users = kind(&lines, "user_install");
+    assert!(
+        (70..130).contains(&users.len()),
+        "about half: {}",
+        users.len()
+    );
+    let express = users.iter().filter(|l| l["dialog"] == "express").count();
+    assert!(express > 20 && express < users.len() - 20);
+    for l in users {
+        assert!(t(l) < 6 * DAY);
+        let install = of_client(&lines, "install_start", u(l, "client"))[0];
+        assert!(t(install) < 6 * DAY, "installed before the deadline");
+    }
+}
+
+#[test]
+fn r25_at_the_deadline_scan_install_scan_then_installed_reaches_the_database() {
+    let src = scenario(
+        "6d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"], distribution_points: ["DP1"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 20)],
+           catalog: [(id: "KB1", size: "10MB", restart: false), (id: "KB2", size: "10MB")],
+           deployments: [(id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "3d")],
+           settings: (user_early_install_share: 0.0, restart_window: "4h")"#,
+    );
+    let lines = trace(&src);
+    for c in 0..20 {
+        let scans: Vec<&str> = of_client(&lines, "scan_start", c)
+            .iter()
+            .filter(|l| t(l) >= 3 * DAY)
+            .map(|l| l["reason"].as_str().unwrap())
+            .collect();
+        assert_eq!(scans[..2], ["pre_install", "post_install"], "client {c}");
+        let pre = of_client(&lines, "scan_done", c)
+            .into_iter()
+            .find(|l| l["reason"] == "pre_install")
+            .unwrap();
+        let installs = of_client(&lines, "install_start", c);
+        assert_eq!(
+            t(installs[0]),
+            t(pre),
+            "installs right after the pre-install scan at the deadline"
+        );
+        assert_eq!(t(pre), 3 * DAY + 158_000);
+        let done = of_client(&lines, "install_done", c);
+        assert_eq!(done.len(), 2);
+        assert_eq!(t(done[1]) - t(done[0]), 5 * MIN, "install_duration each");
+        let restart = of_client(&lines, "restart", c)[0];
+        assert!(t(restart) - t(done[1]) < 4 * HOUR + 158_000 + MIN);
+    }
+    // KB1 reaches the database as installed after the post-install scan; KB2 only after the
+    // restart.
+    let installed_at = |id: &str| {
+        kind(&lines, "db_state_changed")
+            .into_iter()
+            .filter(|l| l["update"] == id && l["to"] == "installed")
+            .map(|l| t(l))
+            .max()
+            .unwrap()
+    };
+    let first_restart = kind(&lines, "restart").iter().map(|l| t(l)).min().unwrap();
+    assert!(installed_at("KB1") < 3 * DAY + HOUR);
+    assert!(installed_at("KB2") > first_restart);
+}
+
+#[test]
+fn r07_a_deployment_of_migrated_updates_before_a_sync_is_rejected() {
+    let src = scenario(
+        "3d",
+        r#"sites: [(code: "HQ1", kind: Primary, sup: "SUP", upgraded_from_sms2003: true, management_points: ["MP"], distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "HQ1", count: 5)],
+           catalog: [(id: "MS07-042", migrated: true)],
+           deployments: [
+               (id: "Early", updates: ["MS07-042"], target: [(group: "pcs")], created: "1h", deadline: "2d"),
+               (id: "Late", updates: ["MS07-042"], target: [(group: "pcs")], created: "1d", deadline: "2d"),
+           ],
+           settings: (sync_schedule_first: "12h")"#,
+    );
+    let lines = trace(&src);
+    let rejected = kind(&lines, "deployment_rejected");
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["deployment"], "Early");
+    assert_eq!(rejected[0]["reason"], "expired");
+    assert_eq!(kind(&lines, "deployment_created")[0]["deployment"], "Late");
+}
