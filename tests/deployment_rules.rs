@@ -357,7 +357,7 @@ fn r25_at_the_deadline_scan_install_scan_then_installed_reaches_the_database() {
         kind(&lines, "db_state_changed")
             .into_iter()
             .filter(|l| l["update"] == id && l["to"] == "installed")
-            .map(|l| t(l))
+            .map(t)
             .max()
             .unwrap()
     };
