@@ -12,6 +12,8 @@ pub trait Handler {
     type Fact;
     /// Reacts to `event` at `cx.now()`.
     fn handle(&mut self, event: Self::Event, cx: &mut Context<'_, Self::Event, Self::Fact>);
+    /// Reports what only the end of the run can tell (a final tally); nothing by default.
+    fn finish(&mut self, _cx: &mut Context<'_, Self::Event, Self::Fact>) {}
 }
 
 /// Receives the facts a model reports, in order.
@@ -133,6 +135,12 @@ impl<E: Copy> Simulation<E> {
                 observer.tick(SimTime(t), events);
             }
         }
+        let mut cx = Context {
+            now: end,
+            queue: &mut self.queue,
+            observer,
+        };
+        handler.finish(&mut cx);
         observer.tick(end, events);
         RunStats { end, events }
     }

@@ -344,6 +344,22 @@ pub enum Fact {
         /// The client.
         client: ClientId,
     },
+    /// At the end: why the clients a site database has as Required for an update are so
+    /// (R15), by their true state.
+    RequiredReasons {
+        /// The site database.
+        site: SiteId,
+        /// The update.
+        update: UpdateId,
+        /// Required, and in no deployment the client registered.
+        not_deployed: u32,
+        /// Required, deployed, not installed yet.
+        deployed: u32,
+        /// Installed, waiting for a restart.
+        pending_restart: u32,
+        /// Installed, but the database has not been told yet.
+        installed_not_reported: u32,
+    },
     /// The ITMU catalog for SMS 2003 clients was refreshed (R08).
     ItmuCatalogRefreshed {
         /// The site running the ITMU advertisement (the top site).
@@ -390,7 +406,8 @@ impl Fact {
             | Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
             | Fact::ContentOnDp { .. }
-            | Fact::DeadlineChanged { .. } => None,
+            | Fact::DeadlineChanged { .. }
+            | Fact::RequiredReasons { .. } => None,
         }
     }
 }

@@ -152,6 +152,45 @@ impl<'w> Model<'w> {
         }
     }
 
+    /// R15: for every site database and update, why the clients it has as Required are so.
+    /// The database's state of a client is the last one the client sent.
+    fn report_required_reasons(&self, cx: &mut Cx) {
+        let (w, n) = (self.world, self.world.updates.len());
+        let mut tally = vec![[0u32; 4]; w.sites.len() * n];
+        for group in &w.groups {
+            let db = group.db_site.index();
+            for c in group.first.index()..group.first.index() + group.count as usize {
+                let registered = self
+                    .clients
+                    .head(crate::world::ClientId(c as u32))
+                    .registered;
+                for u in (0..n).filter(|&u| self.clients.sent(c, u) == State::Required) {
+                    let k = match self.clients.truth(c, u) {
+                        Truth::Required if registered & self.update_deployments[u] == 0 => 0,
+                        Truth::Required | Truth::NotRequired => 1,
+                        Truth::PendingRestart => 2,
+                        Truth::Installed => 3,
+                    };
+                    tally[db * n + u][k] += 1;
+                }
+            }
+        }
+        for (i, t) in tally
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.iter().any(|&x| x > 0))
+        {
+            cx.emit(Fact::RequiredReasons {
+                site: crate::world::SiteId((i / n) as u16),
+                update: UpdateId((i % n) as u32),
+                not_deployed: t[0],
+                deployed: t[1],
+                pending_restart: t[2],
+                installed_not_reported: t[3],
+            });
+        }
+    }
+
     /// The top site's active SUP (validated to exist).
     fn top_sup(&self) -> crate::world::SupId {
         self.world.sites[self.world.top.index()]
@@ -207,6 +246,10 @@ impl Handler for Model<'_> {
             Event::InstallDone(c) => self.install_done(c, cx),
             Event::Restart(c) => self.restart(c, cx),
         }
+    }
+
+    fn finish(&mut self, cx: &mut Cx) {
+        self.report_required_reasons(cx);
     }
 }
 

@@ -106,6 +106,9 @@ pub struct ComplianceMetrics {
     pub truth_db: Vec<[i64; 4]>,
     /// First client of each group, to find a client's group.
     group_first: Vec<u32>,
+    /// At the end, per (site, update): clients the database has as Required because they are
+    /// not deployed, deployed, pending restart, installed but not reported (R15).
+    pub required_reasons: Vec<[u32; 4]>,
     /// Coverage per (group, update).
     pub group_coverage: Vec<Coverage>,
     /// Coverage per (site, update).
@@ -143,6 +146,7 @@ impl ComplianceMetrics {
             db: vec![[0; 4]; sites * updates],
             truth: vec![[0; 4]; groups * updates],
             truth_db: vec![[0; 4]; sites * updates],
+            required_reasons: vec![[0; 4]; sites * updates],
             group_first: world.groups.iter().map(|g| g.first.0).collect(),
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
@@ -197,6 +201,21 @@ impl ComplianceMetrics {
                 self.site_coverage[self.group_site[g] * self.updates + u].applicable += applicable;
             }
             Fact::PolicyReceived { .. } => self.policies_received += 1,
+            Fact::RequiredReasons {
+                site,
+                update,
+                not_deployed,
+                deployed,
+                pending_restart,
+                installed_not_reported,
+            } => {
+                self.required_reasons[site.index() * self.updates + update.index()] = [
+                    not_deployed,
+                    deployed,
+                    pending_restart,
+                    installed_not_reported,
+                ];
+            }
             Fact::InstallDone { client, update, .. } => {
                 let g = self.group_first.partition_point(|&f| f <= client.0) - 1;
                 let t = &mut self.truth_db[self.group_site[g] * self.updates + update.index()];

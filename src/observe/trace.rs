@@ -441,6 +441,22 @@ impl<W: Write> TraceWriter<W> {
                     self.update[update.index()]
                 );
             }
+            Fact::RequiredReasons {
+                site,
+                update,
+                not_deployed,
+                deployed,
+                pending_restart,
+                installed_not_reported,
+            } => {
+                self.head(t, "required_reasons");
+                self.site(site);
+                let _ = write!(self.buf, r#","update":{}"#, self.update[update.index()]);
+                self.num("not_deployed", u64::from(not_deployed));
+                self.num("deployed", u64::from(deployed));
+                self.num("pending_restart", u64::from(pending_restart));
+                self.num("installed_not_reported", u64::from(installed_not_reported));
+            }
             Fact::Restart { client } => {
                 self.head(t, "restart");
                 self.num("client", u64::from(client.0));

@@ -190,6 +190,21 @@ pub struct UpdateStates {
     pub true_installed: u64,
     /// When 50, 90, 95 and 99 % of the applicable clients were known (null: not reached).
     pub known_ms: [Option<u64>; 4],
+    /// Why the clients counted as `required` are so, by their true state (R15).
+    pub required_because: RequiredBecause,
+}
+
+/// The reasons behind Required in a site database (R15).
+#[derive(Clone, Debug, Serialize)]
+pub struct RequiredBecause {
+    /// The update is not deployed to the client.
+    pub not_deployed: u32,
+    /// Deployed but not installed yet.
+    pub deployed_not_installed: u32,
+    /// Installed, waiting for a restart.
+    pub pending_restart: u32,
+    /// Installed, but the database has not been told yet.
+    pub installed_not_reported: u32,
 }
 
 /// One client group.
@@ -455,6 +470,15 @@ fn database(world: &World, c: &ComplianceMetrics, site: usize) -> DatabaseSummar
                 true_not_required: truth(2),
                 true_installed: truth(3),
                 known_ms: ms(&c.site_coverage[site * n + u].marks),
+                required_because: {
+                    let r = c.required_reasons[site * n + u];
+                    RequiredBecause {
+                        not_deployed: r[0],
+                        deployed_not_installed: r[1],
+                        pending_restart: r[2],
+                        installed_not_reported: r[3],
+                    }
+                },
             }
         })
         .collect();

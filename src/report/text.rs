@@ -90,6 +90,46 @@ pub fn render(s: &Summary) -> String {
     out
 }
 
+/// Why the databases say Required at the end, where anything but "not deployed" explains it.
+fn required_because(s: &Summary) -> String {
+    let mut t = Table::new(&[
+        "site",
+        "update",
+        "required",
+        "not deployed",
+        "deployed",
+        "pending restart",
+        "installed, not reported",
+    ]);
+    let mut any = false;
+    for db in &s.compliance.databases {
+        for u in &db.updates {
+            let r = &u.required_because;
+            if r.deployed_not_installed + r.pending_restart + r.installed_not_reported == 0 {
+                continue;
+            }
+            any = true;
+            t.row(vec![
+                db.site.clone(),
+                u.id.clone(),
+                u.required.to_string(),
+                r.not_deployed.to_string(),
+                r.deployed_not_installed.to_string(),
+                r.pending_restart.to_string(),
+                r.installed_not_reported.to_string(),
+            ]);
+        }
+    }
+    if any {
+        format!(
+            "\n  Why the databases say Required at the end (R15)\n{}",
+            t.render()
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// The deployment phase: content, installs on clients and in the databases, DPs, users.
 fn deployment(s: &Summary) -> String {
     let d = &s.deployment;
@@ -242,6 +282,7 @@ fn compliance(s: &Summary) -> String {
         }
         out.push_str(&t.render());
     }
+    out.push_str(&required_because(s));
     out.push_str("\nState messages per management point (R13)\n");
     let mut t = Table::new(&[
         "mp",
