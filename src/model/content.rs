@@ -6,7 +6,7 @@
 use super::bitset::BitSet;
 use super::compliance::Truth;
 use super::event::Event;
-use super::fact::{Fact, PolicyKind, Rejection};
+use super::fact::{Fact, Rejection};
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
 use crate::world::{DeploymentId, OutageTarget, World};
@@ -83,9 +83,7 @@ impl Model<'_> {
         for u in &dep.updates {
             self.in_source.insert(u.index());
         }
-        let state = &mut self.deployments[d.index()];
-        state.out = true;
-        let deadline = state.deadline;
+        let deadline = self.deployments[d.index()].deadline;
         let (targeted, required) = self.still_required(d);
         cx.emit(Fact::DeploymentCreated {
             deployment: d,
@@ -93,10 +91,6 @@ impl Model<'_> {
             downloaded: self.source_bytes[d.index()],
             targeted,
             required,
-        });
-        cx.emit(Fact::PolicyCreated {
-            site: dep.site,
-            policy: PolicyKind::Deployment,
         });
         for k in 0..dep.dps.len() {
             cx.schedule_in(
@@ -110,7 +104,7 @@ impl Model<'_> {
         if let Some(at) = deadline {
             cx.schedule_at(at, Event::Deadline(d));
         }
-        self.deliver_deployment(d, cx);
+        cx.schedule_at(dep.available.max(cx.now()), Event::Available(d));
     }
 
     /// Targeted clients, and client × update pairs of the deployment still required on them.

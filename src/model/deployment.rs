@@ -8,7 +8,7 @@
 use super::bitset::BitSet;
 use super::clients::DEPLOYMENT_POLICY_PENDING;
 use super::event::Event;
-use super::fact::Fact;
+use super::fact::{Fact, PolicyKind};
 use super::{Cx, Model};
 use crate::engine::{SimTime, StreamId};
 use crate::world::{ClientId, DeploymentId, World};
@@ -44,6 +44,17 @@ impl Model<'_> {
                 self.deliver(ClientId(c), DEPLOYMENT_POLICY_PENDING, cx);
             }
         }
+    }
+
+    /// The deployment is available: its policy goes out to the targeted clients.
+    pub(super) fn available(&mut self, d: DeploymentId, cx: &mut Cx) {
+        self.deployments[d.index()].out = true;
+        let site = self.world.deployments[d.index()].site;
+        cx.emit(Fact::PolicyCreated {
+            site,
+            policy: PolicyKind::Deployment,
+        });
+        self.deliver_deployment(d, cx);
     }
 
     /// Deployments whose policy is out and that target client `c`, as a bit mask.
@@ -88,7 +99,7 @@ impl Model<'_> {
             let site = self.world.deployments[d.index()].site;
             cx.emit(Fact::PolicyCreated {
                 site,
-                policy: super::fact::PolicyKind::Deployment,
+                policy: PolicyKind::Deployment,
             });
             self.deliver_deployment(d, cx);
         }

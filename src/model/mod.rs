@@ -236,6 +236,7 @@ impl Handler for Model<'_> {
             Event::MpForward(mp) => self.mp_forward(mp, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
             Event::SourceReady(d) => self.source_ready(d, cx),
+            Event::Available(d) => self.available(d, cx),
             Event::DpCopyStart { deployment, dp } => self.dp_copy_start(deployment, dp, cx),
             Event::ContentOnDp { deployment, dp } => self.content_on_dp(deployment, dp, cx),
             Event::Deadline(d) => self.deadline(d, cx),

@@ -223,6 +223,10 @@ pub struct DeploymentSpec {
     pub site: Option<String>,
     /// When the wizard runs (R16).
     pub created: Dur,
+    /// When the updates become available to clients: the policy reaches them from then on
+    /// (default: as soon as the wizard has finished).
+    #[serde(default)]
+    pub available: Option<Dur>,
     /// The deadline: a deployment with one is mandatory, without one optional (R17).
     #[serde(default)]
     pub deadline: Option<Dur>,

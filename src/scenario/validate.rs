@@ -153,6 +153,20 @@ fn check_deployments(s: &Scenario, out: &mut Vec<Problem>) {
         for (j, t) in d.target.iter().enumerate() {
             share(out, &format!("{path}.target[{j}].share"), t.share);
         }
+        if let Some(available) = d.available {
+            within_run(out, &format!("{path}.available"), available, s.end);
+            if available < d.created {
+                out.push(Problem::new(
+                    format!("{path}.available"),
+                    "expected a time at or after `created`",
+                ));
+            } else if d.deadline.is_some_and(|dl| dl < available) {
+                out.push(Problem::new(
+                    format!("{path}.deadline"),
+                    "expected a deadline at or after `available`",
+                ));
+            }
+        }
         match d.deadline {
             Some(deadline) if deadline < d.created => out.push(Problem::new(
                 format!("{path}.deadline"),

@@ -624,6 +624,7 @@ fn deployments(
             targets,
             site,
             created: d.created.at(),
+            available: d.available.unwrap_or(d.created).at(),
             deadline: d.deadline.map(|x| x.at()),
             dps: package,
         });

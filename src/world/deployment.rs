@@ -23,6 +23,8 @@ pub struct Deployment {
     pub site: SiteId,
     /// When the wizard runs.
     pub created: SimTime,
+    /// When the updates become available to clients.
+    pub available: SimTime,
     /// Its deadline, if mandatory from the start.
     pub deadline: Option<SimTime>,
     /// Distribution points of its package.
