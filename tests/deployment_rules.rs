@@ -389,8 +389,15 @@ fn r07_a_deployment_of_migrated_updates_before_a_sync_is_rejected() {
 
 #[test]
 fn r17_the_policy_reaches_clients_from_the_available_time() {
-    let lines = trace(&site(30, r#"created: "1d", available: "2d", deadline: "4d""#, ""));
-    let policy = kind(&lines, "policy_created").into_iter().find(|l| l["policy"] == "deployment").unwrap();
+    let lines = trace(&site(
+        30,
+        r#"created: "1d", available: "2d", deadline: "4d""#,
+        "",
+    ));
+    let policy = kind(&lines, "policy_created")
+        .into_iter()
+        .find(|l| l["policy"] == "deployment")
+        .unwrap();
     assert_eq!(t(policy), 2 * DAY);
     let received: Vec<u64> = kind(&lines, "policy_received")
         .iter()
@@ -398,13 +405,21 @@ fn r17_the_policy_reaches_clients_from_the_available_time() {
         .map(|l| t(l))
         .collect();
     assert_eq!(received.len(), 30);
-    assert!(received.iter().all(|&r| r >= 2 * DAY && r < 2 * DAY + HOUR));
+    assert!(
+        received
+            .iter()
+            .all(|&r| (2 * DAY..2 * DAY + HOUR).contains(&r))
+    );
 }
 
 #[test]
 fn r15_the_database_says_why_clients_are_still_required() {
     // Stop a few minutes after the deadline installs, inside the restart window.
-    let mut src = site(40, r#"created: "1d", deadline: "3d""#, r#"settings: (user_early_install_share: 0.0, restart_window: "1d")"#);
+    let mut src = site(
+        40,
+        r#"created: "1d", deadline: "3d""#,
+        r#"settings: (user_early_install_share: 0.0, restart_window: "1d")"#,
+    );
     src = src.replace(r#"end: "12d""#, r#"end: "3d 2h""#);
     let lines = trace(&src);
     let reasons = kind(&lines, "required_reasons");
@@ -412,10 +427,16 @@ fn r15_the_database_says_why_clients_are_still_required() {
     let r = reasons[0];
     assert_eq!(r["update"], "KB1");
     assert_eq!(u(r, "not_deployed"), 0);
-    assert!(u(r, "pending_restart") > 20, "most installed, waiting for a restart: {r}");
+    assert!(
+        u(r, "pending_restart") > 20,
+        "most installed, waiting for a restart: {r}"
+    );
     // Every client is still Required in the database unless it restarted and reported.
     let restarted = kind(&lines, "restart").len() as u64;
     let still = u(r, "pending_restart") + u(r, "installed_not_reported") + u(r, "deployed");
-    assert!(still <= 40 && still + restarted >= 40, "{still} required, {restarted} restarted");
+    assert!(
+        still <= 40 && still + restarted >= 40,
+        "{still} required, {restarted} restarted"
+    );
     assert!(u(r, "installed_not_reported") <= restarted);
 }
