@@ -6,7 +6,8 @@
 pub enum State {
     /// Synced but not yet scanned (R15): no state reported.
     Unknown = 0,
-    /// Applicable and not installed (in issue scope so far: not deployed).
+    /// Applicable and not (effectively) installed: not deployed, deployed but not installed,
+    /// installed pending a restart, or installed but not reported yet (R15).
     Required = 1,
     /// Not applicable to the client.
     NotRequired = 2,
