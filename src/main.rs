@@ -21,6 +21,20 @@ enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         opts: RunOptions,
+        #[command(flatten)]
+        plan: Plan,
+    },
+    /// Runs two plans on the same seeds and shows their figures side by side.
+    Compare {
+        /// Plan A (RON).
+        a: PathBuf,
+        /// Plan B (RON).
+        b: PathBuf,
+        /// First seed (default: plan A's); replication i uses seed + i.
+        #[arg(long)]
+        seed: Option<u64>,
+        #[command(flatten)]
+        plan: Plan,
     },
     /// Checks a scenario file and describes the hierarchy; runs nothing.
     Check {
@@ -48,7 +62,12 @@ const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Run { scenario, opts } => run(&scenario, &opts),
+        Command::Run {
+            scenario,
+            opts,
+            plan,
+        } => run(&scenario, &opts, &plan),
+        Command::Compare { a, b, seed, plan } => compare(&a, &b, seed, &plan),
         Command::Check { scenario } => check(&scenario),
         Command::Rules { scenario } => rules(scenario.as_deref()),
         Command::Verify { trace, scenario } => verify(&trace, scenario.as_deref()),
@@ -62,13 +81,56 @@ fn load(path: &std::path::Path) -> Result<cmsim::Loaded, ExitCode> {
     })
 }
 
-fn run(path: &std::path::Path, opts: &RunOptions) -> ExitCode {
+/// How many runs, on how many threads, printed how.
+#[derive(clap::Args)]
+struct Plan {
+    /// Runs this many seeds (seed, seed + 1, …) and reports each figure's median and 5–95 %
+    /// (default: 1 for run, 10 for compare).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replications: Option<u32>,
+    /// Runs at most this many replications at once (default: the number of cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Output for people (`text`) or machines (`json`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+impl Plan {
+    fn jobs(&self) -> usize {
+        self.jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+    fn seeds(&self, first: u64, default: u32) -> Vec<u64> {
+        let n = self.replications.unwrap_or(default);
+        (0..u64::from(n)).map(|i| first.wrapping_add(i)).collect()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("reports serialize") + "\n"
+}
+
+fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
     let mut loaded = match load(path) {
         Ok(l) => l,
         Err(code) => return code,
     };
     cmsim::run::apply(&mut loaded.world, opts);
+    if plan.replications.unwrap_or(1) > 1 {
+        return replications(&loaded.world, opts, plan);
+    }
     match cmsim::run(&loaded.world, opts) {
+        Ok(summary) if plan.format == Format::Json => {
+            print!("{}", summary.to_json());
+            ExitCode::SUCCESS
+        }
         Ok(summary) => {
             print!("{}", cmsim::report::text::render(&summary));
             ExitCode::SUCCESS
@@ -78,6 +140,66 @@ fn run(path: &std::path::Path, opts: &RunOptions) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `run --replications N`: the figures over N seeds; `--out` gets replications.json.
+fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> ExitCode {
+    if opts.trace.is_some() {
+        report_error(&"--trace writes one run's trace: use it without --replications");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let seeds = plan.seeds(world.seed, 1);
+    let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs()) {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let r = cmsim::replicate::summarize(&runs, &seeds);
+    if let Some(dir) = &opts.out {
+        let path = dir.join("replications.json");
+        if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, json(&r))) {
+            report_error(&format!("{}: {e}", path.display()));
+            return ExitCode::FAILURE;
+        }
+    }
+    match plan.format {
+        Format::Json => print!("{}", json(&r)),
+        Format::Text => print!("{}", cmsim::report::variation::replications(&r)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// `compare A B`: both plans on the same seeds.
+fn compare(a: &std::path::Path, b: &std::path::Path, seed: Option<u64>, plan: &Plan) -> ExitCode {
+    let (a, b) = match (load(a), load(b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let seeds = plan.seeds(seed.unwrap_or(a.world.seed), 10);
+    let both = cmsim::replicate::replicate(&a.world, &seeds, plan.jobs()).and_then(|ra| {
+        Ok((
+            ra,
+            cmsim::replicate::replicate(&b.world, &seeds, plan.jobs())?,
+        ))
+    });
+    let (ra, rb) = match both {
+        Ok(x) => x,
+        Err(e) => {
+            report_error(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let c = cmsim::replicate::compare(
+        &cmsim::replicate::summarize(&ra, &seeds),
+        &cmsim::replicate::summarize(&rb, &seeds),
+    );
+    match plan.format {
+        Format::Json => print!("{}", json(&c)),
+        Format::Text => print!("{}", cmsim::report::variation::comparison(&c)),
+    }
+    ExitCode::SUCCESS
 }
 
 fn check(path: &std::path::Path) -> ExitCode {

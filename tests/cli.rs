@@ -201,3 +201,98 @@ fn a_client_filtered_trace_still_verifies_and_says_what_it_cannot_judge() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn replications_report_median_and_range_deterministically() {
+    let args = [
+        "run",
+        "scenarios/mandatory-deadline.ron",
+        "--replications",
+        "3",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+    ];
+    let out = cmsim(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["seeds"], serde_json::json!([2023, 2024, 2025]));
+    let fig = r["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "notifications per user, mean")
+        .unwrap();
+    assert_eq!(fig["values"].as_array().unwrap().len(), 3);
+    assert!(fig["p5"].as_f64().unwrap() <= fig["median"].as_f64().unwrap());
+    assert_eq!(
+        cmsim(&args).stdout,
+        out.stdout,
+        "parallel runs, same output"
+    );
+    let one_job = cmsim(&[
+        "run",
+        "scenarios/mandatory-deadline.ron",
+        "--replications",
+        "3",
+        "--jobs",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        one_job.stdout, out.stdout,
+        "the thread count changes nothing"
+    );
+    let bad = cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "--replications",
+        "2",
+        "--trace",
+        "x.jsonl",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn compare_shows_what_a_plan_changes_beyond_the_noise() {
+    let out = cmsim(&[
+        "compare",
+        "scenarios/hidden-deployments.ron",
+        "scenarios/mandatory-deadline.ron",
+        "--replications",
+        "4",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fig = |name: &str| {
+        c["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let n = fig("notifications per user, mean");
+    assert_eq!(n["a"]["median"], 0.0);
+    assert!(n["difference"]["median"].as_f64().unwrap() > 40.0);
+    assert_eq!(n["beyond_noise"], true);
+    assert_eq!(fig("failed syncs (6703)")["beyond_noise"], false);
+    let textual = cmsim(&[
+        "compare",
+        "scenarios/lab.ron",
+        "scenarios/lab.ron",
+        "--replications",
+        "3",
+    ]);
+    let s = text(&textual.stdout);
+    assert!(
+        s.contains("beyond noise") && !s.contains(" yes"),
+        "a plan against itself: {s}"
+    );
+}

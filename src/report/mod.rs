@@ -2,9 +2,11 @@
 
 pub mod csv;
 pub mod describe;
+pub mod figures;
 pub mod summary;
 pub mod table;
 pub mod text;
+pub mod variation;
 
 pub use describe::describe;
 pub use summary::Summary;
