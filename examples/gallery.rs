@@ -1,9 +1,10 @@
 //! Regenerates `results/` from the gallery: for every `scenarios/NAME.ron`, the run's
-//! `results/NAME/summary.json` and `results/NAME/summary.txt`. A test (`tests/results.rs`)
+//! `summary.json`, `summary.txt`, `compliance.csv` (hourly) and `charts/` in `results/NAME/`. A test (`tests/results.rs`)
 //! fails when a committed summary no longer matches what the code produces.
 //!
 //! `cargo run --release --example gallery`
 
+use cmsim::engine::SimDuration;
 use cmsim::{RunOptions, load_file};
 use std::path::Path;
 
@@ -16,9 +17,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("bad file name")?;
         let out = Path::new("results").join(name);
         let loaded = load_file(&path)?;
+        // Hourly samples keep the committed compliance.csv files small.
         let opts = RunOptions {
             out: Some(out.clone()),
             quiet: true,
+            sample: Some(SimDuration::from_hours(1)),
             ..RunOptions::default()
         };
         let summary = cmsim::run(&loaded.world, &opts)?;

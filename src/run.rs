@@ -60,6 +60,9 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
 /// Why a run failed after its scenario was accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// Drawing a chart failed.
+    #[error("{0}")]
+    Chart(String),
     /// Writing an output failed.
     #[error("{path}: {source}")]
     Output {
@@ -125,6 +128,8 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
             let path = dir.join(name);
             std::fs::write(&path, text).map_err(output(&path))?;
         }
+        crate::report::charts::write(&dir.join("charts"), world, &metrics, &summary)
+            .map_err(RunError::Chart)?;
     }
     Ok(summary)
 }

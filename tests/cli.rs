@@ -296,3 +296,36 @@ fn compare_shows_what_a_plan_changes_beyond_the_noise() {
         "a plan against itself: {s}"
     );
 }
+
+#[test]
+fn out_writes_charts_as_svg_and_png() {
+    let dir = temp("charts");
+    let out = cmsim(&[
+        "run",
+        "scenarios/mandatory-deadline.ron",
+        "-q",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for name in [
+        "compliance",
+        "sync_cascade",
+        "state_messages",
+        "downloads",
+        "notifications",
+    ] {
+        let svg = std::fs::read_to_string(dir.join(format!("charts/{name}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<text"),
+            "{name}.svg has text"
+        );
+        let png = std::fs::read(dir.join(format!("charts/{name}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}.png is a PNG");
+    }
+    let svg = std::fs::read_to_string(dir.join("charts/compliance.svg")).unwrap();
+    assert!(svg.contains("Compliance in the site databases") && svg.contains("deadline"));
+    let csv = std::fs::read_to_string(dir.join("compliance.csv")).unwrap();
+    assert!(csv.starts_with("t_ms,time,site,update,required"));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -53,6 +53,10 @@ pub struct MpLoad {
     in_minute: u64,
     /// Sends not yet forwarded: (end of the scan, messages).
     pending: Vec<(SimTime, u32)>,
+    /// State messages received per minute (minute → messages), for the load chart.
+    pub per_minute: BTreeMap<u64, u64>,
+    /// State messages forwarded to the site database per minute.
+    pub forwarded_per_minute: BTreeMap<u64, u64>,
 }
 
 impl MpLoad {
@@ -70,6 +74,7 @@ impl MpLoad {
             self.peak_at = SimTime(minute * 60_000);
         }
         self.pending.push((scanned_at, n));
+        *self.per_minute.entry(minute).or_default() += u64::from(n);
     }
 }
 
@@ -234,7 +239,11 @@ impl ComplianceMetrics {
             } => {
                 self.mps[mp.index()].receive(t, count, scanned_at);
             }
-            Fact::StateMessagesForwarded { mp, .. } => {
+            Fact::StateMessagesForwarded { mp, count, .. } => {
+                *self.mps[mp.index()]
+                    .forwarded_per_minute
+                    .entry(t.ms() / 60_000)
+                    .or_default() += u64::from(count);
                 for (scanned, n) in self.mps[mp.index()].pending.drain(..) {
                     *self.delays.entry((t - scanned).ms() / 1_000).or_default() += u64::from(n);
                 }

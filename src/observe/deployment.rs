@@ -6,6 +6,7 @@ use super::compliance::{MARKS, Marks};
 use crate::engine::SimTime;
 use crate::model::{Dialog, Fact, GiveUp, State};
 use crate::world::World;
+use std::collections::BTreeMap;
 
 /// Progress of one deployment.
 #[derive(Clone, Debug, Default)]
@@ -41,6 +42,10 @@ pub struct DpLoad {
     pub peak: u64,
     /// When the peak was first reached.
     pub peak_at: SimTime,
+    /// Most downloads running at once in each minute (minute → downloads), for the chart.
+    pub per_minute: BTreeMap<u64, u64>,
+    /// Bytes started per minute.
+    pub bytes_per_minute: BTreeMap<u64, u64>,
 }
 
 /// Deployment figures of a run.
@@ -131,12 +136,22 @@ impl DeploymentMetrics {
                 load.downloads += 1;
                 load.bytes += bytes;
                 load.running += 1;
+                let minute = t.ms() / 60_000;
+                let top = load.per_minute.entry(minute).or_default();
+                *top = (*top).max(load.running);
+                *load.bytes_per_minute.entry(minute).or_default() += bytes;
                 if load.running > load.peak {
                     load.peak = load.running;
                     load.peak_at = t;
                 }
             }
-            Fact::DownloadDone { dp, .. } => self.dps[dp.index()].running -= 1,
+            Fact::DownloadDone { dp, .. } => {
+                let load = &mut self.dps[dp.index()];
+                load.running -= 1;
+                let running = load.running;
+                let top = load.per_minute.entry(t.ms() / 60_000).or_insert(running);
+                *top = (*top).max(running);
+            }
             Fact::LocationFailed { .. } => self.failures[0] += 1,
             Fact::DpConnectFailed { .. } => self.failures[1] += 1,
             Fact::DownloadGaveUp { reason, .. } => self.gave_up[reason as usize] += 1,

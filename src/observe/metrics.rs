@@ -28,6 +28,8 @@ pub struct SupMetrics {
     started: Option<SimTime>,
     /// Longest successful attempt, start to 6702.
     pub longest: Option<crate::engine::SimDuration>,
+    /// Every attempt: (start, end, succeeded), for the cascade chart.
+    pub attempts: Vec<(SimTime, SimTime, bool)>,
 }
 
 /// Figures of one site's database.
@@ -108,6 +110,9 @@ impl Observer<Fact> for Metrics<'_> {
             }
             Fact::StatusMessage { sup, id, .. } => {
                 let m = &mut self.sups[sup.index()];
+                if let Some(start) = m.started {
+                    m.attempts.push((start, t, id == STATUS_SYNC_DONE));
+                }
                 if id == STATUS_SYNC_DONE {
                     m.succeeded += 1;
                     m.first_success.get_or_insert(t);

@@ -1,5 +1,6 @@
 //! What a finished run tells people: the summary (terminal and `summary.json`).
 
+pub mod charts;
 pub mod csv;
 pub mod describe;
 pub mod figures;

@@ -1,0 +1,527 @@
+//! Charts of a run, written as SVG and PNG by `cmsim run --out DIR` into `DIR/charts/`:
+//! compliance over time (the site databases' view stacked, against the truth), the
+//! synchronization cascade, state messages at the MPs, downloads at the DPs, and
+//! notifications per user. The font is embedded (DejaVu Sans, `assets/fonts`), so charts
+//! render on a machine with no font or graphics packages. Colours differ in lightness too,
+//! so the charts read in grey.
+
+use super::summary::Summary;
+use crate::observe::Metrics;
+use crate::world::World;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+const FONT: &str = "sans-serif";
+const SIZE: (u32, u32) = (1000, 560);
+/// Dark to light, distinguishable in grey.
+const DARK: RGBColor = RGBColor(31, 60, 120);
+const MID: RGBColor = RGBColor(214, 110, 30);
+const LIGHT: RGBColor = RGBColor(150, 190, 220);
+const PALE: RGBColor = RGBColor(225, 225, 225);
+const ALERT: RGBColor = RGBColor(190, 30, 45);
+/// Line colours for one series per server.
+const SERIES: [RGBColor; 6] = [
+    DARK,
+    MID,
+    RGBColor(60, 140, 60),
+    RGBColor(120, 70, 150),
+    RGBColor(90, 90, 90),
+    RGBColor(170, 140, 20),
+];
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        // The font is compiled in and known to parse; a failure would only leave text unset.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, bytes);
+    });
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("chart: {e:?}")
+}
+
+fn days(ms: u64) -> f64 {
+    ms as f64 / 86_400_000.0
+}
+
+/// Points of a sparse per-bucket series (bucket → value, `width_ms` per bucket), with zeros
+/// where buckets are missing, so quiet stretches drop to zero instead of being bridged.
+fn with_zeros(series: &std::collections::BTreeMap<u64, f64>, width_ms: u64) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut last: Option<u64> = None;
+    for (&b, &v) in series {
+        if let Some(l) = last
+            && b > l + 1
+        {
+            out.push((days((l + 1) * width_ms), 0.0));
+            out.push((days((b - 1) * width_ms), 0.0));
+        }
+        out.push((days(b * width_ms), v));
+        last = Some(b);
+    }
+    if let Some(l) = last {
+        out.push((days((l + 1) * width_ms), 0.0));
+    }
+    out
+}
+
+fn as_f64(series: &std::collections::BTreeMap<u64, u64>) -> std::collections::BTreeMap<u64, f64> {
+    series.iter().map(|(&k, &v)| (k, v as f64)).collect()
+}
+
+/// Labels for a time axis in days: hours on short runs, days otherwise.
+fn time_label(end: f64) -> impl Fn(&f64) -> String {
+    move |d: &f64| {
+        if end <= 2.0 {
+            format!("{}h", (d * 240.0).round() / 10.0)
+        } else {
+            format!("{}d", (d * 10.0).round() / 10.0)
+        }
+    }
+}
+
+/// Labels for counts: whole numbers with thousands grouped.
+fn count_label(v: &f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Draws each chart twice, as SVG and PNG.
+macro_rules! render {
+    ($out:expr, $dir:expr, $name:expr, |$root:ident| $draw:expr) => {{
+        let svg = $dir.join(format!("{}.svg", $name));
+        {
+            let $root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+            $root.fill(&WHITE).map_err(err)?;
+            $draw?;
+            $root.present().map_err(err)?;
+        }
+        let png = $dir.join(format!("{}.png", $name));
+        {
+            let $root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+            $root.fill(&WHITE).map_err(err)?;
+            $draw?;
+            $root.present().map_err(err)?;
+        }
+        $out.push(svg);
+        $out.push(png);
+    }};
+}
+
+/// Writes every chart into `dir`; returns the files written.
+pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<PathBuf>, String> {
+    register_font();
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut out = Vec::new();
+    let end = days(s.end_ms);
+    render!(out, dir, "compliance", |root| compliance(
+        &root, world, m, s, end
+    ));
+    render!(out, dir, "sync_cascade", |root| cascade(
+        &root, world, m, end
+    ));
+    render!(out, dir, "state_messages", |root| state_messages(
+        &root, world, m, end
+    ));
+    if !world.deployments.is_empty() {
+        render!(out, dir, "downloads", |root| downloads(
+            &root, world, m, end
+        ));
+        render!(out, dir, "notifications", |root| notifications(&root, m));
+    }
+    Ok(out)
+}
+
+/// (a) Client × update pairs per state in the site databases over time, stacked, with the
+/// true installed count, the deadlines and the 50/90/95 % installed marks.
+fn compliance<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    s: &Summary,
+    end: f64,
+) -> Result<(), String> {
+    let c = &m.compliance;
+    let deployed: Vec<usize> = w
+        .deployments
+        .iter()
+        .flat_map(|d| d.updates.iter().map(|u| u.index()))
+        .collect();
+    let counted = |u: usize| deployed.is_empty() || deployed.contains(&u);
+    // Per sample time: [installed, required, not required, unknown, true installed].
+    let mut rows: Vec<(f64, [f64; 5])> = Vec::new();
+    for x in c.series.iter().filter(|x| counted(x.update as usize)) {
+        let t = days(x.t.ms());
+        if rows.last().is_none_or(|r| r.0 != t) {
+            rows.push((t, [0.0; 5]));
+        }
+        let r = &mut rows.last_mut().expect("pushed").1;
+        let unknown = c.db_clients[x.site as usize] as i64 - x.db[1] - x.db[2] - x.db[3];
+        for (k, v) in [x.db[3], x.db[1], x.db[2], unknown, x.truth[3]]
+            .into_iter()
+            .enumerate()
+        {
+            r[k] += v as f64;
+        }
+    }
+    let top = rows
+        .iter()
+        .map(|r| r.1[0] + r.1[1] + r.1[2] + r.1[3])
+        .fold(1.0, f64::max);
+    let what = if deployed.is_empty() {
+        "all updates"
+    } else {
+        "deployed updates"
+    };
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!("Compliance in the site databases against the truth ({what})"),
+            (FONT, 22),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0f64..end, 0f64..top * 1.05)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time since the start")
+        .x_label_formatter(&time_label(end))
+        .y_label_formatter(&count_label)
+        .y_desc("client × update pairs")
+        .label_style((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    let layers: [(&str, RGBColor, usize); 4] = [
+        ("Unknown", PALE, 4),
+        ("Not required", LIGHT, 3),
+        ("Required", MID, 2),
+        ("Installed", DARK, 1),
+    ];
+    for (name, color, depth) in layers {
+        let points = rows.iter().map(|r| (r.0, r.1[..depth].iter().sum::<f64>()));
+        chart
+            .draw_series(AreaSeries::new(points, 0.0, color.filled()))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
+    }
+    let truth = rows.iter().map(|r| (r.0, r.1[4]));
+    chart
+        .draw_series(LineSeries::new(truth, BLACK.stroke_width(3)))
+        .map_err(err)?
+        .label("Installed (truth)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.stroke_width(3)));
+    let mut marks = Vec::new();
+    for d in &s.deployment.deployments {
+        for (k, t) in d.db_installed_ms.iter().take(3).enumerate() {
+            if let Some(t) = t {
+                marks.push((days(*t), ["50 %", "90 %", "95 %"][k]));
+            }
+        }
+    }
+    for (k, (t, label)) in marks.iter().enumerate() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(*t, 0.0), (*t, top)],
+                4,
+                4,
+                BLACK.mix(0.6).stroke_width(1),
+            ))
+            .map_err(err)?;
+        // Staggered, so marks close in time stay readable; anchored right of the line.
+        let y = top * (0.96 - 0.05 * (k % 3) as f64);
+        let side = if *t > end * 0.75 {
+            HPos::Right
+        } else {
+            HPos::Left
+        };
+        let style = (FONT, 12)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(side, VPos::Center));
+        chart
+            .draw_series([Text::new(
+                format!(" {label} installed (db) "),
+                (*t, y),
+                style,
+            )])
+            .map_err(err)?;
+    }
+    for d in w.deployments.iter().filter_map(|d| d.deadline) {
+        let t = days(d.ms());
+        chart
+            .draw_series(LineSeries::new([(t, 0.0), (t, top)], ALERT.stroke_width(2)))
+            .map_err(err)?
+            .label("deadline")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], ALERT.stroke_width(2)));
+    }
+    legend(&mut chart)
+}
+
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 14))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)
+}
+
+/// (b) The synchronization cascade: one row per SUP, a bar per attempt (failures marked).
+fn cascade<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    end: f64,
+) -> Result<(), String> {
+    let n = w.sups.len().max(1) as f64;
+    let names: Vec<String> = w
+        .sups
+        .iter()
+        .map(|s| format!("{} {}", w.sites[s.site.index()].code, s.name))
+        .collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "Synchronization cascade (R01–R06): attempts per software update point",
+            (FONT, 22),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0f64..end, -0.5f64..n - 0.5)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time since the start")
+        .x_label_formatter(&time_label(end))
+        .y_labels(names.len().max(1))
+        .y_label_formatter(&|y| names.get(y.round() as usize).cloned().unwrap_or_default())
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    let mut ok_label = false;
+    let mut fail_label = false;
+    for (i, sup) in m.sups.iter().enumerate() {
+        for &(start, stop, succeeded) in &sup.attempts {
+            let (x0, x1) = (
+                days(start.ms()),
+                days(stop.ms()).max(days(start.ms()) + end / 400.0),
+            );
+            let (y0, y1) = (i as f64 - 0.3, i as f64 + 0.3);
+            let color = if succeeded { DARK } else { ALERT };
+            let series = chart
+                .draw_series([Rectangle::new([(x0, y0), (x1, y1)], color.filled())])
+                .map_err(err)?;
+            if succeeded && !ok_label {
+                ok_label = true;
+                series
+                    .label("sync (6702)")
+                    .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], DARK.filled()));
+            } else if !succeeded && !fail_label {
+                fail_label = true;
+                series
+                    .label("failed (6703), retried later")
+                    .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], ALERT.filled()));
+            }
+        }
+    }
+    legend(&mut chart)
+}
+
+/// (c) State messages per minute received at each MP, and forwarded to the site database.
+fn state_messages<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    end: f64,
+) -> Result<(), String> {
+    let mps = &m.compliance.mps;
+    let top = mps
+        .iter()
+        .flat_map(|x| x.per_minute.values().chain(x.forwarded_per_minute.values()))
+        .copied()
+        .max()
+        .unwrap_or(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "State messages per minute at each management point (R13)",
+            (FONT, 22),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..end, 0f64..top as f64 * 1.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time since the start")
+        .x_label_formatter(&time_label(end))
+        .y_label_formatter(&count_label)
+        .y_desc("messages per minute")
+        .label_style((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    for (k, (mp, load)) in w.mps.iter().zip(mps).enumerate() {
+        let color = SERIES[k % SERIES.len()];
+        let received = with_zeros(&as_f64(&load.per_minute), 60_000);
+        chart
+            .draw_series(LineSeries::new(received, color.stroke_width(2)))
+            .map_err(err)?
+            .label(format!("{} received", mp.name))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        let forwarded = with_zeros(&as_f64(&load.forwarded_per_minute), 60_000);
+        chart
+            .draw_series(DashedLineSeries::new(
+                forwarded,
+                3,
+                3,
+                color.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label(format!("{} forwarded to the database", mp.name))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
+    }
+    legend(&mut chart)
+}
+
+/// (d) Concurrent downloads at each DP (peak per minute), and GB started per hour.
+fn downloads<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    end: f64,
+) -> Result<(), String> {
+    let dps = &m.deployment.dps;
+    let (upper, lower) = root.split_vertically(SIZE.1 / 2);
+    let top = dps
+        .iter()
+        .flat_map(|d| d.per_minute.values())
+        .copied()
+        .max()
+        .unwrap_or(1);
+    let mut chart = ChartBuilder::on(&upper)
+        .caption("Downloads at each distribution point (R18–R20)", (FONT, 22))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..end, 0f64..top as f64 * 1.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .y_desc("downloads at once")
+        .x_label_formatter(&time_label(end))
+        .y_label_formatter(&count_label)
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    for (k, (dp, load)) in w.dps.iter().zip(dps).enumerate() {
+        let color = SERIES[k % SERIES.len()];
+        let points = with_zeros(&as_f64(&load.per_minute), 60_000);
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .map_err(err)?
+            .label(dp.name.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+    }
+    legend(&mut chart)?;
+    let hourly = |d: &crate::observe::deployment::DpLoad| {
+        let mut h = std::collections::BTreeMap::<u64, f64>::new();
+        for (&min, &b) in &d.bytes_per_minute {
+            *h.entry(min / 60).or_default() += b as f64 / 1e9;
+        }
+        h
+    };
+    let top = dps
+        .iter()
+        .flat_map(|d| hourly(d).into_values())
+        .fold(0.001, f64::max);
+    let mut chart = ChartBuilder::on(&lower)
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..end, 0f64..top * 1.1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("time since the start")
+        .x_label_formatter(&time_label(end))
+        .y_desc("GB started per hour")
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)?;
+    for (k, load) in dps.iter().enumerate() {
+        let color = SERIES[k % SERIES.len()];
+        let points = with_zeros(&hourly(load), 3_600_000);
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// (e) How many deadline notifications each notified user saw (R22).
+fn notifications<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    m: &Metrics,
+) -> Result<(), String> {
+    let counts: Vec<u32> = m
+        .deployment
+        .notifications
+        .iter()
+        .copied()
+        .filter(|&n| n > 0)
+        .collect();
+    let max = counts.iter().copied().max().unwrap_or(0);
+    let mut bins = vec![0u32; max as usize + 1];
+    for &n in &counts {
+        bins[n as usize] += 1;
+    }
+    let top = bins.iter().copied().max().unwrap_or(1).max(1);
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            format!(
+                "Deadline notifications per user (R22): {} users notified",
+                counts.len()
+            ),
+            (FONT, 22),
+        )
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d((0u32..max + 1).into_segmented(), 0u32..top + top / 10 + 1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("notifications seen by one user")
+        .y_desc("users")
+        .label_style((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(
+            Histogram::vertical(&chart)
+                .style(DARK.filled())
+                .margin(1)
+                .data(counts.iter().map(|&n| (n, 1))),
+        )
+        .map_err(err)?;
+    Ok(())
+}
