@@ -10,6 +10,7 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod scenario;
+pub mod sweep;
 pub mod world;
 
 pub use load::{Loaded, load_file, load_str, scenario_files};

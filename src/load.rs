@@ -13,6 +13,8 @@ use std::path::Path;
 pub struct Loaded {
     /// The file name as given.
     pub file: String,
+    /// Its text, to locate problems found later (a sweep's variants).
+    pub source: String,
     /// The scenario as written (defaults filled in).
     pub scenario: Scenario,
     /// The hierarchy ready to simulate.
@@ -44,6 +46,7 @@ pub fn load_str(file: &str, src: &str) -> Result<Loaded, InputError> {
     let world = build(&scenario).map_err(|p| InputError::invalid(file, src, p))?;
     Ok(Loaded {
         file: file.to_string(),
+        source: src.to_string(),
         scenario,
         world,
     })

@@ -36,6 +36,28 @@ enum Command {
         #[command(flatten)]
         plan: Plan,
     },
+    /// Runs every point of the scenario's `sweep` grid; one table row per point.
+    Sweep {
+        /// Scenario file (RON) with a `sweep: [...]`.
+        scenario: PathBuf,
+        /// Runs only the points whose index is I modulo N (e.g. `--shard 3/8`).
+        #[arg(long, value_name = "I/N", value_parser = cmsim::sweep::Shard::parse)]
+        shard: Option<cmsim::sweep::Shard>,
+        /// Writes sweep.csv (or sweep-shard-I-of-N.csv) into DIR instead of printing it.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        plan: Plan,
+    },
+    /// Joins the tables of sweep shards into one.
+    Merge {
+        /// Shard tables written by `cmsim sweep --shard`.
+        #[arg(required = true)]
+        tables: Vec<PathBuf>,
+        /// Writes sweep.csv into DIR instead of printing it.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Checks a scenario file and describes the hierarchy; runs nothing.
     Check {
         /// Scenario file (RON).
@@ -68,6 +90,13 @@ fn main() -> ExitCode {
             plan,
         } => run(&scenario, &opts, &plan),
         Command::Compare { a, b, seed, plan } => compare(&a, &b, seed, &plan),
+        Command::Sweep {
+            scenario,
+            shard,
+            out,
+            plan,
+        } => sweep(&scenario, shard, out.as_deref(), &plan),
+        Command::Merge { tables, out } => merge(&tables, out.as_deref()),
         Command::Check { scenario } => check(&scenario),
         Command::Rules { scenario } => rules(scenario.as_deref()),
         Command::Verify { trace, scenario } => verify(&trace, scenario.as_deref()),
@@ -169,6 +198,107 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
         Format::Text => print!("{}", cmsim::report::variation::replications(&r)),
     }
     ExitCode::SUCCESS
+}
+
+/// Writes `text` to `dir/name`, or prints it without a directory.
+fn emit(dir: Option<&std::path::Path>, name: &str, text: &str) -> ExitCode {
+    let Some(dir) = dir else {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    };
+    let path = dir.join(name);
+    match std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text)) {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_error(&format!("{}: {e}", path.display()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `sweep SCENARIO`: every grid point (or one shard's), checked before anything runs.
+fn sweep(
+    path: &std::path::Path,
+    shard: Option<cmsim::sweep::Shard>,
+    out: Option<&std::path::Path>,
+    plan: &Plan,
+) -> ExitCode {
+    let loaded = match load(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let points = cmsim::sweep::grid(&loaded.scenario.sweep);
+    let worlds = match cmsim::sweep::worlds(&loaded, &points) {
+        Ok(w) => w,
+        Err(e) => {
+            report_error(&e);
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let seeds = plan.seeds(loaded.world.seed, 1);
+    let rows = match cmsim::sweep::run(&worlds, &points, shard, &seeds, plan.jobs()) {
+        Ok(r) => r,
+        Err(e) => {
+            report_error(&e);
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = match shard {
+        Some(s) => format!("sweep-shard-{}-of-{}.csv", s.index, s.count),
+        None => "sweep.csv".into(),
+    };
+    let table = cmsim::sweep::table(&loaded.scenario.sweep, &rows);
+    match (shard, out) {
+        (None, Some(dir)) => with_charts(dir, &name, &table),
+        _ => emit(out, &name, &table),
+    }
+}
+
+/// `merge TABLES…`: the shards' rows in point order under one header.
+fn merge(tables: &[PathBuf], out: Option<&std::path::Path>) -> ExitCode {
+    let mut read = Vec::new();
+    for t in tables {
+        match std::fs::read_to_string(t) {
+            Ok(text) => read.push((t.display().to_string(), text)),
+            Err(e) => {
+                report_error(&format!("{}: {e}", t.display()));
+                return ExitCode::from(BAD_INPUT);
+            }
+        }
+    }
+    match (cmsim::sweep::merge(&read), out) {
+        (Ok(text), Some(dir)) => with_charts(dir, "sweep.csv", &text),
+        (Ok(text), None) => emit(None, "sweep.csv", &text),
+        (Err(e), _) => {
+            report_error(&e);
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+/// Writes a whole sweep's table and one chart per figure into `dir/charts`.
+fn with_charts(dir: &std::path::Path, name: &str, table: &str) -> ExitCode {
+    let code = emit(Some(dir), name, table);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    match cmsim::report::charts::sweep(&dir.join("charts"), table) {
+        Ok(files) => {
+            eprintln!(
+                "wrote {} charts into {}",
+                files.len(),
+                dir.join("charts").display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_error(&e);
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `compare A B`: both plans on the same seeds.

@@ -222,7 +222,7 @@ fn replications_report_median_and_range_deterministically() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["name"] == "notifications per user, mean")
+        .find(|f| f["name"] == "notifications per user (mean)")
         .unwrap();
     assert_eq!(fig["values"].as_array().unwrap().len(), 3);
     assert!(fig["p5"].as_f64().unwrap() <= fig["median"].as_f64().unwrap());
@@ -278,7 +278,7 @@ fn compare_shows_what_a_plan_changes_beyond_the_noise() {
             .unwrap()
             .clone()
     };
-    let n = fig("notifications per user, mean");
+    let n = fig("notifications per user (mean)");
     assert_eq!(n["a"]["median"], 0.0);
     assert!(n["difference"]["median"].as_f64().unwrap() > 40.0);
     assert_eq!(n["beyond_noise"], true);
@@ -327,5 +327,81 @@ fn out_writes_charts_as_svg_and_png() {
     assert!(svg.contains("Compliance in the site databases") && svg.contains("deadline"));
     let csv = std::fs::read_to_string(dir.join("compliance.csv")).unwrap();
     assert!(csv.starts_with("t_ms,time,site,update,required"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn sweep_runs_the_grid_and_shards_merge_into_the_same_table() {
+    let dir = temp("sweep");
+    let whole = cmsim(&["sweep", "scenarios/mandatory-deadline.ron"]);
+    assert!(whole.status.success(), "{}", text(&whole.stderr));
+    let table = text(&whole.stdout);
+    assert_eq!(table.lines().count(), 7, "a header and 3 × 2 points");
+    assert!(
+        table.starts_with("point,deployment.SUG-2023-10.deadline,settings.notify_far_interval,")
+    );
+    let mut shards = Vec::new();
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let out = cmsim(&[
+            "sweep",
+            "scenarios/mandatory-deadline.ron",
+            "--shard",
+            &shard,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success());
+        shards.push(
+            dir.join(format!("sweep-shard-{i}-of-3.csv"))
+                .to_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(String::as_str));
+    let merged = cmsim(&args);
+    assert_eq!(
+        text(&merged.stdout),
+        table,
+        "shards merge into the whole sweep"
+    );
+    let out_dir = dir.join("whole");
+    let with_charts = cmsim(&[
+        "sweep",
+        "scenarios/mandatory-deadline.ron",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(with_charts.status.success());
+    assert!(
+        out_dir
+            .join("charts/notifications_per_user_mean.svg")
+            .exists()
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn sweep_refuses_scenarios_without_a_grid_or_with_bad_parameters() {
+    let none = cmsim(&["sweep", "scenarios/lab.ron"]);
+    assert_eq!(none.status.code(), Some(2));
+    let dir = temp("badsweep");
+    let bad = dir.join("bad.ron");
+    let src = std::fs::read_to_string("scenarios/lab.ron")
+        .unwrap()
+        .replace(
+            "settings: (",
+            r#"sweep: [(param: "settings.no_such_thing", values: ["1"])], settings: ("#,
+        );
+    std::fs::write(&bad, src).unwrap();
+    let out = cmsim(&["sweep", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("sweep[0].param") && err.contains("no_such_thing") && err.contains("bad.ron:"),
+        "{err}"
+    );
     std::fs::remove_dir_all(dir).ok();
 }

@@ -113,13 +113,13 @@ pub fn figures(s: &Summary) -> Vec<Figure> {
         );
         push(
             &mut out,
-            "notifications per user, mean".into(),
+            "notifications per user (mean)".into(),
             "",
             Some(d.notifications.mean),
         );
         push(
             &mut out,
-            "notifications per user, p95".into(),
+            "notifications per user (p95)".into(),
             "",
             Some(f64::from(d.notifications.p95)),
         );

@@ -47,6 +47,20 @@ pub struct Scenario {
     /// Timers and numbers of the rule table; anything left out keeps its default.
     #[serde(default)]
     pub settings: Settings,
+    /// Parameters `cmsim sweep` varies (ignored by `cmsim run`).
+    #[serde(default)]
+    pub sweep: Vec<SweepAxis>,
+}
+
+/// One parameter of a sweep and the values it takes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepAxis {
+    /// `settings.NAME` (any rule parameter) or `deployment.ID.deadline` / `.available` /
+    /// `.created`.
+    pub param: String,
+    /// The values, written as in the scenario (`"3d"`, `0.5`, `true` as text).
+    pub values: Vec<String>,
 }
 
 /// The role of a site in the hierarchy.

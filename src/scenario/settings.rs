@@ -20,24 +20,28 @@ pub struct Param {
     pub doc: &'static str,
 }
 
-/// Parses a default literal of the settings table.
-trait DefaultLiteral: Sized {
-    fn literal(text: &str) -> Self;
+/// A parameter value written as text: in the settings table's defaults and in sweeps.
+trait Literal: Sized {
+    fn parse(text: &str) -> Result<Self, String>;
 }
 
-impl DefaultLiteral for Dur {
-    fn literal(text: &str) -> Self {
-        Dur(crate::engine::SimDuration::parse(text).expect("valid default duration"))
+impl Literal for Dur {
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::engine::SimDuration::parse(text).map(Dur)
     }
 }
-impl DefaultLiteral for f64 {
-    fn literal(text: &str) -> Self {
-        text.parse().expect("valid default number")
+impl Literal for f64 {
+    fn parse(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("`{text}`: expected a number"))
     }
 }
-impl DefaultLiteral for bool {
-    fn literal(text: &str) -> Self {
-        text.parse().expect("valid default flag")
+impl Literal for bool {
+    fn parse(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("`{text}`: expected true or false"))
     }
 }
 
@@ -52,11 +56,20 @@ macro_rules! settings {
 
         impl Default for Settings {
             fn default() -> Self {
-                Settings { $( $name: <$ty as DefaultLiteral>::literal($default), )* }
+                Settings { $( $name: <$ty as Literal>::parse($default).expect("valid default"), )* }
             }
         }
 
         impl Settings {
+            /// Sets parameter `name` from its text, as a sweep does.
+            pub fn set(&mut self, name: &str, text: &str) -> Result<(), String> {
+                match name {
+                    $( stringify!($name) => self.$name = <$ty as Literal>::parse(text)?, )*
+                    _ => return Err(format!("no setting is called `{name}` (see `cmsim rules`)")),
+                }
+                Ok(())
+            }
+
             /// Every parameter with its rule, default and value in force, in table order.
             pub fn params(&self) -> Vec<Param> {
                 vec![$( Param {
@@ -164,6 +177,18 @@ settings! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_can_be_set_by_name() {
+        let mut s = Settings::default();
+        s.set("sync_retry_interval", "15m").unwrap();
+        s.set("hide_deployments", "true").unwrap();
+        s.set("user_express_share", "0.25").unwrap();
+        assert_eq!(s.sync_retry_interval.to_string(), "15m");
+        assert!(s.hide_deployments);
+        assert!(s.set("no_such", "1").is_err());
+        assert!(s.set("scan_window", "soon").is_err());
+    }
 
     #[test]
     fn defaults_match_the_rule_table() {
