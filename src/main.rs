@@ -33,6 +33,9 @@ enum Command {
         /// First seed (default: plan A's); replication i uses seed + i.
         #[arg(long)]
         seed: Option<u64>,
+        /// Writes comparison.json and a chart overlaying both plans into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         #[command(flatten)]
         plan: Plan,
     },
@@ -89,7 +92,13 @@ fn main() -> ExitCode {
             opts,
             plan,
         } => run(&scenario, &opts, &plan),
-        Command::Compare { a, b, seed, plan } => compare(&a, &b, seed, &plan),
+        Command::Compare {
+            a,
+            b,
+            seed,
+            out,
+            plan,
+        } => compare(&a, &b, seed, out.as_deref(), &plan),
         Command::Sweep {
             scenario,
             shard,
@@ -190,6 +199,10 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
         let path = dir.join("replications.json");
         if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, json(&r))) {
             report_error(&format!("{}: {e}", path.display()));
+            return ExitCode::FAILURE;
+        }
+        if let Err(e) = cmsim::report::charts::bands(&dir.join("charts"), &[(&world.name, &runs)]) {
+            report_error(&e);
             return ExitCode::FAILURE;
         }
     }
@@ -302,7 +315,13 @@ fn with_charts(dir: &std::path::Path, name: &str, table: &str) -> ExitCode {
 }
 
 /// `compare A B`: both plans on the same seeds.
-fn compare(a: &std::path::Path, b: &std::path::Path, seed: Option<u64>, plan: &Plan) -> ExitCode {
+fn compare(
+    a: &std::path::Path,
+    b: &std::path::Path,
+    seed: Option<u64>,
+    out: Option<&std::path::Path>,
+    plan: &Plan,
+) -> ExitCode {
     let (a, b) = match (load(a), load(b)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
@@ -325,6 +344,18 @@ fn compare(a: &std::path::Path, b: &std::path::Path, seed: Option<u64>, plan: &P
         &cmsim::replicate::summarize(&ra, &seeds),
         &cmsim::replicate::summarize(&rb, &seeds),
     );
+    if let Some(dir) = out {
+        let code = emit(Some(dir), "comparison.json", &json(&c));
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+        let (na, nb) = (format!("A {}", a.world.name), format!("B {}", b.world.name));
+        let plans = [(na.as_str(), ra.as_slice()), (nb.as_str(), rb.as_slice())];
+        if let Err(e) = cmsim::report::charts::bands(&dir.join("charts"), &plans) {
+            report_error(&e);
+            return ExitCode::FAILURE;
+        }
+    }
     match plan.format {
         Format::Json => print!("{}", json(&c)),
         Format::Text => print!("{}", cmsim::report::variation::comparison(&c)),

@@ -15,6 +15,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Runs `world` once per seed, at most `jobs` at a time; summaries in seed order.
 pub fn replicate(world: &World, seeds: &[u64], jobs: usize) -> Result<Vec<Summary>, RunError> {
     let next = AtomicUsize::new(0);
+    // Finished runs on stderr; indicatif hides the bar when stderr is not a terminal.
+    let bar = indicatif::ProgressBar::new(seeds.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} replications of {msg} ({elapsed})",
+        )
+        .expect("valid template"),
+    );
+    bar.set_message(world.name.clone());
     let results: Mutex<Vec<Option<Result<Summary, RunError>>>> =
         Mutex::new((0..seeds.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -33,6 +42,7 @@ pub fn replicate(world: &World, seeds: &[u64], jobs: usize) -> Result<Vec<Summar
                         },
                     );
                     results.lock().expect("no run panicked")[i] = Some(r);
+                    bar.inc(1);
                 }
             });
         }

@@ -245,6 +245,20 @@ fn replications_report_median_and_range_deterministically() {
         one_job.stdout, out.stdout,
         "the thread count changes nothing"
     );
+    let dir = temp("bands");
+    let with_out = cmsim(&[
+        "run",
+        "scenarios/mandatory-deadline.ron",
+        "--replications",
+        "3",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(with_out.status.success());
+    assert!(dir.join("replications.json").exists());
+    let band = std::fs::read_to_string(dir.join("charts/compliance_band.svg")).unwrap();
+    assert!(band.contains("5–95 % band"));
+    std::fs::remove_dir_all(dir).ok();
     let bad = cmsim(&[
         "run",
         "scenarios/lab.ron",

@@ -39,6 +39,22 @@ pub struct Summary {
     pub compliance: ComplianceSummary,
     /// Deployments, downloads, notifications and installs (R16–R25).
     pub deployment: DeploymentSummary,
+    /// Installed share over time, for charts across replications (not in summary.json:
+    /// compliance.csv has the series).
+    #[serde(skip)]
+    pub curve: Vec<CurvePoint>,
+}
+
+/// The installed share of applicable client × update pairs at one sample time: the deployed
+/// updates (every update when nothing is deployed), over all site databases.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// Sample time.
+    pub t_ms: u64,
+    /// Installed as the site databases see it, in percent.
+    pub db: f64,
+    /// Installed on the clients, in percent.
+    pub truth: f64,
 }
 
 /// The deployment phase of a run.
@@ -338,6 +354,7 @@ impl Summary {
             itmu_refreshes_ms: metrics.itmu.iter().map(|(t, _)| t.ms()).collect(),
             compliance: compliance(world, &metrics.compliance),
             deployment: deployment(world, &metrics.deployment),
+            curve: curve(world, &metrics.compliance),
         }
     }
 
@@ -372,6 +389,33 @@ fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
             .map(|m| management_point(world, c, m))
             .collect(),
     }
+}
+
+fn curve(world: &World, c: &ComplianceMetrics) -> Vec<CurvePoint> {
+    let deployed: Vec<usize> = world
+        .deployments
+        .iter()
+        .flat_map(|d| d.updates.iter().map(|u| u.index()))
+        .collect();
+    let counted = |u: usize| deployed.is_empty() || deployed.contains(&u);
+    let mut out: Vec<(u64, [f64; 3])> = Vec::new();
+    for x in c.series.iter().filter(|x| counted(x.update as usize)) {
+        if out.last().is_none_or(|p| p.0 != x.t.ms()) {
+            out.push((x.t.ms(), [0.0; 3]));
+        }
+        let p = &mut out.last_mut().expect("pushed").1;
+        p[0] += x.db[3] as f64;
+        p[1] += x.truth[3] as f64;
+        p[2] += (x.truth[1] + x.truth[3]) as f64;
+    }
+    let pct = |v: f64, of: f64| if of > 0.0 { 100.0 * v / of } else { 0.0 };
+    out.into_iter()
+        .map(|(t_ms, [db, truth, applicable])| CurvePoint {
+            t_ms,
+            db: pct(db, applicable),
+            truth: pct(truth, applicable),
+        })
+        .collect()
 }
 
 fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSummary {

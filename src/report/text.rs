@@ -7,12 +7,13 @@ use crate::engine::SimTime;
 /// Update rows shown in the terminal; `summary.json` has them all.
 const MAX_UPDATE_ROWS: usize = 20;
 
-/// A time for people: to the second, or a dash when it never happened.
+/// A time for people, as `3d 04:00` (to the second under an hour), or a dash when it never
+/// happened.
 fn when(ms: Option<u64>) -> String {
-    ms.map_or_else(
-        || "—".to_string(),
-        |t| SimTime(t / 1_000 * 1_000).to_string(),
-    )
+    match ms {
+        None => "—".to_string(),
+        Some(t) => super::variation::show(Some(t as f64 / 3_600_000.0), "h"),
+    }
 }
 
 /// Renders `s` for people.
