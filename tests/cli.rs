@@ -339,6 +339,10 @@ fn out_writes_charts_as_svg_and_png() {
     }
     let svg = std::fs::read_to_string(dir.join("charts/compliance.svg")).unwrap();
     assert!(svg.contains("Compliance in the site databases") && svg.contains("deadline"));
+    assert!(
+        svg.contains("date (UTC)") && svg.contains("10-12"),
+        "the scenario's start date labels the axis"
+    );
     let csv = std::fs::read_to_string(dir.join("compliance.csv")).unwrap();
     assert!(csv.starts_with("t_ms,time,site,update,required"));
     std::fs::remove_dir_all(dir).ok();

@@ -223,3 +223,10 @@ fn clients_need_a_management_point_at_or_above_their_site() {
     ));
     assert_has(&msg, &["clients[0].site", "no management point", "R13"]);
 }
+
+#[test]
+fn a_start_date_must_be_a_real_date() {
+    let msg =
+        error(&with(OK_SITES, "").replace("end: \"7d\",", "end: \"7d\", start: \"2023-02-30\","));
+    assert_has(&msg, &["field `start`", "expected a date"]);
+}

@@ -1,6 +1,7 @@
 //! The domain-free simulation engine: time, the event queue, random streams, the run loop.
 //! Nothing here knows about ConfigMgr (DESIGN.md: `engine` never imports `model`).
 
+pub mod calendar;
 pub mod queue;
 pub mod rng;
 pub mod sim;

@@ -6,6 +6,7 @@
 //! so the charts read in grey.
 
 use super::summary::Summary;
+use crate::engine::calendar::StartDate;
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -41,6 +42,15 @@ fn register_font() {
     });
 }
 
+/// The time axis' title.
+fn time_axis(start: Option<StartDate>) -> &'static str {
+    if start.is_some() {
+        "date (UTC)"
+    } else {
+        "time since the start"
+    }
+}
+
 fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("chart: {e:?}")
 }
@@ -74,10 +84,15 @@ fn as_f64(series: &std::collections::BTreeMap<u64, u64>) -> std::collections::BT
     series.iter().map(|(&k, &v)| (k, v as f64)).collect()
 }
 
-/// Labels for a time axis in days: hours on short runs, days otherwise.
-fn time_label(end: f64) -> impl Fn(&f64) -> String {
+/// Labels for a time axis in days: calendar dates when the run has a start date, else hours on
+/// short runs and days otherwise.
+fn time_label(end: f64, start: Option<StartDate>) -> impl Fn(&f64) -> String {
     move |d: &f64| {
-        if end <= 2.0 {
+        if let Some(s) = start {
+            s.label(crate::engine::SimTime(
+                (d * 86_400_000.0).round().max(0.0) as u64
+            ))
+        } else if end <= 2.0 {
             format!("{}h", (d * 240.0).round() / 10.0)
         } else {
             format!("{}d", (d * 10.0).round() / 10.0)
@@ -154,6 +169,7 @@ fn compliance<DB: DrawingBackend>(
     s: &Summary,
     end: f64,
 ) -> Result<(), String> {
+    let start = w.start;
     let c = &m.compliance;
     let deployed: Vec<usize> = w
         .deployments
@@ -198,8 +214,8 @@ fn compliance<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("time since the start")
-        .x_label_formatter(&time_label(end))
+        .x_desc(time_axis(start))
+        .x_label_formatter(&time_label(end, start))
         .y_label_formatter(&count_label)
         .y_desc("client × update pairs")
         .label_style((FONT, 14))
@@ -292,6 +308,7 @@ fn cascade<DB: DrawingBackend>(
     m: &Metrics,
     end: f64,
 ) -> Result<(), String> {
+    let start = w.start;
     let n = w.sups.len().max(1) as f64;
     let names: Vec<String> = w
         .sups
@@ -310,8 +327,8 @@ fn cascade<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("time since the start")
-        .x_label_formatter(&time_label(end))
+        .x_desc(time_axis(start))
+        .x_label_formatter(&time_label(end, start))
         .y_labels(names.len().max(1))
         .y_label_formatter(&|y| names.get(y.round() as usize).cloned().unwrap_or_default())
         .label_style((FONT, 13))
@@ -353,6 +370,7 @@ fn state_messages<DB: DrawingBackend>(
     m: &Metrics,
     end: f64,
 ) -> Result<(), String> {
+    let start = w.start;
     let mps = &m.compliance.mps;
     let top = mps
         .iter()
@@ -372,8 +390,8 @@ fn state_messages<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("time since the start")
-        .x_label_formatter(&time_label(end))
+        .x_desc(time_axis(start))
+        .x_label_formatter(&time_label(end, start))
         .y_label_formatter(&count_label)
         .y_desc("messages per minute")
         .label_style((FONT, 14))
@@ -409,6 +427,7 @@ fn downloads<DB: DrawingBackend>(
     m: &Metrics,
     end: f64,
 ) -> Result<(), String> {
+    let start = w.start;
     let dps = &m.deployment.dps;
     let (upper, lower) = root.split_vertically(SIZE.1 / 2);
     let top = dps
@@ -427,7 +446,7 @@ fn downloads<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .y_desc("downloads at once")
-        .x_label_formatter(&time_label(end))
+        .x_label_formatter(&time_label(end, start))
         .y_label_formatter(&count_label)
         .label_style((FONT, 13))
         .draw()
@@ -461,8 +480,8 @@ fn downloads<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("time since the start")
-        .x_label_formatter(&time_label(end))
+        .x_desc(time_axis(start))
+        .x_label_formatter(&time_label(end, start))
         .y_desc("GB started per hour")
         .label_style((FONT, 13))
         .draw()
@@ -682,6 +701,11 @@ fn band_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     plans: &[(&str, &[Summary])],
 ) -> Result<(), String> {
+    let start = plans.iter().flat_map(|(_, r)| r.first()).find_map(|r| {
+        r.start
+            .as_deref()
+            .and_then(|t| StartDate::parse(&t.replace(' ', "T")).ok())
+    });
     let end = plans
         .iter()
         .flat_map(|(_, r)| r.first())
@@ -701,8 +725,8 @@ fn band_chart<DB: DrawingBackend>(
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_desc("time since the start")
-        .x_label_formatter(&time_label(end))
+        .x_desc(time_axis(start))
+        .x_label_formatter(&time_label(end, start))
         .y_desc("% of applicable client × update pairs installed")
         .label_style((FONT, 14))
         .draw()

@@ -23,6 +23,8 @@ pub struct Summary {
     pub scenario: String,
     /// Seed used.
     pub seed: u64,
+    /// Calendar start of the run (UTC), when the scenario gives one.
+    pub start: Option<String>,
     /// End of the run.
     pub end_ms: u64,
     /// Events processed.
@@ -342,6 +344,7 @@ impl Summary {
             format: FORMAT,
             scenario: world.name.clone(),
             seed: world.seed,
+            start: world.start.map(|s| s.format(crate::engine::SimTime::ZERO)),
             end_ms: stats.end.ms(),
             events: stats.events,
             clients: world.clients(),

@@ -19,10 +19,14 @@ fn when(ms: Option<u64>) -> String {
 /// Renders `s` for people.
 pub fn render(s: &Summary) -> String {
     let mut out = format!(
-        "cmsim — {} (seed {}, {} simulated, {} events, {} clients)\n",
+        "cmsim — {} (seed {}, {} simulated{}, {} events, {} clients)\n",
         s.scenario,
         s.seed,
         SimTime(s.end_ms),
+        s.start
+            .as_ref()
+            .map(|d| format!(" from {d} UTC"))
+            .unwrap_or_default(),
         s.events,
         s.clients
     );

@@ -25,6 +25,10 @@ pub struct Scenario {
     /// Seed of all random streams (overridden by `cmsim run --seed`).
     #[serde(default)]
     pub seed: u64,
+    /// When the run starts on the calendar, `"2023-10-10"` or `"2023-10-10T08:00"` (UTC):
+    /// charts then show dates. Times in the scenario stay relative to the start.
+    #[serde(default)]
+    pub start: Option<String>,
     /// How long the simulated run lasts (overridden by `cmsim run --until`).
     pub end: Dur,
     /// The site hierarchy, in any order.

@@ -130,6 +130,11 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             ));
         }
     }
+    if let Some(start) = &s.start
+        && let Err(m) = crate::engine::calendar::StartDate::parse(start)
+    {
+        out.push(Problem::new("start", m));
+    }
     check_settings(s, &mut out);
     out
 }

@@ -71,6 +71,10 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         outages,
         settings: s.settings.clone(),
         seed: s.seed,
+        start: s
+            .start
+            .as_deref()
+            .and_then(|t| crate::engine::calendar::StartDate::parse(t).ok()),
         end: s.end.at(),
     })
 }

@@ -51,6 +51,8 @@ pub struct World {
     pub settings: Settings,
     /// Seed of the random streams.
     pub seed: u64,
+    /// Calendar start of the run, for dates in reports.
+    pub start: Option<crate::engine::calendar::StartDate>,
     /// End of the run.
     pub end: SimTime,
 }
