@@ -171,12 +171,8 @@ fn compliance<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let start = w.start;
     let c = &m.compliance;
-    let deployed: Vec<usize> = w
-        .deployments
-        .iter()
-        .flat_map(|d| d.updates.iter().map(|u| u.index()))
-        .collect();
-    let counted = |u: usize| deployed.is_empty() || deployed.contains(&u);
+    let followed = w.followed_updates();
+    let counted = |u: usize| followed[u];
     // Per sample time: [installed, required, not required, unknown, true installed].
     let mut rows: Vec<(f64, [f64; 5])> = Vec::new();
     for x in c.series.iter().filter(|x| counted(x.update as usize)) {
@@ -197,7 +193,7 @@ fn compliance<DB: DrawingBackend>(
         .iter()
         .map(|r| r.1[0] + r.1[1] + r.1[2] + r.1[3])
         .fold(1.0, f64::max);
-    let what = if deployed.is_empty() {
+    let what = if w.deployments.is_empty() {
         "all updates"
     } else {
         "deployed updates"

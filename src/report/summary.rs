@@ -395,12 +395,8 @@ fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
 }
 
 fn curve(world: &World, c: &ComplianceMetrics) -> Vec<CurvePoint> {
-    let deployed: Vec<usize> = world
-        .deployments
-        .iter()
-        .flat_map(|d| d.updates.iter().map(|u| u.index()))
-        .collect();
-    let counted = |u: usize| deployed.is_empty() || deployed.contains(&u);
+    let followed = world.followed_updates();
+    let counted = |u: usize| followed[u];
     let mut out: Vec<(u64, [f64; 3])> = Vec::new();
     for x in c.series.iter().filter(|x| counted(x.update as usize)) {
         if out.last().is_none_or(|p| p.0 != x.t.ms()) {

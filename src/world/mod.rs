@@ -79,6 +79,16 @@ impl World {
         self.updates.partition_point(|u| u.released <= t) as u32
     }
 
+    /// Which updates deployment reports follow: the deployed ones, or every update when
+    /// nothing is deployed (indexed by `UpdateId`).
+    pub fn followed_updates(&self) -> Vec<bool> {
+        let mut followed = vec![self.deployments.is_empty(); self.updates.len()];
+        for u in self.deployments.iter().flat_map(|d| &d.updates) {
+            followed[u.index()] = true;
+        }
+        followed
+    }
+
     /// The group client `c` belongs to.
     pub fn group_of(&self, c: ClientId) -> GroupId {
         let k = self.groups.partition_point(|g| g.first.0 <= c.0) - 1;
