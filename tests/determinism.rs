@@ -26,11 +26,11 @@ fn lines_of(trace: &str, sup: &str) -> Vec<String> {
 }
 
 #[test]
-fn same_seed_gives_byte_identical_trace_and_summary() {
+fn same_seed_gives_byte_identical_trace_summary_csv_and_charts() {
     let dir = std::env::temp_dir().join(format!("cmsim-det-{}", std::process::id()));
     let mut outputs = Vec::new();
     for run in 0..2 {
-        let mut loaded = load_file("scenarios/wsus-outage.ron".as_ref()).unwrap();
+        let mut loaded = load_file("scenarios/mandatory-deadline.ron".as_ref()).unwrap();
         let out = dir.join(run.to_string());
         let opts = RunOptions {
             trace: Some(out.join("trace.jsonl")),
@@ -41,13 +41,35 @@ fn same_seed_gives_byte_identical_trace_and_summary() {
         std::fs::create_dir_all(&out).unwrap();
         cmsim::run::apply(&mut loaded.world, &opts);
         cmsim::run(&loaded.world, &opts).unwrap();
-        let trace = std::fs::read(out.join("trace.jsonl")).unwrap();
-        let summary = std::fs::read(out.join("summary.json")).unwrap();
-        outputs.push((trace, summary));
+        // Every file written: trace, summary.json, compliance.csv, each chart (SVG and PNG).
+        let mut files = vec![
+            out.join("trace.jsonl"),
+            out.join("summary.json"),
+            out.join("compliance.csv"),
+        ];
+        let mut charts: Vec<_> = std::fs::read_dir(out.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        charts.sort();
+        assert!(charts.len() >= 10, "five charts, SVG and PNG");
+        files.extend(charts);
+        let bytes: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(f).unwrap(),
+                )
+            })
+            .collect();
+        outputs.push(bytes);
     }
     std::fs::remove_dir_all(&dir).ok();
-    assert!(!outputs[0].0.is_empty());
-    assert_eq!(outputs[0], outputs[1]);
+    assert!(!outputs[0][0].1.is_empty());
+    for (a, b) in outputs[0].iter().zip(&outputs[1]) {
+        assert!(a == b, "{} differs between two runs", a.0);
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::engine::calendar::StartDate;
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
@@ -198,25 +199,15 @@ fn compliance<DB: DrawingBackend>(
     } else {
         "deployed updates"
     };
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("Compliance in the site databases against the truth ({what})"),
-            (FONT, 22),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0f64..end, 0f64..top * 1.05)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(time_axis(start))
-        .x_label_formatter(&time_label(end, start))
-        .y_label_formatter(&count_label)
-        .y_desc("client × update pairs")
-        .label_style((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    let title = format!("Compliance in the site databases against the truth ({what})");
+    let mut chart = time_chart(
+        root,
+        &title,
+        end,
+        top * 1.05,
+        start,
+        "client × update pairs",
+    )?;
     let layers: [(&str, RGBColor, usize); 4] = [
         ("Unknown", PALE, 4),
         ("Not required", LIGHT, 3),
@@ -282,6 +273,40 @@ fn compliance<DB: DrawingBackend>(
             .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], ALERT.stroke_width(2)));
     }
     legend(&mut chart)
+}
+
+/// A chart over the run's time axis (dates or time since the start) from 0 to `top`, with
+/// its mesh drawn: the frame every time-series chart shares.
+fn time_chart<'a, DB: DrawingBackend + 'a>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    end: f64,
+    top: f64,
+    start: Option<StartDate>,
+    y_desc: &str,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80);
+    if !title.is_empty() {
+        builder.caption(title, (FONT, 22));
+    }
+    let mut chart = builder
+        .build_cartesian_2d(0f64..end, 0f64..top)
+        .map_err(err)?;
+    let x_label = time_label(end, start);
+    chart
+        .configure_mesh()
+        .x_desc(time_axis(start))
+        .x_label_formatter(&x_label)
+        .y_label_formatter(&count_label)
+        .y_desc(y_desc)
+        .label_style((FONT, 14))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
 }
 
 fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
@@ -374,25 +399,15 @@ fn state_messages<DB: DrawingBackend>(
         .copied()
         .max()
         .unwrap_or(1);
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            "State messages per minute at each management point (R13)",
-            (FONT, 22),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..end, 0f64..top as f64 * 1.1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(time_axis(start))
-        .x_label_formatter(&time_label(end, start))
-        .y_label_formatter(&count_label)
-        .y_desc("messages per minute")
-        .label_style((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    let title = "State messages per minute at each management point (R13)";
+    let mut chart = time_chart(
+        root,
+        title,
+        end,
+        top as f64 * 1.1,
+        start,
+        "messages per minute",
+    )?;
     for (k, (mp, load)) in w.mps.iter().zip(mps).enumerate() {
         let color = SERIES[k % SERIES.len()];
         let received = with_zeros(&as_f64(&load.per_minute), 60_000);
@@ -432,21 +447,15 @@ fn downloads<DB: DrawingBackend>(
         .copied()
         .max()
         .unwrap_or(1);
-    let mut chart = ChartBuilder::on(&upper)
-        .caption("Downloads at each distribution point (R18–R20)", (FONT, 22))
-        .margin(10)
-        .x_label_area_size(30)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..end, 0f64..top as f64 * 1.1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .y_desc("downloads at once")
-        .x_label_formatter(&time_label(end, start))
-        .y_label_formatter(&count_label)
-        .label_style((FONT, 13))
-        .draw()
-        .map_err(err)?;
+    let title = "Downloads at each distribution point (R18–R20)";
+    let mut chart = time_chart(
+        &upper,
+        title,
+        end,
+        top as f64 * 1.1,
+        start,
+        "downloads at once",
+    )?;
     for (k, (dp, load)) in w.dps.iter().zip(dps).enumerate() {
         let color = SERIES[k % SERIES.len()];
         let points = with_zeros(&as_f64(&load.per_minute), 60_000);
@@ -468,20 +477,7 @@ fn downloads<DB: DrawingBackend>(
         .iter()
         .flat_map(|d| hourly(d).into_values())
         .fold(0.001, f64::max);
-    let mut chart = ChartBuilder::on(&lower)
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..end, 0f64..top * 1.1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(time_axis(start))
-        .x_label_formatter(&time_label(end, start))
-        .y_desc("GB started per hour")
-        .label_style((FONT, 13))
-        .draw()
-        .map_err(err)?;
+    let mut chart = time_chart(&lower, "", end, top * 1.1, start, "GB started per hour")?;
     for (k, load) in dps.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
         let points = with_zeros(&hourly(load), 3_600_000);
@@ -521,23 +517,28 @@ fn notifications<DB: DrawingBackend>(
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)
-        .build_cartesian_2d((0u32..max + 1).into_segmented(), 0u32..top + top / 10 + 1)
+        .build_cartesian_2d(-0.5f64..f64::from(max) + 0.5, 0f64..f64::from(top) * 1.1)
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc("notifications seen by one user")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&count_label)
         .y_desc("users")
         .label_style((FONT, 14))
         .draw()
         .map_err(err)?;
-    chart
-        .draw_series(
-            Histogram::vertical(&chart)
-                .style(DARK.filled())
-                .margin(1)
-                .data(counts.iter().map(|&n| (n, 1))),
-        )
-        .map_err(err)?;
+    // Bars drawn one by one from the sorted bins: plotters' Histogram keeps them in a hash
+    // map, whose order would make the SVG differ between identical runs.
+    let bars = bins
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(k, &n)| {
+            let x = k as f64;
+            Rectangle::new([(x - 0.4, 0.0), (x + 0.4, f64::from(n))], DARK.filled())
+        });
+    chart.draw_series(bars).map_err(err)?;
     Ok(())
 }
 
@@ -709,24 +710,9 @@ fn band_chart<DB: DrawingBackend>(
         .fold(0.0, f64::max)
         .max(1e-6);
     let seeds = plans.first().map_or(0, |(_, r)| r.len());
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!("Installed share over {seeds} replications: median and 5–95 % band"),
-            (FONT, 22),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(0f64..end, 0f64..105f64)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(time_axis(start))
-        .x_label_formatter(&time_label(end, start))
-        .y_desc("% of applicable client × update pairs installed")
-        .label_style((FONT, 14))
-        .draw()
-        .map_err(err)?;
+    let title = format!("Installed share over {seeds} replications: median and 5–95 % band");
+    let y = "% of applicable client × update pairs installed";
+    let mut chart = time_chart(root, &title, end, 105.0, start, y)?;
     for (k, (name, runs)) in plans.iter().enumerate() {
         let color = [DARK, MID][k % 2];
         let db = spread(runs, |p| p.db);
