@@ -390,3 +390,14 @@ fn r25_violations_install_without_pre_install_scan_and_no_post_install_scan() {
     ]);
     assert_eq!(status_of(&check(&t), "R25"), 2);
 }
+
+#[test]
+fn r24_violations_user_install_before_evaluation_and_express_after_the_deadline() {
+    let t = lines(&[
+        r#"{"t":0,"kind":"deployment_created","deployment":"D","site":"S","mandatory":true,"deadline":100}"#,
+        r#"{"t":5,"kind":"user_install","client":1,"dialog":"available"}"#,
+        r#"{"t":10,"kind":"scan_done","client":2,"changed":0,"listed":1,"reason":"evaluation"}"#,
+        r#"{"t":200,"kind":"user_install","client":2,"dialog":"express"}"#,
+    ]);
+    assert_eq!(status_of(&check(&t), "R24"), 2);
+}

@@ -329,3 +329,42 @@ pub(super) fn r25(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
     }
     o
 }
+
+/// R24: users open an install dialog only after the client recorded the deployment (its
+/// evaluation scan), and the Express/Advanced dialog, which installs mandatory updates, only
+/// while a mandatory deployment's deadline is still ahead.
+pub(super) fn r24(lines: &[Line]) -> Outcome {
+    let mut o = Outcome::new("R24");
+    let mut evaluated: BTreeSet<u64> = BTreeSet::new();
+    let mut deadlines: BTreeMap<&str, u64> = BTreeMap::new();
+    for l in lines {
+        match l.kind.as_str() {
+            "deployment_created" | "deadline_changed" => {
+                if let Some(t) = l.deadline {
+                    deadlines.insert(name(&l.deployment), t);
+                }
+            }
+            "scan_done" if l.reason.as_deref() == Some("evaluation") => {
+                evaluated.insert(client(l));
+            }
+            "user_install" => {
+                o.checked += 1;
+                if !evaluated.contains(&client(l)) {
+                    o.fail(
+                        l,
+                        "a user installs before the client recorded any deployment",
+                    );
+                }
+                let express = l.dialog.as_deref() == Some("express");
+                if express && !deadlines.values().any(|&d| d > l.t) {
+                    o.fail(
+                        l,
+                        "the Express dialog with no mandatory deployment before its deadline",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}

@@ -147,6 +147,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.extend(deployment::retries(lines, settings));
     outcomes.push(deployment::r22(lines, settings));
     outcomes.push(deployment::r23(lines, settings));
+    outcomes.push(deployment::r24(lines));
     outcomes.push(deployment::r25(lines, scenario));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.

@@ -170,7 +170,7 @@ pub const RULES: [Rule; 25] = [
         "R24",
         "Unless hidden, users may install mandatory updates early or pick available ones.",
         true,
-        false,
+        true,
     ),
     rule(
         "R25",
