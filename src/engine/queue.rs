@@ -180,6 +180,7 @@ mod tests {
         q.push(far, 3);
         q.push(1, 4);
         q.push(3 * far, 5);
+        assert_eq!(q.len(), 5);
         assert_eq!(
             drain(&mut q),
             vec![(1, 4), (far, 2), (far, 3), (far + 7, 1), (3 * far, 5)]
@@ -228,7 +229,9 @@ mod tests {
             }
             reference.sort();
             let rest: Vec<_> = reference.iter().map(|&(t, _, e)| (t, e)).collect();
+            assert_eq!(q.len(), rest.len());
             assert_eq!(drain(&mut q), rest);
+            assert!(q.is_empty());
         }
     }
 }

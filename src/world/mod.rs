@@ -99,9 +99,4 @@ impl World {
     pub fn nearest(&self, site: SiteId, has: impl Fn(&Site) -> bool) -> Option<SiteId> {
         nearest(&self.sites, site, has)
     }
-
-    /// The site of a software update point.
-    pub fn site_of(&self, sup: SupId) -> &Site {
-        &self.sites[self.sups[sup.index()].site.index()]
-    }
 }
