@@ -1,5 +1,5 @@
 //! Per-client state, compact and laid out for the random order in which events reach
-//! clients: one 52-byte record per client (random phases, draw counter, flags, deployment
+//! clients: one 56-byte record per client (random phases, draw counter, flags, deployment
 //! bits, download job) and one contiguous run of bits per client (per update: 2 bits of
 //! true state, 4 bits of reported state, 1 bit "in the local cache"), so an event touches
 //! two cache lines, not one per field.
@@ -60,6 +60,9 @@ pub(super) struct Head {
     pub(super) job_deployments: u32,
     /// Deployments whose download the client gave up on: it stops trying (R19–R21).
     pub(super) abandoned: u32,
+    /// Registered deployments with nothing left to install on the client: kept up to date at
+    /// registration and at each install, so a notification need not look at the update bits.
+    pub(super) settled: u32,
     /// First Location Services failure of the job, in seconds (R19); `u32::MAX`: none.
     pub(super) locate_since: u32,
     /// First DP connection failure of the job, in seconds (R20); `u32::MAX`: none.
@@ -241,6 +244,6 @@ impl Clients {
 mod tests {
     #[test]
     fn a_client_record_stays_small() {
-        assert!(std::mem::size_of::<super::Head>() <= 52);
+        assert!(std::mem::size_of::<super::Head>() <= 56);
     }
 }

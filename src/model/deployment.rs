@@ -79,6 +79,7 @@ impl Model<'_> {
         let before = self.clients.head(c).registered;
         let now_registered = self.out_for(c);
         self.clients.head_mut(c).registered = now_registered;
+        self.settle(c, now_registered & !before);
         self.ensure_download(c, cx);
         self.arm_notifications(c, cx);
         self.plan_user(c, now_registered & !before, cx);

@@ -68,6 +68,8 @@ impl Model<'_> {
             Truth::Installed
         };
         self.clients.set_truth(c.index(), u, truth);
+        let registered = self.clients.head(c).registered;
+        self.settle(c, registered & self.update_deployments[u]);
         cx.emit(Fact::InstallDone {
             client: c,
             update: UpdateId(u as u32),

@@ -12,6 +12,22 @@ use crate::engine::{SimDuration, SimTime};
 use crate::world::ClientId;
 
 impl Model<'_> {
+    /// Marks the client's registered deployments among `mask` that have no update left to
+    /// install as settled: they no longer call for notifications.
+    pub(super) fn settle(&mut self, c: ClientId, mask: u32) {
+        let mut settled = 0;
+        for d in (0..self.deployments.len()).filter(|d| mask & 1 << d != 0) {
+            let pending = self.world.deployments[d]
+                .updates
+                .iter()
+                .any(|u| self.clients.truth(c.index(), u.index()) == Truth::Required);
+            if !pending {
+                settled |= 1 << d;
+            }
+        }
+        self.clients.head_mut(c).settled |= settled;
+    }
+
     /// Starts the client's notifications when it has a mandatory update still to install.
     pub(super) fn arm_notifications(&mut self, c: ClientId, cx: &mut Cx) {
         if self.world.settings.hide_deployments || self.clients.has(c, NOTIFY_ARMED) {
@@ -28,15 +44,8 @@ impl Model<'_> {
     fn next_deadline(&self, c: ClientId, now: SimTime) -> Option<SimTime> {
         let head = self.clients.head(c);
         (0..self.deployments.len())
-            .filter(|&d| head.registered & 1 << d != 0)
-            .filter_map(|d| {
-                let deadline = self.deployments[d].deadline.filter(|&t| t > now)?;
-                let pending = self.world.deployments[d]
-                    .updates
-                    .iter()
-                    .any(|u| self.clients.truth(c.index(), u.index()) == Truth::Required);
-                pending.then_some(deadline)
-            })
+            .filter(|&d| head.registered & !head.settled & 1 << d != 0)
+            .filter_map(|d| self.deployments[d].deadline.filter(|&t| t > now))
             .min()
     }
 
