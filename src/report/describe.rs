@@ -27,6 +27,28 @@ pub fn describe(l: &Loaded) -> String {
         w.end,
         w.seed
     ));
+    for d in &w.deployments {
+        let kind = match d.deadline {
+            Some(t) => format!("mandatory, deadline {t}"),
+            None => "optional".to_string(),
+        };
+        out.push_str(&format!(
+            "Deployment {}: {} updates ({:.0} MB), {kind}, created {}, available {}, {} DPs\n",
+            d.id,
+            d.updates.len(),
+            d.size as f64 / 1e6,
+            d.created,
+            d.available,
+            d.dps.len()
+        ));
+    }
+    if !l.scenario.sweep.is_empty() {
+        let points: usize = l.scenario.sweep.iter().map(|a| a.values.len()).product();
+        out.push_str(&format!(
+            "Sweep: {points} points over {} parameters\n",
+            l.scenario.sweep.len()
+        ));
+    }
     out
 }
 
