@@ -440,3 +440,32 @@ fn r15_the_database_says_why_clients_are_still_required() {
     );
     assert!(u(r, "installed_not_reported") <= restarted);
 }
+
+#[test]
+fn r18_downloads_share_the_distribution_points_bandwidth() {
+    // 20 clients × 100 MB through two 80 Mbit/s DPs: at least 100 s per DP with ten clients
+    // each, however fast one client could go alone (1 Gbit/s).
+    let lines = trace(&site(
+        20,
+        r#"created: "1d", deadline: "3d""#,
+        r#"settings: (client_download_mbps: 1000, dp_bandwidth_mbps: 80, user_early_install_share: 0.0)"#,
+    ));
+    for dp in ["DP1", "DP2"] {
+        let starts: Vec<u64> = kind(&lines, "download_start")
+            .iter()
+            .filter(|l| l["dp"] == dp)
+            .map(|l| t(l))
+            .collect();
+        let ends: Vec<u64> = kind(&lines, "download_done")
+            .iter()
+            .filter(|l| l["dp"] == dp)
+            .map(|l| t(l))
+            .collect();
+        assert_eq!(starts.len(), 10);
+        let busy = ends.iter().max().unwrap() - starts.iter().min().unwrap();
+        assert!(busy >= 100_000, "{dp} moved 1 GB in {busy} ms at 80 Mbit/s");
+        // Alone, a download takes 0.8 s: sharing is what makes the DP busy that long.
+        let alone = 800;
+        assert!(ends.iter().zip(&starts).any(|(e, s)| e - s > 10 * alone));
+    }
+}

@@ -9,7 +9,6 @@
 
 use super::clients::{INSTALL_WAITING, Job};
 use super::compliance::State;
-use super::content::transfer;
 use super::event::Event;
 use super::fact::{Fact, GiveUp};
 use super::{Cx, Model};
@@ -82,6 +81,16 @@ impl Model<'_> {
             return self.retry_download(c, now, GiveUp::DpConnect, cx);
         }
         let bytes = self.job_bytes(c);
+        let s = &self.world.settings;
+        let link = &mut self.dp_links[dp.index()];
+        link.start(
+            c,
+            bytes,
+            cx.now(),
+            s.client_download_mbps,
+            s.dp_bandwidth_mbps,
+        );
+        self.reschedule(dp, cx);
         let head = self.clients.head_mut(c);
         head.job = Job::Downloading;
         head.dp = dp.0;
@@ -92,10 +101,42 @@ impl Model<'_> {
             deployment,
             bytes,
         });
-        cx.schedule_in(
-            transfer(bytes, self.world.settings.client_download_mbps),
-            Event::DownloadDone(c),
-        );
+    }
+
+    /// Schedules the DP's next finishing download at the rate in force now.
+    fn reschedule(&mut self, dp: ServerId, cx: &mut Cx) {
+        let s = &self.world.settings;
+        if let Some((at, epoch)) =
+            self.dp_links[dp.index()].next(cx.now(), s.client_download_mbps, s.dp_bandwidth_mbps)
+        {
+            cx.schedule_at(
+                at,
+                Event::DpNext {
+                    dp: dp.0 as u16,
+                    epoch,
+                },
+            );
+        }
+    }
+
+    /// The DP's earliest download finished (unless the schedule changed since): its clients
+    /// get their files, the others speed up.
+    pub(super) fn dp_next(&mut self, dp: u16, epoch: u32, cx: &mut Cx) {
+        let s = &self.world.settings;
+        let link = &mut self.dp_links[usize::from(dp)];
+        if link.epoch != epoch {
+            return;
+        }
+        let mut finished = std::mem::take(&mut self.finished);
+        link.finish(cx.now(), s.client_download_mbps, s.dp_bandwidth_mbps, |c| {
+            finished.push(c)
+        });
+        self.reschedule(ServerId(u32::from(dp)), cx);
+        for &c in &finished {
+            self.download_done(c, cx);
+        }
+        finished.clear();
+        self.finished = finished;
     }
 
     /// Retries after a failure of kind `kind`, or gives up when its budget is spent.
@@ -191,7 +232,7 @@ impl Model<'_> {
 
     /// The files are in the cache: an install that waited for them starts (R25); further
     /// deployments get a new job.
-    pub(super) fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
+    fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
         let (w, mask) = (self.world, self.clients.head(c).job_deployments);
         for d in (0..w.deployments.len()).filter(|d| mask & 1 << d != 0) {
             for u in &w.deployments[d].updates {

@@ -129,8 +129,13 @@ pub enum Event {
     Deadline(DeploymentId),
     /// A client looks for a DP and connects to it, or retries (R19–R21).
     Locate(ClientId),
-    /// A client's download finished (R18).
-    DownloadDone(ClientId),
+    /// The earliest download on a DP may have finished (R18); stale unless `epoch` matches.
+    DpNext {
+        /// The DP.
+        dp: u16,
+        /// The DP's schedule this event belongs to.
+        epoch: u32,
+    },
     /// A client's deadline notification is due (R22).
     Notify(ClientId),
     /// A user opens an install dialog (R24).

@@ -8,6 +8,7 @@ pub mod compliance;
 mod content;
 mod deployment;
 mod download;
+mod dp_link;
 pub mod event;
 pub mod fact;
 mod install;
@@ -65,6 +66,10 @@ pub struct Model<'w> {
     in_source: BitSet,
     /// Per update, the deployments that contain it (bit per deployment).
     update_deployments: Vec<u32>,
+    /// Downloads running on each DP, indexed like `World::dps` (R18).
+    dp_links: Vec<dp_link::DpLink>,
+    /// Scratch list of clients whose download just finished (reused, no allocation per event).
+    finished: Vec<crate::world::ClientId>,
 }
 
 impl<'w> Model<'w> {
@@ -87,6 +92,8 @@ impl<'w> Model<'w> {
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
             update_deployments,
+            dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
+            finished: Vec::new(),
             clients: Clients::new(world, &rng),
             mps: vec![MpQueue::default(); world.mps.len()],
             itmu_history: Vec::new(),
@@ -243,7 +250,7 @@ impl Handler for Model<'_> {
             Event::ContentOnDp { deployment, dp } => self.content_on_dp(deployment, dp, cx),
             Event::Deadline(d) => self.deadline(d, cx),
             Event::Locate(c) => self.locate(c, cx),
-            Event::DownloadDone(c) => self.download_done(c, cx),
+            Event::DpNext { dp, epoch } => self.dp_next(dp, epoch, cx),
             Event::Notify(c) => self.notify(c, cx),
             Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
             Event::InstallDone(c) => self.install_done(c, cx),

@@ -137,6 +137,9 @@ settings! {
     dp_copy_mbps: f64 = "200", "R16";
     /// Download rate of one client from a distribution point, in Mbit/s (assumed).
     client_download_mbps: f64 = "20", "R18";
+    /// Bandwidth of one distribution point, in Mbit/s, shared by the downloads running on it
+    /// (assumed).
+    dp_bandwidth_mbps: f64 = "1000", "R18";
     /// How long a client keeps retrying Location Services.
     location_retry_budget: Dur = "5d", "R19";
     /// Interval between Location Services attempts (assumed).

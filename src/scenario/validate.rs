@@ -37,6 +37,8 @@ pub struct Limits {
     pub timeline: usize,
     /// Deployments (a client keeps one bit per deployment).
     pub deployments: usize,
+    /// Distribution points over all sites (events name them in 16 bits).
+    pub dps: usize,
     /// Simulated run length.
     pub run: SimDuration,
 }
@@ -49,6 +51,7 @@ pub const LIMITS: Limits = Limits {
     updates: 100_000,
     timeline: 100_000,
     deployments: 32,
+    dps: 65_535,
     run: SimDuration::from_days(3 * 366),
 };
 
@@ -199,6 +202,14 @@ fn check_sizes(s: &Scenario, out: &mut Vec<Problem>) {
             LIMITS.deployments as u64,
         ),
         (
+            "sites",
+            s.sites
+                .iter()
+                .map(|x| x.distribution_points.len() as u64)
+                .sum(),
+            LIMITS.dps as u64,
+        ),
+        (
             "actions",
             (s.actions.len() + s.faults.len()) as u64,
             LIMITS.timeline as u64,
@@ -257,6 +268,7 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
         ("source_download_mbps", st.source_download_mbps),
         ("dp_copy_mbps", st.dp_copy_mbps),
         ("client_download_mbps", st.client_download_mbps),
+        ("dp_bandwidth_mbps", st.dp_bandwidth_mbps),
     ] {
         if !(v > 0.0 && v.is_finite()) {
             out.push(Problem::new(
