@@ -83,9 +83,7 @@ impl Model<'_> {
         self.ensure_download(c, cx);
         self.arm_notifications(c, cx);
         self.plan_user(c, now_registered & !before, cx);
-        if self.due(c, cx.now()) {
-            self.begin_install(c, cx);
-        }
+        self.begin_install(c, cx); // only if something is due (R25)
     }
 
     /// The operator gives deployment `d` a deadline: clients register it at their next poll.

@@ -7,10 +7,6 @@ use super::trace::Line;
 use crate::scenario::{Scenario, Settings};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-fn client(l: &Line) -> u64 {
-    l.client.unwrap_or(u64::MAX)
-}
-
 /// R09: a client receives policy within one polling interval after such a policy was created,
 /// and always at the same phase of its polling cycle.
 pub(super) fn r09(lines: &[Line], settings: &Settings) -> Outcome {
@@ -34,7 +30,7 @@ pub(super) fn r09(lines: &[Line], settings: &Settings) -> Outcome {
                     ),
                     _ => {}
                 }
-                let p = *phase.entry(client(l)).or_insert(l.t % interval);
+                let p = *phase.entry(l.client()).or_insert(l.t % interval);
                 if p != l.t % interval {
                     o.fail(l, "the client's machine policy poll moved off its phase");
                 }
@@ -54,12 +50,12 @@ pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
     for l in lines {
         match l.kind.as_str() {
             "policy_received" => {
-                received.insert(client(l), l.t);
+                received.insert(l.client(), l.t);
             }
             "scan_scheduled" => {
                 o.checked += 1;
                 let at = l.at.unwrap_or(0);
-                if received.get(&client(l)) != Some(&l.t) {
+                if received.get(&l.client()) != Some(&l.t) {
                     o.fail(l, "scan scheduled without a policy received at that moment");
                 }
                 if at < l.t || at - l.t >= window {
@@ -71,11 +67,11 @@ pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
                         ),
                     );
                 }
-                due.insert(client(l), at);
+                due.insert(l.client(), at);
             }
             "scan_start"
                 if l.reason.as_deref() == Some("compliance")
-                    && due.remove(&client(l)) != Some(l.t) =>
+                    && due.remove(&l.client()) != Some(l.t) =>
             {
                 o.fail(l, "compliance scan does not start at its scheduled time");
             }
@@ -98,7 +94,7 @@ pub(super) fn r11(lines: &[Line], settings: &Settings) -> Outcome {
     // Scans of different reasons may overlap on one client: pair them per (client, reason).
     let mut started: BTreeMap<(u64, &str), VecDeque<u64>> = BTreeMap::new();
     for l in lines {
-        let key = (client(l), l.reason.as_deref().unwrap_or(""));
+        let key = (l.client(), l.reason.as_deref().unwrap_or(""));
         match l.kind.as_str() {
             "scan_start" => started.entry(key).or_default().push_back(l.t),
             "scan_done" => {
@@ -125,10 +121,10 @@ pub(super) fn r12(lines: &[Line]) -> Outcome {
     let mut changed: BTreeMap<u64, u64> = BTreeMap::new();
     for l in lines {
         match l.kind.as_str() {
-            "scan_done" => *changed.entry(client(l)).or_default() += l.changed.unwrap_or(0),
+            "scan_done" => *changed.entry(l.client()).or_default() += l.changed.unwrap_or(0),
             "state_messages_sent" => {
                 o.checked += 1;
-                let found = changed.remove(&client(l)).unwrap_or(0);
+                let found = changed.remove(&l.client()).unwrap_or(0);
                 let count = l.count.unwrap_or(0);
                 if found == 0 {
                     o.fail(
@@ -160,11 +156,11 @@ pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
     for (i, l) in lines.iter().enumerate() {
         match l.kind.as_str() {
             "scan_done" if l.changed.unwrap_or(0) > 0 => {
-                last_scan.entry(client(l)).or_insert(l.t);
+                last_scan.entry(l.client()).or_insert(l.t);
             }
             "state_messages_sent" => {
                 o.checked += 1;
-                let c = client(l);
+                let c = l.client();
                 if let Some(prev) = last_send.insert(c, l.t)
                     && (l.t - prev) % interval != 0
                 {
@@ -271,7 +267,7 @@ pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
     for l in lines {
         match l.kind.as_str() {
             "scan_done" => {
-                let Some((group, legacy)) = cat.group_of(client(l)) else {
+                let Some((group, legacy)) = cat.group_of(l.client()) else {
                     continue;
                 };
                 let listed = l.listed.unwrap_or(0);
@@ -281,7 +277,7 @@ pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
                         o.checked += 1;
                     }
                     if legacy || !blocking {
-                        may.entry((group, old)).or_default().insert(client(l));
+                        may.entry((group, old)).or_default().insert(l.client());
                     }
                 }
             }

@@ -6,10 +6,6 @@ use super::trace::Line;
 use crate::scenario::{Scenario, Settings};
 use std::collections::{BTreeMap, BTreeSet};
 
-fn client(l: &Line) -> u64 {
-    l.client.unwrap_or(u64::MAX)
-}
-
 fn name(x: &Option<String>) -> &str {
     x.as_deref().unwrap_or("")
 }
@@ -63,18 +59,18 @@ pub(super) fn r17(lines: &[Line]) -> Outcome {
                 mandatory.insert(name(&l.deployment), true);
             }
             "scan_start" if l.reason.as_deref() == Some("evaluation") => {
-                evaluated.insert(client(l));
+                evaluated.insert(l.client());
             }
             "user_install" => {
-                started.insert(client(l));
+                started.insert(l.client());
             }
             "download_start" => {
                 o.checked += 1;
-                if !evaluated.contains(&client(l)) {
+                if !evaluated.contains(&l.client()) {
                     o.fail(l, "download before the client's evaluation scan");
                 }
                 let must = mandatory.get(name(&l.deployment)).copied().unwrap_or(false);
-                if !must && !started.contains(&client(l)) {
+                if !must && !started.contains(&l.client()) {
                     o.fail(
                         l,
                         "an optional deployment downloaded before the user started it",
@@ -94,11 +90,11 @@ pub(super) fn r18(lines: &[Line]) -> Outcome {
     for l in lines {
         match l.kind.as_str() {
             "download_done" => {
-                cached.insert(client(l));
+                cached.insert(l.client());
             }
             "install_start" => {
                 o.checked += 1;
-                if !cached.contains(&client(l)) {
+                if !cached.contains(&l.client()) {
                     o.fail(l, "install before any download into the client's cache");
                 }
             }
@@ -135,7 +131,7 @@ pub(super) fn retries(lines: &[Line], s: &Settings) -> [Outcome; 3] {
     let mut streaks: BTreeMap<(u64, usize), Streak> = BTreeMap::new();
     let mut gave_up: BTreeSet<u64> = BTreeSet::new();
     for l in lines {
-        let c = client(l);
+        let c = l.client();
         let kind = match l.kind.as_str() {
             "location_failed" => 0,
             "dp_connect_failed" => 1,
@@ -225,7 +221,7 @@ pub(super) fn r22(lines: &[Line], s: &Settings) -> Outcome {
             o.fail(l, "a notification at or after the deadline");
         }
         let deadline = l.t + left;
-        if let Some(&(t0, d0)) = last.get(&client(l))
+        if let Some(&(t0, d0)) = last.get(&l.client())
             && d0 == deadline
         {
             o.checked += 1;
@@ -241,7 +237,7 @@ pub(super) fn r22(lines: &[Line], s: &Settings) -> Outcome {
                 o.fail(l, &format!("{} ms after the previous notification; {} ms before the deadline the interval is {} ms", l.t - t0, before, expect.0.ms()));
             }
         }
-        last.insert(client(l), (l.t, deadline));
+        last.insert(l.client(), (l.t, deadline));
     }
     o
 }
@@ -285,7 +281,7 @@ pub(super) fn r25(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
     let mut user: BTreeSet<u64> = BTreeSet::new();
     let mut installing: BTreeMap<u64, &Line> = BTreeMap::new();
     for l in lines {
-        let c = client(l);
+        let c = l.client();
         match l.kind.as_str() {
             "deployment_created" | "deadline_changed" => {
                 if let Some(t) = l.deadline {
@@ -345,11 +341,11 @@ pub(super) fn r24(lines: &[Line]) -> Outcome {
                 }
             }
             "scan_done" if l.reason.as_deref() == Some("evaluation") => {
-                evaluated.insert(client(l));
+                evaluated.insert(l.client());
             }
             "user_install" => {
                 o.checked += 1;
-                if !evaluated.contains(&client(l)) {
+                if !evaluated.contains(&l.client()) {
                     o.fail(
                         l,
                         "a user installs before the client recorded any deployment",

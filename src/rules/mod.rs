@@ -124,7 +124,7 @@ impl VerifyReport {
 pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     let defaults = Settings::default();
     let settings = scenario.map_or(&defaults, |s| &s.settings);
-    let outcomes = vec![
+    let mut outcomes = vec![
         sync::r01(lines),
         sync::r02(lines),
         sync::r03(lines),
@@ -143,7 +143,6 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         deployment::r17(lines),
         deployment::r18(lines),
     ];
-    let mut outcomes = outcomes;
     outcomes.extend(deployment::retries(lines, settings));
     outcomes.push(deployment::r22(lines, settings));
     outcomes.push(deployment::r23(lines, settings));

@@ -51,6 +51,11 @@ impl Line {
     pub fn sup(&self) -> &str {
         self.sup.as_deref().unwrap_or("")
     }
+
+    /// The client id, or `u64::MAX` for lines about no client.
+    pub fn client(&self) -> u64 {
+        self.client.unwrap_or(u64::MAX)
+    }
 }
 
 /// Why a trace could not be read.
