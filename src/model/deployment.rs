@@ -53,6 +53,7 @@ impl Model<'_> {
         cx.emit(Fact::PolicyCreated {
             site,
             policy: PolicyKind::Deployment,
+            deployment: Some(d),
         });
         self.deliver_deployment(d, cx);
     }
@@ -99,6 +100,7 @@ impl Model<'_> {
             cx.emit(Fact::PolicyCreated {
                 site,
                 policy: PolicyKind::Deployment,
+                deployment: Some(d),
             });
             self.deliver_deployment(d, cx);
         }

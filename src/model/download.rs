@@ -94,11 +94,13 @@ impl Model<'_> {
         let head = self.clients.head_mut(c);
         head.job = Job::Downloading;
         head.dp = dp.0;
-        let deployment = DeploymentId(head.job_deployments.trailing_zeros());
+        let deployments = head.job_deployments;
+        let deployment = DeploymentId(deployments.trailing_zeros());
         cx.emit(Fact::DownloadStart {
             client: c,
             dp,
             deployment,
+            deployments,
             bytes,
         });
     }
@@ -244,11 +246,13 @@ impl Model<'_> {
         let head = self.clients.head_mut(c);
         head.job = Job::Idle;
         let dp = ServerId(head.dp);
-        let deployment = DeploymentId(head.job_deployments.trailing_zeros());
+        let deployments = head.job_deployments;
+        let deployment = DeploymentId(deployments.trailing_zeros());
         cx.emit(Fact::DownloadDone {
             client: c,
             dp,
             deployment,
+            deployments,
         });
         if self.clients.has(c, INSTALL_WAITING) {
             self.begin_install(c, cx);

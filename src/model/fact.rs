@@ -150,6 +150,8 @@ pub enum Fact {
         site: SiteId,
         /// Which policy.
         policy: PolicyKind,
+        /// For a deployment policy, its deployment.
+        deployment: Option<DeploymentId>,
     },
     /// A client received a policy at its machine policy poll (R09).
     PolicyReceived {
@@ -274,6 +276,8 @@ pub enum Fact {
         dp: ServerId,
         /// The (first) deployment the download serves.
         deployment: DeploymentId,
+        /// Every deployment the download serves, a bit per deployment.
+        deployments: u32,
         /// Bytes to download.
         bytes: u64,
     },
@@ -285,6 +289,8 @@ pub enum Fact {
         dp: ServerId,
         /// The (first) deployment the download serves.
         deployment: DeploymentId,
+        /// Every deployment the download serves, a bit per deployment.
+        deployments: u32,
     },
     /// Location Services found no DP with the content (R19).
     LocationFailed {
@@ -313,6 +319,8 @@ pub enum Fact {
     Notification {
         /// The client.
         client: ClientId,
+        /// The deployment whose deadline it counts down to.
+        deployment: DeploymentId,
         /// Time left until the deadline.
         deadline_in: SimDuration,
     },

@@ -9,7 +9,7 @@ use super::event::Event;
 use super::fact::Fact;
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
-use crate::world::ClientId;
+use crate::world::{ClientId, DeploymentId};
 
 impl Model<'_> {
     /// Marks the client's registered deployments among `mask` that have no update left to
@@ -41,24 +41,28 @@ impl Model<'_> {
 
     /// The nearest future deadline of a registered deployment with an update the client still
     /// has to install.
-    fn next_deadline(&self, c: ClientId, now: SimTime) -> Option<SimTime> {
+    fn next_deadline(&self, c: ClientId, now: SimTime) -> Option<(SimTime, DeploymentId)> {
         let head = self.clients.head(c);
         (0..self.deployments.len())
             .filter(|&d| head.registered & !head.settled & 1 << d != 0)
-            .filter_map(|d| self.deployments[d].deadline.filter(|&t| t > now))
+            .filter_map(|d| {
+                let t = self.deployments[d].deadline.filter(|&t| t > now)?;
+                Some((t, DeploymentId(d as u32)))
+            })
             .min()
     }
 
     /// Shows a notification and schedules the next one by the distance to the deadline.
     pub(super) fn notify(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
-        let Some(deadline) = self.next_deadline(c, now) else {
+        let Some((deadline, deployment)) = self.next_deadline(c, now) else {
             self.clients.set(c, NOTIFY_ARMED, false);
             return;
         };
         let left = deadline - now;
         cx.emit(Fact::Notification {
             client: c,
+            deployment,
             deadline_in: left,
         });
         cx.schedule_in(self.notification_interval(left), Event::Notify(c));

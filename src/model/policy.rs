@@ -17,6 +17,7 @@ impl Model<'_> {
         cx.emit(Fact::PolicyCreated {
             site,
             policy: PolicyKind::Scan,
+            deployment: None,
         });
         for g in 0..self.world.groups.len() {
             let group = &self.world.groups[g];
@@ -31,6 +32,7 @@ impl Model<'_> {
         cx.emit(Fact::PolicyCreated {
             site: self.world.top,
             policy: PolicyKind::ItmuScan,
+            deployment: None,
         });
         for g in 0..self.world.groups.len() {
             if self.world.groups[g].legacy {

@@ -29,6 +29,9 @@ pub struct TraceWriter<W: Write> {
     dp: Vec<String>,
     /// Only events of these clients are written (all when `None`).
     clients: Option<Range<u64>>,
+    /// Lines written so far, `trace_start` included; `run_end` states it so that a reader can
+    /// tell a complete trace from a cut one.
+    lines: u64,
     error: Option<io::Error>,
 }
 
@@ -58,6 +61,7 @@ impl<W: Write> TraceWriter<W> {
             deployment_site: world.deployments.iter().map(|d| d.site).collect(),
             dp: world.dps.iter().map(|s| json_str(&s.name)).collect(),
             clients,
+            lines: 0,
             error: None,
         };
         w.start(world);
@@ -70,7 +74,8 @@ impl<W: Write> TraceWriter<W> {
         self.head(SimTime::ZERO, "trace_start");
         let _ = write!(
             self.buf,
-            r#","format":1,"scenario":{},"seed":{}"#,
+            r#","format":1,"version":"{}","scenario":{},"seed":{}"#,
+            env!("CARGO_PKG_VERSION"),
             json_str(&world.name),
             world.seed
         );
@@ -82,6 +87,7 @@ impl<W: Write> TraceWriter<W> {
             None => self.raw("trace_clients", "null"),
         }
         self.buf.extend_from_slice(b"}\n");
+        self.lines += 1;
         if let Err(e) = self.out.write_all(&self.buf) {
             self.error = Some(e);
         }
@@ -94,9 +100,11 @@ impl<W: Write> TraceWriter<W> {
         }
         writeln!(
             self.out,
-            r#"{{"t":{},"kind":"run_end","events":{}}}"#,
+            r#"{{"t":{},"kind":"run_end","end":{},"events":{},"lines":{}}}"#,
             stats.end.ms(),
-            stats.events
+            stats.end.ms(),
+            stats.events,
+            self.lines
         )?;
         self.out.flush()?;
         Ok(self.out)
@@ -125,6 +133,21 @@ impl<W: Write> TraceWriter<W> {
 
     fn deployment(&mut self, d: DeploymentId) {
         let _ = write!(self.buf, r#","deployment":{}"#, self.deployment[d.index()]);
+    }
+
+    /// A set of deployments (a bit each) as a list of ids.
+    fn deployments(&mut self, mask: u32) {
+        self.buf.extend_from_slice(br#","deployments":["#);
+        for (k, d) in (0..self.deployment.len())
+            .filter(|d| mask & 1 << d != 0)
+            .enumerate()
+        {
+            if k > 0 {
+                self.buf.push(b',');
+            }
+            self.buf.extend_from_slice(self.deployment[d].as_bytes());
+        }
+        self.buf.push(b']');
     }
 
     fn dp(&mut self, dp: ServerId) {
@@ -227,10 +250,17 @@ impl<W: Write> TraceWriter<W> {
                 self.num("updates", u64::from(updates));
                 self.num("new", u64::from(new));
             }
-            Fact::PolicyCreated { site, policy } => {
+            Fact::PolicyCreated {
+                site,
+                policy,
+                deployment,
+            } => {
                 self.head(t, "policy_created");
                 self.site(site);
                 self.raw("policy", policy_json(policy));
+                if let Some(d) = deployment {
+                    self.deployment(d);
+                }
             }
             Fact::PolicyReceived { client, policy } => {
                 self.head(t, "policy_received");
@@ -363,23 +393,27 @@ impl<W: Write> TraceWriter<W> {
                 client,
                 dp,
                 deployment,
+                deployments,
                 bytes,
             } => {
                 self.head(t, "download_start");
                 self.num("client", u64::from(client.0));
                 self.dp(dp);
                 self.deployment(deployment);
+                self.deployments(deployments);
                 self.num("bytes", bytes);
             }
             Fact::DownloadDone {
                 client,
                 dp,
                 deployment,
+                deployments,
             } => {
                 self.head(t, "download_done");
                 self.num("client", u64::from(client.0));
                 self.dp(dp);
                 self.deployment(deployment);
+                self.deployments(deployments);
             }
             Fact::LocationFailed { client, manual } => {
                 self.head(t, "location_failed");
@@ -406,10 +440,12 @@ impl<W: Write> TraceWriter<W> {
             }
             Fact::Notification {
                 client,
+                deployment,
                 deadline_in,
             } => {
                 self.head(t, "notification");
                 self.num("client", u64::from(client.0));
+                self.deployment(deployment);
                 self.num("deadline_in", deadline_in.ms());
             }
             Fact::UserInstall { client, dialog } => {
@@ -463,6 +499,7 @@ impl<W: Write> TraceWriter<W> {
             }
         }
         self.buf.extend_from_slice(b"}\n");
+        self.lines += 1;
         self.out.write_all(&self.buf)
     }
 }
