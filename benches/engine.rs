@@ -69,11 +69,13 @@ struct Hold {
 impl Handler for Hold {
     type Event = u32;
     type Fact = ();
-    fn handle(&mut self, e: u32, cx: &mut Context<'_, u32, ()>) {
+    type Broken = ();
+    fn handle(&mut self, e: u32, cx: &mut Context<'_, u32, ()>) -> Result<(), ()> {
         if self.budget > 0 {
             self.budget -= 1;
             cx.schedule_in(SimDuration::from_ms(self.delays.next()), e);
         }
+        Ok(())
     }
 }
 
@@ -98,7 +100,9 @@ fn engine_run_loop(c: &mut Criterion) {
                 )
             },
             |(sim, hold)| {
-                let stats = sim.run(hold, SimTime(u64::MAX), &mut None::<NoObserver>);
+                let stats = sim
+                    .run(hold, SimTime(u64::MAX), &mut None::<NoObserver>)
+                    .expect("the hold model breaks nothing");
                 assert_eq!(stats.events, HOLDS + PENDING);
             },
             BatchSize::LargeInput,

@@ -14,4 +14,4 @@ pub mod sweep;
 pub mod world;
 
 pub use load::{Loaded, load_file, load_str, scenario_files};
-pub use run::{RunOptions, run, trace_to_string};
+pub use run::{RunOptions, run, trace_to_string, try_trace_to_string};

@@ -63,6 +63,9 @@ pub enum RunError {
     /// Drawing a chart failed.
     #[error("{0}")]
     Chart(String),
+    /// The model broke one of its invariants: a defect of cmsim, not of the scenario.
+    #[error("{0}")]
+    Internal(#[from] crate::model::Broken),
     /// Writing an output failed.
     #[error("{path}: {source}")]
     Output {
@@ -110,6 +113,8 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     let stats = simulate(world, &mut observers);
     let trace = observers.1;
     progress.finish();
+    // A broken run leaves its trace without `run_end` (flushed when dropped), for diagnosis.
+    let stats = stats?;
     if let (Some(t), Some(path)) = (trace, &opts.trace) {
         t.finish(&stats).map_err(output(path))?;
     }
@@ -135,11 +140,19 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
 }
 
 /// Runs `world` and returns its trace as text (for tests and examples).
+///
+/// # Panics
+/// When the model breaks an invariant: tests must see that as a failure.
 pub fn trace_to_string(world: &World) -> String {
+    try_trace_to_string(world).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs `world` and returns its trace as text, or the invariant it broke.
+pub fn try_trace_to_string(world: &World) -> Result<String, crate::model::Broken> {
     let mut writer = TraceWriter::new(world, Vec::new(), None);
-    let stats = simulate(world, &mut writer);
+    let stats = simulate(world, &mut writer)?;
     let bytes = writer
         .finish(&stats)
         .expect("writing to memory cannot fail");
-    String::from_utf8(bytes).expect("the trace is UTF-8")
+    Ok(String::from_utf8(bytes).expect("the trace is UTF-8"))
 }

@@ -148,9 +148,11 @@ fn r18_updates_install_only_from_the_local_cache() {
     );
 }
 
-/// Failures of one kind for client 0, and its give-up line.
+/// The attempts that failed with `k` for client 0 (one time per attempt: an attempt tries
+/// every DP of the list, R20), and its give-up line.
 fn failures<'a>(lines: &'a [Value], k: &str) -> (Vec<u64>, Option<&'a Value>) {
-    let times = of_client(lines, k, 0).iter().map(|l| t(l)).collect();
+    let mut times: Vec<u64> = of_client(lines, k, 0).iter().map(|l| t(l)).collect();
+    times.dedup();
     (
         times,
         of_client(lines, "download_gave_up", 0).first().copied(),
@@ -468,4 +470,96 @@ fn r18_downloads_share_the_distribution_points_bandwidth() {
         let alone = 800;
         assert!(ends.iter().zip(&starts).any(|(e, s)| e - s > 10 * alone));
     }
+}
+
+#[test]
+fn r20_a_client_fails_over_to_another_dp_of_its_site() {
+    // DP1 is down for the whole deployment; DP2 holds the content. Location Services lists
+    // both: a client whose turn starts at DP1 fails to connect, tries DP2 at once, and
+    // downloads; nobody retries or gives up.
+    let lines = trace(&site(
+        20,
+        r#"created: "1d", deadline: "5d""#,
+        r#"faults: [DpUnavailable(server: "DP1", from: "1d 1m", to: "12d")]"#,
+    ));
+    let starts = kind(&lines, "download_start");
+    assert_eq!(starts.len(), 20, "every client downloads once");
+    assert!(starts.iter().all(|l| l["dp"] == "DP2"));
+    let failed = kind(&lines, "dp_connect_failed");
+    assert!(!failed.is_empty(), "some clients tried DP1 first");
+    for f in &failed {
+        assert_eq!(f["dp"], "DP1");
+        let c = f["client"].as_u64().unwrap();
+        let start = of_client(&lines, "download_start", c)[0];
+        assert_eq!(t(start), t(f), "the next DP in the same attempt");
+    }
+    assert!(kind(&lines, "download_gave_up").is_empty());
+    assert_eq!(kind(&lines, "install_done").len(), 20);
+}
+
+/// Checks that no client runs two agent jobs at once: scans (scan_start..scan_done) and
+/// installs (install_start..install_done) never overlap on one client, a restart happens
+/// only between jobs, each install finishes the update it started, no update installs twice
+/// on a client, and every install's update was downloaded by that client before (R18).
+fn assert_one_job_at_a_time(lines: &[Value]) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut open: BTreeMap<u64, (&str, String)> = BTreeMap::new();
+    let mut installed: BTreeSet<(u64, String)> = BTreeSet::new();
+    let mut downloaded: BTreeSet<u64> = BTreeSet::new();
+    for l in lines {
+        let Some(c) = l["client"].as_u64() else {
+            continue;
+        };
+        let k = l["kind"].as_str().unwrap();
+        let update = l["update"].as_str().unwrap_or("").to_string();
+        match k {
+            "scan_start" | "install_start" => {
+                if let Some(running) = open.get(&c) {
+                    panic!("client {c}: {k} at {} while {running:?} runs", t(l));
+                }
+                if k == "install_start" {
+                    assert!(downloaded.contains(&c), "client {c}: install before download");
+                    assert!(
+                        installed.insert((c, update.clone())),
+                        "client {c}: {update} installed twice"
+                    );
+                }
+                open.insert(c, (k, update));
+            }
+            "scan_done" => {
+                assert_eq!(open.remove(&c).map(|o| o.0), Some("scan_start"), "client {c}");
+            }
+            "install_done" => {
+                assert_eq!(open.remove(&c), Some(("install_start", update)), "client {c}");
+            }
+            "restart" => assert!(!open.contains_key(&c), "client {c}: restart during a job"),
+            "download_done" => {
+                downloaded.insert(c);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn r25_a_client_runs_one_job_at_a_time() {
+    // Scan policy (a manual sync) reaches the clients around the deadline, users start
+    // installs early, two deployments fall due together and restarts come quickly: every
+    // kind of job competes for the agent. Each waits for the one running.
+    let lines = trace(&scenario(
+        "4d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP1", "DP2"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 300)],
+           catalog: [(id: "KB1", size: "300MB"), (id: "KB2", size: "50MB", restart: false),
+                     (id: "KB3", size: "200MB")],
+           deployments: [
+             (id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "2d"),
+             (id: "D2", updates: ["KB3"], target: [(group: "pcs")], created: "1d 30m", deadline: "2d"),
+           ],
+           actions: [RunSync(at: "1d 23h 30m"), RunSync(at: "2d 30m")],
+           settings: (user_early_install_share: 0.5, restart_window: "30m", install_duration: "20m")"#,
+    ));
+    assert!(kind(&lines, "install_done").len() >= 600);
+    assert_one_job_at_a_time(&lines);
 }

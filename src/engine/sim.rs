@@ -10,8 +10,14 @@ pub trait Handler {
     type Event: Copy;
     /// What the model reports to observers (trace lines, metrics).
     type Fact;
-    /// Reacts to `event` at `cx.now()`.
-    fn handle(&mut self, event: Self::Event, cx: &mut Context<'_, Self::Event, Self::Fact>);
+    /// Why the model stopped a run: one of its invariants broke.
+    type Broken;
+    /// Reacts to `event` at `cx.now()`; an error stops the run at once.
+    fn handle(
+        &mut self,
+        event: Self::Event,
+        cx: &mut Context<'_, Self::Event, Self::Fact>,
+    ) -> Result<(), Self::Broken>;
     /// Reports what only the end of the run can tell (a final tally); nothing by default.
     fn finish(&mut self, _cx: &mut Context<'_, Self::Event, Self::Fact>) {}
 }
@@ -92,6 +98,20 @@ pub struct RunStats {
     pub events: u64,
 }
 
+/// Why a run stopped before its end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Halt<B> {
+    /// The model found one of its invariants broken.
+    Broken(B),
+    /// The queue handed out an event earlier than the one before (an engine invariant).
+    TimeWentBack {
+        /// The time of the previous event.
+        last: SimTime,
+        /// The earlier time that followed it.
+        next: SimTime,
+    },
+}
+
 /// Events between two progress ticks.
 const TICK_EVERY: u64 = 1 << 16;
 
@@ -114,22 +134,40 @@ impl<E: Copy> Simulation<E> {
     }
 
     /// Runs until no event is left at or before `end`; events after `end` are not processed.
-    pub fn run<H, O>(&mut self, handler: &mut H, end: SimTime, observer: &mut O) -> RunStats
+    /// Stops at once, at the time of the offending event, when time goes back or the handler
+    /// reports a broken invariant: a run that broke an invariant has no figures to give.
+    pub fn run<H, O>(
+        &mut self,
+        handler: &mut H,
+        end: SimTime,
+        observer: &mut O,
+    ) -> Result<RunStats, (SimTime, Halt<H::Broken>)>
     where
         H: Handler<Event = E>,
         O: Observer<H::Fact>,
     {
         let mut events = 0u64;
+        let mut last = 0;
         while let Some((t, event)) = self.queue.pop() {
             if t > end.0 {
                 break;
             }
+            if t < last {
+                let halt = Halt::TimeWentBack {
+                    last: SimTime(last),
+                    next: SimTime(t),
+                };
+                return Err((SimTime(t), halt));
+            }
+            last = t;
             let mut cx = Context {
                 now: SimTime(t),
                 queue: &mut self.queue,
                 observer,
             };
-            handler.handle(event, &mut cx);
+            if let Err(b) = handler.handle(event, &mut cx) {
+                return Err((SimTime(t), Halt::Broken(b)));
+            }
             events += 1;
             if events.is_multiple_of(TICK_EVERY) {
                 observer.tick(SimTime(t), events);
@@ -142,7 +180,7 @@ impl<E: Copy> Simulation<E> {
         };
         handler.finish(&mut cx);
         observer.tick(end, events);
-        RunStats { end, events }
+        Ok(RunStats { end, events })
     }
 }
 
@@ -155,12 +193,17 @@ mod tests {
     impl Handler for Ping {
         type Event = u32;
         type Fact = (u32, u64);
-        fn handle(&mut self, n: u32, cx: &mut Context<'_, u32, (u32, u64)>) {
+        type Broken = u32;
+        fn handle(&mut self, n: u32, cx: &mut Context<'_, u32, (u32, u64)>) -> Result<(), u32> {
             self.0 += 1;
+            if n == 99 {
+                return Err(n);
+            }
             cx.emit((n, cx.now().ms()));
             if n < 3 {
                 cx.schedule_in(SimDuration::from_ms(10), n + 1);
             }
+            Ok(())
         }
     }
 
@@ -178,8 +221,20 @@ mod tests {
         sim.schedule_at(SimTime(5), 1);
         let mut ping = Ping(0);
         let mut log = Log(Vec::new());
-        let stats = sim.run(&mut ping, SimTime(20), &mut log);
+        let stats = sim.run(&mut ping, SimTime(20), &mut log).unwrap();
         assert_eq!(log.0, vec![(5, 1), (15, 2)]);
         assert_eq!(stats.events, 2);
+    }
+
+    #[test]
+    fn a_broken_invariant_stops_the_run_at_its_event() {
+        let mut sim = Simulation::new(1);
+        sim.schedule_at(SimTime(5), 1);
+        sim.schedule_at(SimTime(12), 99);
+        let mut ping = Ping(0);
+        let mut log = Log(Vec::new());
+        let err = sim.run(&mut ping, SimTime(100), &mut log).unwrap_err();
+        assert_eq!(err, (SimTime(12), Halt::Broken(99)));
+        assert_eq!(log.0, vec![(5, 1)]);
     }
 }

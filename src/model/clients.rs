@@ -1,25 +1,26 @@
 //! Per-client state, compact and laid out for the random order in which events reach
-//! clients: one 56-byte record per client (random phases, draw counter, flags, deployment
-//! bits, download job) and one contiguous run of bits per client (per update: 2 bits of
+//! clients: one 64-byte record per client (random phases, draw counter, flags, agent state
+//! and waiting jobs, deployment bits, download job) and one contiguous run of bits per client (per update: 2 bits of
 //! true state, 4 bits of reported state, 1 bit "in the local cache"), so an event touches
 //! two cache lines, not one per field.
 
+use super::agent::Agent;
 use super::compliance::{State, Truth};
 use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId};
 use crate::world::{ClientId, World};
 
 /// A scan-policy delivery is waiting for the client's next poll.
 pub(super) const SCAN_POLICY_PENDING: u8 = 1;
-/// A compliance scan is scheduled or running.
-pub(super) const SCAN_BUSY: u8 = 2;
+/// A compliance scan is scheduled (R10) and has not started yet.
+pub(super) const SCAN_SCHEDULED: u8 = 2;
 /// The state-message send timer is armed.
 pub(super) const SEND_ARMED: u8 = 4;
 /// A deployment-policy delivery is waiting for the client's next poll.
 pub(super) const DEPLOYMENT_POLICY_PENDING: u8 = 8;
 /// The deadline-notification timer is armed.
 pub(super) const NOTIFY_ARMED: u8 = 16;
-/// An install (pre-install scan, installs, post-install scan) is under way.
-pub(super) const INSTALLING: u8 = 32;
+/// The running download job was started by the user for optional updates only (R21).
+pub(super) const MANUAL_JOB: u8 = 32;
 /// Due updates wait for the download to finish before they install.
 pub(super) const INSTALL_WAITING: u8 = 64;
 /// A restart is scheduled.
@@ -50,8 +51,15 @@ pub(super) struct Head {
     pub(super) last_scan: u32,
     pub(super) flags: u8,
     pub(super) job: Job,
-    /// The job was started by the user for optional updates only (R21).
-    pub(super) manual: bool,
+    /// What the client's Windows Update Agent is doing: one job at a time.
+    pub(super) agent: Agent,
+    /// Jobs waiting for the agent, a bit each (`agent::WAIT_*`).
+    pub(super) waiting: u8,
+    /// The update being installed while `agent` is `Installing` (R25).
+    pub(super) installing: u32,
+    /// The deployment-policy epoch of the client's last policy poll that brought deployment
+    /// policy: it holds each deployment's policy as published up to then (R17, R22).
+    pub(super) policy_epoch: u32,
     /// Deployments recorded by an evaluation scan (R17).
     pub(super) registered: u32,
     /// Deployments the user chose to install now (R24).
@@ -244,6 +252,7 @@ impl Clients {
 mod tests {
     #[test]
     fn a_client_record_stays_small() {
-        assert!(std::mem::size_of::<super::Head>() <= 56);
+        // One cache line.
+        assert!(std::mem::size_of::<super::Head>() <= 64);
     }
 }

@@ -18,6 +18,9 @@ pub(super) struct DeploymentState {
     pub(super) deadline: Option<SimTime>,
     /// Whether its policy is out (the wizard finished).
     pub(super) out: bool,
+    /// Each publication of its policy: (policy epoch, deadline it carried). A client holds
+    /// the last one published up to its last policy poll (R17, R22).
+    pub(super) versions: Vec<(u32, Option<SimTime>)>,
     /// Clients in its target collection.
     pub(super) targeted: BitSet,
     /// Which of its package DPs hold the content.
@@ -30,6 +33,7 @@ impl DeploymentState {
         DeploymentState {
             deadline: dep.deadline,
             out: false,
+            versions: Vec::new(),
             targeted,
             ready: vec![false; dep.dps.len()],
         }

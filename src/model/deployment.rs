@@ -3,10 +3,12 @@
 //! Mandatory deployments (with a deadline) download at once; optional ones wait for the user.
 //! An optional deployment that gets a deadline becomes mandatory, and clients download as
 //! soon as they register the change at their next poll. At the deadline, registered clients
-//! install (R25).
+//! install (R25). A client acts on the policy it holds: a changed deadline counts only from
+//! the poll that brings it (R17, R22).
 
 use super::bitset::BitSet;
 use super::clients::DEPLOYMENT_POLICY_PENDING;
+use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::{Fact, PolicyKind};
 use super::{Cx, Model};
@@ -38,7 +40,7 @@ pub(super) fn target_collection(
 
 impl Model<'_> {
     /// Deployment `d`'s policy waits for every targeted client's next poll.
-    pub(super) fn deliver_deployment(&mut self, d: DeploymentId, cx: &mut Cx) {
+    fn deliver_deployment(&mut self, d: DeploymentId, cx: &mut Cx) {
         for c in 0..self.world.clients() as u32 {
             if self.deployments[d.index()].targeted.contains(c as usize) {
                 self.deliver(ClientId(c), DEPLOYMENT_POLICY_PENDING, cx);
@@ -46,9 +48,12 @@ impl Model<'_> {
         }
     }
 
-    /// The deployment is available: its policy goes out to the targeted clients.
-    pub(super) fn available(&mut self, d: DeploymentId, cx: &mut Cx) {
-        self.deployments[d.index()].out = true;
+    /// Publishes deployment `d`'s policy with the deadline in force: a new policy epoch that
+    /// clients take at their next poll.
+    fn publish(&mut self, d: DeploymentId, cx: &mut Cx) {
+        self.policy_epoch += 1;
+        let state = &mut self.deployments[d.index()];
+        state.versions.push((self.policy_epoch, state.deadline));
         let site = self.world.deployments[d.index()].site;
         cx.emit(Fact::PolicyCreated {
             site,
@@ -58,33 +63,58 @@ impl Model<'_> {
         self.deliver_deployment(d, cx);
     }
 
-    /// Deployments whose policy is out and that target client `c`, as a bit mask.
-    fn out_for(&self, c: ClientId) -> u32 {
-        let mut mask = 0;
-        for (d, state) in self.deployments.iter().enumerate() {
-            if state.out && state.targeted.contains(c.index()) {
-                mask |= 1 << d;
-            }
-        }
-        mask
+    /// The deployment is available: its policy goes out to the targeted clients.
+    pub(super) fn available(&mut self, d: DeploymentId, cx: &mut Cx) {
+        self.deployments[d.index()].out = true;
+        self.publish(d, cx);
     }
 
-    /// Whether deployment `d` is mandatory now (has a deadline).
-    pub(super) fn mandatory(&self, d: usize) -> bool {
-        self.deployments[d].deadline.is_some()
+    /// The policy of deployment `d` that client `c` holds: `None` if it has received none,
+    /// else the deadline it carries (R17, R22).
+    pub(super) fn held(&self, c: ClientId, d: usize) -> Option<Option<SimTime>> {
+        let epoch = self.clients.head(c).policy_epoch;
+        let state = &self.deployments[d];
+        if !state.targeted.contains(c.index()) {
+            return None;
+        }
+        let k = state.versions.partition_point(|&(e, _)| e <= epoch);
+        k.checked_sub(1).map(|k| state.versions[k].1)
+    }
+
+    /// The deadline of deployment `d` as client `c` knows it.
+    pub(super) fn held_deadline(&self, c: ClientId, d: usize) -> Option<SimTime> {
+        self.held(c, d).flatten()
+    }
+
+    /// Whether client `c` holds deployment `d` as mandatory (with a deadline).
+    pub(super) fn mandatory_for(&self, c: ClientId, d: usize) -> bool {
+        self.held_deadline(c, d).is_some()
+    }
+
+    /// Deployments whose policy client `c` holds, as a bit mask.
+    fn held_mask(&self, c: ClientId) -> u32 {
+        (0..self.deployments.len())
+            .filter(|&d| self.held(c, d).is_some())
+            .fold(0, |mask, d| mask | 1 << d)
     }
 
     /// The evaluation scan recorded the client's required updates (R17): mandatory ones
     /// download at once, deadline notifications start (R22), users may act (R24).
     pub(super) fn evaluated(&mut self, c: ClientId, cx: &mut Cx) {
         let before = self.clients.head(c).registered;
-        let now_registered = self.out_for(c);
+        let now_registered = self.held_mask(c);
         self.clients.head_mut(c).registered = now_registered;
         self.settle(c, now_registered & !before);
-        self.ensure_download(c, cx);
         self.arm_notifications(c, cx);
         self.plan_user(c, now_registered & !before, cx);
-        self.begin_install(c, cx); // only if something is due (R25)
+        self.reevaluate(c, cx);
+    }
+
+    /// After any scan, what the client now holds as required is acted on: missing files
+    /// download (R17, R18), and due updates install (R25).
+    pub(super) fn reevaluate(&mut self, c: ClientId, cx: &mut Cx) {
+        self.ensure_download(c, cx);
+        self.begin_install(c, cx);
     }
 
     /// The operator gives deployment `d` a deadline: clients register it at their next poll.
@@ -96,50 +126,39 @@ impl Model<'_> {
         });
         cx.schedule_at(deadline, Event::Deadline(d));
         if self.deployments[d.index()].out {
-            let site = self.world.deployments[d.index()].site;
-            cx.emit(Fact::PolicyCreated {
-                site,
-                policy: PolicyKind::Deployment,
-                deployment: Some(d),
-            });
-            self.deliver_deployment(d, cx);
+            self.publish(d, cx);
         }
     }
 
-    /// The deadline passed: every client that registered the deployment installs (R25).
+    /// A deadline of deployment `d` passed: every client that registered it and holds this
+    /// deadline installs (R25). A client that still holds an older deadline had its own
+    /// deadline event; one that learns of a passed deadline installs when it evaluates.
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
-        if self.deployments[d.index()].deadline != Some(cx.now()) {
-            return; // the deadline was changed since
-        }
         for c in 0..self.world.clients() as u32 {
             let c = ClientId(c);
-            if self.clients.head(c).registered & 1 << d.0 != 0 {
+            if self.clients.head(c).registered & 1 << d.0 != 0
+                && self.held_deadline(c, d.index()) == Some(cx.now())
+            {
                 self.begin_install(c, cx);
             }
         }
     }
 
-    /// Whether client `c` has a registered deployment whose deadline has passed or which the
-    /// user chose, with an update still required.
-    pub(super) fn due(&self, c: ClientId, now: SimTime) -> bool {
-        self.first_due(c, now, |_| true).is_some()
-    }
-
-    /// Registered deployments that are due on client `c` at `now`.
+    /// Registered deployments that are due on client `c` at `now`: chosen by the user, or
+    /// past the deadline the client holds.
     pub(super) fn due_mask(&self, c: ClientId, now: SimTime) -> u32 {
         let head = self.clients.head(c);
         let mut mask = head.chosen & head.registered;
         for d in 0..self.deployments.len() {
-            if head.registered & 1 << d != 0
-                && self.deployments[d].deadline.is_some_and(|t| t <= now)
-            {
+            if head.registered & 1 << d != 0 && self.held_deadline(c, d).is_some_and(|t| t <= now) {
                 mask |= 1 << d;
             }
         }
         mask
     }
 
-    /// The first update of a due deployment that is still required and passes `filter`.
+    /// The first update of a due deployment that the client's last scan found required, is
+    /// not installed yet, and passes `filter`.
     pub(super) fn first_due(
         &self,
         c: ClientId,
@@ -154,7 +173,8 @@ impl Model<'_> {
             .filter(|(d, _)| mask & 1 << d != 0)
             .find_map(|(_, dep)| {
                 dep.updates.iter().map(|u| u.index()).find(|&u| {
-                    self.clients.truth(c.index(), u) == super::compliance::Truth::Required
+                    self.clients.truth(c.index(), u) == Truth::Required
+                        && self.clients.scanned(c.index(), u) == State::Required
                         && filter(u)
                 })
             })

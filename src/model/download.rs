@@ -5,15 +5,18 @@
 //! finds none retries every `location_retry_interval` for up to `location_retry_budget`
 //! (R19); one that cannot connect retries every `dp_connect_retry_interval` for up to
 //! `dp_connect_retry_budget` (R20). A job the user started for optional updates retries every
-//! `manual_retry_interval` for up to `manual_retry_budget` (R21). Then it gives up.
+//! `manual_retry_interval` for up to `manual_retry_budget` (R21). Then it gives up. Within
+//! one attempt the client tries every DP of its content location list before it counts the
+//! attempt as failed (R20): one DP down does not stop a client whose site has another.
 
-use super::clients::{INSTALL_WAITING, Job};
+use super::clients::{INSTALL_WAITING, Job, MANUAL_JOB};
 use super::compliance::State;
 use super::event::Event;
 use super::fact::{Fact, GiveUp};
+use super::invariant::Invariant;
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
-use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId};
+use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId, SiteId};
 
 /// "Not yet": no failure recorded for the running job.
 const NEVER: u32 = u32::MAX;
@@ -28,10 +31,10 @@ impl Model<'_> {
             let bit = 1u32 << d;
             let asked = head.registered & bit != 0
                 && head.abandoned & bit == 0
-                && (self.mandatory(d) || head.chosen & bit != 0);
+                && (self.mandatory_for(c, d) || head.chosen & bit != 0);
             if asked && self.needs_files(c, d) {
                 mask |= bit;
-                mandatory |= self.mandatory(d);
+                mandatory |= self.mandatory_for(c, d);
             }
         }
         (mask, !mandatory)
@@ -57,29 +60,39 @@ impl Model<'_> {
         let head = self.clients.head_mut(c);
         head.job = Job::Trying;
         head.job_deployments = mask;
-        head.manual = manual;
         head.locate_since = NEVER;
         head.connect_since = NEVER;
+        self.clients.set(c, MANUAL_JOB, manual);
         cx.schedule_in(SimDuration::ZERO, Event::Locate(c));
     }
 
-    /// One attempt: find a DP with the content (R19), connect (R20), download (R18).
+    /// One attempt: Location Services lists the DPs with the content (R19); the client tries
+    /// them in turn, from its own place in the list, until one connects (R20), and downloads
+    /// from it (R18). Only when none connects is the attempt a failure.
     pub(super) fn locate(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
-        let Some(dp) = self.find_dp(c) else {
-            let manual = self.clients.head(c).manual;
+        let manual = self.clients.has(c, MANUAL_JOB);
+        let Some((site, n)) = self.content_locations(c) else {
             cx.emit(Fact::LocationFailed { client: c, manual });
             return self.retry_download(c, now, GiveUp::Location, cx);
         };
-        if self.down_until(OutageTarget::Dp(dp), now).is_some() {
-            let manual = self.clients.head(c).manual;
-            cx.emit(Fact::DpConnectFailed {
-                client: c,
-                dp,
-                manual,
+        let first = c.index() % n;
+        let reachable = (0..n)
+            .map(|k| self.content_location(c, site, (first + k) % n))
+            .find(|&dp| {
+                let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
+                if !up {
+                    cx.emit(Fact::DpConnectFailed {
+                        client: c,
+                        dp,
+                        manual,
+                    });
+                }
+                up
             });
+        let Some(dp) = reachable else {
             return self.retry_download(c, now, GiveUp::DpConnect, cx);
-        }
+        };
         let bytes = self.job_bytes(c);
         let s = &self.world.settings;
         let link = &mut self.dp_links[dp.index()];
@@ -144,8 +157,8 @@ impl Model<'_> {
     /// Retries after a failure of kind `kind`, or gives up when its budget is spent.
     fn retry_download(&mut self, c: ClientId, now: SimTime, kind: GiveUp, cx: &mut Cx) {
         let s = &self.world.settings;
-        let head = self.clients.head_mut(c);
         let secs = (now.ms() / 1_000) as u32;
+        let head = self.clients.head_mut(c);
         let since = match kind {
             GiveUp::Location => &mut head.locate_since,
             _ => &mut head.connect_since,
@@ -154,7 +167,9 @@ impl Model<'_> {
             *since = secs;
         }
         let tried = SimDuration::from_secs(u64::from(secs - *since));
-        let (interval, budget, reason) = match (head.manual, kind) {
+        let manual = self.clients.has(c, MANUAL_JOB);
+        let head = self.clients.head_mut(c);
+        let (interval, budget, reason) = match (manual, kind) {
             (true, _) => (
                 s.manual_retry_interval.0,
                 s.manual_retry_budget.0,
@@ -169,6 +184,13 @@ impl Model<'_> {
                 kind,
             ),
         };
+        if tried > budget {
+            let detail = format!(
+                "client {} still trying after {tried}, beyond its budget of {budget}",
+                c.0
+            );
+            return self.broke(Invariant::DownloadsWithinBudget, detail);
+        }
         if tried + interval > budget {
             head.job = Job::GaveUp;
             head.abandoned |= head.job_deployments;
@@ -179,13 +201,30 @@ impl Model<'_> {
     }
 
     /// Location Services: the package DPs of the nearest site (the client's own, else the
-    /// nearest above it) that has any; of those, one that holds all the job's content, spread
-    /// over equal candidates by client id. None when that site's DPs lack the content (R19).
-    fn find_dp(&self, c: ClientId) -> Option<ServerId> {
+    /// nearest above it) that has any, and of those the ones holding all the job's content:
+    /// that site and how many. `None` when that site's DPs lack the content (R19).
+    fn content_locations(&self, c: ClientId) -> Option<(SiteId, usize)> {
+        let w = self.world;
+        let first = self.clients.head(c).job_deployments.trailing_zeros() as usize;
+        let package = &w.deployments[first].dps;
+        let has = |s: &crate::world::Site| package.iter().any(|dp| s.dps.contains(dp));
+        let site = w.nearest(w.groups[w.group_of(c).index()].site, has)?;
+        let n = self.ready_dps(c, site).count();
+        (n > 0).then_some((site, n))
+    }
+
+    /// Entry `k` of the client's content location list at `site`.
+    fn content_location(&self, c: ClientId, site: SiteId, k: usize) -> ServerId {
+        self.ready_dps(c, site)
+            .nth(k)
+            .expect("k is below the count of content_locations")
+    }
+
+    /// The package DPs at `site` that hold the content of every deployment of the job.
+    fn ready_dps(&self, c: ClientId, site: SiteId) -> impl Iterator<Item = ServerId> + '_ {
         let w = self.world;
         let mask = self.clients.head(c).job_deployments;
-        let first = mask.trailing_zeros() as usize;
-        let ready = |dp: ServerId| {
+        let ready = move |dp: ServerId| {
             (0..self.deployments.len())
                 .filter(|d| mask & 1 << d != 0)
                 .all(|d| {
@@ -193,17 +232,12 @@ impl Model<'_> {
                     k.is_some_and(|k| self.deployments[d].ready[k])
                 })
         };
-        let package = &w.deployments[first].dps;
-        let has = |s: &crate::world::Site| package.iter().any(|dp| s.dps.contains(dp));
-        let site = w.nearest(w.groups[w.group_of(c).index()].site, has)?;
-        let candidates = || {
-            package
-                .iter()
-                .copied()
-                .filter(|&dp| w.dps[dp.index()].site == site && ready(dp))
-        };
-        let n = candidates().count();
-        candidates().nth(c.index() % n.max(1))
+        let first = mask.trailing_zeros() as usize;
+        w.deployments[first]
+            .dps
+            .iter()
+            .copied()
+            .filter(move |&dp| w.dps[dp.index()].site == site && ready(dp))
     }
 
     /// Bytes of the job's required, uncached updates.

@@ -1,48 +1,67 @@
-//! Installs (R25). When the deadline passes (or the user starts the updates), a pre-install
-//! scan confirms what is still required, the local cache is checked, the updates install one
-//! after another, and a post-install scan finds them no longer required; its state messages
-//! tell the MP. An update that needs a restart stays Required (pending restart) until the
-//! user restarts, uniformly within `restart_window`; the scan after the restart reports it
+//! Installs (R25), one agent job each. When the deadline passes (or the user starts the
+//! updates), a pre-install scan confirms what is still required, the local cache is checked,
+//! the updates install one after another, and a post-install scan finds them no longer
+//! required; its state messages tell the MP. Each install finishes the update it started
+//! with (`Head::installing`), never one recomputed at its end. An update that needs a restart
+//! stays Required (pending restart) until the user restarts, uniformly within
+//! `restart_window`; the restart is a job too, and the scan after it reports the update
 //! Installed. Updates not in the cache wait for the download (R18).
 
-use super::clients::{INSTALL_WAITING, INSTALLING, RESTART_SCHEDULED};
+use super::agent::{Agent, Job};
+use super::clients::{INSTALL_WAITING, RESTART_SCHEDULED};
 use super::compliance::Truth;
 use super::event::Event;
 use super::fact::{Fact, ScanReason};
+use super::invariant::Invariant;
 use super::{Cx, Model};
 use crate::engine::SimDuration;
 use crate::world::{ClientId, UpdateId};
 
 impl Model<'_> {
-    /// Starts an install with its pre-install scan, unless one is under way.
+    /// Asks for an install job if an update is due (R25).
     pub(super) fn begin_install(&mut self, c: ClientId, cx: &mut Cx) {
-        if self.clients.has(c, INSTALLING) || !self.due(c, cx.now()) {
+        if self.due(c, cx.now()) {
+            self.want(c, Job::Install, cx);
+        }
+    }
+
+    /// Whether client `c` has an update due to install now.
+    fn due(&self, c: ClientId, now: crate::engine::SimTime) -> bool {
+        self.first_due(c, now, |_| true).is_some()
+    }
+
+    /// The install job starts on an idle agent with its pre-install scan, if anything is
+    /// still due by then.
+    pub(super) fn install_now(&mut self, c: ClientId, cx: &mut Cx) {
+        if !self.due(c, cx.now()) {
             return;
         }
-        self.clients.set(c, INSTALLING, true);
         self.clients.set(c, INSTALL_WAITING, false);
         self.start_scan(c, ScanReason::PreInstall, cx);
     }
 
-    /// The pre-install scan is done: the cache is checked; missing files make the install
-    /// wait for the download.
+    /// The pre-install scan is done: the cache is checked; missing files end the job, and
+    /// the install waits for the download (R18).
     pub(super) fn pre_install_done(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
         if self
             .first_due(c, now, |u| !self.clients.cached(c.index(), u))
             .is_some()
         {
-            self.clients.set(c, INSTALLING, false);
             self.clients.set(c, INSTALL_WAITING, true);
-            return self.ensure_download(c, cx);
+            self.ensure_download(c, cx);
+            return self.job_done(c, cx);
         }
         self.install_next(c, cx);
     }
 
     /// Installs the next due update, or scans when none is left.
     fn install_next(&mut self, c: ClientId, cx: &mut Cx) {
-        match self.first_due(c, cx.now(), |_| true) {
+        let next = self.first_due(c, cx.now(), |u| self.clients.cached(c.index(), u));
+        match next {
             Some(u) => {
+                self.enter(c, Agent::Installing);
+                self.clients.head_mut(c).installing = u as u32;
                 cx.emit(Fact::InstallStart {
                     client: c,
                     update: UpdateId(u as u32),
@@ -56,11 +75,20 @@ impl Model<'_> {
         }
     }
 
-    /// One update installed; it needs a restart or counts as installed.
+    /// The update started installing is installed; it needs a restart or counts as
+    /// installed.
     pub(super) fn install_done(&mut self, c: ClientId, cx: &mut Cx) {
-        let Some(u) = self.first_due(c, cx.now(), |_| true) else {
-            return self.start_scan(c, ScanReason::PostInstall, cx);
-        };
+        let head = self.clients.head(c);
+        let u = head.installing as usize;
+        if head.agent != Agent::Installing || self.clients.truth(c.index(), u) != Truth::Required {
+            let detail = format!(
+                "client {} finished installing update {u} while {:?}, the update {:?}",
+                c.0,
+                head.agent,
+                self.clients.truth(c.index(), u)
+            );
+            return self.broke(Invariant::OneJobAtATime, detail);
+        }
         let restart = self.world.updates[u].restart;
         let truth = if restart {
             Truth::PendingRestart
@@ -78,9 +106,9 @@ impl Model<'_> {
         self.install_next(c, cx);
     }
 
-    /// The post-install scan is done: a restart is planned if an install waits for one.
+    /// The post-install scan is done: a restart is planned if an install waits for one, and
+    /// the agent is free for what waits (a deployment that came due meanwhile installs next).
     pub(super) fn post_install_done(&mut self, c: ClientId, cx: &mut Cx) {
-        self.clients.set(c, INSTALLING, false);
         let pending = (0..self.world.updates.len())
             .any(|u| self.clients.truth(c.index(), u) == Truth::PendingRestart);
         if pending && !self.clients.has(c, RESTART_SCHEDULED) {
@@ -89,12 +117,12 @@ impl Model<'_> {
             let delay = SimDuration(self.draw_below(c, window));
             cx.schedule_in(delay, Event::Restart(c));
         }
-        // A deployment that became due meanwhile installs next.
         self.begin_install(c, cx);
+        self.job_done(c, cx);
     }
 
-    /// The user restarts: pending installs complete, and a scan reports them (R25).
-    pub(super) fn restart(&mut self, c: ClientId, cx: &mut Cx) {
+    /// The restart job: pending installs complete, and a scan reports them (R25).
+    pub(super) fn restart_now(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, RESTART_SCHEDULED, false);
         for u in 0..self.world.updates.len() {
             if self.clients.truth(c.index(), u) == Truth::PendingRestart {

@@ -2,6 +2,7 @@
 //! source document. The model reacts to events, changes its state, schedules further events
 //! and reports facts; it never writes output itself.
 
+mod agent;
 mod bitset;
 mod clients;
 pub mod compliance;
@@ -12,6 +13,7 @@ mod dp_link;
 pub mod event;
 pub mod fact;
 mod install;
+pub mod invariant;
 mod itmu;
 mod notify;
 mod policy;
@@ -29,6 +31,7 @@ pub use fact::{
     Dialog, ExpiryReason, Fact, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
     STATUS_SYNC_FAILED, ScanReason,
 };
+pub use invariant::{Broken, Invariant};
 
 use crate::engine::{Context, Handler, Observer, RandomStreams, RunStats, SimTime, Simulation};
 use crate::world::{GroupId, UpdateId, World};
@@ -70,6 +73,11 @@ pub struct Model<'w> {
     dp_links: Vec<dp_link::DpLink>,
     /// Scratch list of clients whose download just finished (reused, no allocation per event).
     finished: Vec<crate::world::ClientId>,
+    /// Deployment policy publications so far: each publication of a deployment's policy
+    /// (available, or a changed deadline) is the next epoch (R17, R22).
+    policy_epoch: u32,
+    /// The first invariant found broken while handling the current event.
+    broken: Option<(Invariant, String)>,
 }
 
 impl<'w> Model<'w> {
@@ -94,6 +102,8 @@ impl<'w> Model<'w> {
             update_deployments,
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
             finished: Vec::new(),
+            policy_epoch: 0,
+            broken: None,
             clients: Clients::new(world, &rng),
             mps: vec![MpQueue::default(); world.mps.len()],
             itmu_history: Vec::new(),
@@ -211,8 +221,23 @@ impl<'w> Model<'w> {
 impl Handler for Model<'_> {
     type Event = Event;
     type Fact = Fact;
+    type Broken = (Invariant, Event, String);
 
-    fn handle(&mut self, event: Event, cx: &mut Cx) {
+    fn handle(&mut self, event: Event, cx: &mut Cx) -> Result<(), Self::Broken> {
+        self.dispatch(event, cx);
+        match self.broken.take() {
+            Some((invariant, detail)) => Err((invariant, event, detail)),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(&mut self, cx: &mut Cx) {
+        self.report_required_reasons(cx);
+    }
+}
+
+impl Model<'_> {
+    fn dispatch(&mut self, event: Event, cx: &mut Cx) {
         match event {
             Event::Start => self.start(cx),
             Event::ScheduledSync => {
@@ -239,7 +264,7 @@ impl Handler for Model<'_> {
             Event::SyncRetry { sup, epoch } => self.retry(sup, epoch, cx),
             Event::ItmuRefresh => self.itmu_refresh(cx),
             Event::PolicyReceived(c) => self.policy_received(c, cx),
-            Event::ScanStart(c) => self.start_scan(c, ScanReason::Compliance, cx),
+            Event::ScanStart(c) => self.scan_due(c, cx),
             Event::ScanDone { client, reason } => self.scan_done(client, reason, cx),
             Event::SendStateMessages(c) => self.send_state_messages(c, cx),
             Event::MpForward(mp) => self.mp_forward(mp, cx),
@@ -254,19 +279,17 @@ impl Handler for Model<'_> {
             Event::Notify(c) => self.notify(c, cx),
             Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
             Event::InstallDone(c) => self.install_done(c, cx),
-            Event::Restart(c) => self.restart(c, cx),
+            Event::Restart(c) => self.want(c, agent::Job::Restart, cx),
         }
-    }
-
-    fn finish(&mut self, cx: &mut Cx) {
-        self.report_required_reasons(cx);
     }
 }
 
-/// Runs `world` from the start to `world.end`, reporting every fact to `observer`.
-pub fn simulate<O: Observer<Fact>>(world: &World, observer: &mut O) -> RunStats {
+/// Runs `world` from the start to `world.end`, reporting every fact to `observer`; stops
+/// with the broken invariant if one breaks.
+pub fn simulate<O: Observer<Fact>>(world: &World, observer: &mut O) -> Result<RunStats, Broken> {
     let mut model = Model::new(world);
     let mut sim = Simulation::new(BUCKET_MS);
     sim.schedule_at(SimTime::ZERO, Event::Start);
     sim.run(&mut model, world.end, observer)
+        .map_err(|(at, halt)| Broken::from_halt(at, halt))
 }

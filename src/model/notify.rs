@@ -39,14 +39,14 @@ impl Model<'_> {
         }
     }
 
-    /// The nearest future deadline of a registered deployment with an update the client still
-    /// has to install.
+    /// The nearest future deadline, as the client holds it, of a registered deployment with
+    /// an update the client still has to install (R22).
     fn next_deadline(&self, c: ClientId, now: SimTime) -> Option<(SimTime, DeploymentId)> {
         let head = self.clients.head(c);
         (0..self.deployments.len())
             .filter(|&d| head.registered & !head.settled & 1 << d != 0)
             .filter_map(|d| {
-                let t = self.deployments[d].deadline.filter(|&t| t > now)?;
+                let t = self.held_deadline(c, d).filter(|&t| t > now)?;
                 Some((t, DeploymentId(d as u32)))
             })
             .min()

@@ -4,9 +4,10 @@
 //! multiples of `machine_policy_interval` from its random phase, so the next poll after a
 //! policy appears is arithmetic (DESIGN.md).
 
+use super::agent::Job;
 use super::clients::{DEPLOYMENT_POLICY_PENDING, SCAN_POLICY_PENDING};
 use super::event::Event;
-use super::fact::{Fact, PolicyKind, ScanReason};
+use super::fact::{Fact, PolicyKind};
 use super::{Cx, Model};
 use crate::engine::SimTime;
 use crate::world::{ClientId, SiteId};
@@ -96,11 +97,13 @@ impl Model<'_> {
             self.schedule_scan(c, cx);
         }
         if flags & DEPLOYMENT_POLICY_PENDING != 0 {
+            // The poll brings every deployment policy published so far.
+            self.clients.head_mut(c).policy_epoch = self.policy_epoch;
             cx.emit(Fact::PolicyReceived {
                 client: c,
                 policy: PolicyKind::Deployment,
             });
-            self.start_scan(c, ScanReason::Evaluation, cx);
+            self.want(c, Job::Evaluation, cx);
         }
     }
 }

@@ -6,25 +6,31 @@
 //! messages (R12). A superseded update reports nothing when the superseding one is in the
 //! list, unless a service pack supersedes a required update: then both report (R14). SMS 2003
 //! clients scan the ITMU catalog (R08) and, as the source says of SMS 2003, report superseded
-//! updates too.
+//! updates too. Supersedence and expiry only hide an update's Required or Not required: the
+//! install of an update the client held as required is reported Installed whatever was
+//! released meanwhile (R25). A client reports only updates its site database holds: the
+//! site server cannot record a state for an update it has not synced (R08, R15).
+//!
+//! Every scan is a job of the client's agent (`agent.rs`): it starts only when the agent is
+//! free, and the scan's end hands the agent back to the job that asked for it.
 
-use super::clients::SCAN_BUSY;
-use super::compliance::State;
+use super::agent::{Agent, Job};
+use super::clients::SCAN_SCHEDULED;
+use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::{Fact, ScanReason};
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
-use crate::world::{ClientGroup, ClientId};
+use crate::world::{ClientGroup, ClientId, SiteId};
 
 impl Model<'_> {
     /// R10: the compliance scan starts at a uniformly random time within the scan window. A
-    /// client whose scan is already scheduled or running keeps that one: it will see the
-    /// newest list.
+    /// client whose scan is already scheduled keeps that one: it will see the newest list.
     pub(super) fn schedule_scan(&mut self, c: ClientId, cx: &mut Cx) {
-        if self.clients.has(c, SCAN_BUSY) {
+        if self.clients.has(c, SCAN_SCHEDULED) {
             return;
         }
-        self.clients.set(c, SCAN_BUSY, true);
+        self.clients.set(c, SCAN_SCHEDULED, true);
         let window = self.world.settings.scan_window.0.ms();
         let delay = self.draw_below(c, window);
         let at = cx.now() + SimDuration(delay);
@@ -44,8 +50,15 @@ impl Model<'_> {
         self.rng.unit(stream, self.clients.draws(c))
     }
 
+    /// The scheduled compliance scan is due: it runs now, or when the agent is free.
+    pub(super) fn scan_due(&mut self, c: ClientId, cx: &mut Cx) {
+        self.clients.set(c, SCAN_SCHEDULED, false);
+        self.want(c, Job::Compliance, cx);
+    }
+
     /// R11: a scan runs its steps; the update list is read when WUA connects to WSUS.
     pub(super) fn start_scan(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
+        self.enter(c, Agent::scanning(reason));
         let s = &self.world.settings;
         cx.emit(Fact::ScanStart { client: c, reason });
         let steps = s.scan_clear_history.0
@@ -59,6 +72,13 @@ impl Model<'_> {
     /// R12: compares the scan with the last one; changed states go to the send queue. Then
     /// the process that asked for the scan goes on.
     pub(super) fn scan_done(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
+        let running = self.clients.head(c).agent;
+        if running != Agent::scanning(reason) {
+            return self.broke(
+                super::Invariant::OneJobAtATime,
+                format!("client {} ended a {reason:?} scan while {running:?}", c.0),
+            );
+        }
         let s = &self.world.settings;
         let connected =
             SimTime(cx.now().ms() - (s.scan_wua_download.0 + s.scan_wua_evaluate.0).ms());
@@ -76,8 +96,15 @@ impl Model<'_> {
             self.arm_send(c, cx);
         }
         match reason {
-            ScanReason::Compliance => self.clients.set(c, SCAN_BUSY, false),
-            ScanReason::Evaluation => self.evaluated(c, cx),
+            // What the scan found is recorded (jobs it asks for wait), then the agent is free.
+            ScanReason::Compliance => {
+                self.reevaluate(c, cx);
+                self.job_done(c, cx);
+            }
+            ScanReason::Evaluation => {
+                self.evaluated(c, cx);
+                self.job_done(c, cx);
+            }
             ScanReason::PreInstall => self.pre_install_done(c, cx),
             ScanReason::PostInstall => self.post_install_done(c, cx),
         }
@@ -98,18 +125,40 @@ impl Model<'_> {
     /// Records the state of every listed update the client reports; returns how many changed.
     fn evaluate(&mut self, c: ClientId, group: &ClientGroup, listed: u32) -> u32 {
         let db = &self.sites[group.policy_site.index()];
+        let held = self.catalog_known(group);
         let mut changed = 0;
-        for u in 0..listed as usize {
-            if !group.legacy && (db.is_expired(u) || self.suppressed(c, u, listed)) {
+        for u in 0..(listed.min(held)) as usize {
+            let truth = self.clients.truth(c.index(), u);
+            // R25: the client's own install is reported even if the update was superseded
+            // or expired since it was found required.
+            let installed =
+                truth == Truth::Installed && self.clients.scanned(c.index(), u) == State::Required;
+            let hidden = db.is_expired(u) || self.suppressed(c, u, listed);
+            if !group.legacy && hidden && !installed {
                 continue;
             }
-            let state = self.clients.truth(c.index(), u).scanned();
+            let state = truth.scanned();
             if self.clients.scanned(c.index(), u) != state {
                 self.clients.set_scanned(c.index(), u, state);
                 changed += 1;
             }
         }
         changed
+    }
+
+    /// How many updates (a prefix of the catalog) the database receiving `group`'s states
+    /// holds: its own site's, or for a site without a SUP of its own, the site whose sync
+    /// its clients follow.
+    pub(super) fn catalog_known(&self, group: &ClientGroup) -> u32 {
+        self.sites[self.catalog_site(group).index()].known
+    }
+
+    fn catalog_site(&self, group: &ClientGroup) -> SiteId {
+        if self.world.sites[group.db_site.index()].sup.is_some() {
+            group.db_site
+        } else {
+            group.policy_site
+        }
     }
 
     /// R14: update `u` reports nothing when a listed update supersedes it, unless every listed

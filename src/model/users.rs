@@ -19,7 +19,7 @@ impl Model<'_> {
         }
         let window = s.user_act_window.0;
         for d in (0..self.deployments.len()).filter(|d| new & 1 << d != 0) {
-            let (share, limit) = match self.deployments[d].deadline {
+            let (share, limit) = match self.held_deadline(c, d) {
                 Some(deadline) => (
                     s.user_early_install_share,
                     (deadline - cx.now()).min(window),
@@ -29,7 +29,7 @@ impl Model<'_> {
             if self.draw_unit(c) >= share || limit == SimDuration::ZERO {
                 continue;
             }
-            let dialog = if self.mandatory(d) && self.draw_unit(c) < s.user_express_share {
+            let dialog = if self.mandatory_for(c, d) && self.draw_unit(c) < s.user_express_share {
                 Dialog::Express
             } else {
                 Dialog::Available
@@ -47,7 +47,7 @@ impl Model<'_> {
         let registered = self.clients.head(c).registered;
         let mut chosen = 0;
         for d in (0..self.deployments.len()).filter(|d| registered & 1 << d != 0) {
-            if dialog == Dialog::Available || self.mandatory(d) {
+            if dialog == Dialog::Available || self.mandatory_for(c, d) {
                 chosen |= 1 << d;
             }
         }

@@ -1,0 +1,128 @@
+//! The client's Windows Update Agent: one job at a time. Scans (R10, R11, R17), installs with
+//! their pre- and post-install scans (R25) and restarts are jobs; a job that comes due while
+//! another runs waits in the client's queue (a bit per kind of job) and starts the moment
+//! the running one ends. Every step goes through [`Model::enter`], which refuses a step the
+//! state does not allow, so "an install in the middle of a scan" stops the run as a broken
+//! invariant instead of being written to the trace.
+//!
+//! Downloads are not agent jobs: the content transfer service (BITS) fills the local cache
+//! beside the agent, as on a real client, so a scan may run while content downloads. An
+//! install still never starts before its files are in the cache (R18).
+
+use super::fact::ScanReason;
+use super::invariant::Invariant;
+use super::{Cx, Model};
+use crate::world::ClientId;
+
+/// What the agent is doing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub(super) enum Agent {
+    /// Nothing: the next waiting job may start.
+    #[default]
+    Idle,
+    /// A compliance scan (R10, R11).
+    ComplianceScan,
+    /// An evaluation scan after deployment policy (R17).
+    EvaluationScan,
+    /// The scan that opens an install: is it still required? (R25)
+    PreInstallScan,
+    /// Installing the update in `Head::installing` (R25).
+    Installing,
+    /// The scan that closes an install or follows a restart (R25).
+    PostInstallScan,
+}
+
+impl Agent {
+    /// The agent state of a scan of `reason`.
+    pub(super) fn scanning(reason: ScanReason) -> Agent {
+        match reason {
+            ScanReason::Compliance => Agent::ComplianceScan,
+            ScanReason::Evaluation => Agent::EvaluationScan,
+            ScanReason::PreInstall => Agent::PreInstallScan,
+            ScanReason::PostInstall => Agent::PostInstallScan,
+        }
+    }
+
+    /// Whether the agent may go from `self` to `to`: a job starts only from idle; within a
+    /// job, an install follows its pre-install scan or the previous install, and the
+    /// post-install scan follows an install; a job ends only from a scan (an install ends
+    /// with its post-install scan).
+    fn may(self, to: Agent) -> bool {
+        use Agent::*;
+        matches!(
+            (self, to),
+            (
+                Idle,
+                ComplianceScan | EvaluationScan | PreInstallScan | PostInstallScan
+            ) | (PreInstallScan | Installing, Installing)
+                | (Installing, PostInstallScan)
+                | (
+                    ComplianceScan | EvaluationScan | PreInstallScan | PostInstallScan,
+                    Idle
+                )
+        )
+    }
+}
+
+/// Jobs that wait for the agent, as bits of `Head::waiting`, in the order they start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Job {
+    /// The user's restart (R25): pending installs complete.
+    Restart = 1,
+    /// An install at a deadline or the user's start (R25).
+    Install = 2,
+    /// The evaluation scan of newly received deployment policy (R17).
+    Evaluation = 4,
+    /// The compliance scan scheduled after scan policy (R10).
+    Compliance = 8,
+}
+
+/// Waiting jobs in the order they start when the agent is free.
+const ORDER: [Job; 4] = [Job::Restart, Job::Install, Job::Evaluation, Job::Compliance];
+
+impl Model<'_> {
+    /// Runs `job` now if the agent is idle, or queues it for when it is.
+    pub(super) fn want(&mut self, c: ClientId, job: Job, cx: &mut Cx) {
+        if self.clients.head(c).agent == Agent::Idle {
+            self.run_job(c, job, cx);
+        } else {
+            self.clients.head_mut(c).waiting |= job as u8;
+        }
+    }
+
+    /// Starts `job` on an idle agent; a job with nothing to do leaves it idle.
+    fn run_job(&mut self, c: ClientId, job: Job, cx: &mut Cx) {
+        match job {
+            Job::Restart => self.restart_now(c, cx),
+            Job::Install => self.install_now(c, cx),
+            Job::Evaluation => self.start_scan(c, ScanReason::Evaluation, cx),
+            Job::Compliance => self.start_scan(c, ScanReason::Compliance, cx),
+        }
+    }
+
+    /// Moves the agent to `to`, or records a broken invariant when the step is not allowed.
+    pub(super) fn enter(&mut self, c: ClientId, to: Agent) {
+        let from = self.clients.head(c).agent;
+        if !from.may(to) {
+            return self.broke(
+                Invariant::OneJobAtATime,
+                format!("client {} went from {from:?} to {to:?}", c.0),
+            );
+        }
+        self.clients.head_mut(c).agent = to;
+    }
+
+    /// The running job ended: the agent is idle and the next waiting job starts.
+    pub(super) fn job_done(&mut self, c: ClientId, cx: &mut Cx) {
+        self.enter(c, Agent::Idle);
+        while self.clients.head(c).agent == Agent::Idle {
+            let waiting = self.clients.head(c).waiting;
+            let Some(&job) = ORDER.iter().find(|&&j| waiting & j as u8 != 0) else {
+                return;
+            };
+            self.clients.head_mut(c).waiting &= !(job as u8);
+            self.run_job(c, job, cx);
+        }
+    }
+}
