@@ -340,3 +340,21 @@ fn r15_the_database_moves_from_unknown_to_the_clients_true_states() {
     );
     assert_eq!(known.get(&("B".into(), "not_required".into())), Some(&1000));
 }
+
+#[test]
+fn r08_sms2003_clients_report_only_updates_their_site_database_holds() {
+    // The ITMU catalog refreshes at 1h, long before the site's first sync at 1d: SMS 2003
+    // clients scan it, but the site database cannot hold states for updates it has not
+    // synced (R15), so nothing reaches it before its sync; after, the next ITMU scan does.
+    let lines = trace(&scenario(
+        "9d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"])],"#,
+        r#"clients: [(name: "old", site: "PR1", count: 50, legacy: true)],
+           catalog: [(id: "KB1")],
+           settings: (itmu_first_refresh: "1h", sync_schedule_first: "1d")"#,
+    ));
+    let synced = t(kind(&lines, "site_db_updated")[0]);
+    let states = kind(&lines, "db_state_changed");
+    assert!(!states.is_empty(), "the refresh after the sync reports");
+    assert!(states.iter().all(|l| t(l) > synced));
+}

@@ -518,7 +518,10 @@ fn assert_one_job_at_a_time(lines: &[Value]) {
                     panic!("client {c}: {k} at {} while {running:?} runs", t(l));
                 }
                 if k == "install_start" {
-                    assert!(downloaded.contains(&c), "client {c}: install before download");
+                    assert!(
+                        downloaded.contains(&c),
+                        "client {c}: install before download"
+                    );
                     assert!(
                         installed.insert((c, update.clone())),
                         "client {c}: {update} installed twice"
@@ -527,10 +530,18 @@ fn assert_one_job_at_a_time(lines: &[Value]) {
                 open.insert(c, (k, update));
             }
             "scan_done" => {
-                assert_eq!(open.remove(&c).map(|o| o.0), Some("scan_start"), "client {c}");
+                assert_eq!(
+                    open.remove(&c).map(|o| o.0),
+                    Some("scan_start"),
+                    "client {c}"
+                );
             }
             "install_done" => {
-                assert_eq!(open.remove(&c), Some(("install_start", update)), "client {c}");
+                assert_eq!(
+                    open.remove(&c),
+                    Some(("install_start", update)),
+                    "client {c}"
+                );
             }
             "restart" => assert!(!open.contains_key(&c), "client {c}: restart during a job"),
             "download_done" => {
@@ -562,4 +573,135 @@ fn r25_a_client_runs_one_job_at_a_time() {
     ));
     assert!(kind(&lines, "install_done").len() >= 600);
     assert_one_job_at_a_time(&lines);
+}
+
+#[test]
+fn r07_migrated_updates_cannot_be_deployed_at_a_site_that_has_not_synced() {
+    // The central site was upgraded from SMS 2003; its child primary has never synced at
+    // 1h. Migrated updates are expired until a sync cycle, for deployments too: the child's
+    // early deployment is refused; after the cascade (from 12h) it is accepted.
+    let src = scenario(
+        "3d",
+        r#"sites: [(code: "CAS", kind: Central, sup: "CAS-SUP", upgraded_from_sms2003: true),
+                  (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP",
+                   management_points: ["MP"], distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "P01", count: 5)],
+           catalog: [(id: "MS07-042", migrated: true)],
+           deployments: [
+               (id: "Early", site: "P01", updates: ["MS07-042"], target: [(group: "pcs")], created: "1h", deadline: "2d"),
+               (id: "Late", site: "P01", updates: ["MS07-042"], target: [(group: "pcs")], created: "1d", deadline: "2d"),
+           ],
+           settings: (sync_schedule_first: "12h")"#,
+    );
+    let lines = trace(&src);
+    let rejected = kind(&lines, "deployment_rejected");
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0]["deployment"], "Early");
+    assert_eq!(rejected[0]["reason"], "not_synced");
+    assert_eq!(kind(&lines, "deployment_created")[0]["deployment"], "Late");
+}
+
+/// Clients the site databases learned as `state` for `update` (net of later changes).
+fn db_count(lines: &[Value], update: &str, state: &str) -> i64 {
+    kind(lines, "db_state_changed")
+        .iter()
+        .filter(|l| l["update"] == update)
+        .map(|l| {
+            let n = l["count"].as_i64().unwrap();
+            i64::from(l["to"] == state) * n - i64::from(l["from"] == state) * n
+        })
+        .sum()
+}
+
+#[test]
+fn r25_an_install_is_reported_even_if_the_update_was_superseded_meanwhile() {
+    // KB1 is deployed; KB2, which supersedes it, is released and synced before KB1's
+    // deadline. Clients still install KB1 at the deadline, and each reports it installed:
+    // supersedence (R14) only stops a scan from reporting KB1 as required.
+    let lines = trace(&scenario(
+        "4d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 200)],
+           catalog: [(id: "KB1", size: "50MB", restart: false),
+                     (id: "KB2", size: "50MB", supersedes: ["KB1"], released: "2d")],
+           deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], created: "1d", deadline: "3d")],
+           actions: [RunSync(at: "2d 1h")],
+           settings: (user_early_install_share: 0.0)"#,
+    ));
+    let installs = kind(&lines, "install_done")
+        .iter()
+        .filter(|l| l["update"] == "KB1")
+        .count();
+    assert_eq!(installs, 200);
+    assert_eq!(db_count(&lines, "KB1", "installed"), 200);
+    assert_eq!(db_count(&lines, "KB1", "required"), 0);
+}
+
+#[test]
+fn r22_notifications_count_down_to_the_deadline_the_client_holds() {
+    // The deadline moves from 5d to 4d at 3d. Each client counts down to 5d until its next
+    // machine policy poll brings the new policy, then to 4d (R17, R22). (A 47-minute poll,
+    // so that polls and 3-hourly notifications do not stay in step.)
+    let lines = trace(&site(
+        120,
+        r#"created: "1d", deadline: "5d""#,
+        r#"actions: [SetDeadline(deployment: "D1", deadline: "4d", at: "3d")],
+           settings: (user_early_install_share: 0.0, machine_policy_interval: "47m")"#,
+    ));
+    let mut early = 0;
+    for c in 0..120 {
+        let received = of_client(&lines, "policy_received", c)
+            .iter()
+            .map(|l| t(l))
+            .find(|&x| x >= 3 * DAY)
+            .expect("the new policy reaches every client");
+        for n in of_client(&lines, "notification", c) {
+            let deadline = t(n) + u(n, "deadline_in");
+            let held = if t(n) < received { 5 * DAY } else { 4 * DAY };
+            assert_eq!(deadline, held, "client {c} at {}", t(n));
+            early += usize::from(t(n) >= 3 * DAY && t(n) < received);
+        }
+    }
+    assert!(
+        early > 0,
+        "some notifications fall between the change and the poll"
+    );
+}
+
+#[test]
+fn r15_true_figures_are_the_live_state_at_the_end() {
+    // Every client installs KB1 (no restart) and KB2 (restart; half the users restart within
+    // the run). The summary's true figures must be the clients' states at the end, not the
+    // applicability drawn at the start.
+    let src = scenario(
+        "3d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 100)],
+           catalog: [(id: "KB1", size: "10MB", restart: false), (id: "KB2", size: "10MB")],
+           deployments: [(id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "2d")],
+           settings: (user_early_install_share: 0.0, restart_window: "2d")"#,
+    );
+    let lines = trace(&src);
+    let restarts = kind(&lines, "restart").len() as u64;
+    assert!(restarts > 0 && restarts < 100, "{restarts} restarts");
+    let loaded = cmsim::load_str("test.ron", &src).unwrap();
+    let summary = cmsim::run(
+        &loaded.world,
+        &cmsim::RunOptions {
+            quiet: true,
+            ..cmsim::RunOptions::default()
+        },
+    )
+    .unwrap();
+    let db = &summary.compliance.databases[0];
+    let kb = |id: &str| db.updates.iter().find(|u| u.id == id).unwrap();
+    assert_eq!(
+        (kb("KB1").true_required, kb("KB1").true_installed),
+        (0, 100)
+    );
+    assert_eq!(kb("KB2").true_required, 0);
+    assert_eq!(kb("KB2").true_installed, restarts);
+    assert_eq!(kb("KB2").true_pending_restart, 100 - restarts);
 }

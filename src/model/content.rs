@@ -51,11 +51,13 @@ impl Model<'_> {
     pub(super) fn deployment_created(&mut self, d: DeploymentId, cx: &mut Cx) {
         let dep = &self.world.deployments[d.index()];
         let db = &self.sites[dep.site.index()];
+        // R07: migrated SMS 2003 updates stay expired until the site's first sync; an update
+        // the site database does not hold cannot be deployed at all.
         let rejection = dep.updates.iter().find_map(|u| {
-            if u.0 >= db.known && !self.world.updates[u.index()].migrated {
-                Some(Rejection::NotSynced)
-            } else if db.is_expired(u.index()) {
+            if db.is_expired(u.index()) {
                 Some(Rejection::Expired)
+            } else if u.0 >= db.known {
+                Some(Rejection::NotSynced)
             } else {
                 None
             }

@@ -368,6 +368,30 @@ pub enum Fact {
         /// Installed, but the database has not been told yet.
         installed_not_reported: u32,
     },
+    /// A restart completed the install of `update` on `client` (one per update that waited
+    /// for it; the trace's `restart` line stands for them).
+    RestartCompleted {
+        /// The client.
+        client: ClientId,
+        /// The update.
+        update: UpdateId,
+    },
+    /// At the end: the live true states of an update on the clients reporting to a site
+    /// database, read from the clients themselves (not derived from other facts).
+    TrueStates {
+        /// The site database.
+        site: SiteId,
+        /// The update.
+        update: UpdateId,
+        /// Applicable and not installed.
+        required: u32,
+        /// Installed, waiting for a restart.
+        pending_restart: u32,
+        /// Not applicable.
+        not_required: u32,
+        /// Installed (and restarted where needed).
+        installed: u32,
+    },
     /// The ITMU catalog for SMS 2003 clients was refreshed (R08).
     ItmuCatalogRefreshed {
         /// The site running the ITMU advertisement (the top site).
@@ -397,6 +421,7 @@ impl Fact {
             | Fact::UserInstall { client, .. }
             | Fact::InstallStart { client, .. }
             | Fact::InstallDone { client, .. }
+            | Fact::RestartCompleted { client, .. }
             | Fact::Restart { client } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
@@ -415,7 +440,8 @@ impl Fact {
             | Fact::DeploymentCreated { .. }
             | Fact::ContentOnDp { .. }
             | Fact::DeadlineChanged { .. }
-            | Fact::RequiredReasons { .. } => None,
+            | Fact::RequiredReasons { .. }
+            | Fact::TrueStates { .. } => None,
         }
     }
 }

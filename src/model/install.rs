@@ -124,12 +124,16 @@ impl Model<'_> {
     /// The restart job: pending installs complete, and a scan reports them (R25).
     pub(super) fn restart_now(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, RESTART_SCHEDULED, false);
+        cx.emit(Fact::Restart { client: c });
         for u in 0..self.world.updates.len() {
             if self.clients.truth(c.index(), u) == Truth::PendingRestart {
                 self.clients.set_truth(c.index(), u, Truth::Installed);
+                cx.emit(Fact::RestartCompleted {
+                    client: c,
+                    update: UpdateId(u as u32),
+                });
             }
         }
-        cx.emit(Fact::Restart { client: c });
         self.start_scan(c, ScanReason::PostInstall, cx);
     }
 }

@@ -210,6 +210,36 @@ impl<'w> Model<'w> {
         }
     }
 
+    /// The live true state of every update on the clients of every site database.
+    fn report_true_states(&self, cx: &mut Cx) {
+        let (w, n) = (self.world, self.world.updates.len());
+        let mut tally = vec![[0u32; 4]; w.sites.len() * n];
+        for group in &w.groups {
+            let db = group.db_site.index();
+            for c in group.first.index()..group.first.index() + group.count as usize {
+                for (u, t) in tally[db * n..(db + 1) * n].iter_mut().enumerate() {
+                    t[self.clients.truth(c, u) as usize] += 1;
+                }
+            }
+        }
+        for site in 0..w.sites.len() {
+            if !w.groups.iter().any(|g| g.db_site.index() == site) {
+                continue;
+            }
+            for u in 0..n {
+                let t = tally[site * n + u];
+                cx.emit(Fact::TrueStates {
+                    site: crate::world::SiteId(site as u16),
+                    update: UpdateId(u as u32),
+                    required: t[Truth::Required as usize],
+                    pending_restart: t[Truth::PendingRestart as usize],
+                    not_required: t[Truth::NotRequired as usize],
+                    installed: t[Truth::Installed as usize],
+                });
+            }
+        }
+    }
+
     /// The top site's active SUP (validated to exist).
     fn top_sup(&self) -> crate::world::SupId {
         self.world.sites[self.world.top.index()]
@@ -233,6 +263,7 @@ impl Handler for Model<'_> {
 
     fn finish(&mut self, cx: &mut Cx) {
         self.report_required_reasons(cx);
+        self.report_true_states(cx);
     }
 }
 

@@ -4,8 +4,8 @@
 //! management point.
 
 use crate::engine::{SimDuration, SimTime};
-use crate::model::{Fact, State};
-use crate::world::World;
+use crate::model::{Fact, State, Truth};
+use crate::world::{ClientId, UpdateId, World};
 use std::collections::BTreeMap;
 
 /// Shares of applicable clients whose arrival in the database is timed, in percent.
@@ -89,8 +89,8 @@ pub struct Sample {
     pub update: u32,
     /// Clients per state in the database, indexed by `State as usize` (Unknown unused).
     pub db: [i64; 4],
-    /// Clients per true state, likewise (an install waiting for a restart counts as
-    /// installed).
+    /// Clients per true state, indexed by `Truth as usize`: pending restart, required, not
+    /// required, installed (restarted where needed).
     pub truth: [i64; 4],
 }
 
@@ -105,15 +105,17 @@ pub struct ComplianceMetrics {
     pub db_clients: Vec<u64>,
     /// Database counts per (site, update), indexed by `State as usize`.
     pub db: Vec<[i64; 4]>,
-    /// True states per (group, update) at the start, indexed by `State as usize`.
-    pub truth: Vec<[u32; 4]>,
-    /// True states per (site database, update), changing as clients install.
+    /// True states per (site database, update), indexed by `Truth as usize`, changing as
+    /// clients install and restart.
     pub truth_db: Vec<[i64; 4]>,
     /// First client of each group, to find a client's group.
     group_first: Vec<u32>,
     /// At the end, per (site, update): clients the database has as Required because they are
     /// not deployed, deployed, pending restart, installed but not reported (R15).
     pub required_reasons: Vec<[u32; 4]>,
+    /// At the end, per (site, update): the live true states, indexed by `Truth as usize`
+    /// (pending restart, required, not required, installed).
+    pub true_end: Vec<[u32; 4]>,
     /// Coverage per (group, update).
     pub group_coverage: Vec<Coverage>,
     /// Coverage per (site, update).
@@ -149,9 +151,9 @@ impl ComplianceMetrics {
             db_sites: (0..sites).filter(|&s| db_clients[s] > 0).collect(),
             db_clients,
             db: vec![[0; 4]; sites * updates],
-            truth: vec![[0; 4]; groups * updates],
             truth_db: vec![[0; 4]; sites * updates],
             required_reasons: vec![[0; 4]; sites * updates],
+            true_end: vec![[0; 4]; sites * updates],
             group_first: world.groups.iter().map(|g| g.first.0).collect(),
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
@@ -196,11 +198,10 @@ impl ComplianceMetrics {
                 installed,
             } => {
                 let (g, u) = (group.index(), update.index());
-                self.truth[g * self.updates + u] = [0, required, not_required, installed];
                 let t = &mut self.truth_db[self.group_site[g] * self.updates + u];
-                for (k, n) in [required, not_required, installed].into_iter().enumerate() {
-                    t[k + 1] += i64::from(n);
-                }
+                t[Truth::Required as usize] += i64::from(required);
+                t[Truth::NotRequired as usize] += i64::from(not_required);
+                t[Truth::Installed as usize] += i64::from(installed);
                 let applicable = required + installed;
                 self.group_coverage[g * self.updates + u].applicable = applicable;
                 self.site_coverage[self.group_site[g] * self.updates + u].applicable += applicable;
@@ -221,11 +222,31 @@ impl ComplianceMetrics {
                     installed_not_reported,
                 ];
             }
-            Fact::InstallDone { client, update, .. } => {
-                let g = self.group_first.partition_point(|&f| f <= client.0) - 1;
-                let t = &mut self.truth_db[self.group_site[g] * self.updates + update.index()];
-                t[State::Required as usize] -= 1;
-                t[State::Installed as usize] += 1;
+            Fact::TrueStates {
+                site,
+                update,
+                required,
+                pending_restart,
+                not_required,
+                installed,
+            } => {
+                self.true_end[site.index() * self.updates + update.index()] =
+                    [pending_restart, required, not_required, installed];
+            }
+            Fact::InstallDone {
+                client,
+                update,
+                restart,
+            } => {
+                let to = if restart {
+                    Truth::PendingRestart
+                } else {
+                    Truth::Installed
+                };
+                self.true_change(client, update, Truth::Required, to);
+            }
+            Fact::RestartCompleted { client, update } => {
+                self.true_change(client, update, Truth::PendingRestart, Truth::Installed);
             }
             Fact::ScanDone { changed, .. } => {
                 self.scans += 1;
@@ -267,6 +288,14 @@ impl ComplianceMetrics {
             }
             _ => {}
         }
+    }
+
+    /// One client's true state of `update` went from `from` to `to`.
+    fn true_change(&mut self, client: ClientId, update: UpdateId, from: Truth, to: Truth) {
+        let g = self.group_first.partition_point(|&f| f <= client.0) - 1;
+        let t = &mut self.truth_db[self.group_site[g] * self.updates + update.index()];
+        t[from as usize] -= 1;
+        t[to as usize] += 1;
     }
 
     /// Clients of site database `site` with no state for update `u` yet (R15's Unknown).

@@ -493,6 +493,24 @@ impl<W: Write> TraceWriter<W> {
                 self.num("pending_restart", u64::from(pending_restart));
                 self.num("installed_not_reported", u64::from(installed_not_reported));
             }
+            Fact::TrueStates {
+                site,
+                update,
+                required,
+                pending_restart,
+                not_required,
+                installed,
+            } => {
+                self.head(t, "true_states");
+                self.site(site);
+                let _ = write!(self.buf, r#","update":{}"#, self.update[update.index()]);
+                self.num("required", u64::from(required));
+                self.num("pending_restart", u64::from(pending_restart));
+                self.num("not_required", u64::from(not_required));
+                self.num("installed", u64::from(installed));
+            }
+            // A restart's completed installs are implied by its `restart` line.
+            Fact::RestartCompleted { .. } => return Ok(()),
             Fact::Restart { client } => {
                 self.head(t, "restart");
                 self.num("client", u64::from(client.0));

@@ -1,5 +1,7 @@
 //! `compliance.csv`: the site databases' compliance counts over time, beside the clients'
-//! true states — the gap between the two is what an operator watches (R12–R15, R25).
+//! true states — the gap between the two is what an operator watches (R12–R15, R25). The
+//! true columns are the clients' live states: an install waiting for its restart is
+//! `true_pending_restart`, not yet `true_installed`.
 
 use crate::engine::SimTime;
 use crate::observe::Metrics;
@@ -8,7 +10,7 @@ use std::fmt::Write;
 
 /// The header line of `compliance.csv`.
 pub const HEADER: &str = "t_ms,time,site,update,required,not_required,installed,unknown,\
-true_required,true_not_required,true_installed\n";
+true_required,true_pending_restart,true_not_required,true_installed\n";
 
 /// The whole file.
 pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
@@ -19,7 +21,7 @@ pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
         let unknown = c.db_clients[site] as i64 - s.db[1] - s.db[2] - s.db[3];
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             s.t.ms(),
             SimTime(s.t.ms()),
             world.sites[site].code,
@@ -29,6 +31,7 @@ pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
             s.db[3],
             unknown,
             s.truth[1],
+            s.truth[0],
             s.truth[2],
             s.truth[3]
         );

@@ -200,11 +200,14 @@ pub struct UpdateStates {
     pub installed: i64,
     /// With no state (R15: Unknown).
     pub unknown: i64,
-    /// Clients that really need it.
+    /// At the end, clients that really need it and have not installed it (live state).
     pub true_required: u64,
+    /// At the end, clients that installed it and wait for a restart (live state; the
+    /// database has them as Required, R15).
+    pub true_pending_restart: u64,
     /// Clients it really does not apply to.
     pub true_not_required: u64,
-    /// Clients that really have it.
+    /// At the end, clients that really have it, restarted where needed (live state).
     pub true_installed: u64,
     /// When 50, 90, 95 and 99 % of the applicable clients were known (null: not reached).
     pub known_ms: [Option<u64>; 4],
@@ -404,8 +407,10 @@ fn curve(world: &World, c: &ComplianceMetrics) -> Vec<CurvePoint> {
         }
         let p = &mut out.last_mut().expect("pushed").1;
         p[0] += x.db[3] as f64;
+        // Applicable: required, pending restart or installed; the truth counts installs
+        // that are complete (restarted where needed).
         p[1] += x.truth[3] as f64;
-        p[2] += (x.truth[1] + x.truth[3]) as f64;
+        p[2] += (x.truth[0] + x.truth[1] + x.truth[3]) as f64;
     }
     let pct = |v: f64, of: f64| if of > 0.0 { 100.0 * v / of } else { 0.0 };
     out.into_iter()
@@ -491,18 +496,10 @@ fn notifications(per_client: &[u32]) -> Notifications {
 
 fn database(world: &World, c: &ComplianceMetrics, site: usize) -> DatabaseSummary {
     let n = world.updates.len();
-    let reporting: Vec<usize> = (0..world.groups.len())
-        .filter(|&g| world.groups[g].db_site.index() == site)
-        .collect();
     let updates = (0..n)
         .map(|u| {
             let db = c.db[site * n + u];
-            let truth = |k: usize| {
-                reporting
-                    .iter()
-                    .map(|&g| u64::from(c.truth[g * n + u][k]))
-                    .sum()
-            };
+            let truth = |k: usize| u64::from(c.true_end[site * n + u][k]);
             UpdateStates {
                 id: world.updates[u].id.clone(),
                 required: db[1],
@@ -510,6 +507,7 @@ fn database(world: &World, c: &ComplianceMetrics, site: usize) -> DatabaseSummar
                 installed: db[3],
                 unknown: c.unknown(site, u),
                 true_required: truth(1),
+                true_pending_restart: truth(0),
                 true_not_required: truth(2),
                 true_installed: truth(3),
                 known_ms: ms(&c.site_coverage[site * n + u].marks),
