@@ -119,6 +119,7 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         t.finish(&stats).map_err(output(path))?;
     }
     metrics.compliance.sample_until(stats.end);
+    metrics.deployment.sample_until(stats.end);
     let summary = Summary::new(world, &metrics, &stats);
     if let Some(dir) = &opts.out {
         std::fs::create_dir_all(dir).map_err(output(dir))?;
@@ -127,6 +128,10 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
             (
                 "compliance.csv",
                 crate::report::csv::compliance_csv(world, &metrics),
+            ),
+            (
+                "machines.csv",
+                crate::report::csv::machines_csv(world, &metrics),
             ),
         ];
         for (name, text) in files {

@@ -704,4 +704,15 @@ fn r15_true_figures_are_the_live_state_at_the_end() {
     assert_eq!(kb("KB2").true_required, 0);
     assert_eq!(kb("KB2").true_installed, restarts);
     assert_eq!(kb("KB2").true_pending_restart, 100 - restarts);
+    // Per machine: compliant only once both updates are installed and the machine restarted.
+    let m = &summary.deployment.deployments[0].machines;
+    assert_eq!((m.targeted, m.compliant), (100, restarts));
+    assert_eq!(kind(&lines, "machine_compliant").len() as u64, restarts);
+    assert!(m.db_compliant > 0 && m.db_compliant <= m.compliant);
+    let half = m.compliant_ms[0].expect("half the machines were compliant");
+    let restart_times: Vec<u64> = kind(&lines, "restart").iter().map(|l| t(l)).collect();
+    assert_eq!(
+        half, restart_times[49],
+        "the 50th restart made half compliant"
+    );
 }

@@ -376,6 +376,34 @@ pub enum Fact {
         /// The update.
         update: UpdateId,
     },
+    /// At the start: a deployment's target collection and how many of its machines need
+    /// none of its updates.
+    TargetedMachines {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// Machines in its target collection.
+        targeted: u32,
+        /// Of which compliant already.
+        compliant: u32,
+    },
+    /// A targeted machine became truly compliant with some deployments: every update of
+    /// theirs that applies to it is installed (and restarted where needed).
+    MachineCompliant {
+        /// The client.
+        client: ClientId,
+        /// The deployments, a bit each.
+        deployments: u32,
+    },
+    /// A site database learned that `count` targeted machines are compliant with a
+    /// deployment: every state it has of them for its updates is Installed or Not required.
+    DbMachinesCompliant {
+        /// The site database.
+        site: SiteId,
+        /// The deployment.
+        deployment: DeploymentId,
+        /// Machines newly compliant in the database.
+        count: u32,
+    },
     /// At the end: the live true states of an update on the clients reporting to a site
     /// database, read from the clients themselves (not derived from other facts).
     TrueStates {
@@ -422,6 +450,7 @@ impl Fact {
             | Fact::InstallStart { client, .. }
             | Fact::InstallDone { client, .. }
             | Fact::RestartCompleted { client, .. }
+            | Fact::MachineCompliant { client, .. }
             | Fact::Restart { client } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
@@ -441,6 +470,8 @@ impl Fact {
             | Fact::ContentOnDp { .. }
             | Fact::DeadlineChanged { .. }
             | Fact::RequiredReasons { .. }
+            | Fact::TargetedMachines { .. }
+            | Fact::DbMachinesCompliant { .. }
             | Fact::TrueStates { .. } => None,
         }
     }

@@ -95,6 +95,7 @@ impl Model<'_> {
         } else {
             Truth::Installed
         };
+        let before = self.truly_compliant(c);
         self.clients.set_truth(c.index(), u, truth);
         let registered = self.clients.head(c).registered;
         self.settle(c, registered & self.update_deployments[u]);
@@ -103,6 +104,7 @@ impl Model<'_> {
             update: UpdateId(u as u32),
             restart,
         });
+        self.report_compliance_change(c, before, cx);
         self.install_next(c, cx);
     }
 
@@ -125,6 +127,7 @@ impl Model<'_> {
     pub(super) fn restart_now(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, RESTART_SCHEDULED, false);
         cx.emit(Fact::Restart { client: c });
+        let before = self.truly_compliant(c);
         for u in 0..self.world.updates.len() {
             if self.clients.truth(c.index(), u) == Truth::PendingRestart {
                 self.clients.set_truth(c.index(), u, Truth::Installed);
@@ -134,6 +137,7 @@ impl Model<'_> {
                 });
             }
         }
+        self.report_compliance_change(c, before, cx);
         self.start_scan(c, ScanReason::PostInstall, cx);
     }
 }

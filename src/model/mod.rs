@@ -15,6 +15,7 @@ pub mod fact;
 mod install;
 pub mod invariant;
 mod itmu;
+mod machines;
 mod notify;
 mod policy;
 mod scan;
@@ -139,6 +140,7 @@ impl<'w> Model<'w> {
             cx.schedule_at(s.itmu_first_refresh.at(), Event::ItmuRefresh);
         }
         self.report_applicability(cx);
+        self.report_targeted_machines(cx);
         for (i, site) in w.sites.iter().enumerate() {
             if site.upgraded_from_sms2003 {
                 let count = self.sites[i].migrate(w);

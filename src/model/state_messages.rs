@@ -41,6 +41,9 @@ impl Message {
 #[derive(Clone, Debug, Default)]
 pub(super) struct MpQueue {
     held: Vec<Message>,
+    /// Deployments (a bit each) each sending machine becomes compliant with once these
+    /// states are in the database.
+    completing: Vec<u32>,
     armed: bool,
 }
 
@@ -63,6 +66,7 @@ impl Model<'_> {
         self.clients.set(c, SEND_ARMED, false);
         let g = self.world.group_of(c);
         let mp = self.world.groups[g.index()].mp_of(c);
+        let before = self.reported_compliant(c);
         let queue = &mut self.mps[mp.index()];
         let mut count = 0;
         for u in 0..self.world.updates.len() {
@@ -80,6 +84,11 @@ impl Model<'_> {
         }
         if count == 0 {
             return;
+        }
+        let completing = self.reported_compliant(c) & !before;
+        let queue = &mut self.mps[mp.index()];
+        if completing != 0 {
+            queue.completing.push(completing);
         }
         let scanned_at = SimTime(u64::from(self.clients.head(c).last_scan) * 1_000);
         cx.emit(Fact::StateMessagesSent {
@@ -131,5 +140,19 @@ impl Model<'_> {
         }
         held.clear();
         self.mps[mp.index()].held = held; // keep the allocation for the next batch
+        let completing = std::mem::take(&mut self.mps[mp.index()].completing);
+        for d in 0..self.world.deployments.len() {
+            let count = completing.iter().filter(|&&m| m & 1 << d != 0).count() as u32;
+            if count > 0 {
+                cx.emit(Fact::DbMachinesCompliant {
+                    site,
+                    deployment: crate::world::DeploymentId(d as u32),
+                    count,
+                });
+            }
+        }
+        let mut completing = completing;
+        completing.clear();
+        self.mps[mp.index()].completing = completing;
     }
 }

@@ -3,7 +3,7 @@
 //! fast each deployment gets installed — on the clients and in the site databases.
 
 use super::compliance::{MARKS, Marks};
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::model::{Dialog, Fact, GiveUp, State};
 use crate::world::World;
 use std::collections::BTreeMap;
@@ -27,6 +27,29 @@ pub struct DeploymentProgress {
     pub installed_marks: Marks,
     /// When each share was installed as the site databases see it.
     pub db_marks: Marks,
+    /// Machines in its target collection.
+    pub targeted: u64,
+    /// Of which fully compliant (every applicable update of it installed), truly.
+    pub compliant: u64,
+    /// Of which compliant as the site databases see them.
+    pub db_compliant: u64,
+    /// When each share of `MARKS` of the targeted machines was truly compliant.
+    pub compliant_marks: Marks,
+    /// When each share was compliant in the site databases.
+    pub db_compliant_marks: Marks,
+}
+
+/// One sample of the machines compliant with a deployment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MachineSample {
+    /// When.
+    pub t: SimTime,
+    /// The deployment's index.
+    pub deployment: u32,
+    /// Machines truly compliant.
+    pub compliant: u64,
+    /// Machines compliant in the site databases.
+    pub db_compliant: u64,
 }
 
 /// Downloads from one DP.
@@ -67,6 +90,10 @@ pub struct DeploymentMetrics {
     pub user_installs: [u64; 2],
     /// Restarts (R25).
     pub restarts: u64,
+    /// Machines compliant per deployment over time, every `sample_every`.
+    pub machines: Vec<MachineSample>,
+    sample_every: u64,
+    next_sample: u64,
 }
 
 fn reach(marks: &mut Marks, done: u64, total: u64, t: SimTime) {
@@ -78,8 +105,8 @@ fn reach(marks: &mut Marks, done: u64, total: u64, t: SimTime) {
 }
 
 impl DeploymentMetrics {
-    /// Empty figures for `world`.
-    pub fn new(world: &World) -> Self {
+    /// Empty figures for `world`, sampling machine compliance every `sample_every`.
+    pub fn new(world: &World, sample_every: SimDuration) -> Self {
         let mut containing = vec![Vec::new(); world.updates.len()];
         for (d, dep) in world.deployments.iter().enumerate() {
             for u in &dep.updates {
@@ -102,12 +129,56 @@ impl DeploymentMetrics {
             notifications: vec![0; world.clients() as usize],
             user_installs: [0; 2],
             restarts: 0,
+            machines: Vec::new(),
+            sample_every: sample_every.ms().max(1),
+            next_sample: 0,
+        }
+    }
+
+    /// Records the machine samples up to and including `t`.
+    pub fn sample_until(&mut self, t: SimTime) {
+        while self.next_sample <= t.ms() {
+            for (d, p) in self.deployments.iter().enumerate() {
+                self.machines.push(MachineSample {
+                    t: SimTime(self.next_sample),
+                    deployment: d as u32,
+                    compliant: p.compliant,
+                    db_compliant: p.db_compliant,
+                });
+            }
+            self.next_sample += self.sample_every;
         }
     }
 
     /// Takes in a fact; `dps` maps (deployment, DP) to the DP's index in the package.
     pub fn observe(&mut self, world: &World, t: SimTime, fact: &Fact) {
+        self.sample_until(SimTime(t.ms().saturating_sub(1)));
         match *fact {
+            Fact::TargetedMachines {
+                deployment,
+                targeted,
+                compliant,
+            } => {
+                let p = &mut self.deployments[deployment.index()];
+                p.targeted = u64::from(targeted);
+                p.compliant = u64::from(compliant);
+                reach(&mut p.compliant_marks, p.compliant, p.targeted, t);
+            }
+            Fact::MachineCompliant { deployments, .. } => {
+                for (d, p) in self.deployments.iter_mut().enumerate() {
+                    if deployments & 1 << d != 0 {
+                        p.compliant += 1;
+                        reach(&mut p.compliant_marks, p.compliant, p.targeted, t);
+                    }
+                }
+            }
+            Fact::DbMachinesCompliant {
+                deployment, count, ..
+            } => {
+                let p = &mut self.deployments[deployment.index()];
+                p.db_compliant += u64::from(count);
+                reach(&mut p.db_compliant_marks, p.db_compliant, p.targeted, t);
+            }
             Fact::DeploymentCreated {
                 deployment,
                 required,

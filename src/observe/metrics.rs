@@ -72,7 +72,7 @@ impl<'w> Metrics<'w> {
             itmu: Vec::new(),
             sup_site: world.sups.iter().map(|s| s.site.index()).collect(),
             compliance: ComplianceMetrics::new(world, sample_every),
-            deployment: DeploymentMetrics::new(world),
+            deployment: DeploymentMetrics::new(world, sample_every),
             world,
         }
     }

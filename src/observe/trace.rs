@@ -509,6 +509,34 @@ impl<W: Write> TraceWriter<W> {
                 self.num("not_required", u64::from(not_required));
                 self.num("installed", u64::from(installed));
             }
+            Fact::TargetedMachines {
+                deployment,
+                targeted,
+                compliant,
+            } => {
+                self.head(t, "targeted_machines");
+                self.deployment(deployment);
+                self.num("targeted", u64::from(targeted));
+                self.num("compliant", u64::from(compliant));
+            }
+            Fact::MachineCompliant {
+                client,
+                deployments,
+            } => {
+                self.head(t, "machine_compliant");
+                self.num("client", u64::from(client.0));
+                self.deployments(deployments);
+            }
+            Fact::DbMachinesCompliant {
+                site,
+                deployment,
+                count,
+            } => {
+                self.head(t, "db_machines_compliant");
+                self.site(site);
+                self.deployment(deployment);
+                self.num("count", u64::from(count));
+            }
             // A restart's completed installs are implied by its `restart` line.
             Fact::RestartCompleted { .. } => return Ok(()),
             Fact::Restart { client } => {

@@ -117,17 +117,20 @@ fn count_label(v: &f64) -> String {
 
 /// Draws each chart twice, as SVG and PNG.
 macro_rules! render {
-    ($out:expr, $dir:expr, $name:expr, |$root:ident| $draw:expr) => {{
+    ($out:expr, $dir:expr, $name:expr, |$root:ident| $draw:expr) => {
+        render!($out, $dir, $name, SIZE, |$root| $draw)
+    };
+    ($out:expr, $dir:expr, $name:expr, $size:expr, |$root:ident| $draw:expr) => {{
         let svg = $dir.join(format!("{}.svg", $name));
         {
-            let $root = SVGBackend::new(&svg, SIZE).into_drawing_area();
+            let $root = SVGBackend::new(&svg, $size).into_drawing_area();
             $root.fill(&WHITE).map_err(err)?;
             $draw?;
             $root.present().map_err(err)?;
         }
         let png = $dir.join(format!("{}.png", $name));
         {
-            let $root = BitMapBackend::new(&png, SIZE).into_drawing_area();
+            let $root = BitMapBackend::new(&png, $size).into_drawing_area();
             $root.fill(&WHITE).map_err(err)?;
             $draw?;
             $root.present().map_err(err)?;
@@ -143,9 +146,18 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut out = Vec::new();
     let end = days(s.end_ms);
-    render!(out, dir, "compliance", |root| compliance(
-        &root, world, m, s, end
-    ));
+    if world.deployments.is_empty() {
+        render!(out, dir, "compliance", |root| compliance(
+            &root, world, m, s, end
+        ));
+    } else {
+        // Below the pairs, a panel of the machines fully compliant with each deployment.
+        let size = (SIZE.0, SIZE.1 + SIZE.1 / 2);
+        render!(out, dir, "compliance", size, |root| {
+            let (upper, lower) = root.split_vertically(SIZE.1);
+            compliance(&upper, world, m, s, end).and_then(|()| machines(&lower, world, m, end))
+        });
+    }
     render!(out, dir, "sync_cascade", |root| cascade(
         &root, world, m, end
     ));
@@ -271,6 +283,48 @@ fn compliance<DB: DrawingBackend>(
             .map_err(err)?
             .label("deadline")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], ALERT.stroke_width(2)));
+    }
+    legend(&mut chart)
+}
+
+/// Targeted machines fully compliant with each deployment (every update of it that applies
+/// installed, restarted where needed), in percent: truly (solid) and in the site databases
+/// (dashed).
+fn machines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    end: f64,
+) -> Result<(), String> {
+    let d = &m.deployment;
+    let mut chart = time_chart(
+        root,
+        "Machines fully compliant, per deployment",
+        end,
+        100.0,
+        w.start,
+        "% of targeted machines",
+    )?;
+    for (k, dep) in w.deployments.iter().enumerate() {
+        let targeted = d.deployments[k].targeted.max(1) as f64;
+        let color = SERIES[k % SERIES.len()];
+        let samples = || {
+            d.machines
+                .iter()
+                .filter(move |s| s.deployment as usize == k)
+        };
+        let truth = samples().map(|s| (days(s.t.ms()), 100.0 * s.compliant as f64 / targeted));
+        chart
+            .draw_series(LineSeries::new(truth, color.stroke_width(3)))
+            .map_err(err)?
+            .label(format!("{} (truth)", dep.id))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(3)));
+        let db = samples().map(|s| (days(s.t.ms()), 100.0 * s.db_compliant as f64 / targeted));
+        chart
+            .draw_series(DashedLineSeries::new(db, 6, 4, color.stroke_width(2)))
+            .map_err(err)?
+            .label(format!("{} (site databases)", dep.id))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
     }
     legend(&mut chart)
 }

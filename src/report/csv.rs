@@ -38,3 +38,38 @@ pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
     }
     out
 }
+
+/// The header line of `machines.csv`.
+pub const MACHINES_HEADER: &str =
+    "t_ms,time,deployment,targeted,compliant,db_compliant,compliant_pct,db_compliant_pct\n";
+
+/// `machines.csv`: per deployment over time, its targeted machines that are fully compliant
+/// (every update of it that applies installed, restarted where needed), truly and as the site
+/// databases see them.
+pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
+    let d = &metrics.deployment;
+    let mut out = String::from(MACHINES_HEADER);
+    let pct = |n: u64, of: u64| {
+        if of == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / of as f64
+        }
+    };
+    for s in &d.machines {
+        let targeted = d.deployments[s.deployment as usize].targeted;
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{:.2},{:.2}",
+            s.t.ms(),
+            s.t,
+            world.deployments[s.deployment as usize].id,
+            targeted,
+            s.compliant,
+            s.db_compliant,
+            pct(s.compliant, targeted),
+            pct(s.db_compliant, targeted)
+        );
+    }
+    out
+}

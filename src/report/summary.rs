@@ -101,6 +101,24 @@ pub struct DeploymentReport {
     pub installed_ms: [Option<u64>; 4],
     /// When the site databases showed 50, 90, 95 and 99 % of them installed.
     pub db_installed_ms: [Option<u64>; 4],
+    /// Machines: its target collection, and how many are fully compliant (every update of
+    /// the deployment that applies to them installed), truly and in the site databases.
+    pub machines: MachineCompliance,
+}
+
+/// Targeted machines fully compliant with a deployment, at the end and over time.
+#[derive(Clone, Debug, Serialize)]
+pub struct MachineCompliance {
+    /// Machines in the target collection.
+    pub targeted: u64,
+    /// Truly compliant at the end (live state; restarted where needed).
+    pub compliant: u64,
+    /// Compliant at the end as the site databases see them.
+    pub db_compliant: u64,
+    /// When 50, 90, 95 and 99 % of the targeted machines were truly compliant.
+    pub compliant_ms: [Option<u64>; 4],
+    /// When the site databases showed 50, 90, 95 and 99 % of them compliant.
+    pub db_compliant_ms: [Option<u64>; 4],
 }
 
 /// Clients that gave up, by reason.
@@ -441,6 +459,13 @@ fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSummary {
             installed: p.installed,
             installed_ms: ms(&p.installed_marks),
             db_installed_ms: ms(&p.db_marks),
+            machines: MachineCompliance {
+                targeted: p.targeted,
+                compliant: p.compliant,
+                db_compliant: p.db_compliant,
+                compliant_ms: ms(&p.compliant_marks),
+                db_compliant_ms: ms(&p.db_compliant_marks),
+            },
         })
         .collect();
     let distribution_points = world

@@ -174,6 +174,41 @@ fn deployment(s: &Summary) -> String {
         t.row(row);
     }
     out.push_str(&t.render());
+    out.push_str(
+        "\n  Machines fully compliant (every update of the deployment that applies installed, \
+         restarted where needed): truly / in the site databases\n",
+    );
+    let mut t = Table::new(&[
+        "deployment",
+        "targeted",
+        "compliant",
+        "in db",
+        "50%",
+        "90%",
+        "95%",
+        "99%",
+        "db 50%",
+        "db 90%",
+        "db 95%",
+        "db 99%",
+    ]);
+    for r in d.deployments.iter().filter(|r| !r.rejected) {
+        let m = &r.machines;
+        let mut row = vec![
+            r.id.clone(),
+            m.targeted.to_string(),
+            pct(m.compliant as i64, m.targeted),
+            pct(m.db_compliant as i64, m.targeted),
+        ];
+        row.extend(
+            m.compliant_ms
+                .iter()
+                .chain(&m.db_compliant_ms)
+                .map(|&t| when(t)),
+        );
+        t.row(row);
+    }
+    out.push_str(&t.render());
     out.push_str("\nDistribution points (R16, R18)\n");
     let mut t = Table::new(&[
         "dp",
