@@ -72,8 +72,13 @@ impl Model<'_> {
     pub(super) fn locate(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
         let manual = self.clients.has(c, MANUAL_JOB);
+        let deployments = self.clients.head(c).job_deployments;
         let Some((site, n)) = self.content_locations(c) else {
-            cx.emit(Fact::LocationFailed { client: c, manual });
+            cx.emit(Fact::LocationFailed {
+                client: c,
+                deployments,
+                manual,
+            });
             return self.retry_download(c, now, GiveUp::Location, cx);
         };
         let first = c.index() % n;
@@ -85,6 +90,7 @@ impl Model<'_> {
                     cx.emit(Fact::DpConnectFailed {
                         client: c,
                         dp,
+                        deployments,
                         manual,
                     });
                 }
@@ -194,7 +200,14 @@ impl Model<'_> {
         if tried + interval > budget {
             head.job = Job::GaveUp;
             head.abandoned |= head.job_deployments;
-            cx.emit(Fact::DownloadGaveUp { client: c, reason });
+            let deployments = head.job_deployments;
+            cx.emit(Fact::DownloadGaveUp {
+                client: c,
+                deployments,
+                reason,
+            });
+            // Deployments that arrived while this job tried get a job of their own.
+            self.ensure_download(c, cx);
         } else {
             cx.schedule_in(interval, Event::Locate(c));
         }

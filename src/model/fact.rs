@@ -296,6 +296,8 @@ pub enum Fact {
     LocationFailed {
         /// The client.
         client: ClientId,
+        /// The deployments of the download job, a bit each.
+        deployments: u32,
         /// The job was started by the user (R21 timers apply).
         manual: bool,
     },
@@ -305,6 +307,8 @@ pub enum Fact {
         client: ClientId,
         /// The DP.
         dp: ServerId,
+        /// The deployments of the download job, a bit each.
+        deployments: u32,
         /// The job was started by the user (R21 timers apply).
         manual: bool,
     },
@@ -312,6 +316,8 @@ pub enum Fact {
     DownloadGaveUp {
         /// The client.
         client: ClientId,
+        /// The deployments of the job it gave up, a bit each: it stops trying for them.
+        deployments: u32,
         /// Why.
         reason: GiveUp,
     },

@@ -39,18 +39,28 @@ impl Model<'_> {
         }
     }
 
-    /// The user opens a dialog: Express takes every mandatory deployment, Available every
-    /// registered one; the chosen updates download if needed (R21 for optional ones) and
-    /// install.
+    /// The user opens a dialog: Express takes every mandatory deployment whose deadline is
+    /// still ahead, Available every registered one with something left to install; the
+    /// chosen updates download if needed (R21 for optional ones) and install. A dialog with
+    /// nothing to offer by then (the deadline came first, or moved earlier) is not opened.
     pub(super) fn user_act(&mut self, c: ClientId, dialog: Dialog, cx: &mut Cx) {
-        cx.emit(Fact::UserInstall { client: c, dialog });
-        let registered = self.clients.head(c).registered;
+        let head = self.clients.head(c);
+        let (registered, settled) = (head.registered, head.settled);
+        let now = cx.now();
         let mut chosen = 0;
-        for d in (0..self.deployments.len()).filter(|d| registered & 1 << d != 0) {
-            if dialog == Dialog::Available || self.mandatory_for(c, d) {
+        for d in (0..self.deployments.len()).filter(|d| registered & !settled & 1 << d != 0) {
+            let ahead = match self.held_deadline(c, d) {
+                Some(deadline) => deadline > now,
+                None => dialog == Dialog::Available,
+            };
+            if ahead {
                 chosen |= 1 << d;
             }
         }
+        if chosen == 0 {
+            return;
+        }
+        cx.emit(Fact::UserInstall { client: c, dialog });
         self.clients.head_mut(c).chosen |= chosen;
         self.ensure_download(c, cx);
         self.begin_install(c, cx);

@@ -415,20 +415,36 @@ impl<W: Write> TraceWriter<W> {
                 self.deployment(deployment);
                 self.deployments(deployments);
             }
-            Fact::LocationFailed { client, manual } => {
+            Fact::LocationFailed {
+                client,
+                deployments,
+                manual,
+            } => {
                 self.head(t, "location_failed");
                 self.num("client", u64::from(client.0));
+                self.deployments(deployments);
                 let _ = write!(self.buf, r#","manual":{manual}"#);
             }
-            Fact::DpConnectFailed { client, dp, manual } => {
+            Fact::DpConnectFailed {
+                client,
+                dp,
+                deployments,
+                manual,
+            } => {
                 self.head(t, "dp_connect_failed");
                 self.num("client", u64::from(client.0));
                 self.dp(dp);
+                self.deployments(deployments);
                 let _ = write!(self.buf, r#","manual":{manual}"#);
             }
-            Fact::DownloadGaveUp { client, reason } => {
+            Fact::DownloadGaveUp {
+                client,
+                deployments,
+                reason,
+            } => {
                 self.head(t, "download_gave_up");
                 self.num("client", u64::from(client.0));
+                self.deployments(deployments);
                 self.raw(
                     "reason",
                     match reason {

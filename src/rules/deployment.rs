@@ -129,7 +129,9 @@ pub(super) fn retries(lines: &[Line], s: &Settings) -> [Outcome; 3] {
     };
     let rule = |kind: usize, manual: bool| if manual { 2 } else { kind };
     let mut streaks: BTreeMap<(u64, usize), Streak> = BTreeMap::new();
-    let mut gave_up: BTreeSet<u64> = BTreeSet::new();
+    // (client, deployment) the client gave up on: for good (a job for other deployments
+    // may start after).
+    let mut gave_up: BTreeSet<(u64, &str)> = BTreeSet::new();
     for l in lines {
         let c = l.client();
         let kind = match l.kind.as_str() {
@@ -137,7 +139,6 @@ pub(super) fn retries(lines: &[Line], s: &Settings) -> [Outcome; 3] {
             "dp_connect_failed" => 1,
             "download_start" => {
                 streaks.retain(|&(k, _), _| k != c);
-                gave_up.remove(&c);
                 continue;
             }
             "download_gave_up" => {
@@ -160,7 +161,9 @@ pub(super) fn retries(lines: &[Line], s: &Settings) -> [Outcome; 3] {
                         &format!("gave up after {tried} ms of retries; the budget is {budget} ms"),
                     );
                 }
-                gave_up.insert(c);
+                for d in l.deployments.iter().flatten() {
+                    gave_up.insert((c, d.as_str()));
+                }
                 continue;
             }
             _ => continue,
@@ -168,8 +171,12 @@ pub(super) fn retries(lines: &[Line], s: &Settings) -> [Outcome; 3] {
         let manual = l.manual.unwrap_or(false);
         let (interval, budget) = timers(kind, manual);
         let o = &mut out[rule(kind, manual)];
-        if gave_up.contains(&c) {
-            o.fail(l, "a retry after the client gave up");
+        if l.deployments
+            .iter()
+            .flatten()
+            .any(|d| gave_up.contains(&(c, d.as_str())))
+        {
+            o.fail(l, "a retry for a deployment the client gave up on");
         }
         match streaks.get_mut(&(c, kind)) {
             Some(st) => {

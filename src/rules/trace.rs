@@ -38,6 +38,7 @@ pub struct Line {
     pub to: Option<String>,
     pub trace_clients: Option<[u64; 2]>,
     pub deployment: Option<String>,
+    pub deployments: Option<Vec<String>>,
     pub dp: Option<String>,
     pub manual: Option<bool>,
     pub deadline: Option<u64>,
