@@ -36,8 +36,30 @@ fn every_gallery_scenario_passes_check_and_verify() {
 
 const START: &str = r#"{"t":0,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"schedule","attempt":1,"updates":1}"#;
 
-fn lines(parts: &[&str]) -> String {
-    parts.join("\n")
+const HEAD: &str = r#"{"t":0,"kind":"trace_start","format":1,"version":"0.1.0","scenario":"s","seed":1,"clients":10,"trace_clients":null}"#;
+
+fn t_of(line: &str) -> u64 {
+    let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+    v["t"].as_u64().expect("a time")
+}
+
+/// A whole trace: the header, `body`, and run_end at `end`.
+fn until<S: AsRef<str>>(end: u64, body: &[S]) -> String {
+    let mut out = vec![HEAD.to_string()];
+    out.extend(body.iter().map(|l| l.as_ref().to_string()));
+    let n = out.len();
+    out.push(format!(
+        r#"{{"t":{end},"kind":"run_end","end":{end},"events":{n},"lines":{n}}}"#
+    ));
+    out.join("\n")
+}
+
+/// A whole trace ending at its last line.
+fn lines<S: AsRef<str>>(body: &[S]) -> String {
+    until(
+        body.iter().map(|l| t_of(l.as_ref())).max().unwrap_or(0),
+        body,
+    )
 }
 
 #[test]
@@ -49,7 +71,7 @@ fn r02_violation_6702_without_site_database_update() {
     ]);
     let r = check(&t);
     assert_eq!(status(&r, "R02"), "VIOLATED");
-    assert!(r.render().contains("line 3"), "{}", r.render());
+    assert!(r.render().contains("line 4"), "{}", r.render());
 }
 
 #[test]
@@ -126,13 +148,15 @@ fn r05_violations_late_ibsup_and_site_database_update() {
 
 #[test]
 fn r06_violations_wrong_retry_time_and_early_restart() {
-    let t = lines(&[
-        START,
-        r#"{"t":100,"kind":"status_message","site":"CAS","sup":"A","id":6703,"reason":"upstream_unavailable"}"#,
-        r#"{"t":100,"kind":"sync_retry_scheduled","site":"CAS","sup":"A","at":1800100}"#,
-        r#"{"t":200,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"retry","attempt":2,"updates":1}"#,
-        r#"{"t":9000000,"kind":"run_end","events":3}"#,
-    ]);
+    let t = until(
+        9_000_000,
+        &[
+            START,
+            r#"{"t":100,"kind":"status_message","site":"CAS","sup":"A","id":6703,"reason":"upstream_unavailable"}"#,
+            r#"{"t":100,"kind":"sync_retry_scheduled","site":"CAS","sup":"A","at":1800100}"#,
+            r#"{"t":200,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"retry","attempt":2,"updates":1}"#,
+        ],
+    );
     let r = check(&t);
     let o = r.outcomes.iter().find(|o| o.id == "R06").unwrap();
     assert_eq!(o.status(), "VIOLATED");
@@ -141,12 +165,14 @@ fn r06_violations_wrong_retry_time_and_early_restart() {
 
 #[test]
 fn r06_violation_retry_never_started() {
-    let t = lines(&[
-        START,
-        r#"{"t":100,"kind":"status_message","site":"CAS","sup":"A","id":6703}"#,
-        r#"{"t":100,"kind":"sync_retry_scheduled","site":"CAS","sup":"A","at":3600100}"#,
-        r#"{"t":9000000,"kind":"run_end","events":3}"#,
-    ]);
+    let t = until(
+        9_000_000,
+        &[
+            START,
+            r#"{"t":100,"kind":"status_message","site":"CAS","sup":"A","id":6703}"#,
+            r#"{"t":100,"kind":"sync_retry_scheduled","site":"CAS","sup":"A","at":3600100}"#,
+        ],
+    );
     assert_eq!(status(&check(&t), "R06"), "VIOLATED");
 }
 
@@ -161,8 +187,13 @@ fn r08_violation_itmu_refresh_off_its_interval() {
 
 #[test]
 fn a_trace_without_syncs_exercises_nothing() {
-    let r = check(r#"{"t":5,"kind":"run_end","events":0}"#);
-    assert!(r.outcomes.iter().all(|o| o.status() == "not exercised"));
+    let r = check(&until::<&str>(5, &[]));
+    assert_eq!(status(&r, "TRACE"), "held");
+    assert!(
+        r.outcomes[1..]
+            .iter()
+            .all(|o| o.status() == "not exercised")
+    );
     assert!(!r.violated());
 }
 
@@ -176,8 +207,10 @@ fn malformed_traces_are_errors_with_line_numbers() {
 
 #[test]
 fn r01_violation_scheduled_sync_not_from_microsoft_update() {
-    let t = r#"{"t":0,"kind":"sync_start","site":"P01","sup":"B","mode":"full","upstream":"A","internet":false,"trigger":"schedule","attempt":1,"updates":1}"#;
-    assert_eq!(status(&check(t), "R01"), "VIOLATED");
+    let t = lines(&[
+        r#"{"t":0,"kind":"sync_start","site":"P01","sup":"B","mode":"full","upstream":"A","internet":false,"trigger":"schedule","attempt":1,"updates":1}"#,
+    ]);
+    assert_eq!(status(&check(&t), "R01"), "VIOLATED");
 }
 
 #[test]
@@ -271,7 +304,7 @@ fn r14_violation_a_superseded_update_reported_with_its_superseder_listed() {
         "s.ron",
         r#"Scenario(name: "s", end: "1d",
             sites: [(code: "LAB", kind: Primary, sup: "S", management_points: ["MP"])],
-            clients: [(name: "g", site: "LAB", count: 2)],
+            clients: [(name: "g", site: "LAB", count: 10)],
             catalog: [(id: "Old"), (id: "New", supersedes: ["Old"])])"#,
     )
     .unwrap()
@@ -366,16 +399,17 @@ fn r22_violation_hourly_notifications_two_days_before_the_deadline() {
 fn r23_violation_notifications_while_hidden() {
     let scenario = cmsim::load_str(
         "s.ron",
-        r#"Scenario(name: "s", end: "1d", sites: [(code: "LAB", kind: Primary, sup: "S")],
+        r#"Scenario(name: "s", end: "1d", sites: [(code: "LAB", kind: Primary, sup: "S", management_points: ["MP"])],
+            clients: [(name: "g", site: "LAB", count: 10)],
             settings: (hide_deployments: true))"#,
     )
     .unwrap()
     .scenario;
-    let t = r#"{"t":0,"kind":"notification","client":1,"deadline_in":1000}"#;
-    let r = verify_str(t, Some(&scenario)).unwrap();
+    let t = lines(&[r#"{"t":0,"kind":"notification","client":1,"deadline_in":1000}"#]);
+    let r = verify_str(&t, Some(&scenario)).unwrap();
     assert_eq!(status(&r, "R23"), "VIOLATED");
     assert_eq!(
-        status(&check(t), "R23"),
+        status(&check(&t), "R23"),
         "not exercised",
         "not hidden by default"
     );
@@ -400,4 +434,115 @@ fn r24_violations_user_install_before_evaluation_and_express_after_the_deadline(
         r#"{"t":200,"kind":"user_install","client":2,"dialog":"express"}"#,
     ]);
     assert_eq!(status_of(&check(&t), "R24"), 2);
+}
+
+const SYNC: [&str; 4] = [
+    r#"{"t":0,"kind":"sync_start","site":"CAS","sup":"A","mode":"full","upstream":"microsoft_update","internet":false,"trigger":"schedule","attempt":1,"updates":1}"#,
+    r#"{"t":1202000,"kind":"wsus_sync_done","site":"CAS","sup":"A","updates":1}"#,
+    r#"{"t":1322500,"kind":"site_db_updated","site":"CAS","sup":"A","updates":1,"new":1}"#,
+    r#"{"t":1322500,"kind":"status_message","site":"CAS","sup":"A","id":6702}"#,
+];
+
+fn failing(r: &VerifyReport) -> Vec<&'static str> {
+    r.outcomes
+        .iter()
+        .filter(|o| !o.violations.is_empty())
+        .map(|o| o.id)
+        .collect()
+}
+
+#[test]
+fn a_whole_trace_holds_and_its_framing_comes_first() {
+    let r = check(&lines(&SYNC));
+    assert!(failing(&r).is_empty(), "{}", r.render());
+    assert_eq!(r.outcomes[0].id, "TRACE");
+    assert_eq!(status(&r, "TRACE"), "held");
+}
+
+#[test]
+fn empty_headerless_and_truncated_traces_fail() {
+    let good = lines(&SYNC);
+    let all: Vec<&str> = good.lines().collect();
+    let cases = [
+        ("empty", String::new(), "empty trace"),
+        ("header-less", all[1..].join("\n"), "trace_start"),
+        ("cut short", all[..all.len() - 1].join("\n"), "cut short"),
+        (
+            "a line lost",
+            [&all[..2], &all[3..]].concat().join("\n"),
+            "lines were lost",
+        ),
+        (
+            "a line after the end",
+            format!("{good}\n{}", all[2]),
+            "after run_end",
+        ),
+        (
+            "a bare header",
+            [
+                &[r#"{"t":0,"kind":"trace_start","format":1}"#][..],
+                &all[1..],
+            ]
+            .concat()
+            .join("\n"),
+            "lacks version, scenario, seed, clients, trace_clients",
+        ),
+    ];
+    for (what, trace, says) in cases {
+        let r = check(&trace);
+        assert_eq!(failing(&r)[0], "TRACE", "{what}: {}", r.render());
+        let v = &r.outcomes[0].violations;
+        assert!(v.iter().any(|m| m.contains(says)), "{what}: {v:?}");
+    }
+}
+
+#[test]
+fn time_never_goes_back_and_rules_judge_the_times() {
+    // The child's sync moved before its parent's 6702 in time, not in the file.
+    let mut body = SYNC.to_vec();
+    body.push(r#"{"t":1322500,"kind":"sync_request","site":"CAS","to_site":"P01","to_sup":"B"}"#);
+    body.push(r#"{"t":1262500,"kind":"sync_start","site":"P01","sup":"B","mode":"full","upstream":"A","internet":false,"trigger":"parent","attempt":1,"updates":1}"#);
+    let r = check(&lines(&body));
+    assert!(
+        failing(&r).contains(&"TRACE") && failing(&r).contains(&"R04"),
+        "{}",
+        r.render()
+    );
+    assert!(r.render().contains("time goes back"));
+    assert!(r.render().contains("before its parent's SUP A finished"));
+}
+
+#[test]
+fn lines_after_the_end_or_of_unknown_or_filtered_out_clients_fail() {
+    let late = until(
+        100,
+        &[r#"{"t":200,"kind":"user_install","client":1,"dialog":"available"}"#],
+    );
+    assert!(check(&late).render().contains("after the end of the run"));
+    let unknown = lines(&[r#"{"t":5,"kind":"user_install","client":10,"dialog":"available"}"#]);
+    assert!(check(&unknown).render().contains("the run has 10 clients"));
+    let filtered = lines(&[r#"{"t":5,"kind":"user_install","client":7,"dialog":"available"}"#])
+        .replace(r#""trace_clients":null"#, r#""trace_clients":[0,5]"#);
+    assert!(
+        check(&filtered)
+            .render()
+            .contains("keeps clients 0..5 only")
+    );
+}
+
+#[test]
+fn a_trace_checked_against_another_scenario_fails() {
+    let other = cmsim::load_str(
+        "o.ron",
+        r#"Scenario(name: "other", end: "1d", sites: [(code: "CAS", kind: Primary, sup: "A")])"#,
+    )
+    .unwrap()
+    .scenario;
+    let r = verify_str(&lines(&SYNC), Some(&other)).unwrap();
+    assert!(
+        r.outcomes[0]
+            .violations
+            .iter()
+            .any(|v| v.contains("checked against \"other\""))
+    );
 }

@@ -4,12 +4,14 @@
 
 mod compliance;
 mod deployment;
+mod frame;
 mod sync;
 pub mod table;
 pub mod trace;
 
 use crate::engine::SimTime;
 use crate::scenario::{Scenario, Settings};
+use std::borrow::Cow;
 use std::io::BufReader;
 use std::path::Path;
 use trace::{Line, TraceError};
@@ -121,10 +123,26 @@ impl VerifyReport {
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
 /// defaults without one). R14 needs the scenario's catalog and is not exercised without it.
+/// The framing (`TRACE`) comes first.
+///
+/// The rule checks read the lines in time order (ties in file order, which is the order the
+/// engine processed them): the rules are about times, and a trace whose lines are out of
+/// order is rejected by `TRACE` but still judged on its times, so an event moved earlier
+/// (a child's sync before its parent's) breaks its rule too.
 pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     let defaults = Settings::default();
     let settings = scenario.map_or(&defaults, |s| &s.settings);
+    let framing = frame::check(lines, scenario);
+    let timed: Cow<[Line]> = if lines.is_sorted_by_key(|l| l.t) {
+        Cow::Borrowed(lines)
+    } else {
+        let mut sorted = lines.to_vec();
+        sorted.sort_by_key(|l| l.t);
+        Cow::Owned(sorted)
+    };
+    let lines = &timed[..];
     let mut outcomes = vec![
+        framing,
         sync::r01(lines),
         sync::r02(lines),
         sync::r03(lines),
@@ -153,7 +171,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     let filter = lines
         .iter()
         .find(|l| l.kind == "trace_start")
-        .and_then(|l| l.trace_clients);
+        .and_then(Line::filter);
     if let Some([a, b]) = filter {
         for o in outcomes
             .iter_mut()
