@@ -2,8 +2,10 @@
 //! It imports the trace format and the parameter values, never the model (DESIGN.md), so a
 //! bug in the model shows up here as a violation instead of being repeated.
 
+mod cascade;
 mod compliance;
 mod deployment;
+mod failure;
 mod frame;
 mod sync;
 pub mod table;
@@ -113,17 +115,28 @@ impl VerifyReport {
             .filter(|r| !r.verified)
             .map(|r| r.id)
             .collect();
-        out.push_str(&format!(
-            "  Not checked on traces yet: {}\n",
-            unchecked.join(" ")
-        ));
+        if !unchecked.is_empty() {
+            out.push_str(&format!(
+                "  Not checked on traces yet: {}\n",
+                unchecked.join(" ")
+            ));
+        }
         out
     }
 }
 
+/// What every check needs besides the lines.
+pub(crate) struct Ctx<'a> {
+    /// The parameter values: the scenario's, or the defaults.
+    settings: &'a Settings,
+    /// The scenario, when given: catalog, deployments, actions, faults.
+    scenario: Option<&'a Scenario>,
+    /// When the run ended: `run_end.end`, else the last line's time.
+    end: u64,
+}
+
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
-/// defaults without one). R14 needs the scenario's catalog and is not exercised without it.
-/// The framing (`TRACE`) comes first.
+/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25.
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
 /// engine processed them): the rules are about times, and a trace whose lines are out of
@@ -141,16 +154,28 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         Cow::Owned(sorted)
     };
     let lines = &timed[..];
+    let header = lines.iter().find(|l| l.kind == "trace_start");
+    let filter = header.and_then(Line::filter);
+    let end = lines
+        .iter()
+        .find(|l| l.kind == "run_end")
+        .and_then(|l| l.end)
+        .unwrap_or_else(|| lines.last().map_or(0, |l| l.t));
+    let cx = Ctx {
+        settings,
+        scenario,
+        end,
+    };
     let mut outcomes = vec![
         framing,
-        sync::r01(lines),
-        sync::r02(lines),
+        cascade::r01(lines, &cx),
+        sync::r02(lines, &cx),
         sync::r03(lines),
-        sync::r04(lines),
-        sync::r05(lines),
-        sync::r06(lines, settings),
+        sync::r04(lines, &cx),
+        sync::r05(lines, &cx),
+        failure::r06(lines, &cx),
         sync::r07(lines),
-        sync::r08(lines, settings),
+        sync::r08(lines, &cx),
         compliance::r09(lines, settings),
         compliance::r10(lines, settings),
         compliance::r11(lines, settings),
@@ -168,10 +193,6 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(deployment::r25(lines, scenario));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.
-    let filter = lines
-        .iter()
-        .find(|l| l.kind == "trace_start")
-        .and_then(Line::filter);
     if let Some([a, b]) = filter {
         for o in outcomes
             .iter_mut()
