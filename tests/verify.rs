@@ -7,6 +7,8 @@ use cmsim::scenario::Scenario;
 
 const HEAD: &str = r#"{"t":0,"kind":"trace_start","format":1,"version":"0.1.0","scenario":"hand-made","seed":1,"clients":10,"trace_clients":null}"#;
 const H: u64 = 3_600_000;
+const SCAN: u64 = 158_000; // the default scan steps: 1 s + 5 s + 2 s + 30 s + 2 min
+const INSTALL: u64 = 300_000;
 
 fn t_of(line: &str) -> u64 {
     let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
@@ -141,6 +143,21 @@ fn top_sync() -> (Vec<String>, u64) {
 
 fn line(t: u64, kind: &str, rest: &str) -> String {
     format!(r#"{{"t":{t},"kind":"{kind}",{rest}}}"#)
+}
+
+fn scan(c: u64, reason: &str, t: u64, changed: u64) -> Vec<String> {
+    vec![
+        line(
+            t,
+            "scan_start",
+            &format!(r#""client":{c},"reason":"{reason}""#),
+        ),
+        line(
+            t + SCAN,
+            "scan_done",
+            &format!(r#""client":{c},"changed":{changed},"listed":1,"reason":"{reason}""#),
+        ),
+    ]
 }
 
 #[test]
@@ -759,38 +776,124 @@ fn r08_the_itmu_catalog_refreshes_at_its_first_time_and_interval() {
     );
 }
 
-// ---- Compliance and deployment ----
+// ---- Compliance ----
 
 #[test]
 fn r09_violations_late_policy_and_a_moving_poll_phase() {
     let t = whole(&[
-        r#"{"t":0,"kind":"policy_created","site":"LAB","policy":"scan"}"#,
-        r#"{"t":4000000,"kind":"policy_received","client":1,"policy":"scan"}"#,
-        r#"{"t":5000000,"kind":"policy_created","site":"LAB","policy":"scan"}"#,
-        r#"{"t":5000001,"kind":"policy_received","client":1,"policy":"scan"}"#,
+        line(0, "policy_created", r#""site":"LAB","policy":"scan""#),
+        line(
+            4_000_000,
+            "policy_received",
+            r#""client":1,"policy":"scan""#,
+        ),
+        line(
+            5_000_000,
+            "policy_created",
+            r#""site":"LAB","policy":"scan""#,
+        ),
+        line(
+            5_000_001,
+            "policy_received",
+            r#""client":1,"policy":"scan""#,
+        ),
     ]);
-    let r = check(&t);
-    assert_eq!(status(&r, "R09"), "VIOLATED");
-    assert_eq!(count(&r, "R09"), 2, "{}", r.render());
+    assert_eq!(count(&check(&t), "R09"), 2);
 }
 
 #[test]
 fn r10_violations_scan_outside_the_window_or_off_schedule() {
     let t = whole(&[
-        r#"{"t":10,"kind":"policy_received","client":1,"policy":"scan"}"#,
-        r#"{"t":10,"kind":"scan_scheduled","client":1,"at":7200010}"#,
-        r#"{"t":20,"kind":"scan_scheduled","client":2,"at":30}"#,
-        r#"{"t":31,"kind":"scan_start","client":2,"reason":"compliance"}"#,
+        line(10, "policy_received", r#""client":1,"policy":"scan""#),
+        line(10, "scan_scheduled", r#""client":1,"at":7200010"#),
+        line(20, "scan_scheduled", r#""client":2,"at":30"#),
+        line(31, "scan_start", r#""client":2,"reason":"compliance""#),
     ]);
-    let r = check(&t);
-    assert_eq!(count(&r, "R10"), 3, "{}", r.render());
+    assert_eq!(count(&check(&t), "R10"), 3);
+}
+
+/// Client 1 gets the scan and a deployment policy at one poll: its compliance scan is due
+/// at 1 s, while its evaluation scan runs; it starts at `start`.
+fn queued_scan(start: u64) -> String {
+    let mut body = vec![
+        line(0, "policy_created", r#""site":"CAS","policy":"scan""#),
+        line(
+            0,
+            "deployment_created",
+            r#""deployment":"D","site":"CAS","mandatory":false,"deadline":null"#,
+        ),
+        line(
+            0,
+            "policy_created",
+            r#""site":"CAS","policy":"deployment","deployment":"D""#,
+        ),
+        line(0, "policy_received", r#""client":1,"policy":"scan""#),
+        line(0, "scan_scheduled", r#""client":1,"at":1000"#),
+        line(0, "policy_received", r#""client":1,"policy":"deployment""#),
+    ];
+    body.extend(scan(1, "evaluation", 0, 0));
+    body.extend(scan(1, "compliance", start, 0));
+    whole(&merge(vec![body]))
+}
+
+#[test]
+fn a_compliance_scan_due_while_the_agent_is_busy_waits_for_the_running_job() {
+    let r = check(&queued_scan(SCAN));
+    assert!(failing(&r).is_empty(), "{}", r.render());
+    let r = check(&queued_scan(1_000));
+    assert_eq!(
+        failing(&r),
+        ["AGENT"],
+        "at once, over the evaluation scan: {}",
+        r.render()
+    );
+    let r = check(&queued_scan(SCAN + 1));
+    assert_eq!(
+        failing(&r),
+        ["R10"],
+        "not when the evaluation ended: {}",
+        r.render()
+    );
+}
+
+#[test]
+fn r10_scan_times_are_uniform_over_the_whole_window() {
+    let draws = |window: u64| {
+        let mut body = vec![line(0, "policy_created", r#""site":"CAS","policy":"scan""#)];
+        for c in 0..100u64 {
+            body.push(line(
+                0,
+                "policy_received",
+                &format!(r#""client":{c},"policy":"scan""#),
+            ));
+            let at = (2 * c + 1) * window / 200;
+            body.push(line(
+                0,
+                "scan_scheduled",
+                &format!(r#""client":{c},"at":{at}"#),
+            ));
+        }
+        check(&until(0, &body))
+    };
+    assert_eq!(status(&draws(2 * H), "R10"), "held");
+    let r = draws(H);
+    assert_eq!(status(&r, "R10"), "VIOLATED");
+    assert!(
+        r.render().contains("not uniform within 7200000 ms"),
+        "{}",
+        r.render()
+    );
 }
 
 #[test]
 fn r11_violation_scan_shorter_than_its_steps() {
     let t = whole(&[
-        r#"{"t":0,"kind":"scan_start","client":1,"reason":"compliance"}"#,
-        r#"{"t":1000,"kind":"scan_done","client":1,"changed":0,"listed":0}"#,
+        line(0, "scan_start", r#""client":1,"reason":"compliance""#),
+        line(
+            1000,
+            "scan_done",
+            r#""client":1,"changed":0,"listed":0,"reason":"compliance""#,
+        ),
     ]);
     assert_eq!(status(&check(&t), "R11"), "VIOLATED");
 }
@@ -798,10 +901,18 @@ fn r11_violation_scan_shorter_than_its_steps() {
 #[test]
 fn r12_violation_messages_after_a_scan_without_changes() {
     let t = whole(&[
-        r#"{"t":0,"kind":"scan_done","client":1,"changed":0,"listed":3}"#,
-        r#"{"t":100,"kind":"state_messages_sent","client":1,"mp":"MP","count":2,"scanned_at":0}"#,
-        r#"{"t":200,"kind":"scan_done","client":2,"changed":1,"listed":3}"#,
-        r#"{"t":300,"kind":"state_messages_sent","client":2,"mp":"MP","count":2,"scanned_at":200}"#,
+        line(0, "scan_done", r#""client":1,"changed":0,"listed":3"#),
+        line(
+            100,
+            "state_messages_sent",
+            r#""client":1,"mp":"MP","count":2,"scanned_at":0"#,
+        ),
+        line(200, "scan_done", r#""client":2,"changed":1,"listed":3"#),
+        line(
+            300,
+            "state_messages_sent",
+            r#""client":2,"mp":"MP","count":2,"scanned_at":200"#,
+        ),
     ]);
     assert_eq!(count(&check(&t), "R12"), 2);
 }
@@ -809,33 +920,83 @@ fn r12_violation_messages_after_a_scan_without_changes() {
 #[test]
 fn r13_violations_sends_off_cycle_and_states_without_a_send() {
     let t = whole(&[
-        r#"{"t":0,"kind":"scan_done","client":1,"changed":1,"listed":1}"#,
-        r#"{"t":1000,"kind":"state_messages_sent","client":1,"mp":"MP","count":1,"scanned_at":0}"#,
-        r#"{"t":2000,"kind":"scan_done","client":1,"changed":1,"listed":2}"#,
-        r#"{"t":61000,"kind":"state_messages_sent","client":1,"mp":"MP","count":1,"scanned_at":2000}"#,
-        r#"{"t":70000,"kind":"state_messages_forwarded","site":"LAB","mp":"MP","count":3}"#,
-        r#"{"t":70000,"kind":"db_state_changed","site":"LAB","group":"g","update":"A","from":"unknown","to":"required","count":3}"#,
+        line(0, "scan_done", r#""client":1,"changed":1,"listed":1"#),
+        line(
+            1000,
+            "state_messages_sent",
+            r#""client":1,"mp":"MP","count":1,"scanned_at":0"#,
+        ),
+        line(2000, "scan_done", r#""client":1,"changed":1,"listed":2"#),
+        line(
+            61000,
+            "state_messages_sent",
+            r#""client":1,"mp":"MP","count":1,"scanned_at":2000"#,
+        ),
+        line(
+            61000,
+            "state_messages_forwarded",
+            r#""site":"LAB","mp":"MP","count":3"#,
+        ),
+        line(
+            61000,
+            "db_state_changed",
+            r#""site":"LAB","group":"g","update":"A","from":"unknown","to":"required","count":3"#,
+        ),
     ]);
     let r = check(&t);
     assert_eq!(count(&r, "R13"), 2, "{}", r.render());
 }
 
 #[test]
-fn r14_violation_a_superseded_update_reported_with_its_superseder_listed() {
-    let scenario = cmsim::load_str(
+fn r13_the_mp_forwards_its_forward_delay_after_the_first_send() {
+    let at = |fwd: u64| {
+        whole(&[
+            line(0, "scan_done", r#""client":1,"changed":1,"listed":1"#),
+            line(
+                1000,
+                "state_messages_sent",
+                r#""client":1,"mp":"MP","count":1,"scanned_at":0"#,
+            ),
+            line(
+                fwd,
+                "state_messages_forwarded",
+                r#""site":"LAB","mp":"MP","count":1"#,
+            ),
+            line(
+                fwd,
+                "db_state_changed",
+                r#""site":"LAB","group":"g","update":"A","from":"unknown","to":"required","count":1"#,
+            ),
+        ])
+    };
+    assert_eq!(status(&check(&at(61_000)), "R13"), "held");
+    assert_eq!(status(&check(&at(91_000)), "R13"), "VIOLATED");
+}
+
+fn superseding() -> Scenario {
+    cmsim::load_str(
         "s.ron",
-        r#"Scenario(name: "s", end: "1d",
+        r#"Scenario(name: "hand-made", end: "1d",
             sites: [(code: "LAB", kind: Primary, sup: "S", management_points: ["MP"])],
             clients: [(name: "g", site: "LAB", count: 10)],
-            catalog: [(id: "Old"), (id: "New", supersedes: ["Old"])])"#,
+            catalog: [(id: "Old"), (id: "New", supersedes: ["Old"])],
+            settings: (scheduled_sync: false))"#,
     )
     .unwrap()
-    .scenario;
+    .scenario
+}
+
+#[test]
+fn r14_violation_a_superseded_update_reported_with_its_superseder_listed() {
     let t = whole(&[
-        r#"{"t":0,"kind":"scan_done","client":0,"changed":2,"listed":2}"#,
-        r#"{"t":9,"kind":"db_state_changed","site":"LAB","group":"g","update":"Old","from":"unknown","to":"required","count":1}"#,
+        line(0, "scan_done", r#""client":0,"changed":2,"listed":2"#),
+        line(
+            9,
+            "db_state_changed",
+            r#""site":"LAB","group":"g","update":"Old","from":"unknown","to":"required","count":1"#,
+        ),
     ]);
-    let r = verify_str(&t, Some(&scenario)).unwrap();
+    let r = with(&t, &superseding());
     assert_eq!(status(&r, "R14"), "VIOLATED", "{}", r.render());
     assert_eq!(
         status(&check(&t), "R14"),
@@ -843,6 +1004,51 @@ fn r14_violation_a_superseded_update_reported_with_its_superseder_listed() {
         "R14 needs the scenario"
     );
 }
+
+#[test]
+fn r14_a_client_reports_its_own_install_of_an_update_superseded_meanwhile() {
+    let t = whole(&[
+        line(0, "scan_done", r#""client":0,"changed":2,"listed":2"#),
+        line(
+            9,
+            "db_state_changed",
+            r#""site":"LAB","group":"g","update":"Old","from":"unknown","to":"installed","count":1"#,
+        ),
+    ]);
+    assert_eq!(status(&with(&t, &superseding()), "R14"), "held");
+}
+
+#[test]
+fn r15_a_database_holds_states_only_for_the_updates_it_synced() {
+    let s = scenario(
+        r#"catalog: [(id: "KB1"), (id: "KB2", released: "1d")], settings: (scheduled_sync: false)"#,
+    );
+    let state = |u: &str| {
+        whole(&[
+            line(
+                0,
+                "site_db_updated",
+                r#""site":"CAS","sup":"A","updates":1,"new":1"#,
+            ),
+            line(
+                9,
+                "db_state_changed",
+                &format!(
+                    r#""site":"CAS","group":"g","update":"{u}","from":"unknown","to":"required","count":1"#
+                ),
+            ),
+        ])
+    };
+    assert_eq!(status(&with(&state("KB1"), &s), "R15"), "held");
+    let r = with(&state("KB2"), &s);
+    assert_eq!(status(&r, "R15"), "VIOLATED");
+    assert!(
+        r.render()
+            .contains("does not hold (it holds the first 1 updates)")
+    );
+}
+
+// ---- Deployment ----
 
 #[test]
 fn r16_r17_r18_violations_download_before_content_evaluation_or_user_and_install_before_download() {
@@ -956,6 +1162,40 @@ fn r24_violations_user_install_before_evaluation_and_express_after_the_deadline(
         r#"{"t":200,"kind":"user_install","client":2,"dialog":"express"}"#,
     ]);
     assert_eq!(count(&check(&t), "R24"), 2);
+}
+
+#[test]
+fn agent_runs_one_job_at_a_time_and_downloads_one_at_a_time() {
+    let mut body = scan(1, "compliance", 0, 0);
+    body.extend(scan(1, "evaluation", 1_000, 0));
+    body.push(line(2_000, "restart", r#""client":1"#));
+    body.push(line(
+        0,
+        "download_start",
+        r#""client":2,"dp":"DP","deployment":"D","deployments":["D"],"bytes":0"#,
+    ));
+    body.push(line(
+        0,
+        "download_start",
+        r#""client":2,"dp":"DP","deployment":"D","deployments":["D"],"bytes":0"#,
+    ));
+    body.push(line(0, "install_start", r#""client":3,"update":"KB1""#));
+    body.push(line(
+        INSTALL,
+        "install_done",
+        r#""client":3,"update":"KB2","restart":false"#,
+    ));
+    let r = check(&whole(&merge(vec![body])));
+    let v = &outcome(&r, "AGENT").violations;
+    for says in [
+        "a job starts while its compliance scan",
+        "a compliance scan_done ends the evaluation scan",
+        "a restart while",
+        "a second download",
+        "install_done of KB2 ends the install of KB1",
+    ] {
+        assert!(v.iter().any(|m| m.contains(says)), "{says}: {v:?}");
+    }
 }
 
 #[test]

@@ -2,16 +2,17 @@
 //! read trace lines, the parameters and (for R14) the scenario's catalog and groups; never
 //! the model.
 
-use super::Outcome;
+use super::agent::Jobs;
 use super::trace::Line;
-use crate::scenario::{Scenario, Settings};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use super::{Ctx, Outcome, stats};
+use crate::scenario::Scenario;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// R09: a client receives policy within one polling interval after such a policy was created,
 /// and always at the same phase of its polling cycle.
-pub(super) fn r09(lines: &[Line], settings: &Settings) -> Outcome {
+pub(super) fn r09(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R09");
-    let interval = settings.machine_policy_interval.0.ms();
+    let interval = cx.settings.machine_policy_interval.0.ms();
     let mut created: BTreeMap<&str, u64> = BTreeMap::new();
     let mut phase: BTreeMap<u64, u64> = BTreeMap::new();
     for l in lines {
@@ -41,21 +42,26 @@ pub(super) fn r09(lines: &[Line], settings: &Settings) -> Outcome {
     o
 }
 
-/// R10: the scan is scheduled when the policy arrives, within `scan_window`, and starts then.
-pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
+/// R10: the compliance scan is scheduled when the scan policy arrives, at a uniformly random
+/// time within `scan_window`, and starts then — or, if the agent is busy then, when the
+/// running job ends (`agent`). The draws together must look uniform on the window.
+pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R10");
-    let window = settings.scan_window.0.ms();
+    let window = cx.settings.scan_window.0.ms();
     let mut received: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut due: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut due: BTreeMap<u64, (u64, &Line)> = BTreeMap::new();
+    let mut draws = Vec::new();
+    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     for l in lines {
+        let c = l.client();
         match l.kind.as_str() {
             "policy_received" => {
-                received.insert(l.client(), l.t);
+                received.insert(c, l.t);
             }
             "scan_scheduled" => {
                 o.checked += 1;
                 let at = l.at.unwrap_or(0);
-                if received.get(&l.client()) != Some(&l.t) {
+                if received.get(&c) != Some(&l.t) {
                     o.fail(l, "scan scheduled without a policy received at that moment");
                 }
                 if at < l.t || at - l.t >= window {
@@ -63,43 +69,69 @@ pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
                         l,
                         &format!(
                             "scan scheduled {} ms after the policy; the window is {window} ms",
-                            at.wrapping_sub(l.t)
+                            at as i128 - l.t as i128
                         ),
                     );
+                } else {
+                    draws.push((at - l.t) as f64 / window as f64);
                 }
-                due.insert(l.client(), at);
+                if let Some((_, prev)) = due.insert(c, (at, l)) {
+                    o.fail(
+                        l,
+                        &format!("a second compliance scan scheduled while the one of line {} waits", prev.line),
+                    );
+                }
             }
-            "scan_start"
-                if l.reason.as_deref() == Some("compliance")
-                    && due.remove(&l.client()) != Some(l.t) =>
-            {
-                o.fail(l, "compliance scan does not start at its scheduled time");
-            }
+            "scan_start" if l.reason() == "compliance" => match due.remove(&c) {
+                None => o.fail(l, "a compliance scan that was not scheduled"),
+                Some((at, _)) if !jobs.may_start(c, at, l.t) => o.fail(
+                    l,
+                    &format!("compliance scan at {} ms, scheduled at {at} ms: it starts then, or when the job running then ends", l.t),
+                ),
+                Some(_) => {}
+            },
             _ => {}
         }
+        jobs.observe(l, &mut scratch);
+    }
+    for (c, (at, l)) in due {
+        if at <= cx.end && !jobs.busy(c) {
+            o.fail(
+                l,
+                &format!("the compliance scan due at {at} ms never started"),
+            );
+        }
+    }
+    let n = draws.len();
+    if let Some(ks) = stats::not_uniform(draws) {
+        o.violations
+            .push(stats::message("compliance scan delays", n, window, ks));
     }
     o
 }
 
-/// R11: a scan takes exactly the sum of its step durations.
-pub(super) fn r11(lines: &[Line], settings: &Settings) -> Outcome {
+/// R11: a scan takes exactly the sum of its step durations. Scans are paired by client and
+/// reason, so that overlapping scans (which `AGENT` rejects) still get their durations
+/// judged here.
+pub(super) fn r11(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R11");
-    let s = settings;
+    let s = cx.settings;
     let steps = (s.scan_clear_history.0
         + s.scan_locate_wsus.0
         + s.scan_update_policy.0
         + s.scan_wua_download.0
         + s.scan_wua_evaluate.0)
         .ms();
-    // Scans of different reasons may overlap on one client: pair them per (client, reason).
-    let mut started: BTreeMap<(u64, &str), VecDeque<u64>> = BTreeMap::new();
+    let mut started: BTreeMap<(u64, &str), u64> = BTreeMap::new();
     for l in lines {
-        let key = (l.client(), l.reason.as_deref().unwrap_or(""));
+        let key = (l.client(), l.reason());
         match l.kind.as_str() {
-            "scan_start" => started.entry(key).or_default().push_back(l.t),
+            "scan_start" => {
+                started.insert(key, l.t);
+            }
             "scan_done" => {
                 o.checked += 1;
-                match started.get_mut(&key).and_then(VecDeque::pop_front) {
+                match started.remove(&key) {
                     Some(s) if l.t - s == steps => {}
                     Some(s) => o.fail(
                         l,
@@ -144,15 +176,18 @@ pub(super) fn r12(lines: &[Line]) -> Outcome {
     o
 }
 
-/// R13: a client's sends are whole send intervals apart and follow its scan within one
-/// interval; an MP forwards no more than it received, and the database gets exactly what it
-/// forwards.
-pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
+/// R13: a client's sends are whole send intervals apart (its send cycle has a fixed phase)
+/// and follow its scan within one interval, at a delay uniform over the interval (the phase
+/// is random); an MP forwards `mp_forward_delay` after the first send it holds, no more than
+/// it received, and the database gets exactly what it forwards.
+pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R13");
-    let interval = settings.state_message_interval.0.ms();
+    let interval = cx.settings.state_message_interval.0.ms();
+    let forward = cx.settings.mp_forward_delay.0.ms();
     let mut last_send: BTreeMap<u64, u64> = BTreeMap::new();
     let mut last_scan: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut held: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut held: BTreeMap<&str, (u64, u64)> = BTreeMap::new(); // MP → (messages, first send)
+    let mut draws = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         match l.kind.as_str() {
             "scan_done" if l.changed.unwrap_or(0) > 0 => {
@@ -161,6 +196,7 @@ pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
             "state_messages_sent" => {
                 o.checked += 1;
                 let c = l.client();
+                let first = !last_send.contains_key(&c);
                 if let Some(prev) = last_send.insert(c, l.t)
                     && (l.t - prev) % interval != 0
                 {
@@ -170,20 +206,39 @@ pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
                     );
                 }
                 match last_scan.remove(&c) {
-                    Some(s) if l.t - s > interval => {
-                        o.fail(l, "sent more than one cycle after the scan")
-                    }
+                    Some(s) if l.t - s >= interval => o.fail(
+                        l,
+                        &format!(
+                            "sent {} ms after the scan; the cycle is {interval} ms",
+                            l.t - s
+                        ),
+                    ),
+                    Some(s) if first => draws.push((l.t - s) as f64 / interval as f64),
                     _ => {}
                 }
-                *held.entry(l.mp.as_deref().unwrap_or("")).or_default() += l.count.unwrap_or(0);
+                let mp = held
+                    .entry(l.mp.as_deref().unwrap_or(""))
+                    .or_insert((0, l.t));
+                if mp.0 == 0 {
+                    mp.1 = l.t;
+                }
+                mp.0 += l.count.unwrap_or(0);
             }
             "state_messages_forwarded" => {
                 let count = l.count.unwrap_or(0);
-                let had = held.remove(l.mp.as_deref().unwrap_or("")).unwrap_or(0);
+                let (had, since) = held
+                    .remove(l.mp.as_deref().unwrap_or(""))
+                    .unwrap_or_default();
                 if count > had {
                     o.fail(
                         l,
                         &format!("forwarded {count} state messages but received {had}"),
+                    );
+                }
+                if had > 0 && l.t != since + forward {
+                    o.fail(
+                        l,
+                        &format!("forwarded {} ms after the first send it held; mp_forward_delay is {forward} ms", l.t - since),
                     );
                 }
                 let inserted: u64 = lines[i + 1..]
@@ -202,6 +257,15 @@ pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
             }
             _ => {}
         }
+    }
+    let n = draws.len();
+    if let Some(ks) = stats::not_uniform(draws) {
+        o.violations.push(stats::message(
+            "first send delays after a scan",
+            n,
+            interval,
+            ks,
+        ));
     }
     o
 }
@@ -281,7 +345,11 @@ pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
                     }
                 }
             }
-            "db_state_changed" if l.from.as_deref() == Some("unknown") => {
+            // A client reports its own install even of an update superseded meanwhile (R25):
+            // R14 forbids only Required and Not required for the superseded update.
+            "db_state_changed"
+                if l.from.as_deref() == Some("unknown") && l.to.as_deref() != Some("installed") =>
+            {
                 let Some(&u) = l.update.as_ref().and_then(|u| cat.position.get(u)) else {
                     continue;
                 };

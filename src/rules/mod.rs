@@ -2,11 +2,14 @@
 //! It imports the trace format and the parameter values, never the model (DESIGN.md), so a
 //! bug in the model shows up here as a violation instead of being repeated.
 
+mod agent;
 mod cascade;
 mod compliance;
+mod database;
 mod deployment;
 mod failure;
 mod frame;
+mod stats;
 mod sync;
 pub mod table;
 pub mod trace;
@@ -136,7 +139,8 @@ pub(crate) struct Ctx<'a> {
 }
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
-/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25.
+/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, then `AGENT`
+/// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
 /// engine processed them): the rules are about times, and a trace whose lines are out of
@@ -176,12 +180,13 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         failure::r06(lines, &cx),
         sync::r07(lines),
         sync::r08(lines, &cx),
-        compliance::r09(lines, settings),
-        compliance::r10(lines, settings),
-        compliance::r11(lines, settings),
+        compliance::r09(lines, &cx),
+        compliance::r10(lines, &cx),
+        compliance::r11(lines, &cx),
         compliance::r12(lines),
-        compliance::r13(lines, settings),
+        compliance::r13(lines, &cx),
         compliance::r14(lines, scenario),
+        database::r15(lines, &cx),
         deployment::r16(lines),
         deployment::r17(lines),
         deployment::r18(lines),
@@ -191,6 +196,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(deployment::r23(lines, settings));
     outcomes.push(deployment::r24(lines));
     outcomes.push(deployment::r25(lines, scenario));
+    outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.
     if let Some([a, b]) = filter {
