@@ -163,19 +163,19 @@ fn scan(c: u64, reason: &str, t: u64, changed: u64) -> Vec<String> {
 #[test]
 fn every_gallery_scenario_passes_check_and_verify() {
     let mut seen = 0;
+    let mut failed = Vec::new();
     for path in cmsim::scenario_files("scenarios".as_ref()).unwrap() {
         let loaded = cmsim::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
         let trace = cmsim::trace_to_string(&loaded.world);
         let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
-        assert!(
-            !report.violated(),
-            "{}:\n{}",
-            path.display(),
-            report.render()
-        );
+        // Every scenario is judged before the test fails, so that it names them all.
+        if report.violated() {
+            failed.push(format!("{}:\n{}", path.display(), report.render()));
+        }
         assert!(report.outcomes.iter().any(|o| o.status() == "held"));
         seen += 1;
     }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
     assert!(seen >= 4, "the gallery has at least four scenarios");
 }
 
@@ -1050,92 +1050,336 @@ fn r15_a_database_holds_states_only_for_the_updates_it_synced() {
 
 // ---- Deployment ----
 
+const DEPLOYMENT: &str = r#"catalog: [(id: "KB1", size: "25MB"), (id: "KB2", size: "1MB")],
+    deployments: [(id: "D", updates: ["KB1"], target: [(group: "g")], created: "1h", deadline: "10h"),
+                  (id: "D2", updates: ["KB2"], target: [(group: "g")], created: "1h", deadline: "10h")],
+    settings: (scheduled_sync: false)"#;
+
 #[test]
 fn r16_r17_r18_violations_download_before_content_evaluation_or_user_and_install_before_download() {
     let t = whole(&[
-        r#"{"t":0,"kind":"deployment_created","deployment":"D","site":"S","mandatory":false,"deadline":null}"#,
-        r#"{"t":5,"kind":"download_start","client":1,"dp":"DP","deployment":"D","bytes":1}"#,
-        r#"{"t":9,"kind":"install_start","client":2,"update":"KB1"}"#,
+        line(
+            0,
+            "deployment_created",
+            r#""deployment":"D","site":"S","mandatory":false,"deadline":null"#,
+        ),
+        line(
+            5,
+            "download_start",
+            r#""client":1,"dp":"DP","deployment":"D","deployments":["D"],"bytes":1"#,
+        ),
+        line(9, "install_start", r#""client":2,"update":"KB1""#),
     ]);
     let r = check(&t);
     assert_eq!(status(&r, "R16"), "VIOLATED", "no content on DP");
     assert_eq!(
         count(&r, "R17"),
-        2,
-        "no evaluation scan, optional without the user"
+        3,
+        "no evaluation scan, optional without the user, nothing called for the download"
     );
     assert_eq!(status(&r, "R18"), "VIOLATED", "nothing in the cache");
 }
 
 #[test]
-fn r19_r20_r21_violations_early_give_up_retry_after_giving_up_and_wrong_spacing() {
-    let h = 3_600_000u64;
-    let loc = |t: u64| format!(r#"{{"t":{t},"kind":"location_failed","client":1,"manual":false}}"#);
-    let con = |t: u64| {
-        format!(r#"{{"t":{t},"kind":"dp_connect_failed","client":2,"dp":"DP","manual":false}}"#)
+fn r16_the_package_source_and_the_dps_take_their_transfer_time() {
+    let s = scenario(DEPLOYMENT);
+    // 25 MB at 100 Mbit/s: 2 s into the package source; at 200 Mbit/s: 1 s to the DP.
+    let at = |dp: u64| {
+        whole(&[
+            line(
+                H + 2_000,
+                "deployment_created",
+                r#""deployment":"D","site":"CAS","mandatory":true,"deadline":36000000,"downloaded":25000000"#,
+            ),
+            line(dp, "content_on_dp", r#""deployment":"D","dp":"DP""#),
+        ])
     };
-    let man = |t: u64| {
-        format!(r#"{{"t":{t},"kind":"dp_connect_failed","client":3,"dp":"DP","manual":true}}"#)
+    assert_eq!(status(&with(&at(H + 3_000), &s), "R16"), "held");
+    assert_eq!(status(&with(&at(H + 2_500), &s), "R16"), "VIOLATED");
+}
+
+#[test]
+fn r17_the_evaluation_scan_runs_when_the_deployment_policy_arrives() {
+    let at = |t: u64| {
+        let mut body = vec![
+            line(
+                0,
+                "deployment_created",
+                r#""deployment":"D","site":"CAS","mandatory":false,"deadline":null"#,
+            ),
+            line(
+                0,
+                "policy_created",
+                r#""site":"CAS","policy":"deployment","deployment":"D""#,
+            ),
+            line(0, "policy_received", r#""client":1,"policy":"deployment""#),
+        ];
+        body.extend(scan(1, "evaluation", t, 0));
+        whole(&body)
     };
-    let t = [
-        loc(0),
-        loc(h),
-        format!(
-            r#"{{"t":{},"kind":"download_gave_up","client":1,"reason":"location"}}"#,
-            2 * h
-        ),
-        con(0),
-        con(90 * 60_000),
-        man(0),
-        man(h),
-        format!(
-            r#"{{"t":{},"kind":"download_gave_up","client":3,"reason":"manual"}}"#,
-            4 * h
-        ),
-        man(5 * h),
-    ]
-    .join("\n");
-    let r = check(&t);
+    assert!(failing(&check(&at(0))).is_empty());
+    assert_eq!(failing(&check(&at(1_000))), ["R17"]);
+}
+
+#[test]
+fn r18_an_install_needs_a_download_serving_a_deployment_with_the_update() {
+    let s = scenario(DEPLOYMENT);
+    let install = |u: &str| {
+        whole(&[
+            line(
+                0,
+                "download_done",
+                r#""client":1,"dp":"DP","deployment":"D","deployments":["D"]"#,
+            ),
+            line(5, "install_start", &format!(r#""client":1,"update":"{u}""#)),
+        ])
+    };
+    assert!(count(&with(&install("KB1"), &s), "R18") == 0);
+    assert_eq!(count(&with(&install("KB2"), &s), "R18"), 1);
+}
+
+#[test]
+fn r18_downloads_take_the_time_their_rates_give() {
+    // 2.5 MB at 20 Mbit/s takes a second; two at once still do (the DP has 1 Gbit/s).
+    let at = |done: u64| {
+        check(&whole(&[
+            line(
+                0,
+                "download_start",
+                r#""client":1,"dp":"DP","deployment":"D","deployments":["D"],"bytes":2500000"#,
+            ),
+            line(
+                0,
+                "download_start",
+                r#""client":2,"dp":"DP","deployment":"D","deployments":["D"],"bytes":2500000"#,
+            ),
+            line(
+                1_000,
+                "download_done",
+                r#""client":1,"dp":"DP","deployment":"D","deployments":["D"]"#,
+            ),
+            line(
+                done,
+                "download_done",
+                r#""client":2,"dp":"DP","deployment":"D","deployments":["D"]"#,
+            ),
+        ]))
+    };
+    assert_eq!(count(&at(1_000), "R18"), 0);
+    assert_eq!(count(&at(500), "R18"), 1);
+    assert_eq!(count(&at(2_000), "R18"), 1);
+}
+
+fn failed(kind: &str, c: u64, t: u64, dp: &str, manual: bool) -> String {
+    let dp = if kind == "dp_connect_failed" {
+        format!(r#","dp":"{dp}""#)
+    } else {
+        String::new()
+    };
+    line(t, kind, &format!(r#""client":{c}{dp},"manual":{manual}"#))
+}
+
+fn gave_up(c: u64, t: u64, reason: &str) -> String {
+    line(
+        t,
+        "download_gave_up",
+        &format!(r#""client":{c},"reason":"{reason}""#),
+    )
+}
+
+#[test]
+fn r19_location_services_retries_hourly_until_its_budget_is_spent() {
+    let run = |give_up: u64| {
+        let mut body: Vec<String> = (0..=give_up / H)
+            .map(|k| failed("location_failed", 1, k * H, "", false))
+            .collect();
+        body.push(gave_up(1, give_up, "location"));
+        check(&whole(&body))
+    };
     assert_eq!(
-        status(&r, "R19"),
-        "VIOLATED",
-        "gave up after 2 hours of a 5-day budget"
+        status(&run(120 * H), "R19"),
+        "held",
+        "5 days of hourly tries"
     );
+    let r = run(96 * H);
+    assert_eq!(status(&r, "R19"), "VIOLATED");
+    assert!(r.render().contains("the budget is 432000000 ms"));
+}
+
+#[test]
+fn r20_several_dps_at_one_moment_are_one_attempt_and_retries_come_hourly() {
+    let run = |second: u64| {
+        check(&whole(&[
+            failed("dp_connect_failed", 2, 0, "DP", false),
+            failed("dp_connect_failed", 2, 0, "DP2", false),
+            failed("dp_connect_failed", 2, second, "DP", false),
+            failed("dp_connect_failed", 2, second, "DP2", false),
+            line(
+                second + H,
+                "download_start",
+                r#""client":2,"dp":"DP","deployment":"D","deployments":["D"],"bytes":0"#,
+            ),
+        ]))
+    };
+    assert_eq!(status(&run(H), "R20"), "held");
     assert_eq!(
-        status(&r, "R20"),
-        "VIOLATED",
-        "retried after 90 minutes, not an hour"
-    );
-    assert_eq!(
-        count(&r, "R21"),
+        count(&run(90 * 60_000), "R20"),
         1,
-        "tried again after giving up: {}",
+        "the retry off its interval"
+    );
+}
+
+#[test]
+fn r21_a_user_started_job_tries_hourly_for_four_hours() {
+    let run = |give_up: u64| {
+        let mut body: Vec<String> = (0..=give_up / H)
+            .map(|k| failed("dp_connect_failed", 3, k * H, "DP", true))
+            .collect();
+        body.push(gave_up(3, give_up, "manual"));
+        check(&whole(&body))
+    };
+    assert_eq!(status(&run(4 * H), "R21"), "held");
+    assert_eq!(
+        status(&run(3 * H), "R21"),
+        "VIOLATED",
+        "gave up an hour early"
+    );
+    // Giving up without a failure at that moment, or not giving up when spent.
+    let r = check(&whole(&[
+        failed("dp_connect_failed", 3, 0, "DP", true),
+        gave_up(3, 4 * H, "manual"),
+    ]));
+    assert!(
+        r.render()
+            .contains("gave up without a failed attempt at that moment")
+    );
+    let spent: Vec<String> = (0..=5)
+        .map(|k| failed("dp_connect_failed", 3, k * H, "DP", true))
+        .collect();
+    assert!(
+        check(&whole(&spent))
+            .render()
+            .contains("the budget is spent but the job did not give up")
+    );
+}
+
+/// Client 1 holds deployment D, due at 200 h, from its poll at 0.
+fn holding(deadline_in: &[(u64, u64)]) -> String {
+    let mut body = vec![
+        line(
+            0,
+            "deployment_created",
+            r#""deployment":"D","site":"CAS","mandatory":true,"deadline":720000000"#,
+        ),
+        line(
+            0,
+            "policy_created",
+            r#""site":"CAS","policy":"deployment","deployment":"D""#,
+        ),
+        line(0, "policy_received", r#""client":1,"policy":"deployment""#),
+    ];
+    for &(t, left) in deadline_in {
+        body.push(line(
+            t,
+            "notification",
+            &format!(r#""client":1,"deployment":"D","deadline_in":{left}"#),
+        ));
+    }
+    whole(&body)
+}
+
+#[test]
+fn r22_notifications_count_down_to_the_deadline_the_client_holds() {
+    let d = 200 * H;
+    assert_eq!(
+        status(&check(&holding(&[(0, d), (3 * H, d - 3 * H)])), "R22"),
+        "held"
+    );
+    // The deadline shifted by an hour, consistently: the notifications agree with each
+    // other, not with the deployment.
+    let r = check(&holding(&[(0, d - H), (3 * H, d - 4 * H)]));
+    assert_eq!(count(&r, "R22"), 2, "{}", r.render());
+    // Hourly, two days before the deadline.
+    let r = check(&holding(&[(d - 48 * H, 48 * H), (d - 47 * H, 47 * H)]));
+    assert_eq!(count(&r, "R22"), 1, "{}", r.render());
+}
+
+#[test]
+fn r22_a_changed_deadline_counts_from_the_clients_next_poll() {
+    let run = |early: bool| {
+        let mut body = vec![
+            line(
+                0,
+                "deployment_created",
+                r#""deployment":"D","site":"CAS","mandatory":false,"deadline":null"#,
+            ),
+            line(
+                0,
+                "policy_created",
+                r#""site":"CAS","policy":"deployment","deployment":"D""#,
+            ),
+            line(0, "policy_received", r#""client":1,"policy":"deployment""#),
+            line(
+                5 * H,
+                "deadline_changed",
+                r#""deployment":"D","deadline":360000000"#,
+            ),
+            line(
+                5 * H,
+                "policy_created",
+                r#""site":"CAS","policy":"deployment","deployment":"D""#,
+            ),
+            line(
+                6 * H,
+                "policy_received",
+                r#""client":1,"policy":"deployment""#,
+            ),
+            line(
+                6 * H,
+                "notification",
+                r#""client":1,"deployment":"D","deadline_in":338400000"#,
+            ),
+        ];
+        if early {
+            body.insert(
+                5,
+                line(
+                    5 * H,
+                    "notification",
+                    r#""client":1,"deployment":"D","deadline_in":342000000"#,
+                ),
+            );
+        }
+        check(&whole(&body))
+    };
+    assert_eq!(status(&run(false), "R22"), "held");
+    let r = run(true);
+    assert!(
+        r.render().contains("which has no deadline on this client"),
+        "{}",
         r.render()
     );
 }
 
 #[test]
-fn r22_violation_hourly_notifications_two_days_before_the_deadline() {
-    let t = whole(&[
-        r#"{"t":0,"kind":"notification","client":1,"deadline_in":172800000}"#,
-        r#"{"t":3600000,"kind":"notification","client":1,"deadline_in":169200000}"#,
-    ]);
-    assert_eq!(status(&check(&t), "R22"), "VIOLATED");
+fn r22_no_notification_for_a_deployment_the_client_has_not_received() {
+    let t = whole(&[line(
+        0,
+        "notification",
+        r#""client":1,"deployment":"D","deadline_in":1000"#,
+    )]);
+    assert!(
+        check(&t)
+            .render()
+            .contains("whose policy the client has not received")
+    );
 }
 
 #[test]
 fn r23_violation_notifications_while_hidden() {
-    let scenario = cmsim::load_str(
-        "s.ron",
-        r#"Scenario(name: "s", end: "1d", sites: [(code: "LAB", kind: Primary, sup: "S", management_points: ["MP"])],
-            clients: [(name: "g", site: "LAB", count: 10)],
-            settings: (hide_deployments: true))"#,
-    )
-    .unwrap()
-    .scenario;
-    let t = whole(&[r#"{"t":0,"kind":"notification","client":1,"deadline_in":1000}"#]);
-    let r = verify_str(&t, Some(&scenario)).unwrap();
-    assert_eq!(status(&r, "R23"), "VIOLATED");
+    let s = scenario(r#"settings: (hide_deployments: true, scheduled_sync: false)"#);
+    let t = holding(&[(0, 200 * H)]);
+    assert_eq!(status(&with(&t, &s), "R23"), "VIOLATED");
     assert_eq!(
         status(&check(&t), "R23"),
         "not exercised",
@@ -1144,24 +1388,92 @@ fn r23_violation_notifications_while_hidden() {
 }
 
 #[test]
-fn r25_violations_install_without_pre_install_scan_and_no_post_install_scan() {
+fn r24_violations_user_install_before_evaluation_express_after_the_deadline_and_late() {
     let t = whole(&[
-        r#"{"t":0,"kind":"download_done","client":1,"dp":"DP","deployment":"D"}"#,
-        r#"{"t":5,"kind":"install_start","client":1,"update":"KB1"}"#,
-        r#"{"t":9,"kind":"scan_start","client":1,"reason":"compliance"}"#,
+        line(
+            0,
+            "deployment_created",
+            r#""deployment":"D","site":"S","mandatory":true,"deadline":100"#,
+        ),
+        line(5, "user_install", r#""client":1,"dialog":"available""#),
+        line(
+            10,
+            "scan_done",
+            r#""client":2,"changed":0,"listed":1,"reason":"evaluation""#,
+        ),
+        line(200, "user_install", r#""client":2,"dialog":"express""#),
+        line(
+            10 + 72 * H,
+            "user_install",
+            r#""client":2,"dialog":"available""#,
+        ),
     ]);
-    assert_eq!(count(&check(&t), "R25"), 2);
+    assert_eq!(count(&check(&t), "R24"), 3);
+}
+
+/// Client 1 registers D (deadline 10 h) at 0, downloads, and installs KB1 from `pre` on,
+/// taking `took`; a restart `restart` after the post-install scan, if any.
+fn install(pre: u64, took: u64, restart: Option<u64>) -> String {
+    let mut body = vec![
+        line(
+            0,
+            "deployment_created",
+            r#""deployment":"D","site":"CAS","mandatory":true,"deadline":36000000"#,
+        ),
+        line(
+            0,
+            "policy_created",
+            r#""site":"CAS","policy":"deployment","deployment":"D""#,
+        ),
+        line(0, "policy_received", r#""client":1,"policy":"deployment""#),
+        line(0, "content_on_dp", r#""deployment":"D","dp":"DP""#),
+    ];
+    body.extend(scan(1, "evaluation", 0, 1));
+    body.push(line(
+        SCAN,
+        "download_start",
+        r#""client":1,"dp":"DP","deployment":"D","deployments":["D"],"bytes":2500000"#,
+    ));
+    body.push(line(
+        SCAN + 1_000,
+        "download_done",
+        r#""client":1,"dp":"DP","deployment":"D","deployments":["D"]"#,
+    ));
+    body.extend(scan(1, "pre_install", pre, 0));
+    let i = pre + SCAN;
+    body.push(line(i, "install_start", r#""client":1,"update":"KB1""#));
+    let restart_needed = restart.is_some();
+    body.push(line(
+        i + took,
+        "install_done",
+        &format!(r#""client":1,"update":"KB1","restart":{restart_needed}"#),
+    ));
+    body.extend(scan(1, "post_install", i + took, 0));
+    if let Some(r) = restart {
+        let t = i + took + SCAN + r;
+        body.push(line(t, "restart", r#""client":1"#));
+        body.extend(scan(1, "post_install", t, 1));
+    }
+    whole(&merge(vec![body]))
 }
 
 #[test]
-fn r24_violations_user_install_before_evaluation_and_express_after_the_deadline() {
-    let t = whole(&[
-        r#"{"t":0,"kind":"deployment_created","deployment":"D","site":"S","mandatory":true,"deadline":100}"#,
-        r#"{"t":5,"kind":"user_install","client":1,"dialog":"available"}"#,
-        r#"{"t":10,"kind":"scan_done","client":2,"changed":0,"listed":1,"reason":"evaluation"}"#,
-        r#"{"t":200,"kind":"user_install","client":2,"dialog":"express"}"#,
-    ]);
-    assert_eq!(count(&check(&t), "R24"), 2);
+fn r25_installs_run_at_the_deadline_the_client_holds_for_install_duration() {
+    let deadline = 10 * H;
+    let r = check(&install(deadline, INSTALL, None));
+    assert!(failing(&r).is_empty(), "{}", r.render());
+    let r = check(&install(deadline - SCAN - 1, INSTALL, None));
+    assert_eq!(failing(&r), ["R25"], "before the deadline: {}", r.render());
+    let r = check(&install(deadline, INSTALL + 60_000, None));
+    assert_eq!(failing(&r), ["R25"], "a minute too long: {}", r.render());
+}
+
+#[test]
+fn r25_a_restart_comes_within_the_restart_window_then_a_post_install_scan() {
+    let r = check(&install(10 * H, INSTALL, Some(7 * H)));
+    assert!(failing(&r).is_empty(), "{}", r.render());
+    let r = check(&install(10 * H, INSTALL, Some(9 * H)));
+    assert_eq!(failing(&r), ["R25"], "{}", r.render());
 }
 
 #[test]

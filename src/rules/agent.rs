@@ -57,6 +57,12 @@ impl<'a> Jobs<'a> {
             .is_some_and(|a| a.scan.is_some() || a.install.is_some())
     }
 
+    /// When `client`'s last job ended, and since when its agent was busy without a break.
+    pub(super) fn last_run(&self, client: u64) -> Option<(u64, u64)> {
+        let a = self.agents.get(&client)?;
+        Some((a.run_start, a.last_end?))
+    }
+
     /// Takes in one line; what it breaks goes to `o`.
     pub(super) fn observe(&mut self, l: &'a Line, o: &mut Outcome) {
         let Some(c) = l.client else { return };

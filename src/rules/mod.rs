@@ -3,12 +3,17 @@
 //! bug in the model shows up here as a violation instead of being repeated.
 
 mod agent;
+mod bandwidth;
 mod cascade;
 mod compliance;
 mod database;
 mod deployment;
 mod failure;
 mod frame;
+mod held;
+mod install;
+mod notify;
+mod retries;
 mod stats;
 mod sync;
 pub mod table;
@@ -136,6 +141,8 @@ pub(crate) struct Ctx<'a> {
     scenario: Option<&'a Scenario>,
     /// When the run ended: `run_end.end`, else the last line's time.
     end: u64,
+    /// The trace keeps some clients only (`--trace-clients`).
+    filtered: bool,
 }
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
@@ -169,6 +176,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         settings,
         scenario,
         end,
+        filtered: filter.is_some(),
     };
     let mut outcomes = vec![
         framing,
@@ -187,15 +195,15 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         compliance::r13(lines, &cx),
         compliance::r14(lines, scenario),
         database::r15(lines, &cx),
-        deployment::r16(lines),
-        deployment::r17(lines),
-        deployment::r18(lines),
+        deployment::r16(lines, &cx),
+        deployment::r17(lines, &cx),
+        deployment::r18(lines, &cx),
     ];
-    outcomes.extend(deployment::retries(lines, settings));
-    outcomes.push(deployment::r22(lines, settings));
-    outcomes.push(deployment::r23(lines, settings));
-    outcomes.push(deployment::r24(lines));
-    outcomes.push(deployment::r25(lines, scenario));
+    outcomes.extend(retries::retries(lines, &cx));
+    outcomes.push(notify::r22(lines, &cx));
+    outcomes.push(notify::r23(lines, &cx));
+    outcomes.push(notify::r24(lines, &cx));
+    outcomes.push(install::r25(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.
