@@ -1458,6 +1458,44 @@ fn install(pre: u64, took: u64, restart: Option<u64>) -> String {
 }
 
 #[test]
+fn r24_users_act_uniformly_within_the_window_or_before_the_deadline() {
+    // 100 users who hold D (due at 200 h) act within `spread` of their evaluation scan.
+    let users = |spread: u64| {
+        let mut body = vec![
+            line(
+                0,
+                "deployment_created",
+                r#""deployment":"D","site":"CAS","mandatory":true,"deadline":720000000"#,
+            ),
+            line(
+                0,
+                "policy_created",
+                r#""site":"CAS","policy":"deployment","deployment":"D""#,
+            ),
+        ];
+        for c in 0..100u64 {
+            body.push(line(
+                0,
+                "policy_received",
+                &format!(r#""client":{c},"policy":"deployment""#),
+            ));
+            body.extend(scan(c, "evaluation", 0, 0));
+            let t = SCAN + (2 * c + 1) * spread / 200;
+            body.push(line(
+                t,
+                "user_install",
+                &format!(r#""client":{c},"dialog":"available""#),
+            ));
+        }
+        check(&whole(&merge(vec![body])))
+    };
+    assert_eq!(status(&users(72 * H), "R24"), "held");
+    let r = users(36 * H);
+    assert_eq!(status(&r, "R24"), "VIOLATED");
+    assert!(r.render().contains("user action delays"), "{}", r.render());
+}
+
+#[test]
 fn r25_installs_run_at_the_deadline_the_client_holds_for_install_duration() {
     let deadline = 10 * H;
     let r = check(&install(deadline, INSTALL, None));

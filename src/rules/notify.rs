@@ -4,7 +4,7 @@
 
 use super::held::Held;
 use super::trace::Line;
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, stats};
 use std::collections::BTreeMap;
 
 /// R22's interval after a notification shown `left` ms before the deadline: far over 24 h,
@@ -111,12 +111,16 @@ pub(super) fn r23(lines: &[Line], cx: &Ctx) -> Outcome {
 
 /// R24: users open an install dialog only after the client recorded a deployment (its
 /// evaluation scan), within `user_act_window` of it; the Express/Advanced dialog, which
-/// installs mandatory updates, only while a deadline the client holds is still ahead.
+/// installs mandatory updates, only while a deadline the client holds is still ahead. Users
+/// act at a uniformly random time within the window, or before the deadline if that comes
+/// first: where the client holds one deployment, recorded at its one evaluation scan, the
+/// delays scaled to that limit must look uniform.
 pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R24");
     let window = cx.settings.user_act_window.0.ms();
     let mut held = Held::default();
     let mut evaluated: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    let mut draws = Vec::new();
     for l in lines {
         held.observe(l);
         let c = l.client();
@@ -138,6 +142,19 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                         &format!("a user acts more than user_act_window ({window} ms) after every evaluation scan"),
                     );
                 }
+                let holds: Vec<_> = held.of(c).collect();
+                if let ([(_, deadline)], [e]) = (&holds[..], scans) {
+                    let limit = deadline.map_or(window, |d| d.saturating_sub(*e).min(window));
+                    let u = (l.t - e) as f64 / limit.max(1) as f64;
+                    if u >= 1.0 {
+                        o.fail(
+                            l,
+                            &format!("a user acts {} ms after the evaluation scan; the limit is {limit} ms (user_act_window or the deadline)", l.t - e),
+                        );
+                    } else {
+                        draws.push(u);
+                    }
+                }
                 let express = l.dialog.as_deref() == Some("express");
                 if express && !held.of(c).any(|(_, d)| d.is_some_and(|d| d > l.t)) {
                     o.fail(
@@ -148,6 +165,15 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             _ => {}
         }
+    }
+    let n = draws.len();
+    if let Some(ks) = stats::not_uniform(draws) {
+        o.violations.push(stats::message(
+            "user action delays (scaled to their limit)",
+            n,
+            window,
+            ks,
+        ));
     }
     o
 }
