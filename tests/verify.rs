@@ -1305,6 +1305,34 @@ fn r22_notifications_count_down_to_the_deadline_the_client_holds() {
 }
 
 #[test]
+fn r22_notifications_stop_only_once_installed_or_past_the_deadline() {
+    let d = 200 * H;
+    let stop = |installed: Option<u64>| {
+        let mut body: Vec<String> = holding(&[(0, d)])
+            .lines()
+            .skip(1)
+            .filter(|l| !l.contains("run_end"))
+            .map(String::from)
+            .collect();
+        if let Some(t) = installed {
+            body.push(line(
+                t,
+                "install_done",
+                r#""client":1,"update":"KB1","restart":false"#,
+            ));
+        }
+        check(&until(10 * H, &body))
+    };
+    let r = stop(None);
+    assert!(
+        r.render().contains("notifications stopped here"),
+        "{}",
+        r.render()
+    );
+    assert_eq!(status(&stop(Some(2 * H)), "R22"), "held");
+}
+
+#[test]
 fn r22_a_changed_deadline_counts_from_the_clients_next_poll() {
     let run = |early: bool| {
         let mut body = vec![

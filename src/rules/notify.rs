@@ -23,13 +23,31 @@ fn interval(cx: &Ctx, left: u64) -> u64 {
 
 /// R22: each notification counts down to a deadline the client holds (`deadline_in` equals
 /// that deadline minus now, and is positive), and the next one follows after the interval
-/// for the previous one's distance to the deadline. Notifications may stop (all installed)
-/// and start afresh at an evaluation scan, never sooner than the interval.
+/// for the previous one's distance to the deadline. Notifications stop only "when all
+/// mandatory updates are installed" or the deadline has passed, so a stop needs an install
+/// of that client since the last notification; they may start afresh at an evaluation scan
+/// (a new deployment), never sooner than the interval.
 pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R22");
     let mut held = Held::default();
-    let mut last: BTreeMap<u64, (u64, u64)> = BTreeMap::new(); // client → (t, deadline_in)
+    // client → the last notification: (t, deadline_in, line)
+    let mut last: BTreeMap<u64, (u64, u64, &Line)> = BTreeMap::new();
     let mut evaluated: BTreeMap<u64, u64> = BTreeMap::new(); // client → last evaluation end
+    let mut installed: BTreeMap<u64, u64> = BTreeMap::new(); // client → last install end
+    // A stop after the notification `l` (at t0, left0 before the deadline) is justified
+    // when the next one was due after the deadline, or the client installed since.
+    let stopped = |l: &Line, t0: u64, left0: u64, installed: &BTreeMap<u64, u64>, held: &Held| {
+        let due = t0 + interval(cx, left0);
+        let passed = t0 + left0 <= due
+            || held
+                .get(l.client(), l.deployment())
+                .flatten()
+                .is_some_and(|d| d <= due);
+        passed
+            || installed
+                .get(&l.client())
+                .is_some_and(|&i| i > t0 && i <= due)
+    };
     for l in lines {
         if let Some(bad) = held.observe(l) {
             o.fail(bad, "a deployment policy that does not name its deployment");
@@ -38,6 +56,9 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
         match l.kind.as_str() {
             "scan_done" if l.reason() == "evaluation" => {
                 evaluated.insert(c, l.t);
+            }
+            "install_done" => {
+                installed.insert(c, l.t);
             }
             "notification" => {
                 o.checked += 1;
@@ -70,7 +91,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                     ),
                     Some(Some(_)) => {}
                 }
-                if let Some(&(t0, left0)) = last.get(&c) {
+                if let Some(&(t0, left0, prev)) = last.get(&c) {
                     let (gap, every) = (l.t - t0, interval(cx, left0));
                     let fresh = evaluated.get(&c) == Some(&l.t);
                     if gap < every || (gap != every && !fresh) {
@@ -78,11 +99,24 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                             l,
                             &format!("{gap} ms after the previous notification; {left0} ms before the deadline the interval is {every} ms"),
                         );
+                    } else if gap > every && !stopped(prev, t0, left0, &installed, &held) {
+                        o.fail(
+                            prev,
+                            "notifications stopped here, with the deadline ahead and nothing installed",
+                        );
                     }
                 }
-                last.insert(c, (l.t, left));
+                last.insert(c, (l.t, left, l));
             }
             _ => {}
+        }
+    }
+    for &(t0, left0, l) in last.values() {
+        if t0 + interval(cx, left0) <= cx.end && !stopped(l, t0, left0, &installed, &held) {
+            o.fail(
+                l,
+                "notifications stopped here, with the deadline ahead and nothing installed",
+            );
         }
     }
     o
