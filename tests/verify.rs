@@ -1582,6 +1582,9 @@ fn malformed_traces_are_errors_with_line_numbers() {
     assert!(e.to_string().contains(":2:"), "{e}");
     let e = verify_str(r#"{"kind":"x"}"#, None).unwrap_err();
     assert!(e.to_string().contains("`t`"), "{e}");
+    // A time no run reaches: refused rather than overflowing the checks' arithmetic.
+    let e = verify_str(r#"{"t":1152921504606846976,"kind":"x"}"#, None).unwrap_err();
+    assert!(e.to_string().contains("a time beyond"), "{e}");
 }
 
 #[test]

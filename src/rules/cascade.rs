@@ -158,6 +158,9 @@ impl Attempt<'_> {
     }
 }
 
+/// Schedule ticks checked at most (a weekly schedule for 1,900 years).
+const MAX_TICKS: usize = 100_000;
+
 /// The top site's SUP: from the scenario, else the one syncing from Microsoft Update.
 fn top_sup<'a>(lines: &'a [Line], cx: &'a Ctx) -> Option<&'a str> {
     if let Some(s) = cx.scenario {
@@ -198,7 +201,8 @@ pub(super) fn r01(lines: &[Line], cx: &Ctx) -> Outcome {
             s.sync_schedule_interval.0.ms(),
         );
         let mut r = first;
-        while r <= cx.end {
+        // At most MAX_TICKS ticks: a trace claiming a far end makes no endless schedule.
+        while r <= cx.end && requests.len() < MAX_TICKS {
             requests.push(Request {
                 sup: top,
                 r,

@@ -61,7 +61,11 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                 };
                 o.checked += 1;
                 let bytes = l.downloaded.unwrap_or(0);
-                let expect = x.created.0.ms() + transfer(bytes, s.source_download_mbps);
+                let expect = x
+                    .created
+                    .0
+                    .ms()
+                    .saturating_add(transfer(bytes, s.source_download_mbps));
                 if bytes > total || l.t != expect {
                     o.fail(
                         l,
@@ -75,7 +79,7 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                 match (created.get(d), size(d)) {
                     (None, _) => o.fail(l, "content on a DP before the deployment was created"),
                     (Some(&t), Some(bytes)) => {
-                        let expect = up_at(dp, t) + transfer(bytes, s.dp_copy_mbps);
+                        let expect = up_at(dp, t).saturating_add(transfer(bytes, s.dp_copy_mbps));
                         if l.t != expect {
                             o.fail(
                                 l,

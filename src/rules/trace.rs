@@ -132,6 +132,10 @@ pub enum TraceError {
     },
 }
 
+/// The latest time a trace may name, in ms (2⁵³, some 285,000 years): beyond it a number is
+/// no time of a run, and the checks' time arithmetic could overflow.
+pub const MAX_TIME: u64 = 1 << 53;
+
 /// Reads every line of a trace.
 pub fn read(file: &str, input: impl BufRead) -> Result<Vec<Line>, TraceError> {
     let mut out = Vec::new();
@@ -149,6 +153,15 @@ pub fn read(file: &str, input: impl BufRead) -> Result<Vec<Line>, TraceError> {
             message: e.to_string(),
         })?;
         line.line = i + 1;
+        let times = [line.t, line.at.unwrap_or(0), line.deadline.unwrap_or(0)];
+        let spans = [line.deadline_in.unwrap_or(0), line.end.unwrap_or(0)];
+        if times.iter().chain(&spans).any(|&x| x > MAX_TIME) {
+            return Err(TraceError::Malformed {
+                file: file.into(),
+                line: i + 1,
+                message: format!("a time beyond {MAX_TIME} ms"),
+            });
+        }
         out.push(line);
     }
     Ok(out)
