@@ -802,6 +802,70 @@ fn r09_violations_late_policy_and_a_moving_poll_phase() {
 }
 
 #[test]
+fn r09_every_client_of_the_site_receives_its_scan_policy() {
+    let s = scenario(r#"settings: (scheduled_sync: false)"#);
+    let polls = |skip: u64| {
+        let mut body = vec![line(0, "policy_created", r#""site":"CAS","policy":"scan""#)];
+        for c in (0..10).filter(|&c| c != skip) {
+            body.push(line(
+                c * 60_000,
+                "policy_received",
+                &format!(r#""client":{c},"policy":"scan""#),
+            ));
+            body.push(line(
+                c * 60_000,
+                "scan_scheduled",
+                &format!(r#""client":{c},"at":{}"#, 3 * H),
+            ));
+        }
+        with(&until(2 * H, &merge(vec![body])), &s)
+    };
+    assert_eq!(status(&polls(99), "R09"), "held");
+    let r = polls(3);
+    assert!(
+        r.render()
+            .contains("1 clients (client 3 first) did not receive"),
+        "{}",
+        r.render()
+    );
+}
+
+#[test]
+fn r10_each_scan_policy_schedules_a_scan_unless_one_is_pending() {
+    let t = |second: bool| {
+        let mut body = vec![
+            line(0, "policy_created", r#""site":"CAS","policy":"scan""#),
+            line(0, "policy_received", r#""client":1,"policy":"scan""#),
+            line(0, "scan_scheduled", r#""client":1,"at":3600000"#),
+        ];
+        if second {
+            // A second policy while the first scan still waits: nothing more to schedule.
+            body.push(line(
+                60_000,
+                "policy_created",
+                r#""site":"CAS","policy":"scan""#,
+            ));
+            body.push(line(
+                H - 1,
+                "policy_received",
+                r#""client":1,"policy":"scan""#,
+            ));
+        } else {
+            body.push(line(H, "policy_received", r#""client":2,"policy":"scan""#));
+        }
+        check(&whole(&body))
+    };
+    assert_eq!(status(&t(true), "R10"), "held");
+    let r = t(false);
+    assert!(
+        r.render()
+            .contains("no compliance scan scheduled or under way"),
+        "{}",
+        r.render()
+    );
+}
+
+#[test]
 fn r10_violations_scan_outside_the_window_or_off_schedule() {
     let t = whole(&[
         line(10, "policy_received", r#""client":1,"policy":"scan""#),

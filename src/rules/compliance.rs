@@ -1,114 +1,11 @@
-//! Checks of the compliance rules on a trace: R09–R14. Like the synchronization checks they
-//! read trace lines, the parameters and (for R14) the scenario's catalog and groups; never
-//! the model.
+//! Checks of the compliance rules on a trace: R11–R14 (R09 and R10 are in `policy`). Like
+//! the synchronization checks they read trace lines, the parameters and (for R14) the
+//! scenario's catalog and groups; never the model.
 
-use super::agent::Jobs;
 use super::trace::Line;
 use super::{Ctx, Outcome, stats};
 use crate::scenario::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// R09: a client receives policy within one polling interval after such a policy was created,
-/// and always at the same phase of its polling cycle.
-pub(super) fn r09(lines: &[Line], cx: &Ctx) -> Outcome {
-    let mut o = Outcome::new("R09");
-    let interval = cx.settings.machine_policy_interval.0.ms();
-    let mut created: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut phase: BTreeMap<u64, u64> = BTreeMap::new();
-    for l in lines {
-        let policy = l.policy.as_deref().unwrap_or("");
-        match l.kind.as_str() {
-            "policy_created" => {
-                created.insert(policy, l.t);
-            }
-            "policy_received" => {
-                o.checked += 1;
-                match created.get(policy) {
-                    None => o.fail(l, "policy received before any such policy was created"),
-                    Some(&c) if l.t - c >= interval => o.fail(
-                        l,
-                        &format!("received {} ms after the policy was created; polls are every {interval} ms", l.t - c),
-                    ),
-                    _ => {}
-                }
-                let p = *phase.entry(l.client()).or_insert(l.t % interval);
-                if p != l.t % interval {
-                    o.fail(l, "the client's machine policy poll moved off its phase");
-                }
-            }
-            _ => {}
-        }
-    }
-    o
-}
-
-/// R10: the compliance scan is scheduled when the scan policy arrives, at a uniformly random
-/// time within `scan_window`, and starts then — or, if the agent is busy then, when the
-/// running job ends (`agent`). The draws together must look uniform on the window.
-pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
-    let mut o = Outcome::new("R10");
-    let window = cx.settings.scan_window.0.ms();
-    let mut received: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut due: BTreeMap<u64, (u64, &Line)> = BTreeMap::new();
-    let mut draws = Vec::new();
-    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
-    for l in lines {
-        let c = l.client();
-        match l.kind.as_str() {
-            "policy_received" => {
-                received.insert(c, l.t);
-            }
-            "scan_scheduled" => {
-                o.checked += 1;
-                let at = l.at.unwrap_or(0);
-                if received.get(&c) != Some(&l.t) {
-                    o.fail(l, "scan scheduled without a policy received at that moment");
-                }
-                if at < l.t || at - l.t >= window {
-                    o.fail(
-                        l,
-                        &format!(
-                            "scan scheduled {} ms after the policy; the window is {window} ms",
-                            at as i128 - l.t as i128
-                        ),
-                    );
-                } else {
-                    draws.push((at - l.t) as f64 / window as f64);
-                }
-                if let Some((_, prev)) = due.insert(c, (at, l)) {
-                    o.fail(
-                        l,
-                        &format!("a second compliance scan scheduled while the one of line {} waits", prev.line),
-                    );
-                }
-            }
-            "scan_start" if l.reason() == "compliance" => match due.remove(&c) {
-                None => o.fail(l, "a compliance scan that was not scheduled"),
-                Some((at, _)) if !jobs.may_start(c, at, l.t) => o.fail(
-                    l,
-                    &format!("compliance scan at {} ms, scheduled at {at} ms: it starts then, or when the job running then ends", l.t),
-                ),
-                Some(_) => {}
-            },
-            _ => {}
-        }
-        jobs.observe(l, &mut scratch);
-    }
-    for (c, (at, l)) in due {
-        if at <= cx.end && !jobs.busy(c) {
-            o.fail(
-                l,
-                &format!("the compliance scan due at {at} ms never started"),
-            );
-        }
-    }
-    let n = draws.len();
-    if let Some(ks) = stats::not_uniform(draws) {
-        o.violations
-            .push(stats::message("compliance scan delays", n, window, ks));
-    }
-    o
-}
 
 /// R11: a scan takes exactly the sum of its step durations. Scans are paired by client and
 /// reason, so that overlapping scans (which `AGENT` rejects) still get their durations

@@ -251,7 +251,7 @@ pub(super) fn r18(lines: &[Line], cx: &Ctx) -> Outcome {
             _ => {}
         }
     }
-    if !cx.filtered {
+    if cx.filter.is_none() {
         super::bandwidth::check(lines, cx, &mut o);
     }
     o

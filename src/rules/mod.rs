@@ -13,6 +13,7 @@ mod frame;
 mod held;
 mod install;
 mod notify;
+mod policy;
 mod retries;
 mod stats;
 mod sync;
@@ -141,8 +142,8 @@ pub(crate) struct Ctx<'a> {
     scenario: Option<&'a Scenario>,
     /// When the run ended: `run_end.end`, else the last line's time.
     end: u64,
-    /// The trace keeps some clients only (`--trace-clients`).
-    filtered: bool,
+    /// The clients the trace keeps (`--trace-clients`), if it is filtered.
+    filter: Option<[u64; 2]>,
 }
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
@@ -176,7 +177,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         settings,
         scenario,
         end,
-        filtered: filter.is_some(),
+        filter,
     };
     let mut outcomes = vec![
         framing,
@@ -188,8 +189,8 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         failure::r06(lines, &cx),
         sync::r07(lines),
         sync::r08(lines, &cx),
-        compliance::r09(lines, &cx),
-        compliance::r10(lines, &cx),
+        policy::r09(lines, &cx),
+        policy::r10(lines, &cx),
         compliance::r11(lines, &cx),
         compliance::r12(lines),
         compliance::r13(lines, &cx),
