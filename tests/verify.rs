@@ -1037,6 +1037,31 @@ fn r13_the_mp_forwards_its_forward_delay_after_the_first_send() {
     assert_eq!(status(&check(&at(91_000)), "R13"), "VIOLATED");
 }
 
+#[test]
+fn r13_nothing_is_left_unsent_or_unforwarded() {
+    let unsent = until(
+        10 * 60_000,
+        &[line(0, "scan_done", r#""client":1,"changed":1,"listed":1"#)],
+    );
+    assert!(check(&unsent).render().contains("were never sent"));
+    let unforwarded = until(
+        10 * 60_000,
+        &[
+            line(0, "scan_done", r#""client":1,"changed":1,"listed":1"#),
+            line(
+                1000,
+                "state_messages_sent",
+                r#""client":1,"mp":"MP","count":1,"scanned_at":0"#,
+            ),
+        ],
+    );
+    assert!(
+        check(&unforwarded)
+            .render()
+            .contains("were never forwarded")
+    );
+}
+
 fn superseding() -> Scenario {
     cmsim::load_str(
         "s.ron",
@@ -1520,7 +1545,7 @@ fn install(pre: u64, took: u64, restart: Option<u64>) -> String {
         line(0, "policy_received", r#""client":1,"policy":"deployment""#),
         line(0, "content_on_dp", r#""deployment":"D","dp":"DP""#),
     ];
-    body.extend(scan(1, "evaluation", 0, 1));
+    body.extend(scan(1, "evaluation", 0, 0));
     body.push(line(
         SCAN,
         "download_start",

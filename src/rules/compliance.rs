@@ -76,7 +76,9 @@ pub(super) fn r12(lines: &[Line]) -> Outcome {
 /// R13: a client's sends are whole send intervals apart (its send cycle has a fixed phase)
 /// and follow its scan within one interval, at a delay uniform over the interval (the phase
 /// is random); an MP forwards `mp_forward_delay` after the first send it holds, no more than
-/// it received, and the database gets exactly what it forwards.
+/// it received, and the database gets exactly what it forwards. Nothing is left behind: a
+/// scan with changes is sent within the interval (unless a later scan in it undid them), and
+/// what an MP holds is forwarded.
 pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R13");
     let interval = cx.settings.state_message_interval.0.ms();
@@ -84,11 +86,20 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut last_send: BTreeMap<u64, u64> = BTreeMap::new();
     let mut last_scan: BTreeMap<u64, u64> = BTreeMap::new();
     let mut held: BTreeMap<&str, (u64, u64)> = BTreeMap::new(); // MP → (messages, first send)
+    let mut rescanned: BTreeSet<u64> = BTreeSet::new(); // scanned again before the send
     let mut draws = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         match l.kind.as_str() {
-            "scan_done" if l.changed.unwrap_or(0) > 0 => {
-                last_scan.entry(l.client()).or_insert(l.t);
+            "scan_done" => {
+                let c = l.client();
+                if let Some(&s) = last_scan.get(&c) {
+                    if l.t <= s + interval {
+                        rescanned.insert(c);
+                    }
+                } else if l.changed.unwrap_or(0) > 0 {
+                    last_scan.insert(c, l.t);
+                    rescanned.remove(&c);
+                }
             }
             "state_messages_sent" => {
                 o.checked += 1;
@@ -153,6 +164,20 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
                 }
             }
             _ => {}
+        }
+    }
+    for (c, s) in last_scan {
+        if s + interval <= cx.end && !rescanned.contains(&c) {
+            o.violations.push(format!(
+                "client {c}: the changes its scan found at {s} ms were never sent"
+            ));
+        }
+    }
+    for (mp, (had, since)) in held {
+        if had > 0 && since + forward <= cx.end {
+            o.violations.push(format!(
+                "{mp}: {had} state messages held since {since} ms were never forwarded"
+            ));
         }
     }
     let n = draws.len();
