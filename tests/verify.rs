@@ -1353,7 +1353,7 @@ fn r21_a_user_started_job_tries_hourly_for_four_hours() {
 }
 
 /// Client 1 holds deployment D, due at 200 h, from its poll at 0.
-fn holding(deadline_in: &[(u64, u64)]) -> String {
+fn holding_lines(deadline_in: &[(u64, u64)]) -> Vec<String> {
     let mut body = vec![
         line(
             0,
@@ -1374,7 +1374,11 @@ fn holding(deadline_in: &[(u64, u64)]) -> String {
             &format!(r#""client":1,"deployment":"D","deadline_in":{left}"#),
         ));
     }
-    whole(&body)
+    body
+}
+
+fn holding(deadline_in: &[(u64, u64)]) -> String {
+    whole(&holding_lines(deadline_in))
 }
 
 #[test]
@@ -1621,6 +1625,22 @@ fn r25_installs_run_at_the_deadline_the_client_holds_for_install_duration() {
     assert_eq!(failing(&r), ["R25"], "before the deadline: {}", r.render());
     let r = check(&install(deadline, INSTALL + 60_000, None));
     assert_eq!(failing(&r), ["R25"], "a minute too long: {}", r.render());
+}
+
+#[test]
+fn r25_a_client_notified_up_to_its_deadline_installs_then() {
+    let (d, q) = (200 * H, 15 * 60_000);
+    let at = |pre: Option<u64>| {
+        let mut body = holding_lines(&[(d - q, q)]);
+        if let Some(t) = pre {
+            body.extend(scan(1, "pre_install", t, 0));
+            body.extend(scan(1, "post_install", t + SCAN, 0));
+        }
+        check(&until(d + H, &body))
+    };
+    assert_eq!(status(&at(Some(d)), "R25"), "held");
+    assert!(at(Some(d + 1_000)).render().contains("starts late"));
+    assert!(at(None).render().contains("the client never installed"));
 }
 
 #[test]

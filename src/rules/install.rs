@@ -25,6 +25,7 @@ enum Step {
 /// R25.
 pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R25");
+    at_deadline(lines, cx, &mut o);
     let duration = cx.settings.install_duration.0.ms();
     let window = cx.settings.restart_window.0.ms();
     // update → deployments containing it, from the scenario
@@ -149,4 +150,63 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
             .push(stats::message("restart delays", n, window, ks));
     }
     o
+}
+
+/// A client notified up to its deadline (its last notification's next one would come at or
+/// after the deadline, so it had a mandatory update left, R22) and that installed nothing
+/// since, installs when the deadline passes: its pre-install scan starts at the deadline, or
+/// when the job running then ends, or an install job under way at the deadline takes it.
+fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
+    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
+    // client → deadlines it must install at, each with the notification that announced it
+    let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
+    let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
+    for l in lines {
+        let c = l.client();
+        match (l.kind.as_str(), l.reason()) {
+            ("notification", _) => {
+                let left = l.deadline_in.unwrap_or(0);
+                if super::notify::interval(cx, left) >= left {
+                    o.checked += 1;
+                    owed.entry(c).or_default().push((l.t + left, l));
+                }
+            }
+            ("install_done", _) => {
+                // The user's install settles it (R24): no install at the deadline then.
+                if let Some(list) = owed.get_mut(&c) {
+                    list.retain(|&(_, n)| n.t >= l.t);
+                }
+            }
+            ("scan_start", "pre_install") => {
+                job_since.entry(c).or_insert(l.t);
+                for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
+                    if d > l.t {
+                        owed.entry(c).or_default().push((d, n));
+                    } else if d != l.t && !jobs.may_start(c, d, l.t) {
+                        o.fail(
+                            l,
+                            &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
+                        );
+                    }
+                }
+            }
+            ("scan_done", "post_install") => {
+                if let (Some(from), Some(list)) = (job_since.remove(&c), owed.get_mut(&c)) {
+                    list.retain(|&(d, _)| !(from..=l.t).contains(&d));
+                }
+            }
+            _ => {}
+        }
+        jobs.observe(l, &mut scratch);
+    }
+    for (c, list) in owed {
+        for (d, n) in list {
+            if d <= cx.end && !jobs.busy(c) {
+                o.fail(
+                    n,
+                    &format!("notified up to its deadline at {d} ms, the client never installed"),
+                );
+            }
+        }
+    }
 }

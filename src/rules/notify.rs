@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// R22's interval after a notification shown `left` ms before the deadline: far over 24 h,
 /// near over 1 h, imminent in the last hour.
-fn interval(cx: &Ctx, left: u64) -> u64 {
+pub(super) fn interval(cx: &Ctx, left: u64) -> u64 {
     let (day, hour) = (24 * 3_600_000, 3_600_000);
     let s = cx.settings;
     if left > day {
