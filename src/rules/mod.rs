@@ -1,6 +1,7 @@
 //! The rule checker: an independent second reading of the rule table, applied to traces.
 //! It imports the trace format and the parameter values, never the model (DESIGN.md), so a
-//! bug in the model shows up here as a violation instead of being repeated.
+//! bug in the model shows up here as a violation instead of being repeated. What each
+//! outcome checks, and which file does it: `docs/verify.md`.
 
 mod agent;
 mod bandwidth;
