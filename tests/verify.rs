@@ -1211,6 +1211,39 @@ fn r17_the_evaluation_scan_runs_when_the_deployment_policy_arrives() {
 }
 
 #[test]
+fn r17_a_deadline_change_publishes_the_deployment_policy_again() {
+    let change = |republish: bool| {
+        let mut body = vec![
+            line(
+                0,
+                "deployment_created",
+                r#""deployment":"D","site":"CAS","mandatory":false,"deadline":null"#,
+            ),
+            line(
+                0,
+                "policy_created",
+                r#""site":"CAS","policy":"deployment","deployment":"D""#,
+            ),
+            line(
+                5 * H,
+                "deadline_changed",
+                r#""deployment":"D","deadline":360000000"#,
+            ),
+        ];
+        if republish {
+            body.push(line(
+                5 * H,
+                "policy_created",
+                r#""site":"CAS","policy":"deployment","deployment":"D""#,
+            ));
+        }
+        check(&whole(&body))
+    };
+    assert!(failing(&change(true)).is_empty());
+    assert_eq!(failing(&change(false)), ["R17"]);
+}
+
+#[test]
 fn r18_an_install_needs_a_download_serving_a_deployment_with_the_update() {
     let s = scenario(DEPLOYMENT);
     let install = |u: &str| {

@@ -117,7 +117,8 @@ fn served(l: &Line) -> Vec<&str> {
 }
 
 /// R17: a client downloads only after its evaluation scan, an optional deployment only after
-/// the user started it (or it got a deadline); the evaluation scan runs when the deployment
+/// the user started it (or it got a deadline, which re-publishes the deployment's policy so
+/// that clients register the change at their next poll); the evaluation scan runs when the deployment
 /// policy arrives, or when the job running then ends; a download job starts at what calls
 /// for it — an evaluation scan, the user's start, a pre-install scan, the end of the previous
 /// download — and its retries follow their timers (R19–R21).
@@ -130,15 +131,31 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     // client → when something last called for a download job; the job's attempt is then
     let mut calls: BTreeMap<u64, u64> = BTreeMap::new();
     let mut in_job: BTreeSet<u64> = BTreeSet::new();
+    let mut out: BTreeSet<&str> = BTreeSet::new(); // deployments whose policy is out
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
-    for l in lines {
+    for (i, l) in lines.iter().enumerate() {
         let c = l.client();
         match l.kind.as_str() {
             "deployment_created" => {
                 mandatory.insert(l.deployment(), l.mandatory.unwrap_or(false));
             }
+            "policy_created" if l.policy.as_deref() == Some("deployment") => {
+                out.insert(l.deployment());
+            }
             "deadline_changed" => {
                 mandatory.insert(l.deployment(), true);
+                // Clients register the change at their next poll: the policy goes out again.
+                let again = lines[i + 1..].iter().take_while(|m| m.t == l.t).any(|m| {
+                    m.kind == "policy_created"
+                        && m.policy.as_deref() == Some("deployment")
+                        && m.deployment == l.deployment
+                });
+                if out.contains(l.deployment()) && !again {
+                    o.fail(
+                        l,
+                        "a deadline change whose deployment policy is not published again",
+                    );
+                }
             }
             "policy_received" if l.policy.as_deref() == Some("deployment") => {
                 received.entry(c).or_default().push(l.t);

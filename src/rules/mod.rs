@@ -90,6 +90,8 @@ pub struct VerifyReport {
     pub outcomes: Vec<Outcome>,
     /// Lines read.
     pub lines: usize,
+    /// The scenario whose parameter values were used, or `None` for the defaults.
+    pub scenario: Option<String>,
 }
 
 /// Violations shown per rule; the rest are counted.
@@ -103,7 +105,11 @@ impl VerifyReport {
 
     /// The report for people.
     pub fn render(&self) -> String {
-        let mut out = format!("Checked {} trace lines.\n", self.lines);
+        let values = match &self.scenario {
+            Some(name) => format!("the parameter values of scenario {name:?}"),
+            None => "the default parameter values (no --scenario)".into(),
+        };
+        let mut out = format!("Checked {} trace lines with {values}.\n", self.lines);
         for o in &self.outcomes {
             let detail = match &o.skipped {
                 Some(why) => why.clone(),
@@ -223,6 +229,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     VerifyReport {
         outcomes,
         lines: lines.len(),
+        scenario: scenario.map(|s| s.name.clone()),
     }
 }
 
