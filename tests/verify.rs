@@ -920,6 +920,44 @@ fn a_compliance_scan_due_while_the_agent_is_busy_waits_for_the_running_job() {
     );
 }
 
+/// The issue's case: a compliance scan comes due (at 1 s after the install starts) during
+/// client 1's install job, and starts at `start`.
+fn scan_during_install(start: u64) -> VerifyReport {
+    let due = SCAN + 1_000;
+    let mut body = vec![
+        line(0, "policy_created", r#""site":"CAS","policy":"scan""#),
+        line(0, "policy_received", r#""client":1,"policy":"scan""#),
+        line(0, "scan_scheduled", &format!(r#""client":1,"at":{due}"#)),
+    ];
+    body.extend(scan(1, "pre_install", 0, 0));
+    body.push(line(SCAN, "install_start", r#""client":1,"update":"KB1""#));
+    body.push(line(
+        SCAN + INSTALL,
+        "install_done",
+        r#""client":1,"update":"KB1","restart":false"#,
+    ));
+    body.extend(scan(1, "post_install", SCAN + INSTALL, 0));
+    body.extend(scan(1, "compliance", start, 0));
+    check(&whole(&merge(vec![body])))
+}
+
+#[test]
+fn a_compliance_scan_due_during_an_install_job_waits_for_its_post_install_scan() {
+    let end = 2 * SCAN + INSTALL;
+    let r = scan_during_install(end);
+    assert_eq!(status(&r, "AGENT"), "held", "{}", r.render());
+    assert_eq!(status(&r, "R10"), "held", "{}", r.render());
+    let r = scan_during_install(SCAN + 1_000);
+    assert!(
+        outcome(&r, "AGENT").violations[0].contains("its install of KB1"),
+        "{}",
+        r.render()
+    );
+    // At the install's end, over the post-install scan.
+    let r = scan_during_install(SCAN + INSTALL);
+    assert_eq!(status(&r, "AGENT"), "VIOLATED", "{}", r.render());
+}
+
 #[test]
 fn r10_scan_times_are_uniform_over_the_whole_window() {
     let draws = |window: u64| {
