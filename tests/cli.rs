@@ -158,6 +158,19 @@ fn verify_exits_1_on_a_violation_and_2_on_a_malformed_trace() {
     let out = cmsim(&["verify", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stdout).contains("R02  VIOLATED"));
+    // Header-less and cut short: the framing fails, and is shown first.
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.contains("TRACE  VIOLATED")),
+        "{}",
+        text(&out.stdout)
+    );
+    std::fs::write(&bad, "").unwrap();
+    let out = cmsim(&["verify", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "an empty trace fails");
+    assert!(text(&out.stdout).contains("empty trace"));
     std::fs::write(&bad, "garbage").unwrap();
     assert_eq!(
         cmsim(&["verify", bad.to_str().unwrap()]).status.code(),

@@ -1,112 +1,34 @@
-//! Checks of the compliance rules on a trace: R09–R14. Like the synchronization checks they
-//! read trace lines, the parameters and (for R14) the scenario's catalog and groups; never
-//! the model.
+//! Checks of the compliance rules on a trace: R11–R14 (R09 and R10 are in `policy`). Like
+//! the synchronization checks they read trace lines, the parameters and (for R14) the
+//! scenario's catalog and groups; never the model.
 
-use super::Outcome;
 use super::trace::Line;
-use crate::scenario::{Scenario, Settings};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use super::{Ctx, Outcome, stats};
+use crate::scenario::Scenario;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// R09: a client receives policy within one polling interval after such a policy was created,
-/// and always at the same phase of its polling cycle.
-pub(super) fn r09(lines: &[Line], settings: &Settings) -> Outcome {
-    let mut o = Outcome::new("R09");
-    let interval = settings.machine_policy_interval.0.ms();
-    let mut created: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut phase: BTreeMap<u64, u64> = BTreeMap::new();
-    for l in lines {
-        let policy = l.policy.as_deref().unwrap_or("");
-        match l.kind.as_str() {
-            "policy_created" => {
-                created.insert(policy, l.t);
-            }
-            "policy_received" => {
-                o.checked += 1;
-                match created.get(policy) {
-                    None => o.fail(l, "policy received before any such policy was created"),
-                    Some(&c) if l.t - c >= interval => o.fail(
-                        l,
-                        &format!("received {} ms after the policy was created; polls are every {interval} ms", l.t - c),
-                    ),
-                    _ => {}
-                }
-                let p = *phase.entry(l.client()).or_insert(l.t % interval);
-                if p != l.t % interval {
-                    o.fail(l, "the client's machine policy poll moved off its phase");
-                }
-            }
-            _ => {}
-        }
-    }
-    o
-}
-
-/// R10: the scan is scheduled when the policy arrives, within `scan_window`, and starts then.
-pub(super) fn r10(lines: &[Line], settings: &Settings) -> Outcome {
-    let mut o = Outcome::new("R10");
-    let window = settings.scan_window.0.ms();
-    let mut received: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut due: BTreeMap<u64, u64> = BTreeMap::new();
-    // When each client's agent last finished a job (a scan's end).
-    let mut freed: BTreeMap<u64, u64> = BTreeMap::new();
-    for l in lines {
-        match l.kind.as_str() {
-            "policy_received" => {
-                received.insert(l.client(), l.t);
-            }
-            "scan_done" => {
-                freed.insert(l.client(), l.t);
-            }
-            "scan_scheduled" => {
-                o.checked += 1;
-                let at = l.at.unwrap_or(0);
-                if received.get(&l.client()) != Some(&l.t) {
-                    o.fail(l, "scan scheduled without a policy received at that moment");
-                }
-                if at < l.t || at - l.t >= window {
-                    o.fail(
-                        l,
-                        &format!(
-                            "scan scheduled {} ms after the policy; the window is {window} ms",
-                            at.wrapping_sub(l.t)
-                        ),
-                    );
-                }
-                due.insert(l.client(), at);
-            }
-            "scan_start" if l.reason.as_deref() == Some("compliance") => {
-                // On time, or, when the agent was busy then, the moment it became free.
-                let at = due.remove(&l.client());
-                let waited = at.is_some_and(|at| at < l.t) && freed.get(&l.client()) == Some(&l.t);
-                if at != Some(l.t) && !waited {
-                    o.fail(l, "compliance scan does not start at its scheduled time");
-                }
-            }
-            _ => {}
-        }
-    }
-    o
-}
-
-/// R11: a scan takes exactly the sum of its step durations.
-pub(super) fn r11(lines: &[Line], settings: &Settings) -> Outcome {
+/// R11: a scan takes exactly the sum of its step durations. Scans are paired by client and
+/// reason, so that overlapping scans (which `AGENT` rejects) still get their durations
+/// judged here.
+pub(super) fn r11(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R11");
-    let s = settings;
+    let s = cx.settings;
     let steps = (s.scan_clear_history.0
         + s.scan_locate_wsus.0
         + s.scan_update_policy.0
         + s.scan_wua_download.0
         + s.scan_wua_evaluate.0)
         .ms();
-    // Scans of different reasons may overlap on one client: pair them per (client, reason).
-    let mut started: BTreeMap<(u64, &str), VecDeque<u64>> = BTreeMap::new();
+    let mut started: BTreeMap<(u64, &str), u64> = BTreeMap::new();
     for l in lines {
-        let key = (l.client(), l.reason.as_deref().unwrap_or(""));
+        let key = (l.client(), l.reason());
         match l.kind.as_str() {
-            "scan_start" => started.entry(key).or_default().push_back(l.t),
+            "scan_start" => {
+                started.insert(key, l.t);
+            }
             "scan_done" => {
                 o.checked += 1;
-                match started.get_mut(&key).and_then(VecDeque::pop_front) {
+                match started.remove(&key) {
                     Some(s) if l.t - s == steps => {}
                     Some(s) => o.fail(
                         l,
@@ -151,23 +73,38 @@ pub(super) fn r12(lines: &[Line]) -> Outcome {
     o
 }
 
-/// R13: a client's sends are whole send intervals apart and follow its scan within one
-/// interval; an MP forwards no more than it received, and the database gets exactly what it
-/// forwards.
-pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
+/// R13: a client's sends are whole send intervals apart (its send cycle has a fixed phase)
+/// and follow its scan within one interval, at a delay uniform over the interval (the phase
+/// is random); an MP forwards `mp_forward_delay` after the first send it holds, no more than
+/// it received, and the database gets exactly what it forwards. Nothing is left behind: a
+/// scan with changes is sent within the interval (unless a later scan in it undid them), and
+/// what an MP holds is forwarded.
+pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R13");
-    let interval = settings.state_message_interval.0.ms();
+    let interval = cx.settings.state_message_interval.0.ms();
+    let forward = cx.settings.mp_forward_delay.0.ms();
     let mut last_send: BTreeMap<u64, u64> = BTreeMap::new();
     let mut last_scan: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut held: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut held: BTreeMap<&str, (u64, u64)> = BTreeMap::new(); // MP → (messages, first send)
+    let mut rescanned: BTreeSet<u64> = BTreeSet::new(); // scanned again before the send
+    let mut draws = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         match l.kind.as_str() {
-            "scan_done" if l.changed.unwrap_or(0) > 0 => {
-                last_scan.entry(l.client()).or_insert(l.t);
+            "scan_done" => {
+                let c = l.client();
+                if let Some(&s) = last_scan.get(&c) {
+                    if l.t <= s + interval {
+                        rescanned.insert(c);
+                    }
+                } else if l.changed.unwrap_or(0) > 0 {
+                    last_scan.insert(c, l.t);
+                    rescanned.remove(&c);
+                }
             }
             "state_messages_sent" => {
                 o.checked += 1;
                 let c = l.client();
+                let first = !last_send.contains_key(&c);
                 if let Some(prev) = last_send.insert(c, l.t)
                     && (l.t - prev) % interval != 0
                 {
@@ -177,20 +114,39 @@ pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
                     );
                 }
                 match last_scan.remove(&c) {
-                    Some(s) if l.t - s > interval => {
-                        o.fail(l, "sent more than one cycle after the scan")
-                    }
+                    Some(s) if l.t - s >= interval => o.fail(
+                        l,
+                        &format!(
+                            "sent {} ms after the scan; the cycle is {interval} ms",
+                            l.t - s
+                        ),
+                    ),
+                    Some(s) if first => draws.push((l.t - s) as f64 / interval as f64),
                     _ => {}
                 }
-                *held.entry(l.mp.as_deref().unwrap_or("")).or_default() += l.count.unwrap_or(0);
+                let mp = held
+                    .entry(l.mp.as_deref().unwrap_or(""))
+                    .or_insert((0, l.t));
+                if mp.0 == 0 {
+                    mp.1 = l.t;
+                }
+                mp.0 += l.count.unwrap_or(0);
             }
             "state_messages_forwarded" => {
                 let count = l.count.unwrap_or(0);
-                let had = held.remove(l.mp.as_deref().unwrap_or("")).unwrap_or(0);
+                let (had, since) = held
+                    .remove(l.mp.as_deref().unwrap_or(""))
+                    .unwrap_or_default();
                 if count > had {
                     o.fail(
                         l,
                         &format!("forwarded {count} state messages but received {had}"),
+                    );
+                }
+                if had > 0 && l.t != since + forward {
+                    o.fail(
+                        l,
+                        &format!("forwarded {} ms after the first send it held; mp_forward_delay is {forward} ms", l.t - since),
                     );
                 }
                 let inserted: u64 = lines[i + 1..]
@@ -209,6 +165,29 @@ pub(super) fn r13(lines: &[Line], settings: &Settings) -> Outcome {
             }
             _ => {}
         }
+    }
+    for (c, s) in last_scan {
+        if s + interval <= cx.end && !rescanned.contains(&c) {
+            o.violations.push(format!(
+                "client {c}: the changes its scan found at {s} ms were never sent"
+            ));
+        }
+    }
+    for (mp, (had, since)) in held {
+        if had > 0 && since + forward <= cx.end {
+            o.violations.push(format!(
+                "{mp}: {had} state messages held since {since} ms were never forwarded"
+            ));
+        }
+    }
+    let n = draws.len();
+    if let Some(ks) = stats::not_uniform(draws) {
+        o.violations.push(stats::message(
+            "first send delays after a scan",
+            n,
+            interval,
+            ks,
+        ));
     }
     o
 }
@@ -288,7 +267,11 @@ pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
                     }
                 }
             }
-            "db_state_changed" if l.from.as_deref() == Some("unknown") => {
+            // A client reports its own install even of an update superseded meanwhile (R25):
+            // R14 forbids only Required and Not required for the superseded update.
+            "db_state_changed"
+                if l.from.as_deref() == Some("unknown") && l.to.as_deref() != Some("installed") =>
+            {
                 let Some(&u) = l.update.as_ref().and_then(|u| cat.position.get(u)) else {
                     continue;
                 };

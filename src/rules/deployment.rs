@@ -1,39 +1,104 @@
-//! Checks of the deployment rules on a trace: R16–R23 and R25. They read trace lines and
-//! parameters (and, for R25's deadlines, the scenario's deployments); never the model.
+//! Checks of the deployment rules on a trace: R16–R18 (the retries R19–R21 are in
+//! `retries`, notifications and dialogs R22–R24 in `notify`, installs R25 in `install`).
+//! They read trace lines, the parameters and the scenario's deployments; never the model.
 
-use super::Outcome;
+use super::agent::Jobs;
 use super::trace::Line;
-use crate::scenario::{Scenario, Settings};
+use super::{Ctx, Outcome};
+use crate::scenario::Fault;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn name(x: &Option<String>) -> &str {
-    x.as_deref().unwrap_or("")
+/// Time to move `bytes` at `mbps` megabits per second, in whole milliseconds rounded up.
+fn transfer(bytes: u64, mbps: f64) -> u64 {
+    (bytes as f64 * 8.0 / (mbps * 1e6) * 1_000.0).ceil() as u64
 }
 
 /// R16: content reaches a DP only after its deployment was created, and clients download a
-/// deployment only from DPs that hold its content.
-pub(super) fn r16(lines: &[Line]) -> Outcome {
+/// deployment only from DPs that hold its content. Given the scenario, the wizard finishes
+/// (`deployment_created`) once the files it downloaded reached the package source at
+/// `source_download_mbps`, and each DP gets the package `dp_copy_mbps` later (after the DP's
+/// outage, if it is down then).
+pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R16");
-    let mut created: BTreeSet<&str> = BTreeSet::new();
+    let s = cx.settings;
+    let mut created: BTreeMap<&str, u64> = BTreeMap::new();
     let mut on_dp: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let spec = |d: &str| cx.scenario?.deployments.iter().find(|x| x.id == d);
+    let size = |d: &str| -> Option<u64> {
+        let sc = cx.scenario?;
+        let ups = &spec(d)?.updates;
+        Some(
+            sc.catalog
+                .iter()
+                .filter(|u| ups.contains(&u.id))
+                .map(|u| u.size.0)
+                .sum(),
+        )
+    };
+    // When a DP that is down at `t` is up again.
+    let up_at = |dp: &str, t: u64| {
+        let faults = cx.scenario.map_or(&[][..], |sc| &sc.faults);
+        faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::DpUnavailable { server, from, to }
+                    if server == dp && from.0.ms() <= t && t < to.0.ms() =>
+                {
+                    Some(to.0.ms())
+                }
+                _ => None,
+            })
+            .max()
+            .unwrap_or(t)
+    };
     for l in lines {
+        let d = l.deployment();
         match l.kind.as_str() {
             "deployment_created" => {
-                created.insert(name(&l.deployment));
+                created.insert(d, l.t);
+                let (Some(x), Some(total)) = (spec(d), size(d)) else {
+                    continue;
+                };
+                o.checked += 1;
+                let bytes = l.downloaded.unwrap_or(0);
+                let expect = x
+                    .created
+                    .0
+                    .ms()
+                    .saturating_add(transfer(bytes, s.source_download_mbps));
+                if bytes > total || l.t != expect {
+                    o.fail(
+                        l,
+                        &format!("{bytes} bytes to the package source of a {total}-byte deployment created at {} ms: done at {expect} ms", x.created.0.ms()),
+                    );
+                }
             }
             "content_on_dp" => {
                 o.checked += 1;
-                if !created.contains(name(&l.deployment)) {
-                    o.fail(l, "content on a DP before the deployment was created");
+                let dp = l.dp.as_deref().unwrap_or("");
+                match (created.get(d), size(d)) {
+                    (None, _) => o.fail(l, "content on a DP before the deployment was created"),
+                    (Some(&t), Some(bytes)) => {
+                        let expect = up_at(dp, t).saturating_add(transfer(bytes, s.dp_copy_mbps));
+                        if l.t != expect {
+                            o.fail(
+                                l,
+                                &format!("the {bytes}-byte package reaches the DP at {expect} ms (dp_copy_mbps)"),
+                            );
+                        }
+                    }
+                    _ => {}
                 }
-                on_dp.insert((name(&l.deployment), name(&l.dp)));
+                on_dp.insert((d, dp));
             }
             "download_start" => {
                 o.checked += 1;
-                if !on_dp.contains(&(name(&l.deployment), name(&l.dp))) {
+                let dp = l.dp.as_deref().unwrap_or("");
+                let served = served(l);
+                if served.is_empty() || !served.iter().all(|d| on_dp.contains(&(d, dp))) {
                     o.fail(
                         l,
-                        "download from a DP that does not hold the deployment's content",
+                        "download from a DP that does not hold the content of every deployment it serves",
                     );
                 }
             }
@@ -43,34 +108,102 @@ pub(super) fn r16(lines: &[Line]) -> Outcome {
     o
 }
 
-/// R17: a client downloads a deployment only after its evaluation scan, and an optional
-/// deployment only after the user started it (or it got a deadline).
-pub(super) fn r17(lines: &[Line]) -> Outcome {
+/// The deployments a download serves: its `deployments` list, or its `deployment`.
+fn served(l: &Line) -> Vec<&str> {
+    match &l.deployments {
+        Some(list) => list.iter().map(String::as_str).collect(),
+        None => l.deployment.as_deref().into_iter().collect(),
+    }
+}
+
+/// R17: a client downloads only after its evaluation scan, an optional deployment only after
+/// the user started it (or it got a deadline, which re-publishes the deployment's policy so
+/// that clients register the change at their next poll); the evaluation scan runs when the deployment
+/// policy arrives, or when the job running then ends; a download job starts at what calls
+/// for it — an evaluation scan, the user's start, a pre-install scan, the end of the previous
+/// download — and its retries follow their timers (R19–R21).
+pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R17");
     let mut mandatory: BTreeMap<&str, bool> = BTreeMap::new();
     let mut evaluated: BTreeSet<u64> = BTreeSet::new();
     let mut started: BTreeSet<u64> = BTreeSet::new();
-    for l in lines {
+    let mut received: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    // client → when something last called for a download job; the job's attempt is then
+    let mut calls: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut in_job: BTreeSet<u64> = BTreeSet::new();
+    let mut out: BTreeSet<&str> = BTreeSet::new(); // deployments whose policy is out
+    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
+    for (i, l) in lines.iter().enumerate() {
+        let c = l.client();
         match l.kind.as_str() {
             "deployment_created" => {
-                mandatory.insert(name(&l.deployment), l.mandatory.unwrap_or(false));
+                mandatory.insert(l.deployment(), l.mandatory.unwrap_or(false));
+            }
+            "policy_created" if l.policy.as_deref() == Some("deployment") => {
+                out.insert(l.deployment());
             }
             "deadline_changed" => {
-                mandatory.insert(name(&l.deployment), true);
+                mandatory.insert(l.deployment(), true);
+                // Clients register the change at their next poll: the policy goes out again.
+                let again = lines[i + 1..].iter().take_while(|m| m.t == l.t).any(|m| {
+                    m.kind == "policy_created"
+                        && m.policy.as_deref() == Some("deployment")
+                        && m.deployment == l.deployment
+                });
+                if out.contains(l.deployment()) && !again {
+                    o.fail(
+                        l,
+                        "a deadline change whose deployment policy is not published again",
+                    );
+                }
             }
-            "scan_start" if l.reason.as_deref() == Some("evaluation") => {
-                evaluated.insert(l.client());
+            "policy_received" if l.policy.as_deref() == Some("deployment") => {
+                received.entry(c).or_default().push(l.t);
+            }
+            "scan_start" if l.reason() == "evaluation" => {
+                evaluated.insert(c);
+                let due = received.remove(&c).unwrap_or_default();
+                match due.first() {
+                    None => o.fail(l, "an evaluation scan without a deployment policy received"),
+                    Some(&r) if !jobs.may_start(c, r, l.t) => o.fail(
+                        l,
+                        &format!("evaluation scan at {} ms for the policy received at {r} ms: it runs then, or when the job running then ends", l.t),
+                    ),
+                    Some(_) => {}
+                }
             }
             "user_install" => {
-                started.insert(l.client());
+                started.insert(c);
+                calls.insert(c, l.t);
             }
-            "download_start" => {
+            "scan_done" if matches!(l.reason(), "evaluation" | "pre_install") => {
+                calls.insert(c, l.t);
+            }
+            "download_done" => {
+                calls.insert(c, l.t);
+                in_job.remove(&c);
+            }
+            "download_gave_up" => {
+                in_job.remove(&c);
+            }
+            "location_failed" | "dp_connect_failed" | "download_start" => {
+                if in_job.insert(c) && calls.get(&c) != Some(&l.t) {
+                    o.fail(
+                        l,
+                        "a download job that no evaluation scan, user, pre-install scan or finished download called for at that moment",
+                    );
+                }
+                if l.kind != "download_start" {
+                    continue;
+                }
                 o.checked += 1;
-                if !evaluated.contains(&l.client()) {
+                if !evaluated.contains(&c) {
                     o.fail(l, "download before the client's evaluation scan");
                 }
-                let must = mandatory.get(name(&l.deployment)).copied().unwrap_or(false);
-                if !must && !started.contains(&l.client()) {
+                let must = served(l)
+                    .iter()
+                    .any(|d| mandatory.get(d).copied().unwrap_or(false));
+                if !must && !started.contains(&c) {
                     o.fail(
                         l,
                         "an optional deployment downloaded before the user started it",
@@ -79,295 +212,64 @@ pub(super) fn r17(lines: &[Line]) -> Outcome {
             }
             _ => {}
         }
+        jobs.observe(l, &mut scratch);
+    }
+    for (c, due) in &received {
+        if let Some(&r) = due.first()
+            && r <= cx.end
+            && !jobs.busy(*c)
+        {
+            o.violations.push(format!(
+                "client {c}: the deployment policy received at {r} ms was never evaluated"
+            ));
+        }
     }
     o
 }
 
-/// R18: an update installs only after the client downloaded content into its cache.
-pub(super) fn r18(lines: &[Line]) -> Outcome {
+/// R18: an update installs only after the client downloaded it into its cache: given the
+/// scenario, a download serving a deployment that contains the update; without it, any
+/// download. The downloads take the time their rates give (`bandwidth`).
+pub(super) fn r18(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R18");
-    let mut cached: BTreeSet<u64> = BTreeSet::new();
-    for l in lines {
-        match l.kind.as_str() {
-            "download_done" => {
-                cached.insert(l.client());
-            }
-            "install_start" => {
-                o.checked += 1;
-                if !cached.contains(&l.client()) {
-                    o.fail(l, "install before any download into the client's cache");
-                }
-            }
-            _ => {}
-        }
-    }
-    o
-}
-
-/// A run of failed attempts of one kind on one client.
-struct Streak {
-    first: u64,
-    last: u64,
-    manual: bool,
-}
-
-/// R19, R20, R21: failed attempts repeat every retry interval, and a client gives up only
-/// once its budget is spent — never earlier, and never retries after it.
-pub(super) fn retries(lines: &[Line], s: &Settings) -> [Outcome; 3] {
-    let mut out = [
-        Outcome::new("R19"),
-        Outcome::new("R20"),
-        Outcome::new("R21"),
-    ];
-    let timers = |kind: usize, manual: bool| {
-        let (i, b) = match (manual, kind) {
-            (true, _) => (s.manual_retry_interval, s.manual_retry_budget),
-            (false, 0) => (s.location_retry_interval, s.location_retry_budget),
-            (false, _) => (s.dp_connect_retry_interval, s.dp_connect_retry_budget),
-        };
-        (i.0.ms(), b.0.ms())
-    };
-    let rule = |kind: usize, manual: bool| if manual { 2 } else { kind };
-    let mut streaks: BTreeMap<(u64, usize), Streak> = BTreeMap::new();
-    // (client, deployment) the client gave up on: for good (a job for other deployments
-    // may start after).
-    let mut gave_up: BTreeSet<(u64, &str)> = BTreeSet::new();
-    for l in lines {
-        let c = l.client();
-        let kind = match l.kind.as_str() {
-            "location_failed" => 0,
-            "dp_connect_failed" => 1,
-            "download_start" => {
-                streaks.retain(|&(k, _), _| k != c);
-                continue;
-            }
-            "download_gave_up" => {
-                let kind = usize::from(l.reason.as_deref() == Some("dp_connect"));
-                let manual = l.reason.as_deref() == Some("manual");
-                let streak = streaks
-                    .remove(&(c, kind))
-                    .or_else(|| streaks.remove(&(c, 1 - kind)));
-                let o = &mut out[rule(kind, manual)];
-                o.checked += 1;
-                let Some(st) = streak else {
-                    o.fail(l, "gave up without a failed attempt");
-                    continue;
-                };
-                let (interval, budget) = timers(kind, st.manual);
-                let tried = l.t - st.first;
-                if tried > budget || tried + interval <= budget {
-                    o.fail(
-                        l,
-                        &format!("gave up after {tried} ms of retries; the budget is {budget} ms"),
-                    );
-                }
-                for d in l.deployments.iter().flatten() {
-                    gave_up.insert((c, d.as_str()));
-                }
-                continue;
-            }
-            _ => continue,
-        };
-        let manual = l.manual.unwrap_or(false);
-        let (interval, budget) = timers(kind, manual);
-        let o = &mut out[rule(kind, manual)];
-        if l.deployments
-            .iter()
-            .flatten()
-            .any(|d| gave_up.contains(&(c, d.as_str())))
-        {
-            o.fail(l, "a retry for a deployment the client gave up on");
-        }
-        match streaks.get_mut(&(c, kind)) {
-            Some(st) => {
-                o.checked += 1;
-                if (l.t - st.last) % interval != 0 {
-                    o.fail(
-                        l,
-                        &format!(
-                            "retried {} ms after the last attempt; the interval is {interval} ms",
-                            l.t - st.last
-                        ),
-                    );
-                }
-                if l.t - st.first > budget {
-                    o.fail(
-                        l,
-                        &format!(
-                            "still trying {} ms after the first failure; the budget is {budget} ms",
-                            l.t - st.first
-                        ),
-                    );
-                }
-                st.last = l.t;
-            }
-            None => {
-                streaks.insert(
-                    (c, kind),
-                    Streak {
-                        first: l.t,
-                        last: l.t,
-                        manual,
-                    },
-                );
-            }
-        }
-    }
-    out
-}
-
-/// R22: the gap after each notification follows the distance to the deadline then: 3 h over
-/// 24 h, 1 h under 24 h, 15 min under 1 h; none at or after the deadline.
-pub(super) fn r22(lines: &[Line], s: &Settings) -> Outcome {
-    let mut o = Outcome::new("R22");
-    let (day, hour) = (24 * 3_600_000, 3_600_000);
-    let mut last: BTreeMap<u64, (u64, u64)> = BTreeMap::new(); // client → (t, deadline)
-    for l in lines.iter().filter(|l| l.kind == "notification") {
-        let left = l.deadline_in.unwrap_or(0);
-        if left == 0 {
-            o.fail(l, "a notification at or after the deadline");
-        }
-        let deadline = l.t + left;
-        if let Some(&(t0, d0)) = last.get(&l.client())
-            && d0 == deadline
-        {
-            o.checked += 1;
-            let before = d0 - t0;
-            let expect = if before > day {
-                s.notify_far_interval
-            } else if before > hour {
-                s.notify_near_interval
-            } else {
-                s.notify_imminent_interval
-            };
-            if l.t - t0 != expect.0.ms() {
-                o.fail(l, &format!("{} ms after the previous notification; {} ms before the deadline the interval is {} ms", l.t - t0, before, expect.0.ms()));
-            }
-        }
-        last.insert(l.client(), (l.t, deadline));
-    }
-    o
-}
-
-/// R23: with deployments hidden, users see no notification and open no install dialog.
-pub(super) fn r23(lines: &[Line], s: &Settings) -> Outcome {
-    let mut o = Outcome::new("R23");
-    if !s.hide_deployments {
-        return o;
-    }
-    for l in lines {
-        if l.kind == "deployment_created" {
-            o.checked += 1;
-            if l.mandatory == Some(false) {
-                o.fail(l, "an optional deployment while deployments are hidden");
-            }
-        }
-        if matches!(l.kind.as_str(), "notification" | "user_install") {
-            o.fail(l, "shown to a user while deployments are hidden");
-        }
-    }
-    o
-}
-
-/// R25: an install follows a pre-install scan at or after a deadline (or a user's start),
-/// and the installs of a run are followed by a post-install scan.
-pub(super) fn r25(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
-    let mut o = Outcome::new("R25");
-    // update → deployments containing it, from the scenario; deployment → deadline, from the trace
-    let mut containing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for d in scenario.map_or(&[][..], |s| &s.deployments) {
+    let mut containing: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for d in cx.scenario.map_or(&[][..], |s| &s.deployments) {
         for u in &d.updates {
             containing
                 .entry(u.as_str())
                 .or_default()
-                .push(d.id.as_str());
+                .insert(d.id.as_str());
         }
     }
-    let mut deadline: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut pre: BTreeSet<u64> = BTreeSet::new();
-    let mut user: BTreeSet<u64> = BTreeSet::new();
-    let mut installing: BTreeMap<u64, &Line> = BTreeMap::new();
+    let mut cached: BTreeMap<u64, BTreeSet<&str>> = BTreeMap::new();
     for l in lines {
-        let c = l.client();
         match l.kind.as_str() {
-            "deployment_created" | "deadline_changed" => {
-                if let Some(t) = l.deadline {
-                    deadline.insert(name(&l.deployment), t);
-                }
-            }
-            "user_install" => {
-                user.insert(c);
-            }
-            "scan_start" if l.reason.as_deref() == Some("pre_install") => {
-                pre.insert(c);
-            }
-            "scan_start" if installing.contains_key(&c) => {
-                installing.remove(&c);
-                if l.reason.as_deref() != Some("post_install") {
-                    o.fail(l, "the scan after an install must be the post-install scan");
-                }
+            "download_done" => {
+                cached.entry(l.client()).or_default().extend(served(l));
             }
             "install_start" => {
                 o.checked += 1;
-                if !pre.contains(&c) {
-                    o.fail(l, "install without a pre-install scan");
-                }
-                let due = containing.get(name(&l.update)).is_none_or(|ds| {
-                    ds.iter()
-                        .any(|d| deadline.get(d).is_some_and(|&t| t <= l.t))
-                });
-                if !due && !user.contains(&c) {
+                let have = cached.get(&l.client());
+                let ok = match (cx.scenario, containing.get(l.update())) {
+                    (None, _) => have.is_some(),
+                    (Some(_), None) => false,
+                    (Some(_), Some(ds)) => have.is_some_and(|h| ds.iter().any(|d| h.contains(d))),
+                };
+                if !ok {
                     o.fail(
                         l,
-                        "install before the deadline without the user starting it",
-                    );
-                }
-                installing.insert(c, l);
-            }
-            _ => {}
-        }
-    }
-    for l in installing.values() {
-        o.fail(l, "no post-install scan followed the installs");
-    }
-    o
-}
-
-/// R24: users open an install dialog only after the client recorded the deployment (its
-/// evaluation scan), and the Express/Advanced dialog, which installs mandatory updates, only
-/// while a mandatory deployment's deadline is still ahead.
-pub(super) fn r24(lines: &[Line]) -> Outcome {
-    let mut o = Outcome::new("R24");
-    let mut evaluated: BTreeSet<u64> = BTreeSet::new();
-    let mut deadlines: BTreeMap<&str, u64> = BTreeMap::new();
-    for l in lines {
-        match l.kind.as_str() {
-            "deployment_created" | "deadline_changed" => {
-                if let Some(t) = l.deadline {
-                    deadlines.insert(name(&l.deployment), t);
-                }
-            }
-            "scan_done" if l.reason.as_deref() == Some("evaluation") => {
-                evaluated.insert(l.client());
-            }
-            "user_install" => {
-                o.checked += 1;
-                if !evaluated.contains(&l.client()) {
-                    o.fail(
-                        l,
-                        "a user installs before the client recorded any deployment",
-                    );
-                }
-                let express = l.dialog.as_deref() == Some("express");
-                if express && !deadlines.values().any(|&d| d > l.t) {
-                    o.fail(
-                        l,
-                        "the Express dialog with no mandatory deployment before its deadline",
+                        &format!(
+                            "install of {} before a download of it into the client's cache",
+                            l.update()
+                        ),
                     );
                 }
             }
             _ => {}
         }
+    }
+    if cx.filter.is_none() {
+        super::bandwidth::check(lines, cx, &mut o);
     }
     o
 }

@@ -1,15 +1,29 @@
 //! The rule checker: an independent second reading of the rule table, applied to traces.
 //! It imports the trace format and the parameter values, never the model (DESIGN.md), so a
-//! bug in the model shows up here as a violation instead of being repeated.
+//! bug in the model shows up here as a violation instead of being repeated. What each
+//! outcome checks, and which file does it: `docs/verify.md`.
 
+mod agent;
+mod bandwidth;
+mod cascade;
 mod compliance;
+mod database;
 mod deployment;
+mod failure;
+mod frame;
+mod held;
+mod install;
+mod notify;
+mod policy;
+mod retries;
+mod stats;
 mod sync;
 pub mod table;
 pub mod trace;
 
 use crate::engine::SimTime;
 use crate::scenario::{Scenario, Settings};
+use std::borrow::Cow;
 use std::io::BufReader;
 use std::path::Path;
 use trace::{Line, TraceError};
@@ -76,6 +90,8 @@ pub struct VerifyReport {
     pub outcomes: Vec<Outcome>,
     /// Lines read.
     pub lines: usize,
+    /// The scenario whose parameter values were used, or `None` for the defaults.
+    pub scenario: Option<String>,
 }
 
 /// Violations shown per rule; the rest are counted.
@@ -89,7 +105,11 @@ impl VerifyReport {
 
     /// The report for people.
     pub fn render(&self) -> String {
-        let mut out = format!("Checked {} trace lines.\n", self.lines);
+        let values = match &self.scenario {
+            Some(name) => format!("the parameter values of scenario {name:?}"),
+            None => "the default parameter values (no --scenario)".into(),
+        };
+        let mut out = format!("Checked {} trace lines with {values}.\n", self.lines);
         for o in &self.outcomes {
             let detail = match &o.skipped {
                 Some(why) => why.clone(),
@@ -111,49 +131,90 @@ impl VerifyReport {
             .filter(|r| !r.verified)
             .map(|r| r.id)
             .collect();
-        out.push_str(&format!(
-            "  Not checked on traces yet: {}\n",
-            unchecked.join(" ")
-        ));
+        if !unchecked.is_empty() {
+            out.push_str(&format!(
+                "  Not checked on traces yet: {}\n",
+                unchecked.join(" ")
+            ));
+        }
         out
     }
 }
 
+/// What every check needs besides the lines.
+pub(crate) struct Ctx<'a> {
+    /// The parameter values: the scenario's, or the defaults.
+    settings: &'a Settings,
+    /// The scenario, when given: catalog, deployments, actions, faults.
+    scenario: Option<&'a Scenario>,
+    /// When the run ended: `run_end.end`, else the last line's time.
+    end: u64,
+    /// The clients the trace keeps (`--trace-clients`), if it is filtered.
+    filter: Option<[u64; 2]>,
+}
+
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
-/// defaults without one). R14 needs the scenario's catalog and is not exercised without it.
+/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, then `AGENT`
+/// (one job at a time per client).
+///
+/// The rule checks read the lines in time order (ties in file order, which is the order the
+/// engine processed them): the rules are about times, and a trace whose lines are out of
+/// order is rejected by `TRACE` but still judged on its times, so an event moved earlier
+/// (a child's sync before its parent's) breaks its rule too.
 pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     let defaults = Settings::default();
     let settings = scenario.map_or(&defaults, |s| &s.settings);
+    let framing = frame::check(lines, scenario);
+    let timed: Cow<[Line]> = if lines.is_sorted_by_key(|l| l.t) {
+        Cow::Borrowed(lines)
+    } else {
+        let mut sorted = lines.to_vec();
+        sorted.sort_by_key(|l| l.t);
+        Cow::Owned(sorted)
+    };
+    let lines = &timed[..];
+    let header = lines.iter().find(|l| l.kind == "trace_start");
+    let filter = header.and_then(Line::filter);
+    let end = lines
+        .iter()
+        .find(|l| l.kind == "run_end")
+        .and_then(|l| l.end)
+        .unwrap_or_else(|| lines.last().map_or(0, |l| l.t));
+    let cx = Ctx {
+        settings,
+        scenario,
+        end,
+        filter,
+    };
     let mut outcomes = vec![
-        sync::r01(lines),
-        sync::r02(lines),
+        framing,
+        cascade::r01(lines, &cx),
+        sync::r02(lines, &cx),
         sync::r03(lines),
-        sync::r04(lines),
-        sync::r05(lines),
-        sync::r06(lines, settings),
+        sync::r04(lines, &cx),
+        sync::r05(lines, &cx),
+        failure::r06(lines, &cx),
         sync::r07(lines),
-        sync::r08(lines, settings),
-        compliance::r09(lines, settings),
-        compliance::r10(lines, settings),
-        compliance::r11(lines, settings),
+        sync::r08(lines, &cx),
+        policy::r09(lines, &cx),
+        policy::r10(lines, &cx),
+        compliance::r11(lines, &cx),
         compliance::r12(lines),
-        compliance::r13(lines, settings),
+        compliance::r13(lines, &cx),
         compliance::r14(lines, scenario),
-        deployment::r16(lines),
-        deployment::r17(lines),
-        deployment::r18(lines),
+        database::r15(lines, &cx),
+        deployment::r16(lines, &cx),
+        deployment::r17(lines, &cx),
+        deployment::r18(lines, &cx),
     ];
-    outcomes.extend(deployment::retries(lines, settings));
-    outcomes.push(deployment::r22(lines, settings));
-    outcomes.push(deployment::r23(lines, settings));
-    outcomes.push(deployment::r24(lines));
-    outcomes.push(deployment::r25(lines, scenario));
+    outcomes.extend(retries::retries(lines, &cx));
+    outcomes.push(notify::r22(lines, &cx));
+    outcomes.push(notify::r23(lines, &cx));
+    outcomes.push(notify::r24(lines, &cx));
+    outcomes.push(install::r25(lines, &cx));
+    outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.
-    let filter = lines
-        .iter()
-        .find(|l| l.kind == "trace_start")
-        .and_then(|l| l.trace_clients);
     if let Some([a, b]) = filter {
         for o in outcomes
             .iter_mut()
@@ -168,6 +229,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     VerifyReport {
         outcomes,
         lines: lines.len(),
+        scenario: scenario.map(|s| s.name.clone()),
     }
 }
 

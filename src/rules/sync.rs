@@ -1,9 +1,8 @@
 //! Checks of the synchronization rules on a trace: R01–R08.
 //! Each check reads only trace lines and the parameter values, never the model.
 
-use super::Outcome;
 use super::trace::Line;
-use crate::scenario::Settings;
+use super::{Ctx, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the trace tells about each SUP: its site, upstream and whether it is Internet-based.
@@ -43,38 +42,142 @@ impl<'a> Sups<'a> {
     }
 }
 
-fn is_status(l: &Line, id: u64) -> bool {
-    l.kind == "status_message" && l.id == Some(id)
+/// The updates the upstream catalog holds at `t` (released by then), from the scenario.
+fn released_by(cx: &Ctx, t: u64) -> Option<u64> {
+    let s = cx.scenario?;
+    Some(s.catalog.iter().filter(|u| u.released.0.ms() <= t).count() as u64)
 }
 
-/// R02: 6702 only after the WSUS cycle and (except on an IBSUP) the site database update.
-pub(super) fn r02(lines: &[Line]) -> Outcome {
+/// R02: 6702 only after the WSUS cycle and (except on an IBSUP) the site database update,
+/// and each step takes its parameters' time: the WSUS cycle `wsus_sync_full_base` (or
+/// `wsus_sync_delta_base`) plus `wsus_sync_per_update` per update it moves, the site
+/// database step `site_db_sync_base` plus `site_db_sync_per_update` per update it moves.
+/// The updates moved are derived, not read from the line: a full sync moves everything since
+/// the last full sync, a delta everything since the last sync (R03); the upstream holds what
+/// its own last WSUS cycle brought (Microsoft Update: what the scenario has released).
+pub(super) fn r02(lines: &[Line], cx: &Ctx) -> Outcome {
     let sups = Sups::new(lines);
+    let s = cx.settings;
     let mut o = Outcome::new("R02");
     let mut state: BTreeMap<&str, (bool, bool, bool)> = BTreeMap::new();
+    // SUP → the running attempt's start line
+    let mut running: BTreeMap<&str, &Line> = BTreeMap::new();
+    // SUP → updates in its WSUS database (now, as of its last full sync)
+    let mut wsus: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    // SUP → its last WSUS cycle: (end, updates held, full)
+    let mut cycle: BTreeMap<&str, (u64, u64, bool)> = BTreeMap::new();
+    // site → updates in its database (now, as of its last full sync)
+    let mut db: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
     for l in lines {
-        let s = state.entry(l.sup()).or_default();
+        let sup = l.sup();
+        let st = state.entry(sup).or_default();
         match l.kind.as_str() {
-            "sync_start" => *s = (true, false, false),
-            "wsus_sync_done" if !s.0 => o.fail(l, "WSUS sync cycle done without a sync_start"),
-            "wsus_sync_done" => s.1 = true,
-            "site_db_updated" if !s.1 => o.fail(
+            "sync_start" => {
+                if running.insert(sup, l).is_some() {
+                    o.fail(l, "a sync starts while the SUP's previous attempt runs");
+                }
+                *st = (true, false, false);
+                let full = l.mode.as_deref() == Some("full");
+                let (k, fk) = wsus.get(sup).copied().unwrap_or_default();
+                let since = if full { fk } else { k };
+                let target = match l.upstream.as_deref() {
+                    Some("microsoft_update") => released_by(cx, l.t),
+                    Some(up) => Some(wsus.get(up).map_or(0, |w| w.0)),
+                    None => None,
+                };
+                match (target, l.updates) {
+                    (_, None) => o.fail(l, "sync_start lacks the updates it moves"),
+                    (Some(target), Some(n)) if n != target.saturating_sub(since) => o.fail(
+                        l,
+                        &format!(
+                            "the sync moves {n} updates; its upstream holds {target}, it has {since}"
+                        ),
+                    ),
+                    _ => {}
+                }
+            }
+            "wsus_sync_done" if !st.0 => o.fail(l, "WSUS sync cycle done without a sync_start"),
+            "wsus_sync_done" => {
+                st.1 = true;
+                let Some(start) = running.get(sup) else {
+                    continue;
+                };
+                let full = start.mode.as_deref() == Some("full");
+                let base = if full {
+                    s.wsus_sync_full_base
+                } else {
+                    s.wsus_sync_delta_base
+                };
+                let moved = start.updates.unwrap_or(0);
+                let expect = (base.0 + s.wsus_sync_per_update.0.times(moved)).ms();
+                let took = l.t.saturating_sub(start.t);
+                if took != expect {
+                    o.fail(
+                        l,
+                        &format!("the WSUS sync cycle of {moved} updates took {took} ms; its parameters give {expect} ms"),
+                    );
+                }
+                let Some(n) = l.updates else {
+                    o.fail(l, "wsus_sync_done lacks the updates held");
+                    continue;
+                };
+                let w = wsus.entry(sup).or_default();
+                w.0 = n;
+                if full {
+                    w.1 = n;
+                }
+                cycle.insert(sup, (l.t, n, full));
+            }
+            "site_db_updated" if !st.1 => o.fail(
                 l,
                 "site database updated before the WSUS sync cycle finished",
             ),
-            "site_db_updated" => s.2 = true,
+            "site_db_updated" => {
+                st.2 = true;
+                let Some(&(done, n, full)) = cycle.get(sup) else {
+                    continue;
+                };
+                let d = db.entry(l.site()).or_default();
+                let moved = n.saturating_sub(if full { d.1 } else { d.0 });
+                let expect =
+                    (s.site_db_sync_base.0 + s.site_db_sync_per_update.0.times(moved)).ms();
+                let took = l.t.saturating_sub(done);
+                if took != expect {
+                    o.fail(
+                        l,
+                        &format!("the site database step of {moved} updates took {took} ms; its parameters give {expect} ms"),
+                    );
+                }
+                d.0 = d.0.max(n);
+                if full {
+                    d.1 = d.0;
+                }
+                if l.updates != Some(d.0) {
+                    o.fail(
+                        l,
+                        &format!(
+                            "the site database holds {} updates after this sync, not {:?}",
+                            d.0, l.updates
+                        ),
+                    );
+                }
+            }
             "status_message" if l.id == Some(6702) => {
                 o.checked += 1;
-                let needs_db = !sups.internet(l.sup());
-                if !(s.0 && s.1 && (s.2 || !needs_db)) {
+                running.remove(sup);
+                let needs_db = !sups.internet(sup);
+                if !(st.0 && st.1 && (st.2 || !needs_db)) {
                     o.fail(
                         l,
                         "6702 before both the WSUS sync cycle and the site database update",
                     );
                 }
-                *s = (false, false, false);
+                *st = (false, false, false);
             }
-            "status_message" => *s = (false, false, false),
+            "status_message" => {
+                running.remove(sup);
+                *st = (false, false, false);
+            }
             _ => {}
         }
     }
@@ -144,13 +247,13 @@ pub(super) fn r03(lines: &[Line]) -> Outcome {
     o
 }
 
-/// R04: a child SUP starts only after its upstream's 6702 and a sync request; every 6702
-/// sends a request to each child SUP; only one SUP syncs from Microsoft Update.
-pub(super) fn r04(lines: &[Line]) -> Outcome {
+/// R04: a child SUP syncs only after its upstream's 6702; every 6702 sends a request to each
+/// child SUP; only one SUP syncs from Microsoft Update; and each request starts the child's
+/// sync `sync_request_delay` later, or when the child's running attempt ends (`cascade`).
+pub(super) fn r04(lines: &[Line], cx: &Ctx) -> Outcome {
     let sups = Sups::new(lines);
     let mut o = Outcome::new("R04");
     let mut done: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut requested: BTreeSet<&str> = BTreeSet::new();
     let mut tops: BTreeSet<&str> = BTreeSet::new();
     for (i, l) in lines.iter().enumerate() {
         match l.kind.as_str() {
@@ -172,12 +275,6 @@ pub(super) fn r04(lines: &[Line]) -> Outcome {
                         &format!("child sync starts before its parent's SUP {up} finished"),
                     );
                 }
-                if l.trigger.as_deref() == Some("parent") && !requested.remove(l.sup()) {
-                    o.fail(
-                        l,
-                        "child sync starts without a sync request from its parent",
-                    );
-                }
             }
             "status_message" if l.id == Some(6702) && !sups.internet(l.sup()) => {
                 done.insert(l.sup(), l.t);
@@ -195,37 +292,24 @@ pub(super) fn r04(lines: &[Line]) -> Outcome {
                     }
                 }
             }
-            "sync_request" => {
-                requested.insert(l.to_sup.as_deref().unwrap_or(""));
-            }
             _ => {}
         }
     }
+    super::cascade::r04_requests(lines, cx, &mut o);
     o
 }
 
-/// R05: an IBSUP starts at its active SUP's 6702, syncs from it, and never updates the site
-/// database.
-pub(super) fn r05(lines: &[Line]) -> Outcome {
+/// R05: an IBSUP syncs from its own site's active SUP, never updates the site database, and
+/// gets a sync request at each 6702 of that SUP: it starts then, or when its running attempt
+/// ends, or joins its pending retry (`cascade`).
+pub(super) fn r05(lines: &[Line], cx: &Ctx) -> Outcome {
     let sups = Sups::new(lines);
     let mut o = Outcome::new("R05");
-    let mut done: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut busy: BTreeSet<&str> = BTreeSet::new();
-    for (i, l) in lines.iter().enumerate() {
+    for l in lines {
         match l.kind.as_str() {
             "sync_start" if sups.internet(l.sup()) => {
-                busy.insert(l.sup());
-                if l.trigger.as_deref() != Some("active_sup") {
-                    continue;
-                }
                 o.checked += 1;
                 let up = l.upstream.as_deref().unwrap_or("");
-                if done.get(up) != Some(&l.t) {
-                    o.fail(
-                        l,
-                        &format!("IBSUP sync does not start at the 6702 of its active SUP {up}"),
-                    );
-                }
                 if sups.info.get(up).map(|x| x.0) != l.site.as_deref() {
                     o.fail(
                         l,
@@ -239,85 +323,41 @@ pub(super) fn r05(lines: &[Line]) -> Outcome {
                     "the site database must not be updated for an Internet-based SUP",
                 );
             }
-            "status_message" if sups.internet(l.sup()) => {
-                busy.remove(l.sup());
-            }
-            "status_message" if l.id == Some(6702) => {
-                done.insert(l.sup(), l.t);
-                for ib in sups.downstream(l.sup()).1 {
-                    let started = lines[i + 1..]
-                        .iter()
-                        .take_while(|m| m.t == l.t)
-                        .any(|m| m.kind == "sync_start" && m.sup() == ib);
-                    if !started && !busy.contains(ib) {
-                        o.fail(
-                            l,
-                            &format!("IBSUP {ib} did not start right after this 6702"),
-                        );
-                    }
-                }
-            }
             _ => {}
         }
     }
+    super::cascade::r05_requests(lines, cx, &mut o);
     o
 }
 
-/// R06: each 6703 schedules a retry `sync_retry_interval` later, and the SUP's next sync
-/// starts exactly then, as a retry.
-pub(super) fn r06(lines: &[Line], settings: &Settings) -> Outcome {
-    let mut o = Outcome::new("R06");
-    let interval = settings.sync_retry_interval.0.ms();
-    let end = lines.last().map_or(0, |l| l.t);
-    for (i, l) in lines.iter().enumerate() {
-        if !is_status(l, 6703) {
-            continue;
-        }
-        o.checked += 1;
-        let rest = &lines[i + 1..];
-        let retry = rest
-            .iter()
-            .take_while(|m| m.t == l.t)
-            .find(|m| m.kind == "sync_retry_scheduled" && m.sup() == l.sup());
-        let Some(at) = retry.and_then(|m| m.at) else {
-            o.fail(l, "6703 without a sync_retry_scheduled");
-            continue;
-        };
-        if at != l.t + interval {
-            o.fail(
-                l,
-                &format!(
-                    "retry scheduled {} ms after the failure, expected {interval}",
-                    at - l.t
-                ),
-            );
-        }
-        match rest
-            .iter()
-            .find(|m| m.kind == "sync_start" && m.sup() == l.sup())
-        {
-            Some(next) if next.t != at || next.trigger.as_deref() != Some("retry") => o.fail(
-                next,
-                &format!(
-                    "the next sync after the 6703 at line {} must be the retry at {at} ms",
-                    l.line
-                ),
-            ),
-            None if at <= end => o.fail(l, "the retry never started"),
-            _ => {}
-        }
-    }
-    o
-}
-
-/// R08: the ITMU catalog refreshes every `itmu_catalog_interval`.
-pub(super) fn r08(lines: &[Line], settings: &Settings) -> Outcome {
+/// R08: the ITMU catalog first refreshes at `itmu_first_refresh` (when the scenario has SMS
+/// 2003 clients) and then every `itmu_catalog_interval`.
+pub(super) fn r08(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R08");
-    let interval = settings.itmu_catalog_interval.0.ms();
+    let interval = cx.settings.itmu_catalog_interval.0.ms();
+    let first = cx.settings.itmu_first_refresh.0.ms();
     let refreshes: Vec<&Line> = lines
         .iter()
         .filter(|l| l.kind == "itmu_catalog_refreshed")
         .collect();
+    let legacy = cx
+        .scenario
+        .is_some_and(|s| s.clients.iter().any(|g| g.legacy));
+    match refreshes.first() {
+        Some(l) => {
+            o.checked += 1;
+            if l.t != first {
+                o.fail(
+                    l,
+                    &format!("the first ITMU refresh is due at {first} ms (itmu_first_refresh)"),
+                );
+            }
+        }
+        None if legacy && first <= cx.end => o.violations.push(format!(
+            "no ITMU refresh, though SMS 2003 clients need one at {first} ms"
+        )),
+        None => {}
+    }
     for pair in refreshes.windows(2) {
         o.checked += 1;
         if pair[1].t - pair[0].t != interval {
@@ -330,23 +370,10 @@ pub(super) fn r08(lines: &[Line], settings: &Settings) -> Outcome {
             );
         }
     }
-    o
-}
-
-/// R01: syncs started by the schedule or by "Run Synchronization" are the top site's, from
-/// Microsoft Update.
-pub(super) fn r01(lines: &[Line]) -> Outcome {
-    let mut o = Outcome::new("R01");
-    for l in lines.iter().filter(|l| l.kind == "sync_start") {
-        if matches!(l.trigger.as_deref(), Some("schedule" | "manual")) {
-            o.checked += 1;
-            if l.upstream.as_deref() != Some("microsoft_update") {
-                o.fail(
-                    l,
-                    "scheduled and manual syncs run at the top site, from Microsoft Update",
-                );
-            }
-        }
+    if let Some(last) = refreshes.last()
+        && last.t + interval <= cx.end
+    {
+        o.fail(last, "the next ITMU refresh is missing");
     }
     o
 }

@@ -116,7 +116,7 @@ pub const RULES: [Rule; 25] = [
         "R15",
         "States: Required, Not required, Installed, Unknown (synced, not yet scanned).",
         true,
-        false,
+        true,
     ),
     rule(
         "R16",

@@ -36,15 +36,40 @@ pub struct Line {
     pub update: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    pub trace_clients: Option<[u64; 2]>,
+    /// `None` when the key is absent, `Some(None)` when it is `null` (an unfiltered trace):
+    /// the header must carry the key either way.
+    #[serde(default, deserialize_with = "present")]
+    pub trace_clients: Option<Option<[u64; 2]>>,
     pub deployment: Option<String>,
-    pub deployments: Option<Vec<String>>,
     pub dp: Option<String>,
     pub manual: Option<bool>,
     pub deadline: Option<u64>,
     pub deadline_in: Option<u64>,
     pub mandatory: Option<bool>,
     pub dialog: Option<String>,
+    pub deployments: Option<Vec<String>>,
+    pub restart: Option<bool>,
+    pub scanned_at: Option<u64>,
+    pub bytes: Option<u64>,
+    pub downloaded: Option<u64>,
+    // The framing lines (trace_start, run_end).
+    pub format: Option<u64>,
+    pub version: Option<String>,
+    pub scenario: Option<String>,
+    pub seed: Option<u64>,
+    pub clients: Option<u64>,
+    pub end: Option<u64>,
+    pub events: Option<u64>,
+    pub lines: Option<u64>,
+}
+
+/// Tells a present `null` from an absent key: `Some(None)` for `null`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 impl Line {
@@ -56,6 +81,31 @@ impl Line {
     /// The client id, or `u64::MAX` for lines about no client.
     pub fn client(&self) -> u64 {
         self.client.unwrap_or(u64::MAX)
+    }
+
+    /// The `--trace-clients` range of a `trace_start` line, if the trace is filtered.
+    pub fn filter(&self) -> Option<[u64; 2]> {
+        self.trace_clients.flatten()
+    }
+
+    /// The reason, or empty.
+    pub fn reason(&self) -> &str {
+        self.reason.as_deref().unwrap_or("")
+    }
+
+    /// The deployment id, or empty.
+    pub fn deployment(&self) -> &str {
+        self.deployment.as_deref().unwrap_or("")
+    }
+
+    /// The update id, or empty.
+    pub fn update(&self) -> &str {
+        self.update.as_deref().unwrap_or("")
+    }
+
+    /// The site code, or empty.
+    pub fn site(&self) -> &str {
+        self.site.as_deref().unwrap_or("")
     }
 }
 
@@ -82,6 +132,10 @@ pub enum TraceError {
     },
 }
 
+/// The latest time a trace may name, in ms (2⁵³, some 285,000 years): beyond it a number is
+/// no time of a run, and the checks' time arithmetic could overflow.
+pub const MAX_TIME: u64 = 1 << 53;
+
 /// Reads every line of a trace.
 pub fn read(file: &str, input: impl BufRead) -> Result<Vec<Line>, TraceError> {
     let mut out = Vec::new();
@@ -99,6 +153,15 @@ pub fn read(file: &str, input: impl BufRead) -> Result<Vec<Line>, TraceError> {
             message: e.to_string(),
         })?;
         line.line = i + 1;
+        let times = [line.t, line.at.unwrap_or(0), line.deadline.unwrap_or(0)];
+        let spans = [line.deadline_in.unwrap_or(0), line.end.unwrap_or(0)];
+        if times.iter().chain(&spans).any(|&x| x > MAX_TIME) {
+            return Err(TraceError::Malformed {
+                file: file.into(),
+                line: i + 1,
+                message: format!("a time beyond {MAX_TIME} ms"),
+            });
+        }
         out.push(line);
     }
     Ok(out)

@@ -1,0 +1,212 @@
+//! R25: installs. When a deadline the client holds passes (or its user starts the updates,
+//! R24), a pre-install scan confirms what is still required, the cache is checked, the
+//! updates install one after another (`install_duration` each), and a post-install scan
+//! confirms them. The steps follow each other at once: an install starts when the
+//! pre-install scan or the install before it ends, the post-install scan when the last
+//! install ends. An install needing a restart waits for the user, uniformly within
+//! `restart_window` after that post-install scan (later only if a job was running then, as
+//! a restart never interrupts one, `agent`); the restart is followed at once by a
+//! post-install scan that reports the update installed.
+
+use super::agent::Jobs;
+use super::held::Held;
+use super::trace::Line;
+use super::{Ctx, Outcome, stats};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where a client's install job stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Idle,
+    /// The pre-install scan (or an install) ended at this time: an install may start now.
+    Ready(u64),
+}
+
+/// R25.
+pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
+    let mut o = Outcome::new("R25");
+    at_deadline(lines, cx, &mut o);
+    let duration = cx.settings.install_duration.0.ms();
+    let window = cx.settings.restart_window.0.ms();
+    // update → deployments containing it, from the scenario
+    let mut containing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for d in cx.scenario.map_or(&[][..], |s| &s.deployments) {
+        for u in &d.updates {
+            containing
+                .entry(u.as_str())
+                .or_default()
+                .push(d.id.as_str());
+        }
+    }
+    let mut held = Held::default();
+    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
+    let mut user: BTreeSet<u64> = BTreeSet::new();
+    let mut step: BTreeMap<u64, Step> = BTreeMap::new();
+    let mut started: BTreeMap<u64, u64> = BTreeMap::new();
+    // client → an install needs a restart; when the post-install scan after it ended
+    let mut needs_restart: BTreeSet<u64> = BTreeSet::new();
+    let mut armed: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut restarted: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut draws = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        held.observe(l);
+        let c = l.client();
+        let ready = |step: &BTreeMap<u64, Step>| step.get(&c) == Some(&Step::Ready(l.t));
+        match (l.kind.as_str(), l.reason()) {
+            ("user_install", _) => {
+                user.insert(c);
+            }
+            ("scan_done", "pre_install") => {
+                step.insert(c, Step::Ready(l.t));
+            }
+            ("install_start", _) => {
+                o.checked += 1;
+                if !ready(&step) {
+                    o.fail(
+                        l,
+                        "an install not right after its pre-install scan or the install before it",
+                    );
+                }
+                let holds_due = |d: &str| held.get(c, d).flatten().is_some_and(|t| t <= l.t);
+                let due = match containing.get(l.update()) {
+                    Some(ds) => ds.iter().any(|d| holds_due(d)),
+                    None if cx.scenario.is_some() => false,
+                    None => held.of(c).any(|(d, _)| holds_due(d)),
+                };
+                if !due && !user.contains(&c) {
+                    o.fail(
+                        l,
+                        "install before a deadline the client holds passed, without the user starting it",
+                    );
+                }
+                started.insert(c, l.t);
+                step.insert(c, Step::Idle);
+            }
+            ("install_done", _) => {
+                if let Some(s) = started.remove(&c)
+                    && l.t - s != duration
+                {
+                    o.fail(
+                        l,
+                        &format!(
+                            "the install took {} ms; install_duration is {duration} ms",
+                            l.t - s
+                        ),
+                    );
+                }
+                if l.restart == Some(true) {
+                    needs_restart.insert(c);
+                }
+                step.insert(c, Step::Ready(l.t));
+            }
+            ("scan_start", "post_install") => {
+                if !ready(&step) && restarted.get(&c) != Some(&l.t) {
+                    o.fail(
+                        l,
+                        "a post-install scan neither right after installs nor after a restart",
+                    );
+                }
+                step.insert(c, Step::Idle);
+            }
+            ("scan_start", _) => {
+                step.insert(c, Step::Idle);
+            }
+            ("scan_done", "post_install") if needs_restart.remove(&c) => {
+                armed.entry(c).or_insert(l.t);
+            }
+            ("restart", _) => {
+                o.checked += 1;
+                restarted.insert(c, l.t);
+                let post = lines[i + 1..].iter().take_while(|m| m.t == l.t).any(|m| {
+                    m.kind == "scan_start" && m.client == l.client && m.reason() == "post_install"
+                });
+                if !post {
+                    o.fail(l, "a restart not followed at once by a post-install scan");
+                }
+                match armed.remove(&c) {
+                    None => o.fail(l, "a restart with no installed update waiting for one"),
+                    Some(a) if l.t - a < window => draws.push((l.t - a) as f64 / window as f64),
+                    Some(a) => {
+                        // Held back by a running job: it comes when that job ends.
+                        let queued = jobs
+                            .last_run(c)
+                            .is_some_and(|(from, to)| to == l.t && from < a + window);
+                        if !queued {
+                            o.fail(
+                                l,
+                                &format!("a restart {} ms after the post-install scan; restart_window is {window} ms", l.t - a),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        jobs.observe(l, &mut scratch);
+    }
+    let n = draws.len();
+    if let Some(ks) = stats::not_uniform(draws) {
+        o.violations
+            .push(stats::message("restart delays", n, window, ks));
+    }
+    o
+}
+
+/// A client notified up to its deadline (its last notification's next one would come at or
+/// after the deadline, so it had a mandatory update left, R22) and that installed nothing
+/// since, installs when the deadline passes: its pre-install scan starts at the deadline, or
+/// when the job running then ends, or an install job under way at the deadline takes it.
+fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
+    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
+    // client → deadlines it must install at, each with the notification that announced it
+    let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
+    let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
+    for l in lines {
+        let c = l.client();
+        match (l.kind.as_str(), l.reason()) {
+            ("notification", _) => {
+                let left = l.deadline_in.unwrap_or(0);
+                if super::notify::interval(cx, left) >= left {
+                    o.checked += 1;
+                    owed.entry(c).or_default().push((l.t + left, l));
+                }
+            }
+            ("install_done", _) => {
+                // The user's install settles it (R24): no install at the deadline then.
+                if let Some(list) = owed.get_mut(&c) {
+                    list.retain(|&(_, n)| n.t >= l.t);
+                }
+            }
+            ("scan_start", "pre_install") => {
+                job_since.entry(c).or_insert(l.t);
+                for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
+                    if d > l.t {
+                        owed.entry(c).or_default().push((d, n));
+                    } else if d != l.t && !jobs.may_start(c, d, l.t) {
+                        o.fail(
+                            l,
+                            &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
+                        );
+                    }
+                }
+            }
+            ("scan_done", "post_install") => {
+                if let (Some(from), Some(list)) = (job_since.remove(&c), owed.get_mut(&c)) {
+                    list.retain(|&(d, _)| !(from..=l.t).contains(&d));
+                }
+            }
+            _ => {}
+        }
+        jobs.observe(l, &mut scratch);
+    }
+    for (c, list) in owed {
+        for (d, n) in list {
+            if d <= cx.end && !jobs.busy(c) {
+                o.fail(
+                    n,
+                    &format!("notified up to its deadline at {d} ms, the client never installed"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! What users see and do: deadline notifications (R22), hidden deployments (R23) and the
+//! install dialogs (R24). Deadlines are the ones each client holds (`held`), never the
+//! notification's own `deadline_in`.
+
+use super::held::Held;
+use super::trace::Line;
+use super::{Ctx, Outcome, stats};
+use std::collections::BTreeMap;
+
+/// R22's interval after a notification shown `left` ms before the deadline: far over 24 h,
+/// near over 1 h, imminent in the last hour.
+pub(super) fn interval(cx: &Ctx, left: u64) -> u64 {
+    let (day, hour) = (24 * 3_600_000, 3_600_000);
+    let s = cx.settings;
+    if left > day {
+        s.notify_far_interval.0.ms()
+    } else if left > hour {
+        s.notify_near_interval.0.ms()
+    } else {
+        s.notify_imminent_interval.0.ms()
+    }
+}
+
+/// R22: each notification counts down to a deadline the client holds (`deadline_in` equals
+/// that deadline minus now, and is positive), and the next one follows after the interval
+/// for the previous one's distance to the deadline. Notifications stop only "when all
+/// mandatory updates are installed" or the deadline has passed, so a stop needs an install
+/// of that client since the last notification; they may start afresh at an evaluation scan
+/// (a new deployment), never sooner than the interval.
+pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
+    let mut o = Outcome::new("R22");
+    let mut held = Held::default();
+    // client → the last notification: (t, deadline_in, line)
+    let mut last: BTreeMap<u64, (u64, u64, &Line)> = BTreeMap::new();
+    let mut evaluated: BTreeMap<u64, u64> = BTreeMap::new(); // client → last evaluation end
+    let mut installed: BTreeMap<u64, u64> = BTreeMap::new(); // client → last install end
+    // A stop after the notification `l` (at t0, left0 before the deadline) is justified
+    // when the next one was due after the deadline, or the client installed since.
+    let stopped = |l: &Line, t0: u64, left0: u64, installed: &BTreeMap<u64, u64>, held: &Held| {
+        let due = t0 + interval(cx, left0);
+        let passed = t0 + left0 <= due
+            || held
+                .get(l.client(), l.deployment())
+                .flatten()
+                .is_some_and(|d| d <= due);
+        passed
+            || installed
+                .get(&l.client())
+                .is_some_and(|&i| i > t0 && i <= due)
+    };
+    for l in lines {
+        if let Some(bad) = held.observe(l) {
+            o.fail(bad, "a deployment policy that does not name its deployment");
+        }
+        let c = l.client();
+        match l.kind.as_str() {
+            "scan_done" if l.reason() == "evaluation" => {
+                evaluated.insert(c, l.t);
+            }
+            "install_done" => {
+                installed.insert(c, l.t);
+            }
+            "notification" => {
+                o.checked += 1;
+                let left = l.deadline_in.unwrap_or(0);
+                match held.get(c, l.deployment()) {
+                    None => o.fail(
+                        l,
+                        &format!(
+                            "a notification for {}, whose policy the client has not received",
+                            l.deployment()
+                        ),
+                    ),
+                    Some(None) => o.fail(
+                        l,
+                        &format!(
+                            "a notification for {}, which has no deadline on this client",
+                            l.deployment()
+                        ),
+                    ),
+                    Some(Some(d)) if d <= l.t => o.fail(
+                        l,
+                        &format!("a notification at or after the client's deadline ({d} ms)"),
+                    ),
+                    Some(Some(d)) if left != d - l.t => o.fail(
+                        l,
+                        &format!(
+                            "deadline_in {left} ms, but the client's deadline is {} ms away",
+                            d - l.t
+                        ),
+                    ),
+                    Some(Some(_)) => {}
+                }
+                if let Some(&(t0, left0, prev)) = last.get(&c) {
+                    let (gap, every) = (l.t - t0, interval(cx, left0));
+                    let fresh = evaluated.get(&c) == Some(&l.t);
+                    if gap < every || (gap != every && !fresh) {
+                        o.fail(
+                            l,
+                            &format!("{gap} ms after the previous notification; {left0} ms before the deadline the interval is {every} ms"),
+                        );
+                    } else if gap > every && !stopped(prev, t0, left0, &installed, &held) {
+                        o.fail(
+                            prev,
+                            "notifications stopped here, with the deadline ahead and nothing installed",
+                        );
+                    }
+                }
+                last.insert(c, (l.t, left, l));
+            }
+            _ => {}
+        }
+    }
+    for &(t0, left0, l) in last.values() {
+        if t0 + interval(cx, left0) <= cx.end && !stopped(l, t0, left0, &installed, &held) {
+            o.fail(
+                l,
+                "notifications stopped here, with the deadline ahead and nothing installed",
+            );
+        }
+    }
+    o
+}
+
+/// R23: with deployments hidden, users see no notification and open no install dialog, and
+/// only mandatory deployments can be made.
+pub(super) fn r23(lines: &[Line], cx: &Ctx) -> Outcome {
+    let mut o = Outcome::new("R23");
+    if !cx.settings.hide_deployments {
+        return o;
+    }
+    for l in lines {
+        if l.kind == "deployment_created" {
+            o.checked += 1;
+            if l.mandatory == Some(false) {
+                o.fail(l, "an optional deployment while deployments are hidden");
+            }
+        }
+        if matches!(l.kind.as_str(), "notification" | "user_install") {
+            o.fail(l, "shown to a user while deployments are hidden");
+        }
+    }
+    o
+}
+
+/// R24: users open an install dialog only after the client recorded a deployment (its
+/// evaluation scan), within `user_act_window` of it; the Express/Advanced dialog, which
+/// installs mandatory updates, only while a deadline the client holds is still ahead. Users
+/// act at a uniformly random time within the window, or before the deadline if that comes
+/// first: where the client holds one deployment, recorded at its one evaluation scan, the
+/// delays scaled to that limit must look uniform.
+pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
+    let mut o = Outcome::new("R24");
+    let window = cx.settings.user_act_window.0.ms();
+    let mut held = Held::default();
+    let mut evaluated: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    let mut draws = Vec::new();
+    for l in lines {
+        held.observe(l);
+        let c = l.client();
+        match l.kind.as_str() {
+            "scan_done" if l.reason() == "evaluation" => {
+                evaluated.entry(c).or_default().push(l.t);
+            }
+            "user_install" => {
+                o.checked += 1;
+                let scans = evaluated.get(&c).map_or(&[][..], Vec::as_slice);
+                if scans.is_empty() {
+                    o.fail(
+                        l,
+                        "a user installs before the client recorded any deployment",
+                    );
+                } else if !scans.iter().any(|&e| l.t - e < window) {
+                    o.fail(
+                        l,
+                        &format!("a user acts more than user_act_window ({window} ms) after every evaluation scan"),
+                    );
+                }
+                let holds: Vec<_> = held.of(c).collect();
+                if let ([(_, deadline)], [e]) = (&holds[..], scans) {
+                    let limit = deadline.map_or(window, |d| d.saturating_sub(*e).min(window));
+                    let u = (l.t - e) as f64 / limit.max(1) as f64;
+                    if u >= 1.0 {
+                        o.fail(
+                            l,
+                            &format!("a user acts {} ms after the evaluation scan; the limit is {limit} ms (user_act_window or the deadline)", l.t - e),
+                        );
+                    } else {
+                        draws.push(u);
+                    }
+                }
+                let express = l.dialog.as_deref() == Some("express");
+                if express && !held.of(c).any(|(_, d)| d.is_some_and(|d| d > l.t)) {
+                    o.fail(
+                        l,
+                        "the Express dialog with no mandatory deployment before its deadline",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    let n = draws.len();
+    if let Some(ks) = stats::not_uniform(draws) {
+        o.violations.push(stats::message(
+            "user action delays (scaled to their limit)",
+            n,
+            window,
+            ks,
+        ));
+    }
+    o
+}

@@ -1,0 +1,260 @@
+//! Mutation test of `cmsim verify`: change one timing parameter in the model only (the
+//! world's copy of the settings), run, and verify the trace against the unchanged scenario.
+//! Every timer and number of the rule table must show as a violation of its rule; the
+//! unchanged run holds that rule. Small scenarios, so that the whole test stays well under a
+//! minute in a debug build.
+
+use cmsim::rules::verify_str;
+use std::collections::BTreeSet;
+
+/// Syncs: a schedule, two Run Synchronizations, a child site, an Internet-based SUP, an
+/// upstream outage at the first scheduled sync (R01–R06).
+const SYNC: &str = r#"Scenario(name: "mutation-sync", seed: 5, end: "8d",
+    sites: [
+        (code: "CAS", kind: Central, sup: "CAS-SUP"),
+        (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP", internet_sup: "P01-IB",
+         management_points: ["P01-MP"]),
+        (code: "S11", kind: Secondary, parent: "P01", sup: "S11-SUP"),
+    ],
+    clients: [(name: "c", site: "P01", count: 10)],
+    catalog: [(id: "U1"), (id: "U2"), (id: "U3", released: "1d"), (id: "U4", released: "2d")],
+    actions: [RunSync(at: "1d 2h"), RunSync(at: "2d 2h")],
+    faults: [UpstreamUnavailable(from: "0", to: "30m")],
+    settings: (sync_schedule_first: "10m"))"#;
+
+/// Three scan policies reach 200 clients, whose scans find changes each time (R09–R13).
+const COMPLIANCE: &str = r#"Scenario(name: "mutation-compliance", seed: 9, end: "3d",
+    sites: [(code: "LAB", kind: Primary, sup: "LAB-SUP", management_points: ["LAB-MP"])],
+    clients: [(name: "desk", site: "LAB", count: 200)],
+    catalog: [(id: "U1"), (id: "U2", released: "1d"), (id: "U3", released: "2d")],
+    actions: [RunSync(at: "1d 1h"), RunSync(at: "2d 1h")])"#;
+
+/// SMS 2003 clients and their ITMU catalog (R08).
+const ITMU: &str = r#"Scenario(name: "mutation-itmu", seed: 3, end: "15d",
+    sites: [(code: "HQ1", kind: Primary, sup: "HQ-SUP", management_points: ["HQ-MP"])],
+    clients: [(name: "old", site: "HQ1", count: 20, legacy: true)],
+    catalog: [(id: "U1"), (id: "U2", released: "3d")],
+    settings: (itmu_first_refresh: "1h"))"#;
+
+/// A mandatory deployment due three days after it is made: content, downloads sharing a
+/// narrow DP bandwidth, users, notifications, installs and restarts (R16, R18, R22, R24,
+/// R25).
+const DEPLOY: &str = r#"Scenario(name: "mutation-deploy", seed: 11, end: "5d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1", "PR1-DP2"])],
+    clients: [(name: "desk", site: "PR1", count: 200)],
+    catalog: [(id: "U1", size: "200MB"), (id: "U2", size: "20MB", restart: false)],
+    deployments: [(id: "D", updates: ["U1", "U2"], target: [(group: "desk")],
+                   created: "2h", deadline: "3d 2h")],
+    settings: (user_early_install_share: 0.5, user_act_window: "1d", dp_bandwidth_mbps: 100))"#;
+
+/// The only DP is down while its content should be copied: Location Services finds no DP
+/// with the content for two days, longer than the (shortened) budget (R19).
+const LOCATE: &str = r#"Scenario(name: "mutation-locate", seed: 13, end: "3d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 30)],
+    catalog: [(id: "U1", size: "50MB")],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")],
+                   created: "1h", deadline: "10d")],
+    faults: [DpUnavailable(server: "PR1-DP1", from: "0", to: "2d")],
+    settings: (user_early_install_share: 0.0, location_retry_budget: "1d"))"#;
+
+/// The DP goes down after its content arrived: a mandatory deployment's clients cannot
+/// connect (R20, budget shortened to a day) and users who start an optional one retry on
+/// the manual timers (R21); both run out of budget.
+const CONNECT: &str = r#"Scenario(name: "mutation-connect", seed: 17, end: "3d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "fleet", site: "PR1", count: 30), (name: "lab", site: "PR1", count: 30)],
+    catalog: [(id: "U1", size: "50MB"), (id: "U2", size: "50MB")],
+    deployments: [
+        (id: "M", updates: ["U1"], target: [(group: "fleet")], created: "1h", deadline: "10d"),
+        (id: "O", updates: ["U2"], target: [(group: "lab")], created: "1h"),
+    ],
+    faults: [DpUnavailable(server: "PR1-DP1", from: "1h 10m", to: "2d 12h")],
+    settings: (user_early_install_share: 0.0, user_optional_share: 1.0, user_act_window: "2h",
+               dp_connect_retry_budget: "1d"))"#;
+
+/// One mutation: parameter `param` set to `value` in the model; rule `rule` must catch it.
+struct Mutation {
+    scenario: &'static str,
+    param: &'static str,
+    value: &'static str,
+    rule: &'static str,
+}
+
+const fn m(
+    scenario: &'static str,
+    param: &'static str,
+    value: &'static str,
+    rule: &'static str,
+) -> Mutation {
+    Mutation {
+        scenario,
+        param,
+        value,
+        rule,
+    }
+}
+
+/// Each parameter changed up and down where both change the trace (a budget that is never
+/// reached, or a DP bandwidth never shared, leaves the trace as it was).
+const MUTATIONS: &[Mutation] = &[
+    m(SYNC, "scheduled_sync", "false", "R01"),
+    m(SYNC, "sync_schedule_first", "5m", "R01"),
+    m(SYNC, "sync_schedule_first", "20m", "R01"),
+    m(SYNC, "sync_schedule_interval", "6d", "R01"),
+    m(SYNC, "sync_schedule_interval", "8d", "R01"),
+    m(SYNC, "wsus_sync_full_base", "25m", "R02"),
+    m(SYNC, "wsus_sync_delta_base", "4m", "R02"),
+    m(SYNC, "wsus_sync_per_update", "3s", "R02"),
+    m(SYNC, "site_db_sync_base", "3m", "R02"),
+    m(SYNC, "site_db_sync_per_update", "1s", "R02"),
+    m(SYNC, "sync_request_delay", "30s", "R04"),
+    m(SYNC, "sync_request_delay", "2m", "R04"),
+    m(SYNC, "sync_retry_interval", "30m", "R06"),
+    m(SYNC, "sync_retry_interval", "90m", "R06"),
+    m(SYNC, "sync_failure_timeout", "1m", "R06"),
+    m(SYNC, "sync_failure_timeout", "5m", "R06"),
+    m(SYNC, "sync_failure_probability", "0.5", "R06"),
+    m(ITMU, "itmu_catalog_interval", "6d", "R08"),
+    m(ITMU, "itmu_catalog_interval", "8d", "R08"),
+    m(ITMU, "itmu_first_refresh", "2h", "R08"),
+    m(COMPLIANCE, "machine_policy_interval", "30m", "R09"),
+    m(COMPLIANCE, "machine_policy_interval", "90m", "R09"),
+    m(COMPLIANCE, "scan_window", "1h", "R10"),
+    m(COMPLIANCE, "scan_window", "4h", "R10"),
+    m(COMPLIANCE, "scan_clear_history", "2s", "R11"),
+    m(COMPLIANCE, "scan_locate_wsus", "10s", "R11"),
+    m(COMPLIANCE, "scan_update_policy", "1s", "R11"),
+    m(COMPLIANCE, "scan_wua_download", "1m", "R11"),
+    m(COMPLIANCE, "scan_wua_evaluate", "1m", "R11"),
+    m(COMPLIANCE, "state_message_interval", "2m30s", "R13"),
+    m(COMPLIANCE, "state_message_interval", "10m", "R13"),
+    m(COMPLIANCE, "mp_forward_delay", "30s", "R13"),
+    m(COMPLIANCE, "mp_forward_delay", "2m", "R13"),
+    m(DEPLOY, "source_download_mbps", "50", "R16"),
+    m(DEPLOY, "source_download_mbps", "200", "R16"),
+    m(DEPLOY, "dp_copy_mbps", "100", "R16"),
+    m(DEPLOY, "dp_copy_mbps", "400", "R16"),
+    m(DEPLOY, "client_download_mbps", "10", "R18"),
+    m(DEPLOY, "client_download_mbps", "40", "R18"),
+    m(DEPLOY, "dp_bandwidth_mbps", "40", "R18"),
+    m(DEPLOY, "dp_bandwidth_mbps", "4000", "R18"),
+    m(LOCATE, "location_retry_interval", "30m", "R19"),
+    m(LOCATE, "location_retry_interval", "2h", "R19"),
+    m(LOCATE, "location_retry_budget", "12h", "R19"),
+    m(LOCATE, "location_retry_budget", "2d", "R19"),
+    m(CONNECT, "dp_connect_retry_interval", "30m", "R20"),
+    m(CONNECT, "dp_connect_retry_interval", "2h", "R20"),
+    m(CONNECT, "dp_connect_retry_budget", "12h", "R20"),
+    m(CONNECT, "dp_connect_retry_budget", "2d", "R20"),
+    m(CONNECT, "manual_retry_interval", "30m", "R21"),
+    m(CONNECT, "manual_retry_interval", "2h", "R21"),
+    m(CONNECT, "manual_retry_budget", "2h", "R21"),
+    m(CONNECT, "manual_retry_budget", "8h", "R21"),
+    m(DEPLOY, "notify_far_interval", "2h", "R22"),
+    m(DEPLOY, "notify_far_interval", "4h", "R22"),
+    m(DEPLOY, "notify_near_interval", "30m", "R22"),
+    m(DEPLOY, "notify_near_interval", "2h", "R22"),
+    m(DEPLOY, "notify_imminent_interval", "10m", "R22"),
+    m(DEPLOY, "notify_imminent_interval", "20m", "R22"),
+    m(DEPLOY, "user_act_window", "12h", "R24"),
+    m(DEPLOY, "user_act_window", "2d", "R24"),
+    m(DEPLOY, "install_duration", "4m", "R25"),
+    m(DEPLOY, "install_duration", "10m", "R25"),
+    m(DEPLOY, "restart_window", "4h", "R25"),
+    m(DEPLOY, "restart_window", "16h", "R25"),
+];
+
+/// Parameters left out, and why: not timers or numbers a trace can show.
+const NOT_MUTATED: &[(&str, &str)] = &[
+    (
+        "hide_deployments",
+        "a switch, not a number (R23 is checked when it is on)",
+    ),
+    (
+        "user_early_install_share",
+        "a share of users, drawn per client: a rate, not a time",
+    ),
+    ("user_express_share", "a share of users: a rate, not a time"),
+    (
+        "user_optional_share",
+        "a share of users: a rate, not a time",
+    ),
+];
+
+fn load(src: &str) -> cmsim::Loaded {
+    cmsim::load_str("mutation.ron", src).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_parameter_is_mutated_or_says_why_not() {
+    let mutated: BTreeSet<&str> = MUTATIONS.iter().map(|m| m.param).collect();
+    for p in cmsim::scenario::Settings::default().params() {
+        assert!(
+            mutated.contains(p.name) || NOT_MUTATED.iter().any(|n| n.0 == p.name),
+            "{} ({}) is neither mutated nor excused",
+            p.name,
+            p.rule
+        );
+    }
+    for m in MUTATIONS {
+        let rule = cmsim::scenario::Settings::default()
+            .params()
+            .into_iter()
+            .find(|p| p.name == m.param)
+            .map(|p| p.rule);
+        assert!(rule.is_some(), "{} is no parameter", m.param);
+    }
+}
+
+#[test]
+fn a_timing_parameter_changed_in_the_model_only_is_caught_by_its_rule() {
+    let mut missed = Vec::new();
+    // The unchanged runs hold every rule their mutations are judged by.
+    let mut baselines: Vec<(&str, BTreeSet<&str>)> = Vec::new();
+    for m in MUTATIONS {
+        match baselines.iter_mut().find(|b| b.0 == m.scenario) {
+            Some(b) => {
+                b.1.insert(m.rule);
+            }
+            None => baselines.push((m.scenario, BTreeSet::from([m.rule]))),
+        }
+    }
+    for (src, rules) in &baselines {
+        let loaded = load(src);
+        let trace = cmsim::trace_to_string(&loaded.world);
+        let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+        for rule in rules {
+            let o = report.outcomes.iter().find(|o| o.id == *rule).unwrap();
+            if o.status() != "held" {
+                missed.push(format!(
+                    "{}: unchanged, {rule} is {}: {:?}",
+                    loaded.scenario.name,
+                    o.status(),
+                    o.violations.iter().take(3).collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    for m in MUTATIONS {
+        let mut loaded = load(m.scenario);
+        loaded.world.settings.set(m.param, m.value).unwrap();
+        let trace = cmsim::trace_to_string(&loaded.world);
+        let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+        let o = report.outcomes.iter().find(|o| o.id == m.rule).unwrap();
+        if o.violations.is_empty() {
+            missed.push(format!(
+                "{} = {} in the model ({}): {} is {}",
+                m.param,
+                m.value,
+                loaded.scenario.name,
+                m.rule,
+                o.status()
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
