@@ -163,9 +163,7 @@ proptest! {
     }
 
     /// (3) the trace passes `cmsim verify` with the scenario's parameters.
-    // un-ignore when the model fixes of issue 9 land
     #[test]
-    #[ignore]
     fn generated_scenarios_pass_verify(g in scenario_gen::scenario()) {
         let report = verify(&g)?;
         if report.violated() {

@@ -382,6 +382,16 @@ pub enum Fact {
         /// The update.
         update: UpdateId,
     },
+    /// The site server discarded state messages for an update its database does not hold
+    /// (R15): they never reach the database.
+    StatesDiscarded {
+        /// The site database.
+        site: SiteId,
+        /// The update.
+        update: UpdateId,
+        /// Messages discarded.
+        count: u32,
+    },
     /// At the start: a deployment's target collection and how many of its machines need
     /// none of its updates.
     TargetedMachines {
@@ -477,6 +487,7 @@ impl Fact {
             | Fact::DeadlineChanged { .. }
             | Fact::RequiredReasons { .. }
             | Fact::TargetedMachines { .. }
+            | Fact::StatesDiscarded { .. }
             | Fact::DbMachinesCompliant { .. }
             | Fact::TrueStates { .. } => None,
         }

@@ -4,7 +4,7 @@
 //! `notify_imminent_interval` in the last hour. None at all when deployments are hidden.
 
 use super::clients::NOTIFY_ARMED;
-use super::compliance::Truth;
+use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::Fact;
 use super::{Cx, Model};
@@ -13,14 +13,16 @@ use crate::world::{ClientId, DeploymentId};
 
 impl Model<'_> {
     /// Marks the client's registered deployments among `mask` that have no update left to
-    /// install as settled: they no longer call for notifications.
+    /// install — none its scans found required that is not installed — as settled: they no
+    /// longer call for notifications.
     pub(super) fn settle(&mut self, c: ClientId, mask: u32) {
         let mut settled = 0;
         for d in (0..self.deployments.len()).filter(|d| mask & 1 << d != 0) {
-            let pending = self.world.deployments[d]
-                .updates
-                .iter()
-                .any(|u| self.clients.truth(c.index(), u.index()) == Truth::Required);
+            // Pending: required as the client's scans know it, and not installed yet.
+            let pending = self.world.deployments[d].updates.iter().any(|u| {
+                self.clients.truth(c.index(), u.index()) == Truth::Required
+                    && self.clients.scanned(c.index(), u.index()) == State::Required
+            });
             if !pending {
                 settled |= 1 << d;
             }

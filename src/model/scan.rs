@@ -8,8 +8,9 @@
 //! clients scan the ITMU catalog (R08) and, as the source says of SMS 2003, report superseded
 //! updates too. Supersedence and expiry only hide an update's Required or Not required: the
 //! install of an update the client held as required is reported Installed whatever was
-//! released meanwhile (R25). A client reports only updates its site database holds: the
-//! site server cannot record a state for an update it has not synced (R08, R15).
+//! released meanwhile (R25). The site server cannot record a state for an update its
+//! database has not synced: it discards such messages (`state_messages.rs`), and SMS 2003
+//! clients' ITMU results only cover the site's own catalog (R08, R15).
 //!
 //! Every scan is a job of the client's agent (`agent.rs`): it starts only when the agent is
 //! free, and the scan's end hands the agent back to the job that asked for it.
@@ -21,7 +22,7 @@ use super::event::Event;
 use super::fact::{Fact, ScanReason};
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
-use crate::world::{ClientGroup, ClientId, SiteId};
+use crate::world::{ClientGroup, ClientId};
 
 impl Model<'_> {
     /// R10: the compliance scan starts at a uniformly random time within the scan window. A
@@ -125,9 +126,15 @@ impl Model<'_> {
     /// Records the state of every listed update the client reports; returns how many changed.
     fn evaluate(&mut self, c: ClientId, group: &ClientGroup, listed: u32) -> u32 {
         let db = &self.sites[group.policy_site.index()];
-        let held = self.catalog_known(group);
+        // SMS 2003 clients' ITMU results are inventory mapped onto the site's own catalog:
+        // updates the site has not synced are not in it (R08, R15).
+        let listed_known = if group.legacy {
+            listed.min(self.catalog_known(group))
+        } else {
+            listed
+        };
         let mut changed = 0;
-        for u in 0..(listed.min(held)) as usize {
+        for u in 0..listed_known as usize {
             let truth = self.clients.truth(c.index(), u);
             // R25: the client's own install is reported even if the update was superseded
             // or expired since it was found required.
@@ -147,18 +154,10 @@ impl Model<'_> {
     }
 
     /// How many updates (a prefix of the catalog) the database receiving `group`'s states
-    /// holds: its own site's, or for a site without a SUP of its own, the site whose sync
-    /// its clients follow.
+    /// holds: what its own site's syncs brought. A site without a SUP of its own holds none,
+    /// so states of its clients cannot be recorded there (R15).
     pub(super) fn catalog_known(&self, group: &ClientGroup) -> u32 {
-        self.sites[self.catalog_site(group).index()].known
-    }
-
-    fn catalog_site(&self, group: &ClientGroup) -> SiteId {
-        if self.world.sites[group.db_site.index()].sup.is_some() {
-            group.db_site
-        } else {
-            group.policy_site
-        }
+        self.sites[group.db_site.index()].known
     }
 
     /// R14: update `u` reports nothing when a listed update supersedes it, unless every listed

@@ -118,16 +118,16 @@ impl Model<'_> {
         held.sort_unstable();
         for run in held.chunk_by(|a, b| a == b) {
             let m = run[0];
+            // The site server cannot record a state for an update its database has not
+            // synced: those messages are discarded (R15).
             let group = &self.world.groups[m.group().index()];
             if m.update().0 >= self.catalog_known(group) {
-                let detail = format!(
-                    "{} states of update {} reached site {} which holds {} updates",
-                    run.len(),
-                    self.world.updates[m.update().index()].id,
-                    self.world.sites[site.index()].code,
-                    self.catalog_known(group)
-                );
-                self.broke(super::Invariant::StatesOnlyForSyncedUpdates, detail);
+                cx.emit(Fact::StatesDiscarded {
+                    site,
+                    update: m.update(),
+                    count: run.len() as u32,
+                });
+                continue;
             }
             cx.emit(Fact::DbStateChanged {
                 site,

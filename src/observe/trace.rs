@@ -525,6 +525,16 @@ impl<W: Write> TraceWriter<W> {
                 self.num("not_required", u64::from(not_required));
                 self.num("installed", u64::from(installed));
             }
+            Fact::StatesDiscarded {
+                site,
+                update,
+                count,
+            } => {
+                self.head(t, "state_messages_discarded");
+                self.site(site);
+                let _ = write!(self.buf, r#","update":{}"#, self.update[update.index()]);
+                self.num("count", u64::from(count));
+            }
             Fact::TargetedMachines {
                 deployment,
                 targeted,

@@ -4,7 +4,8 @@
 //! order, as its last sync left it (`site_db_updated`), and, at a site upgraded from SMS 2003,
 //! the updates migrated into it (R07: there, expired until a sync). A state message about an update the
 //! site has not synced (an SMS 2003 client's ITMU catalog may be ahead of it, R08) has
-//! nothing to land on.
+//! nothing to land on: the site server discards it (`state_messages_discarded`), and may
+//! discard nothing else.
 
 use super::trace::Line;
 use super::{Ctx, Outcome};
@@ -65,6 +66,21 @@ pub(super) fn r15(lines: &[Line], cx: &Ctx) -> Outcome {
                         ),
                     ),
                     Some(_) => {}
+                }
+            }
+            // The site server may only discard what it cannot hold.
+            "state_messages_discarded" => {
+                o.checked += 1;
+                let Some(position) = &position else { continue };
+                let held = holds.get(l.site()).copied().unwrap_or(0);
+                if position.get(l.update()).is_some_and(|&p| (p as u64) < held) {
+                    o.fail(
+                        l,
+                        &format!(
+                            "states for {} discarded, but the site database holds it",
+                            l.update()
+                        ),
+                    );
                 }
             }
             _ => {}

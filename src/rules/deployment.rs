@@ -176,21 +176,20 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
                 started.insert(c);
                 calls.insert(c, l.t);
             }
-            "scan_done" if matches!(l.reason(), "evaluation" | "pre_install") => {
+            // After any scan the client acts on what it now holds as required (R17); a
+            // finished or abandoned job hands over to deployments still waiting.
+            "scan_done" => {
                 calls.insert(c, l.t);
             }
-            "download_done" => {
+            "download_done" | "download_gave_up" => {
                 calls.insert(c, l.t);
-                in_job.remove(&c);
-            }
-            "download_gave_up" => {
                 in_job.remove(&c);
             }
             "location_failed" | "dp_connect_failed" | "download_start" => {
                 if in_job.insert(c) && calls.get(&c) != Some(&l.t) {
                     o.fail(
                         l,
-                        "a download job that no evaluation scan, user, pre-install scan or finished download called for at that moment",
+                        "a download job that no scan, user, finished or abandoned download called for at that moment",
                     );
                 }
                 if l.kind != "download_start" {

@@ -33,7 +33,8 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     // client → the last notification: (t, deadline_in, line)
     let mut last: BTreeMap<u64, (u64, u64, &Line)> = BTreeMap::new();
     let mut evaluated: BTreeMap<u64, u64> = BTreeMap::new(); // client → last evaluation end
-    let mut installed: BTreeMap<u64, u64> = BTreeMap::new(); // client → last install end
+    // client → the end of its first install since its last notification
+    let mut installed: BTreeMap<u64, u64> = BTreeMap::new();
     // A stop after the notification `l` (at t0, left0 before the deadline) is justified
     // when the next one was due after the deadline, or the client installed since.
     let stopped = |l: &Line, t0: u64, left0: u64, installed: &BTreeMap<u64, u64>, held: &Held| {
@@ -58,7 +59,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                 evaluated.insert(c, l.t);
             }
             "install_done" => {
-                installed.insert(c, l.t);
+                installed.entry(c).or_insert(l.t);
             }
             "notification" => {
                 o.checked += 1;
@@ -107,6 +108,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                     }
                 }
                 last.insert(c, (l.t, left, l));
+                installed.remove(&c);
             }
             _ => {}
         }

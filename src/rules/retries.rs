@@ -70,7 +70,9 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
         // The previous failure fixes when the next attempt comes, or that the job gives up.
         if let Some((t0, prev, k0, m0)) = job.last {
             let o = &mut out[rule(k0, m0)];
-            let same_attempt = l.t == t0 && kind == 1 && k0 == 1;
+            // Failover: the same attempt goes on to the next DP of the list, which fails
+            // too or serves the download.
+            let same_attempt = l.t == t0 && k0 == 1 && (kind == 1 || l.kind == "download_start");
             let due = t0 + timers(k0, m0).0;
             if job.spent && l.kind != "download_gave_up" && !same_attempt {
                 o.fail(prev, "the budget is spent but the job did not give up");
