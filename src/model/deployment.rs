@@ -69,16 +69,21 @@ impl Model<'_> {
         self.publish(d, cx);
     }
 
-    /// The policy of deployment `d` that client `c` holds: `None` if it has received none,
-    /// else the deadline it carries (R17, R22).
+    /// The policy of deployment `d` that client `c` holds, if `c` is in its target
+    /// collection: `None` if it has received none, else the deadline it carries (R17, R22).
+    /// Callers that know `d` is registered on `c` know it is targeted.
     pub(super) fn held(&self, c: ClientId, d: usize) -> Option<Option<SimTime>> {
         let epoch = self.clients.head(c).policy_epoch;
-        let state = &self.deployments[d];
-        if !state.targeted.contains(c.index()) {
-            return None;
+        let versions = &self.deployments[d].versions;
+        // Most deployments are published once: no search.
+        match versions.as_slice() {
+            [] => None,
+            [(e, deadline)] => (*e <= epoch).then_some(*deadline),
+            _ => {
+                let k = versions.partition_point(|&(e, _)| e <= epoch);
+                k.checked_sub(1).map(|k| versions[k].1)
+            }
         }
-        let k = state.versions.partition_point(|&(e, _)| e <= epoch);
-        k.checked_sub(1).map(|k| state.versions[k].1)
     }
 
     /// The deadline of deployment `d` as client `c` knows it.
@@ -91,10 +96,12 @@ impl Model<'_> {
         self.held_deadline(c, d).is_some()
     }
 
-    /// Deployments whose policy client `c` holds, as a bit mask.
+    /// Deployments targeting client `c` whose policy it holds, as a bit mask.
     fn held_mask(&self, c: ClientId) -> u32 {
         (0..self.deployments.len())
-            .filter(|&d| self.held(c, d).is_some())
+            .filter(|&d| {
+                self.deployments[d].targeted.contains(c.index()) && self.held(c, d).is_some()
+            })
             .fold(0, |mask, d| mask | 1 << d)
     }
 

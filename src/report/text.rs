@@ -135,78 +135,60 @@ fn required_because(s: &Summary) -> String {
     }
 }
 
+/// A table whose columns `first` are followed by when 50/90/95/99 % were reached on the
+/// clients and in the site databases.
+fn marks_table(first: &[&str]) -> Table {
+    let marks = ["50%", "90%", "95%", "99%"];
+    let db = ["db 50%", "db 90%", "db 95%", "db 99%"];
+    let headers: Vec<&str> = first.iter().chain(&marks).chain(&db).copied().collect();
+    Table::new(&headers)
+}
+
+/// `row` followed by the times of `truth` and `db` marks, for a [`marks_table`].
+fn with_marks(
+    mut row: Vec<String>,
+    truth: &[Option<u64>; 4],
+    db: &[Option<u64>; 4],
+) -> Vec<String> {
+    row.extend(truth.iter().chain(db).map(|&m| when(m)));
+    row
+}
+
 /// The deployment phase: content, installs on clients and in the databases, DPs, users.
 fn deployment(s: &Summary) -> String {
     let d = &s.deployment;
     let mut out =
         String::from("\nDeployments (R16–R25): installed on the clients / in the site databases\n");
-    let mut t = Table::new(&[
-        "deployment",
-        "created",
-        "required",
-        "installed",
-        "50%",
-        "90%",
-        "95%",
-        "99%",
-        "db 50%",
-        "db 90%",
-        "db 95%",
-        "db 99%",
-    ]);
+    let mut t = marks_table(&["deployment", "created", "required", "installed"]);
     for r in &d.deployments {
-        let mut row = vec![
+        let created = if r.rejected {
+            "rejected".into()
+        } else {
+            when(r.created_ms)
+        };
+        let row = vec![
             r.id.clone(),
-            if r.rejected {
-                "rejected".into()
-            } else {
-                when(r.created_ms)
-            },
+            created,
             r.required.to_string(),
             r.installed.to_string(),
         ];
-        row.extend(
-            r.installed_ms
-                .iter()
-                .chain(&r.db_installed_ms)
-                .map(|&m| when(m)),
-        );
-        t.row(row);
+        t.row(with_marks(row, &r.installed_ms, &r.db_installed_ms));
     }
     out.push_str(&t.render());
     out.push_str(
         "\n  Machines fully compliant (every update of the deployment that applies installed, \
          restarted where needed): truly / in the site databases\n",
     );
-    let mut t = Table::new(&[
-        "deployment",
-        "targeted",
-        "compliant",
-        "in db",
-        "50%",
-        "90%",
-        "95%",
-        "99%",
-        "db 50%",
-        "db 90%",
-        "db 95%",
-        "db 99%",
-    ]);
+    let mut t = marks_table(&["deployment", "targeted", "compliant", "in db"]);
     for r in d.deployments.iter().filter(|r| !r.rejected) {
         let m = &r.machines;
-        let mut row = vec![
+        let row = vec![
             r.id.clone(),
             m.targeted.to_string(),
             pct(m.compliant as i64, m.targeted),
             pct(m.db_compliant as i64, m.targeted),
         ];
-        row.extend(
-            m.compliant_ms
-                .iter()
-                .chain(&m.db_compliant_ms)
-                .map(|&t| when(t)),
-        );
-        t.row(row);
+        t.row(with_marks(row, &m.compliant_ms, &m.db_compliant_ms));
     }
     out.push_str(&t.render());
     out.push_str("\nDistribution points (R16, R18)\n");
