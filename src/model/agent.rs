@@ -126,3 +126,25 @@ impl Model<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Agent::*;
+
+    #[test]
+    fn a_job_starts_only_from_idle_and_an_install_only_inside_its_job() {
+        assert!(Idle.may(ComplianceScan) && Idle.may(PreInstallScan));
+        assert!(PreInstallScan.may(Installing) && Installing.may(Installing));
+        assert!(Installing.may(PostInstallScan) && PostInstallScan.may(Idle));
+        // Overlaps that cannot be written.
+        assert!(!ComplianceScan.may(PreInstallScan));
+        assert!(!Installing.may(EvaluationScan));
+        assert!(!Idle.may(Installing));
+        assert!(!EvaluationScan.may(Installing));
+        assert!(
+            !Installing.may(Idle),
+            "an install ends with its post-install scan"
+        );
+        assert!(!Idle.may(Idle));
+    }
+}

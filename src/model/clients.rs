@@ -29,7 +29,7 @@ pub(super) const RESTART_SCHEDULED: u8 = 128;
 /// Where a client's download job stands (R18–R21).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(u8)]
-pub(super) enum Job {
+pub(super) enum DownloadJob {
     /// Nothing to download, or finished.
     #[default]
     Idle,
@@ -50,7 +50,7 @@ pub(super) struct Head {
     /// End of the last scan, in seconds.
     pub(super) last_scan: u32,
     pub(super) flags: u8,
-    pub(super) job: Job,
+    pub(super) job: DownloadJob,
     /// What the client's Windows Update Agent is doing: one job at a time.
     pub(super) agent: Agent,
     /// Jobs waiting for the agent, a bit each (`agent::WAIT_*`).

@@ -9,7 +9,7 @@
 //! one attempt the client tries every DP of its content location list before it counts the
 //! attempt as failed (R20): one DP down does not stop a client whose site has another.
 
-use super::clients::{INSTALL_WAITING, Job, MANUAL_JOB};
+use super::clients::{DownloadJob, INSTALL_WAITING, MANUAL_JOB};
 use super::compliance::State;
 use super::event::Event;
 use super::fact::{Fact, GiveUp};
@@ -50,7 +50,10 @@ impl Model<'_> {
 
     /// Starts a download job if the client needs files and none is running (R17, R18).
     pub(super) fn ensure_download(&mut self, c: ClientId, cx: &mut Cx) {
-        if matches!(self.clients.head(c).job, Job::Trying | Job::Downloading) {
+        if matches!(
+            self.clients.head(c).job,
+            DownloadJob::Trying | DownloadJob::Downloading
+        ) {
             return;
         }
         let (mask, manual) = self.wanted(c);
@@ -58,7 +61,7 @@ impl Model<'_> {
             return;
         }
         let head = self.clients.head_mut(c);
-        head.job = Job::Trying;
+        head.job = DownloadJob::Trying;
         head.job_deployments = mask;
         head.locate_since = NEVER;
         head.connect_since = NEVER;
@@ -111,7 +114,7 @@ impl Model<'_> {
         );
         self.reschedule(dp, cx);
         let head = self.clients.head_mut(c);
-        head.job = Job::Downloading;
+        head.job = DownloadJob::Downloading;
         head.dp = dp.0;
         let deployments = head.job_deployments;
         let deployment = DeploymentId(deployments.trailing_zeros());
@@ -198,7 +201,7 @@ impl Model<'_> {
             return self.broke(Invariant::DownloadsWithinBudget, detail);
         }
         if tried + interval > budget {
-            head.job = Job::GaveUp;
+            head.job = DownloadJob::GaveUp;
             head.abandoned |= head.job_deployments;
             let deployments = head.job_deployments;
             cx.emit(Fact::DownloadGaveUp {
@@ -291,7 +294,7 @@ impl Model<'_> {
             }
         }
         let head = self.clients.head_mut(c);
-        head.job = Job::Idle;
+        head.job = DownloadJob::Idle;
         let dp = ServerId(head.dp);
         let deployments = head.job_deployments;
         let deployment = DeploymentId(deployments.trailing_zeros());

@@ -90,3 +90,23 @@ impl Model<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::ClientId;
+
+    #[test]
+    fn a_broken_invariant_names_itself_the_time_and_the_event() {
+        let halt = Halt::Broken((
+            Invariant::OneJobAtATime,
+            Event::InstallDone(ClientId(7)),
+            "client 7 went from ComplianceScan to Installing".to_string(),
+        ));
+        let text = Broken::from_halt(SimTime(90_061_000), halt).to_string();
+        assert!(text.starts_with("internal error"), "{text}");
+        assert!(text.contains("a client runs one job at a time"), "{text}");
+        assert!(text.contains("InstallDone(ClientId(7))"), "{text}");
+        assert!(text.contains("1d 01:01:01"), "{text}");
+    }
+}

@@ -129,6 +129,17 @@ impl Model<'_> {
                 });
                 continue;
             }
+            // The database written is the MP's site's: it must hold what it records.
+            if m.update().0 >= self.sites[site.index()].known {
+                let detail = format!(
+                    "{} states of update {} reached site {}, whose database holds {} updates",
+                    run.len(),
+                    self.world.updates[m.update().index()].id,
+                    self.world.sites[site.index()].code,
+                    self.sites[site.index()].known
+                );
+                self.broke(super::Invariant::StatesOnlyForSyncedUpdates, detail);
+            }
             cx.emit(Fact::DbStateChanged {
                 site,
                 group: m.group(),
