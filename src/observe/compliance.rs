@@ -131,6 +131,8 @@ pub struct ComplianceMetrics {
     pub scans: u64,
     /// Scans that found changed states.
     pub scans_changed: u64,
+    /// State messages discarded by site servers (R15).
+    pub discarded: u64,
     /// The time series, every `sample_every`.
     pub series: Vec<Sample>,
     sample_every: u64,
@@ -162,6 +164,7 @@ impl ComplianceMetrics {
             policies_received: 0,
             scans: 0,
             scans_changed: 0,
+            discarded: 0,
             series: Vec::new(),
             sample_every: sample_every.ms().max(1),
             next_sample: 0,
@@ -222,6 +225,7 @@ impl ComplianceMetrics {
                     installed_not_reported,
                 ];
             }
+            Fact::StatesDiscarded { count, .. } => self.discarded += u64::from(count),
             Fact::TrueStates {
                 site,
                 update,

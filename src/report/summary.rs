@@ -175,6 +175,9 @@ pub struct ComplianceSummary {
     pub scans_with_changes: u64,
     /// Delay from the end of a scan to the site database, over all messages (R13).
     pub scan_to_db_ms: Delay,
+    /// State messages the site servers discarded: for updates their databases have not
+    /// synced (R15). Non-zero means some clients' states never reach a database.
+    pub states_discarded: u64,
     /// Per site database.
     pub databases: Vec<DatabaseSummary>,
     /// Per client group.
@@ -405,6 +408,7 @@ fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
             p95: delay(95),
             max: delay(100),
         },
+        states_discarded: c.discarded,
         databases: c.db_sites.iter().map(|&s| database(world, c, s)).collect(),
         groups: (0..world.groups.len())
             .map(|g| group(world, c, g))

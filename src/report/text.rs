@@ -272,6 +272,13 @@ fn compliance(s: &Summary) -> String {
         when(c.scan_to_db_ms.p95),
         when(c.scan_to_db_ms.max),
     );
+    if c.states_discarded > 0 {
+        out.push_str(&format!(
+            "  {} state messages discarded: their site databases had not synced the update (R15); \
+             a database without a SUP of its own never gets states\n",
+            c.states_discarded
+        ));
+    }
     for db in &c.databases {
         out.push_str(&format!(
             "\n  Site database {} ({} clients) at the end — database view against the truth\n",
