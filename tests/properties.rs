@@ -1,4 +1,4 @@
-//! Property tests on random valid scenarios (`common/gen.rs`): site trees of 1–3 site levels
+//! Property tests on random valid scenarios (`common/gen/`): site trees of 1–3 site levels
 //! (1–4 SUP levels counting Internet-based SUPs), faults, catalogs with supersedence and
 //! releases during deployments, deadline changes. For every generated scenario:
 //! (1) it loads; (2) the model runs without panicking and its trace keeps the trace format's
@@ -12,7 +12,7 @@
 //! cases without stopping and prints, for each kind of violation, how often it came up and a
 //! shrunk scenario that shows it, and how often each rule was exercised.
 
-#[path = "common/gen.rs"]
+#[path = "common/gen/mod.rs"]
 mod scenario_gen;
 
 use cmsim::rules::VerifyReport;

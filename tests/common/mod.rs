@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests: run scenario text, read the trace back.
+//! Helpers shared by the integration tests: run scenario text, read the trace back; `traces`
+//! builds hand-made traces for the `cmsim verify` tests.
 #![allow(dead_code)]
+
+pub mod traces;
 
 use serde_json::Value;
 

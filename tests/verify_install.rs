@@ -1,0 +1,190 @@
+//! `cmsim verify` on the deployment rules from the deadline to the install (R22–R25):
+//! notifications, hidden deployments, users' installs, installs and restarts. For each check
+//! a hand-made trace that breaks exactly it and a variant that passes (`common/traces.rs`
+//! builds them).
+
+mod common;
+use common::traces::*;
+
+/// Client 1 holds deployment D, due at 200 h, from its poll at 0.
+fn holding_lines(deadline_in: &[(u64, u64)]) -> Vec<String> {
+    let mut body = published(Some(720_000_000));
+    body.push(received(0, 1, "deployment"));
+    for &(t, left) in deadline_in {
+        body.push(notification(t, 1, left));
+    }
+    body
+}
+
+fn holding(deadline_in: &[(u64, u64)]) -> String {
+    whole(&holding_lines(deadline_in))
+}
+
+#[test]
+fn r22_notifications_count_down_to_the_deadline_the_client_holds() {
+    let d = 200 * H;
+    assert_eq!(
+        status(&check(&holding(&[(0, d), (3 * H, d - 3 * H)])), "R22"),
+        "held"
+    );
+    // The deadline shifted by an hour, consistently: the notifications agree with each
+    // other, not with the deployment.
+    let r = check(&holding(&[(0, d - H), (3 * H, d - 4 * H)]));
+    assert_eq!(count(&r, "R22"), 2, "{}", r.render());
+    // Hourly, two days before the deadline.
+    let r = check(&holding(&[(d - 48 * H, 48 * H), (d - 47 * H, 47 * H)]));
+    assert_eq!(count(&r, "R22"), 1, "{}", r.render());
+}
+
+#[test]
+fn r22_notifications_stop_only_once_installed_or_past_the_deadline() {
+    let d = 200 * H;
+    let stop = |installed: Option<u64>| {
+        let mut body = holding_lines(&[(0, d)]);
+        if let Some(t) = installed {
+            body.push(install_done(t, 1, "KB1", false));
+        }
+        check(&until(10 * H, &body))
+    };
+    let r = stop(None);
+    assert!(
+        r.render().contains("notifications stopped here"),
+        "{}",
+        r.render()
+    );
+    assert_eq!(status(&stop(Some(2 * H)), "R22"), "held");
+}
+
+#[test]
+fn r22_a_changed_deadline_counts_from_the_clients_next_poll() {
+    let run = |early: bool| {
+        let mut body = published(None);
+        body.extend([
+            received(0, 1, "deployment"),
+            deadline_changed(5 * H, 360_000_000),
+            deployment_policy(5 * H),
+            received(6 * H, 1, "deployment"),
+            notification(6 * H, 1, 338_400_000),
+        ]);
+        if early {
+            body.insert(5, notification(5 * H, 1, 342_000_000));
+        }
+        check(&whole(&body))
+    };
+    assert_eq!(status(&run(false), "R22"), "held");
+    let r = run(true);
+    assert!(
+        r.render().contains("which has no deadline on this client"),
+        "{}",
+        r.render()
+    );
+}
+
+#[test]
+fn r22_no_notification_for_a_deployment_the_client_has_not_received() {
+    let t = whole(&[notification(0, 1, 1000)]);
+    assert!(
+        check(&t)
+            .render()
+            .contains("whose policy the client has not received")
+    );
+}
+
+#[test]
+fn r23_violation_notifications_while_hidden() {
+    let s = scenario(r#"settings: (hide_deployments: true, scheduled_sync: false)"#);
+    let t = holding(&[(0, 200 * H)]);
+    assert_eq!(status(&with(&t, &s), "R23"), "VIOLATED");
+    assert_eq!(
+        status(&check(&t), "R23"),
+        "not exercised",
+        "not hidden by default"
+    );
+}
+
+#[test]
+fn r24_violations_user_install_before_evaluation_express_after_the_deadline_and_late() {
+    let t = whole(&[
+        deployment(0, "S", Some(100)),
+        user_install(5, 1, "available"),
+        scan_done(10, 2, 0, 1, "evaluation"),
+        user_install(200, 2, "express"),
+        user_install(10 + 72 * H, 2, "available"),
+    ]);
+    assert_eq!(count(&check(&t), "R24"), 3);
+}
+
+/// Client 1 registers D (deadline 10 h) at 0, downloads, and installs KB1 from `pre` on,
+/// taking `took`; a restart `restart_after` after the post-install scan, if any.
+fn install(pre: u64, took: u64, restart_after: Option<u64>) -> String {
+    let mut body = published(Some(36_000_000));
+    body.extend([received(0, 1, "deployment"), content_on_dp(0)]);
+    body.extend(scan(1, "evaluation", 0, 0));
+    body.push(download_start(SCAN, 1, 2_500_000));
+    body.push(download_done(SCAN + 1_000, 1));
+    body.extend(scan(1, "pre_install", pre, 0));
+    let i = pre + SCAN;
+    body.push(install_start(i, 1, "KB1"));
+    body.push(install_done(i + took, 1, "KB1", restart_after.is_some()));
+    body.extend(scan(1, "post_install", i + took, 0));
+    if let Some(r) = restart_after {
+        let t = i + took + SCAN + r;
+        body.push(restart(t, 1));
+        body.extend(scan(1, "post_install", t, 1));
+    }
+    whole(&merge(vec![body]))
+}
+
+#[test]
+fn r24_users_act_uniformly_within_the_window_or_before_the_deadline() {
+    // 100 users who hold D (due at 200 h) act within `spread` of their evaluation scan.
+    let users = |spread: u64| {
+        let mut body = published(Some(720_000_000));
+        for c in 0..100u64 {
+            body.push(received(0, c, "deployment"));
+            body.extend(scan(c, "evaluation", 0, 0));
+            let t = SCAN + (2 * c + 1) * spread / 200;
+            body.push(user_install(t, c, "available"));
+        }
+        check(&whole(&merge(vec![body])))
+    };
+    assert_eq!(status(&users(72 * H), "R24"), "held");
+    let r = users(36 * H);
+    assert_eq!(status(&r, "R24"), "VIOLATED");
+    assert!(r.render().contains("user action delays"), "{}", r.render());
+}
+
+#[test]
+fn r25_installs_run_at_the_deadline_the_client_holds_for_install_duration() {
+    let deadline = 10 * H;
+    let r = check(&install(deadline, INSTALL, None));
+    assert!(failing(&r).is_empty(), "{}", r.render());
+    let r = check(&install(deadline - SCAN - 1, INSTALL, None));
+    assert_eq!(failing(&r), ["R25"], "before the deadline: {}", r.render());
+    let r = check(&install(deadline, INSTALL + 60_000, None));
+    assert_eq!(failing(&r), ["R25"], "a minute too long: {}", r.render());
+}
+
+#[test]
+fn r25_a_client_notified_up_to_its_deadline_installs_then() {
+    let (d, q) = (200 * H, 15 * 60_000);
+    let at = |pre: Option<u64>| {
+        let mut body = holding_lines(&[(d - q, q)]);
+        if let Some(t) = pre {
+            body.extend(scan(1, "pre_install", t, 0));
+            body.extend(scan(1, "post_install", t + SCAN, 0));
+        }
+        check(&until(d + H, &body))
+    };
+    assert_eq!(status(&at(Some(d)), "R25"), "held");
+    assert!(at(Some(d + 1_000)).render().contains("starts late"));
+    assert!(at(None).render().contains("the client never installed"));
+}
+
+#[test]
+fn r25_a_restart_comes_within_the_restart_window_then_a_post_install_scan() {
+    let r = check(&install(10 * H, INSTALL, Some(7 * H)));
+    assert!(failing(&r).is_empty(), "{}", r.render());
+    let r = check(&install(10 * H, INSTALL, Some(9 * H)));
+    assert_eq!(failing(&r), ["R25"], "{}", r.render());
+}
