@@ -17,17 +17,6 @@ fn lab(n: u32, catalog: &str, rest: &str) -> String {
     )
 }
 
-fn of_client<'a>(lines: &'a [Value], k: &str, c: u64) -> Vec<&'a Value> {
-    kind(lines, k)
-        .into_iter()
-        .filter(|l| l["client"] == c)
-        .collect()
-}
-
-fn u(l: &Value, f: &str) -> u64 {
-    l[f].as_u64().unwrap_or_else(|| panic!("{f} in {l}"))
-}
-
 #[test]
 fn r09_a_finished_sync_creates_the_scan_policy_and_clients_get_it_at_their_next_poll() {
     let src = lab(300, r#"(id: "A")"#, r#"actions: [RunSync(at: "1d")]"#);

@@ -60,3 +60,32 @@ pub const HIERARCHY: &str = r#"
 pub fn scenario(end: &str, sites: &str, rest: &str) -> String {
     format!("Scenario(name: \"test\", end: \"{end}\", {sites} {rest})")
 }
+
+/// A number field of a line.
+pub fn u(l: &Value, f: &str) -> u64 {
+    l[f].as_u64().unwrap_or_else(|| panic!("{f} in {l}"))
+}
+
+/// Lines of one kind about one client.
+pub fn of_client<'a>(lines: &'a [Value], k: &str, c: u64) -> Vec<&'a Value> {
+    kind(lines, k)
+        .into_iter()
+        .filter(|l| l["client"] == c)
+        .collect()
+}
+
+/// One primary with DPs, `n` clients, one 100 MB update synced at the start, a deployment
+/// with the given fields, and extra scenario fields.
+pub fn site(n: u32, deployment: &str, rest: &str) -> String {
+    scenario(
+        "12d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP1", "DP2"])],"#,
+        &format!(
+            r#"clients: [(name: "pcs", site: "PR1", count: {n})],
+               catalog: [(id: "KB1", size: "100MB")],
+               deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], {deployment})],
+               {rest}"#
+        ),
+    )
+}

@@ -1,0 +1,342 @@
+//! Rules of the deadline and after, on simulated traces (R22–R25), and the client's agent:
+//! notifications, hidden deployments, users, installs, restarts, one job at a time, and the
+//! live truth the summary reports at the end.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn r22_notifications_every_3_hours_then_hourly_then_every_15_minutes() {
+    let lines = trace(&site(
+        5,
+        r#"created: "1d", deadline: "4d""#,
+        r#"settings: (user_early_install_share: 0.0)"#,
+    ));
+    for c in 0..5 {
+        let n = of_client(&lines, "notification", c);
+        assert!(n.len() > 20);
+        for w in n.windows(2) {
+            let left = u(w[0], "deadline_in");
+            let expect = if left > DAY {
+                3 * HOUR
+            } else if left > HOUR {
+                HOUR
+            } else {
+                15 * MIN
+            };
+            assert_eq!(t(w[1]) - t(w[0]), expect, "{left} ms before the deadline");
+            assert_eq!(t(w[0]) + left, 4 * DAY, "counting down to the deadline");
+        }
+        assert!(u(n.last().unwrap(), "deadline_in") <= 15 * MIN);
+    }
+}
+
+#[test]
+fn r22_notifications_stop_once_the_updates_are_installed() {
+    let lines = trace(&site(
+        20,
+        r#"created: "1d", deadline: "6d""#,
+        r#"settings: (user_early_install_share: 1.0, user_act_window: "1d")"#,
+    ));
+    for c in 0..20 {
+        let installed = of_client(&lines, "install_done", c)[0];
+        assert!(
+            of_client(&lines, "notification", c)
+                .iter()
+                .all(|n| t(n) <= t(installed))
+        );
+    }
+}
+
+#[test]
+fn r23_hidden_deployments_show_nothing() {
+    let lines = trace(&site(
+        30,
+        r#"created: "1d", deadline: "3d""#,
+        r#"settings: (hide_deployments: true, user_early_install_share: 1.0)"#,
+    ));
+    assert!(kind(&lines, "notification").is_empty());
+    assert!(kind(&lines, "user_install").is_empty());
+    assert_eq!(
+        kind(&lines, "install_done").len(),
+        30,
+        "mandatory installs still happen"
+    );
+    let err = cmsim::load_str(
+        "x.ron",
+        &site(
+            1,
+            r#"created: "1d""#,
+            r#"settings: (hide_deployments: true)"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("R23"), "{err}");
+}
+
+#[test]
+fn r24_users_install_early_through_the_dialogs() {
+    let lines = trace(&site(
+        200,
+        r#"created: "1d", deadline: "6d""#,
+        r#"settings: (user_early_install_share: 0.5, user_express_share: 0.5)"#,
+    ));
+    let users = kind(&lines, "user_install");
+    assert!(
+        (70..130).contains(&users.len()),
+        "about half: {}",
+        users.len()
+    );
+    let express = users.iter().filter(|l| l["dialog"] == "express").count();
+    assert!(express > 20 && express < users.len() - 20);
+    for l in users {
+        assert!(t(l) < 6 * DAY);
+        let install = of_client(&lines, "install_start", u(l, "client"))[0];
+        assert!(t(install) < 6 * DAY, "installed before the deadline");
+    }
+}
+
+#[test]
+fn r25_at_the_deadline_scan_install_scan_then_installed_reaches_the_database() {
+    let src = scenario(
+        "6d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"], distribution_points: ["DP1"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 20)],
+           catalog: [(id: "KB1", size: "10MB", restart: false), (id: "KB2", size: "10MB")],
+           deployments: [(id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "3d")],
+           settings: (user_early_install_share: 0.0, restart_window: "4h")"#,
+    );
+    let lines = trace(&src);
+    for c in 0..20 {
+        let scans: Vec<&str> = of_client(&lines, "scan_start", c)
+            .iter()
+            .filter(|l| t(l) >= 3 * DAY)
+            .map(|l| l["reason"].as_str().unwrap())
+            .collect();
+        assert_eq!(scans[..2], ["pre_install", "post_install"], "client {c}");
+        let pre = of_client(&lines, "scan_done", c)
+            .into_iter()
+            .find(|l| l["reason"] == "pre_install")
+            .unwrap();
+        let installs = of_client(&lines, "install_start", c);
+        assert_eq!(
+            t(installs[0]),
+            t(pre),
+            "installs right after the pre-install scan at the deadline"
+        );
+        assert_eq!(t(pre), 3 * DAY + 158_000);
+        let done = of_client(&lines, "install_done", c);
+        assert_eq!(done.len(), 2);
+        assert_eq!(t(done[1]) - t(done[0]), 5 * MIN, "install_duration each");
+        let restart = of_client(&lines, "restart", c)[0];
+        assert!(t(restart) - t(done[1]) < 4 * HOUR + 158_000 + MIN);
+    }
+    // KB1 reaches the database as installed after the post-install scan; KB2 only after the
+    // restart.
+    let installed_at = |id: &str| {
+        kind(&lines, "db_state_changed")
+            .into_iter()
+            .filter(|l| l["update"] == id && l["to"] == "installed")
+            .map(t)
+            .max()
+            .unwrap()
+    };
+    let first_restart = kind(&lines, "restart").iter().map(|l| t(l)).min().unwrap();
+    assert!(installed_at("KB1") < 3 * DAY + HOUR);
+    assert!(installed_at("KB2") > first_restart);
+}
+
+/// Checks that no client runs two agent jobs at once: scans (scan_start..scan_done) and
+/// installs (install_start..install_done) never overlap on one client, a restart happens
+/// only between jobs, each install finishes the update it started, no update installs twice
+/// on a client, and every install's update was downloaded by that client before (R18).
+fn assert_one_job_at_a_time(lines: &[Value]) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut open: BTreeMap<u64, (&str, String)> = BTreeMap::new();
+    let mut installed: BTreeSet<(u64, String)> = BTreeSet::new();
+    let mut downloaded: BTreeSet<u64> = BTreeSet::new();
+    for l in lines {
+        let Some(c) = l["client"].as_u64() else {
+            continue;
+        };
+        let k = l["kind"].as_str().unwrap();
+        let update = l["update"].as_str().unwrap_or("").to_string();
+        match k {
+            "scan_start" | "install_start" => {
+                if let Some(running) = open.get(&c) {
+                    panic!("client {c}: {k} at {} while {running:?} runs", t(l));
+                }
+                if k == "install_start" {
+                    assert!(
+                        downloaded.contains(&c),
+                        "client {c}: install before download"
+                    );
+                    assert!(
+                        installed.insert((c, update.clone())),
+                        "client {c}: {update} installed twice"
+                    );
+                }
+                open.insert(c, (k, update));
+            }
+            "scan_done" => {
+                assert_eq!(
+                    open.remove(&c).map(|o| o.0),
+                    Some("scan_start"),
+                    "client {c}"
+                );
+            }
+            "install_done" => {
+                assert_eq!(
+                    open.remove(&c),
+                    Some(("install_start", update)),
+                    "client {c}"
+                );
+            }
+            "restart" => assert!(!open.contains_key(&c), "client {c}: restart during a job"),
+            "download_done" => {
+                downloaded.insert(c);
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn r25_a_client_runs_one_job_at_a_time() {
+    // Scan policy (a manual sync) reaches the clients around the deadline, users start
+    // installs early, two deployments fall due together and restarts come quickly: every
+    // kind of job competes for the agent. Each waits for the one running.
+    let lines = trace(&scenario(
+        "4d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP1", "DP2"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 300)],
+           catalog: [(id: "KB1", size: "300MB"), (id: "KB2", size: "50MB", restart: false),
+                     (id: "KB3", size: "200MB")],
+           deployments: [
+             (id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "2d"),
+             (id: "D2", updates: ["KB3"], target: [(group: "pcs")], created: "1d 30m", deadline: "2d"),
+           ],
+           actions: [RunSync(at: "1d 23h 30m"), RunSync(at: "2d 30m")],
+           settings: (user_early_install_share: 0.5, restart_window: "30m", install_duration: "20m")"#,
+    ));
+    assert!(kind(&lines, "install_done").len() >= 600);
+    assert_one_job_at_a_time(&lines);
+}
+
+/// Clients the site databases learned as `state` for `update` (net of later changes).
+fn db_count(lines: &[Value], update: &str, state: &str) -> i64 {
+    kind(lines, "db_state_changed")
+        .iter()
+        .filter(|l| l["update"] == update)
+        .map(|l| {
+            let n = l["count"].as_i64().unwrap();
+            i64::from(l["to"] == state) * n - i64::from(l["from"] == state) * n
+        })
+        .sum()
+}
+
+#[test]
+fn r25_an_install_is_reported_even_if_the_update_was_superseded_meanwhile() {
+    // KB1 is deployed; KB2, which supersedes it, is released and synced before KB1's
+    // deadline. Clients still install KB1 at the deadline, and each reports it installed:
+    // supersedence (R14) only stops a scan from reporting KB1 as required.
+    let lines = trace(&scenario(
+        "4d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 200)],
+           catalog: [(id: "KB1", size: "50MB", restart: false),
+                     (id: "KB2", size: "50MB", supersedes: ["KB1"], released: "2d")],
+           deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], created: "1d", deadline: "3d")],
+           actions: [RunSync(at: "2d 1h")],
+           settings: (user_early_install_share: 0.0)"#,
+    ));
+    let installs = kind(&lines, "install_done")
+        .iter()
+        .filter(|l| l["update"] == "KB1")
+        .count();
+    assert_eq!(installs, 200);
+    assert_eq!(db_count(&lines, "KB1", "installed"), 200);
+    assert_eq!(db_count(&lines, "KB1", "required"), 0);
+}
+
+#[test]
+fn r22_notifications_count_down_to_the_deadline_the_client_holds() {
+    // The deadline moves from 5d to 4d at 3d. Each client counts down to 5d until its next
+    // machine policy poll brings the new policy, then to 4d (R17, R22). (A 47-minute poll,
+    // so that polls and 3-hourly notifications do not stay in step.)
+    let lines = trace(&site(
+        120,
+        r#"created: "1d", deadline: "5d""#,
+        r#"actions: [SetDeadline(deployment: "D1", deadline: "4d", at: "3d")],
+           settings: (user_early_install_share: 0.0, machine_policy_interval: "47m")"#,
+    ));
+    let mut early = 0;
+    for c in 0..120 {
+        let received = of_client(&lines, "policy_received", c)
+            .iter()
+            .map(|l| t(l))
+            .find(|&x| x >= 3 * DAY)
+            .expect("the new policy reaches every client");
+        for n in of_client(&lines, "notification", c) {
+            let deadline = t(n) + u(n, "deadline_in");
+            let held = if t(n) < received { 5 * DAY } else { 4 * DAY };
+            assert_eq!(deadline, held, "client {c} at {}", t(n));
+            early += usize::from(t(n) >= 3 * DAY && t(n) < received);
+        }
+    }
+    assert!(
+        early > 0,
+        "some notifications fall between the change and the poll"
+    );
+}
+
+#[test]
+fn r15_true_figures_are_the_live_state_at_the_end() {
+    // Every client installs KB1 (no restart) and KB2 (restart; half the users restart within
+    // the run). The summary's true figures must be the clients' states at the end, not the
+    // applicability drawn at the start.
+    let src = scenario(
+        "3d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 100)],
+           catalog: [(id: "KB1", size: "10MB", restart: false), (id: "KB2", size: "10MB")],
+           deployments: [(id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "2d")],
+           settings: (user_early_install_share: 0.0, restart_window: "2d")"#,
+    );
+    let lines = trace(&src);
+    let restarts = kind(&lines, "restart").len() as u64;
+    assert!(restarts > 0 && restarts < 100, "{restarts} restarts");
+    let loaded = cmsim::load_str("test.ron", &src).unwrap();
+    let summary = cmsim::run(
+        &loaded.world,
+        &cmsim::RunOptions {
+            quiet: true,
+            ..cmsim::RunOptions::default()
+        },
+    )
+    .unwrap();
+    let db = &summary.compliance.databases[0];
+    let kb = |id: &str| db.updates.iter().find(|u| u.id == id).unwrap();
+    assert_eq!(
+        (kb("KB1").true_required, kb("KB1").true_installed),
+        (0, 100)
+    );
+    assert_eq!(kb("KB2").true_required, 0);
+    assert_eq!(kb("KB2").true_installed, restarts);
+    assert_eq!(kb("KB2").true_pending_restart, 100 - restarts);
+    // Per machine: compliant only once both updates are installed and the machine restarted.
+    let m = &summary.deployment.deployments[0].machines;
+    assert_eq!((m.targeted, m.compliant), (100, restarts));
+    assert_eq!(kind(&lines, "machine_compliant").len() as u64, restarts);
+    assert!(m.db_compliant > 0 && m.db_compliant <= m.compliant);
+    let half = m.compliant_ms[0].expect("half the machines were compliant");
+    let restart_times: Vec<u64> = kind(&lines, "restart").iter().map(|l| t(l)).collect();
+    assert_eq!(
+        half, restart_times[49],
+        "the 50th restart made half compliant"
+    );
+}
