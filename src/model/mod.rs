@@ -173,29 +173,43 @@ impl<'w> Model<'w> {
         }
     }
 
-    /// R15: for every site database and update, why the clients it has as Required are so.
-    /// The database's state of a client is the last one the client sent.
-    fn report_required_reasons(&self, cx: &mut Cx) {
+    /// Per (site database, update), clients counted in four classes: `class(client, update)`
+    /// names the class, or none.
+    fn per_database(&self, class: impl Fn(usize, usize) -> Option<usize>) -> Vec<[u32; 4]> {
         let (w, n) = (self.world, self.world.updates.len());
         let mut tally = vec![[0u32; 4]; w.sites.len() * n];
         for group in &w.groups {
             let db = group.db_site.index();
             for c in group.first.index()..group.first.index() + group.count as usize {
-                let registered = self
-                    .clients
-                    .head(crate::world::ClientId(c as u32))
-                    .registered;
-                for u in (0..n).filter(|&u| self.clients.sent(c, u) == State::Required) {
-                    let k = match self.clients.truth(c, u) {
-                        Truth::Required if registered & self.update_deployments[u] == 0 => 0,
-                        Truth::Required | Truth::NotRequired => 1,
-                        Truth::PendingRestart => 2,
-                        Truth::Installed => 3,
-                    };
-                    tally[db * n + u][k] += 1;
+                for (u, t) in tally[db * n..(db + 1) * n].iter_mut().enumerate() {
+                    if let Some(k) = class(c, u) {
+                        t[k] += 1;
+                    }
                 }
             }
         }
+        tally
+    }
+
+    /// R15: for every site database and update, why the clients it has as Required are so.
+    /// The database's state of a client is the last one the client sent.
+    fn report_required_reasons(&self, cx: &mut Cx) {
+        let n = self.world.updates.len();
+        let tally = self.per_database(|c, u| {
+            if self.clients.sent(c, u) != State::Required {
+                return None;
+            }
+            let registered = self
+                .clients
+                .head(crate::world::ClientId(c as u32))
+                .registered;
+            Some(match self.clients.truth(c, u) {
+                Truth::Required if registered & self.update_deployments[u] == 0 => 0,
+                Truth::Required | Truth::NotRequired => 1,
+                Truth::PendingRestart => 2,
+                Truth::Installed => 3,
+            })
+        });
         for (i, t) in tally
             .iter()
             .enumerate()
@@ -215,15 +229,7 @@ impl<'w> Model<'w> {
     /// The live true state of every update on the clients of every site database.
     fn report_true_states(&self, cx: &mut Cx) {
         let (w, n) = (self.world, self.world.updates.len());
-        let mut tally = vec![[0u32; 4]; w.sites.len() * n];
-        for group in &w.groups {
-            let db = group.db_site.index();
-            for c in group.first.index()..group.first.index() + group.count as usize {
-                for (u, t) in tally[db * n..(db + 1) * n].iter_mut().enumerate() {
-                    t[self.clients.truth(c, u) as usize] += 1;
-                }
-            }
-        }
+        let tally = self.per_database(|c, u| Some(self.clients.truth(c, u) as usize));
         for site in 0..w.sites.len() {
             if !w.groups.iter().any(|g| g.db_site.index() == site) {
                 continue;
