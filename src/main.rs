@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use cmsim::{RunOptions, load_file};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -165,14 +166,8 @@ fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
         return replications(&loaded.world, opts, plan);
     }
     match cmsim::run(&loaded.world, opts) {
-        Ok(summary) if plan.format == Format::Json => {
-            print!("{}", summary.to_json());
-            ExitCode::SUCCESS
-        }
-        Ok(summary) => {
-            print!("{}", cmsim::report::text::render(&summary));
-            ExitCode::SUCCESS
-        }
+        Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
+        Ok(summary) => print_out(&cmsim::report::text::render(&summary)),
         Err(e) => {
             report_error(&e);
             ExitCode::FAILURE
@@ -207,22 +202,20 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
         }
     }
     match plan.format {
-        Format::Json => print!("{}", json(&r)),
-        Format::Text => print!("{}", cmsim::report::variation::replications(&r)),
+        Format::Json => print_out(&json(&r)),
+        Format::Text => print_out(&cmsim::report::variation::replications(&r)),
     }
-    ExitCode::SUCCESS
 }
 
 /// Writes `text` to `dir/name`, or prints it without a directory.
 fn emit(dir: Option<&std::path::Path>, name: &str, text: &str) -> ExitCode {
     let Some(dir) = dir else {
-        print!("{text}");
-        return ExitCode::SUCCESS;
+        return print_out(text);
     };
     let path = dir.join(name);
     match std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text)) {
         Ok(()) => {
-            eprintln!("wrote {}", path.display());
+            note(&format!("wrote {}", path.display()));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -300,11 +293,11 @@ fn with_charts(dir: &std::path::Path, name: &str, table: &str) -> ExitCode {
     }
     match cmsim::report::charts::sweep(&dir.join("charts"), table) {
         Ok(files) => {
-            eprintln!(
+            note(&format!(
                 "wrote {} charts into {}",
                 files.len(),
                 dir.join("charts").display()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -357,18 +350,14 @@ fn compare(
         }
     }
     match plan.format {
-        Format::Json => print!("{}", json(&c)),
-        Format::Text => print!("{}", cmsim::report::variation::comparison(&c)),
+        Format::Json => print_out(&json(&c)),
+        Format::Text => print_out(&cmsim::report::variation::comparison(&c)),
     }
-    ExitCode::SUCCESS
 }
 
 fn check(path: &std::path::Path) -> ExitCode {
     match load(path) {
-        Ok(l) => {
-            print!("{}", cmsim::report::describe(&l));
-            ExitCode::SUCCESS
-        }
+        Ok(l) => print_out(&cmsim::report::describe(&l)),
         Err(code) => code,
     }
 }
@@ -378,8 +367,7 @@ fn rules(scenario: Option<&std::path::Path>) -> ExitCode {
         Ok(l) => l.map(|l| l.scenario.settings),
         Err(code) => return code,
     };
-    print!("{}", cmsim::rules::table::render(settings.as_ref()));
-    ExitCode::SUCCESS
+    print_out(&cmsim::rules::table::render(settings.as_ref()))
 }
 
 fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCode {
@@ -389,11 +377,12 @@ fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCo
     };
     match cmsim::rules::verify_file(trace, scenario.as_ref()) {
         Ok(report) => {
-            print!("{}", report.render());
-            if report.violated() {
-                ExitCode::FAILURE
+            let code = print_out(&report.render());
+            if code != ExitCode::SUCCESS || !report.violated() {
+                // A closed pipe (0) or a failed write (1) decides; so does a clean report.
+                code
             } else {
-                ExitCode::SUCCESS
+                ExitCode::FAILURE
             }
         }
         Err(e) => {
@@ -406,6 +395,29 @@ fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCo
 /// Prints an error on stderr, each of its lines marked as an error.
 fn report_error(e: &dyn std::fmt::Display) {
     for line in e.to_string().lines() {
-        eprintln!("error: {line}");
+        note(&format!("error: {line}"));
     }
+}
+
+/// Writes all of `text` to standard output, the one way the commands print.
+///
+/// Rust ignores SIGPIPE, so a reader that went away (`cmsim rules | head -1`) shows up as a
+/// `BrokenPipe` error: that ends the command quietly with exit code 0, as `head` users expect.
+/// Any other failure (a full disk: `cmsim rules > /dev/full`) is reported on one line of
+/// stderr with exit code 1. Never panics, unlike `print!`.
+fn print_out(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            note(&format!("cmsim: cannot write to standard output: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes one line to stderr; if even stderr is gone there is no one left to tell.
+fn note(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
 }
