@@ -129,3 +129,121 @@ fn a_three_site_cycle_under_a_valid_top_is_an_error_not_a_hang() {
         ],
     );
 }
+
+/// `cmsim run scenarios/lab.ron ARGS --out DIR`: exit code and stderr; DIR must stay absent.
+fn run_lab(name: &str, args: &[&str]) -> (i32, String) {
+    let dir = temp(name).join("out");
+    let mut all = vec![
+        "run",
+        "scenarios/lab.ron",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let (code, _, err) = cmsim(&all);
+    assert!(
+        !dir.exists(),
+        "`{}` wrote {}",
+        args.join(" "),
+        dir.display()
+    );
+    (code, err)
+}
+
+#[test]
+fn until_zero_or_beyond_three_years_is_an_argument_error() {
+    for (arg, expected) in [("0", "longer than 0"), ("5000d", "runs longer than 1098d")] {
+        let (code, err) = run_lab("until", &["--until", arg]);
+        assert_eq!(code, 2, "{err}");
+        assert_has(&err, &["--until", expected]);
+    }
+}
+
+#[test]
+fn a_sample_under_a_minute_is_an_argument_error() {
+    for arg in ["0", "1ms", "59s"] {
+        let (code, err) = run_lab("sample", &["--sample", arg]);
+        assert_eq!(code, 2, "{err}");
+        assert_has(&err, &["--sample", "at least 1m"]);
+    }
+}
+
+#[test]
+fn trace_clients_at_the_top_of_u64_do_not_overflow() {
+    for (arg, expected) in [
+        ("18446744073709551615", "client ids go up to"),
+        ("99999999999999999999", "is not a client id"),
+        ("7..7", "A < B"),
+        ("9..3", "A < B"),
+    ] {
+        let (code, err) = run_lab("clients", &["--trace-clients", arg]);
+        assert_eq!(code, 2, "{arg}: {err}");
+        assert_has(&err, &["--trace-clients", expected]);
+    }
+    assert_eq!(
+        cmsim::run::parse_client_range("0..18446744073709551615"),
+        Ok(0..u64::MAX)
+    );
+    assert_eq!(
+        cmsim::run::parse_client_range("18446744073709551614"),
+        Ok(u64::MAX - 1..u64::MAX)
+    );
+}
+
+/// 20 updates over 1000 days sampled every minute: 28.8 M rows, over the 20 M limit.
+fn big_series() -> String {
+    let catalog: Vec<String> = (0..20)
+        .map(|i| format!("(id: \"KB{i}\", title: \"t\", size: \"1MB\")"))
+        .collect();
+    format!(
+        "Scenario(name: \"big\", seed: 1, end: \"1000d\",\n sites: [(code: \"LAB\", kind: Primary, \
+         sup: \"LAB-SUP\", management_points: [\"LAB-MP\"])],\n clients: [(name: \"c\", site: \
+         \"LAB\", count: 5)],\n catalog: [{}])",
+        catalog.join(", ")
+    )
+}
+
+#[test]
+fn a_compliance_series_too_large_for_memory_is_refused_before_running() {
+    let path = scenario("bigseries", &big_series());
+    let dir = path.parent().unwrap().join("out");
+    let trace = path.parent().unwrap().join("t.jsonl");
+    let (code, _, err) = cmsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--quiet",
+        "--sample",
+        "1m",
+        "--trace",
+        trace.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    // The library reports it as `RunError::Argument`; src/main.rs maps every run error to
+    // exit code 1 today (exit code 2 needs main.rs to map `Argument` to it).
+    assert!(code != 0 && code != 101, "exit code {code}: {err}");
+    assert_has(
+        &err,
+        &[
+            "--sample 1m",
+            "about 28800040 rows",
+            "1 site databases × 20 updates",
+            "over the limit of 20000000",
+            "use a larger --sample (e.g. --sample 2m)",
+        ],
+    );
+    assert!(!dir.exists() && !trace.exists(), "nothing may be written");
+    // The same check, through the library.
+    let loaded = cmsim::load_str("big.ron", &big_series()).unwrap();
+    let mut opts = cmsim::RunOptions {
+        sample: Some(cmsim::engine::SimDuration::from_mins(1)),
+        ..Default::default()
+    };
+    assert!(matches!(
+        cmsim::run::check(&loaded.world, &opts),
+        Err(cmsim::run::RunError::Argument(_))
+    ));
+    opts.sample = Some(cmsim::engine::SimDuration::from_mins(2));
+    assert!(cmsim::run::check(&loaded.world, &opts).is_ok());
+}
