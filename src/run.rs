@@ -17,8 +17,8 @@ pub struct RunOptions {
     /// Seed of the random streams (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Run length, e.g. "14d" (default: the scenario's `end`).
-    #[arg(long, value_name = "DUR", value_parser = SimDuration::parse)]
+    /// Run length, e.g. "14d" (default: the scenario's `end`); over 0, at most three years.
+    #[arg(long, value_name = "DUR", value_parser = parse_until)]
     pub until: Option<SimDuration>,
     /// Writes the event trace (JSON Lines) to FILE.
     #[arg(long, value_name = "FILE")]
@@ -26,8 +26,8 @@ pub struct RunOptions {
     /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded).
     #[arg(long, value_name = "RANGE", value_parser = parse_client_range)]
     pub trace_clients: Option<Range<u64>>,
-    /// Interval of the compliance time series in compliance.csv (default 15m).
-    #[arg(long, value_name = "DUR", value_parser = SimDuration::parse)]
+    /// Interval of the compliance time series in compliance.csv (default 15m, at least 1m).
+    #[arg(long, value_name = "DUR", value_parser = parse_sample)]
     pub sample: Option<SimDuration>,
     /// Writes summary.json and compliance.csv into DIR.
     #[arg(long, value_name = "DIR")]
@@ -37,12 +37,51 @@ pub struct RunOptions {
     pub quiet: bool,
 }
 
-/// Parses a client id range: `"N"` or `"A..B"` (B excluded).
+/// The shortest `--sample` interval accepted.
+pub const MIN_SAMPLE: SimDuration = SimDuration::from_mins(1);
+
+/// The most rows of the compliance time series (samples × site databases × updates) a run
+/// may keep in memory: about 48 bytes each, so about 1 GB.
+pub const MAX_SERIES_ROWS: u64 = 20_000_000;
+
+/// Parses `--until`: a duration over 0 and within the limit on a scenario's `end`.
+pub fn parse_until(s: &str) -> Result<SimDuration, String> {
+    let d = SimDuration::parse(s)?;
+    let max = crate::scenario::LIMITS.run;
+    if d == SimDuration::ZERO {
+        Err("the run must last longer than 0".into())
+    } else if d > max {
+        Err(format!(
+            "`{s}`: runs longer than {} are refused (the limit on a scenario's `end`)",
+            crate::scenario::Dur(max)
+        ))
+    } else {
+        Ok(d)
+    }
+}
+
+/// Parses `--sample`: a duration of at least [`MIN_SAMPLE`].
+pub fn parse_sample(s: &str) -> Result<SimDuration, String> {
+    let d = SimDuration::parse(s)?;
+    if d < MIN_SAMPLE {
+        Err(format!(
+            "`{s}`: expected a sample interval of at least {}",
+            crate::scenario::Dur(MIN_SAMPLE)
+        ))
+    } else {
+        Ok(d)
+    }
+}
+
+/// Parses a client id range: `"N"` or `"A..B"` (B excluded, A < B), without overflowing.
 pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
     let num = |x: &str| {
-        x.trim()
-            .parse::<u64>()
-            .map_err(|_| format!("`{x}` is not a client id"))
+        x.trim().parse::<u64>().map_err(|_| {
+            format!(
+                "`{x}` is not a client id (expected a number up to {})",
+                u64::MAX
+            )
+        })
     };
     match s.split_once("..") {
         Some((a, b)) => {
@@ -50,16 +89,76 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
             if a < b {
                 Ok(a..b)
             } else {
-                Err(format!("`{s}`: expected A..B with A < B"))
+                Err(format!("`{s}`: expected A..B with A < B (B excluded)"))
             }
         }
-        None => num(s).map(|n| n..n + 1),
+        None => {
+            let n = num(s)?;
+            let end = n.checked_add(1).ok_or_else(|| {
+                format!(
+                    "`{s}`: client ids go up to {}; expected a smaller id",
+                    u64::MAX - 1
+                )
+            })?;
+            Ok(n..end)
+        }
     }
 }
+
+/// Refuses options that cannot run on `world` (with `opts` applied): a compliance time
+/// series too large to keep in memory. Nothing has been written when this fails.
+pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
+    let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
+    if sample < MIN_SAMPLE {
+        return Err(RunError::Argument(format!(
+            "--sample: expected a sample interval of at least {}",
+            crate::scenario::Dur(MIN_SAMPLE)
+        )));
+    }
+    // Rows as `ComplianceMetrics` keeps them: a sample at 0, every `sample` and at the end,
+    // for each site database with clients, for each update.
+    let mut db_sites: Vec<usize> = world
+        .groups
+        .iter()
+        .filter(|g| g.count > 0)
+        .map(|g| g.db_site.index())
+        .collect();
+    db_sites.sort_unstable();
+    db_sites.dedup();
+    let samples = (world.end - SimTime::ZERO).ms() / sample.ms() + 2;
+    let rows = samples
+        .saturating_mul(db_sites.len() as u64)
+        .saturating_mul(world.updates.len() as u64);
+    if rows > MAX_SERIES_ROWS {
+        // The smallest whole number of minutes that brings the series within the limit.
+        let per_sample = (db_sites.len() as u64 * world.updates.len() as u64).max(1);
+        let fits = (MAX_SERIES_ROWS / per_sample).saturating_sub(2).max(1);
+        let mins = (world.end - SimTime::ZERO)
+            .ms()
+            .div_ceil(fits * 60_000)
+            .max(1);
+        return Err(RunError::Argument(format!(
+            "--sample {}: the compliance time series would have about {rows} rows ({samples} \
+             samples × {} site databases × {} updates), over the limit of {MAX_SERIES_ROWS}; \
+             use a larger --sample (e.g. --sample {}) or a shorter --until",
+            crate::scenario::Dur(sample),
+            db_sites.len(),
+            world.updates.len(),
+            crate::scenario::Dur(SimDuration::from_mins(mins)),
+        )));
+    }
+    Ok(())
+}
+
+/// The compliance time series interval without `--sample`.
+pub const DEFAULT_SAMPLE: SimDuration = SimDuration::from_mins(15);
 
 /// Why a run failed after its scenario was accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// An option cannot be used with this scenario (e.g. `--sample` too small for its size).
+    #[error("{0}")]
+    Argument(String),
     /// Drawing a chart failed.
     #[error("{0}")]
     Chart(String),
@@ -95,6 +194,7 @@ pub fn apply(world: &mut World, opts: &RunOptions) {
 
 /// Runs `world` with `opts` (already applied) and returns its summary.
 pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
+    check(world, opts)?;
     let trace = match &opts.trace {
         Some(path) => {
             let f = File::create(path).map_err(output(path))?;
@@ -106,7 +206,7 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         }
         None => None,
     };
-    let sample = opts.sample.unwrap_or(SimDuration::from_mins(15));
+    let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     let mut metrics = Metrics::new(world, sample);
     let mut progress = Progress::new(world.end, opts.quiet);
     let mut observers = ((&mut metrics, &mut progress), trace);

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, validate};
-use petgraph::algo::toposort;
+use petgraph::algo::{tarjan_scc, toposort};
 use std::collections::BTreeMap;
 
 /// Builds the world, or returns every problem found (value checks included).
@@ -165,11 +165,34 @@ fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>
     if s.sites.is_empty() {
         p.push(Problem::new("sites", "expected at least one site"));
     }
+    // Cycles are found in linear time (strongly connected components, before anything walks
+    // up the parent links) and cut: their sites lose their parent, so later walks up the
+    // chain (`nearest`, SUP upstreams) end instead of spinning; the world is not built anyway.
+    let mut cyclic = false;
+    for mut cycle in tarjan_scc(&tree).into_iter().filter(|c| c.len() > 1) {
+        cyclic = true;
+        cycle.sort();
+        let first = cycle[0].index();
+        let mut chain = vec![s.sites[first].code.as_str()];
+        let mut at = first;
+        for _ in 0..cycle.len() {
+            at = sites[at].parent.map_or(first, |x| x.index());
+            chain.push(s.sites[at].code.as_str());
+        }
+        p.push(Problem::new(
+            format!("sites[{first}].parent"),
+            format!(
+                "the parent links form a cycle ({}); expected every site to lead up to the top \
+                 site: remove one of these `parent` links or point it at a site outside the cycle",
+                chain.join(" → ")
+            ),
+        ));
+        for n in cycle {
+            sites[n.index()].parent = None;
+        }
+    }
     match toposort(&tree, None) {
-        Err(cycle) => p.push(Problem::new(
-            format!("sites[{}].parent", cycle.node_id().index()),
-            "the parent links form a cycle",
-        )),
+        Err(_) => debug_assert!(cyclic, "toposort and tarjan_scc disagree"),
         Ok(order) => {
             for n in order {
                 let i = n.index();
