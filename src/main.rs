@@ -168,10 +168,17 @@ fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
     match cmsim::run(&loaded.world, opts) {
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
         Ok(summary) => print_out(&cmsim::report::text::render(&summary)),
-        Err(e) => {
-            report_error(&e);
-            ExitCode::FAILURE
-        }
+        Err(e) => run_failed(&e),
+    }
+}
+
+/// Reports a failed run: options that cannot run are bad input (exit 2); anything else is
+/// an output or internal failure (exit 1).
+fn run_failed(e: &cmsim::run::RunError) -> ExitCode {
+    report_error(e);
+    match e {
+        cmsim::run::RunError::Argument(_) => ExitCode::from(BAD_INPUT),
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -184,10 +191,7 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
     let seeds = plan.seeds(world.seed, 1);
     let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs()) {
         Ok(r) => r,
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return run_failed(&e),
     };
     let r = cmsim::replicate::summarize(&runs, &seeds);
     if let Some(dir) = &opts.out {
@@ -247,10 +251,7 @@ fn sweep(
     let seeds = plan.seeds(loaded.world.seed, 1);
     let rows = match cmsim::sweep::run(&worlds, &points, shard, &seeds, plan.jobs()) {
         Ok(r) => r,
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return run_failed(&e),
     };
     let name = match shard {
         Some(s) => format!("sweep-shard-{}-of-{}.csv", s.index, s.count),
@@ -328,10 +329,7 @@ fn compare(
     });
     let (ra, rb) = match both {
         Ok(x) => x,
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return run_failed(&e),
     };
     let c = cmsim::replicate::compare(
         &cmsim::replicate::summarize(&ra, &seeds),

@@ -220,9 +220,8 @@ fn a_compliance_series_too_large_for_memory_is_refused_before_running() {
         "--out",
         dir.to_str().unwrap(),
     ]);
-    // The library reports it as `RunError::Argument`; src/main.rs maps every run error to
-    // exit code 1 today (exit code 2 needs main.rs to map `Argument` to it).
-    assert!(code != 0 && code != 101, "exit code {code}: {err}");
+    // An option that cannot run is bad input.
+    assert_eq!(code, 2, "{err}");
     assert_has(
         &err,
         &[
@@ -246,4 +245,30 @@ fn a_compliance_series_too_large_for_memory_is_refused_before_running() {
     ));
     opts.sample = Some(cmsim::engine::SimDuration::from_mins(2));
     assert!(cmsim::run::check(&loaded.world, &opts).is_ok());
+}
+
+#[test]
+fn a_deadline_after_the_end_of_the_run_is_said_not_silent() {
+    // Looking at the first days of a rollout is legitimate; the report must say that the
+    // deadline installs fall outside the run.
+    let src = r#"Scenario(name: "late", end: "3d",
+      sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"], distribution_points: ["DP"])],
+      clients: [(name: "pcs", site: "PR1", count: 10)],
+      catalog: [(id: "KB1", size: "10MB")],
+      deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], created: "1d", deadline: "10d")])"#;
+    let loaded = cmsim::load_str("late.ron", src).unwrap();
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        ..cmsim::RunOptions::default()
+    };
+    let summary = cmsim::run(&loaded.world, &opts).unwrap();
+    assert_eq!(
+        summary.deployment.deployments[0].deadline_ms,
+        Some(10 * 86_400_000)
+    );
+    let text = cmsim::report::text::render(&summary);
+    assert!(
+        text.contains("D1: the deadline 10d 00:00 is after the end of the run (3d 00:00)"),
+        "{text}"
+    );
 }

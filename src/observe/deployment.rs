@@ -15,6 +15,8 @@ pub struct DeploymentProgress {
     pub created: Option<SimTime>,
     /// Whether the wizard refused it.
     pub rejected: bool,
+    /// The deadline in force at the end (none: optional).
+    pub deadline: Option<SimTime>,
     /// When its package reached each of its DPs, indexed like `Deployment::dps`.
     pub on_dp: Vec<Option<SimTime>>,
     /// Client × update pairs still required when it was created, among targeted clients.
@@ -182,12 +184,18 @@ impl DeploymentMetrics {
             Fact::DeploymentCreated {
                 deployment,
                 required,
+                deadline,
                 ..
             } => {
                 let d = &mut self.deployments[deployment.index()];
                 d.created = Some(t);
                 d.required = required;
+                d.deadline = deadline;
             }
+            Fact::DeadlineChanged {
+                deployment,
+                deadline,
+            } => self.deployments[deployment.index()].deadline = Some(deadline),
             Fact::DeploymentRejected { deployment, .. } => {
                 let d = &mut self.deployments[deployment.index()];
                 d.created = Some(t);

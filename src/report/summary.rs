@@ -91,6 +91,8 @@ pub struct DeploymentReport {
     pub created_ms: Option<u64>,
     /// The wizard refused it (R07).
     pub rejected: bool,
+    /// Its deadline at the end of the run (null: optional). It may lie beyond the end.
+    pub deadline_ms: Option<u64>,
     /// When its package reached each DP (null: never).
     pub content_on_dp_ms: BTreeMap<String, Option<u64>>,
     /// Client × update pairs still required when it was created.
@@ -453,6 +455,7 @@ fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSummary {
             id: d.id.clone(),
             created_ms: p.created.map(|t| t.ms()),
             rejected: p.rejected,
+            deadline_ms: p.deadline.map(|t| t.ms()),
             content_on_dp_ms: d
                 .dps
                 .iter()

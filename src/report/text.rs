@@ -175,6 +175,17 @@ fn deployment(s: &Summary) -> String {
         t.row(with_marks(row, &r.installed_ms, &r.db_installed_ms));
     }
     out.push_str(&t.render());
+    for r in d.deployments.iter().filter(|r| !r.rejected) {
+        if let Some(deadline) = r.deadline_ms.filter(|&t| t > s.end_ms) {
+            out.push_str(&format!(
+                "  {}: the deadline {} is after the end of the run ({}): no deadline installs \
+                 in this run\n",
+                r.id,
+                when(Some(deadline)),
+                when(Some(s.end_ms))
+            ));
+        }
+    }
     out.push_str(
         "\n  Machines fully compliant (every update of the deployment that applies installed, \
          restarted where needed): truly / in the site databases\n",
