@@ -272,3 +272,32 @@ fn a_deadline_after_the_end_of_the_run_is_said_not_silent() {
         "{text}"
     );
 }
+
+#[test]
+fn ids_with_commas_and_quotes_are_quoted_in_the_csv_files() {
+    let src = r#"Scenario(name: "commas", end: "3d",
+      sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"], distribution_points: ["DP"])],
+      clients: [(name: "pcs", site: "PR1", count: 10)],
+      catalog: [(id: "KB1, \"x\"", size: "10MB")],
+      deployments: [(id: "D,1", updates: ["KB1, \"x\""], target: [(group: "pcs")], created: "1d", deadline: "2d")])"#;
+    let loaded = cmsim::load_str("commas.ron", src).unwrap();
+    let dir = temp("commas");
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        out: Some(dir.clone()),
+        ..cmsim::RunOptions::default()
+    };
+    cmsim::run(&loaded.world, &opts).unwrap();
+    for (file, column, id, width) in [
+        ("compliance.csv", 3, "KB1, \"x\"", 12),
+        ("machines.csv", 2, "D,1", 8),
+    ] {
+        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        assert!(!rows.is_empty(), "{file}");
+        for row in rows {
+            assert_eq!(row.len(), width, "{file}: {row:?}");
+            assert_eq!(&row[column], id, "{file}");
+        }
+    }
+}

@@ -1,54 +1,91 @@
 //! `compliance.csv`: the site databases' compliance counts over time, beside the clients'
 //! true states — the gap between the two is what an operator watches (R12–R15, R25). The
 //! true columns are the clients' live states: an install waiting for its restart is
-//! `true_pending_restart`, not yet `true_installed`.
+//! `true_pending_restart`, not yet `true_installed`. `machines.csv`: per deployment, the
+//! targeted machines fully compliant over time.
+//!
+//! Written with the `csv` crate, so names holding commas or quotes (update and deployment
+//! ids come from people) are quoted as RFC 4180 says, and every row has the header's width.
 
-use crate::engine::SimTime;
 use crate::observe::Metrics;
 use crate::world::World;
-use std::fmt::Write;
 
-/// The header line of `compliance.csv`.
-pub const HEADER: &str = "t_ms,time,site,update,required,not_required,installed,unknown,\
-true_required,true_pending_restart,true_not_required,true_installed\n";
+/// The columns of `compliance.csv`.
+pub const HEADER: [&str; 12] = [
+    "t_ms",
+    "time",
+    "site",
+    "update",
+    "required",
+    "not_required",
+    "installed",
+    "unknown",
+    "true_required",
+    "true_pending_restart",
+    "true_not_required",
+    "true_installed",
+];
 
-/// The whole file.
-pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
-    let c = &metrics.compliance;
-    let mut out = String::from(HEADER);
-    for s in &c.series {
-        let site = s.site as usize;
-        let unknown = c.db_clients[site] as i64 - s.db[1] - s.db[2] - s.db[3];
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            s.t.ms(),
-            SimTime(s.t.ms()),
-            world.sites[site].code,
-            world.updates[s.update as usize].id,
-            s.db[1],
-            s.db[2],
-            s.db[3],
-            unknown,
-            s.truth[1],
-            s.truth[0],
-            s.truth[2],
-            s.truth[3]
-        );
+/// The columns of `machines.csv`.
+pub const MACHINES_HEADER: [&str; 8] = [
+    "t_ms",
+    "time",
+    "deployment",
+    "targeted",
+    "compliant",
+    "db_compliant",
+    "compliant_pct",
+    "db_compliant_pct",
+];
+
+/// Rows of strings as CSV text under `header`.
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into memory cannot fail, and every row has the header's width.
+    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
+        w.write_record(row)
+            .expect("in-memory CSV rows of equal width");
+    };
+    write(
+        &mut w,
+        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    );
+    for row in rows {
+        write(&mut w, &row);
     }
-    out
+    let bytes = w.into_inner().expect("in-memory CSV");
+    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
 }
 
-/// The header line of `machines.csv`.
-pub const MACHINES_HEADER: &str =
-    "t_ms,time,deployment,targeted,compliant,db_compliant,compliant_pct,db_compliant_pct\n";
+/// The whole `compliance.csv`.
+pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
+    let c = &metrics.compliance;
+    let rows = c.series.iter().map(|s| {
+        let site = s.site as usize;
+        let unknown = c.db_clients[site] as i64 - s.db[1] - s.db[2] - s.db[3];
+        vec![
+            s.t.ms().to_string(),
+            s.t.to_string(),
+            world.sites[site].code.clone(),
+            world.updates[s.update as usize].id.clone(),
+            s.db[1].to_string(),
+            s.db[2].to_string(),
+            s.db[3].to_string(),
+            unknown.to_string(),
+            s.truth[1].to_string(),
+            s.truth[0].to_string(),
+            s.truth[2].to_string(),
+            s.truth[3].to_string(),
+        ]
+    });
+    table(&HEADER, rows)
+}
 
-/// `machines.csv`: per deployment over time, its targeted machines that are fully compliant
-/// (every update of it that applies installed, restarted where needed), truly and as the site
-/// databases see them.
+/// The whole `machines.csv`: per deployment over time, its targeted machines that are fully
+/// compliant (every update of it that applies installed, restarted where needed), truly and
+/// as the site databases see them.
 pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
     let d = &metrics.deployment;
-    let mut out = String::from(MACHINES_HEADER);
     let pct = |n: u64, of: u64| {
         if of == 0 {
             0.0
@@ -56,20 +93,18 @@ pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
             100.0 * n as f64 / of as f64
         }
     };
-    for s in &d.machines {
+    let rows = d.machines.iter().map(|s| {
         let targeted = d.deployments[s.deployment as usize].targeted;
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{:.2},{:.2}",
-            s.t.ms(),
-            s.t,
-            world.deployments[s.deployment as usize].id,
-            targeted,
-            s.compliant,
-            s.db_compliant,
-            pct(s.compliant, targeted),
-            pct(s.db_compliant, targeted)
-        );
-    }
-    out
+        vec![
+            s.t.ms().to_string(),
+            s.t.to_string(),
+            world.deployments[s.deployment as usize].id.clone(),
+            targeted.to_string(),
+            s.compliant.to_string(),
+            s.db_compliant.to_string(),
+            format!("{:.2}", pct(s.compliant, targeted)),
+            format!("{:.2}", pct(s.db_compliant, targeted)),
+        ]
+    });
+    table(&MACHINES_HEADER, rows)
 }
