@@ -156,7 +156,31 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("reports serialize") + "\n"
 }
 
+/// Refuses outputs that would overwrite the scenario being run: `--trace` naming it, or
+/// `--out` holding it under one of the names a run writes.
+fn overwrites_input(path: &std::path::Path, opts: &RunOptions) -> Option<std::path::PathBuf> {
+    let input = std::fs::canonicalize(path).ok()?;
+    let same = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p == input);
+    let written = [
+        "summary.json",
+        "compliance.csv",
+        "machines.csv",
+        "replications.json",
+    ];
+    opts.trace.iter().find(|&t| same(t)).cloned().or_else(|| {
+        let dir = opts.out.as_ref()?;
+        written.iter().map(|n| dir.join(n)).find(|p| same(p))
+    })
+}
+
 fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
+    if let Some(output) = overwrites_input(path, opts) {
+        report_error(&format!(
+            "{}: this output would overwrite the scenario being run; choose another path",
+            output.display()
+        ));
+        return ExitCode::from(BAD_INPUT);
+    }
     let mut loaded = match load(path) {
         Ok(l) => l,
         Err(code) => return code,

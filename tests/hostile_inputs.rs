@@ -301,3 +301,23 @@ fn ids_with_commas_and_quotes_are_quoted_in_the_csv_files() {
         }
     }
 }
+
+#[test]
+fn outputs_never_overwrite_the_scenario_being_run() {
+    let dir = temp("overwrite");
+    let path = dir.join("summary.json");
+    let original = std::fs::read_to_string("scenarios/lab.ron").unwrap();
+    std::fs::write(&path, &original).unwrap();
+    let p = path.to_str().unwrap();
+    let (code, _, err) = cmsim(&["run", p, "-q", "--trace", p]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["would overwrite the scenario being run"]);
+    let (code, _, err) = cmsim(&["run", p, "-q", "--out", dir.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        original,
+        "untouched"
+    );
+    assert!(!dir.join("compliance.csv").exists(), "nothing written");
+}
