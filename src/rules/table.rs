@@ -1,4 +1,4 @@
-//! The rule table of `shared/spec/timing-rules.md`: what each rule says, which parameters
+//! The rule table (README: The rule table): what each rule says, which parameters
 //! carry its numbers, whether the simulator models it yet and whether `cmsim verify` checks it.
 
 use crate::report::table::Table;
@@ -221,7 +221,7 @@ pub fn render(settings: Option<&Settings>) -> String {
         }
     }
     format!(
-        "The rules of the software update process (shared/spec/timing-rules.md).\n\
+        "The rules of the software update process (README: The rule table).\n\
          Parameters go in the scenario's `settings: (...)`; values left out keep the default.\n\n{}",
         t.render()
     )

@@ -1,4 +1,4 @@
-//! Every timer and number of the rule table (`shared/spec/timing-rules.md`) as a scenario
+//! Every timer and number of the rule table (README: The rule table) as a scenario
 //! parameter with its documented default. A scenario's `settings: (...)` block overrides any
 //! of them; the rest keep these defaults.
 
