@@ -6,6 +6,7 @@ use crate::scenario::locate::Pos;
 use crate::scenario::{LIMITS, Scenario};
 use crate::world::{World, build};
 use ron::extensions::Extensions;
+use std::io::Read;
 use std::path::Path;
 
 /// A scenario and the world built from it.
@@ -28,7 +29,13 @@ pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
         file: file.clone(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    // Read at most one byte over the limit, whatever the file claims to be: a device or a
+    // pipe (`/dev/zero`, `<(yes)`) reports no size and never ends.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(LIMITS.file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    let size = bytes.len() as u64;
     if size > LIMITS.file_bytes {
         return Err(InputError::TooLarge {
             file,
@@ -36,7 +43,12 @@ pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
             max: LIMITS.file_bytes,
         });
     }
-    let src = std::fs::read_to_string(path).map_err(io)?;
+    let src = String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
+        ))
+    })?;
     load_str(&file, &src)
 }
 

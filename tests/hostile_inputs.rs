@@ -321,3 +321,18 @@ fn outputs_never_overwrite_the_scenario_being_run() {
     );
     assert!(!dir.join("compliance.csv").exists(), "nothing written");
 }
+
+#[test]
+fn an_endless_scenario_file_is_refused_after_the_size_limit() {
+    // /dev/zero has no size and no end: reading stops one byte past the 16 MiB limit.
+    let (code, _, err) = cmsim(&["check", "/dev/zero"]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["/dev/zero: more than 16777216 bytes"]);
+}
+
+#[test]
+fn an_endless_trace_line_is_refused_not_read_into_memory() {
+    let (code, _, err) = cmsim(&["verify", "/dev/zero"]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["/dev/zero:1:", "a line longer than 16777216 bytes"]);
+}

@@ -3,7 +3,7 @@
 //! format only, never on the model.
 
 use serde::Deserialize;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 /// One trace line; fields a kind does not carry are `None`.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -136,22 +136,41 @@ pub enum TraceError {
 /// no time of a run, and the checks' time arithmetic could overflow.
 pub const MAX_TIME: u64 = 1 << 53;
 
+/// The longest trace line read (16 MiB): far above any line cmsim writes (a download's list
+/// of at most 32 deployment ids, a trace header), and bounded.
+const MAX_LINE: u64 = 16 << 20;
+
 /// Reads every line of a trace.
-pub fn read(file: &str, input: impl BufRead) -> Result<Vec<Line>, TraceError> {
+pub fn read(file: &str, mut input: impl BufRead) -> Result<Vec<Line>, TraceError> {
     let mut out = Vec::new();
-    for (i, text) in input.lines().enumerate() {
-        let text = text.map_err(|source| TraceError::Io {
+    let mut bytes = Vec::new();
+    for i in 0.. {
+        // A line is read up to one byte past the longest a trace writes: input without line
+        // ends (`/dev/zero`) is refused instead of filling memory.
+        bytes.clear();
+        let n = (&mut input)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut bytes)
+            .map_err(|source| TraceError::Io {
+                file: file.into(),
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        let malformed = |message: String| TraceError::Malformed {
             file: file.into(),
-            source,
-        })?;
+            line: i + 1,
+            message,
+        };
+        if n as u64 > MAX_LINE {
+            return Err(malformed(format!("a line longer than {MAX_LINE} bytes")));
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|e| malformed(e.to_string()))?;
         if text.trim().is_empty() {
             continue;
         }
-        let mut line: Line = serde_json::from_str(&text).map_err(|e| TraceError::Malformed {
-            file: file.into(),
-            line: i + 1,
-            message: e.to_string(),
-        })?;
+        let mut line: Line = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
         line.line = i + 1;
         let times = [line.t, line.at.unwrap_or(0), line.deadline.unwrap_or(0)];
         let spans = [line.deadline_in.unwrap_or(0), line.end.unwrap_or(0)];

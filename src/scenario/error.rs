@@ -27,12 +27,15 @@ pub enum InputError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The file is over the size limit.
-    #[error("{file}: {size} bytes; scenario files over {max} bytes are refused")]
+    /// The file is over the size limit (reading stops one byte past it).
+    #[error(
+        "{file}: more than {max} bytes (read {size} before stopping); scenario files over {max} \
+         bytes are refused"
+    )]
     TooLarge {
         /// The file.
         file: String,
-        /// Its size.
+        /// Bytes read before stopping: the limit plus one.
         size: u64,
         /// The limit.
         max: u64,
