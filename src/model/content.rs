@@ -16,10 +16,9 @@ use crate::world::{DeploymentId, OutageTarget, World};
 pub(super) struct DeploymentState {
     /// The deadline in force (R17: an optional deployment may get one later).
     pub(super) deadline: Option<SimTime>,
-    /// Whether its policy is out (the wizard finished).
-    pub(super) out: bool,
-    /// Each publication of its policy: (policy epoch, deadline it carried). A client holds
-    /// the last one published up to its last policy poll (R17, R22).
+    /// Each publication of its policy: (policy epoch, deadline it carried); empty until the
+    /// policy is out. A client holds the last one published up to its last policy poll
+    /// (R17, R22).
     pub(super) versions: Vec<(u32, Option<SimTime>)>,
     /// Clients in its target collection.
     pub(super) targeted: BitSet,
@@ -32,7 +31,6 @@ impl DeploymentState {
         let dep = &world.deployments[d];
         DeploymentState {
             deadline: dep.deadline,
-            out: false,
             versions: Vec::new(),
             targeted,
             ready: vec![false; dep.dps.len()],

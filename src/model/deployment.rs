@@ -65,7 +65,6 @@ impl Model<'_> {
 
     /// The deployment is available: its policy goes out to the targeted clients.
     pub(super) fn available(&mut self, d: DeploymentId, cx: &mut Cx) {
-        self.deployments[d.index()].out = true;
         self.publish(d, cx);
     }
 
@@ -132,7 +131,8 @@ impl Model<'_> {
             deadline,
         });
         cx.schedule_at(deadline, Event::Deadline(d));
-        if self.deployments[d.index()].out {
+        // Once out (published at least once), the policy goes out again with the deadline.
+        if !self.deployments[d.index()].versions.is_empty() {
             self.publish(d, cx);
         }
     }

@@ -84,9 +84,12 @@ impl Model<'_> {
             });
             return self.retry_download(c, now, GiveUp::Location, cx);
         };
+        // The list from the client's own place in it, wrapping round.
         let first = c.index() % n;
-        let reachable = (0..n)
-            .map(|k| self.content_location(c, site, (first + k) % n))
+        let reachable = self
+            .ready_dps(c, site)
+            .skip(first)
+            .chain(self.ready_dps(c, site).take(first))
             .find(|&dp| {
                 let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
                 if !up {
@@ -167,6 +170,7 @@ impl Model<'_> {
     fn retry_download(&mut self, c: ClientId, now: SimTime, kind: GiveUp, cx: &mut Cx) {
         let s = &self.world.settings;
         let secs = (now.ms() / 1_000) as u32;
+        let manual = self.clients.has(c, MANUAL_JOB);
         let head = self.clients.head_mut(c);
         let since = match kind {
             GiveUp::Location => &mut head.locate_since,
@@ -176,8 +180,6 @@ impl Model<'_> {
             *since = secs;
         }
         let tried = SimDuration::from_secs(u64::from(secs - *since));
-        let manual = self.clients.has(c, MANUAL_JOB);
-        let head = self.clients.head_mut(c);
         let (interval, budget, reason) = match (manual, kind) {
             (true, _) => (
                 s.manual_retry_interval.0,
@@ -227,13 +229,6 @@ impl Model<'_> {
         let site = w.nearest(w.groups[w.group_of(c).index()].site, has)?;
         let n = self.ready_dps(c, site).count();
         (n > 0).then_some((site, n))
-    }
-
-    /// Entry `k` of the client's content location list at `site`.
-    fn content_location(&self, c: ClientId, site: SiteId, k: usize) -> ServerId {
-        self.ready_dps(c, site)
-            .nth(k)
-            .expect("k is below the count of content_locations")
     }
 
     /// The package DPs at `site` that hold the content of every deployment of the job.

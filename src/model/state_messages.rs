@@ -151,7 +151,7 @@ impl Model<'_> {
         }
         held.clear();
         self.mps[mp.index()].held = held; // keep the allocation for the next batch
-        let completing = std::mem::take(&mut self.mps[mp.index()].completing);
+        let mut completing = std::mem::take(&mut self.mps[mp.index()].completing);
         for d in 0..self.world.deployments.len() {
             let count = completing.iter().filter(|&&m| m & 1 << d != 0).count() as u32;
             if count > 0 {
@@ -162,7 +162,6 @@ impl Model<'_> {
                 });
             }
         }
-        let mut completing = completing;
         completing.clear();
         self.mps[mp.index()].completing = completing;
     }
