@@ -133,6 +133,8 @@ struct Plan {
     /// Output for people (`text`) or machines (`json`).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    budget: cmsim::estimate::Budget,
 }
 
 impl Plan {
@@ -144,6 +146,25 @@ impl Plan {
         let n = self.replications.unwrap_or(default);
         (0..u64::from(n)).map(|i| first.wrapping_add(i)).collect()
     }
+    /// Refuses `runs` runs costing `each` (at most `--jobs` at once) over the budget.
+    fn afford(
+        &self,
+        each: cmsim::estimate::Estimate,
+        runs: usize,
+        what: &str,
+    ) -> Result<(), ExitCode> {
+        self.budget
+            .check(each, runs as u64, self.jobs() as u64, what)
+            .map_err(|e| {
+                report_error(&e);
+                ExitCode::from(BAD_INPUT)
+            })
+    }
+}
+
+/// One run's estimated cost with the default compliance sample.
+fn cost(world: &cmsim::world::World) -> cmsim::estimate::Estimate {
+    cmsim::estimate::estimate(world, cmsim::run::DEFAULT_SAMPLE)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -186,6 +207,10 @@ fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
         Err(code) => return code,
     };
     cmsim::run::apply(&mut loaded.world, opts);
+    let opts = &RunOptions {
+        budget: plan.budget,
+        ..opts.clone()
+    };
     if plan.replications.unwrap_or(1) > 1 {
         return replications(&loaded.world, opts, plan);
     }
@@ -213,7 +238,11 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
         return ExitCode::from(BAD_INPUT);
     }
     let seeds = plan.seeds(world.seed, 1);
-    let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs()) {
+    let what = format!("{} replications of `{}`", seeds.len(), world.name);
+    if let Err(code) = plan.afford(cost(world), seeds.len(), &what) {
+        return code;
+    }
+    let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs(), plan.budget) {
         Ok(r) => r,
         Err(e) => return run_failed(&e),
     };
@@ -273,7 +302,23 @@ fn sweep(
         }
     };
     let seeds = plan.seeds(loaded.world.seed, 1);
-    let rows = match cmsim::sweep::run(&worlds, &points, shard, &seeds, plan.jobs()) {
+    let ran: Vec<_> = worlds
+        .iter()
+        .zip(&points)
+        .filter(|(_, p)| shard.is_none_or(|s| s.runs(p)))
+        .map(|(w, _)| cost(w))
+        .collect();
+    let every_point = cmsim::estimate::Estimate {
+        events: (ran.iter().map(|c| c.events as u128).sum::<u128>() / ran.len().max(1) as u128)
+            .try_into()
+            .unwrap_or(u64::MAX),
+        memory: ran.iter().map(|c| c.memory).max().unwrap_or(0),
+    };
+    let what = format!("a sweep of {} points × {} seeds", ran.len(), seeds.len());
+    if let Err(code) = plan.afford(every_point, ran.len().saturating_mul(seeds.len()), &what) {
+        return code;
+    }
+    let rows = match cmsim::sweep::run(&worlds, &points, shard, &seeds, plan.jobs(), plan.budget) {
         Ok(r) => r,
         Err(e) => return run_failed(&e),
     };
@@ -345,12 +390,22 @@ fn compare(
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let seeds = plan.seeds(seed.unwrap_or(a.world.seed), 10);
-    let both = cmsim::replicate::replicate(&a.world, &seeds, plan.jobs()).and_then(|ra| {
-        Ok((
-            ra,
-            cmsim::replicate::replicate(&b.world, &seeds, plan.jobs())?,
-        ))
-    });
+    let (ca, cb) = (cost(&a.world), cost(&b.world));
+    let both_plans = cmsim::estimate::Estimate {
+        events: ca.events.div_ceil(2).saturating_add(cb.events.div_ceil(2)),
+        memory: ca.memory.max(cb.memory),
+    };
+    let what = format!("comparing two plans over {} seeds", seeds.len());
+    if let Err(code) = plan.afford(both_plans, 2 * seeds.len(), &what) {
+        return code;
+    }
+    let both =
+        cmsim::replicate::replicate(&a.world, &seeds, plan.jobs(), plan.budget).and_then(|ra| {
+            Ok((
+                ra,
+                cmsim::replicate::replicate(&b.world, &seeds, plan.jobs(), plan.budget)?,
+            ))
+        });
     let (ra, rb) = match both {
         Ok(x) => x,
         Err(e) => return run_failed(&e),

@@ -180,6 +180,7 @@ pub fn run(
     shard: Option<Shard>,
     seeds: &[u64],
     jobs: usize,
+    budget: crate::estimate::Budget,
 ) -> Result<Vec<(Point, Vec<crate::report::figures::Figure>)>, crate::run::RunError> {
     let mut rows = Vec::new();
     for (world, point) in worlds
@@ -187,7 +188,7 @@ pub fn run(
         .zip(points)
         .filter(|(_, p)| shard.is_none_or(|s| s.runs(p)))
     {
-        let runs = replicate(world, seeds, jobs)?;
+        let runs = replicate(world, seeds, jobs, budget)?;
         let stats = summarize(&runs, seeds);
         let figures = stats
             .figures

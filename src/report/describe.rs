@@ -42,8 +42,19 @@ pub fn describe(l: &Loaded) -> String {
             d.dps.len()
         ));
     }
+    let cost = crate::estimate::estimate(w, crate::run::DEFAULT_SAMPLE);
+    out.push_str(&format!(
+        "Estimated cost of one run: about {} events, {} of memory\n",
+        crate::estimate::grouped(cost.events),
+        crate::estimate::size(cost.memory)
+    ));
     if !l.scenario.sweep.is_empty() {
-        let points: usize = l.scenario.sweep.iter().map(|a| a.values.len()).product();
+        let points = l
+            .scenario
+            .sweep
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+            .map_or("more than 2^64".to_string(), |n| n.to_string());
         out.push_str(&format!(
             "Sweep: {points} points over {} parameters\n",
             l.scenario.sweep.len()

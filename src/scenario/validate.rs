@@ -197,7 +197,12 @@ pub fn sizes(s: &Scenario) -> Vec<Problem> {
     let too_many = [
         ("sites", "sites", s.sites.len() as u64, LIMITS.sites as u64),
         ("clients", "clients", clients, LIMITS.clients),
-        ("catalog", "updates", s.catalog.len() as u64, LIMITS.updates as u64),
+        (
+            "catalog",
+            "updates",
+            s.catalog.len() as u64,
+            LIMITS.updates as u64,
+        ),
         (
             "deployments",
             "deployments",
