@@ -5,6 +5,7 @@ pub mod engine;
 pub mod load;
 pub mod model;
 pub mod observe;
+pub mod output;
 pub mod replicate;
 pub mod report;
 pub mod rules;
