@@ -111,7 +111,7 @@ fn main() -> ExitCode {
             force,
             plan,
         } => {
-            let out = target(out, force, "compare", &[&a, &b]);
+            let out = out.map(|dir| Target::new(dir, force, "compare", &[&a, &b]));
             compare(&a, &b, seed, out.as_ref(), &plan)
         }
         Command::Sweep {
@@ -121,7 +121,7 @@ fn main() -> ExitCode {
             force,
             plan,
         } => {
-            let out = target(out, force, "sweep", &[&scenario]);
+            let out = out.map(|dir| Target::new(dir, force, "sweep", &[&scenario]));
             let own = shard.map(|s| (s.index, s.count));
             if let Err(code) = precheck(out.as_ref(), own) {
                 return code;
@@ -130,7 +130,7 @@ fn main() -> ExitCode {
         }
         Command::Merge { tables, out, force } => {
             let inputs: Vec<&std::path::Path> = tables.iter().map(PathBuf::as_path).collect();
-            let out = target(out, force, "merge", &inputs);
+            let out = out.map(|dir| Target::new(dir, force, "merge", &inputs));
             if let Err(code) = precheck(out.as_ref(), None) {
                 return code;
             }
@@ -142,37 +142,26 @@ fn main() -> ExitCode {
     }
 }
 
-/// Where a command writes with `--out`: the directory, `--force`, and the inputs it must not
-/// touch (named in the `complete` marker by file name only, so the marker is the same on every
-/// machine).
-fn target(
-    out: Option<PathBuf>,
-    force: bool,
-    command: &str,
-    inputs: &[&std::path::Path],
-) -> Option<Target> {
-    let names: Vec<String> = inputs
-        .iter()
-        .map(|p| {
-            p.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        })
-        .collect();
-    Some(Target {
-        dir: out?,
-        force,
-        command: command.into(),
-        about: names.join(", "),
-        inputs: inputs.iter().map(|p| p.to_path_buf()).collect(),
-    })
-}
-
 /// Refuses an output directory before a long run rather than at its end.
 fn precheck(out: Option<&Target>, shard: Option<(usize, usize)>) -> Result<(), ExitCode> {
     match out.map(|t| t.precheck(shard)) {
         Some(Err(e)) => Err(output_failed(&e)),
         _ => Ok(()),
     }
+}
+
+/// Writes `name` and the charts `draw` makes in the staging directory's `charts/`, then
+/// moves them into place with the `complete` marker; returns the number of charts.
+fn staged(
+    out: OutDir,
+    name: &str,
+    text: &str,
+    draw: impl FnOnce(&std::path::Path) -> Result<Vec<PathBuf>, String>,
+) -> Result<usize, OutputError> {
+    out.write(name, text)?;
+    let charts = draw(&out.staging().join("charts")).map_err(OutputError::Chart)?;
+    out.commit()?;
+    Ok(charts.len())
 }
 
 /// Reports an output that cannot be written: a refused directory is bad input (exit 2), a
@@ -282,11 +271,8 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
     let seeds = plan.seeds(world.seed, 1);
     let out = match opts.out.as_ref().map(|dir| {
         OutDir::claim(&Target {
-            dir: dir.clone(),
-            force: opts.force,
-            command: "run --replications".into(),
             about: format!("scenario {:?}, seeds {:?}", world.name, seeds),
-            inputs: Vec::new(),
+            ..Target::new(dir.clone(), opts.force, "run --replications", &[])
         })
     }) {
         Some(Err(e)) => return output_failed(&e),
@@ -298,15 +284,11 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
     };
     let r = cmsim::replicate::summarize(&runs, &seeds);
     if let Some(out) = out {
-        let charts = out.staging().join("charts");
-        let written = out.write("replications.json", &json(&r)).and_then(|()| {
-            cmsim::report::charts::bands(&charts, &[(&world.name, &runs)])
-                .map_err(OutputError::Chart)?;
-            out.commit()
-        });
-        if let Err(e) = written {
-            report_error(&e);
-            return ExitCode::FAILURE;
+        let bands = |dir: &std::path::Path| {
+            cmsim::report::charts::bands(dir, &[(&world.name, runs.as_slice())])
+        };
+        if let Err(e) = staged(out, "replications.json", &json(&r), bands) {
+            return output_failed(&e);
         }
     }
     match plan.format {
@@ -402,12 +384,9 @@ fn with_charts(target: &Target, name: &str, table: &str) -> ExitCode {
         Ok(out) => out,
         Err(e) => return output_failed(&e),
     };
-    let charts = out.staging().join("charts");
-    let written = out.write(name, table).and_then(|()| {
-        let files = cmsim::report::charts::sweep(&charts, table).map_err(OutputError::Chart)?;
-        out.commit().map(|_| files.len())
-    });
-    match written {
+    match staged(out, name, table, |dir| {
+        cmsim::report::charts::sweep(dir, table)
+    }) {
         Ok(n) => {
             note(&format!("wrote {}", target.dir.join(name).display()));
             note(&format!(
@@ -416,10 +395,7 @@ fn with_charts(target: &Target, name: &str, table: &str) -> ExitCode {
             ));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            report_error(&e);
-            ExitCode::FAILURE
-        }
+        Err(e) => output_failed(&e),
     }
 }
 
@@ -457,14 +433,9 @@ fn compare(
     if let Some(out) = out {
         let (na, nb) = (format!("A {}", a.world.name), format!("B {}", b.world.name));
         let plans = [(na.as_str(), ra.as_slice()), (nb.as_str(), rb.as_slice())];
-        let charts = out.staging().join("charts");
-        let written = out.write("comparison.json", &json(&c)).and_then(|()| {
-            cmsim::report::charts::bands(&charts, &plans).map_err(OutputError::Chart)?;
-            out.commit()
-        });
-        if let Err(e) = written {
-            report_error(&e);
-            return ExitCode::FAILURE;
+        let bands = |dir: &std::path::Path| cmsim::report::charts::bands(dir, &plans);
+        if let Err(e) = staged(out, "comparison.json", &json(&c), bands) {
+            return output_failed(&e);
         }
     }
     match plan.format {

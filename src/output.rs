@@ -94,6 +94,24 @@ pub fn overwrites(dir: &Path, inputs: &[&Path]) -> Option<PathBuf> {
     })
 }
 
+/// Whether `path` lies in `dir` under a name a run writes there (or replaces with `--force`),
+/// even when neither exists yet.
+pub fn among_outputs(dir: &Path, path: &Path) -> bool {
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let same = match (fs::canonicalize(parent), fs::canonicalize(dir)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => parent == dir,
+    };
+    same && name.to_str().is_some_and(is_output)
+}
+
 /// Where a run writes: the directory, `--force`, and what the `complete` marker says.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -110,6 +128,22 @@ pub struct Target {
 }
 
 impl Target {
+    /// A target for `command` reading `inputs`; the marker names them by file name only, so
+    /// that it is the same on every machine.
+    pub fn new(dir: PathBuf, force: bool, command: &str, inputs: &[&Path]) -> Target {
+        let names: Vec<String> = inputs
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        Target {
+            dir,
+            force,
+            command: command.into(),
+            about: names.join(", "),
+            inputs: inputs.iter().map(|p| p.to_path_buf()).collect(),
+        }
+    }
+
     /// Refuses the target before a run starts, creating nothing: it would touch an input,
     /// another run holds its lock, or (without `force`) it holds another run's outputs.
     /// [`OutDir::claim`] checks again under the lock; this only spares a long run that would

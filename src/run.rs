@@ -110,9 +110,18 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
     }
 }
 
-/// Refuses options that cannot run on `world` (with `opts` applied): a compliance time
-/// series too large to keep in memory. Nothing has been written when this fails.
+/// Refuses options that cannot run on `world` (with `opts` applied): a trace the outputs
+/// would replace, a compliance time series too large to keep in memory. Nothing has been written when this fails.
 pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
+    if let (Some(trace), Some(dir)) = (&opts.trace, &opts.out)
+        && crate::output::among_outputs(dir, trace)
+    {
+        return Err(RunError::Argument(format!(
+            "--trace {}: --out {} writes (or replaces) a file of this name; choose another path",
+            trace.display(),
+            dir.display()
+        )));
+    }
     let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     if sample < MIN_SAMPLE {
         return Err(RunError::Argument(format!(
@@ -219,11 +228,8 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     let out = match &opts.out {
         Some(dir) => {
             let target = Target {
-                dir: dir.clone(),
-                force: opts.force,
-                command: "run".into(),
                 about: format!("scenario {:?}, seed {}", world.name, world.seed),
-                inputs: Vec::new(),
+                ..Target::new(dir.clone(), opts.force, "run", &[])
             };
             Some(OutDir::claim(&target)?)
         }

@@ -383,5 +383,20 @@ fn outputs_refuse_to_replace_or_remove_an_input() {
         untouched(&scenario, &lab);
     }
     assert!(!dir.join("complete").exists());
+    // A trace the outputs would replace, in a directory that does not exist yet.
+    let out = dir.join("new");
+    let trace = out.join("summary.json");
+    let (code, err) = cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "-q",
+        "--out",
+        s(&out),
+        "--trace",
+        s(&trace),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["writes (or replaces) a file of this name"]);
+    assert!(!out.exists(), "nothing written");
     std::fs::remove_dir_all(dir).ok();
 }
