@@ -91,7 +91,7 @@ fn slow(dir: &Path) -> PathBuf {
         &path,
         r#"Scenario(name: "slow", seed: 1, end: "30d",
   sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"], distribution_points: ["DP"])],
-  clients: [(name: "pcs", site: "PR1", count: 20000)],
+  clients: [(name: "pcs", site: "PR1", count: 40000)],
   catalog: [(id: "KB1", size: "10MB"), (id: "KB2", size: "10MB")],
   deployments: [(id: "D1", updates: ["KB1", "KB2"], target: [(group: "pcs")], created: "1d", deadline: "20d")])"#,
     )
