@@ -5,6 +5,7 @@ use crate::scenario::error::InputError;
 use crate::scenario::locate::Pos;
 use crate::scenario::{LIMITS, Scenario};
 use crate::world::{World, build};
+use crate::scenario::suggest::{did_you_mean, in_words};
 use ron::extensions::Extensions;
 use std::io::Read;
 use std::path::Path;
@@ -74,12 +75,52 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
         };
         match &e.code {
             // Reported where the struct closes; name the field itself, not its neighbour.
-            ron::Error::MissingStructField { field, outer } => {
-                InputError::missing(file, pos, field, outer.as_deref().unwrap_or("this struct"))
+            ron::Error::MissingStructField { field, outer } => InputError::missing(
+                file,
+                src,
+                pos,
+                field,
+                outer.as_deref().map_or("this struct", in_words),
+            ),
+            ron::Error::NoSuchStructField {
+                expected,
+                found,
+                outer,
+            } => {
+                let message = format!(
+                    "`{found}` is not a field of {}{}; expected one of {}",
+                    outer.as_deref().map_or("this struct", in_words),
+                    did_you_mean(found, expected.iter().copied()),
+                    list(expected)
+                );
+                InputError::parse(file, src, pos, message)
+            }
+            ron::Error::NoSuchEnumVariant {
+                expected,
+                found,
+                outer,
+            } => {
+                let message = format!(
+                    "`{found}` is not one of the {}{}; expected one of {}",
+                    outer.as_deref().map_or("values allowed here", in_words),
+                    did_you_mean(found, expected.iter().copied()),
+                    list(expected)
+                );
+                InputError::parse(file, src, pos, message)
             }
             code => InputError::parse(file, src, pos, code.to_string()),
         }
     })
+}
+
+/// `a`, `b` or `c`.
+fn list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => "nothing".into(),
+    }
 }
 
 /// The scenario files (`*.ron`) of a directory, sorted by name: the gallery.

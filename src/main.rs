@@ -536,10 +536,15 @@ fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCo
     }
 }
 
-/// Prints an error on stderr, each of its lines marked as an error.
+/// Prints an error on stderr, each of its messages marked as an error.
 fn report_error(e: &dyn std::fmt::Display) {
     for line in e.to_string().lines() {
-        note(&format!("error: {line}"));
+        // Indented lines show the source under the message before them (`  12 | …`).
+        if line.starts_with(' ') {
+            note(line);
+        } else {
+            note(&format!("error: {line}"));
+        }
     }
 }
 

@@ -204,7 +204,10 @@ fn every_problem_is_reported_not_just_the_first() {
     (code: "P01", kind: Primary, parent: "NOPE"),
 ]"#;
     let msg = error(&with(sites, ""));
-    assert_eq!(msg.lines().count(), 2, "{msg}");
+    // One message per problem, each followed by its source line and caret.
+    let messages: Vec<&str> = msg.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(messages.len(), 2, "{msg}");
+    assert_eq!(msg.lines().count(), 6, "{msg}");
 }
 
 #[test]

@@ -14,6 +14,8 @@ pub struct Located {
     pub field: String,
     /// What is wrong and what was expected.
     pub message: String,
+    /// The source line and a caret under the column, for the problems shown.
+    pub snippet: Option<String>,
 }
 
 /// Why a scenario could not be used.
@@ -60,9 +62,12 @@ impl InputError {
                 pos: locations.find(&p.path),
                 field: p.path,
                 message: p.message,
+                snippet: None,
             })
             .collect();
         located.sort_by_key(|l| l.pos);
+        let shown = located.len().min(MAX_SHOWN);
+        attach_snippets(src, &mut located[..shown]);
         InputError::Invalid {
             file: file.to_string(),
             problems: located,
@@ -79,20 +84,22 @@ impl InputError {
                 pos: Some(pos),
                 field,
                 message,
+                snippet: snippet_at(src, pos),
             }],
         }
     }
 }
 
 impl InputError {
-    /// A required field left out of the struct that closes at `pos`.
-    pub fn missing(file: &str, pos: Pos, field: &str, outer: &str) -> InputError {
+    /// A required field left out of the struct that closes at `pos` in `src`.
+    pub fn missing(file: &str, src: &str, pos: Pos, field: &str, outer: &str) -> InputError {
         InputError::Invalid {
             file: file.to_string(),
             problems: vec![Located {
                 pos: Some(pos),
                 field: field.to_string(),
-                message: format!("required in `{outer}` but missing; add `{field}: ...`"),
+                message: format!("required in {outer} but missing; add `{field}: ...`"),
+                snippet: snippet_at(src, pos),
             }],
         }
     }
@@ -120,5 +127,68 @@ fn render(file: &str, problems: &[Located]) -> String {
 
 fn write_one(out: &mut String, at: fmt::Arguments<'_>, p: &Located) -> fmt::Result {
     use fmt::Write;
-    write!(out, "{at}: field `{}`: {}", p.field, p.message)
+    write!(out, "{at}: field `{}`: {}", p.field, p.message)?;
+    if let Some(snippet) = &p.snippet {
+        write!(out, "\n{snippet}")?;
+    }
+    Ok(())
+}
+
+/// Characters of a source line shown around the column; longer lines are cut to a window.
+const WINDOW: usize = 100;
+
+/// Fills in the snippets of `problems` (sorted by position) in one pass over `src`.
+fn attach_snippets(src: &str, problems: &mut [Located]) {
+    let mut lines = src.split('\n').enumerate();
+    let mut current: Option<(usize, &str)> = None;
+    for p in problems.iter_mut() {
+        let Some(pos) = p.pos else { continue };
+        while current.is_none_or(|(n, _)| n + 1 < pos.line) {
+            match lines.next() {
+                Some(l) => current = Some(l),
+                None => return,
+            }
+        }
+        if let Some((_, text)) = current.filter(|(n, _)| n + 1 == pos.line) {
+            p.snippet = Some(render_snippet(text, pos));
+        }
+    }
+}
+
+/// The snippet of the problem at `pos` in `src`.
+fn snippet_at(src: &str, pos: Pos) -> Option<String> {
+    let text = src.split('\n').nth(pos.line.checked_sub(1)?)?;
+    Some(render_snippet(text, pos))
+}
+
+/// `  12 | the line` and a caret under column `pos.col`, indented so that callers printing
+/// `error: ` before each message line can tell these lines apart.
+fn render_snippet(line: &str, pos: Pos) -> String {
+    let chars: Vec<char> = line
+        .trim_end_matches('\r')
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let col = pos.col.max(1) - 1;
+    let (from, to) = if chars.len() <= WINDOW {
+        (0, chars.len())
+    } else {
+        let from = col.saturating_sub(WINDOW / 2).min(chars.len() - WINDOW);
+        (from, from + WINDOW)
+    };
+    let mut shown: String = chars[from..to].iter().collect();
+    let mut caret = col.saturating_sub(from).min(to - from);
+    if from > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    let number = pos.line.to_string();
+    let pad = " ".repeat(number.len());
+    format!(
+        "  {number} | {shown}\n  {pad} | {}^",
+        " ".repeat(caret)
+    )
 }

@@ -19,7 +19,8 @@ pub struct Pos {
 /// every problem of a file with 100,000 bad entries stays linear.
 #[derive(Debug, Default)]
 pub struct Locations {
-    entries: Vec<(String, Pos)>,
+    /// Path, where it starts, where the token after its value starts (exclusive end).
+    entries: Vec<(String, Pos, Pos)>,
     /// Path → index of its first entry.
     by_path: HashMap<String, usize>,
 }
@@ -35,7 +36,7 @@ impl Locations {
         };
         p.value(String::new(), 0, true);
         let mut by_path = HashMap::with_capacity(p.out.len());
-        for (i, (path, _)) in p.out.iter().enumerate() {
+        for (i, (path, _, _)) in p.out.iter().enumerate() {
             by_path.entry(path.clone()).or_insert(i);
         }
         Locations {
@@ -57,13 +58,14 @@ impl Locations {
         }
     }
 
-    /// The innermost field written at or before `pos`.
+    /// The innermost field whose text holds `pos` (trailing text after the last bracket
+    /// belongs to no field).
     pub fn path_at(&self, pos: Pos) -> Option<&str> {
         self.entries
             .iter()
             .rev()
-            .find(|(path, p)| *p <= pos && !path.is_empty())
-            .map(|(path, _)| path.as_str())
+            .find(|(path, start, end)| *start <= pos && pos < *end && !path.is_empty())
+            .map(|(path, _, _)| path.as_str())
     }
 }
 
@@ -159,7 +161,7 @@ const MAX_DEPTH: usize = 64;
 struct Scanner<'a> {
     tokens: &'a [(Tok, Pos)],
     at: usize,
-    out: Vec<(String, Pos)>,
+    out: Vec<(String, Pos, Pos)>,
 }
 
 impl Scanner<'_> {
@@ -169,12 +171,35 @@ impl Scanner<'_> {
 
     /// A value at `path`; `record` is false when its field name was already recorded.
     fn value(&mut self, path: String, depth: usize, record: bool) {
-        let Some((tok, pos)) = self.tokens.get(self.at) else {
+        let Some((_, pos)) = self.tokens.get(self.at) else {
             return;
         };
-        if record {
-            self.out.push((path.clone(), *pos));
+        let entry = record.then(|| {
+            self.out.push((path.clone(), *pos, *pos));
+            self.out.len() - 1
+        });
+        self.inner(path, depth);
+        if let Some(e) = entry {
+            self.extend(e);
         }
+    }
+
+    /// Ends entry `e` where the next token starts (the end of the text at the last).
+    fn extend(&mut self, e: usize) {
+        let end = self.tokens.get(self.at).map_or(
+            Pos {
+                line: usize::MAX,
+                col: usize::MAX,
+            },
+            |(_, p)| *p,
+        );
+        self.out[e].2 = self.out[e].2.max(end);
+    }
+
+    fn inner(&mut self, path: String, depth: usize) {
+        let Some((tok, _)) = self.tokens.get(self.at) else {
+            return;
+        };
         if depth > MAX_DEPTH {
             self.at = self.tokens.len();
             return;
@@ -207,9 +232,12 @@ impl Scanner<'_> {
                     if open != '[' && self.peek(1) == Some(&Tok::Colon) =>
                 {
                     let child = join(path, name);
-                    self.out.push((child.clone(), self.tokens[self.at].1));
+                    let at = self.tokens[self.at].1;
+                    self.out.push((child.clone(), at, at));
+                    let e = self.out.len() - 1;
                     self.at += 2;
                     self.value(child, depth + 1, false);
+                    self.extend(e);
                 }
                 _ if open == '[' => {
                     self.value(format!("{path}[{index}]"), depth + 1, true);

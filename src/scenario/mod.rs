@@ -5,6 +5,7 @@
 pub mod error;
 pub mod locate;
 pub mod settings;
+pub mod suggest;
 pub mod units;
 mod validate;
 

@@ -3,6 +3,7 @@
 //! cycles, SUPs only below SUPs, an IBSUP only beside an active SUP.
 
 use super::*;
+use crate::scenario::suggest::did_you_mean;
 use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, sizes, validate};
 use petgraph::algo::{kosaraju_scc, toposort};
 use std::collections::BTreeMap;
@@ -148,7 +149,7 @@ fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>
         let Some(&parent) = codes.get(&parent_code.to_ascii_uppercase()) else {
             p.push(Problem::new(
                 path,
-                format!("no site has the code `{parent_code}`"),
+                format!("no site has the code `{parent_code}`{}", site_hint(s, parent_code)),
             ));
             continue;
         };
@@ -212,6 +213,11 @@ fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>
         site.children.sort();
     }
     (sites, tree, top)
+}
+
+/// The suggestion for a site code the file names but no site has.
+fn site_hint(s: &Scenario, code: &str) -> String {
+    did_you_mean(code, s.sites.iter().map(|x| x.code.as_str()))
 }
 
 fn empty_site(spec: &crate::scenario::SiteSpec) -> Site {
@@ -449,7 +455,7 @@ fn client_groups(
         let Some(&site) = codes.get(&g.site.to_ascii_uppercase()) else {
             p.push(Problem::new(
                 format!("clients[{i}].site"),
-                format!("no site has the code `{}`", g.site),
+                format!("no site has the code `{}`{}", g.site, site_hint(s, &g.site)),
             ));
             continue;
         };
@@ -488,7 +494,11 @@ fn client_groups(
                 Some(&u) => applicability.push((u, a.applies, a.installed)),
                 None => p.push(Problem::new(
                     format!("clients[{i}].updates[{j}].update"),
-                    format!("no update in the catalog has the id `{}`", a.update),
+                    format!(
+                        "no update in the catalog has the id `{}`{}",
+                        a.update,
+                        did_you_mean(&a.update, s.catalog.iter().map(|u| u.id.as_str()))
+                    ),
                 )),
             }
         }
@@ -547,7 +557,10 @@ fn outages(s: &Scenario, sups: &[Sup], dps: &[Server], p: &mut Vec<Problem>) -> 
                     None => {
                         p.push(Problem::new(
                             format!("faults[{i}].server"),
-                            format!("no distribution point is called `{server}`"),
+                            format!(
+                                "no distribution point is called `{server}`{}",
+                                did_you_mean(server, dps.iter().map(|x| x.name.as_str()))
+                            ),
                         ));
                         continue;
                     }
@@ -603,7 +616,10 @@ fn deployments(
         {
             p.push(Problem::new(
                 format!("actions[{i}].deployment"),
-                format!("no deployment has the id `{deployment}`"),
+                format!(
+                    "no deployment has the id `{deployment}`{}",
+                    did_you_mean(deployment, s.deployments.iter().map(|d| d.id.as_str()))
+                ),
             ));
         }
     }
@@ -616,7 +632,10 @@ fn deployments(
                 Some(&id) => updates.push(id),
                 None => p.push(Problem::new(
                     format!("{path}.updates[{j}]"),
-                    format!("no update in the catalog has the id `{u}`"),
+                    format!(
+                        "no update in the catalog has the id `{u}`{}",
+                        did_you_mean(u, s.catalog.iter().map(|u| u.id.as_str()))
+                    ),
                 )),
             }
         }
@@ -626,7 +645,11 @@ fn deployments(
                 Some(g) => targets.push((GroupId(g as u32), t.share)),
                 None => p.push(Problem::new(
                     format!("{path}.target[{j}].group"),
-                    format!("no client group is called `{}`", t.group),
+                    format!(
+                        "no client group is called `{}`{}",
+                        t.group,
+                        did_you_mean(&t.group, groups.iter().map(|g| g.name.as_str()))
+                    ),
                 )),
             }
         }
@@ -639,7 +662,7 @@ fn deployments(
                 if found.is_none() {
                     p.push(Problem::new(
                         format!("{path}.site"),
-                        format!("no site has the code `{code}`"),
+                        format!("no site has the code `{code}`{}", site_hint(s, code)),
                     ));
                 }
                 found
@@ -682,7 +705,10 @@ fn package_dps(
                     Some(k) => package.push(ServerId(k as u32)),
                     None => p.push(Problem::new(
                         format!("{path}.distribution_points[{j}]"),
-                        format!("no distribution point is called `{name}`"),
+                        format!(
+                            "no distribution point is called `{name}`{}",
+                            did_you_mean(name, dps.iter().map(|x| x.name.as_str()))
+                        ),
                     )),
                 }
             }

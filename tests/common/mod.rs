@@ -2,6 +2,7 @@
 //! builds hand-made traces for the `cmsim verify` tests.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod traces;
 
 use serde_json::Value;

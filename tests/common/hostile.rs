@@ -1,0 +1,106 @@
+//! The hostile-input suite's way of running the binary: every run is killed (and the test
+//! failed) after 20 s, so a hang is a failure, never a stuck CI; both pipes are drained on
+//! threads so a chatty child cannot block.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_cmsim");
+
+/// Exit code (-1 for a signal), stdout and stderr of `cmd`.
+pub fn finish(mut cmd: Command) -> (i32, String, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cmsim runs");
+    let drain = |mut r: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut b = Vec::new();
+            r.read_to_end(&mut b).ok();
+            String::from_utf8_lossy(&b).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("cmsim can be waited for") {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("{cmd:?} still running after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    (status.code().unwrap_or(-1), out, err)
+}
+
+/// Exit code, stdout and stderr of `cmsim ARGS`.
+pub fn cmsim(args: &[&str]) -> (i32, String, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    finish(cmd)
+}
+
+/// A fresh directory for one test.
+pub fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cmsim-hostile-{}-{name}", std::process::id()));
+    std::fs::remove_dir_all(&d).ok();
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Writes `src` as `name.ron` in a fresh directory and returns its path.
+pub fn scenario(name: &str, src: &str) -> PathBuf {
+    let path = temp(name).join(format!("{name}.ron"));
+    std::fs::write(&path, src).unwrap();
+    path
+}
+
+/// Fails unless `msg` contains every part.
+pub fn assert_has(msg: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(msg.contains(p), "`{p}` missing from:\n{msg}");
+    }
+}
+
+/// `check` and `run` both refuse the scenario text quickly: exit code 2, every part of
+/// `expected` in the message, no panic, and nothing written to `--out`.
+pub fn refused(name: &str, src: &str, expected: &[&str]) {
+    let path = scenario(name, src);
+    let out = path.parent().unwrap().join("out");
+    let (p, o) = (path.to_str().unwrap(), out.to_str().unwrap());
+    for cmd in [vec!["check", p], vec!["run", p, "--quiet", "--out", o]] {
+        let (code, _, err) = cmsim(&cmd);
+        assert_eq!(code, 2, "`cmsim {}`: {err}", cmd.join(" "));
+        assert_has(&err, expected);
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!out.exists(), "`cmsim {}` wrote {o}", cmd.join(" "));
+    }
+}
+
+/// A one-site scenario: `clients` clients, `catalog` entries as written, `rest` appended
+/// inside `Scenario(...)` (deployments, settings, actions…).
+pub fn lab(clients: u64, catalog: &str, rest: &str) -> String {
+    format!(
+        "Scenario(name: \"hostile\", seed: 1, end: \"14d\",\n sites: [(code: \"LAB\", kind: \
+         Primary, sup: \"LAB-SUP\", management_points: [\"LAB-MP\"], distribution_points: \
+         [\"LAB-DP\"])],\n clients: [(name: \"c\", site: \"LAB\", count: {clients})],\n \
+         catalog: [{catalog}],\n{rest})\n"
+    )
+}
+
+/// `n` catalog entries `K0`…: what `lab` takes.
+pub fn updates(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("(id: \"K{i}\", size: \"1MB\")"))
+        .collect::<Vec<_>>()
+        .join(",\n")
+}
