@@ -3,9 +3,9 @@
 
 use crate::scenario::error::InputError;
 use crate::scenario::locate::Pos;
+use crate::scenario::suggest::{did_you_mean, in_words};
 use crate::scenario::{LIMITS, Scenario};
 use crate::world::{World, build};
-use crate::scenario::suggest::{did_you_mean, in_words};
 use ron::extensions::Extensions;
 use std::io::Read;
 use std::path::Path;

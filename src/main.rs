@@ -189,8 +189,8 @@ struct Plan {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     replications: Option<u32>,
     /// Runs at most this many replications at once (default: the number of cores).
-    #[arg(long)]
-    jobs: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
     /// Output for people (`text`) or machines (`json`).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -200,8 +200,10 @@ struct Plan {
 
 impl Plan {
     fn jobs(&self) -> usize {
-        self.jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        self.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        )
     }
     fn seeds(&self, first: u64, default: u32) -> Vec<u64> {
         let n = self.replications.unwrap_or(default);

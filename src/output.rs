@@ -144,12 +144,25 @@ impl Target {
         }
     }
 
+    /// Refuses an `--out` that exists as something else than a directory (`/dev/null`, a file).
+    fn refuse_non_directory(&self) -> Result<(), OutputError> {
+        if self.dir.exists() && !self.dir.is_dir() {
+            return Err(OutputError::Refused(format!(
+                "--out {}: exists and is not a directory; choose a directory (it is created if \
+                 missing)",
+                self.dir.display()
+            )));
+        }
+        Ok(())
+    }
+
     /// Refuses the target before a run starts, creating nothing: it would touch an input,
     /// another run holds its lock, or (without `force`) it holds another run's outputs.
     /// [`OutDir::claim`] checks again under the lock; this only spares a long run that would
     /// be refused at its end.
     pub fn precheck(&self, shard: Option<(usize, usize)>) -> Result<(), OutputError> {
         self.refuse_inputs(shard)?;
+        self.refuse_non_directory()?;
         if !self.dir.is_dir() {
             return Ok(());
         }
@@ -236,6 +249,7 @@ impl OutDir {
     fn claim_as(target: &Target, shard: Option<(usize, usize)>) -> Result<OutDir, OutputError> {
         let dir = &target.dir;
         target.refuse_inputs(shard)?;
+        target.refuse_non_directory()?;
         fs::create_dir_all(dir).map_err(io_at(dir))?;
         let lock = dir.join(LOCK);
         let mut locks = vec![lock_file(&lock)?];
@@ -453,8 +467,16 @@ impl Partial {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if parent.is_some_and(|p| !p.is_dir()) {
+            return Err(OutputError::Refused(format!(
+                "{}: the directory {} does not exist; create it or choose another path",
+                path.display(),
+                parent.map_or(String::new(), |p| p.display().to_string())
+            )));
+        }
         let temp = path.with_file_name(format!(".{name}.cmsim-partial-{}", std::process::id()));
-        let f = File::create(&temp).map_err(io_at(&temp))?;
+        let f = File::create(&temp).map_err(io_at(&path))?;
         Ok((
             Partial {
                 temp: Some(temp),

@@ -187,8 +187,5 @@ fn render_snippet(line: &str, pos: Pos) -> String {
     }
     let number = pos.line.to_string();
     let pad = " ".repeat(number.len());
-    format!(
-        "  {number} | {shown}\n  {pad} | {}^",
-        " ".repeat(caret)
-    )
+    format!("  {number} | {shown}\n  {pad} | {}^", " ".repeat(caret))
 }

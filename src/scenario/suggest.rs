@@ -50,15 +50,28 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_name_only_when_it_is_close() {
-        assert_eq!(did_you_mean("LBA", ["LAB", "CAS"]), " (did you mean `LAB`?)");
-        assert_eq!(did_you_mean("sizee", ["id", "size", "title"]), " (did you mean `size`?)");
-        assert_eq!(did_you_mean("p01", ["P01", "P02"]), " (did you mean `P01`?)");
+        assert_eq!(
+            did_you_mean("LBA", ["LAB", "CAS"]),
+            " (did you mean `LAB`?)"
+        );
+        assert_eq!(
+            did_you_mean("sizee", ["id", "size", "title"]),
+            " (did you mean `size`?)"
+        );
+        assert_eq!(
+            did_you_mean("p01", ["P01", "P02"]),
+            " (did you mean `P01`?)"
+        );
         assert_eq!(did_you_mean("zz", ["desktops", "servers"]), "");
         assert_eq!(
             did_you_mean("distribution_point", ["sup", "distribution_points"]),
             " (did you mean `distribution_points`?)"
         );
-        assert_eq!(did_you_mean("LAB", ["LAB"]), "", "an exact match needs no suggestion");
+        assert_eq!(
+            did_you_mean("LAB", ["LAB"]),
+            "",
+            "an exact match needs no suggestion"
+        );
         assert_eq!(did_you_mean("Size", ["size"]), " (did you mean `size`?)");
         assert_eq!(did_you_mean("x", []), "");
     }

@@ -149,7 +149,10 @@ fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>
         let Some(&parent) = codes.get(&parent_code.to_ascii_uppercase()) else {
             p.push(Problem::new(
                 path,
-                format!("no site has the code `{parent_code}`{}", site_hint(s, parent_code)),
+                format!(
+                    "no site has the code `{parent_code}`{}",
+                    site_hint(s, parent_code)
+                ),
             ));
             continue;
         };
