@@ -264,47 +264,38 @@ fn sweep(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let points = cmsim::sweep::grid(&loaded.scenario.sweep);
-    let worlds = match cmsim::sweep::worlds(&loaded, &points) {
-        Ok(w) => w,
+    let seeds = plan.seeds(loaded.world.seed, 1);
+    let result = cmsim::sweep::prepare(&loaded, shard, &seeds)
+        .and_then(|s| Ok((s.file_name(), s.run(plan.jobs())?)));
+    let (name, table) = match result {
+        Ok(x) => x,
+        Err(cmsim::sweep::SweepError::Run(e)) => return run_failed(&e),
+        Err(e @ cmsim::sweep::SweepError::Output(_)) => {
+            report_error(&e);
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             report_error(&e);
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let seeds = plan.seeds(loaded.world.seed, 1);
-    let rows = match cmsim::sweep::run(&worlds, &points, shard, &seeds, plan.jobs()) {
-        Ok(r) => r,
-        Err(e) => return run_failed(&e),
-    };
-    let name = match shard {
-        Some(s) => format!("sweep-shard-{}-of-{}.csv", s.index, s.count),
-        None => "sweep.csv".into(),
-    };
-    let table = cmsim::sweep::table(&loaded.scenario.sweep, &rows);
     match (shard, out) {
         (None, Some(dir)) => with_charts(dir, &name, &table),
         _ => emit(out, &name, &table),
     }
 }
 
-/// `merge TABLES…`: the shards' rows in point order under one header.
+/// `merge TABLES…`: the shards' rows in point order under one header, after checking that
+/// they are all the shards of one sweep; nothing is written otherwise.
 fn merge(tables: &[PathBuf], out: Option<&std::path::Path>) -> ExitCode {
-    let mut read = Vec::new();
-    for t in tables {
-        match std::fs::read_to_string(t) {
-            Ok(text) => read.push((t.display().to_string(), text)),
-            Err(e) => {
-                report_error(&format!("{}: {e}", t.display()));
-                return ExitCode::from(BAD_INPUT);
-            }
-        }
-    }
-    match (cmsim::sweep::merge(&read), out) {
+    let merged = cmsim::sweep::read_files(tables)
+        .map_err(|e| vec![e])
+        .and_then(|read| cmsim::sweep::merge(&read));
+    match (merged, out) {
         (Ok(text), Some(dir)) => with_charts(dir, "sweep.csv", &text),
         (Ok(text), None) => emit(None, "sweep.csv", &text),
-        (Err(e), _) => {
-            report_error(&e);
+        (Err(problems), _) => {
+            report_error(&problems.join("\n"));
             ExitCode::from(BAD_INPUT)
         }
     }
