@@ -43,11 +43,14 @@ pub fn describe(l: &Loaded) -> String {
         ));
     }
     if !l.scenario.sweep.is_empty() {
-        let points: usize = l.scenario.sweep.iter().map(|a| a.values.len()).product();
-        out.push_str(&format!(
-            "Sweep: {points} points over {} parameters\n",
-            l.scenario.sweep.len()
-        ));
+        // Counted with checked arithmetic: 64 axes must not wrap to 0 points.
+        match crate::sweep::count(&l.scenario.sweep) {
+            Ok(points) => out.push_str(&format!(
+                "Sweep: {points} points over {} parameters\n",
+                l.scenario.sweep.len()
+            )),
+            Err(p) => out.push_str(&format!("Sweep: `cmsim sweep` refuses it: {}\n", p.message)),
+        }
     }
     out
 }

@@ -50,9 +50,8 @@ pub struct Sweep<'a> {
 }
 
 /// Checks the sweep of `loaded` before anything runs: a grid of 1 to [`MAX_POINTS`] points,
-/// a shard count of at most one per point, and every point's values (each value alone in a
-/// built world, then every combination against the scenario's value checks). A bad value
-/// anywhere stops the sweep with the file's line and column; no world is kept.
+/// a shard count of at most one per point, and every point's values. A bad value anywhere
+/// stops the sweep with the file's line and column; no world is kept.
 pub fn prepare<'a>(
     loaded: &'a Loaded,
     shard: Option<Shard>,
@@ -87,30 +86,31 @@ pub fn prepare<'a>(
 /// Problems shown at most; checking stops there.
 const MAX_PROBLEMS: usize = 25;
 
-/// Each axis's values alone, built into a world (and dropped); then every point's
-/// combination of values against the value checks, on one scenario reused for all points.
+/// Every value parsed, every point's combination of values against the scenario's value
+/// checks (on one scenario reused for all points: no world is built, so this stays cheap
+/// for [`MAX_POINTS`] points), and the first point built into a world and dropped, for the
+/// checks only a built hierarchy makes. A later point whose world still cannot be built
+/// stops the sweep the same way, before anything is written.
 fn check(base: &Scenario, points: usize) -> Vec<Problem> {
     let mut problems = Vec::new();
+    let mut s = base.clone();
     for (k, axis) in base.sweep.iter().enumerate() {
         for value in &axis.values {
-            let mut s = base.clone();
-            let built = set(&mut s, &axis.param, value)
-                .map_err(|m| vec![Problem::new(format!("sweep[{k}].param"), m)])
-                .and_then(|()| build(&s).map(drop));
-            if let Err(p) = built {
-                let at = format!("with {} = `{value}`: ", axis.param);
-                problems.extend(p.into_iter().map(|p| context(p, &at)));
+            if let Err(m) = set(&mut s, &axis.param, value) {
+                problems.push(Problem::new(format!("sweep[{k}].param"), m));
+            }
+            if problems.len() >= MAX_PROBLEMS {
+                return problems;
             }
         }
     }
     if !problems.is_empty() {
         return problems;
     }
-    let mut s = base.clone();
     for index in 0..points {
         let p = point(&base.sweep, index);
         for (axis, value) in base.sweep.iter().zip(&p.values) {
-            // Every value was set alone above; the same call cannot fail now.
+            // Every value was set above; the same call cannot fail now.
             let _ = set(&mut s, &axis.param, value);
         }
         let found = validate(&s);
@@ -118,9 +118,14 @@ fn check(base: &Scenario, points: usize) -> Vec<Problem> {
             let at = format!("at sweep point {index} ({}): ", describe(base, &p));
             problems.extend(found.into_iter().map(|p| context(p, &at)));
             if problems.len() >= MAX_PROBLEMS {
-                break;
+                return problems;
             }
         }
+    }
+    if problems.is_empty()
+        && let Err(found) = apply(base, &point(&base.sweep, 0)).and_then(|s| build(&s).map(drop))
+    {
+        problems.extend(found.into_iter().map(|p| context(p, "at sweep point 0: ")));
     }
     problems
 }

@@ -222,4 +222,32 @@ mod tests {
         let (lo, hi) = y_range([-2.0, MAX_FIGURE].into_iter());
         assert!(lo < -2.0 && hi.is_finite() && hi > MAX_FIGURE);
     }
+
+    #[test]
+    fn no_table_content_makes_a_chart_panic_or_hang() {
+        let dir = std::env::temp_dir().join(format!("cmsim-sweep-charts-{}", std::process::id()));
+        let first = "# cmsim sweep: points 3, parameters 1, sweep 00000000000000ab\n";
+        let refused = [
+            "",
+            "point,settings.x,a\n0,1,2\n",
+            &format!("{first}point,settings.x,a\n0,1\n"),
+            &format!("{first}point,settings.x,a\n0,1,inf\n"),
+            &format!("{first}point,settings.x,a\n0,1,1e308\n"),
+            &format!("{first}point,settings.x\n0,1\n"),
+            &format!("{first}point\n0\n"),
+            &format!("{first}point,settings.x,a\n9,1,2\n"),
+        ];
+        for table in refused {
+            assert!(sweep(&dir, table).is_err(), "{table}");
+        }
+        let drawn = [
+            format!("{first}point,settings.x,a,b\n0,1,1e15,5\n1,2,-1e15,5\n2,3,never,5\n"),
+            format!("{first}point,settings.x,a\n"),
+            format!("{first}point,settings.x,\"\"\n0,\"1,5\",never\n"),
+        ];
+        for table in &drawn {
+            assert!(sweep(&dir, table).is_ok(), "{table}");
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
 }
