@@ -356,6 +356,14 @@ fn empty_binary_header_only_and_unheaded_files_are_refused() {
         &[("a.csv", &a), ("b.csv", &only)],
         &["b.csv (shard 1/2) lacks points 1 and 3"],
     );
+    // A first line claiming a grid too large to track is refused before any allocation.
+    let huge = b"# cmsim sweep: shard 0/1, points 18446744073709551615, parameters 1, sweep \
+                 00000000000000ab\npoint,settings.x,a\n0,1h,1.0\n";
+    merge_refused(
+        "huge-grid",
+        &[("h.csv", huge)],
+        &["h.csv:1: a sweep of 18446744073709551615 points; `cmsim sweep` writes 1 to 100000"],
+    );
     // A table from before the first line existed: say what is expected.
     merge_refused(
         "unheaded",

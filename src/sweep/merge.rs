@@ -12,7 +12,7 @@ const SHOWN: usize = 20;
 /// The most bytes `merge` reads over all its tables: a whole table of [`super::MAX_POINTS`]
 /// rows of a few dozen figures is a few tens of MiB, so more is not a sweep's output (or is
 /// `/dev/zero`), and is refused before it fills memory.
-pub const MAX_TABLE_BYTES: u64 = 256 << 20;
+pub const MAX_TABLE_BYTES: u64 = 128 << 20;
 
 /// Reads the files at `paths`, at most [`MAX_TABLE_BYTES`] in all.
 pub fn read_files(paths: &[std::path::PathBuf]) -> Result<Vec<(String, Vec<u8>)>, String> {

@@ -196,6 +196,13 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Table, Vec<String>> {
         .ok()
         .and_then(Meta::parse)
         .ok_or_else(|| vec![format!("{name}:1: expected the first line {EXPECTED}")])?;
+    if meta.points == 0 || meta.points > super::MAX_POINTS {
+        return Err(vec![format!(
+            "{name}:1: a sweep of {} points; `cmsim sweep` writes 1 to {} points",
+            meta.points,
+            super::MAX_POINTS
+        )]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .from_reader(bytes);
