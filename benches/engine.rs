@@ -101,7 +101,7 @@ fn engine_run_loop(c: &mut Criterion) {
             },
             |(sim, hold)| {
                 let stats = sim
-                    .run(hold, SimTime(u64::MAX), &mut None::<NoObserver>)
+                    .run(hold, SimTime(u64::MAX), u64::MAX, &mut None::<NoObserver>)
                     .expect("the hold model breaks nothing");
                 assert_eq!(stats.events, HOLDS + PENDING);
             },

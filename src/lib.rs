@@ -2,6 +2,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod engine;
+pub mod estimate;
 pub mod load;
 pub mod model;
 pub mod observe;

@@ -133,6 +133,8 @@ struct Plan {
     /// Output for people (`text`) or machines (`json`).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[command(flatten)]
+    budget: cmsim::estimate::Budget,
 }
 
 impl Plan {
@@ -144,6 +146,25 @@ impl Plan {
         let n = self.replications.unwrap_or(default);
         (0..u64::from(n)).map(|i| first.wrapping_add(i)).collect()
     }
+    /// Refuses `runs` runs costing `each` (at most `--jobs` at once) over the budget.
+    fn afford(
+        &self,
+        each: cmsim::estimate::Estimate,
+        runs: usize,
+        what: &str,
+    ) -> Result<(), ExitCode> {
+        self.budget
+            .check(each, runs as u64, self.jobs() as u64, what)
+            .map_err(|e| {
+                report_error(&e);
+                ExitCode::from(BAD_INPUT)
+            })
+    }
+}
+
+/// One run's estimated cost with the default compliance sample.
+fn cost(world: &cmsim::world::World) -> cmsim::estimate::Estimate {
+    cmsim::estimate::estimate(world, cmsim::run::DEFAULT_SAMPLE)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -186,6 +207,10 @@ fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
         Err(code) => return code,
     };
     cmsim::run::apply(&mut loaded.world, opts);
+    let opts = &RunOptions {
+        budget: plan.budget,
+        ..opts.clone()
+    };
     if plan.replications.unwrap_or(1) > 1 {
         return replications(&loaded.world, opts, plan);
     }
@@ -213,7 +238,11 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
         return ExitCode::from(BAD_INPUT);
     }
     let seeds = plan.seeds(world.seed, 1);
-    let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs()) {
+    let what = format!("{} replications of `{}`", seeds.len(), world.name);
+    if let Err(code) = plan.afford(cost(world), seeds.len(), &what) {
+        return code;
+    }
+    let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs(), plan.budget) {
         Ok(r) => r,
         Err(e) => return run_failed(&e),
     };
@@ -265,23 +294,54 @@ fn sweep(
         Err(code) => return code,
     };
     let seeds = plan.seeds(loaded.world.seed, 1);
-    let result = cmsim::sweep::prepare(&loaded, shard, &seeds)
-        .and_then(|s| Ok((s.file_name(), s.run(plan.jobs())?)));
-    let (name, table) = match result {
-        Ok(x) => x,
-        Err(cmsim::sweep::SweepError::Run(e)) => return run_failed(&e),
-        Err(e @ cmsim::sweep::SweepError::Output(_)) => {
-            report_error(&e);
-            return ExitCode::FAILURE;
-        }
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::from(BAD_INPUT);
-        }
+    let sweep = match cmsim::sweep::prepare(&loaded, shard, &seeds) {
+        Ok(s) => s,
+        Err(e) => return sweep_failed(&e),
     };
+    // The budget: the mean events and the largest memory over the points this shard runs,
+    // each world built for its estimate and dropped (memory does not grow with the points).
+    let (mut ran, mut events, mut memory) = (0usize, 0u128, 0u64);
+    let costs = sweep.each_world(|w| {
+        let c = cost(w);
+        ran += 1;
+        events += u128::from(c.events);
+        memory = memory.max(c.memory);
+    });
+    if let Err(e) = costs {
+        return sweep_failed(&e);
+    }
+    let every_point = cmsim::estimate::Estimate {
+        events: (events / ran.max(1) as u128).try_into().unwrap_or(u64::MAX),
+        memory,
+    };
+    let what = format!("a sweep of {ran} points × {} seeds", seeds.len());
+    if let Err(code) = plan.afford(every_point, ran.saturating_mul(seeds.len()), &what) {
+        return code;
+    }
+    let table = match sweep.run(plan.jobs(), plan.budget) {
+        Ok(t) => t,
+        Err(e) => return sweep_failed(&e),
+    };
+    let name = sweep.file_name();
     match (shard, out) {
         (None, Some(dir)) => with_charts(dir, &name, &table),
         _ => emit(out, &name, &table),
+    }
+}
+
+/// Reports a sweep that stopped: a failed run as `run_failed` does, a table that could not
+/// be made as an output failure (exit 1), anything else as bad input (exit 2).
+fn sweep_failed(e: &cmsim::sweep::SweepError) -> ExitCode {
+    match e {
+        cmsim::sweep::SweepError::Run(e) => run_failed(e),
+        cmsim::sweep::SweepError::Output(_) => {
+            report_error(e);
+            ExitCode::FAILURE
+        }
+        _ => {
+            report_error(e);
+            ExitCode::from(BAD_INPUT)
+        }
     }
 }
 
@@ -336,12 +396,22 @@ fn compare(
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let seeds = plan.seeds(seed.unwrap_or(a.world.seed), 10);
-    let both = cmsim::replicate::replicate(&a.world, &seeds, plan.jobs()).and_then(|ra| {
-        Ok((
-            ra,
-            cmsim::replicate::replicate(&b.world, &seeds, plan.jobs())?,
-        ))
-    });
+    let (ca, cb) = (cost(&a.world), cost(&b.world));
+    let both_plans = cmsim::estimate::Estimate {
+        events: ca.events.div_ceil(2).saturating_add(cb.events.div_ceil(2)),
+        memory: ca.memory.max(cb.memory),
+    };
+    let what = format!("comparing two plans over {} seeds", seeds.len());
+    if let Err(code) = plan.afford(both_plans, 2 * seeds.len(), &what) {
+        return code;
+    }
+    let both =
+        cmsim::replicate::replicate(&a.world, &seeds, plan.jobs(), plan.budget).and_then(|ra| {
+            Ok((
+                ra,
+                cmsim::replicate::replicate(&b.world, &seeds, plan.jobs(), plan.budget)?,
+            ))
+        });
     let (ra, rb) = match both {
         Ok(x) => x,
         Err(e) => return run_failed(&e),

@@ -4,6 +4,7 @@
 //! what the plan changed rather than what chance did. Runs go in parallel over `jobs`
 //! threads; each run is deterministic for its seed, and results are kept in seed order.
 
+use crate::estimate::Budget;
 use crate::report::Summary;
 use crate::report::figures::{Figure, figures, percentile};
 use crate::run::{RunError, RunOptions, run};
@@ -12,8 +13,14 @@ use serde::Serialize;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Runs `world` once per seed, at most `jobs` at a time; summaries in seed order.
-pub fn replicate(world: &World, seeds: &[u64], jobs: usize) -> Result<Vec<Summary>, RunError> {
+/// Runs `world` once per seed, at most `jobs` at a time, each within `budget`'s event limit;
+/// summaries in seed order.
+pub fn replicate(
+    world: &World,
+    seeds: &[u64],
+    jobs: usize,
+    budget: Budget,
+) -> Result<Vec<Summary>, RunError> {
     let next = AtomicUsize::new(0);
     // Finished runs on stderr; indicatif hides the bar when stderr is not a terminal.
     let bar = indicatif::ProgressBar::new(seeds.len() as u64);
@@ -38,6 +45,7 @@ pub fn replicate(world: &World, seeds: &[u64], jobs: usize) -> Result<Vec<Summar
                         &w,
                         &RunOptions {
                             quiet: true,
+                            budget,
                             ..RunOptions::default()
                         },
                     );

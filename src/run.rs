@@ -2,7 +2,8 @@
 //! observers attached, summary built, outputs written only once the run has succeeded.
 
 use crate::engine::{SimDuration, SimTime};
-use crate::model::simulate;
+use crate::estimate::{Budget, estimate};
+use crate::model::{simulate, simulate_within};
 use crate::observe::{Metrics, Progress, TraceWriter};
 use crate::report::Summary;
 use crate::world::World;
@@ -35,6 +36,10 @@ pub struct RunOptions {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// `--max-events` and `--max-memory` (given on the command line with the other limits of
+    /// a command's runs; see `estimate`).
+    #[arg(skip)]
+    pub budget: Budget,
 }
 
 /// The shortest `--sample` interval accepted.
@@ -106,8 +111,18 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
 }
 
 /// Refuses options that cannot run on `world` (with `opts` applied): a compliance time
-/// series too large to keep in memory. Nothing has been written when this fails.
+/// series too large to keep in memory, a run over its event or memory budget. Nothing has
+/// been written when this fails.
 pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
+    let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
+    opts.budget
+        .check(estimate(world, sample), 1, 1, "this run")
+        .map_err(RunError::Argument)?;
+    series(world, opts)
+}
+
+/// Refuses a compliance time series too large to keep in memory.
+fn series(world: &World, opts: &RunOptions) -> Result<(), RunError> {
     let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     if sample < MIN_SAMPLE {
         return Err(RunError::Argument(format!(
@@ -210,11 +225,22 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     let mut metrics = Metrics::new(world, sample);
     let mut progress = Progress::new(world.end, opts.quiet);
     let mut observers = ((&mut metrics, &mut progress), trace);
-    let stats = simulate(world, &mut observers);
+    let max_events = opts.budget.max_events();
+    let stats = simulate_within(world, max_events, &mut observers);
     let trace = observers.1;
     progress.finish();
     // A broken run leaves its trace without `run_end` (flushed when dropped), for diagnosis.
     let stats = stats?;
+    if stats.cut {
+        return Err(RunError::Argument(format!(
+            "the run reached --max-events {} at {} of {} and was stopped without figures. \
+             Shorten the run (--until) or raise the limit (e.g. --max-events {})",
+            crate::estimate::grouped(max_events),
+            stats.end,
+            world.end,
+            max_events.saturating_mul(4)
+        )));
+    }
     if let (Some(t), Some(path)) = (trace, &opts.trace) {
         t.finish(&stats).map_err(output(path))?;
     }

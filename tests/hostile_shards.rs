@@ -523,3 +523,17 @@ fn a_sweep_at_the_point_limit_is_checked_without_building_every_world() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_sweep_over_the_event_budget_is_refused_with_its_estimate() {
+    // Each point's world is built for its estimate and dropped before anything runs.
+    sweep_refused(
+        "budget",
+        GRID,
+        &["--max-events", "10"],
+        &[
+            "a sweep of 6 points × 1 seeds would handle about",
+            "over the limit of 10",
+        ],
+    );
+}

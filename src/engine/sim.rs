@@ -96,6 +96,9 @@ pub struct RunStats {
     pub end: SimTime,
     /// Events processed.
     pub events: u64,
+    /// Whether the run stopped at its event limit before `end`: then `end` is the time it
+    /// reached and it has no figures to give.
+    pub cut: bool,
 }
 
 /// Why a run stopped before its end.
@@ -134,12 +137,15 @@ impl<E: Copy> Simulation<E> {
     }
 
     /// Runs until no event is left at or before `end`; events after `end` are not processed.
+    /// Handles at most `max_events`: with more to do, it stops at the next one's time and
+    /// says so (`RunStats::cut`) — a bound on the run's time whatever the model schedules.
     /// Stops at once, at the time of the offending event, when time goes back or the handler
     /// reports a broken invariant: a run that broke an invariant has no figures to give.
     pub fn run<H, O>(
         &mut self,
         handler: &mut H,
         end: SimTime,
+        max_events: u64,
         observer: &mut O,
     ) -> Result<RunStats, (SimTime, Halt<H::Broken>)>
     where
@@ -151,6 +157,13 @@ impl<E: Copy> Simulation<E> {
         while let Some((t, event)) = self.queue.pop() {
             if t > end.0 {
                 break;
+            }
+            if events == max_events {
+                return Ok(RunStats {
+                    end: SimTime(t),
+                    events,
+                    cut: true,
+                });
             }
             if t < last {
                 let halt = Halt::TimeWentBack {
@@ -180,7 +193,11 @@ impl<E: Copy> Simulation<E> {
         };
         handler.finish(&mut cx);
         observer.tick(end, events);
-        Ok(RunStats { end, events })
+        Ok(RunStats {
+            end,
+            events,
+            cut: false,
+        })
     }
 }
 
@@ -221,9 +238,21 @@ mod tests {
         sim.schedule_at(SimTime(5), 1);
         let mut ping = Ping(0);
         let mut log = Log(Vec::new());
-        let stats = sim.run(&mut ping, SimTime(20), &mut log).unwrap();
+        let stats = sim.run(&mut ping, SimTime(20), u64::MAX, &mut log).unwrap();
         assert_eq!(log.0, vec![(5, 1), (15, 2)]);
         assert_eq!(stats.events, 2);
+        assert!(!stats.cut);
+    }
+
+    #[test]
+    fn a_run_stops_at_its_event_limit_and_says_so() {
+        let mut sim = Simulation::new(1);
+        sim.schedule_at(SimTime(5), 1);
+        let mut ping = Ping(0);
+        let mut log = Log(Vec::new());
+        let stats = sim.run(&mut ping, SimTime(100), 2, &mut log).unwrap();
+        assert_eq!(log.0, vec![(5, 1), (15, 2)]);
+        assert_eq!((stats.events, stats.end, stats.cut), (2, SimTime(25), true));
     }
 
     #[test]
@@ -233,7 +262,9 @@ mod tests {
         sim.schedule_at(SimTime(12), 99);
         let mut ping = Ping(0);
         let mut log = Log(Vec::new());
-        let err = sim.run(&mut ping, SimTime(100), &mut log).unwrap_err();
+        let err = sim
+            .run(&mut ping, SimTime(100), u64::MAX, &mut log)
+            .unwrap_err();
         assert_eq!(err, (SimTime(12), Halt::Broken(99)));
         assert_eq!(log.0, vec![(5, 1)]);
     }

@@ -79,6 +79,17 @@ pub(super) struct Head {
     pub(super) dp: u32,
 }
 
+/// Bytes of bits per client for `updates` updates: 2 bits of true state, 4 of reported
+/// state, 1 of cache each, each kind rounded up to whole bytes.
+fn stride(updates: usize) -> usize {
+    updates.div_ceil(4) + updates.div_ceil(2) + updates.div_ceil(8)
+}
+
+/// Bytes a client's record takes with `updates` updates (for the run's memory estimate).
+pub fn bytes_per_client(updates: usize) -> usize {
+    size_of::<Head>() + stride(updates)
+}
+
 /// All clients of a run.
 pub(super) struct Clients {
     updates: usize,
@@ -95,7 +106,7 @@ impl Clients {
     pub(super) fn new(world: &World, rng: &RandomStreams) -> Self {
         let n = world.clients() as usize;
         let updates = world.updates.len();
-        let stride = updates.div_ceil(4) + updates.div_ceil(2) + updates.div_ceil(8);
+        let stride = stride(updates);
         let families = world
             .groups
             .iter()

@@ -153,3 +153,21 @@ impl Observer<Fact> for Metrics<'_> {
         }
     }
 }
+
+/// Bytes the figures hold per (site, update), for the run's memory estimate: the database and
+/// true tallies, required reasons, end states and coverage of [`ComplianceMetrics`], and the
+/// model's two end-of-run tallies (16 bytes each).
+pub fn bytes_per_site_update() -> u64 {
+    use super::compliance::Coverage;
+    (2 * size_of::<[i64; 4]>() + 2 * size_of::<[u32; 4]>() + size_of::<Coverage>() + 2 * 16) as u64
+}
+
+/// Bytes of coverage per (client group, update).
+pub fn bytes_per_group_update() -> u64 {
+    size_of::<super::compliance::Coverage>() as u64
+}
+
+/// Bytes of one kept row of a time series (compliance or machines).
+pub fn bytes_per_sample_row() -> u64 {
+    size_of::<super::compliance::Sample>().max(size_of::<super::deployment::MachineSample>()) as u64
+}

@@ -6,6 +6,6 @@ pub mod metrics;
 pub mod progress;
 pub mod trace;
 
-pub use metrics::Metrics;
+pub use metrics::{Metrics, bytes_per_group_update, bytes_per_sample_row, bytes_per_site_update};
 pub use progress::Progress;
 pub use trace::TraceWriter;

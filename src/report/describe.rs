@@ -42,6 +42,12 @@ pub fn describe(l: &Loaded) -> String {
             d.dps.len()
         ));
     }
+    let cost = crate::estimate::estimate(w, crate::run::DEFAULT_SAMPLE);
+    out.push_str(&format!(
+        "Estimated cost of one run: about {} events, {} of memory\n",
+        crate::estimate::grouped(cost.events),
+        crate::estimate::size(cost.memory)
+    ));
     if !l.scenario.sweep.is_empty() {
         // Counted with checked arithmetic: 64 axes must not wrap to 0 points.
         match crate::sweep::count(&l.scenario.sweep) {

@@ -3,6 +3,8 @@
 //! and a parse error can name the field it happened in. A small tolerant scanner: it only
 //! follows the nesting of `( )`, `[ ]`, `{ }` and `name:` pairs.
 
+use std::collections::HashMap;
+
 /// A place in the source, 1-based.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -13,10 +15,13 @@ pub struct Pos {
 }
 
 /// Field paths (`sites[1].parent`) and where they are written (a field's name, a list
-/// item's first character), in document order.
+/// item's first character), in document order, with an index by path so that locating
+/// every problem of a file with 100,000 bad entries stays linear.
 #[derive(Debug, Default)]
 pub struct Locations {
     entries: Vec<(String, Pos)>,
+    /// Path → index of its first entry.
+    by_path: HashMap<String, usize>,
 }
 
 impl Locations {
@@ -29,7 +34,14 @@ impl Locations {
             out: Vec::new(),
         };
         p.value(String::new(), 0, true);
-        Locations { entries: p.out }
+        let mut by_path = HashMap::with_capacity(p.out.len());
+        for (i, (path, _)) in p.out.iter().enumerate() {
+            by_path.entry(path.clone()).or_insert(i);
+        }
+        Locations {
+            entries: p.out,
+            by_path,
+        }
     }
 
     /// Where `path` is written; for a field that is absent, where its nearest written
@@ -37,8 +49,8 @@ impl Locations {
     pub fn find(&self, path: &str) -> Option<Pos> {
         let mut p = path;
         loop {
-            if let Some((_, pos)) = self.entries.iter().find(|(q, _)| q == p) {
-                return Some(*pos);
+            if let Some(&i) = self.by_path.get(p) {
+                return Some(self.entries[i].1);
             }
             let cut = p.rfind(['.', '['])?;
             p = &p[..cut];

@@ -11,7 +11,7 @@ mod validate;
 use serde::Deserialize;
 pub use settings::{Param, Settings};
 pub use units::{Bytes, Dur};
-pub use validate::{LIMITS, Problem, validate};
+pub use validate::{LIMITS, Problem, sizes, validate};
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize)]

@@ -55,10 +55,9 @@ pub const LIMITS: Limits = Limits {
     run: SimDuration::from_days(3 * 366),
 };
 
-/// Every value-level problem of `s`.
+/// Every value-level problem of `s`, once its sizes are within [`LIMITS`] ([`sizes`]).
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut out = Vec::new();
-    check_sizes(s, &mut out);
     let end = s.end;
     if end.0 == SimDuration::ZERO {
         out.push(Problem::new("end", "the run must last longer than 0"));
@@ -190,19 +189,29 @@ fn check_deployments(s: &Scenario, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_sizes(s: &Scenario, out: &mut Vec<Problem>) {
+/// The counts of `s` over [`LIMITS`]. Checked before anything else: nothing walks, indexes
+/// (site ids are 16 bits) or recurses over a hierarchy of 600,000 sites.
+pub fn sizes(s: &Scenario) -> Vec<Problem> {
+    let mut out = Vec::new();
     let clients: u64 = s.clients.iter().map(|g| u64::from(g.count)).sum();
     let too_many = [
-        ("sites", s.sites.len() as u64, LIMITS.sites as u64),
-        ("clients", clients, LIMITS.clients),
-        ("catalog", s.catalog.len() as u64, LIMITS.updates as u64),
+        ("sites", "sites", s.sites.len() as u64, LIMITS.sites as u64),
+        ("clients", "clients", clients, LIMITS.clients),
         (
+            "catalog",
+            "updates",
+            s.catalog.len() as u64,
+            LIMITS.updates as u64,
+        ),
+        (
+            "deployments",
             "deployments",
             s.deployments.len() as u64,
             LIMITS.deployments as u64,
         ),
         (
             "sites",
+            "distribution points",
             s.sites
                 .iter()
                 .map(|x| x.distribution_points.len() as u64)
@@ -211,15 +220,16 @@ fn check_sizes(s: &Scenario, out: &mut Vec<Problem>) {
         ),
         (
             "actions",
+            "actions and faults",
             (s.actions.len() + s.faults.len()) as u64,
             LIMITS.timeline as u64,
         ),
     ];
-    for (field, n, max) in too_many {
+    for (field, what, n, max) in too_many {
         if n > max {
             out.push(Problem::new(
                 field,
-                format!("{n} is over the limit of {max}"),
+                format!("{n} {what} is over the limit of {max}; split the scenario or reduce it"),
             ));
         }
     }
@@ -229,6 +239,7 @@ fn check_sizes(s: &Scenario, out: &mut Vec<Problem>) {
             format!("runs longer than {} are refused", Dur(LIMITS.run)),
         ));
     }
+    out
 }
 
 fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {

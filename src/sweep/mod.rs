@@ -16,13 +16,14 @@ pub use grid::{MAX_POINTS, Point, Shard, count, point};
 pub use merge::{MAX_TABLE_BYTES, merge, read_files};
 pub use table::{MAX_FIGURE, Meta, Table, figure as read_figure, read};
 
+use crate::estimate::Budget;
 use crate::load::Loaded;
 use crate::replicate::{replicate, summarize};
 use crate::report::figures::Figure;
 use crate::run::RunError;
 use crate::scenario::error::InputError;
 use crate::scenario::{Dur, Problem, Scenario, validate};
-use crate::world::build;
+use crate::world::{World, build};
 
 /// Why a sweep stopped.
 #[derive(Debug, thiserror::Error)]
@@ -164,24 +165,39 @@ impl Sweep<'_> {
         }
     }
 
-    /// Runs the points of the shard (all without one) with the seeds, one world at a time;
-    /// each figure is its median over the seeds. Returns the table.
-    pub fn run(&self, jobs: usize) -> Result<String, SweepError> {
+    /// The world of `p`, built now.
+    fn world(&self, p: &Point) -> Result<World, SweepError> {
+        apply(&self.loaded.scenario, p)
+            .and_then(|s| build(&s))
+            .map_err(|problems| {
+                SweepError::Input(InputError::invalid(
+                    &self.loaded.file,
+                    &self.loaded.source,
+                    problems,
+                ))
+            })
+    }
+
+    /// Calls `f` with the world of each point the shard runs (all without one), in order,
+    /// each built just before and dropped after: for estimates before anything runs.
+    pub fn each_world(&self, mut f: impl FnMut(&World)) -> Result<(), SweepError> {
+        let base = &self.loaded.scenario;
+        for index in self.shard.unwrap_or(Shard::WHOLE).indexes(self.points) {
+            f(&self.world(&point(&base.sweep, index))?);
+        }
+        Ok(())
+    }
+
+    /// Runs the points of the shard (all without one) with the seeds, one world at a time,
+    /// each run within `budget`; each figure is its median over the seeds. Returns the table.
+    pub fn run(&self, jobs: usize, budget: Budget) -> Result<String, SweepError> {
         let base = &self.loaded.scenario;
         let params = base.sweep.iter().map(|a| a.param.clone()).collect();
         let mut table = table::Writer::new(&self.meta(), params);
         for index in self.shard.unwrap_or(Shard::WHOLE).indexes(self.points) {
             let p = point(&base.sweep, index);
-            let world = apply(base, &p)
-                .and_then(|s| build(&s))
-                .map_err(|problems| {
-                    SweepError::Input(InputError::invalid(
-                        &self.loaded.file,
-                        &self.loaded.source,
-                        problems,
-                    ))
-                })?;
-            let runs = replicate(&world, &self.seeds, jobs).map_err(SweepError::Run)?;
+            let world = self.world(&p)?;
+            let runs = replicate(&world, &self.seeds, jobs, budget).map_err(SweepError::Run)?;
             drop(world);
             let figures: Vec<Figure> = summarize(&runs, &self.seeds)
                 .figures

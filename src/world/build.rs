@@ -3,12 +3,16 @@
 //! cycles, SUPs only below SUPs, an IBSUP only beside an active SUP.
 
 use super::*;
-use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, validate};
-use petgraph::algo::{tarjan_scc, toposort};
+use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, sizes, validate};
+use petgraph::algo::{kosaraju_scc, toposort};
 use std::collections::BTreeMap;
 
 /// Builds the world, or returns every problem found (value checks included).
 pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
+    let too_large = sizes(s);
+    if !too_large.is_empty() {
+        return Err(too_large);
+    }
     let mut p = validate(s);
     let codes = unique_names(
         &mut p,
@@ -165,11 +169,12 @@ fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>
     if s.sites.is_empty() {
         p.push(Problem::new("sites", "expected at least one site"));
     }
-    // Cycles are found in linear time (strongly connected components, before anything walks
+    // Cycles are found in linear time (strongly connected components, iteratively: no deep
+    // recursion on a long chain; before anything walks
     // up the parent links) and cut: their sites lose their parent, so later walks up the
     // chain (`nearest`, SUP upstreams) end instead of spinning; the world is not built anyway.
     let mut cyclic = false;
-    for mut cycle in tarjan_scc(&tree).into_iter().filter(|c| c.len() > 1) {
+    for mut cycle in kosaraju_scc(&tree).into_iter().filter(|c| c.len() > 1) {
         cyclic = true;
         cycle.sort();
         let first = cycle[0].index();
@@ -192,7 +197,7 @@ fn site_tree(s: &Scenario, codes: &BTreeMap<String, usize>, p: &mut Vec<Problem>
         }
     }
     match toposort(&tree, None) {
-        Err(_) => debug_assert!(cyclic, "toposort and tarjan_scc disagree"),
+        Err(_) => debug_assert!(cyclic, "toposort and kosaraju_scc disagree"),
         Ok(order) => {
             for n in order {
                 let i = n.index();

@@ -1,0 +1,415 @@
+//! The cost of a run, known before it starts: about how many events it will handle and how
+//! much memory it will hold at its peak, from the scenario and the flags. A command over its
+//! limits (`--max-events`, `--max-memory`) is refused with the estimate in the message, so a
+//! 1-second timer over three years or 10 million clients × 100,000 updates gets an answer in
+//! milliseconds, not hours or an out-of-memory kill on a shared machine.
+//!
+//! The estimate follows the model's event sources: syncs (R01–R06) and the scan round each
+//! gives every client (R09–R13), ITMU refreshes (R08), each deployment's policy, evaluation,
+//! download, install and restart (R16–R18, R25), deadline notifications (R22) and DP
+//! connection retries during outages (R20). It is an estimate: a run that passes
+//! `--max-events` anyway is stopped there (see [`Budget::max_events`]), so the limit holds.
+
+use crate::engine::{SimDuration, SimTime};
+use crate::scenario::Dur;
+use crate::world::{OutageTarget, TimedAction, World};
+
+/// Events a run is refused above without `--max-events`: about ten minutes of simulation on
+/// one core of a small server (the million-client gallery scenario handles 55 million).
+pub const DEFAULT_MAX_EVENTS: u64 = 1_000_000_000;
+
+/// Memory a command is refused above without `--max-memory`: 8 GiB.
+pub const DEFAULT_MAX_MEMORY: u64 = 8 << 30;
+
+/// What one run will cost.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Events handled.
+    pub events: u64,
+    /// Peak memory in bytes.
+    pub memory: u64,
+}
+
+/// The limits of one command, `--max-events` and `--max-memory`.
+#[derive(Clone, Copy, Debug, Default, clap::Args)]
+pub struct Budget {
+    /// Refuses a command estimated to handle more events than N over all its runs, and stops
+    /// a run that reaches N anyway (default 1000000000, about ten minutes).
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<u64>,
+    /// Refuses a command estimated to need more memory than SIZE at once, e.g. "16GiB"
+    /// (default 8GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub max_memory: Option<u64>,
+}
+
+impl Budget {
+    /// The event limit in force.
+    pub fn max_events(&self) -> u64 {
+        self.max_events.unwrap_or(DEFAULT_MAX_EVENTS)
+    }
+
+    /// The memory limit in force, in bytes.
+    pub fn max_memory(&self) -> u64 {
+        self.max_memory.unwrap_or(DEFAULT_MAX_MEMORY)
+    }
+
+    /// Refuses `runs` runs of cost `each`, `parallel` of them at once, when over a limit.
+    /// `what` names the work in the message ("2 replications of `Lab`").
+    pub fn check(
+        &self,
+        each: Estimate,
+        runs: u64,
+        parallel: u64,
+        what: &str,
+    ) -> Result<(), String> {
+        let events = each.events.saturating_mul(runs);
+        let memory = each.memory.saturating_mul(parallel.clamp(1, runs.max(1)));
+        if events > self.max_events() {
+            let per_run = if runs > 1 {
+                format!(" ({} per run × {runs} runs)", grouped(each.events))
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "{what} would handle about {} events{per_run}, over the limit of {}; shorten \
+                 the run (--until), reduce the scenario, or raise the limit with --max-events {}",
+                grouped(events),
+                grouped(self.max_events()),
+                round_up(events)
+            ));
+        }
+        if memory > self.max_memory() {
+            let at_once = parallel.clamp(1, runs.max(1));
+            let per_run = if at_once > 1 {
+                format!(
+                    " ({} per run × {at_once} at once; fewer with --jobs)",
+                    size(each.memory)
+                )
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "{what} would need about {} of memory{per_run}, over the limit of {}; reduce \
+                 clients × updates or sites × updates, or raise the limit with --max-memory {}",
+                size(memory),
+                size(self.max_memory()),
+                size(memory.next_power_of_two())
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parses `--max-memory`: a number with B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB,
+/// TiB (powers of 1024).
+pub fn parse_memory(text: &str) -> Result<u64, String> {
+    let s = text.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}`: expected a size such as 16GiB or 500MB"))?;
+    let mult = match unit.trim() {
+        "" | "B" => 1.0,
+        "KB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        "TB" => 1e12,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        "GiB" => 1024.0 * 1024.0 * 1024.0,
+        "TiB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        u => {
+            return Err(format!(
+                "`{text}`: unknown unit `{u}` (use MB, GB, MiB or GiB)"
+            ));
+        }
+    };
+    let bytes = n * mult;
+    if !(1.0..=1.8e19).contains(&bytes) {
+        return Err(format!("`{text}`: expected a size from 1 B to 16 EiB"));
+    }
+    Ok(bytes as u64)
+}
+
+/// What running `world` with a compliance sample every `sample` will cost.
+pub fn estimate(world: &World, sample: SimDuration) -> Estimate {
+    Estimate {
+        events: events(world).min(u64::MAX as f64) as u64,
+        memory: memory(world, sample),
+    }
+}
+
+/// Occurrences of a cycle of `interval` within `span` (f64: no overflow on any input).
+fn times(span: SimDuration, interval: Dur) -> f64 {
+    span.ms() as f64 / interval.0.ms().max(1) as f64
+}
+
+fn events(w: &World) -> f64 {
+    let s = &w.settings;
+    let run = w.end - SimTime::ZERO;
+    let clients: f64 = w.groups.iter().map(|g| f64::from(g.count)).sum();
+    // R01/R03: scheduled and manual syncs; R06: a failed attempt is retried every interval.
+    let scheduled = if s.scheduled_sync && s.sync_schedule_first.0 <= run {
+        times(
+            SimDuration::from_ms(run.ms() - s.sync_schedule_first.0.ms()),
+            s.sync_schedule_interval,
+        )
+        .floor()
+            + 1.0
+    } else {
+        0.0
+    };
+    let manual = w
+        .actions
+        .iter()
+        .filter(|a| matches!(a, TimedAction::RunSync(_)))
+        .count() as f64;
+    let syncs = scheduled + manual;
+    let p = s.sync_failure_probability.clamp(0.0, 1.0);
+    let retries_at_most = times(run, s.sync_retry_interval);
+    let outage_retries: f64 = w
+        .outages
+        .iter()
+        .filter(|o| !matches!(o.target, OutageTarget::Dp(_)))
+        .map(|o| times(o.to - o.from, s.sync_retry_interval) + 1.0)
+        .sum();
+    let attempts = (syncs / (1.0 - p).max(1e-9)).min(syncs + retries_at_most) + outage_retries;
+    // Each attempt: request, WSUS cycle, database update or failure, retry (R02–R06), at
+    // every SUP; each sync gives each client a scan policy, a scan and a state send with its
+    // forward (R09–R13).
+    let mut n = 4.0 * attempts * w.sups.len() as f64 + 5.0 * syncs * clients;
+    // R08: SMS 2003 clients scan after each ITMU catalog refresh.
+    let legacy: f64 = w
+        .groups
+        .iter()
+        .filter(|g| g.legacy)
+        .map(|g| f64::from(g.count))
+        .sum();
+    n += (times(run, s.itmu_catalog_interval) + 1.0) * (1.0 + 5.0 * legacy);
+    for (d, dep) in w.deployments.iter().enumerate() {
+        let targeted: f64 = dep
+            .targets
+            .iter()
+            .map(|&(g, share)| f64::from(w.groups[g.index()].count) * share.clamp(0.0, 1.0))
+            .sum();
+        // Policy, evaluation scan, state sends, location, download, user dialog; per update
+        // an install; scans before and after; a restart (R16–R18, R24, R25).
+        let per_client = 14.0 + 2.0 * dep.updates.len() as f64;
+        let changes = w
+            .actions
+            .iter()
+            .filter(|a| matches!(a, TimedAction::SetDeadline { deployment, .. } if deployment.index() == d))
+            .count() as f64;
+        let deadlines = dep
+            .deadline
+            .into_iter()
+            .chain(w.actions.iter().filter_map(|a| match a {
+                TimedAction::SetDeadline {
+                    deployment,
+                    deadline,
+                    ..
+                } if deployment.index() == d => Some(*deadline),
+                _ => None,
+            }));
+        // R22: a notification every far interval until a day before, every near interval
+        // until an hour before, then every imminent interval; counted to the latest deadline.
+        let notes = deadlines
+            .map(|deadline| {
+                let left = deadline.min(w.end) - dep.available.min(w.end);
+                let (day, hour) = (SimDuration::from_hours(24), SimDuration::from_hours(1));
+                let far = left.ms().saturating_sub(day.ms());
+                let near = left.ms().min(day.ms()).saturating_sub(hour.ms());
+                let imminent = left.ms().min(hour.ms());
+                times(SimDuration::from_ms(far), s.notify_far_interval)
+                    + times(SimDuration::from_ms(near), s.notify_near_interval)
+                    + times(SimDuration::from_ms(imminent), s.notify_imminent_interval)
+                    + 1.0
+            })
+            .fold(0.0, f64::max);
+        // R20: during an outage of the only DP of its site with the content, that site's
+        // clients (and those of sites with no such DP, which may be sent there) retry the
+        // connection every interval, for at most the budget.
+        let site_dps = |site| {
+            dep.dps
+                .iter()
+                .filter(|x| w.dps[x.index()].site == site)
+                .count()
+        };
+        let dp_down: f64 = w
+            .outages
+            .iter()
+            .filter_map(|o| match o.target {
+                OutageTarget::Dp(x) if dep.dps.contains(&x) => Some((o, w.dps[x.index()].site)),
+                _ => None,
+            })
+            .filter(|&(_, site)| site_dps(site) == 1)
+            .map(|(o, site)| {
+                let span = (o.to - o.from).min(s.dp_connect_retry_budget.0);
+                let clients: f64 = dep
+                    .targets
+                    .iter()
+                    .map(|&(g, share)| (&w.groups[g.index()], share.clamp(0.0, 1.0)))
+                    .filter(|(g, _)| g.site == site || site_dps(g.site) == 0)
+                    .map(|(g, share)| f64::from(g.count) * share)
+                    .sum();
+                clients * (times(span, s.dp_connect_retry_interval) + 1.0)
+            })
+            .sum();
+        n += targeted * (per_client + 3.0 * changes + notes) + dp_down;
+        // Content: source, copies to each DP, availability, deadline (R16).
+        n += 4.0 + 2.0 * dep.dps.len() as f64;
+    }
+    n + w.actions.len() as f64 + 2.0 * w.outages.len() as f64 + 2.0
+}
+
+/// Peak memory: the world, the clients' records, the pending events, the site databases'
+/// tallies and the kept time series, plus the program itself.
+fn memory(w: &World, sample: SimDuration) -> u64 {
+    let clients = w.clients();
+    let updates = w.updates.len() as u64;
+    let sites = w.sites.len() as u64;
+    let per_client = crate::model::bytes_per_client(w.updates.len()) as u64
+        + crate::model::PENDING_BYTES_PER_CLIENT;
+    let targeted = w
+        .deployments
+        .iter()
+        .map(|d| {
+            d.targets
+                .iter()
+                .map(|&(g, share)| (f64::from(w.groups[g.index()].count) * share) as u64)
+                .sum::<u64>()
+        })
+        .fold(0u64, u64::saturating_add)
+        .min(clients);
+    let samples = (w.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2;
+    let db_sites = {
+        let mut v: Vec<usize> = w
+            .groups
+            .iter()
+            .filter(|g| g.count > 0)
+            .map(|g| g.db_site.index())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len() as u64
+    };
+    let world = updates.saturating_mul(200)
+        + w.groups
+            .iter()
+            .map(|g| 32 * g.applicability.len() as u64 + 200)
+            .sum::<u64>();
+    let tallies = crate::observe::bytes_per_site_update()
+        .saturating_mul(sites)
+        .saturating_add(
+            crate::observe::bytes_per_group_update().saturating_mul(w.groups.len() as u64),
+        )
+        .saturating_mul(updates);
+    let series = crate::observe::bytes_per_sample_row()
+        .saturating_mul(samples)
+        .saturating_mul(db_sites.saturating_mul(updates) + w.deployments.len() as u64);
+    // The summary and report: figures per (site database, update), measured.
+    const REPORT_PER_DB_UPDATE: u64 = 640;
+    let report = REPORT_PER_DB_UPDATE.saturating_mul(db_sites.saturating_mul(updates));
+    const PROGRAM: u64 = 24 << 20;
+    clients
+        .saturating_mul(per_client)
+        .saturating_add(targeted.saturating_mul(crate::model::DEPLOYED_BYTES_PER_CLIENT))
+        .saturating_add(world)
+        .saturating_add(report)
+        .saturating_add(tallies)
+        .saturating_add(series)
+        .saturating_add(PROGRAM)
+}
+
+/// `n` with thin spaces between thousands: 1 234 567.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The next round number at or above `n` with one significant digit: 3,400,000 → 4000000.
+fn round_up(n: u64) -> u64 {
+    let mut unit = 1u64;
+    while n / unit >= 10 {
+        unit = unit.saturating_mul(10);
+    }
+    (n / unit + 1).saturating_mul(unit)
+}
+
+/// Bytes for people: 512 MiB, 8.0 GiB.
+pub fn size(bytes: u64) -> String {
+    const GIB: f64 = (1u64 << 30) as f64;
+    let b = bytes as f64;
+    if b >= GIB {
+        format!("{:.1}GiB", b / GIB)
+    } else {
+        format!("{}MiB", bytes.div_ceil(1 << 20))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_sizes_parse_in_both_bases() {
+        assert_eq!(parse_memory("8GiB"), Ok(8 << 30));
+        assert_eq!(parse_memory("500MB"), Ok(500_000_000));
+        assert_eq!(parse_memory(" 1.5 GiB "), Ok(1_610_612_736));
+        assert!(parse_memory("0").is_err());
+        assert!(parse_memory("1e30").is_err());
+        assert!(parse_memory("99999999999TiB").is_err());
+        assert!(parse_memory("12 bananas").unwrap_err().contains("bananas"));
+    }
+
+    #[test]
+    fn figures_read_as_people_write_them() {
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(round_up(3_400_000), 4_000_000);
+        assert_eq!(round_up(u64::MAX), u64::MAX);
+        assert_eq!(size(8 << 30), "8.0GiB");
+        assert_eq!(size(3 << 20), "3MiB");
+    }
+
+    #[test]
+    fn a_budget_refuses_what_is_over_and_names_the_flag() {
+        let b = Budget::default();
+        let small = Estimate {
+            events: 1000,
+            memory: 1 << 20,
+        };
+        assert!(b.check(small, 10, 2, "x").is_ok());
+        let many = Estimate {
+            events: 2_000_000_000,
+            ..small
+        };
+        assert!(
+            b.check(many, 1, 1, "x")
+                .unwrap_err()
+                .contains("--max-events")
+        );
+        let big = Estimate {
+            memory: 5 << 30,
+            ..small
+        };
+        assert!(b.check(big, 1, 1, "x").is_ok());
+        assert!(
+            b.check(big, 4, 2, "x")
+                .unwrap_err()
+                .contains("--max-memory")
+        );
+        assert!(b.check(big, u64::MAX, u64::MAX, "x").is_err());
+    }
+}
