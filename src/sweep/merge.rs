@@ -108,10 +108,14 @@ fn check(tables: &[(&str, Table)], problems: &mut Vec<String>) {
         return;
     }
     let mut shards: Vec<Option<&str>> = vec![None; count];
+    let mut twice = false;
     for (name, t) in tables {
         let s = t.meta.part();
         match shards[s.index] {
-            Some(other) => problems.push(format!("shard {s} given twice: {other} and {name}")),
+            Some(other) => {
+                problems.push(format!("shard {s} given twice: {other} and {name}"));
+                twice = true;
+            }
             None => shards[s.index] = Some(name),
         }
     }
@@ -123,7 +127,10 @@ fn check(tables: &[(&str, Table)], problems: &mut Vec<String>) {
         let s = if missing.len() == 1 { "" } else { "s" };
         problems.push(format!("missing shard{s} {}", list(&missing)));
     }
-    check_points(tables, first.meta.points, problems);
+    // A shard given twice would also list each of its points twice: say it once.
+    if !twice {
+        check_points(tables, first.meta.points, problems);
+    }
 }
 
 /// Every point in the shard it belongs to, once; every point of each shard present.
@@ -245,5 +252,15 @@ mod tests {
         assert!(e.contains("point 1 belongs to shard 1/2"), "{e}");
         assert!(e.contains("lacks point 2"), "{e}");
         assert!(e.contains("missing shard 1/2"), "{e}");
+        let b = shard(1, 2, "1,1,0.5\n");
+        let e = merge(&[b.clone(), b]).unwrap_err().join("\n");
+        assert!(
+            e.contains("shard 1/2 given twice: s1.csv and s1.csv"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("again"),
+            "a shard given twice is said once: {e}"
+        );
     }
 }
