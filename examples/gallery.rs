@@ -1,5 +1,6 @@
 //! Regenerates `results/` from the gallery: for every `scenarios/NAME.ron`, the run's
-//! `summary.json`, `summary.txt`, `compliance.csv` (hourly) and `charts/` in `results/NAME/`. A test (`tests/results.rs`)
+//! `summary.json`, `summary.txt`, `compliance.csv` (hourly), `machines.csv`, `charts/` and the
+//! `complete` marker in `results/NAME/`. A test (`tests/results.rs`)
 //! fails when a committed summary no longer matches what the code produces.
 //!
 //! `cargo run --release --example gallery`
@@ -17,9 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("bad file name")?;
         let out = Path::new("results").join(name);
         let loaded = load_file(&path)?;
-        // Hourly samples keep the committed compliance.csv files small.
+        // Hourly samples keep the committed compliance.csv files small; `force` replaces the
+        // previous results (their `complete` marker first), leaving `summary.txt` to be rewritten.
         let opts = RunOptions {
             out: Some(out.clone()),
+            force: true,
             quiet: true,
             sample: Some(SimDuration::from_hours(1)),
             ..RunOptions::default()

@@ -6,6 +6,7 @@ pub mod estimate;
 pub mod load;
 pub mod model;
 pub mod observe;
+pub mod output;
 pub mod replicate;
 pub mod report;
 pub mod rules;

@@ -1,6 +1,7 @@
 //! The `cmsim` command line: parses arguments and calls the library.
 
 use clap::{Parser, Subcommand};
+use cmsim::output::{OutDir, OutputError, Target};
 use cmsim::{RunOptions, load_file};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -37,6 +38,9 @@ enum Command {
         /// Writes comparison.json and a chart overlaying both plans into DIR.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replaces the outputs of an earlier run in --out.
+        #[arg(long, requires = "out")]
+        force: bool,
         #[command(flatten)]
         plan: Plan,
     },
@@ -50,6 +54,9 @@ enum Command {
         /// Writes sweep.csv (or sweep-shard-I-of-N.csv) into DIR instead of printing it.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replaces the outputs of an earlier run in --out (a shard: its own table only).
+        #[arg(long, requires = "out")]
+        force: bool,
         #[command(flatten)]
         plan: Plan,
     },
@@ -61,6 +68,9 @@ enum Command {
         /// Writes sweep.csv into DIR instead of printing it.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Replaces the outputs of an earlier run in --out.
+        #[arg(long, requires = "out")]
+        force: bool,
     },
     /// Checks a scenario file and describes the hierarchy; runs nothing.
     Check {
@@ -98,18 +108,69 @@ fn main() -> ExitCode {
             b,
             seed,
             out,
+            force,
             plan,
-        } => compare(&a, &b, seed, out.as_deref(), &plan),
+        } => {
+            let out = out.map(|dir| Target::new(dir, force, "compare", &[&a, &b]));
+            compare(&a, &b, seed, out.as_ref(), &plan)
+        }
         Command::Sweep {
             scenario,
             shard,
             out,
+            force,
             plan,
-        } => sweep(&scenario, shard, out.as_deref(), &plan),
-        Command::Merge { tables, out } => merge(&tables, out.as_deref()),
+        } => {
+            let out = out.map(|dir| Target::new(dir, force, "sweep", &[&scenario]));
+            let own = shard.map(|s| (s.index, s.count));
+            if let Err(code) = precheck(out.as_ref(), own) {
+                return code;
+            }
+            sweep(&scenario, shard, out.as_ref(), &plan)
+        }
+        Command::Merge { tables, out, force } => {
+            let inputs: Vec<&std::path::Path> = tables.iter().map(PathBuf::as_path).collect();
+            let out = out.map(|dir| Target::new(dir, force, "merge", &inputs));
+            if let Err(code) = precheck(out.as_ref(), None) {
+                return code;
+            }
+            merge(&tables, out.as_ref())
+        }
         Command::Check { scenario } => check(&scenario),
         Command::Rules { scenario } => rules(scenario.as_deref()),
         Command::Verify { trace, scenario } => verify(&trace, scenario.as_deref()),
+    }
+}
+
+/// Refuses an output directory before a long run rather than at its end.
+fn precheck(out: Option<&Target>, shard: Option<(usize, usize)>) -> Result<(), ExitCode> {
+    match out.map(|t| t.precheck(shard)) {
+        Some(Err(e)) => Err(output_failed(&e)),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `name` and the charts `draw` makes in the staging directory's `charts/`, then
+/// moves them into place with the `complete` marker; returns the number of charts.
+fn staged(
+    out: OutDir,
+    name: &str,
+    text: &str,
+    draw: impl FnOnce(&std::path::Path) -> Result<Vec<PathBuf>, String>,
+) -> Result<usize, OutputError> {
+    out.write(name, text)?;
+    let charts = draw(&out.staging().join("charts")).map_err(OutputError::Chart)?;
+    out.commit()?;
+    Ok(charts.len())
+}
+
+/// Reports an output that cannot be written: a refused directory is bad input (exit 2), a
+/// failed write is not (exit 1).
+fn output_failed(e: &OutputError) -> ExitCode {
+    report_error(e);
+    match e {
+        OutputError::Refused(_) => ExitCode::from(BAD_INPUT),
+        OutputError::Io { .. } | OutputError::Chart(_) => ExitCode::FAILURE,
     }
 }
 
@@ -178,20 +239,15 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// Refuses outputs that would overwrite the scenario being run: `--trace` naming it, or
-/// `--out` holding it under one of the names a run writes.
+/// `--out` holding it under one of the names a run writes (or replaces with `--force`).
 fn overwrites_input(path: &std::path::Path, opts: &RunOptions) -> Option<std::path::PathBuf> {
     let input = std::fs::canonicalize(path).ok()?;
     let same = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p == input);
-    let written = [
-        "summary.json",
-        "compliance.csv",
-        "machines.csv",
-        "replications.json",
-    ];
-    opts.trace.iter().find(|&t| same(t)).cloned().or_else(|| {
-        let dir = opts.out.as_ref()?;
-        written.iter().map(|n| dir.join(n)).find(|p| same(p))
-    })
+    opts.trace
+        .iter()
+        .find(|&t| same(t))
+        .cloned()
+        .or_else(|| cmsim::output::overwrites(opts.out.as_ref()?, &[path]))
 }
 
 fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
@@ -242,20 +298,26 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
     if let Err(code) = plan.afford(cost(world), seeds.len(), &what) {
         return code;
     }
+    let out = match opts.out.as_ref().map(|dir| {
+        OutDir::claim(&Target {
+            about: format!("scenario {:?}, seeds {:?}", world.name, seeds),
+            ..Target::new(dir.clone(), opts.force, "run --replications", &[])
+        })
+    }) {
+        Some(Err(e)) => return output_failed(&e),
+        claimed => claimed.and_then(Result::ok),
+    };
     let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs(), plan.budget) {
         Ok(r) => r,
         Err(e) => return run_failed(&e),
     };
     let r = cmsim::replicate::summarize(&runs, &seeds);
-    if let Some(dir) = &opts.out {
-        let path = dir.join("replications.json");
-        if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, json(&r))) {
-            report_error(&format!("{}: {e}", path.display()));
-            return ExitCode::FAILURE;
-        }
-        if let Err(e) = cmsim::report::charts::bands(&dir.join("charts"), &[(&world.name, &runs)]) {
-            report_error(&e);
-            return ExitCode::FAILURE;
+    if let Some(out) = out {
+        let bands = |dir: &std::path::Path| {
+            cmsim::report::charts::bands(dir, &[(&world.name, runs.as_slice())])
+        };
+        if let Err(e) = staged(out, "replications.json", &json(&r), bands) {
+            return output_failed(&e);
         }
     }
     match plan.format {
@@ -264,21 +326,27 @@ fn replications(world: &cmsim::world::World, opts: &RunOptions, plan: &Plan) -> 
     }
 }
 
-/// Writes `text` to `dir/name`, or prints it without a directory.
-fn emit(dir: Option<&std::path::Path>, name: &str, text: &str) -> ExitCode {
-    let Some(dir) = dir else {
+/// Writes `text` to `DIR/name` (staged, then renamed into place), or prints it without a
+/// directory. A shard's table (`sweep-shard-I-of-N.csv`) claims the directory as that shard,
+/// beside the same sweep's other shards.
+fn emit(out: Option<&Target>, name: &str, text: &str) -> ExitCode {
+    let Some(target) = out else {
         return print_out(text);
     };
-    let path = dir.join(name);
-    match std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, text)) {
-        Ok(()) => {
-            note(&format!("wrote {}", path.display()));
+    let claimed = match cmsim::output::shard_of(name) {
+        Some((i, n)) => OutDir::claim_shard(target, i, n),
+        None => OutDir::claim(target),
+    };
+    let out = match claimed {
+        Ok(out) => out,
+        Err(e) => return output_failed(&e),
+    };
+    match out.write(name, text).and_then(|()| out.commit()) {
+        Ok(_) => {
+            note(&format!("wrote {}", target.dir.join(name).display()));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            report_error(&format!("{}: {e}", path.display()));
-            ExitCode::FAILURE
-        }
+        Err(e) => output_failed(&e),
     }
 }
 
@@ -286,7 +354,7 @@ fn emit(dir: Option<&std::path::Path>, name: &str, text: &str) -> ExitCode {
 fn sweep(
     path: &std::path::Path,
     shard: Option<cmsim::sweep::Shard>,
-    out: Option<&std::path::Path>,
+    out: Option<&Target>,
     plan: &Plan,
 ) -> ExitCode {
     let loaded = match load(path) {
@@ -347,7 +415,7 @@ fn sweep_failed(e: &cmsim::sweep::SweepError) -> ExitCode {
 
 /// `merge TABLES…`: the shards' rows in point order under one header, after checking that
 /// they are all the shards of one sweep; nothing is written otherwise.
-fn merge(tables: &[PathBuf], out: Option<&std::path::Path>) -> ExitCode {
+fn merge(tables: &[PathBuf], out: Option<&Target>) -> ExitCode {
     let merged = cmsim::sweep::read_files(tables)
         .map_err(|e| vec![e])
         .and_then(|read| cmsim::sweep::merge(&read));
@@ -361,25 +429,24 @@ fn merge(tables: &[PathBuf], out: Option<&std::path::Path>) -> ExitCode {
     }
 }
 
-/// Writes a whole sweep's table and one chart per figure into `dir/charts`.
-fn with_charts(dir: &std::path::Path, name: &str, table: &str) -> ExitCode {
-    let code = emit(Some(dir), name, table);
-    if code != ExitCode::SUCCESS {
-        return code;
-    }
-    match cmsim::report::charts::sweep(&dir.join("charts"), table) {
-        Ok(files) => {
+/// Writes a whole sweep's table and one chart per figure into `DIR/charts`, then `complete`.
+fn with_charts(target: &Target, name: &str, table: &str) -> ExitCode {
+    let out = match OutDir::claim(target) {
+        Ok(out) => out,
+        Err(e) => return output_failed(&e),
+    };
+    match staged(out, name, table, |dir| {
+        cmsim::report::charts::sweep(dir, table)
+    }) {
+        Ok(n) => {
+            note(&format!("wrote {}", target.dir.join(name).display()));
             note(&format!(
-                "wrote {} charts into {}",
-                files.len(),
-                dir.join("charts").display()
+                "wrote {n} charts into {}",
+                target.dir.join("charts").display()
             ));
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            report_error(&e);
-            ExitCode::FAILURE
-        }
+        Err(e) => output_failed(&e),
     }
 }
 
@@ -388,7 +455,7 @@ fn compare(
     a: &std::path::Path,
     b: &std::path::Path,
     seed: Option<u64>,
-    out: Option<&std::path::Path>,
+    out: Option<&Target>,
     plan: &Plan,
 ) -> ExitCode {
     let (a, b) = match (load(a), load(b)) {
@@ -405,6 +472,10 @@ fn compare(
     if let Err(code) = plan.afford(both_plans, 2 * seeds.len(), &what) {
         return code;
     }
+    let out = match out.map(OutDir::claim) {
+        Some(Err(e)) => return output_failed(&e),
+        claimed => claimed.and_then(Result::ok),
+    };
     let both =
         cmsim::replicate::replicate(&a.world, &seeds, plan.jobs(), plan.budget).and_then(|ra| {
             Ok((
@@ -420,16 +491,12 @@ fn compare(
         &cmsim::replicate::summarize(&ra, &seeds),
         &cmsim::replicate::summarize(&rb, &seeds),
     );
-    if let Some(dir) = out {
-        let code = emit(Some(dir), "comparison.json", &json(&c));
-        if code != ExitCode::SUCCESS {
-            return code;
-        }
+    if let Some(out) = out {
         let (na, nb) = (format!("A {}", a.world.name), format!("B {}", b.world.name));
         let plans = [(na.as_str(), ra.as_slice()), (nb.as_str(), rb.as_slice())];
-        if let Err(e) = cmsim::report::charts::bands(&dir.join("charts"), &plans) {
-            report_error(&e);
-            return ExitCode::FAILURE;
+        let bands = |dir: &std::path::Path| cmsim::report::charts::bands(dir, &plans);
+        if let Err(e) = staged(out, "comparison.json", &json(&c), bands) {
+            return output_failed(&e);
         }
     }
     match plan.format {

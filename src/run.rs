@@ -5,9 +5,9 @@ use crate::engine::{SimDuration, SimTime};
 use crate::estimate::{Budget, estimate};
 use crate::model::{simulate, simulate_within};
 use crate::observe::{Metrics, Progress, TraceWriter};
+use crate::output::{OutDir, OutputError, Partial, Target};
 use crate::report::Summary;
 use crate::world::World;
-use std::fs::File;
 use std::io::{self, BufWriter};
 use std::ops::Range;
 use std::path::PathBuf;
@@ -30,9 +30,14 @@ pub struct RunOptions {
     /// Interval of the compliance time series in compliance.csv (default 15m, at least 1m).
     #[arg(long, value_name = "DUR", value_parser = parse_sample)]
     pub sample: Option<SimDuration>,
-    /// Writes summary.json and compliance.csv into DIR.
+    /// Writes summary.json, compliance.csv, machines.csv, charts/ and, last, `complete`
+    /// into DIR (refused while another run writes there, or when DIR holds another run's
+    /// outputs, unless --force).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replaces the outputs of an earlier run in --out (other files are left alone).
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -110,10 +115,19 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
     }
 }
 
-/// Refuses options that cannot run on `world` (with `opts` applied): a compliance time
-/// series too large to keep in memory, a run over its event or memory budget. Nothing has
-/// been written when this fails.
+/// Refuses options that cannot run on `world` (with `opts` applied): a trace the outputs
+/// would replace, a run over its event or memory budget, a compliance time series too large
+/// to keep in memory. Nothing has been written when this fails.
 pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
+    if let (Some(trace), Some(dir)) = (&opts.trace, &opts.out)
+        && crate::output::among_outputs(dir, trace)
+    {
+        return Err(RunError::Argument(format!(
+            "--trace {}: --out {} writes (or replaces) a file of this name; choose another path",
+            trace.display(),
+            dir.display()
+        )));
+    }
     let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     opts.budget
         .check(estimate(world, sample), 1, 1, "this run")
@@ -197,6 +211,17 @@ fn output(path: &std::path::Path) -> impl FnOnce(io::Error) -> RunError + '_ {
     }
 }
 
+/// A refused output directory is the user's to fix (like a bad option); a failed write is not.
+impl From<OutputError> for RunError {
+    fn from(e: OutputError) -> RunError {
+        match e {
+            OutputError::Refused(m) => RunError::Argument(m),
+            OutputError::Chart(m) => RunError::Chart(m),
+            OutputError::Io { path, source } => RunError::Output { path, source },
+        }
+    }
+}
+
 /// Applies `--seed` and `--until` to a world.
 pub fn apply(world: &mut World, opts: &RunOptions) {
     if let Some(seed) = opts.seed {
@@ -208,18 +233,30 @@ pub fn apply(world: &mut World, opts: &RunOptions) {
 }
 
 /// Runs `world` with `opts` (already applied) and returns its summary.
+///
+/// With `opts.out`, the directory is claimed (locked and checked, see [`crate::output`])
+/// before anything runs; the files are staged and moved into place only once all are written,
+/// the `complete` marker last. The trace is written under a temporary name and renamed into
+/// place when the run ends, before the marker.
 pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     check(world, opts)?;
-    let trace = match &opts.trace {
-        Some(path) => {
-            let f = File::create(path).map_err(output(path))?;
-            Some(TraceWriter::new(
-                world,
-                BufWriter::new(f),
-                opts.trace_clients.clone(),
-            ))
+    let out = match &opts.out {
+        Some(dir) => {
+            let target = Target {
+                about: format!("scenario {:?}, seed {}", world.name, world.seed),
+                ..Target::new(dir.clone(), opts.force, "run", &[])
+            };
+            Some(OutDir::claim(&target)?)
         }
         None => None,
+    };
+    let (trace_file, trace) = match &opts.trace {
+        Some(path) => {
+            let (partial, f) = Partial::create(path)?;
+            let writer = TraceWriter::new(world, BufWriter::new(f), opts.trace_clients.clone());
+            (Some(partial), Some(writer))
+        }
+        None => (None, None),
     };
     let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     let mut metrics = Metrics::new(world, sample);
@@ -229,9 +266,20 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     let stats = simulate_within(world, max_events, &mut observers);
     let trace = observers.1;
     progress.finish();
-    // A broken run leaves its trace without `run_end` (flushed when dropped), for diagnosis.
-    let stats = stats?;
+    let stats = match stats {
+        Ok(stats) => stats,
+        Err(broken) => {
+            // A broken run keeps its trace, without `run_end`, under its final name for
+            // diagnosis (flushed when dropped); `--out` gets nothing.
+            drop(trace);
+            if let Some(partial) = trace_file {
+                partial.persist()?;
+            }
+            return Err(broken.into());
+        }
+    };
     if stats.cut {
+        // Stopped at the limit: no figures, and the partial trace is removed when dropped.
         return Err(RunError::Argument(format!(
             "the run reached --max-events {} at {} of {} and was stopped without figures. \
              Shorten the run (--until) or raise the limit (e.g. --max-events {})",
@@ -241,31 +289,28 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
             max_events.saturating_mul(4)
         )));
     }
-    if let (Some(t), Some(path)) = (trace, &opts.trace) {
-        t.finish(&stats).map_err(output(path))?;
-    }
     metrics.compliance.sample_until(stats.end);
     metrics.deployment.sample_until(stats.end);
     let summary = Summary::new(world, &metrics, &stats);
-    if let Some(dir) = &opts.out {
-        std::fs::create_dir_all(dir).map_err(output(dir))?;
-        let files = [
-            ("summary.json", summary.to_json()),
-            (
-                "compliance.csv",
-                crate::report::csv::compliance_csv(world, &metrics),
-            ),
-            (
-                "machines.csv",
-                crate::report::csv::machines_csv(world, &metrics),
-            ),
-        ];
-        for (name, text) in files {
-            let path = dir.join(name);
-            std::fs::write(&path, text).map_err(output(&path))?;
-        }
-        crate::report::charts::write(&dir.join("charts"), world, &metrics, &summary)
+    if let Some(out) = &out {
+        out.write("summary.json", &summary.to_json())?;
+        out.write(
+            "compliance.csv",
+            &crate::report::csv::compliance_csv(world, &metrics),
+        )?;
+        out.write(
+            "machines.csv",
+            &crate::report::csv::machines_csv(world, &metrics),
+        )?;
+        crate::report::charts::write(&out.staging().join("charts"), world, &metrics, &summary)
             .map_err(RunError::Chart)?;
+    }
+    if let (Some(t), Some(path), Some(partial)) = (trace, &opts.trace, trace_file) {
+        drop(t.finish(&stats).map_err(output(path))?);
+        partial.persist()?;
+    }
+    if let Some(out) = out {
+        out.commit()?;
     }
     Ok(summary)
 }

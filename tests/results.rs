@@ -30,3 +30,46 @@ fn committed_gallery_summaries_match_the_code() {
     }
     assert!(checked >= 4);
 }
+
+/// The files under `dir`, as `a/b` paths, sorted.
+fn files_under(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        let rel = format!("{prefix}{name}");
+        if entry.path().is_dir() {
+            files_under(&entry.path(), &format!("{rel}/"), out);
+        } else {
+            out.push(rel);
+        }
+    }
+}
+
+#[test]
+fn committed_gallery_results_are_finished_runs_with_nothing_stale() {
+    for path in cmsim::scenario_files("scenarios".as_ref()).unwrap() {
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let dir = std::path::Path::new("results").join(name);
+        let marker: serde_json::Value = std::fs::read_to_string(dir.join("complete"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_else(|| panic!("results/{name}/complete is missing: run the gallery"));
+        assert_eq!(marker["command"], "run", "results/{name}/complete");
+        let mut listed: Vec<String> = marker["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        listed.sort();
+        // What the run wrote, and only that: the gallery adds summary.txt; the lock is ignored.
+        let mut present = Vec::new();
+        files_under(&dir, "", &mut present);
+        present.retain(|f| !matches!(f.as_str(), "complete" | "summary.txt" | ".cmsim.lock"));
+        present.sort();
+        assert_eq!(
+            present, listed,
+            "results/{name}: files differ from those its `complete` marker lists"
+        );
+    }
+}

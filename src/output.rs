@@ -1,0 +1,485 @@
+//! An output directory a run owns, and files that appear only once they are whole.
+//!
+//! Outputs written in place went wrong three ways: a run stopped by Ctrl-C left a complete
+//! `summary.json` beside a cut `compliance.csv`; two runs into one directory interleaved their
+//! bytes in the same PNG; files of an earlier run stayed beside the new ones and looked
+//! current. So a run that writes into `--out DIR`:
+//!
+//! - takes an OS lock on `DIR/.cmsim.lock` ([`File::try_lock`]: the kernel drops it when the
+//!   process dies, so a killed run never leaves a stale lock), and is refused while another
+//!   run holds it;
+//! - is refused when `DIR` holds the outputs of another run, unless `--force`, which replaces
+//!   them: every earlier cmsim output goes, never another file of the user;
+//! - writes everything into a hidden staging directory inside `DIR` (same file system, so a
+//!   rename is atomic), renames each file into place once all are written, and writes the
+//!   `complete` marker last. A directory without `complete` is not a finished run.
+//!
+//! Shards of a sweep share one directory on purpose (`--shard I/N --out shards/`, perhaps on
+//! several machines at once): each takes the directory lock shared and its own shard's lock
+//! exclusively, leaves the other shards' tables alone, and renames its one table into place.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The marker a finished run writes last into its directory.
+pub const COMPLETE: &str = "complete";
+
+/// The lock file every run writing into a directory holds while it writes.
+pub const LOCK: &str = ".cmsim.lock";
+
+/// Hidden staging directories start with this; nothing under it looks like an output.
+pub const STAGING: &str = ".cmsim-staging";
+
+/// Names a cmsim run writes at the top of its directory (besides shard tables).
+const OUTPUTS: [&str; 8] = [
+    "summary.json",
+    "compliance.csv",
+    "machines.csv",
+    "replications.json",
+    "comparison.json",
+    "sweep.csv",
+    "charts",
+    COMPLETE,
+];
+
+/// Why an output directory or file cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The directory is busy, holds another run's outputs, or would lose an input: the user
+    /// must choose (exit code 2); nothing was written.
+    #[error("{0}")]
+    Refused(String),
+    /// Drawing or writing a chart failed; the message names the file.
+    #[error("{0}")]
+    Chart(String),
+    /// Writing failed (a read-only directory, a full disk).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// The shard `(index, count)` a table name `sweep-shard-I-of-N.csv` belongs to.
+pub fn shard_of(name: &str) -> Option<(usize, usize)> {
+    let rest = name.strip_prefix("sweep-shard-")?.strip_suffix(".csv")?;
+    let (i, n) = rest.split_once("-of-")?;
+    Some((i.parse().ok()?, n.parse().ok()?))
+}
+
+/// Whether `name`, at the top of an output directory, is something a cmsim run writes.
+pub fn is_output(name: &str) -> bool {
+    OUTPUTS.contains(&name) || shard_of(name).is_some() || name.starts_with(STAGING)
+}
+
+/// The first of `inputs` that writing into `dir` would replace or remove: a file at the top
+/// of `dir` under a name a run writes, or anything under its `charts/` or staging.
+pub fn overwrites(dir: &Path, inputs: &[&Path]) -> Option<PathBuf> {
+    let dir = fs::canonicalize(dir).ok()?;
+    inputs.iter().find_map(|input| {
+        let input = fs::canonicalize(input).ok()?;
+        let rel = input.strip_prefix(&dir).ok()?;
+        let top = rel.components().next()?.as_os_str().to_str()?;
+        is_output(top).then_some(input)
+    })
+}
+
+/// Whether `path` lies in `dir` under a name a run writes there (or replaces with `--force`),
+/// even when neither exists yet.
+pub fn among_outputs(dir: &Path, path: &Path) -> bool {
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let same = match (fs::canonicalize(parent), fs::canonicalize(dir)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => parent == dir,
+    };
+    same && name.to_str().is_some_and(is_output)
+}
+
+/// Where a run writes: the directory, `--force`, and what the `complete` marker says.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The `--out` directory.
+    pub dir: PathBuf,
+    /// Replace the outputs of an earlier run instead of refusing the directory.
+    pub force: bool,
+    /// The command, for the marker (e.g. `run`, `compare`).
+    pub command: String,
+    /// What the run was about, for the marker (file or scenario names, never full paths).
+    pub about: String,
+    /// The files the run reads: writing into `dir` must not replace or remove them.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Target {
+    /// A target for `command` reading `inputs`; the marker names them by file name only, so
+    /// that it is the same on every machine.
+    pub fn new(dir: PathBuf, force: bool, command: &str, inputs: &[&Path]) -> Target {
+        let names: Vec<String> = inputs
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        Target {
+            dir,
+            force,
+            command: command.into(),
+            about: names.join(", "),
+            inputs: inputs.iter().map(|p| p.to_path_buf()).collect(),
+        }
+    }
+
+    /// Refuses the target before a run starts, creating nothing: it would touch an input,
+    /// another run holds its lock, or (without `force`) it holds another run's outputs.
+    /// [`OutDir::claim`] checks again under the lock; this only spares a long run that would
+    /// be refused at its end.
+    pub fn precheck(&self, shard: Option<(usize, usize)>) -> Result<(), OutputError> {
+        self.refuse_inputs(shard)?;
+        if !self.dir.is_dir() {
+            return Ok(());
+        }
+        if let Ok(f) = File::open(self.dir.join(LOCK)) {
+            try_lock(&f, shard.is_some(), &self.dir.join(LOCK))
+                .map_err(|e| e.unwrap_or_else(|| self.busy(None)))?;
+        }
+        if let Some((i, n)) = shard {
+            let own = self.dir.join(format!(".cmsim-shard-{i}-of-{n}.lock"));
+            if let Ok(f) = File::open(&own) {
+                try_lock(&f, false, &own).map_err(|e| e.unwrap_or_else(|| self.busy(shard)))?;
+            }
+        }
+        self.refuse_earlier(shard)
+    }
+
+    fn refuse_inputs(&self, shard: Option<(usize, usize)>) -> Result<(), OutputError> {
+        let inputs: Vec<&Path> = self.inputs.iter().map(PathBuf::as_path).collect();
+        match overwrites_now(&self.dir, &inputs, shard) {
+            Some(input) => Err(OutputError::Refused(format!(
+                "{}: writing into {} would replace or remove this input; choose another --out",
+                input.display(),
+                self.dir.display()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn refuse_earlier(&self, shard: Option<(usize, usize)>) -> Result<(), OutputError> {
+        let earlier = earlier_outputs(&self.dir, shard)?;
+        if earlier.is_empty() || self.force {
+            return Ok(());
+        }
+        Err(OutputError::Refused(format!(
+            "{} holds the outputs of another run ({}); --force replaces them, or choose \
+             another --out",
+            self.dir.display(),
+            earlier.join(", ")
+        )))
+    }
+
+    fn busy(&self, shard: Option<(usize, usize)>) -> OutputError {
+        let what = match shard {
+            Some((i, n)) => format!("shard {i}/{n} "),
+            None => String::new(),
+        };
+        OutputError::Refused(format!(
+            "another cmsim run is writing {what}into {}; wait for it to finish or choose \
+             another --out",
+            self.dir.display()
+        ))
+    }
+}
+
+/// An output directory claimed by this run: locked, checked, with a staging directory.
+///
+/// Dropping it without [`OutDir::commit`] (a failed run) removes the staging directory, so
+/// nothing of the run remains; a killed run leaves only the staging directory, which the
+/// next run into the directory removes.
+#[derive(Debug)]
+pub struct OutDir {
+    target: Target,
+    staging: PathBuf,
+    /// `Some((i, n))` for a shard, which owns only its own table.
+    shard: Option<(usize, usize)>,
+    /// Held until dropped: the directory lock, and the shard's lock.
+    _locks: Vec<File>,
+    committed: bool,
+}
+
+impl OutDir {
+    /// Claims `target.dir` for a whole run: creates it, locks it, refuses it when it holds
+    /// another run's outputs (without `force`) or when writing would touch an input.
+    pub fn claim(target: &Target) -> Result<OutDir, OutputError> {
+        Self::claim_as(target, None)
+    }
+
+    /// Claims `target.dir` for shard `i` of `n` of a sweep: other runs of the same sweep's
+    /// shards may write beside it, each its own `sweep-shard-I-of-N.csv`.
+    pub fn claim_shard(target: &Target, i: usize, n: usize) -> Result<OutDir, OutputError> {
+        Self::claim_as(target, Some((i, n)))
+    }
+
+    fn claim_as(target: &Target, shard: Option<(usize, usize)>) -> Result<OutDir, OutputError> {
+        let dir = &target.dir;
+        target.refuse_inputs(shard)?;
+        fs::create_dir_all(dir).map_err(io_at(dir))?;
+        let lock = dir.join(LOCK);
+        let mut locks = vec![lock_file(&lock)?];
+        try_lock(&locks[0], shard.is_some(), &lock)
+            .map_err(|e| e.unwrap_or_else(|| target.busy(None)))?;
+        if let Some((i, n)) = shard {
+            let own = dir.join(format!(".cmsim-shard-{i}-of-{n}.lock"));
+            locks.push(lock_file(&own)?);
+            try_lock(&locks[1], false, &own)
+                .map_err(|e| e.unwrap_or_else(|| target.busy(shard)))?;
+        }
+        let staging = dir.join(match shard {
+            None => STAGING.to_string(),
+            Some((i, n)) => format!("{STAGING}-shard-{i}-of-{n}"),
+        });
+        // Staging directories we may remove are those of runs now dead: all of them under the
+        // exclusive lock, our own shard's under the shard lock.
+        for name in list(dir)? {
+            let stale = match shard {
+                None => name.starts_with(STAGING),
+                Some(_) => dir.join(&name) == staging,
+            };
+            if stale {
+                remove(&dir.join(&name))?;
+            }
+        }
+        target.refuse_earlier(shard)?;
+        fs::create_dir(&staging).map_err(io_at(&staging))?;
+        Ok(OutDir {
+            target: target.clone(),
+            staging,
+            shard,
+            _locks: locks,
+            committed: false,
+        })
+    }
+
+    /// The hidden directory the run writes into; [`OutDir::commit`] moves its files into place.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Writes `name` into the staging directory.
+    pub fn write(&self, name: &str, text: &str) -> Result<(), OutputError> {
+        let path = self.staging.join(name);
+        fs::write(&path, text).map_err(io_at(&path))
+    }
+
+    /// Removes the earlier outputs (with `--force`), renames every staged file into place and
+    /// writes the `complete` marker last; returns the files in place, relative to the directory.
+    pub fn commit(mut self) -> Result<Vec<String>, OutputError> {
+        let dir = self.target.dir.clone();
+        let mut files = Vec::new();
+        walk(&self.staging, "", &mut files)?;
+        // The marker goes first, so that no moment shows `complete` beside a mix of outputs.
+        let mut earlier = earlier_outputs(&dir, self.shard)?;
+        earlier.sort_by_key(|n| n != COMPLETE);
+        for name in earlier {
+            remove(&dir.join(name))?;
+        }
+        for name in list(&self.staging)? {
+            let (from, to) = (self.staging.join(&name), dir.join(&name));
+            fs::rename(&from, &to).map_err(io_at(&to))?;
+        }
+        if self.shard.is_none() {
+            let marker = serde_json::json!({
+                "complete": true,
+                "command": self.target.command,
+                "about": self.target.about,
+                "files": files,
+            });
+            let text = serde_json::to_string_pretty(&marker).unwrap_or_default() + "\n";
+            let staged = self.staging.join(COMPLETE);
+            fs::write(&staged, text).map_err(io_at(&staged))?;
+            fs::rename(&staged, dir.join(COMPLETE)).map_err(io_at(&dir.join(COMPLETE)))?;
+        }
+        fs::remove_dir(&self.staging).map_err(io_at(&self.staging))?;
+        self.committed = true;
+        Ok(files)
+    }
+}
+
+impl Drop for OutDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// Like [`overwrites`], except that a shard removes no sibling shard's table.
+fn overwrites_now(dir: &Path, inputs: &[&Path], shard: Option<(usize, usize)>) -> Option<PathBuf> {
+    let input = overwrites(dir, inputs)?;
+    let sibling = shard.is_some_and(|own| {
+        let name = input
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(shard_of);
+        name.is_some_and(|(i, n)| n == own.1 && i != own.0)
+    });
+    (!sibling).then_some(input)
+}
+
+/// The outputs of other runs in `dir`: for a shard, all but the same sweep's other shards.
+fn earlier_outputs(dir: &Path, shard: Option<(usize, usize)>) -> Result<Vec<String>, OutputError> {
+    let mut found: Vec<String> = list(dir)?
+        .into_iter()
+        .filter(|n| is_output(n) && !n.starts_with(STAGING))
+        .filter(|n| match (shard, shard_of(n)) {
+            (Some(own), Some((i, count))) => count != own.1 || i == own.0,
+            _ => true,
+        })
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// The names in `dir`, sorted; names that are not UTF-8 are no output of cmsim and are skipped.
+fn list(dir: &Path) -> Result<Vec<String>, OutputError> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io_at(dir))? {
+        let entry = entry.map_err(io_at(dir))?;
+        if let Ok(name) = entry.file_name().into_string() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The files under `dir`, as `prefix/…` paths with `/`, in sorted order.
+fn walk(dir: &Path, prefix: &str, files: &mut Vec<String>) -> Result<(), OutputError> {
+    for name in list(dir)? {
+        let path = dir.join(&name);
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if path.is_dir() {
+            walk(&path, &rel, files)?;
+        } else {
+            files.push(rel);
+        }
+    }
+    Ok(())
+}
+
+fn remove(path: &Path) -> Result<(), OutputError> {
+    let meta = fs::symlink_metadata(path).map_err(io_at(path))?;
+    let removed = if meta.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    removed.map_err(io_at(path))
+}
+
+fn lock_file(path: &Path) -> Result<File, OutputError> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(io_at(path))
+}
+
+/// Takes the lock without waiting: `Err(None)` when another process holds it.
+fn try_lock(file: &File, shared: bool, path: &Path) -> Result<(), Option<OutputError>> {
+    let taken = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    match taken {
+        Ok(()) => Ok(()),
+        Err(TryLockError::WouldBlock) => Err(None),
+        Err(TryLockError::Error(e)) => Err(Some(io_at(path)(e))),
+    }
+}
+
+/// A file written under a temporary name beside its final one and renamed into place when
+/// done: a reader never finds a cut file under the final name. Dropped without
+/// [`Partial::persist`], the temporary file is removed; a killed process leaves it under the
+/// hidden name `.NAME.cmsim-partial-PID`. Paths that are not regular files (`/dev/stdout`, a
+/// pipe) are written directly: they cannot be replaced and hold no earlier content.
+#[derive(Debug)]
+pub struct Partial {
+    /// `Some` while the temporary file exists.
+    temp: Option<PathBuf>,
+    path: PathBuf,
+}
+
+impl Partial {
+    /// Creates the temporary file for `path` (or opens `path` itself when it is no regular file).
+    pub fn create(path: &Path) -> Result<(Partial, File), OutputError> {
+        let meta = fs::metadata(path).ok();
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            let f = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(io_at(path))?;
+            let partial = Partial {
+                temp: None,
+                path: path.to_path_buf(),
+            };
+            return Ok((partial, f));
+        }
+        // An existing path may be a link: the file it names is replaced, not the link.
+        let path = match meta {
+            Some(_) => fs::canonicalize(path).map_err(io_at(path))?,
+            None => path.to_path_buf(),
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = path.with_file_name(format!(".{name}.cmsim-partial-{}", std::process::id()));
+        let f = File::create(&temp).map_err(io_at(&temp))?;
+        Ok((
+            Partial {
+                temp: Some(temp),
+                path,
+            },
+            f,
+        ))
+    }
+
+    /// Renames the written file into place.
+    pub fn persist(mut self) -> Result<(), OutputError> {
+        match self.temp.take() {
+            Some(temp) => fs::rename(&temp, &self.path).map_err(|e| {
+                let _ = fs::remove_file(&temp);
+                io_at(&self.path)(e)
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if let Some(temp) = &self.temp {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
