@@ -363,63 +363,69 @@ fn sweep(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let points = cmsim::sweep::grid(&loaded.scenario.sweep);
-    let worlds = match cmsim::sweep::worlds(&loaded, &points) {
-        Ok(w) => w,
-        Err(e) => {
-            report_error(&e);
-            return ExitCode::from(BAD_INPUT);
-        }
-    };
     let seeds = plan.seeds(loaded.world.seed, 1);
-    let ran: Vec<_> = worlds
-        .iter()
-        .zip(&points)
-        .filter(|(_, p)| shard.is_none_or(|s| s.runs(p)))
-        .map(|(w, _)| cost(w))
-        .collect();
-    let every_point = cmsim::estimate::Estimate {
-        events: (ran.iter().map(|c| c.events as u128).sum::<u128>() / ran.len().max(1) as u128)
-            .try_into()
-            .unwrap_or(u64::MAX),
-        memory: ran.iter().map(|c| c.memory).max().unwrap_or(0),
+    let sweep = match cmsim::sweep::prepare(&loaded, shard, &seeds) {
+        Ok(s) => s,
+        Err(e) => return sweep_failed(&e),
     };
-    let what = format!("a sweep of {} points × {} seeds", ran.len(), seeds.len());
-    if let Err(code) = plan.afford(every_point, ran.len().saturating_mul(seeds.len()), &what) {
+    // The budget: the mean events and the largest memory over the points this shard runs,
+    // each world built for its estimate and dropped (memory does not grow with the points).
+    let (mut ran, mut events, mut memory) = (0usize, 0u128, 0u64);
+    let costs = sweep.each_world(|w| {
+        let c = cost(w);
+        ran += 1;
+        events += u128::from(c.events);
+        memory = memory.max(c.memory);
+    });
+    if let Err(e) = costs {
+        return sweep_failed(&e);
+    }
+    let every_point = cmsim::estimate::Estimate {
+        events: (events / ran.max(1) as u128).try_into().unwrap_or(u64::MAX),
+        memory,
+    };
+    let what = format!("a sweep of {ran} points × {} seeds", seeds.len());
+    if let Err(code) = plan.afford(every_point, ran.saturating_mul(seeds.len()), &what) {
         return code;
     }
-    let rows = match cmsim::sweep::run(&worlds, &points, shard, &seeds, plan.jobs(), plan.budget) {
-        Ok(r) => r,
-        Err(e) => return run_failed(&e),
+    let table = match sweep.run(plan.jobs(), plan.budget) {
+        Ok(t) => t,
+        Err(e) => return sweep_failed(&e),
     };
-    let name = match shard {
-        Some(s) => format!("sweep-shard-{}-of-{}.csv", s.index, s.count),
-        None => "sweep.csv".into(),
-    };
-    let table = cmsim::sweep::table(&loaded.scenario.sweep, &rows);
+    let name = sweep.file_name();
     match (shard, out) {
         (None, Some(dir)) => with_charts(dir, &name, &table),
         _ => emit(out, &name, &table),
     }
 }
 
-/// `merge TABLES…`: the shards' rows in point order under one header.
-fn merge(tables: &[PathBuf], out: Option<&Target>) -> ExitCode {
-    let mut read = Vec::new();
-    for t in tables {
-        match std::fs::read_to_string(t) {
-            Ok(text) => read.push((t.display().to_string(), text)),
-            Err(e) => {
-                report_error(&format!("{}: {e}", t.display()));
-                return ExitCode::from(BAD_INPUT);
-            }
+/// Reports a sweep that stopped: a failed run as `run_failed` does, a table that could not
+/// be made as an output failure (exit 1), anything else as bad input (exit 2).
+fn sweep_failed(e: &cmsim::sweep::SweepError) -> ExitCode {
+    match e {
+        cmsim::sweep::SweepError::Run(e) => run_failed(e),
+        cmsim::sweep::SweepError::Output(_) => {
+            report_error(e);
+            ExitCode::FAILURE
+        }
+        _ => {
+            report_error(e);
+            ExitCode::from(BAD_INPUT)
         }
     }
-    match (cmsim::sweep::merge(&read), out) {
+}
+
+/// `merge TABLES…`: the shards' rows in point order under one header, after checking that
+/// they are all the shards of one sweep; nothing is written otherwise.
+fn merge(tables: &[PathBuf], out: Option<&Target>) -> ExitCode {
+    let merged = cmsim::sweep::read_files(tables)
+        .map_err(|e| vec![e])
+        .and_then(|read| cmsim::sweep::merge(&read));
+    match (merged, out) {
         (Ok(text), Some(dir)) => with_charts(dir, "sweep.csv", &text),
         (Ok(text), None) => emit(None, "sweep.csv", &text),
-        (Err(e), _) => {
-            report_error(&e);
+        (Err(problems), _) => {
+            report_error(&problems.join("\n"));
             ExitCode::from(BAD_INPUT)
         }
     }

@@ -367,9 +367,18 @@ fn sweep_runs_the_grid_and_shards_merge_into_the_same_table() {
     let whole = cmsim(&["sweep", "scenarios/mandatory-deadline.ron"]);
     assert!(whole.status.success(), "{}", text(&whole.stderr));
     let table = text(&whole.stdout);
-    assert_eq!(table.lines().count(), 7, "a header and 3 × 2 points");
+    assert_eq!(
+        table.lines().count(),
+        8,
+        "the sweep's line, a header and 3 × 2 points"
+    );
+    assert!(table.starts_with("# cmsim sweep: points 6, parameters 2, sweep "));
     assert!(
-        table.starts_with("point,deployment.SUG-2023-10.deadline,settings.notify_far_interval,")
+        table
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("point,deployment.SUG-2023-10.deadline,settings.notify_far_interval,")
     );
     let mut shards = Vec::new();
     for i in 0..3 {

@@ -140,6 +140,9 @@ macro_rules! render {
     }};
 }
 
+mod sweep_table;
+pub use sweep_table::{MAX_CHART_POINTS, sweep};
+
 /// Writes every chart into `dir`; returns the files written.
 pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<PathBuf>, String> {
     register_font();
@@ -594,132 +597,6 @@ fn notifications<DB: DrawingBackend>(
         });
     chart.draw_series(bars).map_err(err)?;
     Ok(())
-}
-
-/// One chart per figure of a sweep table (`sweep.csv`): the figure against the first swept
-/// parameter, one line per combination of the others. Returns the files written.
-pub fn sweep(dir: &Path, table: &str) -> Result<Vec<PathBuf>, String> {
-    register_font();
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut lines = table.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .ok_or("empty sweep table")?
-        .split(',')
-        .collect();
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    // Swept parameters are named like the sweep's `param`s; figures follow them.
-    let axes = header
-        .iter()
-        .skip(1)
-        .take_while(|h| h.starts_with("settings.") || h.starts_with("deployment."))
-        .count();
-    if axes == 0 {
-        return Err("sweep table: no swept parameter columns".into());
-    }
-    let mut firsts: Vec<&str> = Vec::new();
-    for r in &rows {
-        if !firsts.contains(&r[1]) {
-            firsts.push(r[1]);
-        }
-    }
-    let mut out = Vec::new();
-    for col in 1 + axes..header.len() {
-        let name = header[col];
-        let file = slug(name);
-        render!(out, dir, file, |root| sweep_chart(
-            &root, &header, &rows, axes, col, &firsts
-        ));
-    }
-    Ok(out)
-}
-
-fn slug(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    s.split('_')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("_")
-}
-
-fn sweep_chart<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    header: &[&str],
-    rows: &[Vec<&str>],
-    axes: usize,
-    col: usize,
-    firsts: &[&str],
-) -> Result<(), String> {
-    let value = |r: &Vec<&str>| r.get(col).and_then(|v| v.parse::<f64>().ok());
-    let top = rows.iter().filter_map(value).fold(0.0, f64::max).max(1e-9);
-    let mut chart = ChartBuilder::on(root)
-        .caption(header[col], (FONT, 22))
-        .margin(12)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
-        .build_cartesian_2d(-0.5f64..firsts.len() as f64 - 0.5, 0f64..top * 1.1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(header[1])
-        .x_labels(firsts.len())
-        .x_label_formatter(&|x| {
-            firsts
-                .get(x.round() as usize)
-                .map(|s| s.to_string())
-                .unwrap_or_default()
-        })
-        .y_desc(if header[col].ends_with("(h)") {
-            "hours since the start"
-        } else {
-            ""
-        })
-        .label_style((FONT, 14))
-        .draw()
-        .map_err(err)?;
-    // One line per combination of the other swept parameters.
-    let mut combos: Vec<Vec<&str>> = Vec::new();
-    for r in rows {
-        let key = r[2..1 + axes].to_vec();
-        if !combos.contains(&key) {
-            combos.push(key);
-        }
-    }
-    for (k, combo) in combos.iter().enumerate() {
-        let color = SERIES[k % SERIES.len()];
-        let points: Vec<(f64, f64)> = rows
-            .iter()
-            .filter(|r| r[2..1 + axes] == combo[..])
-            .filter_map(|r| Some((firsts.iter().position(|f| *f == r[1])? as f64, value(r)?)))
-            .collect();
-        let label: Vec<String> = combo
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{}={v}", header[2 + i]))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-            .map_err(err)?
-            .label(if label.is_empty() {
-                "all".to_string()
-            } else {
-                label.join(", ")
-            })
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
-        chart
-            .draw_series(points.iter().map(|&p| Circle::new(p, 4, color.filled())))
-            .map_err(err)?;
-    }
-    legend(&mut chart)
 }
 
 /// The installed share over time across replications, one colour per plan: the site

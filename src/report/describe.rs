@@ -49,16 +49,14 @@ pub fn describe(l: &Loaded) -> String {
         crate::estimate::size(cost.memory)
     ));
     if !l.scenario.sweep.is_empty() {
-        let points = l
-            .scenario
-            .sweep
-            .iter()
-            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
-            .map_or("more than 2^64".to_string(), |n| n.to_string());
-        out.push_str(&format!(
-            "Sweep: {points} points over {} parameters\n",
-            l.scenario.sweep.len()
-        ));
+        // Counted with checked arithmetic: 64 axes must not wrap to 0 points.
+        match crate::sweep::count(&l.scenario.sweep) {
+            Ok(points) => out.push_str(&format!(
+                "Sweep: {points} points over {} parameters\n",
+                l.scenario.sweep.len()
+            )),
+            Err(p) => out.push_str(&format!("Sweep: `cmsim sweep` refuses it: {}\n", p.message)),
+        }
     }
     out
 }

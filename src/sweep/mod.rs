@@ -1,0 +1,296 @@
+//! Parameter sweeps: a scenario declares parameters to vary (`sweep: [...]`), `cmsim sweep`
+//! runs every point of the grid and writes one table, one row per point and one column per
+//! figure. `--shard I/N` runs only the points whose index is I modulo N, so a large sweep can
+//! be spread over machines (a Slurm array, a Kubernetes indexed Job, GNU parallel), and
+//! `cmsim merge` joins the shards' tables into the whole.
+//!
+//! A sweep holds one world at a time: every point's values are checked before anything runs,
+//! but each world is built just before its point runs and dropped after, so memory does not
+//! grow with the number of points (at most [`MAX_POINTS`]).
+
+mod grid;
+mod merge;
+mod table;
+
+pub use grid::{MAX_POINTS, Point, Shard, count, point};
+pub use merge::{MAX_TABLE_BYTES, merge, read_files};
+pub use table::{MAX_FIGURE, Meta, Table, figure as read_figure, read};
+
+use crate::estimate::Budget;
+use crate::load::Loaded;
+use crate::replicate::{replicate, summarize};
+use crate::report::figures::Figure;
+use crate::run::RunError;
+use crate::scenario::error::InputError;
+use crate::scenario::{Dur, Problem, Scenario, validate};
+use crate::world::{World, build};
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The scenario or its sweep is wrong (exit 2).
+    #[error("{0}")]
+    Input(InputError),
+    /// An argument does not fit the sweep (exit 2).
+    #[error("{0}")]
+    Argument(String),
+    /// A run failed.
+    #[error("{0}")]
+    Run(RunError),
+    /// The table could not be made (exit 1).
+    #[error("{0}")]
+    Output(String),
+}
+
+/// A checked sweep of a loaded scenario, ready to run.
+pub struct Sweep<'a> {
+    loaded: &'a Loaded,
+    points: usize,
+    shard: Option<Shard>,
+    seeds: Vec<u64>,
+}
+
+/// Checks the sweep of `loaded` before anything runs: a grid of 1 to [`MAX_POINTS`] points,
+/// a shard count of at most one per point, and every point's values. A bad value anywhere
+/// stops the sweep with the file's line and column; no world is kept.
+pub fn prepare<'a>(
+    loaded: &'a Loaded,
+    shard: Option<Shard>,
+    seeds: &[u64],
+) -> Result<Sweep<'a>, SweepError> {
+    let invalid =
+        |p: Vec<Problem>| SweepError::Input(InputError::invalid(&loaded.file, &loaded.source, p));
+    let axes = &loaded.scenario.sweep;
+    if axes.is_empty() {
+        let p = Problem::new(
+            "sweep",
+            "nothing to sweep: add `sweep: [(param: \"settings.NAME\", values: [...])]`",
+        );
+        return Err(invalid(vec![p]));
+    }
+    let points = count(axes).map_err(|p| invalid(vec![p]))?;
+    if let Some(s) = shard {
+        s.fits(points).map_err(SweepError::Argument)?;
+    }
+    let problems = check(&loaded.scenario, points);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok(Sweep {
+        loaded,
+        points,
+        shard,
+        seeds: seeds.to_vec(),
+    })
+}
+
+/// Problems shown at most; checking stops there.
+const MAX_PROBLEMS: usize = 25;
+
+/// Every value parsed, every point's combination of values against the scenario's value
+/// checks (on one scenario reused for all points: no world is built, so this stays cheap
+/// for [`MAX_POINTS`] points), and the first point built into a world and dropped, for the
+/// checks only a built hierarchy makes. A later point whose world still cannot be built
+/// stops the sweep the same way, before anything is written.
+fn check(base: &Scenario, points: usize) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut s = base.clone();
+    for (k, axis) in base.sweep.iter().enumerate() {
+        for value in &axis.values {
+            if let Err(m) = set(&mut s, &axis.param, value) {
+                problems.push(Problem::new(format!("sweep[{k}].param"), m));
+            }
+            if problems.len() >= MAX_PROBLEMS {
+                return problems;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return problems;
+    }
+    for index in 0..points {
+        let p = point(&base.sweep, index);
+        for (axis, value) in base.sweep.iter().zip(&p.values) {
+            // Every value was set above; the same call cannot fail now.
+            let _ = set(&mut s, &axis.param, value);
+        }
+        let found = validate(&s);
+        if !found.is_empty() {
+            let at = format!("at sweep point {index} ({}): ", describe(base, &p));
+            problems.extend(found.into_iter().map(|p| context(p, &at)));
+            if problems.len() >= MAX_PROBLEMS {
+                return problems;
+            }
+        }
+    }
+    if problems.is_empty()
+        && let Err(found) = apply(base, &point(&base.sweep, 0)).and_then(|s| build(&s).map(drop))
+    {
+        problems.extend(found.into_iter().map(|p| context(p, "at sweep point 0: ")));
+    }
+    problems
+}
+
+fn context(p: Problem, at: &str) -> Problem {
+    Problem::new(p.path, format!("{at}{}", p.message))
+}
+
+/// `param = value, …` of a point.
+fn describe(base: &Scenario, p: &Point) -> String {
+    let pairs: Vec<String> = base
+        .sweep
+        .iter()
+        .zip(&p.values)
+        .map(|(a, v)| format!("{} = {v}", a.param))
+        .collect();
+    pairs.join(", ")
+}
+
+impl Sweep<'_> {
+    /// The file `--out` gets: `sweep.csv`, or `sweep-shard-I-of-N.csv`.
+    pub fn file_name(&self) -> String {
+        match self.shard {
+            Some(s) => format!("sweep-shard-{}-of-{}.csv", s.index, s.count),
+            None => "sweep.csv".into(),
+        }
+    }
+
+    /// What the table's first line says.
+    pub fn meta(&self) -> Meta {
+        Meta {
+            shard: self.shard,
+            points: self.points,
+            params: self.loaded.scenario.sweep.len(),
+            sweep: fingerprint(&self.loaded.source, &self.seeds),
+        }
+    }
+
+    /// The world of `p`, built now.
+    fn world(&self, p: &Point) -> Result<World, SweepError> {
+        apply(&self.loaded.scenario, p)
+            .and_then(|s| build(&s))
+            .map_err(|problems| {
+                SweepError::Input(InputError::invalid(
+                    &self.loaded.file,
+                    &self.loaded.source,
+                    problems,
+                ))
+            })
+    }
+
+    /// Calls `f` with the world of each point the shard runs (all without one), in order,
+    /// each built just before and dropped after: for estimates before anything runs.
+    pub fn each_world(&self, mut f: impl FnMut(&World)) -> Result<(), SweepError> {
+        let base = &self.loaded.scenario;
+        for index in self.shard.unwrap_or(Shard::WHOLE).indexes(self.points) {
+            f(&self.world(&point(&base.sweep, index))?);
+        }
+        Ok(())
+    }
+
+    /// Runs the points of the shard (all without one) with the seeds, one world at a time,
+    /// each run within `budget`; each figure is its median over the seeds. Returns the table.
+    pub fn run(&self, jobs: usize, budget: Budget) -> Result<String, SweepError> {
+        let base = &self.loaded.scenario;
+        let params = base.sweep.iter().map(|a| a.param.clone()).collect();
+        let mut table = table::Writer::new(&self.meta(), params);
+        for index in self.shard.unwrap_or(Shard::WHOLE).indexes(self.points) {
+            let p = point(&base.sweep, index);
+            let world = self.world(&p)?;
+            let runs = replicate(&world, &self.seeds, jobs, budget).map_err(SweepError::Run)?;
+            drop(world);
+            let figures: Vec<Figure> = summarize(&runs, &self.seeds)
+                .figures
+                .into_iter()
+                .map(|f| Figure {
+                    name: f.name,
+                    unit: f.unit,
+                    value: f.median,
+                })
+                .collect();
+            table.row(&p, &figures).map_err(SweepError::Output)?;
+        }
+        table.finish().map_err(SweepError::Output)
+    }
+}
+
+/// FNV-1a 64 of the program version, the scenario text and the seeds: the same for every
+/// shard of one sweep on any machine, different when the scenario, the seeds or the
+/// program differ. Computed by hand so it never depends on a hasher's random keys.
+pub fn fingerprint(source: &str, seeds: &[u64]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    eat(concat!("cmsim ", env!("CARGO_PKG_VERSION"), "\0").as_bytes());
+    eat(&(source.len() as u64).to_le_bytes());
+    eat(source.as_bytes());
+    eat(&(seeds.len() as u64).to_le_bytes());
+    for s in seeds {
+        eat(&s.to_le_bytes());
+    }
+    h
+}
+
+/// The scenario at `point`: each axis's parameter set to the point's value.
+fn apply(base: &Scenario, point: &Point) -> Result<Scenario, Vec<Problem>> {
+    let mut s = base.clone();
+    let mut problems = Vec::new();
+    for (k, (axis, value)) in base.sweep.iter().zip(&point.values).enumerate() {
+        if let Err(m) = set(&mut s, &axis.param, value) {
+            problems.push(Problem::new(format!("sweep[{k}].param"), m));
+        }
+    }
+    if problems.is_empty() {
+        Ok(s)
+    } else {
+        Err(problems)
+    }
+}
+
+fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
+    if let Some(name) = param.strip_prefix("settings.") {
+        return s.settings.set(name, value);
+    }
+    let mut parts = param.splitn(3, '.');
+    let (Some("deployment"), Some(id), Some(field)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(format!(
+            "`{param}`: expected settings.NAME or deployment.ID.deadline|available|created"
+        ));
+    };
+    let d = s
+        .deployments
+        .iter_mut()
+        .find(|d| d.id == id)
+        .ok_or_else(|| format!("`{param}`: no deployment has the id `{id}`"))?;
+    let t = crate::engine::SimDuration::parse(value).map(Dur)?;
+    match field {
+        "deadline" => d.deadline = Some(t),
+        "available" => d.available = Some(t),
+        "created" => d.created = t,
+        _ => {
+            return Err(format!(
+                "`{param}`: a deployment's deadline, available or created"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fingerprint_is_fnv1a_and_depends_on_text_and_seeds() {
+        let a = fingerprint("x", &[1]);
+        assert_eq!(a, fingerprint("x", &[1]));
+        assert_ne!(a, fingerprint("y", &[1]));
+        assert_ne!(a, fingerprint("x", &[1, 2]));
+        assert_ne!(a, fingerprint("x", &[2]));
+    }
+}
