@@ -1,0 +1,76 @@
+//! Exit codes and the one way each command prints: errors on stderr, results on
+//! stdout, a closed pipe or a full disk handled without a panic.
+
+use cmsim::load_file;
+use cmsim::output::OutputError;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Exit code for a scenario or argument the user must fix.
+pub(crate) const BAD_INPUT: u8 = 2;
+
+pub(crate) fn load(path: &std::path::Path) -> Result<cmsim::Loaded, ExitCode> {
+    load_file(path).map_err(|e| {
+        report_error(&e);
+        ExitCode::from(BAD_INPUT)
+    })
+}
+
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("reports serialize") + "\n"
+}
+
+/// Reports an output that cannot be written: a refused directory is bad input (exit 2), a
+/// failed write is not (exit 1).
+pub(crate) fn output_failed(e: &OutputError) -> ExitCode {
+    report_error(e);
+    match e {
+        OutputError::Refused(_) => ExitCode::from(BAD_INPUT),
+        OutputError::Io { .. } | OutputError::Chart(_) => ExitCode::FAILURE,
+    }
+}
+
+/// Reports a failed run: options that cannot run are bad input (exit 2); anything else is
+/// an output or internal failure (exit 1).
+pub(crate) fn run_failed(e: &cmsim::run::RunError) -> ExitCode {
+    report_error(e);
+    match e {
+        cmsim::run::RunError::Argument(_) => ExitCode::from(BAD_INPUT),
+        _ => ExitCode::FAILURE,
+    }
+}
+
+/// Prints an error on stderr, each of its messages marked as an error.
+pub(crate) fn report_error(e: &dyn std::fmt::Display) {
+    for line in e.to_string().lines() {
+        // Indented lines show the source under the message before them (`  12 | …`).
+        if line.starts_with(' ') {
+            note(line);
+        } else {
+            note(&format!("error: {line}"));
+        }
+    }
+}
+
+/// Writes all of `text` to standard output, the one way the commands print.
+///
+/// Rust ignores SIGPIPE, so a reader that went away (`cmsim rules | head -1`) shows up as a
+/// `BrokenPipe` error: that ends the command quietly with exit code 0, as `head` users expect.
+/// Any other failure (a full disk: `cmsim rules > /dev/full`) is reported on one line of
+/// stderr with exit code 1. Never panics, unlike `print!`.
+pub(crate) fn print_out(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            note(&format!("cmsim: cannot write to standard output: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes one line to stderr; if even stderr is gone there is no one left to tell.
+pub(crate) fn note(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}

@@ -1,0 +1,147 @@
+//! `run` and `compare`: one scenario once or over several seeds, and two plans side by
+//! side.
+
+use super::{console::*, plan::*, sweeps::*};
+use cmsim::RunOptions;
+use cmsim::output::{OutDir, Target};
+use std::process::ExitCode;
+
+/// Refuses outputs that would overwrite the scenario being run: `--trace` naming it, or
+/// `--out` holding it under one of the names a run writes (or replaces with `--force`).
+pub(crate) fn overwrites_input(
+    path: &std::path::Path,
+    opts: &RunOptions,
+) -> Option<std::path::PathBuf> {
+    let input = std::fs::canonicalize(path).ok()?;
+    let same = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p == input);
+    opts.trace
+        .iter()
+        .find(|&t| same(t))
+        .cloned()
+        .or_else(|| cmsim::output::overwrites(opts.out.as_ref()?, &[path]))
+}
+
+pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
+    if let Some(output) = overwrites_input(path, opts) {
+        report_error(&format!(
+            "{}: this output would overwrite the scenario being run; choose another path",
+            output.display()
+        ));
+        return ExitCode::from(BAD_INPUT);
+    }
+    let mut loaded = match load(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    cmsim::run::apply(&mut loaded.world, opts);
+    let opts = &RunOptions {
+        budget: plan.budget,
+        ..opts.clone()
+    };
+    if plan.replications.unwrap_or(1) > 1 {
+        return replications(&loaded.world, opts, plan);
+    }
+    match cmsim::run(&loaded.world, opts) {
+        Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
+        Ok(summary) => print_out(&cmsim::report::text::render(&summary)),
+        Err(e) => run_failed(&e),
+    }
+}
+
+/// `run --replications N`: the figures over N seeds; `--out` gets replications.json.
+pub(crate) fn replications(
+    world: &cmsim::world::World,
+    opts: &RunOptions,
+    plan: &Plan,
+) -> ExitCode {
+    if opts.trace.is_some() {
+        report_error(&"--trace writes one run's trace: use it without --replications");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let seeds = plan.seeds(world.seed, 1);
+    let what = format!("{} replications of `{}`", seeds.len(), world.name);
+    if let Err(code) = plan.afford(cost(world), seeds.len(), &what) {
+        return code;
+    }
+    let out = match opts.out.as_ref().map(|dir| {
+        OutDir::claim(&Target {
+            about: format!("scenario {:?}, seeds {:?}", world.name, seeds),
+            ..Target::new(dir.clone(), opts.force, "run --replications", &[])
+        })
+    }) {
+        Some(Err(e)) => return output_failed(&e),
+        claimed => claimed.and_then(Result::ok),
+    };
+    let runs = match cmsim::replicate::replicate(world, &seeds, plan.jobs(), plan.budget) {
+        Ok(r) => r,
+        Err(e) => return run_failed(&e),
+    };
+    let r = cmsim::replicate::summarize(&runs, &seeds);
+    if let Some(out) = out {
+        let bands = |dir: &std::path::Path| {
+            cmsim::report::charts::bands(dir, &[(&world.name, runs.as_slice())])
+        };
+        if let Err(e) = staged(out, "replications.json", &json(&r), bands) {
+            return output_failed(&e);
+        }
+    }
+    match plan.format {
+        Format::Json => print_out(&json(&r)),
+        Format::Text => print_out(&cmsim::report::variation::replications(&r)),
+    }
+}
+
+/// `compare A B`: both plans on the same seeds.
+pub(crate) fn compare(
+    a: &std::path::Path,
+    b: &std::path::Path,
+    seed: Option<u64>,
+    out: Option<&Target>,
+    plan: &Plan,
+) -> ExitCode {
+    let (a, b) = match (load(a), load(b)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let seeds = plan.seeds(seed.unwrap_or(a.world.seed), 10);
+    let (ca, cb) = (cost(&a.world), cost(&b.world));
+    let both_plans = cmsim::estimate::Estimate {
+        events: ca.events.div_ceil(2).saturating_add(cb.events.div_ceil(2)),
+        memory: ca.memory.max(cb.memory),
+    };
+    let what = format!("comparing two plans over {} seeds", seeds.len());
+    if let Err(code) = plan.afford(both_plans, 2 * seeds.len(), &what) {
+        return code;
+    }
+    let out = match out.map(OutDir::claim) {
+        Some(Err(e)) => return output_failed(&e),
+        claimed => claimed.and_then(Result::ok),
+    };
+    let both =
+        cmsim::replicate::replicate(&a.world, &seeds, plan.jobs(), plan.budget).and_then(|ra| {
+            Ok((
+                ra,
+                cmsim::replicate::replicate(&b.world, &seeds, plan.jobs(), plan.budget)?,
+            ))
+        });
+    let (ra, rb) = match both {
+        Ok(x) => x,
+        Err(e) => return run_failed(&e),
+    };
+    let c = cmsim::replicate::compare(
+        &cmsim::replicate::summarize(&ra, &seeds),
+        &cmsim::replicate::summarize(&rb, &seeds),
+    );
+    if let Some(out) = out {
+        let (na, nb) = (format!("A {}", a.world.name), format!("B {}", b.world.name));
+        let plans = [(na.as_str(), ra.as_slice()), (nb.as_str(), rb.as_slice())];
+        let bands = |dir: &std::path::Path| cmsim::report::charts::bands(dir, &plans);
+        if let Err(e) = staged(out, "comparison.json", &json(&c), bands) {
+            return output_failed(&e);
+        }
+    }
+    match plan.format {
+        Format::Json => print_out(&json(&c)),
+        Format::Text => print_out(&cmsim::report::variation::comparison(&c)),
+    }
+}
