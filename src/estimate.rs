@@ -101,38 +101,12 @@ impl Budget {
     }
 }
 
-/// Parses `--max-memory`: a number with B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB,
-/// TiB (powers of 1024).
+/// Parses `--max-memory`: a size as a scenario writes one (`16GiB`, `500MB`), above 0.
 pub fn parse_memory(text: &str) -> Result<u64, String> {
-    let s = text.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("`{text}`: expected a size such as 16GiB or 500MB"))?;
-    let mult = match unit.trim() {
-        "" | "B" => 1.0,
-        "KB" => 1e3,
-        "MB" => 1e6,
-        "GB" => 1e9,
-        "TB" => 1e12,
-        "KiB" => 1024.0,
-        "MiB" => 1024.0 * 1024.0,
-        "GiB" => 1024.0 * 1024.0 * 1024.0,
-        "TiB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        u => {
-            return Err(format!(
-                "`{text}`: unknown unit `{u}` (use MB, GB, MiB or GiB)"
-            ));
-        }
-    };
-    let bytes = n * mult;
-    if !(1.0..=1.8e19).contains(&bytes) {
-        return Err(format!("`{text}`: expected a size from 1 B to 16 EiB"));
+    match crate::scenario::units::Bytes::parse(text)? {
+        crate::scenario::units::Bytes(0) => Err(format!("`{text}`: expected a size above 0")),
+        crate::scenario::units::Bytes(n) => Ok(n),
     }
-    Ok(bytes as u64)
 }
 
 /// What running `world` with a compliance sample every `sample` will cost.
@@ -367,9 +341,13 @@ mod tests {
         assert_eq!(parse_memory("8GiB"), Ok(8 << 30));
         assert_eq!(parse_memory("500MB"), Ok(500_000_000));
         assert_eq!(parse_memory(" 1.5 GiB "), Ok(1_610_612_736));
-        assert!(parse_memory("0").is_err());
+        assert!(parse_memory("0").unwrap_err().contains("above 0"));
         assert!(parse_memory("1e30").is_err());
-        assert!(parse_memory("99999999999TiB").is_err());
+        assert!(
+            parse_memory("99999999999TiB")
+                .unwrap_err()
+                .contains("out of range")
+        );
         assert!(parse_memory("12 bananas").unwrap_err().contains("bananas"));
     }
 

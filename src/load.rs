@@ -87,40 +87,40 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
                 found,
                 outer,
             } => {
-                let message = format!(
-                    "`{found}` is not a field of {}{}; expected one of {}",
-                    outer.as_deref().map_or("this struct", in_words),
-                    did_you_mean(found, expected.iter().copied()),
-                    list(expected)
+                let of = format!(
+                    "a field of {}",
+                    outer.as_deref().map_or("this struct", in_words)
                 );
-                InputError::parse(file, src, pos, message)
+                InputError::parse(file, src, pos, not_one_of(found, &of, expected))
             }
             ron::Error::NoSuchEnumVariant {
                 expected,
                 found,
                 outer,
             } => {
-                let message = format!(
-                    "`{found}` is not one of the {}{}; expected one of {}",
-                    outer.as_deref().map_or("values allowed here", in_words),
-                    did_you_mean(found, expected.iter().copied()),
-                    list(expected)
+                let of = format!(
+                    "one of the {}",
+                    outer.as_deref().map_or("values allowed here", in_words)
                 );
-                InputError::parse(file, src, pos, message)
+                InputError::parse(file, src, pos, not_one_of(found, &of, expected))
             }
             code => InputError::parse(file, src, pos, code.to_string()),
         }
     })
 }
 
-/// `a`, `b` or `c`.
-fn list(names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    match quoted.split_last() {
+/// "`found` is not WHAT (did you mean …?); expected one of `a`, `b` or `c`".
+fn not_one_of(found: &str, what: &str, expected: &[&str]) -> String {
+    let quoted: Vec<String> = expected.iter().map(|n| format!("`{n}`")).collect();
+    let list = match quoted.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         Some((last, _)) => last.clone(),
         None => "nothing".into(),
-    }
+    };
+    format!(
+        "`{found}` is not {what}{}; expected one of {list}",
+        did_you_mean(found, expected.iter().copied())
+    )
 }
 
 /// The scenario files (`*.ron`) of a directory, sorted by name: the gallery.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::hostile::{assert_has, cmsim, lab, refused, temp};
+use common::hostile::{assert_has, lab, refused, run_lab};
 
 const ONE: &str = r#"(id: "K", size: "1MB")"#;
 
@@ -72,27 +72,6 @@ fn intervals_and_times_in_the_file_are_checked() {
     for (name, src, expected) in cases {
         refused(name, &src, expected);
     }
-}
-
-/// `cmsim run scenarios/lab.ron ARGS --out DIR`: exit code and stderr; DIR must stay absent.
-fn run_lab(name: &str, args: &[&str]) -> (i32, String) {
-    let dir = temp(name).join("out");
-    let mut all = vec![
-        "run",
-        "scenarios/lab.ron",
-        "--quiet",
-        "--out",
-        dir.to_str().unwrap(),
-    ];
-    all.extend_from_slice(args);
-    let (code, _, err) = cmsim(&all);
-    assert!(
-        !dir.exists(),
-        "`{}` wrote {}",
-        args.join(" "),
-        dir.display()
-    );
-    (code, err)
 }
 
 #[test]

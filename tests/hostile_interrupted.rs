@@ -3,12 +3,12 @@
 //! an input. Each leaves nothing that looks complete and damages nothing; every run of the
 //! binary is killed after 20 s.
 
-use std::io::Read;
+mod common;
+
+use common::hostile::{self, BIN, assert_has, temp};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_cmsim");
 
 /// The files a finished `cmsim run --out` has under their final names.
 const FINAL: [&str; 5] = [
@@ -19,38 +19,15 @@ const FINAL: [&str; 5] = [
     "charts",
 ];
 
-/// Exit code and stderr of `cmd`; fails the test if it runs over 20 s.
-fn finish(mut cmd: Command) -> (i32, String) {
-    let mut child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cmsim runs");
-    let mut pipe = child.stderr.take().unwrap();
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        pipe.read_to_string(&mut s).ok();
-        s
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("cmsim can be waited for") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("{cmd:?} still running after 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (status.code().unwrap_or(-1), err.join().unwrap())
+/// Exit code and stderr of `cmd` (killed after 20 s).
+fn finish(cmd: Command) -> (i32, String) {
+    let (code, _, err) = hostile::finish(cmd);
+    (code, err)
 }
 
 fn cmsim(args: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args);
-    finish(cmd)
+    let (code, _, err) = hostile::cmsim(args);
+    (code, err)
 }
 
 /// Starts `cmsim ARGS` without waiting for it.
@@ -77,13 +54,6 @@ fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
     }
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-interrupted-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&d).ok();
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// A scenario that runs a few seconds: long enough to be caught mid-way.
 fn slow(dir: &Path) -> PathBuf {
     let path = dir.join("slow.ron");
@@ -101,12 +71,6 @@ fn slow(dir: &Path) -> PathBuf {
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-fn assert_has(msg: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(msg.contains(p), "`{p}` missing from:\n{msg}");
-    }
 }
 
 fn assert_nothing_final(dir: &Path) {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::hostile::{assert_has, cmsim, lab, refused, temp};
+use common::hostile::{assert_has, cmsim, lab, refused, run_lab};
 
 const ONE: &str = r#"(id: "K", size: "1MB")"#;
 
@@ -140,27 +140,6 @@ fn a_huge_but_valid_rate_runs() {
         ..Default::default()
     };
     cmsim::run(&loaded.world, &opts).unwrap();
-}
-
-/// `cmsim run scenarios/lab.ron ARGS --out DIR`: exit code and stderr; DIR must stay absent.
-fn run_lab(name: &str, args: &[&str]) -> (i32, String) {
-    let dir = temp(name).join("out");
-    let mut all = vec![
-        "run",
-        "scenarios/lab.ron",
-        "--quiet",
-        "--out",
-        dir.to_str().unwrap(),
-    ];
-    all.extend_from_slice(args);
-    let (code, _, err) = cmsim(&all);
-    assert!(
-        !dir.exists(),
-        "`{}` wrote {}",
-        args.join(" "),
-        dir.display()
-    );
-    (code, err)
 }
 
 #[test]

@@ -3,57 +3,11 @@
 //! killed after 20 s), running out of memory or writing anything to `--out`. Shard tables
 //! are written by hand where the case needs it: `merge` reads only their text.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
+
+use common::hostile::{assert_has, cmsim, temp};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Exit code, stdout and stderr of `cmsim ARGS`; fails the test if it runs over 20 s.
-fn cmsim(args: &[&str]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cmsim"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cmsim runs");
-    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
-    let drain = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            r.read_to_string(&mut s).ok();
-            s
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("cmsim can be waited for") {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("`cmsim {}` still running after 20 s", args.join(" "));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let (out, err) = (out.join().unwrap(), err.join().unwrap());
-    (status.code().unwrap_or(-1), out, err)
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-shards-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&d).ok();
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn assert_has(msg: &str, parts: &[&str]) {
-    for p in parts {
-        assert!(msg.contains(p), "`{p}` missing from:\n{msg}");
-    }
-}
 
 /// A few clients, one update, a deployment whose id has a comma (so its figures' names are
 /// quoted in the table), and `sweep`.

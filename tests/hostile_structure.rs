@@ -19,52 +19,60 @@ fn with_sites(sites: &str, client_site: &str) -> String {
 }
 
 #[test]
-fn a_two_site_parent_cycle_is_an_error_not_a_hang() {
-    let sites = r#"        (code: "CAS", kind: Central, sup: "CAS-SUP", management_points: ["CAS-MP"]),
-        (code: "P01", kind: Primary, parent: "P02", sup: "P01-SUP", management_points: ["P01-MP"]),
-        (code: "P02", kind: Primary, parent: "P01", sup: "P02-SUP", management_points: ["P02-MP"]),
-"#;
-    refused(
-        "cycle2",
-        &with_sites(sites, "P01"),
-        &[
-            "cycle2.ron:7:38: field `sites[1].parent`",
-            "cycle (P01 → P02 → P01)",
-        ],
-    );
-}
-
-#[test]
-fn a_site_that_is_its_own_parent_is_an_error_not_a_hang() {
-    let sites = r#"        (code: "CAS", kind: Central, sup: "CAS-SUP", management_points: ["CAS-MP"]),
-        (code: "P01", kind: Primary, parent: "P01", sup: "P01-SUP", management_points: ["P01-MP"]),
-"#;
-    refused(
-        "selfparent",
-        &with_sites(sites, "P01"),
-        &[
-            "selfparent.ron:7:38: field `sites[1].parent`",
-            "its own parent",
-        ],
-    );
-}
-
-#[test]
-fn a_three_site_cycle_under_a_valid_top_is_an_error_not_a_hang() {
-    let sites = r#"        (code: "CAS", kind: Central, sup: "CAS-SUP", management_points: ["CAS-MP"]),
-        (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP", management_points: ["P01-MP"]),
-        (code: "S01", kind: Secondary, parent: "S03", sup: "S01-SUP"),
-        (code: "S02", kind: Secondary, parent: "S01", sup: "S02-SUP"),
-        (code: "S03", kind: Secondary, parent: "S02", sup: "S03-SUP"),
-"#;
-    refused(
-        "cycle3",
-        &with_sites(sites, "S02"),
-        &[
-            "cycle3.ron:8:40: field `sites[2].parent`",
-            "cycle (S01 → S03 → S02 → S01)",
-        ],
-    );
+fn parent_cycles_are_errors_not_hangs() {
+    let site = |code: &str, kind: &str, parent: &str| {
+        let parent = if parent.is_empty() {
+            String::new()
+        } else {
+            format!(" parent: \"{parent}\",")
+        };
+        format!("        (code: \"{code}\", kind: {kind},{parent} sup: \"{code}-SUP\"),\n")
+    };
+    let cas = site("CAS", "Central", "");
+    let cases = [
+        (
+            "cycle2",
+            [
+                cas.clone(),
+                site("P01", "Primary", "P02"),
+                site("P02", "Primary", "P01"),
+            ]
+            .concat(),
+            "P01",
+            [
+                "cycle2.ron:7:38: field `sites[1].parent`",
+                "cycle (P01 → P02 → P01)",
+            ],
+        ),
+        (
+            "selfparent",
+            [cas.clone(), site("P01", "Primary", "P01")].concat(),
+            "P01",
+            [
+                "selfparent.ron:7:38: field `sites[1].parent`",
+                "its own parent",
+            ],
+        ),
+        (
+            "cycle3",
+            [
+                cas.clone(),
+                site("P01", "Primary", "CAS"),
+                site("S01", "Secondary", "S03"),
+                site("S02", "Secondary", "S01"),
+                site("S03", "Secondary", "S02"),
+            ]
+            .concat(),
+            "S02",
+            [
+                "cycle3.ron:8:40: field `sites[2].parent`",
+                "cycle (S01 → S03 → S02 → S01)",
+            ],
+        ),
+    ];
+    for (name, sites, client_site, expected) in cases {
+        refused(name, &with_sites(&sites, client_site), &expected);
+    }
 }
 
 #[test]

@@ -71,7 +71,8 @@ impl Serialize for Dur {
     }
 }
 
-/// A size in bytes written as text: `"300MB"`, `"1.5GB"`, `"512KB"`, `"0"` (1 KB = 1000 B).
+/// A size in bytes written as text: `"300MB"`, `"1.5GB"`, `"512KB"`, `"0"` (1 KB = 1000 B),
+/// or in powers of 1024: `"8GiB"`, `"512MiB"`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Bytes(pub u64);
 
@@ -86,15 +87,20 @@ impl Bytes {
         let n: f64 = num
             .parse()
             .map_err(|_| format!("`{text}`: expected a number followed by B, KB, MB or GB"))?;
+        const KIB: f64 = 1024.0;
         let mult = match unit.trim() {
             "" | "B" => 1.0,
             "KB" => 1e3,
             "MB" => 1e6,
             "GB" => 1e9,
             "TB" => 1e12,
+            "KiB" => KIB,
+            "MiB" => KIB * KIB,
+            "GiB" => KIB * KIB * KIB,
+            "TiB" => KIB * KIB * KIB * KIB,
             u => {
                 return Err(format!(
-                    "`{text}`: unknown unit `{u}` (use B, KB, MB, GB or TB)"
+                    "`{text}`: unknown unit `{u}` (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)"
                 ));
             }
         };

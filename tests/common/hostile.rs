@@ -104,3 +104,25 @@ pub fn updates(n: usize) -> String {
         .collect::<Vec<_>>()
         .join(",\n")
 }
+
+/// `cmsim run scenarios/lab.ron ARGS --out DIR`: exit code and stderr; fails if DIR was
+/// written (these are refusals).
+pub fn run_lab(name: &str, args: &[&str]) -> (i32, String) {
+    let dir = temp(name).join("out");
+    let mut all = vec![
+        "run",
+        "scenarios/lab.ron",
+        "--quiet",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    let (code, _, err) = cmsim(&all);
+    assert!(
+        !dir.exists(),
+        "`{}` wrote {}",
+        args.join(" "),
+        dir.display()
+    );
+    (code, err)
+}
