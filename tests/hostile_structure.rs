@@ -275,3 +275,25 @@ fn a_hierarchy_over_the_site_limit_is_refused_before_it_is_walked() {
         &["field `sites`", "60001 sites is over the limit of 4096"],
     );
 }
+
+#[test]
+fn check_refuses_a_sweep_that_sweep_would_refuse() {
+    // `run` ignores the sweep; `check` and `sweep` judge it alike.
+    let src = lab(
+        1,
+        r#"(id: "K", size: "1MB")"#,
+        " sweep: [(param: \"settings.notify_far_intervall\", values: [\"3h\"])],\n",
+    );
+    let path = scenario("sweepparam", &src);
+    for command in ["check", "sweep"] {
+        let (code, _, err) = cmsim(&[command, path.to_str().unwrap()]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert_has(
+            &err,
+            &[
+                "field `sweep[0].param`",
+                "no setting is called `notify_far_intervall` (did you mean `notify_far_interval`?)",
+            ],
+        );
+    }
+}

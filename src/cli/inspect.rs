@@ -3,11 +3,20 @@
 use super::console::*;
 use std::process::ExitCode;
 
+/// `check SCENARIO`: the file, and its sweep as `cmsim sweep` would check it, so that a
+/// file `check` accepts never fails at the start of a sweep.
 pub(crate) fn check(path: &std::path::Path) -> ExitCode {
-    match load(path) {
-        Ok(l) => print_out(&cmsim::report::describe(&l)),
-        Err(code) => code,
+    let l = match load(path) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if !l.scenario.sweep.is_empty()
+        && let Err(e) = cmsim::sweep::prepare(&l, None, &[l.world.seed])
+    {
+        report_error(&e);
+        return ExitCode::from(BAD_INPUT);
     }
+    print_out(&cmsim::report::describe(&l))
 }
 
 pub(crate) fn rules(scenario: Option<&std::path::Path>) -> ExitCode {

@@ -65,7 +65,10 @@ macro_rules! settings {
             pub fn set(&mut self, name: &str, text: &str) -> Result<(), String> {
                 match name {
                     $( stringify!($name) => self.$name = <$ty as Literal>::parse(text)?, )*
-                    _ => return Err(format!("no setting is called `{name}` (see `cmsim rules`)")),
+                    _ => return Err(format!(
+                        "no setting is called `{name}`{} (see `cmsim rules`)",
+                        crate::scenario::suggest::did_you_mean(name, [$(stringify!($name)),*])
+                    )),
                 }
                 Ok(())
             }
