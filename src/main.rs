@@ -96,6 +96,9 @@ enum Command {
         /// The scenario that produced it, for its parameter values (default: the defaults).
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// Refuses a trace that would need more memory than SIZE to check (default 8GiB).
+        #[arg(long, value_name = "SIZE", value_parser = cmsim::estimate::parse_memory)]
+        max_memory: Option<u64>,
     },
 }
 
@@ -141,6 +144,14 @@ fn main() -> ExitCode {
         }
         Command::Check { scenario } => check(&scenario),
         Command::Rules { scenario } => rules(scenario.as_deref()),
-        Command::Verify { trace, scenario } => verify(&trace, scenario.as_deref()),
+        Command::Verify {
+            trace,
+            scenario,
+            max_memory,
+        } => verify(
+            &trace,
+            scenario.as_deref(),
+            max_memory.unwrap_or(cmsim::estimate::DEFAULT_MAX_MEMORY),
+        ),
     }
 }

@@ -375,12 +375,12 @@ fn a_64_axis_sweep_is_refused_not_wrapped_to_zero_points() {
             "64 parameters make 18446744073709551616 points, more than the limit of 100000",
         ],
     );
-    // `check` counts the same way.
+    // `check` refuses it the same way.
     let dir = temp("axes64-check");
     let s = write(&dir, "tiny.ron", tiny(&axes(64, 2)));
-    let (code, out, err) = cmsim(&["check", &s]);
-    assert_eq!(code, 0, "{err}");
-    assert_has(&out, &["Sweep: `cmsim sweep` refuses it: 64 parameters"]);
+    let (code, _, err) = cmsim(&["check", &s]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["64 parameters make 18446744073709551616 points"]);
     std::fs::remove_dir_all(dir).ok();
 }
 

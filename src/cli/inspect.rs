@@ -27,12 +27,17 @@ pub(crate) fn rules(scenario: Option<&std::path::Path>) -> ExitCode {
     print_out(&cmsim::rules::table::render(settings.as_ref()))
 }
 
-pub(crate) fn verify(trace: &std::path::Path, scenario: Option<&std::path::Path>) -> ExitCode {
+/// `verify TRACE`: the trace against the rules, holding at most about `max_memory` of it.
+pub(crate) fn verify(
+    trace: &std::path::Path,
+    scenario: Option<&std::path::Path>,
+    max_memory: u64,
+) -> ExitCode {
     let scenario = match scenario.map(load).transpose() {
         Ok(l) => l.map(|l| l.scenario),
         Err(code) => return code,
     };
-    match cmsim::rules::verify_file(trace, scenario.as_ref()) {
+    match cmsim::rules::verify_file(trace, scenario.as_ref(), max_memory) {
         Ok(report) => {
             let code = print_out(&report.render());
             if code != ExitCode::SUCCESS || !report.violated() {

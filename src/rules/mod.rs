@@ -233,18 +233,26 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     }
 }
 
-/// Reads the trace file at `path` and checks it.
-pub fn verify_file(path: &Path, scenario: Option<&Scenario>) -> Result<VerifyReport, TraceError> {
+/// Reads the trace file at `path` and checks it, holding at most about `max_memory` bytes
+/// of it.
+pub fn verify_file(
+    path: &Path,
+    scenario: Option<&Scenario>,
+    max_memory: u64,
+) -> Result<VerifyReport, TraceError> {
     let file = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|source| TraceError::Io {
         file: file.clone(),
         source,
     })?;
-    let lines = trace::read(&file, BufReader::new(f))?;
+    let lines = trace::read(&file, BufReader::new(f), max_memory)?;
     Ok(verify(&lines, scenario))
 }
 
 /// Reads trace text and checks it (for tests and examples).
 pub fn verify_str(text: &str, scenario: Option<&Scenario>) -> Result<VerifyReport, TraceError> {
-    Ok(verify(&trace::read("<trace>", text.as_bytes())?, scenario))
+    Ok(verify(
+        &trace::read("<trace>", text.as_bytes(), u64::MAX)?,
+        scenario,
+    ))
 }

@@ -120,6 +120,20 @@ pub enum TraceError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The trace has more lines than checking may hold in memory.
+    #[error(
+        "{file}: more than {lines} events; checking them would need more than {memory} of \
+         memory; verify the trace of fewer clients (`cmsim run --trace-clients A..B`) or raise \
+         the limit with --max-memory"
+    )]
+    TooLarge {
+        /// The file.
+        file: String,
+        /// The most lines read.
+        lines: usize,
+        /// The memory limit, for people.
+        memory: String,
+    },
     /// A line is not a trace event.
     #[error("{file}:{line}: not a trace event: {message}")]
     Malformed {
@@ -140,8 +154,15 @@ pub const MAX_TIME: u64 = 1 << 53;
 /// of at most 32 deployment ids, a trace header), and bounded.
 const MAX_LINE: u64 = 16 << 20;
 
-/// Reads every line of a trace.
-pub fn read(file: &str, mut input: impl BufRead) -> Result<Vec<Line>, TraceError> {
+/// Bytes a read line holds while the trace is checked: the record and its strings.
+pub fn bytes_per_line() -> u64 {
+    size_of::<Line>() as u64 + 128
+}
+
+/// Reads every line of a trace, refusing a trace whose lines would take more than
+/// `max_memory` bytes to hold (a million clients' trace is tens of millions of lines).
+pub fn read(file: &str, mut input: impl BufRead, max_memory: u64) -> Result<Vec<Line>, TraceError> {
+    let max_lines = usize::try_from(max_memory / bytes_per_line()).unwrap_or(usize::MAX);
     let mut out = Vec::new();
     let mut bytes = Vec::new();
     for i in 0.. {
@@ -179,6 +200,13 @@ pub fn read(file: &str, mut input: impl BufRead) -> Result<Vec<Line>, TraceError
                 file: file.into(),
                 line: i + 1,
                 message: format!("a time beyond {MAX_TIME} ms"),
+            });
+        }
+        if out.len() == max_lines {
+            return Err(TraceError::TooLarge {
+                file: file.into(),
+                lines: max_lines,
+                memory: crate::estimate::size(max_memory),
             });
         }
         out.push(line);
