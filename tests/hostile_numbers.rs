@@ -197,3 +197,34 @@ fn numbers_on_the_command_line_out_of_range_are_refused() {
     ]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_deployment_of_many_petabyte_updates_does_not_overflow() {
+    // 19,000 updates of 999 TB: their sum passes u64::MAX bytes.
+    let catalog: Vec<String> = (0..19_000)
+        .map(|i| format!("(id: \"K{i}\", size: \"999TB\")"))
+        .collect();
+    let ids: Vec<String> = (0..19_000).map(|i| format!("\"K{i}\"")).collect();
+    let src = lab(
+        2,
+        &catalog.join(","),
+        &format!(
+            " deployments: [(id: \"D\", updates: [{}], target: [(group: \"c\")], created: \"1d\")],\n",
+            ids.join(",")
+        ),
+    );
+    let path = common::hostile::scenario("petabytes", &src);
+    let (code, out, err) = cmsim(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, &["Deployment D: 19000 updates"]);
+    let (code, _, err) = cmsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "-q",
+        "--until",
+        "2d",
+        "--sample",
+        "1d",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}

@@ -72,7 +72,7 @@ impl Model<'_> {
             .iter()
             .filter(|u| !self.in_source.contains(u.index()))
             .map(|u| self.world.updates[u.index()].size)
-            .sum();
+            .fold(0, u64::saturating_add);
         self.source_bytes[d.index()] = missing;
         cx.schedule_in(
             transfer(missing, self.world.settings.source_download_mbps),

@@ -254,7 +254,10 @@ impl Model<'_> {
     /// Bytes of the job's required, uncached updates.
     fn job_bytes(&self, c: ClientId) -> u64 {
         let w = self.world;
-        self.job_updates(c).map(|u| w.updates[u].size).sum()
+        // Saturating: 100,000 updates of up to 1 PB each overflow u64.
+        self.job_updates(c)
+            .map(|u| w.updates[u].size)
+            .fold(0, u64::saturating_add)
     }
 
     /// The job's required, uncached updates, each once (an update in several of the job's

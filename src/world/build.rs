@@ -36,7 +36,12 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     let outages = outages(s, &sups, &dps, &mut p);
     let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, &mut p);
     for d in &mut deployments {
-        d.size = d.updates.iter().map(|u| updates[u.index()].size).sum();
+        // Saturating: 100,000 updates of up to 1 PB each overflow u64.
+        d.size = d
+            .updates
+            .iter()
+            .map(|u| updates[u.index()].size)
+            .fold(0, u64::saturating_add);
     }
     if !p.is_empty() {
         return Err(p);
