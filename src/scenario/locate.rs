@@ -28,10 +28,9 @@ pub struct Locations {
 impl Locations {
     /// Indexes `src`.
     pub fn index(src: &str) -> Locations {
-        let tokens = tokenize(src);
         let mut p = Scanner {
-            tokens: &tokens,
-            at: 0,
+            lexer: Lexer::new(src),
+            ahead: std::collections::VecDeque::new(),
             out: Vec::new(),
         };
         p.value(String::new(), 0, true);
@@ -69,113 +68,167 @@ impl Locations {
     }
 }
 
-#[derive(Debug, PartialEq)]
-enum Tok {
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tok<'a> {
     Open(char),
     Close,
     Comma,
     Colon,
-    Ident(String),
-    Str(String),
+    Ident(&'a str),
+    Str(&'a str),
     Other,
 }
 
-fn tokenize(src: &str) -> Vec<(Tok, Pos)> {
-    let chars: Vec<char> = src.chars().collect();
-    let (mut i, mut line, mut col) = (0, 1, 1);
-    let mut out = Vec::new();
-    let advance = |i: &mut usize, line: &mut usize, col: &mut usize| {
-        if chars[*i] == '\n' {
-            *line += 1;
-            *col = 1;
-        } else {
-            *col += 1;
+/// The tokens of `src`, one at a time: a 16 MiB file is never held as characters or tokens.
+struct Lexer<'a> {
+    src: &'a str,
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    line: usize,
+    col: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Self {
+        Lexer {
+            src,
+            chars: src.char_indices().peekable(),
+            line: 1,
+            col: 1,
         }
-        *i += 1;
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        let pos = Pos { line, col };
-        let next = chars.get(i + 1).copied();
-        if c.is_whitespace() {
-            advance(&mut i, &mut line, &mut col);
-        } else if c == '/' && next == Some('/') || c == '#' {
-            while i < chars.len() && chars[i] != '\n' {
-                advance(&mut i, &mut line, &mut col);
-            }
-        } else if c == '/' && next == Some('*') {
-            while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
-                advance(&mut i, &mut line, &mut col);
-            }
-            for _ in 0..2.min(chars.len() - i) {
-                advance(&mut i, &mut line, &mut col);
-            }
-        } else if c == '"' {
-            let mut s = String::new();
-            advance(&mut i, &mut line, &mut col);
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' && i + 1 < chars.len() {
-                    advance(&mut i, &mut line, &mut col);
-                }
-                s.push(chars[i]);
-                advance(&mut i, &mut line, &mut col);
-            }
-            if i < chars.len() {
-                advance(&mut i, &mut line, &mut col);
-            }
-            out.push((Tok::Str(s), pos));
-        } else if c.is_alphabetic() || c == '_' {
-            let mut s = String::new();
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                s.push(chars[i]);
-                advance(&mut i, &mut line, &mut col);
-            }
-            out.push((Tok::Ident(s), pos));
+    }
+
+    /// Consumes one character, keeping the line and column.
+    fn bump(&mut self) -> Option<(usize, char)> {
+        let (i, c) = self.chars.next()?;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
         } else {
+            self.col += 1;
+        }
+        Some((i, c))
+    }
+
+    fn peek_char(&mut self) -> Option<char> {
+        self.chars.peek().map(|&(_, c)| c)
+    }
+
+    /// The byte offset of the next character (the end of the text at the last).
+    fn offset(&mut self) -> usize {
+        self.chars.peek().map_or(self.src.len(), |&(i, _)| i)
+    }
+
+    /// Consumes characters while `keep` holds.
+    fn bump_while(&mut self, keep: impl Fn(char) -> bool) {
+        while self.peek_char().is_some_and(&keep) {
+            self.bump();
+        }
+    }
+}
+
+impl<'a> Iterator for Lexer<'a> {
+    type Item = (Tok<'a>, Pos);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let pos = Pos {
+                line: self.line,
+                col: self.col,
+            };
+            let (start, c) = self.bump()?;
+            let next = self.peek_char();
+            if c.is_whitespace() {
+                continue;
+            }
+            if c == '/' && next == Some('/') || c == '#' {
+                self.bump_while(|c| c != '\n');
+                continue;
+            }
+            if c == '/' && next == Some('*') {
+                self.bump();
+                let mut star = false;
+                while let Some((_, c)) = self.bump() {
+                    if star && c == '/' {
+                        break;
+                    }
+                    star = c == '*';
+                }
+                continue;
+            }
             let tok = match c {
+                '"' => {
+                    let from = self.offset();
+                    let mut escaped = false;
+                    let mut to = self.src.len();
+                    while let Some((i, c)) = self.bump() {
+                        if c == '"' && !escaped {
+                            to = i;
+                            break;
+                        }
+                        escaped = c == '\\' && !escaped;
+                    }
+                    Tok::Str(&self.src[from..to.max(from)])
+                }
+                c if c.is_alphabetic() || c == '_' => {
+                    self.bump_while(|c| c.is_alphanumeric() || c == '_');
+                    let end = self.offset();
+                    Tok::Ident(&self.src[start..end])
+                }
                 '(' | '[' | '{' => Tok::Open(c),
                 ')' | ']' | '}' => Tok::Close,
                 ',' => Tok::Comma,
                 ':' => Tok::Colon,
-                _ => Tok::Other,
+                _ => {
+                    // Numbers and other literals: one token for the whole run of characters.
+                    self.bump_while(|c| !c.is_whitespace() && !"()[]{},:\"".contains(c));
+                    Tok::Other
+                }
             };
-            let literal = tok == Tok::Other;
-            advance(&mut i, &mut line, &mut col);
-            // Numbers and other literals: one token for the whole run of characters.
-            while literal
-                && i < chars.len()
-                && !chars[i].is_whitespace()
-                && !"()[]{},:\"".contains(chars[i])
-            {
-                advance(&mut i, &mut line, &mut col);
-            }
-            out.push((tok, pos));
+            return Some((tok, pos));
         }
     }
-    out
 }
 
 /// Deepest nesting followed; deeper input is skipped as a whole.
 const MAX_DEPTH: usize = 64;
 
+/// Follows the nesting of the tokens, with two tokens of lookahead.
 struct Scanner<'a> {
-    tokens: &'a [(Tok, Pos)],
-    at: usize,
+    lexer: Lexer<'a>,
+    ahead: std::collections::VecDeque<(Tok<'a>, Pos)>,
     out: Vec<(String, Pos, Pos)>,
 }
 
-impl Scanner<'_> {
-    fn peek(&self, k: usize) -> Option<&Tok> {
-        self.tokens.get(self.at + k).map(|(t, _)| t)
+impl<'a> Scanner<'a> {
+    /// The token `k` places ahead, and where it starts.
+    fn at(&mut self, k: usize) -> Option<(Tok<'a>, Pos)> {
+        while self.ahead.len() <= k {
+            let t = self.lexer.next()?;
+            self.ahead.push_back(t);
+        }
+        Some(self.ahead[k])
+    }
+
+    fn peek(&mut self, k: usize) -> Option<Tok<'a>> {
+        self.at(k).map(|(t, _)| t)
+    }
+
+    /// Moves `n` tokens on.
+    fn skip(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.ahead.pop_front().is_none() {
+                self.lexer.next();
+            }
+        }
     }
 
     /// A value at `path`; `record` is false when its field name was already recorded.
     fn value(&mut self, path: String, depth: usize, record: bool) {
-        let Some((_, pos)) = self.tokens.get(self.at) else {
+        let Some((_, pos)) = self.at(0) else {
             return;
         };
         let entry = record.then(|| {
-            self.out.push((path.clone(), *pos, *pos));
+            self.out.push((path.clone(), pos, pos));
             self.out.len() - 1
         });
         self.inner(path, depth);
@@ -186,56 +239,55 @@ impl Scanner<'_> {
 
     /// Ends entry `e` where the next token starts (the end of the text at the last).
     fn extend(&mut self, e: usize) {
-        let end = self.tokens.get(self.at).map_or(
+        let end = self.at(0).map_or(
             Pos {
                 line: usize::MAX,
                 col: usize::MAX,
             },
-            |(_, p)| *p,
+            |(_, p)| p,
         );
         self.out[e].2 = self.out[e].2.max(end);
     }
 
     fn inner(&mut self, path: String, depth: usize) {
-        let Some((tok, _)) = self.tokens.get(self.at) else {
+        let Some(tok) = self.peek(0) else {
             return;
         };
         if depth > MAX_DEPTH {
-            self.at = self.tokens.len();
+            self.ahead.clear();
+            for _ in self.lexer.by_ref() {}
             return;
         }
         match tok {
-            Tok::Ident(_) if self.peek(1) == Some(&Tok::Open('(')) => {
-                self.at += 2;
+            Tok::Ident(_) if self.peek(1) == Some(Tok::Open('(')) => {
+                self.skip(2);
                 self.group(&path, '(', depth);
             }
             Tok::Open(c) => {
-                let c = *c;
-                self.at += 1;
+                self.skip(1);
                 self.group(&path, c, depth);
             }
-            _ => self.at += 1,
+            _ => self.skip(1),
         }
     }
 
     /// The inside of a bracket, up to and including its closing token.
     fn group(&mut self, path: &str, open: char, depth: usize) {
         let mut index = 0;
-        while let Some(tok) = self.peek(0) {
+        while let Some((tok, at)) = self.at(0) {
             match tok {
                 Tok::Close => {
-                    self.at += 1;
+                    self.skip(1);
                     return;
                 }
-                Tok::Comma => self.at += 1,
+                Tok::Comma => self.skip(1),
                 Tok::Ident(name) | Tok::Str(name)
-                    if open != '[' && self.peek(1) == Some(&Tok::Colon) =>
+                    if open != '[' && self.peek(1) == Some(Tok::Colon) =>
                 {
                     let child = join(path, name);
-                    let at = self.tokens[self.at].1;
                     self.out.push((child.clone(), at, at));
                     let e = self.out.len() - 1;
-                    self.at += 2;
+                    self.skip(2);
                     self.value(child, depth + 1, false);
                     self.extend(e);
                 }
