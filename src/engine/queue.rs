@@ -107,6 +107,13 @@ impl<E: Copy> EventQueue<E> {
         self.in_ring += 1;
         let bucket = &mut self.buckets[(slot % RING as u64) as usize];
         if slot == self.slot && self.sorted {
+            // Events keep arriving in the bucket being drained (a 1 ms timer reschedules into
+            // it thousands of times): drop the handled prefix once it is most of the bucket,
+            // so its memory follows what is pending, not what was handled.
+            if self.head >= KEEP && self.head * 2 >= bucket.len() {
+                bucket.drain(..self.head);
+                self.head = 0;
+            }
             let at = self.head + bucket[self.head..].partition_point(|e| e.key() <= entry.key());
             bucket.insert(at, entry);
         } else {
@@ -127,17 +134,10 @@ impl<E: Copy> EventQueue<E> {
                 let e = *e;
                 self.head += 1;
                 self.in_ring -= 1;
-                // Events keep arriving in the bucket being drained (a 1 ms timer reschedules
-                // into it thousands of times): drop the handled prefix once it is most of the
-                // bucket, so its memory follows what is pending, not what was handled.
-                if self.head >= KEEP && self.head * 2 >= bucket.len() {
-                    bucket.drain(..self.head);
-                    self.head = 0;
-                }
                 return Some((e.time, e.event));
             }
             if bucket.capacity() > KEEP {
-                *bucket = Vec::new();
+                release(bucket);
             } else {
                 bucket.clear();
             }
@@ -166,6 +166,13 @@ impl<E: Copy> EventQueue<E> {
             self.in_ring += 1;
         }
     }
+}
+
+/// Gives back the memory of a bucket that held a burst (rare: kept out of the hot path).
+#[cold]
+#[inline(never)]
+fn release<T>(bucket: &mut Vec<T>) {
+    *bucket = Vec::new();
 }
 
 #[cfg(test)]
