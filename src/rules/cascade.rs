@@ -212,7 +212,7 @@ pub(super) fn r01(lines: &[Line], cx: &Ctx) -> Outcome {
             if every == 0 {
                 break;
             }
-            r += every;
+            r = r.saturating_add(every);
         }
     }
     let mut triggers = vec!["schedule"];

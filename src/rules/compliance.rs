@@ -50,7 +50,11 @@ pub(super) fn r12(lines: &[Line]) -> Outcome {
     let mut changed: BTreeMap<u64, u64> = BTreeMap::new();
     for l in lines {
         match l.kind.as_str() {
-            "scan_done" => *changed.entry(l.client()).or_default() += l.changed.unwrap_or(0),
+            "scan_done" => {
+                // Counts read from the trace: saturate rather than overflow.
+                let c = changed.entry(l.client()).or_default();
+                *c = c.saturating_add(l.changed.unwrap_or(0));
+            }
             "state_messages_sent" => {
                 o.checked += 1;
                 let found = changed.remove(&l.client()).unwrap_or(0);
@@ -130,7 +134,7 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
                 if mp.0 == 0 {
                     mp.1 = l.t;
                 }
-                mp.0 += l.count.unwrap_or(0);
+                mp.0 = mp.0.saturating_add(l.count.unwrap_or(0));
             }
             "state_messages_forwarded" => {
                 let count = l.count.unwrap_or(0);
@@ -159,8 +163,7 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
                             "db_state_changed" | "state_messages_discarded"
                         ) && m.t == l.t
                     })
-                    .map(|m| m.count.unwrap_or(0))
-                    .sum();
+                    .fold(0u64, |n, m| n.saturating_add(m.count.unwrap_or(0)));
                 if inserted != count {
                     o.fail(
                         l,
@@ -290,7 +293,7 @@ pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
                     continue;
                 };
                 let k = known.entry((name.as_str(), u)).or_default();
-                *k += l.count.unwrap_or(0);
+                *k = k.saturating_add(l.count.unwrap_or(0));
                 let allowed = may.get(&(name.as_str(), u)).map_or(0, |c| c.len() as u64);
                 if *k > allowed {
                     o.fail(l, &format!(

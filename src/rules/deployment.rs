@@ -31,8 +31,7 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
             sc.catalog
                 .iter()
                 .filter(|u| ups.contains(&u.id))
-                .map(|u| u.size.0)
-                .sum(),
+                .fold(0u64, |n, u| n.saturating_add(u.size.0)),
         )
     };
     // When a DP that is down at `t` is up again.

@@ -154,6 +154,16 @@ pub const MAX_TIME: u64 = 1 << 53;
 /// of at most 32 deployment ids, a trace header), and bounded.
 const MAX_LINE: u64 = 16 << 20;
 
+/// A JSON error within one line: its column, not serde's "line 1".
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) => format!("{message} at column {}", e.column()),
+        None => text,
+    }
+}
+
 /// Bytes a read line holds while the trace is checked: the record and its strings.
 pub fn bytes_per_line() -> u64 {
     size_of::<Line>() as u64 + 128
@@ -187,11 +197,20 @@ pub fn read(file: &str, mut input: impl BufRead, max_memory: u64) -> Result<Vec<
         if n as u64 > MAX_LINE {
             return Err(malformed(format!("a line longer than {MAX_LINE} bytes")));
         }
-        let text = std::str::from_utf8(&bytes).map_err(|e| malformed(e.to_string()))?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            malformed(format!(
+                "not UTF-8 text at column {} (byte {} of the line)",
+                String::from_utf8_lossy(&bytes[..e.valid_up_to()])
+                    .chars()
+                    .count()
+                    + 1,
+                e.valid_up_to() + 1
+            ))
+        })?;
         if text.trim().is_empty() {
             continue;
         }
-        let mut line: Line = serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
+        let mut line: Line = serde_json::from_str(text).map_err(|e| malformed(json_error(&e)))?;
         line.line = i + 1;
         let times = [line.t, line.at.unwrap_or(0), line.deadline.unwrap_or(0)];
         let spans = [line.deadline_in.unwrap_or(0), line.end.unwrap_or(0)];

@@ -23,11 +23,18 @@ pub struct Param {
 /// A parameter value written as text: in the settings table's defaults and in sweeps.
 trait Literal: Sized {
     fn parse(text: &str) -> Result<Self, String>;
+    /// The value if it is a duration.
+    fn duration(&self) -> Option<Dur> {
+        None
+    }
 }
 
 impl Literal for Dur {
     fn parse(text: &str) -> Result<Self, String> {
         crate::engine::SimDuration::parse(text).map(Dur)
+    }
+    fn duration(&self) -> Option<Dur> {
+        Some(*self)
     }
 }
 impl Literal for f64 {
@@ -71,6 +78,14 @@ macro_rules! settings {
                     )),
                 }
                 Ok(())
+            }
+
+            /// Every parameter that is a duration, with its value in force, in table order.
+            pub fn durations(&self) -> Vec<(&'static str, Dur)> {
+                [$( (stringify!($name), Literal::duration(&self.$name)), )*]
+                    .into_iter()
+                    .filter_map(|(name, d)| Some((name, d?)))
+                    .collect()
             }
 
             /// Every parameter with its rule, default and value in force, in table order.

@@ -267,6 +267,16 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ));
         }
     }
+    // No timer outlasts the longest run: a longer one means "never" and would only overflow
+    // the time arithmetic of the model and of the rule checks.
+    for (name, d) in st.durations() {
+        if d.0 > LIMITS.run {
+            out.push(Problem::new(
+                format!("settings.{name}"),
+                format!("{d} is longer than the longest run ({})", Dur(LIMITS.run)),
+            ));
+        }
+    }
     for (name, v) in [
         ("sync_failure_probability", st.sync_failure_probability),
         ("user_early_install_share", st.user_early_install_share),

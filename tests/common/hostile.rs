@@ -13,6 +13,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_cmsim");
 /// Exit code (-1 for a signal), stdout and stderr of `cmd`.
 pub fn finish(mut cmd: Command) -> (i32, String, String) {
     let mut child = cmd
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -39,6 +40,11 @@ pub fn finish(mut cmd: Command) -> (i32, String, String) {
         std::thread::sleep(Duration::from_millis(10));
     };
     let (out, err) = (out.join().unwrap(), err.join().unwrap());
+    // A panic is never an answer to bad input.
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{cmd:?} panicked:\n{err}"
+    );
     (status.code().unwrap_or(-1), out, err)
 }
 
@@ -125,4 +131,13 @@ pub fn run_lab(name: &str, args: &[&str]) -> (i32, String) {
         dir.display()
     );
     (code, err)
+}
+
+/// Every file under `dir`, to show that a refused command wrote nothing.
+pub fn files_in(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
 }
