@@ -1,0 +1,70 @@
+//! The catalog: updates with their supersedence, which must not form a cycle.
+
+use super::*;
+
+/// The catalog in release order, with supersedence resolved and checked for cycles.
+pub(super) fn catalog(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Update> {
+    let ids = unique_names(p, s.catalog.iter().map(|u| u.id.as_str()), "catalog", "id");
+    let mut order: Vec<usize> = (0..s.catalog.len()).collect();
+    order.sort_by_key(|&i| s.catalog[i].released); // stable: scenario order breaks ties
+    let mut rank = vec![0u32; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    let mut graph = DiGraph::<usize, ()>::new();
+    let nodes: Vec<_> = (0..s.catalog.len()).map(|i| graph.add_node(i)).collect();
+    let mut updates: Vec<Update> = order.iter().map(|&i| spec_update(&s.catalog[i])).collect();
+    for (i, u) in s.catalog.iter().enumerate() {
+        for (j, old) in u.supersedes.iter().enumerate() {
+            let path = format!("catalog[{i}].supersedes[{j}]");
+            match ids.get(&old.to_ascii_uppercase()) {
+                None => p.push(Problem::new(path, format!("no update has the id `{old}`"))),
+                Some(&k) if k == i => {
+                    p.push(Problem::new(path, "an update cannot supersede itself"))
+                }
+                Some(&k) => {
+                    graph.add_edge(nodes[i], nodes[k], ());
+                    updates[rank[i] as usize].supersedes.push(UpdateId(rank[k]));
+                    updates[rank[k] as usize]
+                        .superseded_by
+                        .push(UpdateId(rank[i]));
+                }
+            }
+        }
+    }
+    for u in &mut updates {
+        u.superseded_by.sort();
+    }
+    if let Err(cycle) = toposort(&graph, None) {
+        p.push(Problem::new(
+            format!("catalog[{}].supersedes", cycle.node_id().index()),
+            "supersedence forms a cycle",
+        ));
+    }
+    updates
+}
+
+pub(super) fn spec_update(u: &crate::scenario::UpdateSpec) -> Update {
+    let released = u.released.at();
+    Update {
+        id: u.id.clone(),
+        title: if u.title.is_empty() {
+            u.id.clone()
+        } else {
+            u.title.clone()
+        },
+        size: u.size.0,
+        classification: u.classification,
+        supersedes: Vec::new(),
+        superseded_by: Vec::new(),
+        service_pack: u.service_pack,
+        released,
+        expired_from: if u.expired {
+            Some(released)
+        } else {
+            u.expires_at.map(|d| d.at())
+        },
+        migrated: u.migrated,
+        restart: u.restart,
+    }
+}

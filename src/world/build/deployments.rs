@@ -1,0 +1,149 @@
+//! Deployments: their updates, targets, site, times and the DPs holding their package.
+
+use super::*;
+
+/// Resolves deployments: unique ids, known updates, groups and DPs; the package's DPs default
+/// to those serving the targeted groups. Also checks deadline changes name a deployment.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn deployments(
+    s: &Scenario,
+    codes: &BTreeMap<String, usize>,
+    sites: &[Site],
+    ids: &BTreeMap<&str, UpdateId>,
+    groups: &[ClientGroup],
+    dps: &[Server],
+    top: Option<SiteId>,
+    p: &mut Vec<Problem>,
+) -> Vec<Deployment> {
+    unique_names(
+        p,
+        s.deployments.iter().map(|d| d.id.as_str()),
+        "deployments",
+        "id",
+    );
+    for (i, a) in s.actions.iter().enumerate() {
+        if let Action::SetDeadline { deployment, .. } = a
+            && !s.deployments.iter().any(|d| &d.id == deployment)
+        {
+            p.push(Problem::new(
+                format!("actions[{i}].deployment"),
+                format!(
+                    "no deployment has the id `{deployment}`{}",
+                    did_you_mean(deployment, s.deployments.iter().map(|d| d.id.as_str()))
+                ),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, d) in s.deployments.iter().enumerate() {
+        let path = format!("deployments[{i}]");
+        let mut updates = Vec::new();
+        for (j, u) in d.updates.iter().enumerate() {
+            match ids.get(u.as_str()) {
+                Some(&id) => updates.push(id),
+                None => p.push(Problem::new(
+                    format!("{path}.updates[{j}]"),
+                    format!(
+                        "no update in the catalog has the id `{u}`{}",
+                        did_you_mean(u, s.catalog.iter().map(|u| u.id.as_str()))
+                    ),
+                )),
+            }
+        }
+        let mut targets = Vec::new();
+        for (j, t) in d.target.iter().enumerate() {
+            match groups.iter().position(|g| g.name == t.group) {
+                Some(g) => targets.push((GroupId(g as u32), t.share)),
+                None => p.push(Problem::new(
+                    format!("{path}.target[{j}].group"),
+                    format!(
+                        "no client group is called `{}`{}",
+                        t.group,
+                        did_you_mean(&t.group, groups.iter().map(|g| g.name.as_str()))
+                    ),
+                )),
+            }
+        }
+        let site = match &d.site {
+            None => top,
+            Some(code) => {
+                let found = codes
+                    .get(&code.to_ascii_uppercase())
+                    .map(|&k| SiteId(k as u16));
+                if found.is_none() {
+                    p.push(Problem::new(
+                        format!("{path}.site"),
+                        format!("no site has the code `{code}`{}", site_hint(s, code)),
+                    ));
+                }
+                found
+            }
+        };
+        let package = package_dps(d, &path, sites, groups, &targets, dps, p);
+        let (Some(site), Some(package)) = (site, package) else {
+            continue;
+        };
+        out.push(Deployment {
+            id: d.id.clone(),
+            size: 0,
+            updates,
+            targets,
+            site,
+            created: d.created.at(),
+            available: d.available.unwrap_or(d.created).at(),
+            deadline: d.deadline.map(|x| x.at()),
+            dps: package,
+        });
+    }
+    out
+}
+
+/// The DPs of a deployment's package: as listed, or those serving its targeted groups.
+pub(super) fn package_dps(
+    d: &crate::scenario::DeploymentSpec,
+    path: &str,
+    sites: &[Site],
+    groups: &[ClientGroup],
+    targets: &[(GroupId, f64)],
+    dps: &[Server],
+    p: &mut Vec<Problem>,
+) -> Option<Vec<ServerId>> {
+    let mut package = Vec::new();
+    match &d.distribution_points {
+        Some(names) => {
+            for (j, name) in names.iter().enumerate() {
+                match dps.iter().position(|x| x.name.eq_ignore_ascii_case(name)) {
+                    Some(k) => package.push(ServerId(k as u32)),
+                    None => p.push(Problem::new(
+                        format!("{path}.distribution_points[{j}]"),
+                        format!(
+                            "no distribution point is called `{name}`{}",
+                            did_you_mean(name, dps.iter().map(|x| x.name.as_str()))
+                        ),
+                    )),
+                }
+            }
+        }
+        None => {
+            for &(g, _) in targets {
+                let group = &groups[g.index()];
+                match super::nearest(sites, group.site, |s| !s.dps.is_empty()) {
+                    Some(site) => package.extend(&sites[site.index()].dps),
+                    None => {
+                        p.push(Problem::new(
+                            format!("{path}.target"),
+                            format!(
+                                "no distribution point at or above the site of group `{}`",
+                                group.name
+                            ),
+                        ));
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    package.sort();
+    package.dedup();
+    Some(package)
+}

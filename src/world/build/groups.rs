@@ -1,0 +1,113 @@
+//! Client groups: where each is placed, which SUP, MPs and site database serve it.
+
+use super::*;
+
+pub(super) fn client_groups(
+    s: &Scenario,
+    codes: &BTreeMap<String, usize>,
+    sites: &[Site],
+    ids: &BTreeMap<&str, UpdateId>,
+    p: &mut Vec<Problem>,
+) -> Vec<ClientGroup> {
+    unique_names(
+        p,
+        s.clients.iter().map(|g| g.name.as_str()),
+        "clients",
+        "name",
+    );
+    let mut next = 0u64;
+    let mut out = Vec::new();
+    for (i, g) in s.clients.iter().enumerate() {
+        let Some(&site) = codes.get(&g.site.to_ascii_uppercase()) else {
+            p.push(Problem::new(
+                format!("clients[{i}].site"),
+                format!("no site has the code `{}`{}", g.site, site_hint(s, &g.site)),
+            ));
+            continue;
+        };
+        if g.internet && sites[site].internet_sup.is_none() {
+            p.push(Problem::new(
+                format!("clients[{i}].internet"),
+                format!(
+                    "site `{}` has no `internet_sup` for Internet-based clients",
+                    g.site
+                ),
+            ));
+        }
+        let Some(placed) = place_group(sites, site, g.internet) else {
+            p.push(Problem::new(
+                format!("clients[{i}].site"),
+                format!(
+                    "no management point at `{}` or above it to send state messages to (R13)",
+                    g.site
+                ),
+            ));
+            continue;
+        };
+        if g.internet && g.legacy {
+            p.push(Problem::new(
+                format!("clients[{i}].legacy"),
+                "SMS 2003 clients cannot be Internet-based",
+            ));
+        }
+        let mut applicability = Vec::new();
+        for (j, a) in g.updates.iter().enumerate() {
+            match ids.get(a.update.as_str()) {
+                Some(&u) if applicability.iter().any(|&(v, _, _)| v == u) => p.push(Problem::new(
+                    format!("clients[{i}].updates[{j}].update"),
+                    format!("`{}` is listed twice for this group", a.update),
+                )),
+                Some(&u) => applicability.push((u, a.applies, a.installed)),
+                None => p.push(Problem::new(
+                    format!("clients[{i}].updates[{j}].update"),
+                    format!(
+                        "no update in the catalog has the id `{}`{}",
+                        a.update,
+                        did_you_mean(&a.update, s.catalog.iter().map(|u| u.id.as_str()))
+                    ),
+                )),
+            }
+        }
+        out.push(ClientGroup {
+            name: g.name.clone(),
+            site: SiteId(site as u16),
+            first: ClientId(next.min(u64::from(u32::MAX)) as u32),
+            count: g.count,
+            internet: g.internet,
+            legacy: g.legacy,
+            sup: placed.sup,
+            policy_site: placed.policy_site,
+            mps: placed.mps,
+            db_site: placed.db_site,
+            applicability,
+        });
+        next += u64::from(g.count);
+    }
+    out
+}
+
+/// Where a group's clients get policy, scan and report.
+struct Placement {
+    sup: SupId,
+    policy_site: SiteId,
+    mps: Vec<ServerId>,
+    db_site: SiteId,
+}
+
+/// Resolves a group at `site`; `None` when no management point serves it. A site without a
+/// SUP is served by the nearest one above it (the top site always has one, checked earlier).
+fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement> {
+    let at = SiteId(site as u16);
+    let db_site = super::nearest(sites, at, |s| !s.mps.is_empty())?;
+    let policy_site = super::nearest(sites, at, |s| s.sup.is_some())?;
+    let sup = match sites[site].internet_sup {
+        Some(ib) if internet => ib,
+        _ => sites[policy_site.index()].sup?,
+    };
+    Some(Placement {
+        sup,
+        policy_site,
+        mps: sites[db_site.index()].mps.clone(),
+        db_site,
+    })
+}

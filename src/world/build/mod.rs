@@ -1,0 +1,121 @@
+//! Builds the world from a scenario, resolving every name to an id and checking that the
+//! hierarchy can exist: unique codes and names, parents that exist, one top site, no
+//! cycles, SUPs only below SUPs, an IBSUP only beside an active SUP.
+
+use super::*;
+use crate::scenario::suggest::did_you_mean;
+use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, sizes, validate};
+use petgraph::algo::{kosaraju_scc, toposort};
+use std::collections::BTreeMap;
+
+mod catalog;
+mod deployments;
+mod groups;
+mod sites;
+mod timeline;
+
+use catalog::catalog;
+use deployments::deployments;
+use groups::client_groups;
+use sites::{Role, check_site_codes, servers, site_hint, site_tree, software_update_points};
+use timeline::outages;
+
+/// Builds the world, or returns every problem found (value checks included).
+pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
+    let too_large = sizes(s);
+    if !too_large.is_empty() {
+        return Err(too_large);
+    }
+    let mut p = validate(s);
+    let codes = unique_names(
+        &mut p,
+        s.sites.iter().map(|x| x.code.as_str()),
+        "sites",
+        "code",
+    );
+    check_site_codes(s, &mut p);
+    let (mut sites, tree, top) = site_tree(s, &codes, &mut p);
+    let sups = software_update_points(s, &mut sites, top, &mut p);
+    let mps = servers(s, &mut sites, Role::Mp, &mut p);
+    let dps = servers(s, &mut sites, Role::Dp, &mut p);
+    let updates = catalog(s, &mut p);
+    let ids: BTreeMap<&str, UpdateId> = updates
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), UpdateId(i as u32)))
+        .collect();
+    let groups = client_groups(s, &codes, &sites, &ids, &mut p);
+    let outages = outages(s, &sups, &dps, &mut p);
+    let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, &mut p);
+    for d in &mut deployments {
+        // Saturating: 100,000 updates of up to 1 PB each overflow u64.
+        d.size = d
+            .updates
+            .iter()
+            .map(|u| updates[u.index()].size)
+            .fold(0, u64::saturating_add);
+    }
+    if !p.is_empty() {
+        return Err(p);
+    }
+    let mut actions: Vec<TimedAction> = s
+        .actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::RunSync { at } => Some(TimedAction::RunSync(at.at())),
+            Action::SetDeadline {
+                at,
+                deployment,
+                deadline,
+            } => {
+                let d = deployments.iter().position(|x| &x.id == deployment)?;
+                Some(TimedAction::SetDeadline {
+                    at: at.at(),
+                    deployment: DeploymentId(d as u32),
+                    deadline: deadline.at(),
+                })
+            }
+        })
+        .collect();
+    actions.sort_by_key(TimedAction::at);
+    Ok(World {
+        name: s.name.clone(),
+        sites,
+        tree,
+        top: top.expect("checked: one top site"),
+        sups,
+        mps,
+        dps,
+        groups,
+        updates,
+        deployments,
+        actions,
+        outages,
+        settings: s.settings.clone(),
+        seed: s.seed,
+        start: s
+            .start
+            .as_deref()
+            .and_then(|t| crate::engine::calendar::StartDate::parse(t).ok()),
+        end: s.end.at(),
+    })
+}
+
+/// Maps names to their index, reporting duplicates (case-insensitive, as Windows does).
+fn unique_names<'a>(
+    p: &mut Vec<Problem>,
+    names: impl Iterator<Item = &'a str>,
+    list: &str,
+    field: &str,
+) -> BTreeMap<String, usize> {
+    let mut seen = BTreeMap::new();
+    for (i, n) in names.enumerate() {
+        if seen.insert(n.to_ascii_uppercase(), i).is_some() {
+            p.push(Problem::new(
+                format!("{list}[{i}].{field}"),
+                format!("`{n}` is used twice; expected a unique name"),
+            ));
+        }
+    }
+    seen
+}
