@@ -1,0 +1,160 @@
+//! The compliance chart: database and true states of each update over time, with the
+//! machines fully compliant below.
+
+use super::*;
+
+/// (a) Client × update pairs per state in the site databases over time, stacked, with the
+/// true installed count, the deadlines and the 50/90/95 % installed marks.
+pub(super) fn compliance<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    s: &Summary,
+    end: f64,
+) -> Result<(), String> {
+    let start = w.start;
+    let c = &m.compliance;
+    let followed = w.followed_updates();
+    let counted = |u: usize| followed[u];
+    // Per sample time: [installed, required, not required, unknown, true installed].
+    let mut rows: Vec<(f64, [f64; 5])> = Vec::new();
+    for x in c.series.iter().filter(|x| counted(x.update as usize)) {
+        let t = days(x.t.ms());
+        if rows.last().is_none_or(|r| r.0 != t) {
+            rows.push((t, [0.0; 5]));
+        }
+        let r = &mut rows.last_mut().expect("pushed").1;
+        let unknown = c.db_clients[x.site as usize] as i64 - x.db[1] - x.db[2] - x.db[3];
+        for (k, v) in [x.db[3], x.db[1], x.db[2], unknown, x.truth[3]]
+            .into_iter()
+            .enumerate()
+        {
+            r[k] += v as f64;
+        }
+    }
+    let top = rows
+        .iter()
+        .map(|r| r.1[0] + r.1[1] + r.1[2] + r.1[3])
+        .fold(1.0, f64::max);
+    let what = if w.deployments.is_empty() {
+        "all updates"
+    } else {
+        "deployed updates"
+    };
+    let title = format!("Compliance in the site databases against the truth ({what})");
+    let mut chart = time_chart(
+        root,
+        &title,
+        end,
+        top * 1.05,
+        start,
+        "client × update pairs",
+    )?;
+    let layers: [(&str, RGBColor, usize); 4] = [
+        ("Unknown", PALE, 4),
+        ("Not required", LIGHT, 3),
+        ("Required", MID, 2),
+        ("Installed", DARK, 1),
+    ];
+    for (name, color, depth) in layers {
+        let points = rows.iter().map(|r| (r.0, r.1[..depth].iter().sum::<f64>()));
+        chart
+            .draw_series(AreaSeries::new(points, 0.0, color.filled()))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
+    }
+    let truth = rows.iter().map(|r| (r.0, r.1[4]));
+    chart
+        .draw_series(LineSeries::new(truth, BLACK.stroke_width(3)))
+        .map_err(err)?
+        .label("Installed (truth)")
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.stroke_width(3)));
+    let mut marks = Vec::new();
+    for d in &s.deployment.deployments {
+        for (k, t) in d.db_installed_ms.iter().take(3).enumerate() {
+            if let Some(t) = t {
+                marks.push((days(*t), ["50 %", "90 %", "95 %"][k]));
+            }
+        }
+    }
+    for (k, (t, label)) in marks.iter().enumerate() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(*t, 0.0), (*t, top)],
+                4,
+                4,
+                BLACK.mix(0.6).stroke_width(1),
+            ))
+            .map_err(err)?;
+        // Staggered, so marks close in time stay readable; anchored right of the line.
+        let y = top * (0.96 - 0.05 * (k % 3) as f64);
+        let side = if *t > end * 0.75 {
+            HPos::Right
+        } else {
+            HPos::Left
+        };
+        let style = (FONT, 12)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(side, VPos::Center));
+        chart
+            .draw_series([Text::new(
+                format!(" {label} installed (db) "),
+                (*t, y),
+                style,
+            )])
+            .map_err(err)?;
+    }
+    for d in w.deployments.iter().filter_map(|d| d.deadline) {
+        let t = days(d.ms());
+        chart
+            .draw_series(LineSeries::new([(t, 0.0), (t, top)], ALERT.stroke_width(2)))
+            .map_err(err)?
+            .label("deadline")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], ALERT.stroke_width(2)));
+    }
+    legend(&mut chart)
+}
+
+/// Targeted machines fully compliant with each deployment (every update of it that applies
+/// installed, restarted where needed), in percent: truly (solid) and in the site databases
+/// (dashed).
+pub(super) fn machines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    w: &World,
+    m: &Metrics,
+    end: f64,
+) -> Result<(), String> {
+    let d = &m.deployment;
+    let mut chart = time_chart(
+        root,
+        "Machines fully compliant, per deployment",
+        end,
+        100.0,
+        w.start,
+        "% of targeted machines",
+    )?;
+    for (k, dep) in w.deployments.iter().enumerate() {
+        let targeted = d.deployments[k].targeted.max(1) as f64;
+        let color = SERIES[k % SERIES.len()];
+        let samples = || {
+            d.machines
+                .iter()
+                .filter(move |s| s.deployment as usize == k)
+        };
+        let truth = samples().map(|s| (days(s.t.ms()), 100.0 * s.compliant as f64 / targeted));
+        chart
+            .draw_series(LineSeries::new(truth, color.stroke_width(3)))
+            .map_err(err)?
+            .label(format!("{} (truth)", dep.id))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(3)));
+        let db = samples().map(|s| (days(s.t.ms()), 100.0 * s.db_compliant as f64 / targeted));
+        chart
+            .draw_series(DashedLineSeries::new(db, 6, 4, color.stroke_width(2)))
+            .map_err(err)?
+            .label(format!("{} (site databases)", dep.id))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
+    }
+    legend(&mut chart)
+}
