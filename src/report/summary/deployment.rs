@@ -1,0 +1,191 @@
+//! The deployment part of the summary: per deployment its progress, machines fully
+//! compliant, clients that gave up, DP load and the notifications users saw.
+
+use super::*;
+
+/// The deployment phase of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeploymentSummary {
+    /// Per deployment.
+    pub deployments: Vec<DeploymentReport>,
+    /// Clients that gave up downloading, by reason (R19–R21).
+    pub gave_up: GaveUp,
+    /// Location Services failures seen (R19).
+    pub location_failures: u64,
+    /// DP connection failures seen (R20).
+    pub dp_connect_failures: u64,
+    /// Per distribution point.
+    pub distribution_points: Vec<DpSummary>,
+    /// Deadline notifications (R22).
+    pub notifications: Notifications,
+    /// Users who installed early through the Express/Advanced dialog (R24).
+    pub user_installs_express: u64,
+    /// Through the Available Software Updates dialog (R24).
+    pub user_installs_available: u64,
+    /// Restarts after installs (R25).
+    pub restarts: u64,
+}
+
+/// One deployment.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeploymentReport {
+    /// Its id.
+    pub id: String,
+    /// When its policy went out (null: never).
+    pub created_ms: Option<u64>,
+    /// The wizard refused it (R07).
+    pub rejected: bool,
+    /// Its deadline at the end of the run (null: optional). It may lie beyond the end.
+    pub deadline_ms: Option<u64>,
+    /// When its package reached each DP (null: never).
+    pub content_on_dp_ms: BTreeMap<String, Option<u64>>,
+    /// Client × update pairs still required when it was created.
+    pub required: u64,
+    /// Of which installed on the clients by the end.
+    pub installed: u64,
+    /// When 50, 90, 95 and 99 % of them were installed on the clients.
+    pub installed_ms: [Option<u64>; 4],
+    /// When the site databases showed 50, 90, 95 and 99 % of them installed.
+    pub db_installed_ms: [Option<u64>; 4],
+    /// Machines: its target collection, and how many are fully compliant (every update of
+    /// the deployment that applies to them installed), truly and in the site databases.
+    pub machines: MachineCompliance,
+}
+
+/// Targeted machines fully compliant with a deployment, at the end and over time.
+#[derive(Clone, Debug, Serialize)]
+pub struct MachineCompliance {
+    /// Machines in the target collection.
+    pub targeted: u64,
+    /// Truly compliant at the end (live state; restarted where needed).
+    pub compliant: u64,
+    /// Compliant at the end as the site databases see them.
+    pub db_compliant: u64,
+    /// When 50, 90, 95 and 99 % of the targeted machines were truly compliant.
+    pub compliant_ms: [Option<u64>; 4],
+    /// When the site databases showed 50, 90, 95 and 99 % of them compliant.
+    pub db_compliant_ms: [Option<u64>; 4],
+}
+
+/// Clients that gave up, by reason.
+#[derive(Clone, Debug, Serialize)]
+pub struct GaveUp {
+    /// No DP found for 5 days (R19).
+    pub location: u64,
+    /// No DP reachable for 10 days (R20).
+    pub dp_connect: u64,
+    /// A user-started download failed for 4 hours (R21).
+    pub manual: u64,
+}
+
+/// Downloads from one DP.
+#[derive(Clone, Debug, Serialize)]
+pub struct DpSummary {
+    /// Server name.
+    pub name: String,
+    /// Its site.
+    pub site: String,
+    /// Downloads started.
+    pub downloads: u64,
+    /// Bytes served.
+    pub bytes: u64,
+    /// Most downloads at once.
+    pub peak_concurrent: u64,
+    /// When that peak was first reached.
+    pub peak_at_ms: u64,
+}
+
+/// Notifications per client, over the clients that got any.
+#[derive(Clone, Debug, Serialize)]
+pub struct Notifications {
+    /// Clients notified.
+    pub clients: u64,
+    /// Notifications shown.
+    pub total: u64,
+    /// Mean per notified client.
+    pub mean: f64,
+    /// 95th percentile per notified client.
+    pub p95: u32,
+    /// Most for one client.
+    pub max: u32,
+}
+
+pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSummary {
+    let deployments = world
+        .deployments
+        .iter()
+        .zip(&m.deployments)
+        .map(|(d, p)| DeploymentReport {
+            id: d.id.clone(),
+            created_ms: p.created.map(|t| t.ms()),
+            rejected: p.rejected,
+            deadline_ms: p.deadline.map(|t| t.ms()),
+            content_on_dp_ms: d
+                .dps
+                .iter()
+                .zip(&p.on_dp)
+                .map(|(dp, t)| (world.dps[dp.index()].name.clone(), t.map(|t| t.ms())))
+                .collect(),
+            required: p.required,
+            installed: p.installed,
+            installed_ms: ms(&p.installed_marks),
+            db_installed_ms: ms(&p.db_marks),
+            machines: MachineCompliance {
+                targeted: p.targeted,
+                compliant: p.compliant,
+                db_compliant: p.db_compliant,
+                compliant_ms: ms(&p.compliant_marks),
+                db_compliant_ms: ms(&p.db_compliant_marks),
+            },
+        })
+        .collect();
+    let distribution_points = world
+        .dps
+        .iter()
+        .zip(&m.dps)
+        .map(|(dp, l)| DpSummary {
+            name: dp.name.clone(),
+            site: world.sites[dp.site.index()].code.clone(),
+            downloads: l.downloads,
+            bytes: l.bytes,
+            peak_concurrent: l.peak,
+            peak_at_ms: l.peak_at.ms(),
+        })
+        .collect();
+    DeploymentSummary {
+        deployments,
+        gave_up: GaveUp {
+            location: m.gave_up(crate::model::GiveUp::Location),
+            dp_connect: m.gave_up(crate::model::GiveUp::DpConnect),
+            manual: m.gave_up(crate::model::GiveUp::Manual),
+        },
+        location_failures: m.failures[0],
+        dp_connect_failures: m.failures[1],
+        distribution_points,
+        notifications: notifications(&m.notifications),
+        user_installs_express: m.user_installs[0],
+        user_installs_available: m.user_installs[1],
+        restarts: m.restarts,
+    }
+}
+
+fn notifications(per_client: &[u32]) -> Notifications {
+    let mut notified: Vec<u32> = per_client.iter().copied().filter(|&n| n > 0).collect();
+    notified.sort_unstable();
+    let total: u64 = notified.iter().map(|&n| u64::from(n)).sum();
+    let clients = notified.len() as u64;
+    Notifications {
+        clients,
+        total,
+        mean: if clients == 0 {
+            0.0
+        } else {
+            total as f64 / clients as f64
+        },
+        p95: notified
+            .get((notified.len() * 95).div_ceil(100).saturating_sub(1))
+            .copied()
+            .unwrap_or(0),
+        max: notified.last().copied().unwrap_or(0),
+    }
+}
