@@ -104,15 +104,8 @@ fn time_label(end: f64, start: Option<StartDate>) -> impl Fn(&f64) -> String {
 /// Labels for counts: whole numbers with thousands grouped.
 fn count_label(v: &f64) -> String {
     let n = v.round() as i64;
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    let digits = crate::estimate::grouped(n.unsigned_abs());
+    if n < 0 { format!("-{digits}") } else { digits }
 }
 
 /// Draws each chart twice, as SVG and PNG.
