@@ -340,3 +340,60 @@ fn r15_true_figures_are_the_live_state_at_the_end() {
         "the 50th restart made half compliant"
     );
 }
+
+#[test]
+fn r25_a_deadline_moved_during_the_pre_install_scan_ends_the_job_without_an_install() {
+    // Found by the property survey (seed 828927532227): D1's deadline (2d 16:44) starts the
+    // pre-install scans; the operator moved it to 5d 07:37 at 2d 16:21, and clients polling
+    // during their scan hold the later deadline when it ends. Nothing is due any more: the
+    // job must end there, not jump to a post-install scan (the agent broke "one job at a
+    // time").
+    let src = r#"Scenario(
+    name: "generated",
+    seed: 592766638114570964,
+    end: "5d 15h 30m",
+    sites: [
+        (code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP01"]),
+        (code: "S01", kind: Secondary, parent: "PR1", distribution_points: ["S01-DP01"]),
+    ],
+    catalog: [
+        (id: "KB100", size: "1MB", classification: Critical),
+    ],
+    clients: [
+        (name: "g1", site: "S01", count: 1),
+        (name: "g2", site: "S01", count: 77),
+    ],
+    deployments: [
+        (id: "D1", updates: ["KB100"], target: [(group: "g2")], created: "2d 4h 10m", available: "2d 11h 53m", deadline: "2d 16h 44m"),
+        (id: "D2", updates: ["KB100"], target: [(group: "g1")], created: "21h 16m", deadline: "6d 23h 46m"),
+    ],
+    actions: [
+        RunSync(at: "2d 10m"),
+        RunSync(at: "17h 16m"),
+        SetDeadline(at: "4d 3h 27m", deployment: "D2", deadline: "4d 22h 40m"),
+        RunSync(at: "1d 4h 11m"),
+        SetDeadline(at: "2d 16h 21m", deployment: "D1", deadline: "5d 7h 37m"),
+    ],
+    faults: [
+        DpUnavailable(server: "S01-DP01", from: "1d 17h 35m", to: "1d 18h 36m"),
+    ],
+    settings: (user_act_window: "3d 3h 35m", restart_window: "21h 29m", scheduled_sync: true, hide_deployments: true, dp_bandwidth_mbps: 392.0),
+)"#;
+    let loaded = cmsim::load_str("moved.ron", src).unwrap();
+    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap_or_else(|e| panic!("{e}"));
+    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    assert!(!report.violated(), "{}", report.render());
+    let lines: Vec<Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pre = kind(&lines, "scan_start")
+        .into_iter()
+        .filter(|l| l["reason"] == "pre_install")
+        .count();
+    let installs = kind(&lines, "install_start").len();
+    assert!(
+        pre > 0 && installs > 0,
+        "{pre} pre-install scans, {installs} installs"
+    );
+}

@@ -44,6 +44,11 @@ impl Model<'_> {
     /// the install waits for the download (R18).
     pub(super) fn pre_install_done(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
+        if !self.due(c, now) {
+            // A later deadline arrived during the scan (a new policy version): nothing is due
+            // any more, so the job ends with this scan; no install, no post-install scan.
+            return self.job_done(c, cx);
+        }
         if self
             .first_due(c, now, |u| !self.clients.cached(c.index(), u))
             .is_some()
