@@ -190,3 +190,44 @@ fn r21_a_user_started_job_tries_hourly_for_four_hours() {
             .contains("the budget is spent but the job did not give up")
     );
 }
+
+#[test]
+fn r16_a_dp_down_in_overlapping_windows_gets_its_copy_when_the_last_ends() {
+    // Found by the property survey (seed 4242): two outage windows of one DP overlap; the
+    // package copy waits for the end of both, and verify must not expect it when the first
+    // ends.
+    let src = r#"Scenario(
+    name: "generated",
+    seed: 0,
+    end: "5d 2h 53m",
+    sites: [
+        (code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP01"]),
+        (code: "S01", kind: Secondary, parent: "PR1", distribution_points: ["S01-DP01"]),
+    ],
+    catalog: [
+        (id: "KB100", size: "100MB", classification: Critical, restart: false),
+    ],
+    clients: [
+        (name: "g1", site: "PR1", count: 1),
+    ],
+    deployments: [
+        (id: "D1", updates: ["KB100"], target: [(group: "g1")], created: "12h 2m", distribution_points: ["S01-DP01"]),
+    ],
+    actions: [
+        RunSync(at: "8h 2m"),
+    ],
+    faults: [
+        DpUnavailable(server: "S01-DP01", from: "13h 31m", to: "3d 9h 30m"),
+        DpUnavailable(server: "S01-DP01", from: "0", to: "1d 3h 47m"),
+    ],
+    settings: (),
+)"#;
+    let loaded = cmsim::load_str("overlap.ron", src).unwrap();
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    assert!(!report.violated(), "{}", report.render());
+    assert!(
+        trace.contains(r#""t":293404000,"kind":"content_on_dp""#),
+        "the copy ends 4 s after the second window (3d 09:30): {trace}"
+    );
+}

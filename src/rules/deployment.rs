@@ -34,21 +34,29 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                 .fold(0u64, |n, u| n.saturating_add(u.size.0)),
         )
     };
-    // When a DP that is down at `t` is up again.
+    // When a DP that is down at `t` is up again: windows may overlap or chain, so the end
+    // of one may fall inside another (each step moves to a later window end, so at most one
+    // step per fault).
     let up_at = |dp: &str, t: u64| {
         let faults = cx.scenario.map_or(&[][..], |sc| &sc.faults);
-        faults
-            .iter()
-            .filter_map(|f| match f {
-                Fault::DpUnavailable { server, from, to }
-                    if server == dp && from.0.ms() <= t && t < to.0.ms() =>
-                {
-                    Some(to.0.ms())
-                }
-                _ => None,
-            })
-            .max()
-            .unwrap_or(t)
+        let mut at = t;
+        loop {
+            let later = faults
+                .iter()
+                .filter_map(|f| match f {
+                    Fault::DpUnavailable { server, from, to }
+                        if server == dp && from.0.ms() <= at && at < to.0.ms() =>
+                    {
+                        Some(to.0.ms())
+                    }
+                    _ => None,
+                })
+                .max();
+            match later {
+                Some(end) => at = end,
+                None => return at,
+            }
+        }
     };
     for l in lines {
         let d = l.deployment();
