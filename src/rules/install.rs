@@ -28,14 +28,7 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
     at_deadline(lines, cx, &mut o);
     let duration = cx.settings.install_duration.0.ms();
     let window = cx.settings.restart_window.0.ms();
-    // The run's end: a restart drawn past it is not in the trace, so a delay armed at `a` is
-    // seen only below `end - a` and is uniform on that shorter window (censoring).
-    let end = lines
-        .iter()
-        .rev()
-        .find(|l| l.kind == "run_end")
-        .and_then(|l| l.end)
-        .unwrap_or(u64::MAX);
+    let end = stats::run_end(lines);
     // update → deployments containing it, from the scenario
     let mut containing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in cx.scenario.map_or(&[][..], |s| &s.deployments) {
@@ -134,7 +127,7 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
                 match armed.remove(&c) {
                     None => o.fail(l, "a restart with no installed update waiting for one"),
                     Some(a) if l.t - a < window => {
-                        let seen = window.min(end.saturating_sub(a)).max(1);
+                        let seen = window.min(end.saturating_sub(a).saturating_add(1));
                         draws.push((l.t - a) as f64 / seen as f64);
                     }
                     Some(a) => {

@@ -154,6 +154,7 @@ pub(super) fn r23(lines: &[Line], cx: &Ctx) -> Outcome {
 pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R24");
     let window = cx.settings.user_act_window.0.ms();
+    let end = super::stats::run_end(lines);
     let mut held = Held::default();
     let mut evaluated: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
     let mut draws = Vec::new();
@@ -181,14 +182,16 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                 let holds: Vec<_> = held.of(c).collect();
                 if let ([(_, deadline)], [e]) = (&holds[..], scans) {
                     let limit = deadline.map_or(window, |d| d.saturating_sub(*e).min(window));
-                    let u = (l.t - e) as f64 / limit.max(1) as f64;
-                    if u >= 1.0 {
+                    if l.t - e >= limit {
                         o.fail(
                             l,
                             &format!("a user acts {} ms after the evaluation scan; the limit is {limit} ms (user_act_window or the deadline)", l.t - e),
                         );
                     } else {
-                        draws.push(u);
+                        // Acts drawn past the end of the run leave no line (censoring): the
+                        // ones seen are uniform on what was left of the limit.
+                        let seen = limit.min(end.saturating_sub(*e).saturating_add(1));
+                        draws.push((l.t - e) as f64 / seen as f64);
                     }
                 }
                 let express = l.dialog.as_deref() == Some("express");

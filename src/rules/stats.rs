@@ -28,6 +28,18 @@ pub(super) fn not_uniform(mut u: Vec<f64>) -> Option<(f64, f64)> {
     (d > critical).then_some((d, critical))
 }
 
+/// When the run ended (its `run_end` line): a timer drawn past it leaves no line, so a draw
+/// armed at `a` is seen only below `end - a` and must be judged on that shorter window
+/// (censoring), not on the rule's.
+pub(super) fn run_end(lines: &[super::trace::Line]) -> u64 {
+    lines
+        .iter()
+        .rev()
+        .find(|l| l.kind == "run_end")
+        .and_then(|l| l.end)
+        .unwrap_or(u64::MAX)
+}
+
 /// The message for draws of `what` that are not uniform on `window` ms.
 pub(super) fn message(what: &str, n: usize, window: u64, (d, c): (f64, f64)) -> String {
     format!(
