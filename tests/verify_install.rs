@@ -233,3 +233,40 @@ fn r25_restarts_cut_off_by_the_end_of_the_run_are_judged_on_what_could_be_seen()
         "enough draws to test"
     );
 }
+
+#[test]
+fn r25_a_deadline_moved_just_before_it_is_not_owed_at_the_old_time() {
+    // Found by the property survey (seed 3): a client notified up to its deadline receives
+    // the policy with the later deadline 15 s before the old one; it holds the new deadline
+    // and must not be asked to install at the old.
+    let src = r#"Scenario(
+    name: "generated",
+    seed: 4691230309847771453,
+    end: "12d 2h 31m",
+    sites: [
+        (code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP01"]),
+        (code: "S01", kind: Secondary, parent: "PR1", distribution_points: ["S01-DP01"]),
+    ],
+    catalog: [
+        (id: "KB100", size: "1MB", classification: Critical, expires_at: "1m", restart: false),
+    ],
+    clients: [
+        (name: "g1", site: "PR1", count: 22),
+        (name: "g2", site: "S01", count: 1),
+    ],
+    deployments: [
+        (id: "D1", updates: ["KB100"], target: [(group: "g1")], created: "6d 5h 36m", deadline: "8d 4h 13m", distribution_points: ["S01-DP01"]),
+    ],
+    actions: [
+        RunSync(at: "6d 1h 36m"),
+        SetDeadline(at: "8d 3h 13m", deployment: "D1", deadline: "12d 2h 32m"),
+    ],
+    faults: [
+    ],
+    settings: (),
+)"#;
+    let loaded = cmsim::load_str("moved-late.ron", src).unwrap();
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    assert!(!report.violated(), "{}", report.render());
+}

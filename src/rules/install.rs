@@ -165,9 +165,18 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     // client → deadlines it must install at, each with the notification that announced it
     let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
     let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
+    let mut held = super::held::Held::default();
     for l in lines {
         let c = l.client();
+        held.observe(l);
         match (l.kind.as_str(), l.reason()) {
+            ("policy_received", _) if l.policy.as_deref() == Some("deployment") => {
+                // A new policy version before the deadline: the client now holds the
+                // deadline in force (R17), and owes the old one only if it is unchanged.
+                if let Some(list) = owed.get_mut(&c) {
+                    list.retain(|&(d, n)| d <= l.t || held.get(c, n.deployment()) == Some(Some(d)));
+                }
+            }
             ("notification", _) => {
                 let left = l.deadline_in.unwrap_or(0);
                 if super::notify::interval(cx, left) >= left {
