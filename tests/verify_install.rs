@@ -270,3 +270,43 @@ fn r25_a_deadline_moved_just_before_it_is_not_owed_at_the_old_time() {
     let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
     assert!(!report.violated(), "{}", report.render());
 }
+
+#[test]
+fn r24_user_acts_cut_off_by_a_new_policy_version_are_judged_on_what_could_be_seen() {
+    // Found by the property survey (seed 7): an optional deployment gets a deadline that is
+    // due at once; each client installs when it receives that version, so the users' acts
+    // drawn later never happen. The acts seen are uniform on the time before the receipt.
+    let src = r#"Scenario(
+    name: "generated",
+    seed: 0,
+    end: "8d 14h 54m",
+    sites: [
+        (code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP01"], distribution_points: ["PR1-DP01"]),
+    ],
+    catalog: [
+        (id: "KB100", size: "1MB", classification: Critical, restart: false),
+    ],
+    clients: [
+        (name: "g1", site: "PR1", count: 44),
+        (name: "g2", site: "PR1", count: 55),
+    ],
+    deployments: [
+        (id: "D1", updates: ["KB100"], target: [(group: "g2"), (group: "g1")], created: "6h", available: "1d 2h 5m"),
+    ],
+    actions: [
+        RunSync(at: "2h"),
+        SetDeadline(at: "1d 23h 47m", deployment: "D1", deadline: "1d 23h 47m"),
+    ],
+    faults: [
+    ],
+    settings: (machine_policy_interval: "1h 12m", user_optional_share: 1.000),
+)"#;
+    let loaded = cmsim::load_str("cut-off.ron", src).unwrap();
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    assert!(!report.violated(), "{}", report.render());
+    assert!(
+        trace.matches(r#""kind":"user_install""#).count() >= 30,
+        "enough draws to test"
+    );
+}

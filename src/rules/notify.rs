@@ -158,6 +158,14 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut held = Held::default();
     let mut evaluated: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
     let mut draws = Vec::new();
+    // client → times it received a deployment policy: a new version re-evaluates the client
+    // and its dialog, so a draw still pending then leaves no line (censoring).
+    let mut received: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for l in lines {
+        if l.kind == "policy_received" && l.policy.as_deref() == Some("deployment") {
+            received.entry(l.client()).or_default().push(l.t);
+        }
+    }
     for l in lines {
         held.observe(l);
         let c = l.client();
@@ -188,9 +196,14 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                             &format!("a user acts {} ms after the evaluation scan; the limit is {limit} ms (user_act_window or the deadline)", l.t - e),
                         );
                     } else {
-                        // Acts drawn past the end of the run leave no line (censoring): the
-                        // ones seen are uniform on what was left of the limit.
-                        let seen = limit.min(end.saturating_sub(*e).saturating_add(1));
+                        // Acts drawn past the end of the run or the client's next policy
+                        // version leave no line (censoring): the ones seen are uniform on
+                        // what was left of the limit.
+                        let next = received
+                            .get(&c)
+                            .and_then(|r| r.iter().find(|&&r| r > *e))
+                            .map_or(end, |&r| r.min(end));
+                        let seen = limit.min(next.saturating_sub(*e).saturating_add(1));
                         draws.push((l.t - e) as f64 / seen as f64);
                     }
                 }
