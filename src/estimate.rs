@@ -165,11 +165,7 @@ fn events(w: &World) -> f64 {
         .sum();
     n += (times(run, s.itmu_catalog_interval) + 1.0) * (1.0 + 5.0 * legacy);
     for (d, dep) in w.deployments.iter().enumerate() {
-        let targeted: f64 = dep
-            .targets
-            .iter()
-            .map(|&(g, share)| f64::from(w.groups[g.index()].count) * share.clamp(0.0, 1.0))
-            .sum();
+        let targeted = targeted(w, dep);
         // Policy, evaluation scan, state sends, location, download, user dialog; per update
         // an install; scans before and after; a restart (R16–R18, R24, R25).
         let per_client = 14.0 + 2.0 * dep.updates.len() as f64;
@@ -240,6 +236,14 @@ fn events(w: &World) -> f64 {
     n + w.actions.len() as f64 + 2.0 * w.outages.len() as f64 + 2.0
 }
 
+/// Clients a deployment targets: each target group's count times its share.
+fn targeted(w: &World, dep: &crate::world::Deployment) -> f64 {
+    dep.targets
+        .iter()
+        .map(|&(g, share)| f64::from(w.groups[g.index()].count) * share.clamp(0.0, 1.0))
+        .sum()
+}
+
 /// Peak memory: the world, the clients' records, the pending events, the site databases'
 /// tallies and the kept time series, plus the program itself.
 fn memory(w: &World, sample: SimDuration) -> u64 {
@@ -248,29 +252,9 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
     let sites = w.sites.len() as u64;
     let per_client = crate::model::bytes_per_client(w.updates.len()) as u64
         + crate::model::PENDING_BYTES_PER_CLIENT;
-    let targeted = w
-        .deployments
-        .iter()
-        .map(|d| {
-            d.targets
-                .iter()
-                .map(|&(g, share)| (f64::from(w.groups[g.index()].count) * share) as u64)
-                .sum::<u64>()
-        })
-        .fold(0u64, u64::saturating_add)
-        .min(clients);
-    let samples = (w.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2;
-    let db_sites = {
-        let mut v: Vec<usize> = w
-            .groups
-            .iter()
-            .filter(|g| g.count > 0)
-            .map(|g| g.db_site.index())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v.len() as u64
-    };
+    let targeted = (w.deployments.iter().map(|d| targeted(w, d)).sum::<f64>() as u64).min(clients);
+    let series_rows = series_rows(w, sample);
+    let db_sites = w.database_sites() as u64;
     let world = updates.saturating_mul(200)
         + w.groups
             .iter()
@@ -282,9 +266,13 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
             crate::observe::bytes_per_group_update().saturating_mul(w.groups.len() as u64),
         )
         .saturating_mul(updates);
-    let series = crate::observe::bytes_per_sample_row()
-        .saturating_mul(samples)
-        .saturating_mul(db_sites.saturating_mul(updates) + w.deployments.len() as u64);
+    let series = crate::observe::bytes_per_sample_row().saturating_mul(
+        series_rows.rows.saturating_add(
+            series_rows
+                .samples
+                .saturating_mul(w.deployments.len() as u64),
+        ),
+    );
     // The summary and report: figures per (site database, update), measured.
     const REPORT_PER_DB_UPDATE: u64 = 640;
     let report = REPORT_PER_DB_UPDATE.saturating_mul(db_sites.saturating_mul(updates));
@@ -297,6 +285,27 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
         .saturating_add(tallies)
         .saturating_add(series)
         .saturating_add(PROGRAM)
+}
+
+/// The compliance time series a run keeps: a sample at 0, every `sample` and at the end, for
+/// each site database with clients, for each update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesRows {
+    /// Samples over the run.
+    pub samples: u64,
+    /// Rows in all: samples × site databases × updates.
+    pub rows: u64,
+}
+
+/// The rows of the compliance series of `w` sampled every `sample`.
+pub fn series_rows(w: &World, sample: SimDuration) -> SeriesRows {
+    let samples = (w.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2;
+    SeriesRows {
+        samples,
+        rows: samples
+            .saturating_mul(w.database_sites() as u64)
+            .saturating_mul(w.updates.len() as u64),
+    }
 }
 
 /// `n` with thin spaces between thousands: 1 234 567.

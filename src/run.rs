@@ -144,23 +144,11 @@ fn series(world: &World, opts: &RunOptions) -> Result<(), RunError> {
             crate::scenario::Dur(MIN_SAMPLE)
         )));
     }
-    // Rows as `ComplianceMetrics` keeps them: a sample at 0, every `sample` and at the end,
-    // for each site database with clients, for each update.
-    let mut db_sites: Vec<usize> = world
-        .groups
-        .iter()
-        .filter(|g| g.count > 0)
-        .map(|g| g.db_site.index())
-        .collect();
-    db_sites.sort_unstable();
-    db_sites.dedup();
-    let samples = (world.end - SimTime::ZERO).ms() / sample.ms() + 2;
-    let rows = samples
-        .saturating_mul(db_sites.len() as u64)
-        .saturating_mul(world.updates.len() as u64);
+    let db_sites = world.database_sites();
+    let crate::estimate::SeriesRows { samples, rows } = crate::estimate::series_rows(world, sample);
     if rows > MAX_SERIES_ROWS {
         // The smallest whole number of minutes that brings the series within the limit.
-        let per_sample = (db_sites.len() as u64 * world.updates.len() as u64).max(1);
+        let per_sample = (db_sites as u64 * world.updates.len() as u64).max(1);
         let fits = (MAX_SERIES_ROWS / per_sample).saturating_sub(2).max(1);
         let mins = (world.end - SimTime::ZERO)
             .ms()
@@ -171,7 +159,7 @@ fn series(world: &World, opts: &RunOptions) -> Result<(), RunError> {
              samples × {} site databases × {} updates), over the limit of {MAX_SERIES_ROWS}; \
              use a larger --sample (e.g. --sample {}) or a shorter --until",
             crate::scenario::Dur(sample),
-            db_sites.len(),
+            db_sites,
             world.updates.len(),
             crate::scenario::Dur(SimDuration::from_mins(mins)),
         )));

@@ -74,6 +74,19 @@ impl World {
         self.groups.iter().map(|g| u64::from(g.count)).sum()
     }
 
+    /// How many site databases hold clients' states: those of sites serving a group.
+    pub fn database_sites(&self) -> usize {
+        let mut sites: Vec<usize> = self
+            .groups
+            .iter()
+            .filter(|g| g.count > 0)
+            .map(|g| g.db_site.index())
+            .collect();
+        sites.sort_unstable();
+        sites.dedup();
+        sites.len()
+    }
+
     /// How many updates Microsoft Update has released by `t` (a prefix of `updates`).
     pub fn released_by(&self, t: SimTime) -> u32 {
         self.updates.partition_point(|u| u.released <= t) as u32
