@@ -379,10 +379,7 @@ fn r25_a_deadline_moved_during_the_pre_install_scan_ends_the_job_without_an_inst
     ],
     settings: (user_act_window: "3d 3h 35m", restart_window: "21h 29m", scheduled_sync: true, hide_deployments: true, dp_bandwidth_mbps: 392.0),
 )"#;
-    let loaded = cmsim::load_str("moved.ron", src).unwrap();
-    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap_or_else(|e| panic!("{e}"));
-    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
-    assert!(!report.violated(), "{}", report.render());
+    let trace = verified_trace(src);
     let lines: Vec<Value> = trace
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

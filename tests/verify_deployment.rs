@@ -4,6 +4,7 @@
 
 mod common;
 use common::traces::*;
+use common::verified_trace;
 
 const DEPLOYMENT: &str = r#"catalog: [(id: "KB1", size: "25MB"), (id: "KB2", size: "1MB")],
     deployments: [(id: "D", updates: ["KB1"], target: [(group: "g")], created: "1h", deadline: "10h"),
@@ -222,10 +223,7 @@ fn r16_a_dp_down_in_overlapping_windows_gets_its_copy_when_the_last_ends() {
     ],
     settings: (),
 )"#;
-    let loaded = cmsim::load_str("overlap.ron", src).unwrap();
-    let trace = cmsim::trace_to_string(&loaded.world);
-    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
-    assert!(!report.violated(), "{}", report.render());
+    let trace = verified_trace(src);
     assert!(
         trace.contains(r#""t":293404000,"kind":"content_on_dp""#),
         "the copy ends 4 s after the second window (3d 09:30): {trace}"

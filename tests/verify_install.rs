@@ -5,6 +5,7 @@
 
 mod common;
 use common::traces::*;
+use common::verified_trace;
 
 /// Client 1 holds deployment D, due at 200 h, from its poll at 0.
 fn holding_lines(deadline_in: &[(u64, u64)]) -> Vec<String> {
@@ -224,10 +225,7 @@ fn r25_restarts_cut_off_by_the_end_of_the_run_are_judged_on_what_could_be_seen()
     ],
     settings: (restart_window: "21h 28m", hide_deployments: true),
 )"#;
-    let loaded = cmsim::load_str("censored.ron", src).unwrap();
-    let trace = cmsim::trace_to_string(&loaded.world);
-    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
-    assert!(!report.violated(), "{}", report.render());
+    let trace = verified_trace(src);
     assert!(
         trace.matches(r#""kind":"restart""#).count() >= 30,
         "enough draws to test"
@@ -265,10 +263,7 @@ fn r25_a_deadline_moved_just_before_it_is_not_owed_at_the_old_time() {
     ],
     settings: (),
 )"#;
-    let loaded = cmsim::load_str("moved-late.ron", src).unwrap();
-    let trace = cmsim::trace_to_string(&loaded.world);
-    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
-    assert!(!report.violated(), "{}", report.render());
+    verified_trace(src);
 }
 
 #[test]
@@ -301,10 +296,7 @@ fn r24_user_acts_cut_off_by_a_new_policy_version_are_judged_on_what_could_be_see
     ],
     settings: (machine_policy_interval: "1h 12m", user_optional_share: 1.000),
 )"#;
-    let loaded = cmsim::load_str("cut-off.ron", src).unwrap();
-    let trace = cmsim::trace_to_string(&loaded.world);
-    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
-    assert!(!report.violated(), "{}", report.render());
+    let trace = verified_trace(src);
     assert!(
         trace.matches(r#""kind":"user_install""#).count() >= 30,
         "enough draws to test"

@@ -16,6 +16,16 @@ pub fn trace(src: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Runs scenario text, fails unless `cmsim verify` passes its trace against the scenario, and
+/// returns the trace (the regressions found by the property survey).
+pub fn verified_trace(src: &str) -> String {
+    let loaded = cmsim::load_str("test.ron", src).unwrap_or_else(|e| panic!("scenario: {e}"));
+    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap_or_else(|e| panic!("{e}"));
+    let report = cmsim::rules::verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    assert!(!report.violated(), "{}", report.render());
+    trace
+}
+
 /// Lines of one kind.
 pub fn kind<'a>(lines: &'a [Value], k: &str) -> Vec<&'a Value> {
     lines.iter().filter(|l| l["kind"] == k).collect()
