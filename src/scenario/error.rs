@@ -78,14 +78,21 @@ impl InputError {
     pub fn parse(file: &str, src: &str, pos: Pos, message: String) -> InputError {
         let locations = Locations::index(src);
         let field = locations.path_at(pos).unwrap_or("(top level)").to_string();
+        InputError::at(file, src, pos, field, message)
+    }
+
+    /// One problem of `file` at `pos`, with its snippet of `src`.
+    fn at(file: &str, src: &str, pos: Pos, field: String, message: String) -> InputError {
+        let mut problems = vec![Located {
+            pos: Some(pos),
+            field,
+            message,
+            snippet: None,
+        }];
+        attach_snippets(src, &mut problems);
         InputError::Invalid {
             file: file.to_string(),
-            problems: vec![Located {
-                pos: Some(pos),
-                field,
-                message,
-                snippet: snippet_at(src, pos),
-            }],
+            problems,
         }
     }
 }
@@ -93,15 +100,8 @@ impl InputError {
 impl InputError {
     /// A required field left out of the struct that closes at `pos` in `src`.
     pub fn missing(file: &str, src: &str, pos: Pos, field: &str, outer: &str) -> InputError {
-        InputError::Invalid {
-            file: file.to_string(),
-            problems: vec![Located {
-                pos: Some(pos),
-                field: field.to_string(),
-                message: format!("required in {outer} but missing; add `{field}: ...`"),
-                snippet: snippet_at(src, pos),
-            }],
-        }
+        let message = format!("required in {outer} but missing; add `{field}: ...`");
+        InputError::at(file, src, pos, field.to_string(), message)
     }
 }
 
@@ -153,12 +153,6 @@ fn attach_snippets(src: &str, problems: &mut [Located]) {
             p.snippet = Some(render_snippet(text, pos));
         }
     }
-}
-
-/// The snippet of the problem at `pos` in `src`.
-fn snippet_at(src: &str, pos: Pos) -> Option<String> {
-    let text = src.split('\n').nth(pos.line.checked_sub(1)?)?;
-    Some(render_snippet(text, pos))
 }
 
 /// `  12 | the line` and a caret under column `pos.col`, indented so that callers printing
