@@ -24,6 +24,17 @@ pub struct Loaded {
     pub world: World,
 }
 
+/// The bytes of the file at `path`, read up to one byte past `max` whatever the file claims
+/// to be: a device or a pipe (`/dev/zero`, `<(yes)`) reports no size and never ends. More
+/// than `max` bytes back means the file is over the limit.
+pub fn read_capped(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// Reads and checks the scenario file at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
     let file = path.display().to_string();
@@ -31,12 +42,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
         file: file.clone(),
         source,
     };
-    // Read at most one byte over the limit, whatever the file claims to be: a device or a
-    // pipe (`/dev/zero`, `<(yes)`) reports no size and never ends.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(LIMITS.file_bytes + 1).read_to_end(&mut bytes))
-        .map_err(io)?;
+    let bytes = read_capped(path, LIMITS.file_bytes).map_err(io)?;
     let size = bytes.len() as u64;
     if size > LIMITS.file_bytes {
         return Err(InputError::TooLarge {

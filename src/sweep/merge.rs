@@ -16,14 +16,11 @@ pub const MAX_TABLE_BYTES: u64 = 128 << 20;
 
 /// Reads the files at `paths`, at most [`MAX_TABLE_BYTES`] in all.
 pub fn read_files(paths: &[std::path::PathBuf]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    use std::io::Read;
     let mut left = MAX_TABLE_BYTES;
     let mut out = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(left + 1).read_to_end(&mut bytes))
+        let bytes = crate::load::read_capped(path, left)
             .map_err(|e| format!("{name}: cannot read: {e}"))?;
         left = left.checked_sub(bytes.len() as u64).ok_or_else(|| {
             format!(
