@@ -118,8 +118,8 @@ fn ids_with_commas_and_quotes_are_quoted_in_the_csv_files() {
     };
     cmsim::run(&loaded.world, &opts).unwrap();
     for (file, column, id, width) in [
-        ("compliance.csv", 3, "KB1, \"x\"", 12),
-        ("machines.csv", 2, "D,1", 8),
+        ("compliance.csv", 4, "KB1, \"x\"", 13),
+        ("machines.csv", 3, "D,1", 9),
     ] {
         let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
         let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();

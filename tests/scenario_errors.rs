@@ -231,5 +231,5 @@ fn clients_need_a_management_point_at_or_above_their_site() {
 fn a_start_date_must_be_a_real_date() {
     let msg =
         error(&with(OK_SITES, "").replace("end: \"7d\",", "end: \"7d\", start: \"2023-02-30\","));
-    assert_has(&msg, &["field `start`", "expected a date"]);
+    assert_has(&msg, &["field `start`", "is not a date-time", "1..=28"]);
 }

@@ -20,6 +20,10 @@ pub(super) struct DeploymentState {
     /// policy is out. A client holds the last one published up to its last policy poll
     /// (R17, R22).
     pub(super) versions: Vec<(u32, Option<SimTime>)>,
+    /// For a client-local deployment (R25 "Time based on: Client local time"): each
+    /// deadline it has had, with the instant it falls at in each client group's zone. Empty
+    /// for one deadline instant for everyone.
+    pub(super) local: Vec<(SimTime, Vec<SimTime>)>,
     /// Clients in its target collection.
     pub(super) targeted: BitSet,
     /// Which of its package DPs hold the content.
@@ -29,12 +33,49 @@ pub(super) struct DeploymentState {
 impl DeploymentState {
     pub(super) fn new(world: &World, d: usize, targeted: BitSet) -> Self {
         let dep = &world.deployments[d];
-        DeploymentState {
+        let mut state = DeploymentState {
             deadline: dep.deadline,
             versions: Vec::new(),
+            local: Vec::new(),
             targeted,
             ready: vec![false; dep.dps.len()],
+        };
+        if let Some(at) = dep.deadline {
+            state.localize(world, d, at);
         }
+        state
+    }
+
+    /// Records where deadline `at` falls for each group, if the deployment is client-local.
+    pub(super) fn localize(&mut self, world: &World, d: usize, at: SimTime) {
+        if world.deployments[d].client_local && !self.local.iter().any(|(b, _)| *b == at) {
+            let id = crate::world::DeploymentId(d as u32);
+            let per_group = (0..world.groups.len())
+                .map(|g| world.deadline_for(id, crate::world::GroupId(g as u32), at))
+                .collect();
+            self.local.push((at, per_group));
+        }
+    }
+
+    /// Deadline `at` as it falls for clients of group `g`.
+    pub(super) fn local_deadline(&self, at: SimTime, g: usize) -> SimTime {
+        self.local
+            .iter()
+            .find(|(b, _)| *b == at)
+            .map_or(at, |(_, per_group)| per_group[g])
+    }
+
+    /// The distinct instants deadline `at` falls at over the targeted groups, in order: one
+    /// deadline event each.
+    pub(super) fn deadline_instants(&self, world: &World, d: usize, at: SimTime) -> Vec<SimTime> {
+        let mut out: Vec<SimTime> = world.deployments[d]
+            .targets
+            .iter()
+            .map(|(g, _)| self.local_deadline(at, g.index()))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -106,7 +147,9 @@ impl Model<'_> {
             );
         }
         if let Some(at) = deadline {
-            cx.schedule_at(at, Event::Deadline(d));
+            for t in self.deployments[d.index()].deadline_instants(self.world, d.index(), at) {
+                cx.schedule_at(t, Event::Deadline(d));
+            }
         }
         cx.schedule_at(dep.available.max(cx.now()), Event::Available(d));
     }

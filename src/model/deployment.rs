@@ -85,9 +85,15 @@ impl Model<'_> {
         }
     }
 
-    /// The deadline of deployment `d` as client `c` knows it.
+    /// The deadline of deployment `d` as client `c` knows it, where it falls on the client
+    /// (a client-local deadline is its own wall-clock time).
     pub(super) fn held_deadline(&self, c: ClientId, d: usize) -> Option<SimTime> {
-        self.held(c, d).flatten()
+        let at = self.held(c, d).flatten()?;
+        let state = &self.deployments[d];
+        if state.local.is_empty() {
+            return Some(at);
+        }
+        Some(state.local_deadline(at, self.world.group_of(c).index()))
     }
 
     /// Whether client `c` holds deployment `d` as mandatory (with a deadline).
@@ -125,12 +131,16 @@ impl Model<'_> {
 
     /// The operator gives deployment `d` a deadline: clients register it at their next poll.
     pub(super) fn set_deadline(&mut self, d: DeploymentId, deadline: SimTime, cx: &mut Cx) {
-        self.deployments[d.index()].deadline = Some(deadline);
+        let state = &mut self.deployments[d.index()];
+        state.deadline = Some(deadline);
+        state.localize(self.world, d.index(), deadline);
         cx.emit(Fact::DeadlineChanged {
             deployment: d,
             deadline,
         });
-        cx.schedule_at(deadline, Event::Deadline(d));
+        for t in state.deadline_instants(self.world, d.index(), deadline) {
+            cx.schedule_at(t, Event::Deadline(d));
+        }
         // Once out (published at least once), the policy goes out again with the deadline.
         if !self.deployments[d.index()].versions.is_empty() {
             self.publish(d, cx);

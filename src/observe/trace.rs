@@ -26,6 +26,8 @@ pub struct TraceWriter<W: Write> {
     update: Vec<String>,
     deployment: Vec<String>,
     deployment_site: Vec<SiteId>,
+    /// Per deployment: its deadline is each client's wall-clock time.
+    deployment_local: Vec<bool>,
     dp: Vec<String>,
     /// Only events of these clients are written (all when `None`).
     clients: Option<Range<u64>>,
@@ -59,6 +61,7 @@ impl<W: Write> TraceWriter<W> {
             update: world.updates.iter().map(|u| json_str(&u.id)).collect(),
             deployment: world.deployments.iter().map(|d| json_str(&d.id)).collect(),
             deployment_site: world.deployments.iter().map(|d| d.site).collect(),
+            deployment_local: world.deployments.iter().map(|d| d.client_local).collect(),
             dp: world.dps.iter().map(|s| json_str(&s.name)).collect(),
             clients,
             lines: 0,
@@ -86,7 +89,27 @@ impl<W: Write> TraceWriter<W> {
             }
             None => self.raw("trace_clients", "null"),
         }
-        self.buf.extend_from_slice(b"}\n");
+        if let Some(c) = &world.calendar {
+            let _ = write!(
+                self.buf,
+                r#","start":"{}","time_zone":{}"#,
+                c.iso(SimTime::ZERO),
+                json_str(&c.zone_name())
+            );
+        }
+        self.buf.extend_from_slice(br#","groups":["#);
+        for (i, g) in world.groups.iter().enumerate() {
+            let _ = write!(
+                self.buf,
+                r#"{}{{"name":{},"first":{},"count":{},"time_zone":{}}}"#,
+                if i == 0 { "" } else { "," },
+                json_str(&g.name),
+                g.first.0,
+                g.count,
+                json_str(g.zone.iana_name().unwrap_or("UTC"))
+            );
+        }
+        self.buf.extend_from_slice(b"]}\n");
         self.lines += 1;
         if let Err(e) = self.out.write_all(&self.buf) {
             self.error = Some(e);
@@ -372,6 +395,12 @@ impl<W: Write> TraceWriter<W> {
                     Some(d) => self.num("deadline", d.ms()),
                     None => self.raw("deadline", "null"),
                 }
+                let base = if self.deployment_local[deployment.index()] {
+                    "client_local"
+                } else {
+                    "utc"
+                };
+                let _ = write!(self.buf, r#","time_based_on":"{base}""#);
                 self.num("downloaded", downloaded);
                 self.num("targeted", u64::from(targeted));
                 self.num("required", required);

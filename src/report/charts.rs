@@ -6,7 +6,7 @@
 //! so the charts read in grey.
 
 use super::summary::Summary;
-use crate::engine::calendar::StartDate;
+use crate::engine::calendar::Calendar;
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -44,11 +44,10 @@ fn register_font() {
 }
 
 /// The time axis' title.
-fn time_axis(start: Option<StartDate>) -> &'static str {
-    if start.is_some() {
-        "date (UTC)"
-    } else {
-        "time since the start"
+fn time_axis(start: Option<&Calendar>) -> String {
+    match start {
+        Some(c) => format!("date ({})", c.zone_name()),
+        None => "time since the start".into(),
     }
 }
 
@@ -87,7 +86,7 @@ fn as_f64(series: &std::collections::BTreeMap<u64, u64>) -> std::collections::BT
 
 /// Labels for a time axis in days: calendar dates when the run has a start date, else hours on
 /// short runs and days otherwise.
-fn time_label(end: f64, start: Option<StartDate>) -> impl Fn(&f64) -> String {
+fn time_label(end: f64, start: Option<&Calendar>) -> impl Fn(&f64) -> String + '_ {
     move |d: &f64| {
         if let Some(s) = start {
             s.label(crate::engine::SimTime(
@@ -180,7 +179,7 @@ fn time_chart<'a, DB: DrawingBackend + 'a>(
     title: &str,
     end: f64,
     top: f64,
-    start: Option<StartDate>,
+    start: Option<&Calendar>,
     y_desc: &str,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
     let mut builder = ChartBuilder::on(area);
@@ -227,7 +226,7 @@ fn cascade<DB: DrawingBackend>(
     m: &Metrics,
     end: f64,
 ) -> Result<(), String> {
-    let start = w.start;
+    let start = w.calendar.as_ref();
     let n = w.sups.len().max(1) as f64;
     let names: Vec<String> = w
         .sups
@@ -289,7 +288,7 @@ fn state_messages<DB: DrawingBackend>(
     m: &Metrics,
     end: f64,
 ) -> Result<(), String> {
-    let start = w.start;
+    let start = w.calendar.as_ref();
     let mps = &m.compliance.mps;
     let top = mps
         .iter()
@@ -336,7 +335,7 @@ fn downloads<DB: DrawingBackend>(
     m: &Metrics,
     end: f64,
 ) -> Result<(), String> {
-    let start = w.start;
+    let start = w.calendar.as_ref();
     let dps = &m.deployment.dps;
     let (upper, lower) = root.split_vertically(SIZE.1 / 2);
     let top = dps

@@ -4,6 +4,9 @@
 //! `true_pending_restart`, not yet `true_installed`. `machines.csv`: per deployment, the
 //! targeted machines fully compliant over time.
 //!
+//! Times are `t_ms` (milliseconds since the start), `time` (`2d 03:15:00`) and `datetime`
+//! (the calendar date-time in the start's zone, when the scenario has a start).
+//!
 //! Written with the `csv` crate, so names holding commas or quotes (update and deployment
 //! ids come from people) are quoted as RFC 4180 says, and every row has the header's width.
 
@@ -11,9 +14,10 @@ use crate::observe::Metrics;
 use crate::world::World;
 
 /// The columns of `compliance.csv`.
-pub const HEADER: [&str; 12] = [
+pub const HEADER: [&str; 13] = [
     "t_ms",
     "time",
+    "datetime",
     "site",
     "update",
     "required",
@@ -27,9 +31,10 @@ pub const HEADER: [&str; 12] = [
 ];
 
 /// The columns of `machines.csv`.
-pub const MACHINES_HEADER: [&str; 8] = [
+pub const MACHINES_HEADER: [&str; 9] = [
     "t_ms",
     "time",
+    "datetime",
     "deployment",
     "targeted",
     "compliant",
@@ -37,6 +42,16 @@ pub const MACHINES_HEADER: [&str; 8] = [
     "compliant_pct",
     "db_compliant_pct",
 ];
+
+/// The `datetime` column: `t` as `2023-10-12 14:30:00` in the start's zone, the form
+/// Excel, pandas (`parse_dates`) and PowerShell (`[datetime]`) read as a date; empty when
+/// the scenario has no start.
+fn datetime(world: &World, t: crate::engine::SimTime) -> String {
+    world
+        .calendar
+        .as_ref()
+        .map_or_else(String::new, |c| c.spreadsheet(t))
+}
 
 /// Rows of strings as CSV text under `header`.
 fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
@@ -66,6 +81,7 @@ pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
         vec![
             s.t.ms().to_string(),
             s.t.to_string(),
+            datetime(world, s.t),
             world.sites[site].code.clone(),
             world.updates[s.update as usize].id.clone(),
             s.db[1].to_string(),
@@ -98,6 +114,7 @@ pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
         vec![
             s.t.ms().to_string(),
             s.t.to_string(),
+            datetime(world, s.t),
             world.deployments[s.deployment as usize].id.clone(),
             targeted.to_string(),
             s.compliant.to_string(),

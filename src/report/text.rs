@@ -24,8 +24,9 @@ pub fn render(s: &Summary) -> String {
         s.seed,
         SimTime(s.end_ms),
         s.start
-            .as_ref()
-            .map(|d| format!(" from {d} UTC"))
+            .as_deref()
+            .and_then(|d| crate::engine::calendar::Calendar::parse(d).ok())
+            .map(|c| format!(" from {} ({})", c.format(SimTime::ZERO), c.zone_name()))
             .unwrap_or_default(),
         s.events,
         s.clients

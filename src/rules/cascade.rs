@@ -222,7 +222,7 @@ pub(super) fn r01(lines: &[Line], cx: &Ctx) -> Outcome {
             if let crate::scenario::Action::RunSync { at } = a {
                 requests.push(Request {
                     sup: top,
-                    r: at.0.ms(),
+                    r: cx.ms(at),
                     trigger: "manual",
                     why: "Run Synchronization".into(),
                 });

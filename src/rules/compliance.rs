@@ -213,9 +213,9 @@ struct Supersedence {
 }
 
 impl Supersedence {
-    fn new(s: &Scenario) -> Self {
+    fn new(s: &Scenario, cx: &Ctx) -> Self {
         let mut order: Vec<usize> = (0..s.catalog.len()).collect();
-        order.sort_by_key(|&i| s.catalog[i].released);
+        order.sort_by_key(|&i| cx.ms(&s.catalog[i].released));
         let position: BTreeMap<String, u64> = order
             .iter()
             .enumerate()
@@ -253,10 +253,10 @@ impl Supersedence {
 /// R14: the database gets a state for a superseded update only from clients that scanned it
 /// while no superseding update was listed, or when only service packs supersede it (or from
 /// SMS 2003 clients, which report both). Needs the scenario.
-pub(super) fn r14(lines: &[Line], scenario: Option<&Scenario>) -> Outcome {
+pub(super) fn r14(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R14");
-    let Some(s) = scenario else { return o };
-    let cat = Supersedence::new(s);
+    let Some(s) = cx.scenario else { return o };
+    let cat = Supersedence::new(s, cx);
     // (group, superseded position) → clients that could report it
     let mut may: BTreeMap<(&str, u64), BTreeSet<u64>> = BTreeMap::new();
     let mut known: BTreeMap<(&str, u64), u64> = BTreeMap::new();

@@ -20,7 +20,7 @@ pub(super) fn r15(lines: &[Line], cx: &Ctx) -> Outcome {
     // Update id → position in release order (ties in scenario order).
     let position: Option<BTreeMap<&str, usize>> = cx.scenario.map(|s| {
         let mut order: Vec<usize> = (0..s.catalog.len()).collect();
-        order.sort_by_key(|&i| s.catalog[i].released);
+        order.sort_by_key(|&i| cx.ms(&s.catalog[i].released));
         order
             .iter()
             .enumerate()

@@ -45,9 +45,9 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                 .iter()
                 .filter_map(|f| match f {
                     Fault::DpUnavailable { server, from, to }
-                        if server == dp && from.0.ms() <= at && at < to.0.ms() =>
+                        if server == dp && cx.ms(from) <= at && at < cx.ms(to) =>
                     {
-                        Some(to.0.ms())
+                        Some(cx.ms(to))
                     }
                     _ => None,
                 })
@@ -68,15 +68,13 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                 };
                 o.checked += 1;
                 let bytes = l.downloaded.unwrap_or(0);
-                let expect = x
-                    .created
-                    .0
-                    .ms()
+                let expect = cx
+                    .ms(&x.created)
                     .saturating_add(transfer(bytes, s.source_download_mbps));
                 if bytes > total || l.t != expect {
                     o.fail(
                         l,
-                        &format!("{bytes} bytes to the package source of a {total}-byte deployment created at {} ms: done at {expect} ms", x.created.0.ms()),
+                        &format!("{bytes} bytes to the package source of a {total}-byte deployment created at {} ms: done at {expect} ms", cx.ms(&x.created)),
                     );
                 }
             }

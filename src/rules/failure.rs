@@ -12,19 +12,20 @@ use crate::scenario::{Fault, Scenario};
 
 /// The outages an attempt of `sup` (syncing from `upstream`) depends on, as (from, to, cause).
 fn outages<'a>(
+    cx: &'a Ctx,
     s: &'a Scenario,
     sup: &'a str,
     upstream: &'a str,
 ) -> impl Iterator<Item = (u64, u64, &'static str)> + 'a {
     s.faults.iter().filter_map(move |f| match f {
         Fault::UpstreamUnavailable { from, to } if upstream == "microsoft_update" => {
-            Some((from.0.ms(), to.0.ms(), "upstream_unavailable"))
+            Some((cx.ms(from), cx.ms(to), "upstream_unavailable"))
         }
         Fault::WsusUnavailable { server, from, to } if server == upstream => {
-            Some((from.0.ms(), to.0.ms(), "upstream_unavailable"))
+            Some((cx.ms(from), cx.ms(to), "upstream_unavailable"))
         }
         Fault::WsusUnavailable { server, from, to } if server == sup => {
-            Some((from.0.ms(), to.0.ms(), "wsus_unavailable"))
+            Some((cx.ms(from), cx.ms(to), "wsus_unavailable"))
         }
         _ => None,
     })
@@ -92,7 +93,7 @@ pub(super) fn r06(lines: &[Line], cx: &Ctx) -> Outcome {
             .ms();
             // Each outage that makes this attempt fail: when it is found, and why.
             let found: Vec<(u64, &str)> = cx.scenario.map_or_else(Vec::new, |s| {
-                outages(s, sup, up)
+                outages(cx, s, sup, up)
                     .filter(|&(from, to, _)| to > start && (from <= start || from < start + cycle))
                     .map(|(from, _, cause)| (from.max(start) + timeout, cause))
                     .collect()

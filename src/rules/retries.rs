@@ -53,7 +53,7 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
         cx.scenario.is_some_and(|sc| {
             sc.faults.iter().any(|f| {
                 matches!(f, Fault::DpUnavailable { server, from, to }
-                    if server == dp && from.0.ms() <= t && t < to.0.ms())
+                    if server == dp && cx.ms(from) <= t && t < cx.ms(to))
             })
         })
     };

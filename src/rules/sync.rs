@@ -45,7 +45,7 @@ impl<'a> Sups<'a> {
 /// The updates the upstream catalog holds at `t` (released by then), from the scenario.
 fn released_by(cx: &Ctx, t: u64) -> Option<u64> {
     let s = cx.scenario?;
-    Some(s.catalog.iter().filter(|u| u.released.0.ms() <= t).count() as u64)
+    Some(s.catalog.iter().filter(|u| cx.ms(&u.released) <= t).count() as u64)
 }
 
 /// R02: 6702 only after the WSUS cycle and (except on an IBSUP) the site database update,

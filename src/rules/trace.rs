@@ -52,6 +52,7 @@ pub struct Line {
     pub scanned_at: Option<u64>,
     pub bytes: Option<u64>,
     pub downloaded: Option<u64>,
+    pub time_based_on: Option<String>,
     // The framing lines (trace_start, run_end).
     pub format: Option<u64>,
     pub version: Option<String>,
@@ -61,6 +62,19 @@ pub struct Line {
     pub end: Option<u64>,
     pub events: Option<u64>,
     pub lines: Option<u64>,
+    pub start: Option<String>,
+    pub time_zone: Option<String>,
+    pub groups: Option<Vec<TraceGroup>>,
+}
+
+/// A client group as `trace_start` lists it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[allow(missing_docs)]
+pub struct TraceGroup {
+    pub name: String,
+    pub first: u64,
+    pub count: u64,
+    pub time_zone: Option<String>,
 }
 
 /// Tells a present `null` from an absent key: `Some(None)` for `null`.

@@ -8,11 +8,13 @@ pub mod settings;
 pub mod suggest;
 pub mod units;
 mod validate;
+pub mod when;
 
 use serde::Deserialize;
 pub use settings::{Param, Settings};
 pub use units::{Bytes, Dur};
-pub use validate::{LIMITS, Problem, sizes, validate};
+pub use validate::{LIMITS, Problem, calendar, sizes, validate};
+pub use when::When;
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize)]
@@ -26,12 +28,15 @@ pub struct Scenario {
     /// Seed of all random streams (overridden by `cmsim run --seed`).
     #[serde(default)]
     pub seed: u64,
-    /// When the run starts on the calendar, `"2023-10-10"` or `"2023-10-10T08:00"` (UTC):
-    /// charts then show dates. Times in the scenario stay relative to the start.
+    /// When the run starts on the calendar, with its offset or time zone:
+    /// `"2026-12-08T17:00:00+01:00"`, `"2026-12-08T17:00[Europe/Berlin]"`, `"2026-12-08"`
+    /// (UTC without either). Reports then show dates in that zone, and points in time may be
+    /// written as date-times.
     #[serde(default)]
     pub start: Option<String>,
-    /// How long the simulated run lasts (overridden by `cmsim run --until`).
-    pub end: Dur,
+    /// When the run ends: its length (`"14d"`) or a date-time (overridden by
+    /// `cmsim run --until`).
+    pub end: When,
     /// The site hierarchy, in any order.
     pub sites: Vec<SiteSpec>,
     /// Client groups attached to sites.
@@ -117,6 +122,10 @@ pub struct ClientGroupSpec {
     pub site: String,
     /// Number of clients.
     pub count: u32,
+    /// The clients' time zone (IANA name, e.g. `"America/New_York"`); default: the start's.
+    /// Client-local deadlines are read in it.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     /// Internet-based clients (scan against the site's Internet-based SUP).
     #[serde(default)]
     pub internet: bool,
@@ -187,13 +196,13 @@ pub struct UpdateSpec {
     pub service_pack: bool,
     /// When Microsoft releases it to the catalog (default: already there at the start).
     #[serde(default)]
-    pub released: Dur,
+    pub released: When,
     /// Expired in the catalog from its release.
     #[serde(default)]
     pub expired: bool,
     /// Expired in the catalog from this time on.
     #[serde(default)]
-    pub expires_at: Option<Dur>,
+    pub expires_at: Option<When>,
     /// Migrated from SMS 2003 into upgraded sites' databases (R07).
     #[serde(default)]
     pub migrated: bool,
@@ -213,17 +222,17 @@ pub enum Action {
     /// "Run Synchronization" in the console at the top site: a delta sync (R01, R03).
     RunSync {
         /// When the operator clicks it.
-        at: Dur,
+        at: When,
     },
     /// The operator gives a deployment a (new) deadline: an optional deployment becomes
     /// mandatory (R17).
     SetDeadline {
         /// When the operator changes it.
-        at: Dur,
+        at: When,
         /// The deployment's id.
         deployment: String,
-        /// The new deadline.
-        deadline: Dur,
+        /// The new deadline (read as the deployment's `time_based_on` says).
+        deadline: When,
     },
 }
 
@@ -241,18 +250,33 @@ pub struct DeploymentSpec {
     #[serde(default)]
     pub site: Option<String>,
     /// When the wizard runs (R16).
-    pub created: Dur,
+    pub created: When,
     /// When the updates become available to clients: the policy reaches them from then on
     /// (default: as soon as the wizard has finished).
     #[serde(default)]
-    pub available: Option<Dur>,
+    pub available: Option<When>,
     /// The deadline: a deployment with one is mandatory, without one optional (R17).
     #[serde(default)]
-    pub deadline: Option<Dur>,
+    pub deadline: Option<When>,
+    /// How the deadline is read, as the wizard's "Time based on" says: `Utc` (the default:
+    /// one instant for every client) or `ClientLocal` (the wall-clock time on each client,
+    /// in its group's `time_zone`, so eastern clients reach it first).
+    #[serde(default)]
+    pub time_based_on: TimeBase,
     /// Distribution points of its package (default: every DP of the targeted clients'
     /// sites, or of the nearest site above with DPs).
     #[serde(default)]
     pub distribution_points: Option<Vec<String>>,
+}
+
+/// How a deployment's deadline is read (the wizard's "Time based on").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub enum TimeBase {
+    /// One instant for every client; a date-time without offset is in the start's zone.
+    #[default]
+    Utc,
+    /// The same wall-clock time on every client, in its group's time zone.
+    ClientLocal,
 }
 
 /// Part of a target collection.
@@ -273,9 +297,9 @@ pub enum Fault {
     /// Microsoft Update cannot be reached from `from` until `to`.
     UpstreamUnavailable {
         /// Start of the outage.
-        from: Dur,
+        from: When,
         /// End of the outage.
-        to: Dur,
+        to: When,
     },
     /// The WSUS on the named software update point is down from `from` until `to`; its own
     /// syncs fail, and so do the syncs of servers that sync from it.
@@ -283,9 +307,9 @@ pub enum Fault {
         /// Server name of the software update point.
         server: String,
         /// Start of the outage.
-        from: Dur,
+        from: When,
         /// End of the outage.
-        to: Dur,
+        to: When,
     },
     /// A distribution point cannot be reached from `from` until `to`: content cannot be
     /// copied to it and clients cannot connect to it (R20).
@@ -293,8 +317,8 @@ pub enum Fault {
         /// Server name of the distribution point.
         server: String,
         /// Start of the outage.
-        from: Dur,
+        from: When,
         /// End of the outage.
-        to: Dur,
+        to: When,
     },
 }

@@ -1,8 +1,9 @@
 //! Checks on single values: limits, intervals, shares, times within the run. Cross-references
 //! are checked by `world::build`.
 
-use super::{Action, Dur, Fault, Scenario};
-use crate::engine::SimDuration;
+use super::{Action, Dur, Fault, Scenario, TimeBase, When};
+use crate::engine::calendar::Calendar;
+use crate::engine::{SimDuration, SimTime};
 
 /// A problem with one field, before it is located in the file.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,26 +56,101 @@ pub const LIMITS: Limits = Limits {
     run: SimDuration::from_days(3 * 366),
 };
 
+/// The points in time of a scenario, resolved on its calendar: a date-time that cannot be
+/// placed (no `start`, before the start) is a problem at its field, reported once.
+struct Times<'a> {
+    calendar: Option<Calendar>,
+    /// The `start` itself is wrong: its own problem says so; date-times are not judged.
+    bad_start: bool,
+    out: &'a mut Vec<Problem>,
+}
+
+impl Times<'_> {
+    fn at(&mut self, path: &str, w: &When) -> Option<SimTime> {
+        match w.resolve(self.calendar.as_ref()) {
+            Ok(t) => Some(t),
+            Err(_) if self.bad_start => None,
+            Err(m) => {
+                self.out.push(Problem::new(path, m));
+                None
+            }
+        }
+    }
+
+    /// `w` resolved and within the run ending at `end`.
+    fn within(&mut self, path: &str, w: &When, end: Option<SimTime>) -> Option<SimTime> {
+        let t = self.at(path, w)?;
+        if let Some(end) = end
+            && t > end
+        {
+            let shown = match w {
+                When::Offset(_) => Dur(t.since(SimTime::ZERO)).to_string(),
+                When::Date(_) => w.to_string(),
+            };
+            self.out.push(Problem::new(
+                path,
+                format!(
+                    "{shown} is after the end of the run ({})",
+                    Dur(end.since(SimTime::ZERO))
+                ),
+            ));
+        }
+        Some(t)
+    }
+
+    /// A problem at `path` when both times are known and `later` comes before `earlier`.
+    fn order(&mut self, path: &str, earlier: Option<SimTime>, later: Option<SimTime>, m: &str) {
+        if let (Some(a), Some(b)) = (earlier, later)
+            && b < a
+        {
+            self.out.push(Problem::new(path, m));
+        }
+    }
+}
+
+/// The scenario's calendar: `None` without a `start`, an error message when `start` is wrong.
+pub fn calendar(s: &Scenario) -> Result<Option<Calendar>, String> {
+    s.start.as_deref().map(Calendar::parse).transpose()
+}
+
 /// Every value-level problem of `s`, once its sizes are within [`LIMITS`] ([`sizes`]).
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut out = Vec::new();
-    let end = s.end;
-    if end.0 == SimDuration::ZERO {
-        out.push(Problem::new("end", "the run must last longer than 0"));
+    let calendar = calendar(s).unwrap_or_else(|m| {
+        out.push(Problem::new("start", m));
+        None
+    });
+    let bad_start = s.start.is_some() && calendar.is_none();
+    for (i, g) in s.clients.iter().enumerate() {
+        if let Some(z) = &g.time_zone
+            && let Err(m) = crate::engine::calendar::zone(z)
+        {
+            out.push(Problem::new(format!("clients[{i}].time_zone"), m));
+        }
+    }
+    let mut t = Times {
+        calendar,
+        bad_start,
+        out: &mut out,
+    };
+    let end = t.at("end", &s.end);
+    if end == Some(SimTime::ZERO) {
+        t.out
+            .push(Problem::new("end", "the run must last longer than 0"));
     }
     for (i, g) in s.clients.iter().enumerate() {
         if g.count == 0 {
-            out.push(Problem::new(
+            t.out.push(Problem::new(
                 format!("clients[{i}].count"),
                 "expected at least 1 client",
             ));
         }
         for (j, a) in g.updates.iter().enumerate() {
             let path = format!("clients[{i}].updates[{j}]");
-            share(&mut out, &format!("{path}.applies"), a.applies);
-            share(&mut out, &format!("{path}.installed"), a.installed);
+            share(t.out, &format!("{path}.applies"), a.applies);
+            share(t.out, &format!("{path}.installed"), a.installed);
             if a.installed > a.applies {
-                out.push(Problem::new(
+                t.out.push(Problem::new(
                     format!("{path}.installed"),
                     "cannot exceed `applies`: only clients it applies to can have it installed",
                 ));
@@ -82,111 +158,165 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
     for (i, u) in s.catalog.iter().enumerate() {
-        within_run(&mut out, &format!("catalog[{i}].released"), u.released, end);
-        if u.migrated && u.released.0 != SimDuration::ZERO {
-            out.push(Problem::new(
-                format!("catalog[{i}].released"),
+        let path = format!("catalog[{i}].released");
+        let released = t.within(&path, &u.released, end);
+        if u.migrated && released.is_some_and(|r| r != SimTime::ZERO) {
+            t.out.push(Problem::new(
+                path,
                 "a migrated SMS 2003 update is in the database from the start; expected \"0\"",
             ));
         }
-        if let Some(at) = u.expires_at {
+        if let Some(at) = &u.expires_at {
+            let path = format!("catalog[{i}].expires_at");
+            let at = t.at(&path, at);
             if u.expired {
-                out.push(Problem::new(
-                    format!("catalog[{i}].expires_at"),
+                t.out.push(Problem::new(
+                    path,
                     "give either `expired: true` or `expires_at`, not both",
                 ));
-            } else if at < u.released {
-                out.push(Problem::new(
-                    format!("catalog[{i}].expires_at"),
+            } else {
+                t.order(
+                    &path,
+                    released,
+                    at,
                     "expected a time at or after `released`",
-                ));
+                );
             }
         }
     }
     for (i, a) in s.actions.iter().enumerate() {
+        let path = format!("actions[{i}].at");
         match a {
-            Action::RunSync { at } => within_run(&mut out, &format!("actions[{i}].at"), *at, end),
+            Action::RunSync { at } => {
+                t.within(&path, at, end);
+            }
             Action::SetDeadline { at, deadline, .. } => {
-                within_run(&mut out, &format!("actions[{i}].at"), *at, end);
-                if deadline < at {
-                    out.push(Problem::new(
-                        format!("actions[{i}].deadline"),
-                        "expected a deadline at or after the action",
-                    ));
-                }
+                let at = t.within(&path, at, end);
+                let path = format!("actions[{i}].deadline");
+                let deadline = t.at(&path, deadline);
+                t.order(
+                    &path,
+                    at,
+                    deadline,
+                    "expected a deadline at or after the action",
+                );
             }
         }
     }
-    check_deployments(s, &mut out);
+    check_deployments(s, &mut t, end);
     for (i, f) in s.faults.iter().enumerate() {
         let (from, to) = match f {
             Fault::UpstreamUnavailable { from, to }
             | Fault::WsusUnavailable { from, to, .. }
-            | Fault::DpUnavailable { from, to, .. } => (*from, *to),
+            | Fault::DpUnavailable { from, to, .. } => (from, to),
         };
-        within_run(&mut out, &format!("faults[{i}].from"), from, end);
-        if to <= from {
-            out.push(Problem::new(
-                format!("faults[{i}].to"),
-                "expected a time after `from`",
-            ));
+        let from = t.within(&format!("faults[{i}].from"), from, end);
+        let path = format!("faults[{i}].to");
+        let to = t.at(&path, to);
+        if let (Some(a), Some(b)) = (from, to)
+            && b <= a
+        {
+            t.out
+                .push(Problem::new(path, "expected a time after `from`"));
         }
-    }
-    if let Some(start) = &s.start
-        && let Err(m) = crate::engine::calendar::StartDate::parse(start)
-    {
-        out.push(Problem::new("start", m));
     }
     check_settings(s, &mut out);
     out
 }
 
-fn check_deployments(s: &Scenario, out: &mut Vec<Problem>) {
+fn check_deployments(s: &Scenario, t: &mut Times, end: Option<SimTime>) {
     for (i, d) in s.deployments.iter().enumerate() {
         let path = format!("deployments[{i}]");
-        within_run(out, &format!("{path}.created"), d.created, s.end);
+        let created = t.within(&format!("{path}.created"), &d.created, end);
         if d.updates.is_empty() {
-            out.push(Problem::new(
+            t.out.push(Problem::new(
                 format!("{path}.updates"),
                 "expected at least one update",
             ));
         }
         if d.target.is_empty() {
-            out.push(Problem::new(
+            t.out.push(Problem::new(
                 format!("{path}.target"),
                 "expected at least one client group",
             ));
         }
-        for (j, t) in d.target.iter().enumerate() {
-            share(out, &format!("{path}.target[{j}].share"), t.share);
+        for (j, g) in d.target.iter().enumerate() {
+            share(t.out, &format!("{path}.target[{j}].share"), g.share);
         }
-        if let Some(available) = d.available {
-            within_run(out, &format!("{path}.available"), available, s.end);
-            if available < d.created {
-                out.push(Problem::new(
-                    format!("{path}.available"),
-                    "expected a time at or after `created`",
-                ));
-            } else if d.deadline.is_some_and(|dl| dl < available) {
-                out.push(Problem::new(
-                    format!("{path}.deadline"),
+        let deadline_path = format!("{path}.deadline");
+        let deadline = d.deadline.as_ref().and_then(|x| t.at(&deadline_path, x));
+        if let Some(available) = &d.available {
+            let available = t.within(&format!("{path}.available"), available, end);
+            t.order(
+                &format!("{path}.available"),
+                created,
+                available,
+                "expected a time at or after `created`",
+            );
+            if available >= created {
+                t.order(
+                    &deadline_path,
+                    available,
+                    deadline,
                     "expected a deadline at or after `available`",
+                );
+            }
+        }
+        t.order(
+            &deadline_path,
+            created,
+            deadline,
+            "expected a deadline at or after `created`",
+        );
+        if d.deadline.is_none() && s.settings.hide_deployments {
+            t.out.push(Problem::new(
+                deadline_path,
+                "deployments are hidden from users (settings.hide_deployments): only mandatory \
+                 deployments can be sent; give a deadline (R23)",
+            ));
+        }
+        if d.time_based_on == TimeBase::ClientLocal && s.start.is_none() {
+            t.out.push(Problem::new(
+                format!("{path}.time_based_on"),
+                "client-local time needs the calendar: give the scenario a `start`, e.g. \
+                 start: \"2026-12-08T00:00:00Z\", and the groups a `time_zone`",
+            ));
+        }
+        let wall_clock = |dl: &When| dl.is_wall_clock() || d.time_based_on == TimeBase::Utc;
+        for (k, a) in s.actions.iter().enumerate() {
+            if let Action::SetDeadline {
+                deployment,
+                deadline,
+                ..
+            } = a
+                && deployment == &d.id
+                && !wall_clock(deadline)
+            {
+                t.out.push(Problem::new(
+                    format!("actions[{k}].deadline"),
+                    not_wall_clock(deadline),
                 ));
             }
         }
-        match d.deadline {
-            Some(deadline) if deadline < d.created => out.push(Problem::new(
-                format!("{path}.deadline"),
-                "expected a deadline at or after `created`",
-            )),
-            None if s.settings.hide_deployments => out.push(Problem::new(
-                format!("{path}.deadline"),
-                "deployments are hidden from users (settings.hide_deployments): only mandatory \
-                 deployments can be sent; give a deadline (R23)",
-            )),
-            _ => {}
+        if let Some(dl) = &d.deadline
+            && !wall_clock(dl)
+        {
+            t.out
+                .push(Problem::new(format!("{path}.deadline"), not_wall_clock(dl)));
         }
     }
+}
+
+/// Why date-time `dl` cannot be a client-local deadline.
+fn not_wall_clock(dl: &When) -> String {
+    let civil = match dl {
+        When::Date(x) => x.civil.to_string(),
+        When::Offset(x) => x.to_string(),
+    };
+    format!(
+        "`{dl}` names one instant, but `time_based_on: ClientLocal` reads the deadline as each \
+         client's wall-clock time; write it without an offset or zone, e.g. \"{civil}\""
+    )
 }
 
 /// The counts of `s` over [`LIMITS`]. Checked before anything else: nothing walks, indexes
@@ -233,7 +363,10 @@ pub fn sizes(s: &Scenario) -> Vec<Problem> {
             ));
         }
     }
-    if s.end.0 > LIMITS.run {
+    let end = calendar(s)
+        .ok()
+        .and_then(|c| s.end.resolve(c.as_ref()).ok());
+    if end.is_some_and(|e| e.since(SimTime::ZERO) > LIMITS.run) {
         out.push(Problem::new(
             "end",
             format!("runs longer than {} are refused", Dur(LIMITS.run)),
@@ -305,15 +438,6 @@ fn share(out: &mut Vec<Problem>, path: &str, v: f64) {
         out.push(Problem::new(
             path,
             format!("expected a share from 0 to 1, got {v}"),
-        ));
-    }
-}
-
-fn within_run(out: &mut Vec<Problem>, path: &str, at: Dur, end: Dur) {
-    if at > end {
-        out.push(Problem::new(
-            path,
-            format!("{at} is after the end of the run ({end})"),
         ));
     }
 }

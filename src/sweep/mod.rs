@@ -22,7 +22,7 @@ use crate::replicate::{replicate, summarize};
 use crate::report::figures::Figure;
 use crate::run::RunError;
 use crate::scenario::error::InputError;
-use crate::scenario::{Dur, Problem, Scenario, validate};
+use crate::scenario::{Problem, Scenario, validate};
 use crate::world::{World, build};
 
 /// Why a sweep stopped.
@@ -267,7 +267,7 @@ fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
         .iter_mut()
         .find(|d| d.id == id)
         .ok_or_else(|| format!("`{param}`: no deployment has the id `{id}`"))?;
-    let t = crate::engine::SimDuration::parse(value).map(Dur)?;
+    let t = crate::scenario::When::parse(value)?;
     match field {
         "deadline" => d.deadline = Some(t),
         "available" => d.available = Some(t),

@@ -23,6 +23,8 @@ pub struct ClientGroup {
     pub first: ClientId,
     /// Number of clients.
     pub count: u32,
+    /// The clients' time zone (the start's when the scenario names none).
+    pub zone: jiff::tz::TimeZone,
     /// Internet-based clients.
     pub internet: bool,
     /// SMS 2003 clients scanning with ITMU (R08).

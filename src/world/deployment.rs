@@ -25,8 +25,11 @@ pub struct Deployment {
     pub created: SimTime,
     /// When the updates become available to clients.
     pub available: SimTime,
-    /// Its deadline, if mandatory from the start.
+    /// Its deadline, if mandatory from the start: for a client-local deployment, the instant
+    /// of that wall-clock time in the start's zone (see `World::deadline_for`).
     pub deadline: Option<SimTime>,
+    /// The deadline is each client's wall-clock time ("Time based on: Client local time").
+    pub client_local: bool,
     /// Distribution points of its package.
     pub dps: Vec<ServerId>,
     /// Bytes of its updates' files.

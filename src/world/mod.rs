@@ -51,8 +51,9 @@ pub struct World {
     pub settings: Settings,
     /// Seed of the random streams.
     pub seed: u64,
-    /// Calendar start of the run, for dates in reports.
-    pub start: Option<crate::engine::calendar::StartDate>,
+    /// When the run starts on the calendar, and the zone reports speak in; `None` when the
+    /// scenario gives no `start` (times are then offsets only).
+    pub calendar: Option<crate::engine::calendar::Calendar>,
     /// End of the run.
     pub end: SimTime,
 }
@@ -106,6 +107,19 @@ impl World {
     pub fn group_of(&self, c: ClientId) -> GroupId {
         let k = self.groups.partition_point(|g| g.first.0 <= c.0) - 1;
         GroupId(k as u32)
+    }
+
+    /// Deployment `d`'s deadline `at` as it falls for the clients of group `g`: the same
+    /// instant, or for a client-local deployment the same wall-clock time in the group's
+    /// zone (`at` is that wall time in the start's zone). Never before the start: a deadline
+    /// already past there is enforced at once.
+    pub fn deadline_for(&self, d: DeploymentId, g: GroupId, at: SimTime) -> SimTime {
+        match &self.calendar {
+            Some(c) if self.deployments[d.index()].client_local => {
+                c.same_wall_time(at, &self.groups[g.index()].zone)
+            }
+            _ => at,
+        }
     }
 
     /// `site` or its nearest ancestor for which `has` holds.

@@ -33,11 +33,11 @@ fn band_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     plans: &[(&str, &[Summary])],
 ) -> Result<(), String> {
-    let start = plans.iter().flat_map(|(_, r)| r.first()).find_map(|r| {
-        r.start
-            .as_deref()
-            .and_then(|t| StartDate::parse(&t.replace(' ', "T")).ok())
-    });
+    let start = plans
+        .iter()
+        .flat_map(|(_, r)| r.first())
+        .find_map(|r| r.start.as_deref().and_then(|t| Calendar::parse(t).ok()));
+    let start = start.as_ref();
     let end = plans
         .iter()
         .flat_map(|(_, r)| r.first())

@@ -12,7 +12,7 @@ pub(super) fn compliance<DB: DrawingBackend>(
     s: &Summary,
     end: f64,
 ) -> Result<(), String> {
-    let start = w.start;
+    let start = w.calendar.as_ref();
     let c = &m.compliance;
     let followed = w.followed_updates();
     let counted = |u: usize| followed[u];
@@ -132,7 +132,7 @@ pub(super) fn machines<DB: DrawingBackend>(
         "Machines fully compliant, per deployment",
         end,
         100.0,
-        w.start,
+        w.calendar.as_ref(),
         "% of targeted machines",
     )?;
     for (k, dep) in w.deployments.iter().enumerate() {

@@ -11,6 +11,7 @@ use crate::world::{Upstream, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod dates;
 mod deployment;
 use deployment::deployment;
 pub use deployment::{
@@ -29,7 +30,8 @@ pub struct Summary {
     pub scenario: String,
     /// Seed used.
     pub seed: u64,
-    /// Calendar start of the run (UTC), when the scenario gives one.
+    /// Calendar start of the run with its zone (RFC 9557,
+    /// `2026-12-08T17:00:00+01:00[Europe/Berlin]`), when the scenario gives one.
     pub start: Option<String>,
     /// End of the run.
     pub end_ms: u64,
@@ -269,7 +271,7 @@ impl Summary {
             format: FORMAT,
             scenario: world.name.clone(),
             seed: world.seed,
-            start: world.start.map(|s| s.format(crate::engine::SimTime::ZERO)),
+            start: world.calendar.as_ref().map(|c| c.start_text()),
             end_ms: stats.end.ms(),
             events: stats.events,
             clients: world.clients(),
@@ -287,8 +289,22 @@ impl Summary {
     }
 
     /// Pretty JSON, newline-terminated.
+    /// The summary as pretty JSON; with a start date, each point in time also as a date
+    /// (`dates`).
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("summary serializes");
+        let calendar = self
+            .start
+            .as_deref()
+            .and_then(|s| crate::engine::calendar::Calendar::parse(s).ok());
+        let mut s = match calendar {
+            None => serde_json::to_string_pretty(self),
+            Some(c) => {
+                let mut v = serde_json::to_value(self).expect("summary serializes");
+                dates::add_dates(&mut v, &c);
+                serde_json::to_string_pretty(&v)
+            }
+        }
+        .expect("summary serializes");
         s.push('\n');
         s
     }

@@ -3,17 +3,18 @@
 use super::*;
 
 /// The catalog in release order, with supersedence resolved and checked for cycles.
-pub(super) fn catalog(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Update> {
+pub(super) fn catalog(s: &Scenario, cal: Option<&Calendar>, p: &mut Vec<Problem>) -> Vec<Update> {
     let ids = unique_names(p, s.catalog.iter().map(|u| u.id.as_str()), "catalog", "id");
+    let specs: Vec<Update> = s.catalog.iter().map(|u| spec_update(u, cal)).collect();
     let mut order: Vec<usize> = (0..s.catalog.len()).collect();
-    order.sort_by_key(|&i| s.catalog[i].released); // stable: scenario order breaks ties
+    order.sort_by_key(|&i| specs[i].released); // stable: scenario order breaks ties
     let mut rank = vec![0u32; order.len()];
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r as u32;
     }
     let mut graph = DiGraph::<usize, ()>::new();
     let nodes: Vec<_> = (0..s.catalog.len()).map(|i| graph.add_node(i)).collect();
-    let mut updates: Vec<Update> = order.iter().map(|&i| spec_update(&s.catalog[i])).collect();
+    let mut updates: Vec<Update> = order.iter().map(|&i| specs[i].clone()).collect();
     for (i, u) in s.catalog.iter().enumerate() {
         for (j, old) in u.supersedes.iter().enumerate() {
             let path = format!("catalog[{i}].supersedes[{j}]");
@@ -44,8 +45,8 @@ pub(super) fn catalog(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Update> {
     updates
 }
 
-pub(super) fn spec_update(u: &crate::scenario::UpdateSpec) -> Update {
-    let released = u.released.at();
+fn spec_update(u: &crate::scenario::UpdateSpec, cal: Option<&Calendar>) -> Update {
+    let released = at_time(cal, &u.released);
     Update {
         id: u.id.clone(),
         title: if u.title.is_empty() {
@@ -62,7 +63,7 @@ pub(super) fn spec_update(u: &crate::scenario::UpdateSpec) -> Update {
         expired_from: if u.expired {
             Some(released)
         } else {
-            u.expires_at.map(|d| d.at())
+            u.expires_at.as_ref().map(|d| at_time(cal, d))
         },
         migrated: u.migrated,
         restart: u.restart,

@@ -13,6 +13,7 @@ pub(super) fn deployments(
     groups: &[ClientGroup],
     dps: &[Server],
     top: Option<SiteId>,
+    cal: Option<&Calendar>,
     p: &mut Vec<Problem>,
 ) -> Vec<Deployment> {
     unique_names(
@@ -89,9 +90,10 @@ pub(super) fn deployments(
             updates,
             targets,
             site,
-            created: d.created.at(),
-            available: d.available.unwrap_or(d.created).at(),
-            deadline: d.deadline.map(|x| x.at()),
+            created: at_time(cal, &d.created),
+            available: at_time(cal, d.available.as_ref().unwrap_or(&d.created)),
+            deadline: d.deadline.as_ref().map(|x| at_time(cal, x)),
+            client_local: d.time_based_on == crate::scenario::TimeBase::ClientLocal,
             dps: package,
         });
     }

@@ -7,6 +7,7 @@ pub(super) fn client_groups(
     codes: &BTreeMap<String, usize>,
     sites: &[Site],
     ids: &BTreeMap<&str, UpdateId>,
+    cal: Option<&Calendar>,
     p: &mut Vec<Problem>,
 ) -> Vec<ClientGroup> {
     unique_names(
@@ -73,6 +74,12 @@ pub(super) fn client_groups(
             site: SiteId(site as u16),
             first: ClientId(next.min(u64::from(u32::MAX)) as u32),
             count: g.count,
+            zone: g
+                .time_zone
+                .as_deref()
+                .and_then(|z| crate::engine::calendar::zone(z).ok())
+                .or_else(|| cal.map(|c| c.zone().clone()))
+                .unwrap_or(jiff::tz::TimeZone::UTC),
             internet: g.internet,
             legacy: g.legacy,
             sup: placed.sup,

@@ -3,8 +3,9 @@
 //! cycles, SUPs only below SUPs, an IBSUP only beside an active SUP.
 
 use super::*;
+use crate::engine::calendar::Calendar;
 use crate::scenario::suggest::did_you_mean;
-use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, sizes, validate};
+use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, When, sizes, validate};
 use petgraph::algo::{kosaraju_scc, toposort};
 use std::collections::BTreeMap;
 
@@ -27,6 +28,8 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         return Err(too_large);
     }
     let mut p = validate(s);
+    let calendar = crate::scenario::calendar(s).ok().flatten();
+    let cal = calendar.as_ref();
     let codes = unique_names(
         &mut p,
         s.sites.iter().map(|x| x.code.as_str()),
@@ -38,15 +41,15 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     let sups = software_update_points(s, &mut sites, top, &mut p);
     let mps = servers(s, &mut sites, Role::Mp, &mut p);
     let dps = servers(s, &mut sites, Role::Dp, &mut p);
-    let updates = catalog(s, &mut p);
+    let updates = catalog(s, cal, &mut p);
     let ids: BTreeMap<&str, UpdateId> = updates
         .iter()
         .enumerate()
         .map(|(i, u)| (u.id.as_str(), UpdateId(i as u32)))
         .collect();
-    let groups = client_groups(s, &codes, &sites, &ids, &mut p);
-    let outages = outages(s, &sups, &dps, &mut p);
-    let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, &mut p);
+    let groups = client_groups(s, &codes, &sites, &ids, cal, &mut p);
+    let outages = outages(s, &sups, &dps, cal, &mut p);
+    let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, cal, &mut p);
     for d in &mut deployments {
         // Saturating: 100,000 updates of up to 1 PB each overflow u64.
         d.size = d
@@ -62,7 +65,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         .actions
         .iter()
         .filter_map(|a| match a {
-            Action::RunSync { at } => Some(TimedAction::RunSync(at.at())),
+            Action::RunSync { at } => Some(TimedAction::RunSync(at_time(cal, at))),
             Action::SetDeadline {
                 at,
                 deployment,
@@ -70,9 +73,9 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
             } => {
                 let d = deployments.iter().position(|x| &x.id == deployment)?;
                 Some(TimedAction::SetDeadline {
-                    at: at.at(),
+                    at: at_time(cal, at),
                     deployment: DeploymentId(d as u32),
-                    deadline: deadline.at(),
+                    deadline: at_time(cal, deadline),
                 })
             }
         })
@@ -93,12 +96,16 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         outages,
         settings: s.settings.clone(),
         seed: s.seed,
-        start: s
-            .start
-            .as_deref()
-            .and_then(|t| crate::engine::calendar::StartDate::parse(t).ok()),
-        end: s.end.at(),
+        end: at_time(cal, &s.end),
+        calendar,
     })
+}
+
+/// The instant `w` names on `calendar`. Only called once `validate` has placed every point
+/// in time of the scenario (an unplaceable one stops the build), so the fallback is never
+/// taken.
+fn at_time(calendar: Option<&Calendar>, w: &When) -> SimTime {
+    w.resolve(calendar).unwrap_or_default()
 }
 
 /// Maps names to their index, reporting duplicates (case-insensitive, as Windows does).

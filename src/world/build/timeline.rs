@@ -6,6 +6,7 @@ pub(super) fn outages(
     s: &Scenario,
     sups: &[Sup],
     dps: &[Server],
+    cal: Option<&Calendar>,
     p: &mut Vec<Problem>,
 ) -> Vec<Outage> {
     let mut out = Vec::new();
@@ -45,8 +46,8 @@ pub(super) fn outages(
         };
         out.push(Outage {
             target,
-            from: from.at(),
-            to: to.at(),
+            from: at_time(cal, from),
+            to: at_time(cal, to),
         });
     }
     out
