@@ -394,3 +394,40 @@ fn r25_a_deadline_moved_during_the_pre_install_scan_ends_the_job_without_an_inst
         "{pre} pre-install scans, {installs} installs"
     );
 }
+
+#[test]
+fn r22_a_deadline_moved_earlier_is_counted_down_at_once() {
+    // Notified every 3 hours toward a deadline on day 8; on day 3 at 13:00 the operator moves
+    // it to 14:30 the same day. Each client learns it at its next poll (within the hour) and
+    // must be reminded before the new deadline, on the new cadence — not 3 hours after its
+    // last reminder, when the deadline has passed (found by the property survey, seed 1).
+    let src = site(
+        20,
+        r#"created: "1d", deadline: "8d""#,
+        r#"actions: [SetDeadline(at: "3d 13h", deployment: "D1", deadline: "3d 14h30m")],
+           settings: (user_early_install_share: 0.0)"#,
+    );
+    let trace = verified_trace(&src);
+    let lines: Vec<Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let new_deadline = 3 * DAY + 14 * HOUR + 30 * MIN;
+    for c in 0..20 {
+        let received = of_client(&lines, "policy_received", c)
+            .into_iter()
+            .map(t)
+            .find(|&at| at >= 3 * DAY + 13 * HOUR)
+            .expect("the new policy reaches the client");
+        let reminders: Vec<u64> = of_client(&lines, "notification", c)
+            .into_iter()
+            .filter(|n| t(n) >= received && t(n) < new_deadline)
+            .map(|n| t(n) + u(n, "deadline_in"))
+            .collect();
+        assert!(
+            !reminders.is_empty(),
+            "client {c}: no reminder before the new deadline"
+        );
+        assert!(reminders.iter().all(|&d| d == new_deadline), "client {c}");
+    }
+}

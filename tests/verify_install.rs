@@ -82,6 +82,36 @@ fn r22_a_changed_deadline_counts_from_the_clients_next_poll() {
 }
 
 #[test]
+fn r22_an_evaluation_of_new_policy_restarts_running_reminders() {
+    // Reminders every 3 h toward 200 h; at 4 h the deadline moves to 5 h 30 m, the client
+    // takes the new policy at its 5 h poll and evaluates it: a reminder is owed when the
+    // scan ends, not at 6 h on the old cadence (after the new deadline).
+    const M: u64 = 60_000;
+    let (d, new, scanned) = (200 * H, 5 * H + 30 * M, 5 * H + 158_000);
+    let run = |reminded: bool| {
+        let mut body = holding_lines(&[(0, d), (3 * H, d - 3 * H)]);
+        body.extend([
+            deadline_changed(4 * H, new),
+            deployment_policy(4 * H),
+            received(5 * H, 1, "deployment"),
+            scan_start(5 * H, 1, "evaluation"),
+            scan_done(scanned, 1, 0, 1, "evaluation"),
+        ]);
+        if reminded {
+            body.push(notification(scanned, 1, new - scanned));
+        }
+        until(5 * H + 10 * M, &body)
+    };
+    assert_eq!(status(&check(&run(true)), "R22"), "held");
+    let r = check(&run(false));
+    assert!(
+        r.render().contains("none restarted after this evaluation"),
+        "{}",
+        r.render()
+    );
+}
+
+#[test]
 fn r22_no_notification_for_a_deployment_the_client_has_not_received() {
     let t = whole(&[notification(0, 1, 1000)]);
     assert!(

@@ -17,8 +17,6 @@ pub(super) const SCAN_SCHEDULED: u8 = 2;
 pub(super) const SEND_ARMED: u8 = 4;
 /// A deployment-policy delivery is waiting for the client's next poll.
 pub(super) const DEPLOYMENT_POLICY_PENDING: u8 = 8;
-/// The deadline-notification timer is armed.
-pub(super) const NOTIFY_ARMED: u8 = 16;
 /// The running download job was started by the user for optional updates only (R21).
 pub(super) const MANUAL_JOB: u8 = 32;
 /// Due updates wait for the download to finish before they install.
@@ -55,6 +53,8 @@ pub(super) struct Head {
     pub(super) agent: Agent,
     /// Jobs waiting for the agent, a bit each (`agent::WAIT_*`).
     pub(super) waiting: u8,
+    /// The current chain of deadline reminders: a new policy restarts it (R22).
+    pub(super) notify_epoch: u8,
     /// The update being installed while `agent` is `Installing` (R25).
     pub(super) installing: u32,
     /// The deployment-policy epoch of the client's last policy poll that brought deployment

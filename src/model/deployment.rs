@@ -117,7 +117,7 @@ impl Model<'_> {
         let now_registered = self.held_mask(c);
         self.clients.head_mut(c).registered = now_registered;
         self.settle(c, now_registered & !before);
-        self.arm_notifications(c, cx);
+        self.restart_notifications(c, cx);
         self.plan_user(c, now_registered & !before, cx);
         self.reevaluate(c, cx);
     }

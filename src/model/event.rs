@@ -136,8 +136,14 @@ pub enum Event {
         /// The DP's schedule this event belongs to.
         epoch: u32,
     },
-    /// A client's deadline notification is due (R22).
-    Notify(ClientId),
+    /// A client's deadline notification is due (R22); stale unless `epoch` is the client's
+    /// current reminder chain (`Head::notify_epoch`).
+    Notify {
+        /// The client.
+        client: ClientId,
+        /// The reminder chain it belongs to.
+        epoch: u8,
+    },
     /// A user opens an install dialog (R24).
     UserAct {
         /// The client.

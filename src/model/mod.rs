@@ -316,7 +316,7 @@ impl Model<'_> {
             Event::Deadline(d) => self.deadline(d, cx),
             Event::Locate(c) => self.locate(c, cx),
             Event::DpNext { dp, epoch } => self.dp_next(dp, epoch, cx),
-            Event::Notify(c) => self.notify(c, cx),
+            Event::Notify { client, epoch } => self.notify(client, epoch, cx),
             Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
             Event::InstallDone(c) => self.install_done(c, cx),
             Event::Restart(c) => self.want(c, agent::Job::Restart, cx),

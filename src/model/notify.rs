@@ -2,8 +2,12 @@
 //! shows a notification every `notify_far_interval` while the nearest deadline is more than
 //! 24 hours away, every `notify_near_interval` when it is less, and every
 //! `notify_imminent_interval` in the last hour. None at all when deployments are hidden.
+//!
+//! Each evaluation of newly received deployment policy starts the reminders afresh: the
+//! client shows one at once and counts down to the deadlines it now holds. A deadline moved
+//! earlier is thus announced when the client learns of it, not on the old, slower cadence,
+//! which could fall after the new deadline (found by the property survey).
 
-use super::clients::NOTIFY_ARMED;
 use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::Fact;
@@ -30,15 +34,16 @@ impl Model<'_> {
         self.clients.head_mut(c).settled |= settled;
     }
 
-    /// Starts the client's notifications when it has a mandatory update still to install.
-    pub(super) fn arm_notifications(&mut self, c: ClientId, cx: &mut Cx) {
-        if self.world.settings.hide_deployments || self.clients.has(c, NOTIFY_ARMED) {
+    /// After an evaluation of new policy: (re)starts the client's reminders when it has a
+    /// mandatory update still to install; the pending reminder of the old chain goes stale.
+    pub(super) fn restart_notifications(&mut self, c: ClientId, cx: &mut Cx) {
+        if self.world.settings.hide_deployments || self.next_deadline(c, cx.now()).is_none() {
             return;
         }
-        if self.next_deadline(c, cx.now()).is_some() {
-            self.clients.set(c, NOTIFY_ARMED, true);
-            cx.schedule_in(SimDuration::ZERO, Event::Notify(c));
-        }
+        let head = self.clients.head_mut(c);
+        head.notify_epoch = head.notify_epoch.wrapping_add(1);
+        let epoch = head.notify_epoch;
+        cx.schedule_in(SimDuration::ZERO, Event::Notify { client: c, epoch });
     }
 
     /// The nearest future deadline, as the client holds it, of a registered deployment with
@@ -55,10 +60,12 @@ impl Model<'_> {
     }
 
     /// Shows a notification and schedules the next one by the distance to the deadline.
-    pub(super) fn notify(&mut self, c: ClientId, cx: &mut Cx) {
+    pub(super) fn notify(&mut self, c: ClientId, epoch: u8, cx: &mut Cx) {
+        if epoch != self.clients.head(c).notify_epoch {
+            return;
+        }
         let now = cx.now();
         let Some((deadline, deployment)) = self.next_deadline(c, now) else {
-            self.clients.set(c, NOTIFY_ARMED, false);
             return;
         };
         let left = deadline - now;
@@ -67,7 +74,10 @@ impl Model<'_> {
             deployment,
             deadline_in: left,
         });
-        cx.schedule_in(self.notification_interval(left), Event::Notify(c));
+        cx.schedule_in(
+            self.notification_interval(left),
+            Event::Notify { client: c, epoch },
+        );
     }
 
     /// R22: 3 h while the deadline is more than 24 h away, 1 h under 24 h, 15 min under 1 h.

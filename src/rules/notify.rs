@@ -25,14 +25,18 @@ pub(super) fn interval(cx: &Ctx, left: u64) -> u64 {
 /// that deadline minus now, and is positive), and the next one follows after the interval
 /// for the previous one's distance to the deadline. Notifications stop only "when all
 /// mandatory updates are installed" or the deadline has passed, so a stop needs an install
-/// of that client since the last notification; they may start afresh at an evaluation scan
-/// (a new deployment), never sooner than the interval.
+/// of that client since the last notification. Each evaluation scan of new policy starts
+/// them afresh: a client with reminders running shows one at the scan's end, whatever the
+/// interval, and counts down to the deadlines it now holds (so a deadline moved earlier is
+/// announced when the client learns of it).
 pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R22");
     let mut held = Held::default();
     // client → the last notification: (t, deadline_in, line)
     let mut last: BTreeMap<u64, (u64, u64, &Line)> = BTreeMap::new();
     let mut evaluated: BTreeMap<u64, u64> = BTreeMap::new(); // client → last evaluation end
+    // client → the evaluation scan after which a fresh reminder is owed
+    let mut owed: BTreeMap<u64, &Line> = BTreeMap::new();
     // client → the end of its first install since its last notification
     let mut installed: BTreeMap<u64, u64> = BTreeMap::new();
     // A stop after the notification `l` (at t0, left0 before the deadline) is justified
@@ -54,9 +58,29 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
             o.fail(bad, "a deployment policy that does not name its deployment");
         }
         let c = l.client();
+        if let Some(scan) = owed.get(&c).copied()
+            && l.t > scan.t
+        {
+            o.fail(
+                scan,
+                "reminders were running, but none restarted after this evaluation of new policy",
+            );
+            owed.remove(&c);
+        }
         match l.kind.as_str() {
             "scan_done" if l.reason() == "evaluation" => {
                 evaluated.insert(c, l.t);
+                // Reminders running: the client still holds a deadline ahead for the
+                // deployment of its last reminder, and has installed nothing since.
+                if let Some(&(_, _, prev)) = last.get(&c)
+                    && held
+                        .get(c, prev.deployment())
+                        .flatten()
+                        .is_some_and(|d| d > l.t)
+                    && !installed.contains_key(&c)
+                {
+                    owed.insert(c, l);
+                }
             }
             "install_done" => {
                 installed.entry(c).or_insert(l.t);
@@ -92,15 +116,18 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                     ),
                     Some(Some(_)) => {}
                 }
+                let fresh = evaluated.get(&c) == Some(&l.t);
+                if fresh {
+                    owed.remove(&c);
+                }
                 if let Some(&(t0, left0, prev)) = last.get(&c) {
                     let (gap, every) = (l.t - t0, interval(cx, left0));
-                    let fresh = evaluated.get(&c) == Some(&l.t);
-                    if gap < every || (gap != every && !fresh) {
+                    if gap != every && !fresh {
                         o.fail(
                             l,
                             &format!("{gap} ms after the previous notification; {left0} ms before the deadline the interval is {every} ms"),
                         );
-                    } else if gap > every && !stopped(prev, t0, left0, &installed, &held) {
+                    } else if fresh && gap > every && !stopped(prev, t0, left0, &installed, &held) {
                         o.fail(
                             prev,
                             "notifications stopped here, with the deadline ahead and nothing installed",
@@ -112,6 +139,12 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             _ => {}
         }
+    }
+    for scan in owed.values() {
+        o.fail(
+            scan,
+            "reminders were running, but none restarted after this evaluation of new policy",
+        );
     }
     for &(t0, left0, l) in last.values() {
         if t0 + interval(cx, left0) <= cx.end && !stopped(l, t0, left0, &installed, &held) {
