@@ -33,6 +33,34 @@ fn r22_notifications_every_3_hours_then_hourly_then_every_15_minutes() {
 }
 
 #[test]
+fn r22_the_thresholds_between_the_cadences_are_parameters() {
+    let lines = trace(&site(
+        5,
+        r#"created: "1d", deadline: "5d""#,
+        r#"settings: (user_early_install_share: 0.0, notify_near_threshold: "2d",
+                     notify_imminent_threshold: "6h")"#,
+    ));
+    let mut phases = [0; 3];
+    for c in 0..5 {
+        let n = of_client(&lines, "notification", c);
+        for w in n.windows(2) {
+            let left = u(w[0], "deadline_in");
+            let (phase, expect) = if left > 2 * DAY {
+                (0, 3 * HOUR)
+            } else if left > 6 * HOUR {
+                (1, HOUR)
+            } else {
+                (2, 15 * MIN)
+            };
+            phases[phase] += 1;
+            assert_eq!(t(w[1]) - t(w[0]), expect, "{left} ms before the deadline");
+        }
+    }
+    // Hourly from two days before, every 15 minutes from six hours before.
+    assert!(phases[1] >= 5 * 40 && phases[2] >= 5 * 20, "{phases:?}");
+}
+
+#[test]
 fn r22_notifications_stop_once_the_updates_are_installed() {
     let lines = trace(&site(
         20,

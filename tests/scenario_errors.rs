@@ -235,6 +235,21 @@ fn a_start_date_must_be_a_real_date() {
 }
 
 #[test]
+fn notification_thresholds_keep_their_order() {
+    let msg = error(&with(
+        OK_SITES,
+        r#"settings: (notify_near_threshold: "2h", notify_imminent_threshold: "3h")"#,
+    ));
+    assert_has(
+        &msg,
+        &[
+            "settings.notify_imminent_threshold",
+            "at most notify_near_threshold (2h)",
+        ],
+    );
+}
+
+#[test]
 fn a_misspelt_profile_is_answered_with_its_fix() {
     let msg = error(&with(OK_SITES, "profile: CurrentBrnch"));
     assert_has(

@@ -1,7 +1,8 @@
 //! Deadline notifications (R22, R23). Until all its mandatory updates are installed, a client
 //! shows a notification every `notify_far_interval` while the nearest deadline is more than
-//! 24 hours away, every `notify_near_interval` when it is less, and every
-//! `notify_imminent_interval` in the last hour. None at all when deployments are hidden.
+//! `notify_near_threshold` (24 hours) away, every `notify_near_interval` when it is less, and
+//! every `notify_imminent_interval` under `notify_imminent_threshold` (the last hour). None
+//! at all when deployments are hidden.
 
 use super::clients::NOTIFY_ARMED;
 use super::compliance::{State, Truth};
@@ -70,12 +71,13 @@ impl Model<'_> {
         cx.schedule_in(self.notification_interval(left), Event::Notify(c));
     }
 
-    /// R22: 3 h while the deadline is more than 24 h away, 1 h under 24 h, 15 min under 1 h.
+    /// R22: 3 h while the deadline is more than 24 h away, 1 h under 24 h, 15 min under 1 h
+    /// (the 2007 values of the intervals and thresholds).
     fn notification_interval(&self, left: SimDuration) -> SimDuration {
         let s = &self.world.settings;
-        if left > SimDuration::from_hours(24) {
+        if left > s.notify_near_threshold.0 {
             s.notify_far_interval.0
-        } else if left > SimDuration::from_hours(1) {
+        } else if left > s.notify_imminent_threshold.0 {
             s.notify_near_interval.0
         } else {
             s.notify_imminent_interval.0

@@ -220,12 +220,17 @@ settings! {
     manual_retry_interval: Dur = ["1h", Document], ["1h", As2007], "R21";
     /// How long a user-started install keeps trying before it fails.
     manual_retry_budget: Dur = ["4h", Document], ["4h", As2007], "R21";
-    /// Notification interval while the deadline is more than 24 hours away.
+    /// Notification interval while the deadline is more than `notify_near_threshold` away.
     notify_far_interval: Dur = ["3h", Document], ["48h", Reported], "R22";
-    /// Notification interval while the deadline is less than 24 hours away.
+    /// Notification interval while the deadline is less than `notify_near_threshold` away.
     notify_near_interval: Dur = ["1h", Document], ["4h", Reported], "R22";
-    /// Notification interval while the deadline is less than an hour away.
+    /// Notification interval while the deadline is less than `notify_imminent_threshold` away.
     notify_imminent_interval: Dur = ["15m", Document], ["15m", Reported], "R22";
+    /// Distance to the deadline under which notifications come every `notify_near_interval`.
+    notify_near_threshold: Dur = ["24h", Document], ["24h", Docs(ClientSettings)], "R22";
+    /// Distance to the deadline under which notifications come every
+    /// `notify_imminent_interval`.
+    notify_imminent_threshold: Dur = ["1h", Document], ["1h", Docs(ClientSettings)], "R22";
     /// Hide all software update deployments from users (site-wide).
     hide_deployments: bool = ["false", Document], ["false", As2007], "R23";
     /// Share of users who install mandatory updates before the deadline (assumed).

@@ -267,6 +267,16 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ));
         }
     }
+    if st.notify_imminent_threshold > st.notify_near_threshold {
+        out.push(Problem::new(
+            "settings.notify_imminent_threshold",
+            format!(
+                "expected at most notify_near_threshold ({}): the last phase of the \
+                 countdown comes after the one before it (R22)",
+                st.notify_near_threshold
+            ),
+        ));
+    }
     // No timer outlasts the longest run: a longer one means "never" and would only overflow
     // the time arithmetic of the model and of the rule checks.
     for (name, d) in st.durations() {
