@@ -248,6 +248,12 @@ settings! {
     /// Users restart uniformly within this time after an install that needs a restart;
     /// until then the update stays Required (pending restart) (assumed).
     restart_window: Dur = ["8h", Assumed], ["8h", Assumed], "R25";
+    /// After an install past its deadline that needs a restart, the machine restarts by
+    /// force this long after the install job, unless the user restarted first; 0: no
+    /// countdown, nobody is forced (2007: the source names no forced restart; assumed).
+    restart_countdown: Dur = ["0", Assumed], ["90m", Docs(RestartNotifications)], "R25";
+    /// The final warning before a forced restart shows this long before it; 0: none.
+    restart_final_warning: Dur = ["0", Assumed], ["15m", Docs(RestartNotifications)], "R25";
 }
 
 #[cfg(test)]

@@ -267,6 +267,18 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ));
         }
     }
+    if st.restart_countdown.0 > SimDuration::ZERO
+        && st.restart_final_warning >= st.restart_countdown
+    {
+        out.push(Problem::new(
+            "settings.restart_final_warning",
+            format!(
+                "expected less than restart_countdown ({}): the warning comes before the \
+                 forced restart (R25)",
+                st.restart_countdown
+            ),
+        ));
+    }
     if st.notify_imminent_threshold > st.notify_near_threshold {
         out.push(Problem::new(
             "settings.notify_imminent_threshold",
