@@ -337,7 +337,7 @@ fn r25_a_restart_countdown_is_judged_to_the_millisecond() {
     let late = |l: &str| -> Option<String> {
         let same = l.starts_with(&format!(r#"{{"t":{t},"#));
         let client = &forced[forced.find(r#""client""#).unwrap()..];
-        let client = &client[..client.find(|c| c == ',' || c == '}').unwrap()];
+        let client = &client[..client.find([',', '}']).unwrap()];
         Some(if same && l.contains(client) {
             l.replacen(&format!(r#""t":{t}"#), &format!(r#""t":{}"#, t + 60_000), 1)
         } else {

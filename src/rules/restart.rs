@@ -58,13 +58,13 @@ pub(super) fn check(
             })
         };
         match (l.kind.as_str(), l.reason()) {
-            ("install_done", _) if l.restart == Some(true) => {
-                if !follows("restart_pending", Some(l.update())) {
-                    o.fail(
-                        l,
-                        "an install that needs a restart without its restart_pending",
-                    );
-                }
+            ("install_done", _)
+                if l.restart == Some(true) && !follows("restart_pending", Some(l.update())) =>
+            {
+                o.fail(
+                    l,
+                    "an install that needs a restart without its restart_pending",
+                );
             }
             ("restart_pending", _) => {
                 let after = lines[..i].iter().rev().take_while(|m| m.t == l.t).any(|m| {
