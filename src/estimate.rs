@@ -185,12 +185,13 @@ fn events(w: &World) -> f64 {
                 } if deployment.index() == d => Some(*deadline),
                 _ => None,
             }));
-        // R22: a notification every far interval until a day before, every near interval
-        // until an hour before, then every imminent interval; counted to the latest deadline.
+        // R22: a notification every far interval until the near threshold (a day before),
+        // every near interval until the imminent threshold (an hour before), then every
+        // imminent interval; counted to the latest deadline.
         let notes = deadlines
             .map(|deadline| {
                 let left = deadline.min(w.end) - dep.available.min(w.end);
-                let (day, hour) = (SimDuration::from_hours(24), SimDuration::from_hours(1));
+                let (day, hour) = (s.notify_near_threshold.0, s.notify_imminent_threshold.0);
                 let far = left.ms().saturating_sub(day.ms());
                 let near = left.ms().min(day.ms()).saturating_sub(hour.ms());
                 let imminent = left.ms().min(hour.ms());

@@ -161,7 +161,7 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
         return Err(InputError::parse(file, src, end_of(src), message));
     }
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    options.from_str(src).map_err(|e| {
+    let mut scenario: Scenario = options.from_str(src).map_err(|e| {
         let pos = Pos {
             line: e.span.start.line,
             col: e.span.start.col,
@@ -199,7 +199,9 @@ pub fn parse(file: &str, src: &str) -> Result<Scenario, InputError> {
             }
             code => InputError::parse(file, src, pos, code.to_string()),
         }
-    })
+    })?;
+    scenario.resolve();
+    Ok(scenario)
 }
 
 /// "`found` is not WHAT (did you mean …?); expected one of `a`, `b` or `c`".

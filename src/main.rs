@@ -88,6 +88,9 @@ enum Command {
         /// Shows the values in force in this scenario.
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// CurrentBranch: shows that profile's defaults beside ConfigMgr 2007's.
+        #[arg(long, value_parser = cmsim::scenario::Profile::parse, default_value = "ConfigMgr2007")]
+        profile: cmsim::scenario::Profile,
     },
     /// Checks a trace against the rules it exercises; exit code 1 on a violation.
     Verify {
@@ -143,7 +146,7 @@ fn main() -> ExitCode {
             merge(&tables, out.as_ref())
         }
         Command::Check { scenario } => check(&scenario),
-        Command::Rules { scenario } => rules(scenario.as_deref()),
+        Command::Rules { scenario, profile } => rules(profile, scenario.as_deref()),
         Command::Verify {
             trace,
             scenario,

@@ -147,6 +147,25 @@ fn rules_prints_all_25_rules_and_scenario_values() {
 }
 
 #[test]
+fn rules_with_a_profile_show_both_profiles_side_by_side_within_100_columns() {
+    let out = cmsim(&["rules", "--profile", "CurrentBranch"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    let line = s
+        .lines()
+        .find(|l| l.contains("notify_far_interval"))
+        .unwrap();
+    assert!(
+        line.contains("3h") && line.contains("source document") && line.contains("48h"),
+        "{line}"
+    );
+    assert!(s.lines().all(|l| l.chars().count() <= 100));
+    let bad = cmsim(&["rules", "--profile", "CurrentBrnch"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("did you mean `CurrentBranch`"));
+}
+
+#[test]
 fn verify_exits_1_on_a_violation_and_2_on_a_malformed_trace() {
     let dir = temp("verify");
     let bad = dir.join("bad.jsonl");

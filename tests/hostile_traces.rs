@@ -227,10 +227,14 @@ fn a_duplicated_header_is_a_framing_violation() {
         &["line 2 (00:00:00, trace_start ): a second trace_start header: traces were joined"],
     );
     // Two whole traces one after the other.
+    let after = format!(
+        "line {} (00:00:00, trace_start ): a line after run_end",
+        l.len() + 1
+    );
     violation(
         "two-traces",
         format!("{}{}", base(), base()).as_bytes(),
-        &["line 134 (00:00:00, trace_start ): a line after run_end"],
+        &[after.as_str()],
     );
 }
 

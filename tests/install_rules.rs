@@ -33,6 +33,34 @@ fn r22_notifications_every_3_hours_then_hourly_then_every_15_minutes() {
 }
 
 #[test]
+fn r22_the_thresholds_between_the_cadences_are_parameters() {
+    let lines = trace(&site(
+        5,
+        r#"created: "1d", deadline: "5d""#,
+        r#"settings: (user_early_install_share: 0.0, notify_near_threshold: "2d",
+                     notify_imminent_threshold: "6h")"#,
+    ));
+    let mut phases = [0; 3];
+    for c in 0..5 {
+        let n = of_client(&lines, "notification", c);
+        for w in n.windows(2) {
+            let left = u(w[0], "deadline_in");
+            let (phase, expect) = if left > 2 * DAY {
+                (0, 3 * HOUR)
+            } else if left > 6 * HOUR {
+                (1, HOUR)
+            } else {
+                (2, 15 * MIN)
+            };
+            phases[phase] += 1;
+            assert_eq!(t(w[1]) - t(w[0]), expect, "{left} ms before the deadline");
+        }
+    }
+    // Hourly from two days before, every 15 minutes from six hours before.
+    assert!(phases[1] >= 5 * 40 && phases[2] >= 5 * 20, "{phases:?}");
+}
+
+#[test]
 fn r22_notifications_stop_once_the_updates_are_installed() {
     let lines = trace(&site(
         20,
@@ -291,6 +319,58 @@ fn r22_notifications_count_down_to_the_deadline_the_client_holds() {
         early > 0,
         "some notifications fall between the change and the poll"
     );
+}
+
+#[test]
+fn r25_current_branch_counts_down_90_minutes_then_forces_the_restart() {
+    let src = scenario(
+        "3d",
+        r#"profile: CurrentBranch,
+           sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP"])],"#,
+        r#"clients: [(name: "pcs", site: "PR1", count: 200)],
+           catalog: [(id: "KB1", size: "10MB")],
+           deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], created: "2h", deadline: "1d")],
+           settings: (user_early_install_share: 0.0)"#,
+    );
+    let lines = trace(&src);
+    let mut forced = 0;
+    for c in 0..200 {
+        let done = of_client(&lines, "install_done", c)[0];
+        let pending = of_client(&lines, "restart_pending", c)[0];
+        assert_eq!((t(pending), &pending["update"]), (t(done), &done["update"]));
+        let armed = of_client(&lines, "scan_done", c)
+            .into_iter()
+            .find(|l| l["reason"] == "post_install")
+            .map(t)
+            .unwrap();
+        let restart = of_client(&lines, "restart", c)[0];
+        let warning = of_client(&lines, "restart_warning", c);
+        if restart["forced"] == true {
+            forced += 1;
+            assert_eq!(
+                t(restart) - armed,
+                90 * MIN,
+                "client {c}: forced at the end"
+            );
+        } else {
+            assert!(
+                t(restart) - armed < 90 * MIN,
+                "client {c}: the user within it"
+            );
+        }
+        // The final warning 15 minutes before the end, whenever the restart came after it.
+        if t(restart) - armed >= 75 * MIN {
+            assert_eq!(t(warning[0]) - armed, 75 * MIN, "client {c}");
+            assert_eq!(u(warning[0], "restart_at"), armed + 90 * MIN);
+        } else {
+            assert!(warning.is_empty(), "client {c}");
+        }
+    }
+    // Users restart uniformly within 8 hours: about 1 − 90/480 of them are forced.
+    assert!((140..185).contains(&forced), "{forced} of 200 forced");
+    // And cmsim verify agrees on every rule.
+    verified_trace(&src);
 }
 
 #[test]

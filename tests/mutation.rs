@@ -48,6 +48,18 @@ const DEPLOY: &str = r#"Scenario(name: "mutation-deploy", seed: 11, end: "5d",
                    created: "2h", deadline: "3d 2h")],
     settings: (user_early_install_share: 0.5, user_act_window: "1d", dp_bandwidth_mbps: 100))"#;
 
+/// Current branch: every client installs at the deadline, and its restart countdown runs
+/// (90 minutes, a final warning 15 minutes before the forced restart) (R25).
+const COUNTDOWN: &str = r#"Scenario(name: "mutation-countdown", seed: 19, end: "3d",
+    profile: CurrentBranch,
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 100)],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")],
+                   created: "2h", deadline: "1d 2h")],
+    settings: (user_early_install_share: 0.0))"#;
+
 /// The only DP is down while its content should be copied: Location Services finds no DP
 /// with the content for two days, longer than the (shortened) budget (R19).
 const LOCATE: &str = r#"Scenario(name: "mutation-locate", seed: 13, end: "3d",
@@ -160,12 +172,20 @@ const MUTATIONS: &[Mutation] = &[
     m(DEPLOY, "notify_near_interval", "2h", "R22"),
     m(DEPLOY, "notify_imminent_interval", "10m", "R22"),
     m(DEPLOY, "notify_imminent_interval", "20m", "R22"),
+    m(DEPLOY, "notify_near_threshold", "12h", "R22"),
+    m(DEPLOY, "notify_near_threshold", "36h", "R22"),
+    m(DEPLOY, "notify_imminent_threshold", "30m", "R22"),
+    m(DEPLOY, "notify_imminent_threshold", "2h", "R22"),
     m(DEPLOY, "user_act_window", "12h", "R24"),
     m(DEPLOY, "user_act_window", "2d", "R24"),
     m(DEPLOY, "install_duration", "4m", "R25"),
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),
     m(DEPLOY, "restart_window", "16h", "R25"),
+    m(COUNTDOWN, "restart_countdown", "1h", "R25"),
+    m(COUNTDOWN, "restart_countdown", "2h", "R25"),
+    m(COUNTDOWN, "restart_final_warning", "10m", "R25"),
+    m(COUNTDOWN, "restart_final_warning", "30m", "R25"),
 ];
 
 /// Parameters left out, and why: not timers or numbers a trace can show.

@@ -233,3 +233,66 @@ fn a_start_date_must_be_a_real_date() {
         error(&with(OK_SITES, "").replace("end: \"7d\",", "end: \"7d\", start: \"2023-02-30\","));
     assert_has(&msg, &["field `start`", "is not a date-time", "1..=28"]);
 }
+
+#[test]
+fn notification_thresholds_keep_their_order() {
+    let msg = error(&with(
+        OK_SITES,
+        r#"settings: (notify_near_threshold: "2h", notify_imminent_threshold: "3h")"#,
+    ));
+    assert_has(
+        &msg,
+        &[
+            "settings.notify_imminent_threshold",
+            "at most notify_near_threshold (2h)",
+        ],
+    );
+}
+
+#[test]
+fn a_misspelt_profile_is_answered_with_its_fix() {
+    let msg = error(&with(OK_SITES, "profile: CurrentBrnch"));
+    assert_has(
+        &msg,
+        &[
+            "bad.ron:8:",
+            "`CurrentBrnch` is not one of the profiles",
+            "did you mean `CurrentBranch`",
+        ],
+    );
+}
+
+#[test]
+fn the_profile_sets_the_defaults_and_settings_override_them() {
+    let cb = load_str(
+        "cb.ron",
+        &with(
+            OK_SITES,
+            r#"profile: CurrentBranch, settings: (notify_far_interval: "6h")"#,
+        ),
+    )
+    .unwrap();
+    let s = &cb.world.settings;
+    assert_eq!(
+        s.state_message_interval.to_string(),
+        "15m",
+        "CurrentBranch's"
+    );
+    assert_eq!(s.notify_near_interval.to_string(), "4h", "CurrentBranch's");
+    assert_eq!(s.notify_far_interval.to_string(), "6h", "the file's");
+    let default = load_str("2007.ron", &with(OK_SITES, "")).unwrap();
+    assert_eq!(
+        default.scenario.profile,
+        cmsim::scenario::Profile::ConfigMgr2007
+    );
+    assert_eq!(default.world.settings, cmsim::scenario::Settings::default());
+    // An unknown setting is still named, with its fix, under either profile.
+    let msg = error(&with(
+        OK_SITES,
+        r#"profile: CurrentBranch, settings: (notify_far_intervall: "6h")"#,
+    ));
+    assert_has(
+        &msg,
+        &["settings.notify_far_intervall", "notify_far_interval"],
+    );
+}

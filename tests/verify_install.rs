@@ -157,6 +157,9 @@ fn install(pre: u64, took: u64, restart_after: Option<u64>) -> String {
     let i = pre + SCAN;
     body.push(install_start(i, 1, "KB1"));
     body.push(install_done(i + took, 1, "KB1", restart_after.is_some()));
+    if restart_after.is_some() {
+        body.push(restart_pending(i + took, 1, "KB1"));
+    }
     body.extend(scan(1, "post_install", i + took, 0));
     if let Some(r) = restart_after {
         let t = i + took + SCAN + r;
@@ -331,4 +334,62 @@ fn r24_user_acts_cut_off_by_a_new_policy_version_are_judged_on_what_could_be_see
         trace.matches(r#""kind":"user_install""#).count() >= 30,
         "enough draws to test"
     );
+}
+
+#[test]
+fn r25_a_restart_countdown_is_judged_to_the_millisecond() {
+    // Current branch: installs at the deadline, a 90-minute countdown with a final warning.
+    let src = r#"Scenario(name: "countdown", seed: 4, end: "2d", profile: CurrentBranch,
+        sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                 distribution_points: ["DP"])],
+        clients: [(name: "pcs", site: "PR1", count: 40)],
+        catalog: [(id: "KB1", size: "10MB")],
+        deployments: [(id: "D1", updates: ["KB1"], target: [(group: "pcs")], created: "1h",
+                       deadline: "1d")],
+        settings: (user_early_install_share: 0.0))"#;
+    let trace = verified_trace(src);
+    let scenario = cmsim::load_str("c.ron", src).unwrap().scenario;
+    let lines: Vec<&str> = trace.lines().collect();
+    let r25 = |lines: &[String]| {
+        let r = with(&(lines.join("\n") + "\n"), &scenario);
+        count(&r, "R25")
+    };
+    let owned = |f: &dyn Fn(&str) -> Option<String>| -> Vec<String> {
+        lines.iter().filter_map(|l| f(l)).collect()
+    };
+    let forced = lines
+        .iter()
+        .find(|l| l.contains(r#""kind":"restart""#) && l.contains(r#""forced":true"#))
+        .expect("someone is forced");
+    // A forced restart a minute late (the lines stay in time order: nothing else of that
+    // client happens then but its post-install scan, moved with it).
+    let t: u64 = forced[5..forced.find(',').unwrap()].parse().unwrap();
+    let late = |l: &str| -> Option<String> {
+        let same = l.starts_with(&format!(r#"{{"t":{t},"#));
+        let client = &forced[forced.find(r#""client""#).unwrap()..];
+        let client = &client[..client.find([',', '}']).unwrap()];
+        Some(if same && l.contains(client) {
+            l.replacen(&format!(r#""t":{t}"#), &format!(r#""t":{}"#, t + 60_000), 1)
+        } else {
+            l.to_string()
+        })
+    };
+    let mut moved = owned(&late);
+    moved.sort_by_key(|l| l[5..l.find(',').unwrap()].parse::<u64>().unwrap());
+    assert!(r25(&moved) > 0, "a forced restart off the countdown's end");
+    // No restart_pending after an install that needs a restart.
+    assert!(
+        r25(&owned(
+            &|l| (!l.contains("restart_pending")).then(|| l.to_string())
+        )) > 0
+    );
+    // No final warning before a forced restart.
+    assert!(
+        r25(&owned(
+            &|l| (!l.contains("restart_warning")).then(|| l.to_string())
+        )) > 0
+    );
+    // A user's restart marked forced.
+    let user = |l: &str| Some(l.replace(r#""forced":false"#, r#""forced":true"#));
+    assert!(r25(&owned(&user)) > 0);
 }

@@ -1,6 +1,7 @@
 //! `check`, `rules` and `verify`: the commands that read and judge without simulating.
 
 use super::console::*;
+use cmsim::scenario::Profile;
 use std::process::ExitCode;
 
 /// `check SCENARIO`: the file, and its sweep as `cmsim sweep` would check it, so that a
@@ -19,12 +20,19 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
     print_out(&cmsim::report::describe(&l))
 }
 
-pub(crate) fn rules(scenario: Option<&std::path::Path>) -> ExitCode {
-    let settings = match scenario.map(load).transpose() {
-        Ok(l) => l.map(|l| l.scenario.settings),
+/// `rules [--profile P] [--scenario FILE]`: the rule table; the CurrentBranch column shows
+/// when asked for or when the scenario uses that profile.
+pub(crate) fn rules(profile: Profile, scenario: Option<&std::path::Path>) -> ExitCode {
+    let scenario = match scenario.map(load).transpose() {
+        Ok(l) => l.map(|l| l.scenario),
         Err(code) => return code,
     };
-    print_out(&cmsim::rules::table::render(settings.as_ref()))
+    let profile = match scenario.as_ref().map(|s| s.profile) {
+        Some(Profile::CurrentBranch) => Profile::CurrentBranch,
+        _ => profile,
+    };
+    let settings = scenario.map(|s| s.settings);
+    print_out(&cmsim::rules::table::render(profile, settings.as_ref()))
 }
 
 /// `verify TRACE`: the trace against the rules, holding at most about `max_memory` of it.

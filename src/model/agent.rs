@@ -68,6 +68,8 @@ impl Agent {
 /// Jobs that wait for the agent, as bits of `Head::waiting`, in the order they start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Job {
+    /// The restart the countdown forces (R25): it waits only for the running job.
+    ForcedRestart = 16,
     /// The user's restart (R25): pending installs complete.
     Restart = 1,
     /// An install at a deadline or the user's start (R25).
@@ -79,7 +81,13 @@ pub(super) enum Job {
 }
 
 /// Waiting jobs in the order they start when the agent is free.
-const ORDER: [Job; 4] = [Job::Restart, Job::Install, Job::Evaluation, Job::Compliance];
+const ORDER: [Job; 5] = [
+    Job::ForcedRestart,
+    Job::Restart,
+    Job::Install,
+    Job::Evaluation,
+    Job::Compliance,
+];
 
 impl Model<'_> {
     /// Runs `job` now if the agent is idle, or queues it for when it is.
@@ -94,7 +102,8 @@ impl Model<'_> {
     /// Starts `job` on an idle agent; a job with nothing to do leaves it idle.
     fn run_job(&mut self, c: ClientId, job: Job, cx: &mut Cx) {
         match job {
-            Job::Restart => self.restart_now(c, cx),
+            Job::ForcedRestart => self.restart_now(c, true, cx),
+            Job::Restart => self.restart_now(c, false, cx),
             Job::Install => self.install_now(c, cx),
             Job::Evaluation => self.start_scan(c, ScanReason::Evaluation, cx),
             Job::Compliance => self.start_scan(c, ScanReason::Compliance, cx),

@@ -165,13 +165,17 @@ impl Model<'_> {
     /// past the deadline the client holds.
     pub(super) fn due_mask(&self, c: ClientId, now: SimTime) -> u32 {
         let head = self.clients.head(c);
-        let mut mask = head.chosen & head.registered;
-        for d in 0..self.deployments.len() {
-            if head.registered & 1 << d != 0 && self.held_deadline(c, d).is_some_and(|t| t <= now) {
-                mask |= 1 << d;
-            }
-        }
-        mask
+        head.chosen & head.registered | self.past_deadline(c, now)
+    }
+
+    /// Registered deployments whose deadline, as client `c` holds it, has passed at `now`.
+    pub(super) fn past_deadline(&self, c: ClientId, now: SimTime) -> u32 {
+        let registered = self.clients.head(c).registered;
+        (0..self.deployments.len())
+            .filter(|&d| {
+                registered & 1 << d != 0 && self.held_deadline(c, d).is_some_and(|t| t <= now)
+            })
+            .fold(0, |mask, d| mask | 1 << d)
     }
 
     /// The first update of a due deployment that the client's last scan found required, is

@@ -153,8 +153,15 @@ pub enum Event {
     },
     /// One update finished installing on a client (R25).
     InstallDone(ClientId),
-    /// The user restarts the client (R25).
-    Restart(ClientId),
+    /// The client restarts (R25): its user restarts it, or the restart countdown forces it.
+    Restart {
+        /// The client.
+        client: ClientId,
+        /// The countdown ran out.
+        forced: bool,
+    },
+    /// The final warning of a client's restart countdown is due (R25).
+    RestartWarning(ClientId),
 }
 
 #[cfg(test)]

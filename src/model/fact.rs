@@ -353,10 +353,27 @@ pub enum Fact {
         /// It needs a restart before it counts as installed.
         restart: bool,
     },
-    /// The user restarted the client; pending installs are complete (R25).
+    /// An update installed and waits for a restart: Required in the site database until
+    /// then (R15, R25).
+    RestartPending {
+        /// The client.
+        client: ClientId,
+        /// The update.
+        update: UpdateId,
+    },
+    /// The final warning of a restart countdown (R25).
+    RestartWarning {
+        /// The client.
+        client: ClientId,
+        /// When the countdown forces the restart.
+        restart_at: SimTime,
+    },
+    /// The client restarted; pending installs are complete (R25).
     Restart {
         /// The client.
         client: ClientId,
+        /// The countdown forced it; else the user restarted.
+        forced: bool,
     },
     /// At the end: why the clients a site database has as Required for an update are so
     /// (R15), by their true state.
@@ -467,7 +484,9 @@ impl Fact {
             | Fact::InstallDone { client, .. }
             | Fact::RestartCompleted { client, .. }
             | Fact::MachineCompliant { client, .. }
-            | Fact::Restart { client } => Some(client),
+            | Fact::RestartPending { client, .. }
+            | Fact::RestartWarning { client, .. }
+            | Fact::Restart { client, .. } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SiteDbUpdated { .. }

@@ -3,9 +3,17 @@
 //! the updates install one after another, and a post-install scan finds them no longer
 //! required; its state messages tell the MP. Each install finishes the update it started
 //! with (`Head::installing`), never one recomputed at its end. An update that needs a restart
-//! stays Required (pending restart) until the user restarts, uniformly within
-//! `restart_window`; the restart is a job too, and the scan after it reports the update
-//! Installed. Updates not in the cache wait for the download (R18).
+//! stays Required (pending restart, `restart_pending`) until the user restarts, uniformly
+//! within `restart_window`; the restart is a job too, and the scan after it reports the
+//! update Installed. Updates not in the cache wait for the download (R18).
+//!
+//! After an install past its deadline, a restart countdown runs (current branch; none when
+//! `restart_countdown` is 0, as in 2007): the user's
+//! draw stands if it comes before the countdown's final warning (`restart_final_warning`
+//! before its end); otherwise the warning shows, and the machine restarts when the user does
+//! or, at the latest, by force at the end of `restart_countdown`. The user's time is drawn
+//! uniformly on `restart_window` either way: at the warning, the rest of that draw is drawn
+//! anew, uniform on what is left of the window (the same law, and nothing stored per client).
 
 use super::agent::{Agent, Job};
 use super::clients::{INSTALL_WAITING, RESTART_SCHEDULED};
@@ -109,6 +117,12 @@ impl Model<'_> {
             update: UpdateId(u as u32),
             restart,
         });
+        if restart {
+            cx.emit(Fact::RestartPending {
+                client: c,
+                update: UpdateId(u as u32),
+            });
+        }
         self.report_compliance_change(c, before, cx);
         self.install_next(c, cx);
     }
@@ -116,22 +130,69 @@ impl Model<'_> {
     /// The post-install scan is done: a restart is planned if an install waits for one, and
     /// the agent is free for what waits (a deployment that came due meanwhile installs next).
     pub(super) fn post_install_done(&mut self, c: ClientId, cx: &mut Cx) {
-        let pending = (0..self.world.updates.len())
-            .any(|u| self.clients.truth(c.index(), u) == Truth::PendingRestart);
+        let now = cx.now();
+        let past = self.past_deadline(c, now);
+        let counts_down = self.world.settings.restart_countdown.0 > SimDuration::ZERO;
+        let (mut pending, mut countdown) = (false, false);
+        for u in 0..self.world.updates.len() {
+            if self.clients.truth(c.index(), u) == Truth::PendingRestart {
+                pending = true;
+                countdown |= counts_down && self.update_deployments[u] & past != 0;
+            }
+        }
         if pending && !self.clients.has(c, RESTART_SCHEDULED) {
             self.clients.set(c, RESTART_SCHEDULED, true);
-            let window = self.world.settings.restart_window.0.ms().max(1);
-            let delay = SimDuration(self.draw_below(c, window));
-            cx.schedule_in(delay, Event::Restart(c));
+            let s = &self.world.settings;
+            let (end, warn) = (s.restart_countdown.0.ms(), s.restart_final_warning.0.ms());
+            let user = self.draw_below(c, s.restart_window.0.ms().max(1));
+            let (delay, event) = if !countdown || user < end - warn {
+                (
+                    user,
+                    Event::Restart {
+                        client: c,
+                        forced: false,
+                    },
+                )
+            } else if warn == 0 {
+                (
+                    end,
+                    Event::Restart {
+                        client: c,
+                        forced: true,
+                    },
+                )
+            } else {
+                (end - warn, Event::RestartWarning(c))
+            };
+            cx.schedule_in(SimDuration(delay), event);
         }
         self.begin_install(c, cx);
         self.job_done(c, cx);
     }
 
+    /// The countdown's final warning: the user restarts within it, at the rest of a draw on
+    /// `restart_window` (uniform on what is left of it), or the countdown forces it.
+    pub(super) fn restart_warning(&mut self, c: ClientId, cx: &mut Cx) {
+        let s = &self.world.settings;
+        let warn = s.restart_final_warning.0.ms();
+        cx.emit(Fact::RestartWarning {
+            client: c,
+            restart_at: cx.now() + s.restart_final_warning.0,
+        });
+        let left = s.restart_window.0.ms() - (s.restart_countdown.0.ms() - warn);
+        let user = self.draw_below(c, left.max(1));
+        let (delay, forced) = if user < warn {
+            (user, false)
+        } else {
+            (warn, true)
+        };
+        cx.schedule_in(SimDuration(delay), Event::Restart { client: c, forced });
+    }
+
     /// The restart job: pending installs complete, and a scan reports them (R25).
-    pub(super) fn restart_now(&mut self, c: ClientId, cx: &mut Cx) {
+    pub(super) fn restart_now(&mut self, c: ClientId, forced: bool, cx: &mut Cx) {
         self.clients.set(c, RESTART_SCHEDULED, false);
-        cx.emit(Fact::Restart { client: c });
+        cx.emit(Fact::Restart { client: c, forced });
         let before = self.truly_compliant(c);
         for u in 0..self.world.updates.len() {
             if self.clients.truth(c.index(), u) == Truth::PendingRestart {

@@ -319,7 +319,15 @@ impl Model<'_> {
             Event::Notify { client, epoch } => self.notify(client, epoch, cx),
             Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
             Event::InstallDone(c) => self.install_done(c, cx),
-            Event::Restart(c) => self.want(c, agent::Job::Restart, cx),
+            Event::Restart { client, forced } => {
+                let job = if forced {
+                    agent::Job::ForcedRestart
+                } else {
+                    agent::Job::Restart
+                };
+                self.want(client, job, cx)
+            }
+            Event::RestartWarning(c) => self.restart_warning(c, cx),
         }
     }
 }

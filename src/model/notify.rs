@@ -1,7 +1,8 @@
 //! Deadline notifications (R22, R23). Until all its mandatory updates are installed, a client
 //! shows a notification every `notify_far_interval` while the nearest deadline is more than
-//! 24 hours away, every `notify_near_interval` when it is less, and every
-//! `notify_imminent_interval` in the last hour. None at all when deployments are hidden.
+//! `notify_near_threshold` (24 hours) away, every `notify_near_interval` when it is less, and
+//! every `notify_imminent_interval` under `notify_imminent_threshold` (the last hour). None
+//! at all when deployments are hidden.
 //!
 //! Each evaluation of newly received deployment policy starts the reminders afresh: the
 //! client shows one at once and counts down to the deadlines it now holds. A deadline moved
@@ -80,12 +81,13 @@ impl Model<'_> {
         );
     }
 
-    /// R22: 3 h while the deadline is more than 24 h away, 1 h under 24 h, 15 min under 1 h.
+    /// R22: 3 h while the deadline is more than 24 h away, 1 h under 24 h, 15 min under 1 h
+    /// (the 2007 values of the intervals and thresholds).
     fn notification_interval(&self, left: SimDuration) -> SimDuration {
         let s = &self.world.settings;
-        if left > SimDuration::from_hours(24) {
+        if left > s.notify_near_threshold.0 {
             s.notify_far_interval.0
-        } else if left > SimDuration::from_hours(1) {
+        } else if left > s.notify_imminent_threshold.0 {
             s.notify_near_interval.0
         } else {
             s.notify_imminent_interval.0

@@ -594,9 +594,20 @@ impl<W: Write> TraceWriter<W> {
             }
             // A restart's completed installs are implied by its `restart` line.
             Fact::RestartCompleted { .. } => return Ok(()),
-            Fact::Restart { client } => {
+            Fact::RestartPending { client, update } => {
+                self.head(t, "restart_pending");
+                self.num("client", u64::from(client.0));
+                let _ = write!(self.buf, r#","update":{}"#, self.update[update.index()]);
+            }
+            Fact::RestartWarning { client, restart_at } => {
+                self.head(t, "restart_warning");
+                self.num("client", u64::from(client.0));
+                self.num("restart_at", restart_at.ms());
+            }
+            Fact::Restart { client, forced } => {
                 self.head(t, "restart");
                 self.num("client", u64::from(client.0));
+                let _ = write!(self.buf, r#","forced":{forced}"#);
             }
         }
         self.buf.extend_from_slice(b"}\n");

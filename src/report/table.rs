@@ -20,6 +20,11 @@ impl Table {
         self.rows.push(cells);
     }
 
+    /// Rows added so far.
+    pub fn rows(&self) -> usize {
+        self.rows.len()
+    }
+
     /// Renders with two spaces between columns and each line indented by two.
     pub fn render(&self) -> String {
         let cols = self.head.len();

@@ -3,15 +3,12 @@
 //! updates install one after another (`install_duration` each), and a post-install scan
 //! confirms them. The steps follow each other at once: an install starts when the
 //! pre-install scan or the install before it ends, the post-install scan when the last
-//! install ends. An install needing a restart waits for the user, uniformly within
-//! `restart_window` after that post-install scan (later only if a job was running then, as
-//! a restart never interrupts one, `agent`); the restart is followed at once by a
-//! post-install scan that reports the update installed.
+//! install ends, or a restart (`restart.rs`) that reports the update installed.
 
 use super::agent::Jobs;
 use super::held::Held;
 use super::trace::Line;
-use super::{Ctx, Outcome, stats};
+use super::{Ctx, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a client's install job stands.
@@ -27,8 +24,6 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R25");
     at_deadline(lines, cx, &mut o);
     let duration = cx.settings.install_duration.0.ms();
-    let window = cx.settings.restart_window.0.ms();
-    let end = stats::run_end(lines);
     // update → deployments containing it, from the scenario
     let mut containing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in cx.scenario.map_or(&[][..], |s| &s.deployments) {
@@ -39,17 +34,13 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
                 .push(d.id.as_str());
         }
     }
+    super::restart::check(lines, cx, &containing, &mut o);
     let mut held = Held::default();
-    let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     let mut user: BTreeSet<u64> = BTreeSet::new();
     let mut step: BTreeMap<u64, Step> = BTreeMap::new();
     let mut started: BTreeMap<u64, u64> = BTreeMap::new();
-    // client → an install needs a restart; when the post-install scan after it ended
-    let mut needs_restart: BTreeSet<u64> = BTreeSet::new();
-    let mut armed: BTreeMap<u64, u64> = BTreeMap::new();
     let mut restarted: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut draws = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
+    for l in lines {
         held.observe(l);
         let c = l.client();
         let ready = |step: &BTreeMap<u64, Step>| step.get(&c) == Some(&Step::Ready(l.t));
@@ -68,13 +59,8 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
                         "an install not right after its pre-install scan or the install before it",
                     );
                 }
-                let holds_due = |d: &str| held.get(c, d).flatten().is_some_and(|t| t <= l.t);
-                let due = match containing.get(l.update()) {
-                    Some(ds) => ds.iter().any(|d| holds_due(d)),
-                    None if cx.scenario.is_some() => false,
-                    None => held.of(c).any(|(d, _)| holds_due(d)),
-                };
-                if !due && !user.contains(&c) {
+                if !past_deadline(&held, cx, &containing, c, l.update(), l.t) && !user.contains(&c)
+                {
                     o.fail(
                         l,
                         "install before a deadline the client holds passed, without the user starting it",
@@ -95,9 +81,6 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
                         ),
                     );
                 }
-                if l.restart == Some(true) {
-                    needs_restart.insert(c);
-                }
                 step.insert(c, Step::Ready(l.t));
             }
             ("scan_start", "post_install") => {
@@ -112,48 +95,31 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
             ("scan_start", _) => {
                 step.insert(c, Step::Idle);
             }
-            ("scan_done", "post_install") if needs_restart.remove(&c) => {
-                armed.entry(c).or_insert(l.t);
-            }
             ("restart", _) => {
-                o.checked += 1;
                 restarted.insert(c, l.t);
-                let post = lines[i + 1..].iter().take_while(|m| m.t == l.t).any(|m| {
-                    m.kind == "scan_start" && m.client == l.client && m.reason() == "post_install"
-                });
-                if !post {
-                    o.fail(l, "a restart not followed at once by a post-install scan");
-                }
-                match armed.remove(&c) {
-                    None => o.fail(l, "a restart with no installed update waiting for one"),
-                    Some(a) if l.t - a < window => {
-                        let seen = window.min(end.saturating_sub(a).saturating_add(1));
-                        draws.push((l.t - a) as f64 / seen as f64);
-                    }
-                    Some(a) => {
-                        // Held back by a running job: it comes when that job ends.
-                        let queued = jobs
-                            .last_run(c)
-                            .is_some_and(|(from, to)| to == l.t && from < a + window);
-                        if !queued {
-                            o.fail(
-                                l,
-                                &format!("a restart {} ms after the post-install scan; restart_window is {window} ms", l.t - a),
-                            );
-                        }
-                    }
-                }
             }
             _ => {}
         }
-        jobs.observe(l, &mut scratch);
-    }
-    let n = draws.len();
-    if let Some(ks) = stats::not_uniform(draws) {
-        o.violations
-            .push(stats::message("restart delays", n, window, ks));
     }
     o
+}
+
+/// Whether client `c` holds, at `t`, a passed deadline of a deployment containing `update`
+/// (of any deployment it holds, without the scenario's list).
+pub(super) fn past_deadline(
+    held: &Held,
+    cx: &Ctx,
+    containing: &BTreeMap<&str, Vec<&str>>,
+    c: u64,
+    update: &str,
+    t: u64,
+) -> bool {
+    let passed = |d: &str| held.get(c, d).flatten().is_some_and(|at| at <= t);
+    match containing.get(update) {
+        Some(ds) => ds.iter().any(|d| passed(d)),
+        None if cx.scenario.is_some() => false,
+        None => held.of(c).any(|(d, _)| passed(d)),
+    }
 }
 
 /// A client notified up to its deadline (its last notification's next one would come at or

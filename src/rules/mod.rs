@@ -15,6 +15,7 @@ mod held;
 mod install;
 mod notify;
 mod policy;
+mod restart;
 mod retries;
 mod stats;
 mod sync;

@@ -7,14 +7,14 @@ use super::trace::Line;
 use super::{Ctx, Outcome, stats};
 use std::collections::BTreeMap;
 
-/// R22's interval after a notification shown `left` ms before the deadline: far over 24 h,
-/// near over 1 h, imminent in the last hour.
+/// R22's interval after a notification shown `left` ms before the deadline: far over
+/// `notify_near_threshold` (24 h), near over `notify_imminent_threshold` (1 h), imminent
+/// under it.
 pub(super) fn interval(cx: &Ctx, left: u64) -> u64 {
-    let (day, hour) = (24 * 3_600_000, 3_600_000);
     let s = cx.settings;
-    if left > day {
+    if left > s.notify_near_threshold.0.ms() {
         s.notify_far_interval.0.ms()
-    } else if left > hour {
+    } else if left > s.notify_imminent_threshold.0.ms() {
         s.notify_near_interval.0.ms()
     } else {
         s.notify_imminent_interval.0.ms()

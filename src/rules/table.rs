@@ -2,7 +2,8 @@
 //! carry its numbers, whether the simulator models it yet and whether `cmsim verify` checks it.
 
 use crate::report::table::Table;
-use crate::scenario::Settings;
+use crate::scenario::profile::Page;
+use crate::scenario::{Profile, Settings};
 
 /// One rule.
 #[derive(Clone, Copy, Debug)]
@@ -180,51 +181,97 @@ pub const RULES: [Rule; 25] = [
     ),
 ];
 
-/// The table as text; with `settings`, a column of the values in force.
-pub fn render(settings: Option<&Settings>) -> String {
-    let defaults = Settings::default();
-    let params = settings.unwrap_or(&defaults).params();
-    let mut head = vec!["rule", "modelled", "verify", "parameter", "default"];
+/// Widest line of the table, rule texts wrapped to it.
+const WIDTH: usize = 100;
+
+/// The table as text: per rule its text, then its parameters with the default of the
+/// ConfigMgr 2007 profile and where it comes from; with `profile` CurrentBranch, that
+/// profile's beside it; with `settings`, a column of the values in force.
+pub fn render(profile: Profile, settings: Option<&Settings>) -> String {
+    let both = profile == Profile::CurrentBranch;
+    let params = settings.cloned().unwrap_or_default().params();
+    let mut head = vec!["rule", "parameter", "2007", "source"];
+    if both {
+        head.extend(["CB", "source"]);
+    }
     if settings.is_some() {
         head.push("value");
     }
-    head.push("what it says");
     let mut t = Table::new(&head);
+    // Per rule, the line its text goes before: its first row (the heading is line 0).
+    let mut first = Vec::new();
     for r in &RULES {
-        let mine: Vec<_> = params.iter().filter(|p| p.rule == r.id).collect();
-        let rows = mine.len().max(1);
-        for k in 0..rows {
-            let first = k == 0;
-            let text = |s: &str| if first { s.to_string() } else { String::new() };
-            let mut row = vec![
-                text(r.id),
-                text(if r.modelled { "yes" } else { "not yet" }),
-                text(if r.verified { "checked" } else { "—" }),
-            ];
-            match mine.get(k) {
-                Some(p) => {
-                    row.push(p.name.to_string());
-                    row.push(p.default.to_string());
-                    if settings.is_some() {
-                        row.push(p.value.clone());
-                    }
-                }
-                None => {
-                    row.extend(["—".to_string(), String::new()]);
-                    if settings.is_some() {
-                        row.push(String::new());
-                    }
-                }
+        first.push(t.rows() + 1);
+        for p in params.iter().filter(|p| p.rule == r.id) {
+            let mut row = vec![String::new(), p.name.to_string()];
+            for i in 0..if both { 2 } else { 1 } {
+                row.push(p.defaults[i].to_string());
+                row.push(p.sources[i].label().to_string());
             }
-            row.push(text(r.text));
+            row.extend(settings.map(|_| p.value.clone()));
             t.row(row);
         }
     }
+    let rendered = t.render();
+    let mut lines: Vec<String> = rendered.lines().map(str::to_string).collect();
+    for (r, &row) in RULES.iter().zip(&first).rev() {
+        let state = match (r.modelled, r.verified) {
+            (true, true) => "modelled, checked by verify",
+            (true, false) => "modelled, not checked by verify",
+            _ => "not modelled yet",
+        };
+        let text = wrap(&format!("{} ({state})", r.text), WIDTH - 8);
+        let id = std::iter::once(r.id).chain(std::iter::repeat(""));
+        let text = text
+            .into_iter()
+            .zip(id)
+            .map(|(l, id)| format!("  {id:<4}  {l}"));
+        lines.splice(row..row, text);
+    }
+    let cb = if both {
+        "CB: the CurrentBranch profile's defaults. "
+    } else {
+        ""
+    };
+    let sources = wrap(
+        &format!(
+            "{cb}Sources: \"source document\" is the 2007 text the rule ids come from; \
+             \"assumed\" values are stated nowhere; current-branch values cite Microsoft's pages:"
+        ),
+        WIDTH,
+    );
+    let legend = Page::ALL
+        .iter()
+        .map(|p| format!("  {:<18} {}", p.label(), p.path()));
     format!(
         "The rules of the software update process (README: The rule table).\n\
-         Parameters go in the scenario's `settings: (...)`; values left out keep the default.\n\n{}",
-        t.render()
+         Parameters go in the scenario's `settings: (...)`; values left out keep the default of\n\
+         its `profile` (ConfigMgr2007, or CurrentBranch: `cmsim rules --profile CurrentBranch`).\n\n\
+         {}\n\n{}\n",
+        lines.join("\n"),
+        sources
+            .into_iter()
+            .chain(legend)
+            .collect::<Vec<_>>()
+            .join("\n")
     )
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -255,11 +302,48 @@ mod tests {
             sync_retry_interval: crate::scenario::Dur::ms(30 * 60_000),
             ..Settings::default()
         };
-        let text = render(Some(&s));
+        let text = render(Profile::ConfigMgr2007, Some(&s));
         let line = text
             .lines()
             .find(|l| l.contains("sync_retry_interval"))
             .unwrap();
         assert!(line.contains("60m") && line.contains("30m"), "{line}");
+    }
+
+    #[test]
+    fn current_branch_sits_beside_2007_with_sources_within_100_columns() {
+        let text = render(Profile::CurrentBranch, Some(&Settings::default()));
+        let line = text
+            .lines()
+            .find(|l| l.contains("state_message_interval"))
+            .unwrap();
+        let cells: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "state_message_interval",
+                "5m",
+                "source document",
+                "15m",
+                "client settings",
+                "5m"
+            ]
+        );
+        assert!(
+            text.contains("about-client-settings.md"),
+            "the legend names the page"
+        );
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 100, "{widest} columns");
+        let only_2007 = render(Profile::ConfigMgr2007, None);
+        let line = only_2007
+            .lines()
+            .find(|l| l.contains("state_message_interval"))
+            .unwrap();
+        assert!(!line.contains("15m") && line.contains("5m"), "{line}");
     }
 }

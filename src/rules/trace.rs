@@ -49,6 +49,8 @@ pub struct Line {
     pub dialog: Option<String>,
     pub deployments: Option<Vec<String>>,
     pub restart: Option<bool>,
+    pub forced: Option<bool>,
+    pub restart_at: Option<u64>,
     pub scanned_at: Option<u64>,
     pub bytes: Option<u64>,
     pub downloaded: Option<u64>,

@@ -4,14 +4,16 @@
 
 pub mod error;
 pub mod locate;
+pub mod profile;
 pub mod settings;
 pub mod suggest;
 pub mod units;
 mod validate;
 pub mod when;
 
+pub use profile::{Profile, Source};
 use serde::Deserialize;
-pub use settings::{Param, Settings};
+pub use settings::{Overrides, Param, Settings};
 pub use units::{Bytes, Dur};
 pub use validate::{LIMITS, Problem, calendar, sizes, validate};
 pub use when::When;
@@ -54,20 +56,34 @@ pub struct Scenario {
     /// Injected faults.
     #[serde(default)]
     pub faults: Vec<Fault>,
-    /// Timers and numbers of the rule table; anything left out keeps its default.
+    /// Which product's defaults the settings start from (default ConfigMgr 2007).
     #[serde(default)]
+    pub profile: Profile,
+    /// Timers and numbers of the rule table that the file sets, over the profile's.
+    #[serde(default, rename = "settings")]
+    pub overrides: Overrides,
+    /// The values in force: the profile's defaults with the overrides ([`Scenario::resolve`]).
+    #[serde(skip)]
     pub settings: Settings,
     /// Parameters `cmsim sweep` varies (ignored by `cmsim run`).
     #[serde(default)]
     pub sweep: Vec<SweepAxis>,
 }
 
+impl Scenario {
+    /// Puts the profile's defaults with the file's overrides in force: after parsing, and
+    /// after a sweep changed either.
+    pub fn resolve(&mut self) {
+        self.settings = self.overrides.over(self.profile);
+    }
+}
+
 /// One parameter of a sweep and the values it takes.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepAxis {
-    /// `settings.NAME` (any rule parameter) or `deployment.ID.deadline` / `.available` /
-    /// `.created`.
+    /// `settings.NAME` (any rule parameter), `profile`, or `deployment.ID.deadline` /
+    /// `.available` / `.created`.
     pub param: String,
     /// The values, written as in the scenario (`"3d"`, `0.5`, `true` as text).
     pub values: Vec<String>,

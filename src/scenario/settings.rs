@@ -1,7 +1,9 @@
 //! Every timer and number of the rule table (README: The rule table) as a scenario
-//! parameter with its documented default. A scenario's `settings: (...)` block overrides any
-//! of them; the rest keep these defaults.
+//! parameter with a default per profile (`profile.rs`) and where that default comes from. A
+//! scenario's `settings: (...)` block ([`Overrides`]) overrides any of them; the rest keep
+//! the profile's values.
 
+use super::profile::{Page::*, Profile, Source, Source::*};
 use super::units::Dur;
 use serde::Deserialize;
 
@@ -12,8 +14,10 @@ pub struct Param {
     pub name: &'static str,
     /// Rule id it belongs to.
     pub rule: &'static str,
-    /// The documented default, as written in a scenario.
-    pub default: &'static str,
+    /// The default of each profile, as written in a scenario, indexed like [`Profile::ALL`].
+    pub defaults: [&'static str; 2],
+    /// Where each profile's default comes from, indexed like [`Profile::ALL`].
+    pub sources: [Source; 2],
     /// The value in force.
     pub value: String,
     /// What it means.
@@ -52,30 +56,56 @@ impl Literal for bool {
     }
 }
 
+/// "no setting is called `name` (did you mean …?)".
+fn unknown(name: &str, names: &[&str]) -> String {
+    format!(
+        "no setting is called `{name}`{} (see `cmsim rules`)",
+        crate::scenario::suggest::did_you_mean(name, names.iter().copied())
+    )
+}
+
 macro_rules! settings {
-    ($( $(#[doc = $doc:literal])+ $name:ident : $ty:ty = $default:literal, $rule:literal; )*) => {
-        /// The scenario's timers and numbers. See the README's rule table.
-        #[derive(Clone, Debug, PartialEq, Deserialize)]
-        #[serde(default, deny_unknown_fields)]
+    ($( $(#[doc = $doc:literal])+
+        $name:ident : $ty:ty = [$d07:literal, $s07:expr], [$dcb:literal, $scb:expr], $rule:literal;
+    )*) => {
+        /// The scenario's timers and numbers in force. See the README's rule table.
+        #[derive(Clone, Debug, PartialEq)]
         pub struct Settings {
             $( $(#[doc = $doc])+ pub $name: $ty, )*
         }
 
+        /// What a scenario's `settings: (...)` writes: the values it sets, over its profile's.
+        #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+        #[serde(default, deny_unknown_fields, rename = "Settings")]
+        pub struct Overrides {
+            $( $(#[doc = $doc])+ pub $name: Option<$ty>, )*
+        }
+
+        /// Every parameter's name, in table order.
+        const NAMES: &[&str] = &[$(stringify!($name)),*];
+
         impl Default for Settings {
+            /// The defaults of the ConfigMgr 2007 profile.
             fn default() -> Self {
-                Settings { $( $name: <$ty as Literal>::parse($default).expect("valid default"), )* }
+                Settings::of(Profile::ConfigMgr2007)
             }
         }
 
         impl Settings {
+            /// The defaults of `profile`.
+            pub fn of(profile: Profile) -> Self {
+                let cb = profile == Profile::CurrentBranch;
+                Settings { $(
+                    $name: <$ty as Literal>::parse(if cb { $dcb } else { $d07 })
+                        .expect("valid default"),
+                )* }
+            }
+
             /// Sets parameter `name` from its text, as a sweep does.
             pub fn set(&mut self, name: &str, text: &str) -> Result<(), String> {
                 match name {
                     $( stringify!($name) => self.$name = <$ty as Literal>::parse(text)?, )*
-                    _ => return Err(format!(
-                        "no setting is called `{name}`{} (see `cmsim rules`)",
-                        crate::scenario::suggest::did_you_mean(name, [$(stringify!($name)),*])
-                    )),
+                    _ => return Err(unknown(name, NAMES)),
                 }
                 Ok(())
             }
@@ -88,15 +118,35 @@ macro_rules! settings {
                     .collect()
             }
 
-            /// Every parameter with its rule, default and value in force, in table order.
+            /// Every parameter with its rule, defaults, sources and value in force, in table
+            /// order.
             pub fn params(&self) -> Vec<Param> {
                 vec![$( Param {
                     name: stringify!($name),
                     rule: $rule,
-                    default: $default,
+                    defaults: [$d07, $dcb],
+                    sources: [$s07, $scb],
                     value: self.$name.to_string(),
                     doc: concat!($($doc),+).trim_start(),
                 }, )*]
+            }
+        }
+
+        impl Overrides {
+            /// `profile`'s defaults with the values written here.
+            pub fn over(&self, profile: Profile) -> Settings {
+                let mut s = Settings::of(profile);
+                $( if let Some(v) = self.$name { s.$name = v; } )*
+                s
+            }
+
+            /// Writes parameter `name` from its text, as a sweep does.
+            pub fn set(&mut self, name: &str, text: &str) -> Result<(), String> {
+                match name {
+                    $( stringify!($name) => self.$name = Some(<$ty as Literal>::parse(text)?), )*
+                    _ => return Err(unknown(name, NAMES)),
+                }
+                Ok(())
             }
         }
     };
@@ -104,95 +154,106 @@ macro_rules! settings {
 
 settings! {
     /// Whether the top site synchronizes on a schedule (assumed on).
-    scheduled_sync: bool = "true", "R01";
+    scheduled_sync: bool = ["true", Assumed], ["true", Assumed], "R01";
     /// When the first scheduled synchronization runs, from the scenario start.
-    sync_schedule_first: Dur = "0", "R01";
+    sync_schedule_first: Dur = ["0", Assumed], ["0", Assumed], "R01";
     /// Interval of scheduled (full) synchronizations (assumed 7 days).
-    sync_schedule_interval: Dur = "7d", "R01";
+    sync_schedule_interval: Dur = ["7d", Assumed], ["7d", Reported], "R01";
     /// WSUS sync cycle, fixed part of a full sync (assumed).
-    wsus_sync_full_base: Dur = "20m", "R02";
+    wsus_sync_full_base: Dur = ["20m", Assumed], ["20m", Assumed], "R02";
     /// WSUS sync cycle, fixed part of a delta sync (assumed).
-    wsus_sync_delta_base: Dur = "3m", "R02";
+    wsus_sync_delta_base: Dur = ["3m", Assumed], ["3m", Assumed], "R02";
     /// WSUS sync cycle, time per update's metadata moved (assumed).
-    wsus_sync_per_update: Dur = "2s", "R02";
+    wsus_sync_per_update: Dur = ["2s", Assumed], ["2s", Assumed], "R02";
     /// WSUS Synchronization Manager into the site database, fixed part (assumed).
-    site_db_sync_base: Dur = "2m", "R02";
+    site_db_sync_base: Dur = ["2m", Assumed], ["2m", Assumed], "R02";
     /// WSUS Synchronization Manager into the site database, per update moved (assumed).
-    site_db_sync_per_update: Dur = "500ms", "R02";
+    site_db_sync_per_update: Dur = ["500ms", Assumed], ["500ms", Assumed], "R02";
     /// Delay for a sync request to reach a child site (assumed).
-    sync_request_delay: Dur = "1m", "R04";
+    sync_request_delay: Dur = ["1m", Assumed], ["1m", Assumed], "R04";
     /// Retry interval after a failed synchronization.
-    sync_retry_interval: Dur = "60m", "R06";
+    sync_retry_interval: Dur = ["60m", Document], ["60m", Docs(SyncTroubleshooting)], "R06";
     /// How long a sync waits on an unavailable server before it fails (assumed).
-    sync_failure_timeout: Dur = "2m", "R06";
+    sync_failure_timeout: Dur = ["2m", Assumed], ["2m", Assumed], "R06";
     /// Probability that any one sync attempt fails on its own (assumed 0).
-    sync_failure_probability: f64 = "0", "R06";
+    sync_failure_probability: f64 = ["0", Assumed], ["0", Assumed], "R06";
     /// Refresh interval of the ITMU catalog for SMS 2003 clients.
-    itmu_catalog_interval: Dur = "7d", "R08";
+    itmu_catalog_interval: Dur = ["7d", Document], ["7d", As2007], "R08";
     /// When the ITMU advertisement first refreshes the catalog (assumed at the start).
-    itmu_first_refresh: Dur = "0", "R08";
+    itmu_first_refresh: Dur = ["0", Assumed], ["0", Assumed], "R08";
     /// Client machine policy polling interval (assumed 60 minutes).
-    machine_policy_interval: Dur = "60m", "R09";
+    machine_policy_interval: Dur = ["60m", Assumed], ["60m", Docs(ClientSettings)], "R09";
     /// Window within which a client starts its compliance scan after the policy.
-    scan_window: Dur = "2h", "R10";
+    scan_window: Dur = ["2h", Document], ["2h", Docs(UpdatesIntroduction)], "R10";
     /// Scan step: clearing the previous scan history (assumed).
-    scan_clear_history: Dur = "1s", "R11";
+    scan_clear_history: Dur = ["1s", Assumed], ["1s", Assumed], "R11";
     /// Scan step: asking which WSUS server to use (assumed).
-    scan_locate_wsus: Dur = "5s", "R11";
+    scan_locate_wsus: Dur = ["5s", Assumed], ["5s", Assumed], "R11";
     /// Scan step: writing the WSUS location into local Group Policy (assumed).
-    scan_update_policy: Dur = "2s", "R11";
+    scan_update_policy: Dur = ["2s", Assumed], ["2s", Assumed], "R11";
     /// Scan step: the Windows Update Agent downloads the list of synced updates (assumed).
-    scan_wua_download: Dur = "30s", "R11";
+    scan_wua_download: Dur = ["30s", Assumed], ["30s", Assumed], "R11";
     /// Scan step: the Windows Update Agent scans the machine (assumed).
-    scan_wua_evaluate: Dur = "2m", "R11";
+    scan_wua_evaluate: Dur = ["2m", Assumed], ["2m", Assumed], "R11";
     /// Interval of bulk state-message sends from client to MP.
-    state_message_interval: Dur = "5m", "R13";
+    state_message_interval: Dur = ["5m", Document], ["15m", Docs(ClientSettings)], "R13";
     /// How long a management point holds state messages before forwarding them (assumed).
-    mp_forward_delay: Dur = "1m", "R13";
+    mp_forward_delay: Dur = ["1m", Assumed], ["1m", Assumed], "R13";
     /// Transfer rate from the download location to the package source, in Mbit/s (assumed).
-    source_download_mbps: f64 = "100", "R16";
+    source_download_mbps: f64 = ["100", Assumed], ["100", Assumed], "R16";
     /// Copy rate from the package source to each distribution point, in Mbit/s (assumed).
-    dp_copy_mbps: f64 = "200", "R16";
+    dp_copy_mbps: f64 = ["200", Assumed], ["200", Assumed], "R16";
     /// Download rate of one client from a distribution point, in Mbit/s (assumed).
-    client_download_mbps: f64 = "20", "R18";
+    client_download_mbps: f64 = ["20", Assumed], ["20", Assumed], "R18";
     /// Bandwidth of one distribution point, in Mbit/s, shared by the downloads running on it
     /// (assumed).
-    dp_bandwidth_mbps: f64 = "1000", "R18";
+    dp_bandwidth_mbps: f64 = ["1000", Assumed], ["1000", Assumed], "R18";
     /// How long a client keeps retrying Location Services.
-    location_retry_budget: Dur = "5d", "R19";
+    location_retry_budget: Dur = ["5d", Document], ["5d", As2007], "R19";
     /// Interval between Location Services attempts (assumed).
-    location_retry_interval: Dur = "1h", "R19";
+    location_retry_interval: Dur = ["1h", Assumed], ["1h", Assumed], "R19";
     /// How long a client keeps retrying to connect to a DP.
-    dp_connect_retry_budget: Dur = "10d", "R20";
+    dp_connect_retry_budget: Dur = ["10d", Document], ["10d", As2007], "R20";
     /// Interval between DP connection attempts (assumed).
-    dp_connect_retry_interval: Dur = "1h", "R20";
+    dp_connect_retry_interval: Dur = ["1h", Assumed], ["1h", Assumed], "R20";
     /// Interval of attempts per DP for a user-started install.
-    manual_retry_interval: Dur = "1h", "R21";
+    manual_retry_interval: Dur = ["1h", Document], ["1h", As2007], "R21";
     /// How long a user-started install keeps trying before it fails.
-    manual_retry_budget: Dur = "4h", "R21";
-    /// Notification interval while the deadline is more than 24 hours away.
-    notify_far_interval: Dur = "3h", "R22";
-    /// Notification interval while the deadline is less than 24 hours away.
-    notify_near_interval: Dur = "1h", "R22";
-    /// Notification interval while the deadline is less than an hour away.
-    notify_imminent_interval: Dur = "15m", "R22";
+    manual_retry_budget: Dur = ["4h", Document], ["4h", As2007], "R21";
+    /// Notification interval while the deadline is more than `notify_near_threshold` away.
+    notify_far_interval: Dur = ["3h", Document], ["48h", Reported], "R22";
+    /// Notification interval while the deadline is less than `notify_near_threshold` away.
+    notify_near_interval: Dur = ["1h", Document], ["4h", Reported], "R22";
+    /// Notification interval while the deadline is less than `notify_imminent_threshold` away.
+    notify_imminent_interval: Dur = ["15m", Document], ["15m", Reported], "R22";
+    /// Distance to the deadline under which notifications come every `notify_near_interval`.
+    notify_near_threshold: Dur = ["24h", Document], ["24h", Docs(ClientSettings)], "R22";
+    /// Distance to the deadline under which notifications come every
+    /// `notify_imminent_interval`.
+    notify_imminent_threshold: Dur = ["1h", Document], ["1h", Docs(ClientSettings)], "R22";
     /// Hide all software update deployments from users (site-wide).
-    hide_deployments: bool = "false", "R23";
+    hide_deployments: bool = ["false", Document], ["false", As2007], "R23";
     /// Share of users who install mandatory updates before the deadline (assumed).
-    user_early_install_share: f64 = "0.3", "R24";
+    user_early_install_share: f64 = ["0.3", Assumed], ["0.3", Assumed], "R24";
     /// Of those, the share who use the Express/Advanced dialog; the rest pick in the
     /// Available Software Updates dialog (assumed).
-    user_express_share: f64 = "0.5", "R24";
+    user_express_share: f64 = ["0.5", Assumed], ["0.5", Assumed], "R24";
     /// Share of users who start an optional deployment's updates themselves (assumed).
-    user_optional_share: f64 = "0.4", "R24";
+    user_optional_share: f64 = ["0.4", Assumed], ["0.4", Assumed], "R24";
     /// Users act uniformly within this time after the updates become available to them, or
     /// before the deadline if that comes first (assumed).
-    user_act_window: Dur = "3d", "R24";
+    user_act_window: Dur = ["3d", Assumed], ["3d", Assumed], "R24";
     /// Time to install one update (assumed).
-    install_duration: Dur = "5m", "R25";
+    install_duration: Dur = ["5m", Assumed], ["5m", Assumed], "R25";
     /// Users restart uniformly within this time after an install that needs a restart;
     /// until then the update stays Required (pending restart) (assumed).
-    restart_window: Dur = "8h", "R25";
+    restart_window: Dur = ["8h", Assumed], ["8h", Assumed], "R25";
+    /// After an install past its deadline that needs a restart, the machine restarts by
+    /// force this long after the install job, unless the user restarted first; 0: no
+    /// countdown, nobody is forced (2007: the source names no forced restart; assumed).
+    restart_countdown: Dur = ["0", Assumed], ["90m", Docs(RestartNotifications)], "R25";
+    /// The final warning before a forced restart shows this long before it; 0: none.
+    restart_final_warning: Dur = ["0", Assumed], ["15m", Docs(RestartNotifications)], "R25";
 }
 
 #[cfg(test)]
@@ -221,5 +282,32 @@ mod tests {
         let params = s.params();
         assert!(params.iter().all(|p| p.rule.starts_with('R')));
         assert!(params.iter().any(|p| p.name == "notify_imminent_interval"));
+    }
+
+    #[test]
+    fn a_profile_sets_the_defaults_and_overrides_go_over_them() {
+        let cb = Settings::of(Profile::CurrentBranch);
+        assert_eq!(cb.state_message_interval.to_string(), "15m");
+        assert_eq!(cb.notify_far_interval.to_string(), "2d");
+        let mut o = Overrides::default();
+        o.set("notify_far_interval", "6h").unwrap();
+        let s = o.over(Profile::CurrentBranch);
+        assert_eq!(s.notify_far_interval.to_string(), "6h");
+        assert_eq!(s.state_message_interval.to_string(), "15m");
+        assert_eq!(
+            o.over(Profile::ConfigMgr2007)
+                .state_message_interval
+                .to_string(),
+            "5m"
+        );
+        let e = o.set("notify_far_intervall", "1h").unwrap_err();
+        assert!(e.contains("did you mean `notify_far_interval`"), "{e}");
+        // The source document is about 2007; a value carried over is the 2007 value.
+        for p in Settings::default().params() {
+            assert_ne!(p.sources[1], Source::Document, "{}", p.name);
+            if p.sources[1] == Source::As2007 {
+                assert_eq!(p.defaults[0], p.defaults[1], "{}", p.name);
+            }
+        }
     }
 }

@@ -40,6 +40,7 @@ pub fn in_words(type_name: &str) -> &str {
         "Action" => "actions",
         "Fault" => "faults",
         "Settings" => "the settings",
+        "Profile" => "profiles",
         other => other,
     }
 }

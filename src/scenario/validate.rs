@@ -400,6 +400,28 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ));
         }
     }
+    if st.restart_countdown.0 > SimDuration::ZERO
+        && st.restart_final_warning >= st.restart_countdown
+    {
+        out.push(Problem::new(
+            "settings.restart_final_warning",
+            format!(
+                "expected less than restart_countdown ({}): the warning comes before the \
+                 forced restart (R25)",
+                st.restart_countdown
+            ),
+        ));
+    }
+    if st.notify_imminent_threshold > st.notify_near_threshold {
+        out.push(Problem::new(
+            "settings.notify_imminent_threshold",
+            format!(
+                "expected at most notify_near_threshold ({}): the last phase of the \
+                 countdown comes after the one before it (R22)",
+                st.notify_near_threshold
+            ),
+        ));
+    }
     // No timer outlasts the longest run: a longer one means "never" and would only overflow
     // the time arithmetic of the model and of the rule checks.
     for (name, d) in st.durations() {

@@ -253,13 +253,20 @@ fn apply(base: &Scenario, point: &Point) -> Result<Scenario, Vec<Problem>> {
 
 fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
     if let Some(name) = param.strip_prefix("settings.") {
-        return s.settings.set(name, value);
+        s.overrides.set(name, value)?;
+        s.resolve();
+        return Ok(());
+    }
+    if param == "profile" {
+        s.profile = crate::scenario::Profile::parse(value)?;
+        s.resolve();
+        return Ok(());
     }
     let mut parts = param.splitn(3, '.');
     let (Some("deployment"), Some(id), Some(field)) = (parts.next(), parts.next(), parts.next())
     else {
         return Err(format!(
-            "`{param}`: expected settings.NAME or deployment.ID.deadline|available|created"
+            "`{param}`: expected settings.NAME, profile or deployment.ID.deadline|available|created"
         ));
     };
     let d = s
@@ -284,6 +291,40 @@ fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sweep_sets_the_profile_and_settings_over_it_in_either_order() {
+        let src = r#"Scenario(name: "x", end: "1d", sites: [(code: "P01", kind: Primary, sup: "S")],
+            settings: (state_message_interval: "10m"))"#;
+        let base = crate::load::parse("x.ron", src).unwrap();
+        for order in [
+            ["profile", "settings.notify_far_interval"],
+            ["settings.notify_far_interval", "profile"],
+        ] {
+            let mut s = base.clone();
+            for param in order {
+                let value = if param == "profile" {
+                    "CurrentBranch"
+                } else {
+                    "5h"
+                };
+                set(&mut s, param, value).unwrap();
+            }
+            assert_eq!(s.settings.notify_far_interval.to_string(), "5h");
+            assert_eq!(
+                s.settings.notify_near_interval.to_string(),
+                "4h",
+                "CurrentBranch's"
+            );
+            assert_eq!(
+                s.settings.state_message_interval.to_string(),
+                "10m",
+                "the file's"
+            );
+        }
+        let e = set(&mut base.clone(), "profile", "Current").unwrap_err();
+        assert!(e.contains("did you mean `CurrentBranch`"), "{e}");
+    }
 
     #[test]
     fn the_fingerprint_is_fnv1a_and_depends_on_text_and_seeds() {

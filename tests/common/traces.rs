@@ -419,6 +419,15 @@ pub fn install_done(t: u64, c: u64, update: &str, restart: bool) -> String {
     )
 }
 
+/// Update `update` installed on client `c` waits for a restart.
+pub fn restart_pending(t: u64, c: u64, update: &str) -> String {
+    line(
+        t,
+        "restart_pending",
+        &format!(r#""client":{c},"update":"{update}""#),
+    )
+}
+
 pub fn restart(t: u64, c: u64) -> String {
     line(t, "restart", &format!(r#""client":{c}"#))
 }
