@@ -160,6 +160,10 @@ fn misplaced_date_times_are_refused_at_their_field() {
             "`America/Gotham` is not a time zone",
         ),
         (
+            two_zones("2026-12-11T18:00", "Utc").replace("America/New_York", "America/NewYork"),
+            "did you mean `America/New_York`?",
+        ),
+        (
             two_zones("2026-12-11T18:00", "Utc").replace(
                 "2026-12-08T00:00:00Z",
                 "2026-12-08T00:00:00+05:00[Europe/Berlin]",

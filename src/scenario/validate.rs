@@ -125,7 +125,15 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         if let Some(z) = &g.time_zone
             && let Err(m) = crate::engine::calendar::zone(z)
         {
-            out.push(Problem::new(format!("clients[{i}].time_zone"), m));
+            let names: Vec<String> = jiff::tz::db()
+                .available()
+                .map(|n| n.as_str().to_string())
+                .collect();
+            let hint = super::suggest::did_you_mean(z, names.iter().map(String::as_str));
+            out.push(Problem::new(
+                format!("clients[{i}].time_zone"),
+                format!("{m}{hint}"),
+            ));
         }
     }
     let mut t = Times {
