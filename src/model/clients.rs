@@ -10,19 +10,19 @@ use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId};
 use crate::world::{ClientId, World};
 
 /// A scan-policy delivery is waiting for the client's next poll.
-pub(super) const SCAN_POLICY_PENDING: u8 = 1;
+pub(super) const SCAN_POLICY_PENDING: u16 = 1;
 /// A compliance scan is scheduled (R10) and has not started yet.
-pub(super) const SCAN_SCHEDULED: u8 = 2;
+pub(super) const SCAN_SCHEDULED: u16 = 2;
 /// The state-message send timer is armed.
-pub(super) const SEND_ARMED: u8 = 4;
+pub(super) const SEND_ARMED: u16 = 4;
 /// A deployment-policy delivery is waiting for the client's next poll.
-pub(super) const DEPLOYMENT_POLICY_PENDING: u8 = 8;
+pub(super) const DEPLOYMENT_POLICY_PENDING: u16 = 8;
 /// The running download job was started by the user for optional updates only (R21).
-pub(super) const MANUAL_JOB: u8 = 32;
+pub(super) const MANUAL_JOB: u16 = 32;
 /// Due updates wait for the download to finish before they install.
-pub(super) const INSTALL_WAITING: u8 = 64;
+pub(super) const INSTALL_WAITING: u16 = 64;
 /// A restart is scheduled.
-pub(super) const RESTART_SCHEDULED: u8 = 128;
+pub(super) const RESTART_SCHEDULED: u16 = 128;
 
 /// Where a client's download job stands (R18–R21).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub(super) struct Head {
     pub(super) draws: DrawCounter,
     /// End of the last scan, in seconds.
     pub(super) last_scan: u32,
-    pub(super) flags: u8,
+    pub(super) flags: u16,
     pub(super) job: DownloadJob,
     /// What the client's Windows Update Agent is doing: one job at a time.
     pub(super) agent: Agent,
@@ -183,11 +183,11 @@ impl Clients {
         u64::from(self.heads[c.index()].phases[which]) % interval_ms.max(1)
     }
 
-    pub(super) fn has(&self, c: ClientId, flag: u8) -> bool {
+    pub(super) fn has(&self, c: ClientId, flag: u16) -> bool {
         self.heads[c.index()].flags & flag != 0
     }
 
-    pub(super) fn set(&mut self, c: ClientId, flag: u8, on: bool) {
+    pub(super) fn set(&mut self, c: ClientId, flag: u16, on: bool) {
         let flags = &mut self.heads[c.index()].flags;
         if on {
             *flags |= flag;

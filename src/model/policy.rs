@@ -51,7 +51,7 @@ impl Model<'_> {
 
     /// Marks a policy of kind `flag` as waiting for client `c`, and schedules its next poll
     /// unless one is already coming for another policy.
-    pub(super) fn deliver(&mut self, c: ClientId, flag: u8, cx: &mut Cx) {
+    pub(super) fn deliver(&mut self, c: ClientId, flag: u16, cx: &mut Cx) {
         let any = SCAN_POLICY_PENDING | DEPLOYMENT_POLICY_PENDING;
         let polling = self.clients.head(c).flags & any != 0;
         self.clients.set(c, flag, true);
