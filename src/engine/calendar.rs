@@ -174,6 +174,12 @@ impl Calendar {
             .unwrap_or(SimTime::ZERO)
     }
 
+    /// `t` as `Thu 10-12 14:30` in the reports' zone: short, with the weekday that rollouts
+    /// turn on (terminal tables).
+    pub fn short(&self, t: SimTime) -> String {
+        self.zoned(t).strftime("%a %m-%d %H:%M").to_string()
+    }
+
     /// `t` as `2023-10-12 14:30` in the reports' zone.
     pub fn format(&self, t: SimTime) -> String {
         self.zoned(t).strftime("%Y-%m-%d %H:%M").to_string()

@@ -1,6 +1,7 @@
 //! What `cmsim check` prints for a valid scenario: the hierarchy as a tree, and counts.
 
 use crate::Loaded;
+use crate::engine::SimTime;
 use crate::world::{SiteId, Upstream, World};
 
 /// Describes the hierarchy of a loaded scenario.
@@ -19,17 +20,51 @@ pub fn describe(l: &Loaded) -> String {
         w.updates.len()
     ));
     out.push_str(&format!(
-        "Clients: {} in {} groups\nTimeline: {} operator actions, {} outages\nRun: {}, seed {}\n",
+        "Clients: {} in {} groups\nTimeline: {} operator actions, {} outages\nRun: {}{}, seed {}\n",
         w.clients(),
         w.groups.len(),
         w.actions.len(),
         w.outages.len(),
         w.end,
+        w.calendar
+            .as_ref()
+            .map(|c| format!(
+                " from {} to {} ({})",
+                c.short(SimTime::ZERO),
+                c.short(w.end),
+                c.zone_name()
+            ))
+            .unwrap_or_default(),
         w.seed
     ));
-    for d in &w.deployments {
+    // Points in time: dates on the run's calendar, else offsets from the start.
+    let at = |t: SimTime| match &w.calendar {
+        Some(c) => c.short(t),
+        None => t.to_string(),
+    };
+    for (k, d) in w.deployments.iter().enumerate() {
         let kind = match d.deadline {
-            Some(t) => format!("mandatory, deadline {t}"),
+            Some(t) if d.client_local => {
+                let id = crate::world::DeploymentId(k as u32);
+                let mut local: Vec<String> = d
+                    .targets
+                    .iter()
+                    .map(|&(g, _)| {
+                        format!(
+                            "{} {}",
+                            w.groups[g.index()].name,
+                            at(w.deadline_for(id, g, t))
+                        )
+                    })
+                    .collect();
+                local.dedup();
+                format!(
+                    "mandatory, deadline {} on each client's clock ({})",
+                    at(t),
+                    local.join(", ")
+                )
+            }
+            Some(t) => format!("mandatory, deadline {}", at(t)),
             None => "optional".to_string(),
         };
         out.push_str(&format!(
@@ -37,8 +72,8 @@ pub fn describe(l: &Loaded) -> String {
             d.id,
             d.updates.len(),
             d.size as f64 / 1e6,
-            d.created,
-            d.available,
+            at(d.created),
+            at(d.available),
             d.dps.len()
         ));
     }

@@ -16,6 +16,14 @@ fn when(ms: Option<u64>) -> String {
     }
 }
 
+/// A point in time for people: `Fri 12-11 18:08` on the run's calendar, else as [`when`].
+fn at(s: &Summary, ms: Option<u64>) -> String {
+    match (&s.calendar, ms) {
+        (Some(c), Some(t)) => c.short(SimTime(t)),
+        _ => when(ms),
+    }
+}
+
 /// Renders `s` for people.
 pub fn render(s: &Summary) -> String {
     let mut out = format!(
@@ -23,10 +31,9 @@ pub fn render(s: &Summary) -> String {
         s.scenario,
         s.seed,
         SimTime(s.end_ms),
-        s.start
-            .as_deref()
-            .and_then(|d| crate::engine::calendar::Calendar::parse(d).ok())
-            .map(|c| format!(" from {} ({})", c.format(SimTime::ZERO), c.zone_name()))
+        s.calendar
+            .as_ref()
+            .map(|c| format!(" from {} ({})", c.short(SimTime::ZERO), c.zone_name()))
             .unwrap_or_default(),
         s.events,
         s.clients
@@ -56,8 +63,8 @@ pub fn render(s: &Summary) -> String {
                 sup.retries.to_string(),
                 sup.status_6702.to_string(),
                 sup.status_6703.to_string(),
-                when(sup.first_6702_ms),
-                when(sup.last_6702_ms),
+                at(s, sup.first_6702_ms),
+                at(s, sup.last_6702_ms),
                 when(sup.longest_sync_ms),
             ]);
         }
@@ -84,7 +91,7 @@ pub fn render(s: &Summary) -> String {
             },
             site.expired_by_sync.to_string(),
             site.migrated_expired.to_string(),
-            when(site.migrated_reactivated_ms),
+            at(s, site.migrated_reactivated_ms),
         ]);
     }
     out.push_str(&t.render());
@@ -147,11 +154,12 @@ fn marks_table(first: &[&str]) -> Table {
 
 /// `row` followed by the times of `truth` and `db` marks, for a [`marks_table`].
 fn with_marks(
+    s: &Summary,
     mut row: Vec<String>,
     truth: &[Option<u64>; 4],
     db: &[Option<u64>; 4],
 ) -> Vec<String> {
-    row.extend(truth.iter().chain(db).map(|&m| when(m)));
+    row.extend(truth.iter().chain(db).map(|&m| at(s, m)));
     row
 }
 
@@ -165,7 +173,7 @@ fn deployment(s: &Summary) -> String {
         let created = if r.rejected {
             "rejected".into()
         } else {
-            when(r.created_ms)
+            at(s, r.created_ms)
         };
         let row = vec![
             r.id.clone(),
@@ -173,7 +181,7 @@ fn deployment(s: &Summary) -> String {
             r.required.to_string(),
             r.installed.to_string(),
         ];
-        t.row(with_marks(row, &r.installed_ms, &r.db_installed_ms));
+        t.row(with_marks(s, row, &r.installed_ms, &r.db_installed_ms));
     }
     out.push_str(&t.render());
     for r in d.deployments.iter().filter(|r| !r.rejected) {
@@ -182,8 +190,8 @@ fn deployment(s: &Summary) -> String {
                 "  {}: the deadline {} is after the end of the run ({}): no deadline installs \
                  in this run\n",
                 r.id,
-                when(Some(deadline)),
-                when(Some(s.end_ms))
+                at(s, Some(deadline)),
+                at(s, Some(s.end_ms))
             ));
         }
     }
@@ -200,7 +208,7 @@ fn deployment(s: &Summary) -> String {
             pct(m.compliant as i64, m.targeted),
             pct(m.db_compliant as i64, m.targeted),
         ];
-        t.row(with_marks(row, &m.compliant_ms, &m.db_compliant_ms));
+        t.row(with_marks(s, row, &m.compliant_ms, &m.db_compliant_ms));
     }
     out.push_str(&t.render());
     out.push_str("\nDistribution points (R16, R18)\n");
@@ -218,7 +226,7 @@ fn deployment(s: &Summary) -> String {
             .deployments
             .iter()
             .filter_map(|r| r.content_on_dp_ms.get(&dp.name))
-            .map(|&t| when(t))
+            .map(|&t| at(s, t))
             .collect::<Vec<_>>()
             .join(", ");
         t.row(vec![
@@ -233,7 +241,7 @@ fn deployment(s: &Summary) -> String {
             format!("{:.2}", dp.bytes as f64 / 1e9),
             dp.peak_concurrent.to_string(),
             if dp.downloads > 0 {
-                when(Some(dp.peak_at_ms))
+                at(s, Some(dp.peak_at_ms))
             } else {
                 "—".into()
             },
@@ -318,7 +326,7 @@ fn compliance(s: &Summary) -> String {
                 pct(u.unknown, db.clients),
                 pct(u.true_required as i64, db.clients),
             ];
-            row.extend(u.known_ms.iter().map(|&m| when(m)));
+            row.extend(u.known_ms.iter().map(|&m| at(s, m)));
             t.row(row);
         }
         out.push_str(&t.render());
@@ -345,7 +353,7 @@ fn compliance(s: &Summary) -> String {
             m.state_messages.to_string(),
             m.peak_per_minute.to_string(),
             if m.peak_per_minute > 0 {
-                when(Some(m.peak_at_ms))
+                at(s, Some(m.peak_at_ms))
             } else {
                 "—".into()
             },
@@ -366,14 +374,14 @@ fn updates_table(s: &Summary) -> String {
     let mut t = Table::new(&head);
     let skip = s.updates.len().saturating_sub(MAX_UPDATE_ROWS);
     for u in &s.updates[skip..] {
-        let mut row = vec![u.id.clone(), when(Some(u.released_ms))];
+        let mut row = vec![u.id.clone(), at(s, Some(u.released_ms))];
         row.extend(
             s.sites
                 .iter()
-                .map(|x| when(u.in_site_db_ms.get(&x.code).copied())),
+                .map(|x| at(s, u.in_site_db_ms.get(&x.code).copied())),
         );
         if itmu {
-            row.push(when(u.in_itmu_catalog_ms));
+            row.push(at(s, u.in_itmu_catalog_ms));
         }
         t.row(row);
     }

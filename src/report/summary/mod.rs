@@ -30,6 +30,9 @@ pub struct Summary {
     pub scenario: String,
     /// Seed used.
     pub seed: u64,
+    /// The run's calendar, for dates in reports (not serialized: `start` says it).
+    #[serde(skip)]
+    pub calendar: Option<crate::engine::calendar::Calendar>,
     /// Calendar start of the run with its zone (RFC 9557,
     /// `2026-12-08T17:00:00+01:00[Europe/Berlin]`), when the scenario gives one.
     pub start: Option<String>,
@@ -272,6 +275,7 @@ impl Summary {
             scenario: world.name.clone(),
             seed: world.seed,
             start: world.calendar.as_ref().map(|c| c.start_text()),
+            calendar: world.calendar.clone(),
             end_ms: stats.end.ms(),
             events: stats.events,
             clients: world.clients(),
@@ -292,15 +296,11 @@ impl Summary {
     /// The summary as pretty JSON; with a start date, each point in time also as a date
     /// (`dates`).
     pub fn to_json(&self) -> String {
-        let calendar = self
-            .start
-            .as_deref()
-            .and_then(|s| crate::engine::calendar::Calendar::parse(s).ok());
-        let mut s = match calendar {
+        let mut s = match &self.calendar {
             None => serde_json::to_string_pretty(self),
             Some(c) => {
                 let mut v = serde_json::to_value(self).expect("summary serializes");
-                dates::add_dates(&mut v, &c);
+                dates::add_dates(&mut v, c);
                 serde_json::to_string_pretty(&v)
             }
         }
