@@ -5,7 +5,8 @@
 //! milliseconds, not hours or an out-of-memory kill on a shared machine.
 //!
 //! The estimate follows the model's event sources: syncs (R01–R06) and the scan round each
-//! gives every client (R09–R13), ITMU refreshes (R08), each deployment's policy, evaluation,
+//! gives every client (R09–R13), the clients' scan schedules (R10) and deployment
+//! re-evaluations (R17), ITMU refreshes (R08), each deployment's policy, evaluation,
 //! download, install and restart (R16–R18, R25), deadline notifications (R22) and DP
 //! connection retries during outages (R20). It is an estimate: a run that passes
 //! `--max-events` anyway is stopped there (see [`Budget::max_events`]), so the limit holds.
@@ -122,6 +123,15 @@ fn times(span: SimDuration, interval: Dur) -> f64 {
     span.ms() as f64 / interval.0.ms().max(1) as f64
 }
 
+/// Ticks of a periodic schedule of `interval` (0: off) within `span` after its start.
+fn ticks(span: SimDuration, interval: Dur) -> f64 {
+    if interval.0.ms() == 0 {
+        0.0
+    } else {
+        times(span, interval).floor()
+    }
+}
+
 fn events(w: &World) -> f64 {
     let s = &w.settings;
     let run = w.end - SimTime::ZERO;
@@ -164,6 +174,10 @@ fn events(w: &World) -> f64 {
         .map(|g| f64::from(g.count))
         .sum();
     n += (times(run, s.itmu_catalog_interval) + 1.0) * (1.0 + 5.0 * legacy);
+    // R10: the scan schedule of every other client, from its first scan: each tick, its
+    // scan start and end (`scan_schedule_interval`, 0: none); a state send only when a state
+    // changed, which the scan policy's round counts.
+    n += 3.0 * (clients - legacy) * ticks(run, s.scan_schedule_interval);
     for (d, dep) in w.deployments.iter().enumerate() {
         let targeted = targeted(w, dep);
         // Policy, evaluation scan, state sends, location, download, user dialog; per update
@@ -230,7 +244,12 @@ fn events(w: &World) -> f64 {
                 clients * (times(span, s.dp_connect_retry_interval) + 1.0)
             })
             .sum();
-        n += targeted * (per_client + 3.0 * changes + notes) + dp_down;
+        // R17: re-evaluation from registration: each tick, its scan and a fresh reminder.
+        let reevaluations = ticks(
+            w.end - dep.available.min(w.end),
+            s.deployment_reevaluation_interval,
+        );
+        n += targeted * (per_client + 3.0 * changes + notes + 3.0 * reevaluations) + dp_down;
         // Content: source, copies to each DP, availability, deadline (R16).
         n += 4.0 + 2.0 * dep.dps.len() as f64;
     }

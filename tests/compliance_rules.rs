@@ -347,3 +347,76 @@ fn r08_sms2003_clients_report_only_updates_their_site_database_holds() {
     assert!(!states.is_empty(), "the refresh after the sync reports");
     assert!(states.iter().all(|l| t(l) > synced));
 }
+
+/// Per client, the start of its first compliance scan and every `scan_scheduled` after it.
+fn schedule_of(lines: &[Value], c: u64) -> (u64, Vec<(u64, u64)>) {
+    let first = t(of_client(lines, "scan_start", c)
+        .into_iter()
+        .find(|l| l["reason"] == "compliance")
+        .expect("a first compliance scan"));
+    let later = of_client(lines, "scan_scheduled", c)
+        .into_iter()
+        .filter(|l| t(l) > first)
+        .map(|l| (t(l), u(l, "at")))
+        .collect();
+    (first, later)
+}
+
+#[test]
+fn r10_a_scan_every_scan_schedule_interval_after_the_first() {
+    // One sync at the start, no other scan policy: every later scan is the schedule's.
+    let src = lab(
+        100,
+        r#"(id: "A")"#,
+        r#"settings: (scan_schedule_interval: "20h")"#,
+    );
+    let lines = verified_lines(&src);
+    for c in 0..100 {
+        let (first, later) = schedule_of(&lines, c);
+        let ticks: Vec<u64> = (1..)
+            .map(|k| first + k * 20 * HOUR)
+            .take_while(|&x| x <= 3 * DAY)
+            .collect();
+        assert_eq!(
+            later.iter().map(|l| l.0).collect::<Vec<_>>(),
+            ticks,
+            "client {c}: scheduled exactly at each tick from its first scan"
+        );
+        for (tick, at) in later {
+            assert!(at - tick < 2 * HOUR, "within the scan window of its tick");
+        }
+    }
+}
+
+#[test]
+fn r10_the_scan_schedule_is_off_at_0_and_absorbed_by_a_waiting_scan() {
+    let off = trace(&lab(
+        50,
+        r#"(id: "A")"#,
+        r#"settings: (scan_schedule_interval: "0")"#,
+    ));
+    assert_eq!(
+        kind(&off, "scan_scheduled").len(),
+        50,
+        "one scan per policy"
+    );
+    // A 30-hour window and ticks every 20 hours: a tick whose scan still waits is absorbed.
+    let src = lab(
+        200,
+        r#"(id: "A")"#,
+        r#"settings: (scan_schedule_interval: "20h", scan_window: "30h")"#,
+    );
+    let lines = verified_lines(&src);
+    let mut absorbed = 0;
+    for c in 0..200 {
+        let (first, later) = schedule_of(&lines, c);
+        let ticks = (1..)
+            .map(|k| first + k * 20 * HOUR)
+            .take_while(|&x| x <= 3 * DAY);
+        absorbed += ticks.count() - later.len();
+        for w in later.windows(2) {
+            assert!(w[1].0 > w[0].1, "client {c}: a second scan while one waits");
+        }
+    }
+    assert!(absorbed > 20, "{absorbed} ticks absorbed");
+}

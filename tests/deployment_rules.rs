@@ -354,3 +354,46 @@ fn r07_migrated_updates_cannot_be_deployed_at_a_site_that_has_not_synced() {
     assert_eq!(rejected[0]["reason"], "not_synced");
     assert_eq!(kind(&lines, "deployment_created")[0]["deployment"], "Late");
 }
+
+#[test]
+fn r17_deployments_are_reevaluated_every_interval() {
+    let src = site(
+        30,
+        r#"created: "1d", deadline: "5d""#,
+        r#"settings: (deployment_reevaluation_interval: "2d")"#,
+    );
+    let lines = verified_lines(&src);
+    for c in 0..30 {
+        let evaluations: Vec<&Value> = of_client(&lines, "scan_start", c)
+            .into_iter()
+            .filter(|l| l["reason"] == "evaluation")
+            .collect();
+        let registered = t(of_client(&lines, "scan_done", c)
+            .into_iter()
+            .find(|l| l["reason"] == "evaluation")
+            .unwrap());
+        let ticks: Vec<u64> = (1..)
+            .map(|k| registered + k * 2 * DAY)
+            .take_while(|&x| x <= 12 * DAY)
+            .collect();
+        assert_eq!(evaluations.len(), 1 + ticks.len(), "client {c}");
+        for (scan, tick) in evaluations[1..].iter().zip(ticks) {
+            // At the tick, or when the job running then (a scan or an install) ends.
+            assert!(
+                (tick..tick + 30 * MIN).contains(&t(scan)),
+                "client {c}: re-evaluation at {} for the tick at {tick}",
+                t(scan)
+            );
+        }
+    }
+    let off = trace(&site(
+        30,
+        r#"created: "1d", deadline: "5d""#,
+        r#"settings: (deployment_reevaluation_interval: "0")"#,
+    ));
+    let evaluations = kind(&off, "scan_start")
+        .into_iter()
+        .filter(|l| l["reason"] == "evaluation")
+        .count();
+    assert_eq!(evaluations, 30, "0: only the evaluation of the policy");
+}

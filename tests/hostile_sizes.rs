@@ -116,11 +116,11 @@ fn the_limits_can_be_lowered_and_raised_on_the_command_line() {
     let lab = "scenarios/lab.ron";
     let (code, _, err) = cmsim(&["run", lab, "-q", "--max-events", "100"]);
     assert_eq!(code, 2, "{err}");
-    assert_has(&err, &["over the limit of 100;", "--max-events 4000"]);
+    assert_has(&err, &["over the limit of 100;", "--max-events 5000"]);
     let (code, _, err) = cmsim(&["run", lab, "-q", "--max-memory", "1MiB"]);
     assert_eq!(code, 2, "{err}");
     assert_has(&err, &["over the limit of 1MiB", "--max-memory 32MiB"]);
-    let (code, _, err) = cmsim(&["run", lab, "-q", "--max-events", "4000"]);
+    let (code, _, err) = cmsim(&["run", lab, "-q", "--max-events", "5000"]);
     assert_eq!(code, 0, "{err}");
     // Replications at once multiply the memory; in a row, only the events.
     let (code, _, err) = cmsim(&[

@@ -88,6 +88,16 @@ const CONNECT: &str = r#"Scenario(name: "mutation-connect", seed: 17, end: "3d",
     settings: (user_early_install_share: 0.0, user_optional_share: 1.0, user_act_window: "2h",
                dp_connect_retry_budget: "1d"))"#;
 
+/// Clients' scan schedules and re-evaluations of an optional deployment, both every day
+/// (R10, R17).
+const PERIODIC: &str = r#"Scenario(name: "mutation-periodic", seed: 23, end: "4d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 50)],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")], created: "2h")],
+    settings: (scan_schedule_interval: "1d", deployment_reevaluation_interval: "1d"))"#;
+
 /// One mutation: parameter `param` set to `value` in the model; rule `rule` must catch it.
 struct Mutation {
     scenario: &'static str,
@@ -137,6 +147,9 @@ const MUTATIONS: &[Mutation] = &[
     m(COMPLIANCE, "machine_policy_interval", "90m", "R09"),
     m(COMPLIANCE, "scan_window", "1h", "R10"),
     m(COMPLIANCE, "scan_window", "4h", "R10"),
+    m(PERIODIC, "scan_schedule_interval", "20h", "R10"),
+    m(PERIODIC, "scan_schedule_interval", "30h", "R10"),
+    m(PERIODIC, "scan_schedule_interval", "0", "R10"),
     m(COMPLIANCE, "scan_clear_history", "2s", "R11"),
     m(COMPLIANCE, "scan_locate_wsus", "10s", "R11"),
     m(COMPLIANCE, "scan_update_policy", "1s", "R11"),
@@ -150,6 +163,9 @@ const MUTATIONS: &[Mutation] = &[
     m(DEPLOY, "source_download_mbps", "200", "R16"),
     m(DEPLOY, "dp_copy_mbps", "100", "R16"),
     m(DEPLOY, "dp_copy_mbps", "400", "R16"),
+    m(PERIODIC, "deployment_reevaluation_interval", "20h", "R17"),
+    m(PERIODIC, "deployment_reevaluation_interval", "30h", "R17"),
+    m(PERIODIC, "deployment_reevaluation_interval", "0", "R17"),
     m(DEPLOY, "client_download_mbps", "10", "R18"),
     m(DEPLOY, "client_download_mbps", "40", "R18"),
     m(DEPLOY, "dp_bandwidth_mbps", "40", "R18"),

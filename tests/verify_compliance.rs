@@ -276,3 +276,50 @@ fn r15_a_database_holds_states_only_for_the_updates_it_synced() {
             .contains("does not hold (it holds the first 1 updates)")
     );
 }
+
+const DAY: u64 = 24 * H;
+/// The start of client 1's first compliance scan in [`scan_schedule`].
+const FIRST: u64 = 600_000;
+
+/// Client 1's first compliance scan starts at 10 min; its scan schedule (every day from then,
+/// R10) schedules a scan at each of `ticks`, and `policies` bring scan policy again.
+fn scan_schedule(ticks: &[u64], policies: &[u64], end: u64) -> VerifyReport {
+    let s = scenario(r#"settings: (scan_schedule_interval: "1d")"#);
+    let mut body = vec![received(0, 1, "scan")];
+    body.extend(scheduled_scan(0, 1));
+    for &t in ticks.iter().chain(policies) {
+        if policies.contains(&t) {
+            body.push(received(t, 1, "scan"));
+        }
+        body.extend(scheduled_scan(t, 1));
+    }
+    with(&until(end, &merge(vec![body])), &s)
+}
+
+#[test]
+fn r10_the_scan_schedule_ticks_every_interval_from_the_first_scan() {
+    let end = FIRST + 2 * DAY + H;
+    let r = scan_schedule(&[FIRST + DAY, FIRST + 2 * DAY], &[], end);
+    assert_eq!(status(&r, "R10"), "held", "{}", r.render());
+    // A scan scheduled or running at a tick absorbs it: the policy's scan waits then.
+    let r = scan_schedule(&[FIRST + 2 * DAY], &[FIRST + DAY - 60_000], end);
+    assert_eq!(status(&r, "R10"), "held", "{}", r.render());
+    // The second tick is missing.
+    let r = scan_schedule(&[FIRST + DAY], &[], end);
+    let v = &outcome(&r, "R10").violations;
+    assert_eq!(v.len(), 1, "{}", r.render());
+    assert!(
+        v[0].contains("1 ticks of the scan schedule from 173400000 ms"),
+        "{}",
+        r.render()
+    );
+    // A scan scheduled a second off its tick: unexplained, and the tick is missing.
+    let r = scan_schedule(&[FIRST + DAY + 1_000, FIRST + 2 * DAY], &[], end);
+    let v = &outcome(&r, "R10").violations;
+    assert_eq!(v.len(), 2, "{}", r.render());
+    assert!(v[0].contains("scheduled no compliance scan"), "{v:?}");
+    assert!(
+        v[1].contains("without a policy received or a tick"),
+        "{v:?}"
+    );
+}

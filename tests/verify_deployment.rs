@@ -229,3 +229,37 @@ fn r16_a_dp_down_in_overlapping_windows_gets_its_copy_when_the_last_ends() {
         "the copy ends 4 s after the second window (3d 09:30): {trace}"
     );
 }
+
+/// Client 1 evaluates deployment D's policy at once (registered at the end of the scan); its
+/// re-evaluation (every day from then, R17) runs evaluation scans at `scans`.
+fn reevaluated(scans: &[u64], end: u64) -> VerifyReport {
+    let s = scenario(r#"settings: (deployment_reevaluation_interval: "1d")"#);
+    let mut body = published(None);
+    body.push(received(0, 1, "deployment"));
+    body.extend(scan(1, "evaluation", 0, 0));
+    for &t in scans {
+        body.extend(scan(1, "evaluation", t, 0));
+    }
+    with(&until(end, &body), &s)
+}
+
+#[test]
+fn r17_deployments_are_reevaluated_at_each_tick_from_the_registration() {
+    const DAY: u64 = 24 * H;
+    let end = SCAN + 2 * DAY + H;
+    let r = reevaluated(&[SCAN + DAY, SCAN + 2 * DAY], end);
+    assert_eq!(status(&r, "R17"), "held", "{}", r.render());
+    let r = reevaluated(&[SCAN + DAY], end);
+    assert!(
+        outcome(&r, "R17").violations[0]
+            .contains("the re-evaluation due at 172958000 ms was never evaluated"),
+        "{}",
+        r.render()
+    );
+    let r = reevaluated(&[SCAN + DAY + 1_000, SCAN + 2 * DAY], end);
+    assert!(
+        outcome(&r, "R17").violations[0].contains("for the re-evaluation due at 86558000 ms"),
+        "{}",
+        r.render()
+    );
+}

@@ -23,6 +23,8 @@ pub(super) const MANUAL_JOB: u16 = 32;
 pub(super) const INSTALL_WAITING: u16 = 64;
 /// A restart is scheduled.
 pub(super) const RESTART_SCHEDULED: u16 = 128;
+/// The client's scan schedule runs (`periodic.rs`): armed at its first compliance scan.
+pub(super) const SCAN_CYCLE_ARMED: u16 = 1 << 15;
 
 /// Where a client's download job stands (R18–R21).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

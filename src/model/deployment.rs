@@ -119,6 +119,9 @@ impl Model<'_> {
         self.settle(c, now_registered & !before);
         self.restart_notifications(c, cx);
         self.plan_user(c, now_registered & !before, cx);
+        if before == 0 && now_registered != 0 {
+            self.arm_reevaluation(c, cx);
+        }
         self.reevaluate(c, cx);
     }
 

@@ -17,6 +17,7 @@ pub mod invariant;
 mod itmu;
 mod machines;
 mod notify;
+mod periodic;
 mod policy;
 mod scan;
 mod site_db;
@@ -328,6 +329,8 @@ impl Model<'_> {
                 self.want(client, job, cx)
             }
             Event::RestartWarning(c) => self.restart_warning(c, cx),
+            Event::ScanCycle(c) => self.scan_cycle(c, cx),
+            Event::Reevaluation(c) => self.reevaluation(c, cx),
         }
     }
 }

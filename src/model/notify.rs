@@ -4,8 +4,8 @@
 //! every `notify_imminent_interval` under `notify_imminent_threshold` (the last hour). None
 //! at all when deployments are hidden.
 //!
-//! Each evaluation of newly received deployment policy starts the reminders afresh: the
-//! client shows one at once and counts down to the deadlines it now holds. A deadline moved
+//! Each evaluation of newly received deployment policy, and each periodic re-evaluation
+//! (R17, `periodic.rs`), starts the reminders afresh: the client shows one at once and counts down to the deadlines it now holds. A deadline moved
 //! earlier is thus announced when the client learns of it, not on the old, slower cadence,
 //! which could fall after the new deadline (found by the property survey).
 
@@ -35,7 +35,7 @@ impl Model<'_> {
         self.clients.head_mut(c).settled |= settled;
     }
 
-    /// After an evaluation of new policy: (re)starts the client's reminders when it has a
+    /// After an evaluation scan (of new policy, or a re-evaluation): (re)starts the client's reminders when it has a
     /// mandatory update still to install; the pending reminder of the old chain goes stale.
     pub(super) fn restart_notifications(&mut self, c: ClientId, cx: &mut Cx) {
         if self.world.settings.hide_deployments || self.next_deadline(c, cx.now()).is_none() {

@@ -60,6 +60,9 @@ impl Model<'_> {
     /// R11: a scan runs its steps; the update list is read when WUA connects to WSUS.
     pub(super) fn start_scan(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
         self.enter(c, Agent::scanning(reason));
+        if reason == ScanReason::Compliance {
+            self.arm_scan_cycle(c, cx);
+        }
         let s = &self.world.settings;
         cx.emit(Fact::ScanStart { client: c, reason });
         let steps = s.scan_clear_history.0

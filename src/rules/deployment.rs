@@ -3,6 +3,7 @@
 //! They read trace lines, the parameters and the scenario's deployments; never the model.
 
 use super::agent::Jobs;
+use super::periodic::Ticks;
 use super::trace::Line;
 use super::{Ctx, Outcome};
 use crate::scenario::Fault;
@@ -124,7 +125,9 @@ fn served(l: &Line) -> Vec<&str> {
 /// R17: a client downloads only after its evaluation scan, an optional deployment only after
 /// the user started it (or it got a deadline, which re-publishes the deployment's policy so
 /// that clients register the change at their next poll); the evaluation scan runs when the deployment
-/// policy arrives, or when the job running then ends; a download job starts at what calls
+/// policy arrives, or at each tick of the client's re-evaluation (every
+/// `deployment_reevaluation_interval` from the end of its first evaluation scan), or when
+/// the job running then ends; a download job starts at what calls
 /// for it — an evaluation scan, the user's start, a pre-install scan, the end of the previous
 /// download — and its retries follow their timers (R19–R21).
 pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
@@ -132,7 +135,10 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut mandatory: BTreeMap<&str, bool> = BTreeMap::new();
     let mut evaluated: BTreeSet<u64> = BTreeSet::new();
     let mut started: BTreeSet<u64> = BTreeSet::new();
-    let mut received: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    // client → when an evaluation scan came due and was not run yet: a deployment policy
+    // received (false) or a re-evaluation tick (true)
+    let mut received: BTreeMap<u64, Vec<(u64, bool)>> = BTreeMap::new();
+    let mut ticks = Ticks::new(cx.settings.deployment_reevaluation_interval.0.ms());
     // client → when something last called for a download job; the job's attempt is then
     let mut calls: BTreeMap<u64, u64> = BTreeMap::new();
     let mut in_job: BTreeSet<u64> = BTreeSet::new();
@@ -140,6 +146,12 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     for (i, l) in lines.iter().enumerate() {
         let c = l.client();
+        // Only the first of several ticks due at once matters: one scan serves them all.
+        if l.client.is_some()
+            && let Some((first, _)) = ticks.pass(c, l.t)
+        {
+            received.entry(c).or_default().push((first, true));
+        }
         match l.kind.as_str() {
             "deployment_created" => {
                 mandatory.insert(l.deployment(), l.mandatory.unwrap_or(false));
@@ -163,19 +175,28 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
                 }
             }
             "policy_received" if l.policy.as_deref() == Some("deployment") => {
-                received.entry(c).or_default().push(l.t);
+                received.entry(c).or_default().push((l.t, false));
             }
             "scan_start" if l.reason() == "evaluation" => {
+                o.checked += 1;
                 evaluated.insert(c);
                 let due = received.remove(&c).unwrap_or_default();
                 match due.first() {
-                    None => o.fail(l, "an evaluation scan without a deployment policy received"),
-                    Some(&r) if !jobs.may_start(c, r, l.t) => o.fail(
+                    None => o.fail(
                         l,
-                        &format!("evaluation scan at {} ms for the policy received at {r} ms: it runs then, or when the job running then ends", l.t),
+                        "an evaluation scan without a deployment policy received or a re-evaluation due",
+                    ),
+                    Some(&(r, tick)) if !jobs.may_start(c, r, l.t) => o.fail(
+                        l,
+                        &format!("evaluation scan at {} ms for the {} at {r} ms: it runs then, or when the job running then ends", l.t, why(tick)),
                     ),
                     Some(_) => {}
                 }
+            }
+            // The first registration starts the client's re-evaluation.
+            "scan_done" if l.reason() == "evaluation" => {
+                ticks.start(c, l.t);
+                calls.insert(c, l.t);
             }
             "user_install" => {
                 started.insert(c);
@@ -218,17 +239,30 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
         }
         jobs.observe(l, &mut scratch);
     }
+    for (c, first, _) in ticks.pass_all(cx.end) {
+        received.entry(c).or_default().push((first, true));
+    }
     for (c, due) in &received {
-        if let Some(&r) = due.first()
+        if let Some(&(r, tick)) = due.first()
             && r <= cx.end
             && !jobs.busy(*c)
         {
             o.violations.push(format!(
-                "client {c}: the deployment policy received at {r} ms was never evaluated"
+                "client {c}: the {} at {r} ms was never evaluated",
+                why(tick)
             ));
         }
     }
     o
+}
+
+/// What called for an evaluation scan: a tick of re-evaluation or a policy receipt.
+fn why(tick: bool) -> &'static str {
+    if tick {
+        "re-evaluation due"
+    } else {
+        "deployment policy received"
+    }
 }
 
 /// R18: an update installs only after the client downloaded it into its cache: given the

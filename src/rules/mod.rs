@@ -14,6 +14,7 @@ mod frame;
 mod held;
 mod install;
 mod notify;
+mod periodic;
 mod policy;
 mod restart;
 mod retries;

@@ -2,9 +2,12 @@
 //! site-wide scan policy; clients get it at their next machine policy poll, at a fixed phase
 //! of their polling cycle (R09), and schedule their compliance scan uniformly within
 //! `scan_window` (R10). The policy reaches every client that follows the site, and every
-//! receipt schedules a scan unless one is already scheduled or under way.
+//! receipt schedules a scan unless one is already scheduled or under way. From its first
+//! compliance scan, each client's scan schedule does the same at every tick of
+//! `scan_schedule_interval` (SMS 2003 clients have none: their scans follow ITMU, R08).
 
 use super::agent::Jobs;
+use super::periodic::Ticks;
 use super::trace::Line;
 use super::{Ctx, Outcome, stats};
 use crate::scenario::Scenario;
@@ -127,9 +130,12 @@ fn delivered(
     }
 }
 
-/// R10: the compliance scan is scheduled when the scan policy arrives, at a uniformly random
-/// time within `scan_window`, and starts then — or, if the agent is busy then, when the
-/// running job ends (`agent`). The draws together must look uniform on the window.
+/// R10: the compliance scan is scheduled when the scan policy arrives, or at a tick of the
+/// client's scan schedule (every `scan_schedule_interval` from its first compliance scan), at
+/// a uniformly random time within `scan_window`, and starts then — or, if the agent is busy
+/// then, when the running job ends (`agent`). A tick schedules a scan unless one is
+/// scheduled or running at that moment; a tick that does neither is missing. The draws
+/// together must look uniform on the window.
 pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R10");
     let window = cx.settings.scan_window.0.ms();
@@ -138,11 +144,47 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut draws = Vec::new();
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     let mut scanning: BTreeSet<u64> = BTreeSet::new(); // clients in a compliance scan
+    let every = cx.settings.scan_schedule_interval.0.ms();
+    let mut ticks = Ticks::new(every);
+    let mut legacy: BTreeSet<u64> = BTreeSet::new(); // clients that got ITMU policy
+    let mut scan_end: BTreeMap<u64, u64> = BTreeMap::new(); // last compliance scan's end
+    // The ticks of client `c` from `first` (`n` of them) with its state unchanged since the
+    // first: a scan scheduled or running then absorbs them all; a scan that ended at the
+    // first tick, that one.
+    let judge = |o: &mut Outcome, c: u64, (first, n): (u64, u64), busy: bool, ended: u64| {
+        o.checked += n as usize;
+        let absorbed = u64::from(ended == first);
+        if !busy && n > absorbed {
+            o.violations.push(format!(
+                "client {c}: {} ticks of the scan schedule from {} ms scheduled no compliance scan, with none scheduled or running",
+                n - absorbed,
+                first + absorbed * every
+            ));
+        }
+    };
     for (i, l) in lines.iter().enumerate() {
         let c = l.client();
+        if l.client.is_some()
+            && let Some(passed) = ticks.pass(c, l.t.saturating_sub(1))
+        {
+            let busy = due.contains_key(&c) || scanning.contains(&c);
+            judge(
+                &mut o,
+                c,
+                passed,
+                busy,
+                scan_end.get(&c).copied().unwrap_or(0),
+            );
+        }
+        if l.kind == "scan_start" && l.reason() == "compliance" && !legacy.contains(&c) {
+            ticks.start(c, l.t);
+        }
         match l.kind.as_str() {
             "policy_received" => {
                 received.insert(c, l.t);
+                if l.policy.as_deref() == Some("itmu_scan") {
+                    legacy.insert(c);
+                }
                 let scheduled = || {
                     lines[i + 1..]
                         .iter()
@@ -162,18 +204,23 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             "scan_done" if l.reason() == "compliance" => {
                 scanning.remove(&c);
+                scan_end.insert(c, l.t);
             }
             "scan_scheduled" => {
                 o.checked += 1;
                 let at = l.at.unwrap_or(0);
-                if received.get(&c) != Some(&l.t) {
-                    o.fail(l, "scan scheduled without a policy received at that moment");
+                let tick = ticks.hit(c, l.t);
+                if received.get(&c) != Some(&l.t) && !tick {
+                    o.fail(
+                        l,
+                        "scan scheduled without a policy received or a tick of the scan schedule at that moment",
+                    );
                 }
                 if at < l.t || at - l.t >= window {
                     o.fail(
                         l,
                         &format!(
-                            "scan scheduled {} ms after the policy; the window is {window} ms",
+                            "scan scheduled {} ms after the policy or tick; the window is {window} ms",
                             at as i128 - l.t as i128
                         ),
                     );
@@ -198,6 +245,16 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             _ => {}
         }
         jobs.observe(l, &mut scratch);
+    }
+    for (c, first, n) in ticks.pass_all(cx.end) {
+        let busy = due.contains_key(&c) || scanning.contains(&c);
+        judge(
+            &mut o,
+            c,
+            (first, n),
+            busy,
+            scan_end.get(&c).copied().unwrap_or(0),
+        );
     }
     for (c, (at, l)) in due {
         if at <= cx.end && !jobs.busy(c) {

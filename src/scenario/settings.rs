@@ -185,6 +185,10 @@ settings! {
     machine_policy_interval: Dur = ["60m", Assumed], ["60m", Docs(ClientSettings)], "R09";
     /// Window within which a client starts its compliance scan after the policy.
     scan_window: Dur = ["2h", Document], ["2h", Docs(UpdatesIntroduction)], "R10";
+    /// The Software Updates client agent's scan schedule: from the client's first
+    /// compliance scan, a compliance scan scheduled within `scan_window` of every tick; 0:
+    /// none. 2007: the client agent had it, the source names none (assumed).
+    scan_schedule_interval: Dur = ["7d", Assumed], ["7d", Docs(ClientSettings)], "R10";
     /// Scan step: clearing the previous scan history (assumed).
     scan_clear_history: Dur = ["1s", Assumed], ["1s", Assumed], "R11";
     /// Scan step: asking which WSUS server to use (assumed).
@@ -203,6 +207,11 @@ settings! {
     source_download_mbps: f64 = ["100", Assumed], ["100", Assumed], "R16";
     /// Copy rate from the package source to each distribution point, in Mbit/s (assumed).
     dp_copy_mbps: f64 = ["200", Assumed], ["200", Assumed], "R16";
+    /// Deployment re-evaluation: from the client's first registration of a deployment, an
+    /// evaluation scan every interval that registers again what it holds and installs what
+    /// is past its deadline; 0: none. 2007: the client agent had it, the source names none
+    /// (assumed).
+    deployment_reevaluation_interval: Dur = ["7d", Assumed], ["7d", Docs(ClientSettings)], "R17";
     /// Download rate of one client from a distribution point, in Mbit/s (assumed).
     client_download_mbps: f64 = ["20", Assumed], ["20", Assumed], "R18";
     /// Bandwidth of one distribution point, in Mbit/s, shared by the downloads running on it

@@ -26,6 +26,14 @@ pub fn verified_trace(src: &str) -> String {
     trace
 }
 
+/// [`verified_trace`] read back as JSON values.
+pub fn verified_lines(src: &str) -> Vec<Value> {
+    verified_trace(src)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("trace line is JSON"))
+        .collect()
+}
+
 /// Lines of one kind.
 pub fn kind<'a>(lines: &'a [Value], k: &str) -> Vec<&'a Value> {
     lines.iter().filter(|l| l["kind"] == k).collect()

@@ -322,6 +322,15 @@ pub fn scan_scheduled(t: u64, c: u64, at: u64) -> String {
     line(t, "scan_scheduled", &format!(r#""client":{c},"at":{at}"#))
 }
 
+/// Client `c`'s compliance scan scheduled at `t` (by a policy received then or a tick of its
+/// scan schedule), due 10 minutes later, and run then.
+pub fn scheduled_scan(t: u64, c: u64) -> Vec<String> {
+    let at = t + 600_000;
+    let mut lines = vec![scan_scheduled(t, c, at)];
+    lines.extend(scan(c, "compliance", at, 0));
+    lines
+}
+
 /// Client `c` sends `count` state messages to MP.
 pub fn sent(t: u64, c: u64, count: u64, scanned_at: u64) -> String {
     line(
