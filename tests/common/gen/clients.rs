@@ -28,7 +28,19 @@ pub struct GenGroup {
     /// SMS 2003 / ITMU clients (dropped for Internet-based groups).
     pub legacy: bool,
     pub updates: Vec<GenApplicability>,
+    /// Index into `ZONES`.
+    pub zone: u8,
 }
+
+/// Time zones the generator picks from: both sides of UTC, a half-hour one, daylight-saving
+/// time in both hemispheres, and none.
+const ZONES: [&str; 5] = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Pacific/Auckland",
+];
 
 pub(super) fn group() -> impl Strategy<Value = GenGroup> {
     (
@@ -49,13 +61,15 @@ pub(super) fn group() -> impl Strategy<Value = GenGroup> {
                 1..=4
             ),
         ],
+        0..ZONES.len() as u8,
     )
-        .prop_map(|(site, count, internet, legacy, updates)| GenGroup {
+        .prop_map(|(site, count, internet, legacy, updates, zone)| GenGroup {
             site,
             count,
             internet,
             legacy,
             updates,
+            zone,
         })
 }
 
@@ -109,6 +123,10 @@ impl Gen {
                 if !apps.is_empty() {
                     f.push(format!("updates: [{}]", apps.join(", ")));
                 }
+                f.push(format!(
+                    "time_zone: \"{}\"",
+                    ZONES[g.zone as usize % ZONES.len()]
+                ));
                 writeln!(o, "        ({}),", f.join(", ")).unwrap();
                 groups.push((name, site));
             }

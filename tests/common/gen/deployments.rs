@@ -29,6 +29,8 @@ pub struct GenDeployment {
     /// Otherwise they click Run Synchronization 4 hours before and deploy only updates
     /// released at least 6 hours before that are not expired (when any was picked).
     pub ad_hoc: bool,
+    /// The deadline is each client's wall-clock time in its group's zone.
+    pub client_local: bool,
 }
 
 /// An operator action.
@@ -58,17 +60,21 @@ pub(super) fn deployment() -> impl Strategy<Value = GenDeployment> {
         prop::option::weighted(0.7, dur(0, 10 * DAY)),
         prop::option::weighted(0.25, vec(any::<Index>(), 1..=3)),
         prop::bool::weighted(0.2),
+        prop::bool::weighted(0.3),
     )
         .prop_map(
-            |(updates, targets, site, created, available, deadline, dps, ad_hoc)| GenDeployment {
-                updates,
-                targets,
-                site,
-                created,
-                available,
-                deadline,
-                dps,
-                ad_hoc,
+            |(updates, targets, site, created, available, deadline, dps, ad_hoc, client_local)| {
+                GenDeployment {
+                    updates,
+                    targets,
+                    site,
+                    created,
+                    available,
+                    deadline,
+                    dps,
+                    ad_hoc,
+                    client_local,
+                }
             },
         )
 }
@@ -203,6 +209,9 @@ impl Gen {
                 }
                 if let Some(x) = deadline {
                     f.push(format!("deadline: \"{}\"", d(x)));
+                }
+                if dep.client_local {
+                    f.push("time_based_on: ClientLocal".into());
                 }
                 let package: Vec<String> = match &explicit {
                     Some(list) => list.iter().map(|x| x.to_string()).collect(),
