@@ -181,8 +181,10 @@ fn events(w: &World) -> f64 {
     for (d, dep) in w.deployments.iter().enumerate() {
         let targeted = targeted(w, dep);
         // Policy, evaluation scan, state sends, location, download, user dialog; per update
-        // an install; scans before and after; a restart (R16–R18, R24, R25).
-        let per_client = 14.0 + 2.0 * dep.updates.len() as f64;
+        // an install; scans before and after; a restart, and with a restart countdown its
+        // final warning (R16–R18, R24, R25).
+        let warning = s.restart_countdown.0.ms() > 0 && s.restart_final_warning.0.ms() > 0;
+        let per_client = 14.0 + 2.0 * dep.updates.len() as f64 + f64::from(u8::from(warning));
         let changes = w
             .actions
             .iter()
