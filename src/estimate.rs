@@ -178,6 +178,24 @@ fn events(w: &World) -> f64 {
     // scan start and end (`scan_schedule_interval`, 0: none); a state send only when a state
     // changed, which the scan policy's round counts.
     n += 3.0 * (clients - legacy) * ticks(run, s.scan_schedule_interval);
+    // Machines that are off: each change of an office desktop (two per day, weekends
+    // counted too) or of a laptop's spells, its line, and what it catches up at start-up.
+    n += w
+        .groups
+        .iter()
+        .map(|g| {
+            let changes = match g.power {
+                crate::world::Power::AlwaysOn => 2.0 * f64::from(u8::from(g.away.is_some())),
+                crate::world::Power::Office { .. } => {
+                    2.0 * run.ms() as f64 / crate::engine::time::DAY as f64 + 2.0
+                }
+                crate::world::Power::Intermittent { online, offline } => {
+                    2.0 * run.ms() as f64 / (online + offline).max(1) as f64 + 2.0
+                }
+            };
+            3.0 * changes * f64::from(g.count)
+        })
+        .sum::<f64>();
     for (d, dep) in w.deployments.iter().enumerate() {
         let targeted = targeted(w, dep);
         // Policy, evaluation scan, state sends, location, download, user dialog; per update

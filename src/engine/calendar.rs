@@ -174,6 +174,26 @@ impl Calendar {
             .unwrap_or(SimTime::ZERO)
     }
 
+    /// Local days in `zone` from the day before the start's date there: for each, when its
+    /// midnight falls (ms from the start, negative before it) and its weekday (0 = Monday),
+    /// `days` of them. Daylight-saving days are 23 or 25 hours long; a midnight that does not
+    /// exist on the wall clock is the first instant after it.
+    pub fn local_days(&self, zone: &TimeZone, days: usize) -> Vec<(i64, u8)> {
+        let first = self.start.to_zoned_datetime(zone.clone()).date();
+        let start = self.start.as_millisecond();
+        (0..days as i64)
+            .map_while(|d| {
+                let date = first.checked_add((d - 1).days()).ok()?;
+                let at = zone
+                    .to_ambiguous_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+                    .compatible()
+                    .ok()?;
+                let weekday = date.weekday().to_monday_zero_offset() as u8;
+                Some((at.as_millisecond() - start, weekday))
+            })
+            .collect()
+    }
+
     /// `t` as `Thu 10-12 14:30` in the reports' zone: short, with the weekday that rollouts
     /// turn on (terminal tables).
     pub fn short(&self, t: SimTime) -> String {

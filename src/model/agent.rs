@@ -90,9 +90,10 @@ const ORDER: [Job; 5] = [
 ];
 
 impl Model<'_> {
-    /// Runs `job` now if the agent is idle, or queues it for when it is.
+    /// Runs `job` now if the agent is idle, or queues it for when it is; a machine that is
+    /// off runs it at its next start-up, one switching off once its job ends (`job_done`).
     pub(super) fn want(&mut self, c: ClientId, job: Job, cx: &mut Cx) {
-        if self.clients.head(c).agent == Agent::Idle {
+        if self.clients.head(c).agent == Agent::Idle && !self.is_off(c) {
             self.run_job(c, job, cx);
         } else {
             self.clients.head_mut(c).waiting |= job as u8;
@@ -122,10 +123,18 @@ impl Model<'_> {
         self.clients.head_mut(c).agent = to;
     }
 
-    /// The running job ended: the agent is idle and the next waiting job starts.
+    /// The running job ended: the agent is idle and the next waiting job starts, unless the
+    /// machine is switching off (it does so now, if no download holds it).
     pub(super) fn job_done(&mut self, c: ClientId, cx: &mut Cx) {
         self.enter(c, Agent::Idle);
-        while self.clients.head(c).agent == Agent::Idle {
+        self.switch_off_if_idle(c, cx);
+        self.run_waiting(c, cx);
+    }
+
+    /// Starts the waiting jobs, in order, while the agent is idle and the machine on (one
+    /// that waited only for its download to switch off runs them meanwhile).
+    pub(super) fn run_waiting(&mut self, c: ClientId, cx: &mut Cx) {
+        while self.clients.head(c).agent == Agent::Idle && !self.is_off(c) {
             let waiting = self.clients.head(c).waiting;
             let Some(&job) = ORDER.iter().find(|&&j| waiting & j as u8 != 0) else {
                 return;

@@ -26,6 +26,22 @@ pub(super) const RESTART_SCHEDULED: u16 = 128;
 /// The client's scan schedule runs (`periodic.rs`): armed at its first compliance scan.
 pub(super) const SCAN_CYCLE_ARMED: u16 = 1 << 15;
 
+/// The machine is switched off (`power.rs`).
+pub(super) const OFF: u16 = 256;
+/// The machine switches off once its running job and download end.
+pub(super) const OFF_PENDING: u16 = 512;
+/// A Location Services attempt came due while off: it runs at start-up.
+pub(super) const LOCATE_MISSED: u16 = 1024;
+/// The state-message send came due while off: it is armed again at start-up.
+pub(super) const SEND_MISSED: u16 = 2048;
+/// The user's Express dialog came due while off: it opens at start-up.
+pub(super) const USER_EXPRESS_MISSED: u16 = 4096;
+/// The user's Available dialog came due while off: it opens at start-up.
+pub(super) const USER_AVAILABLE_MISSED: u16 = 8192;
+
+/// A tick of the scan schedule came due while off: the scan is scheduled at start-up.
+pub(super) const SCAN_TICK_MISSED: u16 = 16384;
+
 /// Where a client's download job stands (R18–R21).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[repr(u8)]

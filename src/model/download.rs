@@ -13,7 +13,6 @@ use super::clients::{DownloadJob, INSTALL_WAITING, MANUAL_JOB};
 use super::compliance::State;
 use super::event::Event;
 use super::fact::{Fact, GiveUp};
-use super::invariant::Invariant;
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
 use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId, SiteId};
@@ -195,13 +194,8 @@ impl Model<'_> {
                 kind,
             ),
         };
-        if tried > budget {
-            let detail = format!(
-                "client {} still trying after {tried}, beyond its budget of {budget}",
-                c.0
-            );
-            return self.broke(Invariant::DownloadsWithinBudget, detail);
-        }
+        // A machine switched off when its next attempt came due tries again at start-up,
+        // possibly past the budget: then it gives up at once.
         if tried + interval > budget {
             head.job = DownloadJob::GaveUp;
             head.abandoned |= head.job_deployments;
@@ -306,5 +300,7 @@ impl Model<'_> {
             self.begin_install(c, cx);
         }
         self.ensure_download(c, cx);
+        // A machine that waited for its download to switch off does so now.
+        self.switch_off_if_idle(c, cx);
     }
 }

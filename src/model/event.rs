@@ -162,6 +162,8 @@ pub enum Event {
     },
     /// The final warning of a client's restart countdown is due (R25).
     RestartWarning(ClientId),
+    /// A machine's next power change is due: it switches off or comes back on.
+    Power(ClientId),
     /// A tick of a client's scan schedule (R10, `scan_schedule_interval`); re-arms itself.
     ScanCycle(ClientId),
     /// A client's deployment re-evaluation is due (R17, `deployment_reevaluation_interval`);

@@ -368,6 +368,16 @@ pub enum Fact {
         /// When the countdown forces the restart.
         restart_at: SimTime,
     },
+    /// The machine was switched off: it does nothing until it is back.
+    ClientOffline {
+        /// The client.
+        client: ClientId,
+    },
+    /// The machine was switched on.
+    ClientOnline {
+        /// The client.
+        client: ClientId,
+    },
     /// The client restarted; pending installs are complete (R25).
     Restart {
         /// The client.
@@ -486,7 +496,9 @@ impl Fact {
             | Fact::MachineCompliant { client, .. }
             | Fact::RestartPending { client, .. }
             | Fact::RestartWarning { client, .. }
-            | Fact::Restart { client, .. } => Some(client),
+            | Fact::Restart { client, .. }
+            | Fact::ClientOffline { client }
+            | Fact::ClientOnline { client } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SiteDbUpdated { .. }

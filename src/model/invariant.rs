@@ -16,8 +16,6 @@ pub enum Invariant {
     OneJobAtATime,
     /// A site database holds states only for updates it has synced.
     StatesOnlyForSyncedUpdates,
-    /// Every download ends done, or gives up within its budget (R19–R21).
-    DownloadsWithinBudget,
 }
 
 impl fmt::Display for Invariant {
@@ -27,9 +25,6 @@ impl fmt::Display for Invariant {
             Invariant::OneJobAtATime => "a client runs one job at a time",
             Invariant::StatesOnlyForSyncedUpdates => {
                 "a site database holds states only for updates it has synced"
-            }
-            Invariant::DownloadsWithinBudget => {
-                "every download ends done or gives up within its budget"
             }
         })
     }

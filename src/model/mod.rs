@@ -19,6 +19,7 @@ mod machines;
 mod notify;
 mod periodic;
 mod policy;
+mod power;
 mod scan;
 mod site_db;
 mod state_messages;
@@ -79,6 +80,8 @@ pub struct Model<'w> {
     /// Deployment policy publications so far: each publication of a deployment's policy
     /// (available, or a changed deadline) is the next epoch (R17, R22).
     policy_epoch: u32,
+    /// Per group: local days and power streams (`power.rs`).
+    days: Vec<power::GroupDays>,
     /// The first invariant found broken while handling the current event.
     broken: Option<(Invariant, String)>,
 }
@@ -106,6 +109,7 @@ impl<'w> Model<'w> {
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
             finished: Vec::new(),
             policy_epoch: 0,
+            days: power::GroupDays::of(world),
             broken: None,
             clients: Clients::new(world, &rng),
             mps: vec![MpQueue::default(); world.mps.len()],
@@ -143,6 +147,7 @@ impl<'w> Model<'w> {
         }
         self.report_applicability(cx);
         self.report_targeted_machines(cx);
+        self.power_start(cx);
         for (i, site) in w.sites.iter().enumerate() {
             if site.upgraded_from_sms2003 {
                 let count = self.sites[i].migrate(w);
@@ -304,9 +309,14 @@ impl Model<'_> {
             Event::SyncFailed { sup, epoch, cause } => self.failed(sup, epoch, cause, cx),
             Event::SyncRetry { sup, epoch } => self.retry(sup, epoch, cx),
             Event::ItmuRefresh => self.itmu_refresh(cx),
+            // An off machine does nothing; what came due waits for its start-up (power.rs).
+            Event::PolicyReceived(c) if self.is_off(c) => {}
             Event::PolicyReceived(c) => self.policy_received(c, cx),
             Event::ScanStart(c) => self.scan_due(c, cx),
             Event::ScanDone { client, reason } => self.scan_done(client, reason, cx),
+            Event::SendStateMessages(c) if self.is_off(c) => {
+                self.clients.set(c, clients::SEND_MISSED, true)
+            }
             Event::SendStateMessages(c) => self.send_state_messages(c, cx),
             Event::MpForward(mp) => self.mp_forward(mp, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
@@ -315,11 +325,20 @@ impl Model<'_> {
             Event::DpCopyStart { deployment, dp } => self.dp_copy_start(deployment, dp, cx),
             Event::ContentOnDp { deployment, dp } => self.content_on_dp(deployment, dp, cx),
             Event::Deadline(d) => self.deadline(d, cx),
+            Event::Locate(c) if self.is_off(c) => self.clients.set(c, clients::LOCATE_MISSED, true),
             Event::Locate(c) => self.locate(c, cx),
             Event::DpNext { dp, epoch } => self.dp_next(dp, epoch, cx),
+            Event::Notify { client, .. } if self.is_off(client) => {}
             Event::Notify { client, epoch } => self.notify(client, epoch, cx),
+            Event::UserAct { client, dialog } if self.is_off(client) => {
+                self.user_act_missed(client, dialog)
+            }
             Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
             Event::InstallDone(c) => self.install_done(c, cx),
+            // A restart due while off, or made stale by a start-up (which restarts), is not.
+            Event::Restart { client, .. } | Event::RestartWarning(client)
+                if self.is_off(client) || !self.clients.has(client, clients::RESTART_SCHEDULED) => {
+            }
             Event::Restart { client, forced } => {
                 let job = if forced {
                     agent::Job::ForcedRestart
@@ -329,6 +348,10 @@ impl Model<'_> {
                 self.want(client, job, cx)
             }
             Event::RestartWarning(c) => self.restart_warning(c, cx),
+            Event::Power(c) => self.power_change(c, cx),
+            // A scan tick while off is caught up at start-up (power.rs); re-evaluation
+            // queues its job, which waits for the start-up like any.
+            Event::ScanCycle(c) if self.is_off(c) => self.scan_tick_missed(c, cx),
             Event::ScanCycle(c) => self.scan_cycle(c, cx),
             Event::Reevaluation(c) => self.reevaluation(c, cx),
         }

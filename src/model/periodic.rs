@@ -36,15 +36,20 @@ impl Model<'_> {
     /// A tick of the scan schedule: a compliance scan within the scan window, unless one is
     /// scheduled, waiting or running (R10); then the next tick.
     pub(super) fn scan_cycle(&mut self, c: ClientId, cx: &mut Cx) {
-        let head = self.clients.head(c);
-        let busy = head.agent == Agent::ComplianceScan || head.waiting & Job::Compliance as u8 != 0;
-        if !busy {
-            self.schedule_scan(c, cx);
-        }
+        self.scan_cycle_at_start_up(c, cx);
         cx.schedule_in(
             self.world.settings.scan_schedule_interval.0,
             Event::ScanCycle(c),
         );
+    }
+
+    /// The scan of a tick missed while off, at start-up: scheduled unless one is scheduled,
+    /// waiting or running (the next tick is armed already).
+    pub(super) fn scan_cycle_at_start_up(&mut self, c: ClientId, cx: &mut Cx) {
+        let head = self.clients.head(c);
+        if head.agent != Agent::ComplianceScan && head.waiting & Job::Compliance as u8 == 0 {
+            self.schedule_scan(c, cx);
+        }
     }
 
     /// The client's first registration of a deployment starts its re-evaluation (R17).

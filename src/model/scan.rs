@@ -28,7 +28,10 @@ impl Model<'_> {
     /// R10: the compliance scan starts at a uniformly random time within the scan window. A
     /// client whose scan is already scheduled keeps that one: it will see the newest list.
     pub(super) fn schedule_scan(&mut self, c: ClientId, cx: &mut Cx) {
-        if self.clients.has(c, SCAN_SCHEDULED) {
+        // A scan waiting for the agent (or for the machine's start-up) counts as scheduled.
+        if self.clients.has(c, SCAN_SCHEDULED)
+            || self.clients.head(c).waiting & Job::Compliance as u8 != 0
+        {
             return;
         }
         self.clients.set(c, SCAN_SCHEDULED, true);

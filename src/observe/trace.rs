@@ -609,6 +609,14 @@ impl<W: Write> TraceWriter<W> {
                 self.num("client", u64::from(client.0));
                 let _ = write!(self.buf, r#","forced":{forced}"#);
             }
+            Fact::ClientOffline { client } => {
+                self.head(t, "client_offline");
+                self.num("client", u64::from(client.0));
+            }
+            Fact::ClientOnline { client } => {
+                self.head(t, "client_online");
+                self.num("client", u64::from(client.0));
+            }
         }
         self.buf.extend_from_slice(b"}\n");
         self.lines += 1;

@@ -18,6 +18,12 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One client's agent.
 #[derive(Default)]
 struct Agent<'a> {
+    /// The machine is switched off: the line that said so.
+    off: Option<&'a Line>,
+    /// It last switched off as a run of jobs ended: (the run's start, the time).
+    off_run: Option<(u64, u64)>,
+    /// When it last came back on.
+    came_on: Option<u64>,
     scan: Option<&'a Line>,
     install: Option<&'a Line>,
     download: Option<&'a Line>,
@@ -41,13 +47,26 @@ impl<'a> Jobs<'a> {
     /// Whether a job of `client` that came due at `due` may start at `now` (called before
     /// the line that starts it): at once, or queued behind jobs that ran without a break
     /// from `due` until the one that ended at `now`.
+    /// (A machine that was off when the job came due starts it at start-up: callers pass
+    /// `due` through `Power::resumed`.)
+    /// A job queued behind a run that ended with the machine switching off starts with the
+    /// jobs of its next start-up.
     pub(super) fn may_start(&self, client: u64, due: u64, now: u64) -> bool {
         if now == due {
             return true;
         }
-        self.agents
-            .get(&client)
-            .is_some_and(|a| now > due && a.last_end == Some(now) && a.run_start <= due)
+        let Some(a) = self.agents.get(&client) else {
+            return false;
+        };
+        let queued = |from: u64| now > from && a.last_end == Some(now) && a.run_start <= from;
+        queued(due)
+            || a.off_run.is_some_and(|(run, off)| {
+                run <= due
+                    && due <= off
+                    && a.came_on.is_some_and(|on| {
+                        on > off && (now == on || queued(on) && a.run_start == on)
+                    })
+            })
     }
 
     /// Whether `client` has a scan or install running.
@@ -80,7 +99,48 @@ impl<'a> Jobs<'a> {
                 a.run_start = l.t;
             }
         };
+        // An off machine does nothing; it switches off only with its agent and BITS idle.
+        if let Some(off) = a.off {
+            o.checked += 1;
+            if l.kind == "client_online" {
+                a.off = None;
+                a.came_on = Some(l.t);
+            } else {
+                o.fail(
+                    l,
+                    &format!(
+                        "a {} while the machine is off (since line {})",
+                        l.kind, off.line
+                    ),
+                );
+            }
+            return;
+        }
         match l.kind.as_str() {
+            "client_offline" => {
+                o.checked += 1;
+                if let Some(what) = open(a) {
+                    o.fail(l, &format!("switched off while {what}"));
+                } else if let Some(d) = a.download {
+                    o.fail(
+                        l,
+                        &format!("switched off while the download of line {} runs", d.line),
+                    );
+                }
+                a.off = Some(l);
+                // Jobs queued behind a run that ends with the machine switching off wait for
+                // the start-up; one whose start-up run ends with it switching off again
+                // waits for the next, and so on (the queue is carried).
+                let ended_run = a.last_end == Some(l.t);
+                let carried = a
+                    .off_run
+                    .filter(|_| ended_run && a.came_on == Some(a.run_start));
+                a.off_run = match carried {
+                    Some((run, _)) => Some((run, l.t)),
+                    None => ended_run.then_some((a.run_start, l.t)),
+                };
+            }
+            "client_online" => o.fail(l, "switched on, but it was not off"),
             "scan_start" | "install_start" => {
                 o.checked += 1;
                 if let Some(what) = open(a) {

@@ -129,7 +129,7 @@ fn served(l: &Line) -> Vec<&str> {
 /// `deployment_reevaluation_interval` from the end of its first evaluation scan), or when
 /// the job running then ends; a download job starts at what calls
 /// for it — an evaluation scan, the user's start, a pre-install scan, the end of the previous
-/// download — and its retries follow their timers (R19–R21).
+/// download, the machine's start-up — and its retries follow their timers (R19–R21).
 pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R17");
     let mut mandatory: BTreeMap<&str, bool> = BTreeMap::new();
@@ -186,7 +186,7 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
                         l,
                         "an evaluation scan without a deployment policy received or a re-evaluation due",
                     ),
-                    Some(&(r, tick)) if !jobs.may_start(c, r, l.t) => o.fail(
+                    Some(&(r, tick)) if !jobs.may_start(c, cx.power.resumed(c, r), l.t) => o.fail(
                         l,
                         &format!("evaluation scan at {} ms for the {} at {r} ms: it runs then, or when the job running then ends", l.t, why(tick)),
                     ),
@@ -202,9 +202,10 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
                 started.insert(c);
                 calls.insert(c, l.t);
             }
-            // After any scan the client acts on what it now holds as required (R17); a
-            // finished or abandoned job hands over to deployments still waiting.
-            "scan_done" => {
+            // After any scan the client acts on what it now holds as required (R17), and so
+            // it does at start-up; a finished or abandoned job hands over to deployments
+            // still waiting.
+            "scan_done" | "client_online" => {
                 calls.insert(c, l.t);
             }
             "download_done" | "download_gave_up" => {
@@ -246,6 +247,7 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
         if let Some(&(r, tick)) = due.first()
             && r <= cx.end
             && !jobs.busy(*c)
+            && !cx.power.off_at_end(*c, cx.end)
         {
             o.violations.push(format!(
                 "client {c}: the {} at {r} ms was never evaluated",

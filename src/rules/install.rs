@@ -161,7 +161,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
                     if d > l.t {
                         owed.entry(c).or_default().push((d, n));
-                    } else if d != l.t && !jobs.may_start(c, d, l.t) {
+                    } else if d != l.t && !jobs.may_start(c, cx.power.resumed(c, d), l.t) {
                         o.fail(
                             l,
                             &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
@@ -171,7 +171,12 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
             }
             ("scan_done", "post_install") => {
                 if let (Some(from), Some(list)) = (job_since.remove(&c), owed.get_mut(&c)) {
-                    list.retain(|&(d, _)| !(from..=l.t).contains(&d));
+                    // Settled: deadlines passed during this job, or while the machine was
+                    // off (installed after its start-up).
+                    list.retain(|&(d, _)| {
+                        let due = cx.power.resumed(c, d);
+                        !((from..=l.t).contains(&d) || due != d && due <= l.t)
+                    });
                 }
             }
             _ => {}
@@ -180,7 +185,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     }
     for (c, list) in owed {
         for (d, n) in list {
-            if d <= cx.end && !jobs.busy(c) {
+            if cx.power.resumed(c, d) <= cx.end && !jobs.busy(c) {
                 o.fail(
                     n,
                     &format!("notified up to its deadline at {d} ms, the client never installed"),

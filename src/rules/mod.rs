@@ -16,6 +16,7 @@ mod install;
 mod notify;
 mod periodic;
 mod policy;
+mod power;
 mod restart;
 mod retries;
 mod stats;
@@ -155,6 +156,8 @@ pub(crate) struct Ctx<'a> {
     filter: Option<[u64; 2]>,
     /// The scenario's calendar, which places its date-times.
     calendar: Option<crate::engine::calendar::Calendar>,
+    /// When each machine was switched off.
+    power: power::Power,
 }
 
 impl Ctx<'_> {
@@ -198,6 +201,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         end,
         filter,
         calendar: scenario.and_then(|s| crate::scenario::calendar(s).ok().flatten()),
+        power: power::Power::of(lines),
     };
     let mut outcomes = vec![
         framing,

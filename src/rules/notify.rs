@@ -40,10 +40,12 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     // client → the end of its first install since its last notification
     let mut installed: BTreeMap<u64, u64> = BTreeMap::new();
     // A stop after the notification `l` (at t0, left0 before the deadline) is justified
-    // when the next one was due after the deadline, or the client installed since.
+    // when the next one was due after the deadline, the client installed since, or the
+    // machine was switched off (its start-up starts them afresh).
     let stopped = |l: &Line, t0: u64, left0: u64, installed: &BTreeMap<u64, u64>, held: &Held| {
         let due = t0 + interval(cx, left0);
         let passed = t0 + left0 <= due
+            || cx.power.off_during(l.client(), t0, due.saturating_add(1))
             || held
                 .get(l.client(), l.deployment())
                 .flatten()
@@ -78,6 +80,8 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                         .flatten()
                         .is_some_and(|d| d > l.t)
                     && !installed.contains_key(&c)
+                    // A machine switching off as the scan ends reminds at its start-up.
+                    && !cx.power.off_during(c, l.t, l.t + 1)
                 {
                     owed.insert(c, l);
                 }
@@ -116,7 +120,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                     ),
                     Some(Some(_)) => {}
                 }
-                let fresh = evaluated.get(&c) == Some(&l.t);
+                let fresh = evaluated.get(&c) == Some(&l.t) || cx.power.started_at(c, l.t);
                 if fresh {
                     owed.remove(&c);
                 }
@@ -214,7 +218,12 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                         l,
                         "a user installs before the client recorded any deployment",
                     );
-                } else if !scans.iter().any(|&e| l.t - e < window) {
+                } else if !scans.iter().any(|&e| {
+                    // A user whose machine was off when they would have acted acts at its
+                    // start-up.
+                    l.t - e < window
+                        || cx.power.started_at(c, l.t) && cx.power.off_during(c, e, e + window)
+                }) {
                     o.fail(
                         l,
                         &format!("a user acts more than user_act_window ({window} ms) after every evaluation scan"),
@@ -223,7 +232,11 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                 let holds: Vec<_> = held.of(c).collect();
                 if let ([(_, deadline)], [e]) = (&holds[..], scans) {
                     let limit = deadline.map_or(window, |d| d.saturating_sub(*e).min(window));
-                    if l.t - e >= limit {
+                    // Off at some moment of the limit: the act may have moved to a start-up,
+                    // so its delay says nothing of the draw (left out, whatever it is).
+                    let moved = cx.power.off_during(c, *e, e + limit);
+                    if moved {
+                    } else if l.t - e >= limit {
                         o.fail(
                             l,
                             &format!("a user acts {} ms after the evaluation scan; the limit is {limit} ms (user_act_window or the deadline)", l.t - e),

@@ -30,6 +30,16 @@ pub(super) fn r09(lines: &[Line], cx: &Ctx) -> Outcome {
             "policy_created" => {
                 created.insert(policy, l.t);
             }
+            // A machine polls at start-up, off its phase (R09 as a client does at boot).
+            "policy_received" if cx.power.started_at(l.client(), l.t) => {
+                o.checked += 1;
+                if !created.contains_key(policy) {
+                    o.fail(l, "policy received before any such policy was created");
+                }
+                if policy != "deployment" {
+                    receipts.entry(l.client()).or_default().push(l.t);
+                }
+            }
             "policy_received" => {
                 o.checked += 1;
                 match created.get(policy) {
@@ -112,10 +122,16 @@ fn delivered(
             .iter()
             .flat_map(|&(first, n)| first..first + n)
             .filter(|&c| kept(c))
-            .filter(|c| {
-                !receipts
-                    .get(c)
-                    .is_some_and(|r| r.iter().any(|&t| (l.t..l.t + interval).contains(&t)))
+            .filter(|&c| {
+                // Off during the interval: at its start-up, or never if it stays off.
+                let by = match cx.power.off_during(c, l.t, l.t + interval) {
+                    true => cx.power.resumed(c, l.t + interval - 1).saturating_add(1),
+                    false => l.t + interval,
+                };
+                by <= cx.end
+                    && !receipts
+                        .get(&c)
+                        .is_some_and(|r| r.iter().any(|&t| (l.t..by).contains(&t)))
             })
             .collect::<Vec<_>>();
         if let Some(c) = missing.first() {
@@ -162,19 +178,40 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             ));
         }
     };
+    // client → the start-up that owes the scan of a tick missed while off
+    let mut tick_owed: BTreeMap<u64, u64> = BTreeMap::new();
     for (i, l) in lines.iter().enumerate() {
         let c = l.client();
+        if let Some(&t) = tick_owed.get(&c)
+            && l.t > t
+        {
+            tick_owed.remove(&c);
+            if !(due.contains_key(&c) || scanning.contains(&c)) {
+                o.violations.push(format!(
+                    "client {c}: a tick of the scan schedule missed while off scheduled no scan at its start-up ({t} ms)"
+                ));
+            }
+        }
         if l.client.is_some()
             && let Some(passed) = ticks.pass(c, l.t.saturating_sub(1))
         {
             let busy = due.contains_key(&c) || scanning.contains(&c);
-            judge(
-                &mut o,
-                c,
-                passed,
-                busy,
-                scan_end.get(&c).copied().unwrap_or(0),
-            );
+            let start_up = cx.power.resumed(c, passed.0);
+            if start_up != passed.0 {
+                // Missed while off: the scan is scheduled at the start-up.
+                o.checked += passed.1 as usize;
+                if !busy && start_up <= cx.end {
+                    tick_owed.insert(c, start_up);
+                }
+            } else {
+                judge(
+                    &mut o,
+                    c,
+                    passed,
+                    busy,
+                    scan_end.get(&c).copied().unwrap_or(0),
+                );
+            }
         }
         if l.kind == "scan_start" && l.reason() == "compliance" && !legacy.contains(&c) {
             ticks.start(c, l.t);
@@ -209,7 +246,7 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             "scan_scheduled" => {
                 o.checked += 1;
                 let at = l.at.unwrap_or(0);
-                let tick = ticks.hit(c, l.t);
+                let tick = ticks.hit(c, l.t) || tick_owed.remove(&c) == Some(l.t);
                 if received.get(&c) != Some(&l.t) && !tick {
                     o.fail(
                         l,
@@ -236,7 +273,7 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             "scan_start" if l.reason() == "compliance" => match (scanning.insert(c), due.remove(&c)) {
                 (_, None) => o.fail(l, "a compliance scan that was not scheduled"),
-                (_, Some((at, _))) if !jobs.may_start(c, at, l.t) => o.fail(
+                (_, Some((at, _))) if !jobs.may_start(c, cx.power.resumed(c, at), l.t) => o.fail(
                     l,
                     &format!("compliance scan at {} ms, scheduled at {at} ms: it starts then, or when the job running then ends", l.t),
                 ),
@@ -247,6 +284,9 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
         jobs.observe(l, &mut scratch);
     }
     for (c, first, n) in ticks.pass_all(cx.end) {
+        if cx.power.resumed(c, first) != first {
+            continue; // off at the tick: caught up at a start-up the run does not reach
+        }
         let busy = due.contains_key(&c) || scanning.contains(&c);
         judge(
             &mut o,
@@ -257,7 +297,7 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
         );
     }
     for (c, (at, l)) in due {
-        if at <= cx.end && !jobs.busy(c) {
+        if at <= cx.end && !jobs.busy(c) && !cx.power.off_at_end(c, cx.end) {
             o.fail(
                 l,
                 &format!("the compliance scan due at {at} ms never started"),

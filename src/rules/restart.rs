@@ -121,7 +121,22 @@ pub(super) fn check(
                     o.fail(l, "a restart with no installed update waiting for one");
                     continue;
                 };
-                restarted(l, &a, (window, end_of, warn, end), &jobs, &mut draws, o);
+                // Switched off meanwhile: the boot is the restart, at start-up.
+                if cx.power.off_during(c, a.at, l.t) {
+                    if !cx.power.started_at(c, l.t) || l.forced == Some(true) {
+                        o.fail(
+                            l,
+                            "the machine was off since the install: its restart is the start-up",
+                        );
+                    }
+                    continue;
+                }
+                // Off at some moment of the users' window: the restarts seen while on are
+                // not a fair sample of the draws.
+                let limit = if a.countdown { end_of } else { window };
+                let fair = !cx.power.off_during(c, a.at, a.at.saturating_add(limit));
+                let draws = if fair { &mut draws } else { &mut Vec::new() };
+                restarted(l, &a, (window, end_of, warn, end), &jobs, draws, o);
             }
             _ => {}
         }
@@ -129,7 +144,7 @@ pub(super) fn check(
     }
     for (c, a) in armed {
         let limit = if a.countdown { end_of } else { window };
-        if a.at + limit <= end && !jobs.busy(c) {
+        if a.at + limit <= end && !jobs.busy(c) && !cx.power.off_during(c, a.at, end) {
             o.fail(
                 a.line,
                 &format!("no restart within {limit} ms of this post-install scan"),

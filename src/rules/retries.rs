@@ -7,7 +7,8 @@
 //! `dp_connect_failed` lines of one client at one time are one attempt. A budget runs from
 //! the first failure of its kind in the job; the job gives up at the failure after which
 //! another interval would overrun it, and not before. The next attempt of a job comes exactly
-//! one interval after a failure: neither earlier, nor later, nor missing.
+//! one interval after a failure: neither earlier, nor later, nor missing — or, when the
+//! machine is off then, at its start-up (past the budget, it gives up right after).
 //!
 //! Given the scenario's faults, a DP is reported unreachable only while it is down, and no
 //! download starts from a DP that is down.
@@ -73,7 +74,8 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
             // Failover: the same attempt goes on to the next DP of the list, which fails
             // too or serves the download.
             let same_attempt = l.t == t0 && k0 == 1 && (kind == 1 || l.kind == "download_start");
-            let due = t0 + timers(k0, m0).0;
+            // A machine off when the attempt came due tries at its start-up.
+            let due = cx.power.resumed(c, t0 + timers(k0, m0).0);
             if job.spent && l.kind != "download_gave_up" && !same_attempt {
                 o.fail(prev, "the budget is spent but the job did not give up");
                 job.last = None;
@@ -141,7 +143,10 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
                 }
                 let first = *job.since[kind].get_or_insert(l.t);
                 let tried = l.t - first;
-                if tried > budget {
+                // Past the budget only at a start-up after it ran out while off (the job
+                // then gives up at once).
+                let late = cx.power.started_at(c, l.t);
+                if tried > budget && !late {
                     o.fail(
                         l,
                         &format!("still trying {tried} ms after the first failure; the budget is {budget} ms"),
@@ -152,12 +157,12 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
             }
         }
     }
-    for job in jobs.values() {
+    for (&c, job) in &jobs {
         if let Some((t0, prev, k0, m0)) = job.last {
             let o = &mut out[rule(k0, m0)];
             if job.spent && t0 < cx.end {
                 o.fail(prev, "the budget is spent but the job did not give up");
-            } else if !job.spent && t0 + timers(k0, m0).0 <= cx.end {
+            } else if !job.spent && cx.power.resumed(c, t0 + timers(k0, m0).0) <= cx.end {
                 o.fail(prev, "the next attempt after this failure never came");
             }
         }

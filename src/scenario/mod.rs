@@ -2,6 +2,7 @@
 //! on single values. Cross-references (parents, server names, update ids) are resolved when
 //! the world is built (`world::build`), which reports its problems the same way.
 
+pub mod availability;
 pub mod error;
 pub mod locate;
 pub mod profile;
@@ -11,6 +12,7 @@ pub mod units;
 mod validate;
 pub mod when;
 
+pub use availability::{Availability, Away, Weekday};
 pub use profile::{Profile, Source};
 use serde::Deserialize;
 pub use settings::{Overrides, Param, Settings};
@@ -148,6 +150,13 @@ pub struct ClientGroupSpec {
     /// SMS 2003 clients, scanning with ITMU (R08).
     #[serde(default)]
     pub legacy: bool,
+    /// When the machines are on (default `AlwaysOn`): `Office(...)` hours in the group's
+    /// time zone, or `Intermittent(online: "4h", offline: "20h")` spells.
+    #[serde(default)]
+    pub availability: Availability,
+    /// A share of the machines away for whole days, e.g. `(share: 0.05, days: 5)`.
+    #[serde(default)]
+    pub away: Option<Away>,
     /// Which updates apply and how many clients already have them. Empty: every update in
     /// the catalog applies to every client and none is installed. Otherwise each listed
     /// update follows its shares (drawn per client) and unlisted updates do not apply.

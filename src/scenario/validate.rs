@@ -147,6 +147,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             .push(Problem::new("end", "the run must last longer than 0"));
     }
     for (i, g) in s.clients.iter().enumerate() {
+        check_availability(s, i, t.out);
         if g.count == 0 {
             t.out.push(Problem::new(
                 format!("clients[{i}].count"),
@@ -311,6 +312,82 @@ fn check_deployments(s: &Scenario, t: &mut Times, end: Option<SimTime>) {
         {
             t.out
                 .push(Problem::new(format!("{path}.deadline"), not_wall_clock(dl)));
+        }
+    }
+}
+
+/// A group's availability: sound hours and days, positive spells, shares; office hours and
+/// days away need the calendar.
+fn check_availability(s: &Scenario, i: usize, out: &mut Vec<Problem>) {
+    use super::Availability::*;
+    let g = &s.clients[i];
+    let path = format!("clients[{i}].availability");
+    let needs_start = |out: &mut Vec<Problem>, what: &str, path: &str| {
+        if s.start.is_none() {
+            out.push(Problem::new(
+                path,
+                format!(
+                    "{what} follow the calendar: give the scenario a `start`, e.g. \
+                     start: \"2026-12-07T00:00:00Z\" (a Monday), and the group a `time_zone`"
+                ),
+            ));
+        }
+    };
+    match &g.availability {
+        AlwaysOn => {}
+        Office {
+            hours,
+            days,
+            spread,
+            left_on,
+        } => {
+            needs_start(out, "office hours", &path);
+            match super::availability::parse_hours(hours) {
+                Err(m) => out.push(Problem::new(format!("{path}.hours"), m)),
+                Ok((a, b)) if spread.0.ms() >= u64::from(b - a) * 60_000 => out.push(Problem::new(
+                    format!("{path}.spread"),
+                    format!("{spread} is not shorter than the working hours ({hours})"),
+                )),
+                Ok(_) => {}
+            }
+            let mut sorted = days.clone();
+            sorted.sort();
+            sorted.dedup();
+            if days.is_empty() || sorted.len() != days.len() {
+                out.push(Problem::new(
+                    format!("{path}.days"),
+                    "expected working days, each once, e.g. [Mon, Tue, Wed, Thu, Fri]",
+                ));
+            }
+            share(out, &format!("{path}.left_on"), *left_on);
+        }
+        Intermittent { online, offline } => {
+            for (name, d) in [("online", online), ("offline", offline)] {
+                if d.0.ms() < 60_000 {
+                    out.push(Problem::new(
+                        format!("{path}.{name}"),
+                        format!("expected a mean spell of at least 1m, got {d}"),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(a) = &g.away {
+        let path = format!("clients[{i}].away");
+        if matches!(g.availability, Intermittent { .. }) {
+            out.push(Problem::new(
+                &path,
+                "intermittent machines' offline spells already cover days away; give longer \
+                 `offline` spells instead",
+            ));
+        }
+        needs_start(out, "days away", &path);
+        share(out, &format!("{path}.share"), a.share);
+        if a.days == 0 || a.days > 366 {
+            out.push(Problem::new(
+                format!("{path}.days"),
+                format!("expected 1 to 366 days, got {}", a.days),
+            ));
         }
     }
 }

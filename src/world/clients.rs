@@ -12,6 +12,32 @@ id!(
     ClientId(u32)
 );
 
+/// When a group's machines are on, resolved from the scenario (times in ms).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Power {
+    /// Always on.
+    #[default]
+    AlwaysOn,
+    /// On during working hours of working days in the group's zone.
+    Office {
+        /// Start and end of the hours, in minutes after local midnight.
+        hours: (u32, u32),
+        /// Working days, bit 0 = Monday.
+        days: u8,
+        /// Random lateness after each edge, at most.
+        spread: u64,
+        /// Share of machines never switched off.
+        left_on: f64,
+    },
+    /// Alternating exponential spells with these means.
+    Intermittent {
+        /// Mean online spell.
+        online: u64,
+        /// Mean offline spell.
+        offline: u64,
+    },
+}
+
 /// A group of identical clients at one site.
 #[derive(Clone, Debug)]
 pub struct ClientGroup {
@@ -25,6 +51,10 @@ pub struct ClientGroup {
     pub count: u32,
     /// The clients' time zone (the start's when the scenario names none).
     pub zone: jiff::tz::TimeZone,
+    /// When the machines are on.
+    pub power: Power,
+    /// Share of machines away for whole days, and how many days.
+    pub away: Option<(f64, u32)>,
     /// Internet-based clients.
     pub internet: bool,
     /// SMS 2003 clients scanning with ITMU (R08).

@@ -11,7 +11,7 @@ mod timeline;
 
 pub use build::build;
 pub use catalog::{Update, UpdateId};
-pub use clients::{ClientGroup, ClientId, GroupId};
+pub use clients::{ClientGroup, ClientId, GroupId, Power};
 pub use deployment::{Deployment, DeploymentId};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};

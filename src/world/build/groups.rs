@@ -80,6 +80,8 @@ pub(super) fn client_groups(
                 .and_then(|z| crate::engine::calendar::zone(z).ok())
                 .or_else(|| cal.map(|c| c.zone().clone()))
                 .unwrap_or(jiff::tz::TimeZone::UTC),
+            power: power(&g.availability),
+            away: g.away.as_ref().map(|a| (a.share, a.days)),
             internet: g.internet,
             legacy: g.legacy,
             sup: placed.sup,
@@ -91,6 +93,29 @@ pub(super) fn client_groups(
         next += u64::from(g.count);
     }
     out
+}
+
+/// A validated availability in milliseconds and bit masks.
+fn power(a: &crate::scenario::Availability) -> Power {
+    use crate::scenario::Availability::*;
+    match a {
+        AlwaysOn => Power::AlwaysOn,
+        Office {
+            hours,
+            days,
+            spread,
+            left_on,
+        } => Power::Office {
+            hours: crate::scenario::availability::parse_hours(hours).unwrap_or((0, 1440)),
+            days: days.iter().fold(0, |m, d| m | 1 << d.index()),
+            spread: spread.0.ms(),
+            left_on: *left_on,
+        },
+        Intermittent { online, offline } => Power::Intermittent {
+            online: online.0.ms(),
+            offline: offline.0.ms(),
+        },
+    }
 }
 
 /// Where a group's clients get policy, scan and report.

@@ -17,6 +17,44 @@ pub struct GenApplicability {
     pub installed: u16,
 }
 
+/// When a group's machines are on (issue 11): rendered as `availability`, `away` and a
+/// `time_zone`.
+#[derive(Clone, Debug)]
+pub enum GenPower {
+    AlwaysOn,
+    /// Office hours from `start` to `start + length` hours, `spread` minutes, `left_on` in
+    /// thousandths, working days as a bit mask (bit 0 Monday).
+    Office {
+        start: u8,
+        length: u8,
+        spread: u8,
+        left_on: u16,
+        days: u8,
+    },
+    /// Mean spells in minutes.
+    Intermittent {
+        online: u16,
+        offline: u16,
+    },
+}
+
+fn power() -> impl Strategy<Value = GenPower> {
+    prop_oneof![
+        3 => Just(GenPower::AlwaysOn),
+        1 => (0..=14u8, 1..=10u8, 0..=120u8, share(), 1..=127u8).prop_map(
+            |(start, length, spread, left_on, days)| GenPower::Office {
+                start,
+                length,
+                spread,
+                left_on,
+                days,
+            }
+        ),
+        1 => (1..=720u16, 1..=2880u16)
+            .prop_map(|(online, offline)| GenPower::Intermittent { online, offline }),
+    ]
+}
+
 /// A client group.
 #[derive(Clone, Debug)]
 pub struct GenGroup {
@@ -28,12 +66,14 @@ pub struct GenGroup {
     /// SMS 2003 / ITMU clients (dropped for Internet-based groups).
     pub legacy: bool,
     pub updates: Vec<GenApplicability>,
+    pub power: GenPower,
+    /// Share away (thousandths) and for how many days; none when the share is 0.
+    pub away: (u16, u8),
     /// Index into `ZONES`.
     pub zone: u8,
 }
 
-/// Time zones the generator picks from: both sides of UTC, a half-hour one, daylight-saving
-/// time in both hemispheres, and none.
+/// Time zones the generator picks from: both sides of UTC, a half-hour one, DST and none.
 const ZONES: [&str; 5] = [
     "UTC",
     "Europe/Berlin",
@@ -61,16 +101,22 @@ pub(super) fn group() -> impl Strategy<Value = GenGroup> {
                 1..=4
             ),
         ],
+        power(),
+        prop_oneof![3 => Just((0u16, 0u8)), 1 => (1..=1000u16, 1..=10u8)],
         0..ZONES.len() as u8,
     )
-        .prop_map(|(site, count, internet, legacy, updates, zone)| GenGroup {
-            site,
-            count,
-            internet,
-            legacy,
-            updates,
-            zone,
-        })
+        .prop_map(
+            |(site, count, internet, legacy, updates, power, away, zone)| GenGroup {
+                site,
+                count,
+                internet,
+                legacy,
+                updates,
+                power,
+                away,
+                zone,
+            },
+        )
 }
 
 impl Gen {
@@ -127,6 +173,40 @@ impl Gen {
                     "time_zone: \"{}\"",
                     ZONES[g.zone as usize % ZONES.len()]
                 ));
+                match g.power {
+                    GenPower::AlwaysOn => {}
+                    GenPower::Office {
+                        start,
+                        length,
+                        spread,
+                        left_on,
+                        days,
+                    } => {
+                        let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+                        let days: Vec<&str> = (0..7)
+                            .filter(|d| days & 1 << d != 0)
+                            .map(|d| names[d])
+                            .collect();
+                        let end = (start + length).min(24);
+                        // The spread stays below the hours' length.
+                        let spread = u32::from(spread).min(u32::from(end - start) * 60 - 1);
+                        f.push(format!(
+                            "availability: Office(hours: \"{start:02}:00-{end:02}:00\", days: [{}], spread: \"{spread}m\", left_on: {})",
+                            days.join(", "),
+                            s(left_on.min(1000))
+                        ));
+                    }
+                    GenPower::Intermittent { online, offline } => f.push(format!(
+                        "availability: Intermittent(online: \"{online}m\", offline: \"{offline}m\")"
+                    )),
+                }
+                let (share, days) = g.away;
+                if share > 0 && days > 0 && !matches!(g.power, GenPower::Intermittent { .. }) {
+                    f.push(format!(
+                        "away: (share: {}, days: {days})",
+                        s(share.min(1000))
+                    ));
+                }
                 writeln!(o, "        ({}),", f.join(", ")).unwrap();
                 groups.push((name, site));
             }

@@ -156,7 +156,7 @@ impl Gen {
         writeln!(o, "Scenario(").unwrap();
         writeln!(o, "    name: \"generated\",").unwrap();
         writeln!(o, "    seed: {},", self.seed).unwrap();
-        // A calendar: groups in several zones, client-local deadlines (R25).
+        // A Monday: office days and time zones follow the calendar.
         writeln!(o, "    start: \"2026-12-07T00:00:00Z\",").unwrap();
         writeln!(o, "    end: \"{}\",", d(self.length())).unwrap();
         sites::write_sites(&mut o, &sites);

@@ -1,0 +1,73 @@
+//! When each machine was switched off, read from the trace (`client_offline`,
+//! `client_online`): the rules that time a client's actions use it, because an off machine
+//! does nothing and catches up at start-up — a poll, a send, a reminder that came due while
+//! it was off happens when it is back (`AGENT` checks that nothing happens in between).
+
+use super::trace::Line;
+use std::collections::BTreeMap;
+
+/// Every client's spans switched off, in time order: (off, back on; `u64::MAX` if never).
+#[derive(Default)]
+pub(super) struct Power {
+    spans: BTreeMap<u64, Vec<(u64, u64)>>,
+}
+
+impl Power {
+    /// The spans of every client in `lines` (in time order).
+    pub(super) fn of(lines: &[Line]) -> Power {
+        let mut spans: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
+        for l in lines {
+            match l.kind.as_str() {
+                "client_offline" => spans.entry(l.client()).or_default().push((l.t, u64::MAX)),
+                "client_online" => {
+                    if let Some(last) = spans.get_mut(&l.client()).and_then(|s| s.last_mut())
+                        && last.1 == u64::MAX
+                    {
+                        last.1 = l.t;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Power { spans }
+    }
+
+    fn of_client(&self, c: u64) -> &[(u64, u64)] {
+        self.spans.get(&c).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Whether `c` came back on at `t` (its start-up).
+    pub(super) fn started_at(&self, c: u64, t: u64) -> bool {
+        self.of_client(c).iter().any(|&(_, on)| on == t)
+    }
+
+    /// Whether `c` was off at some moment of `[from, to)`.
+    pub(super) fn off_during(&self, c: u64, from: u64, to: u64) -> bool {
+        self.of_client(c)
+            .iter()
+            .any(|&(off, on)| off < to && from < on)
+    }
+
+    /// When `c` last came back on, at or before `t`.
+    pub(super) fn started_before(&self, c: u64, t: u64) -> Option<u64> {
+        self.of_client(c)
+            .iter()
+            .rev()
+            .map(|&(_, on)| on)
+            .find(|&on| on <= t)
+    }
+
+    /// Whether `c` is off at the end of the run (what came due waits for a start-up that
+    /// the trace does not show).
+    pub(super) fn off_at_end(&self, c: u64, end: u64) -> bool {
+        self.resumed(c, end) > end
+    }
+
+    /// `t`, or when `c` came back on if it was off at `t` (`u64::MAX`: never).
+    pub(super) fn resumed(&self, c: u64, t: u64) -> u64 {
+        self.of_client(c)
+            .iter()
+            .find(|&&(off, on)| off <= t && t < on)
+            .map_or(t, |&(_, on)| on)
+    }
+}
