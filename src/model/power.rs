@@ -142,8 +142,8 @@ impl Model<'_> {
         if (0..self.world.updates.len())
             .any(|u| self.clients.truth(c.index(), u) == Truth::PendingRestart)
         {
-            // Any restart still scheduled is stale: this is the restart.
-            self.clients.set(c, super::clients::RESTART_SCHEDULED, true);
+            // The restart job clears RESTART_SCHEDULED, so a restart still scheduled is
+            // stale when it comes (dispatch ignores it): this is the restart.
             self.clients.head_mut(c).waiting |= Job::Restart as u8;
         }
         // Machine policy is requested at start-up (R09).

@@ -6,8 +6,6 @@
 use super::units::Dur;
 use crate::engine::calendar::{Calendar, DATE_TIME_EXAMPLE, DateTimeText};
 use crate::engine::{SimDuration, SimTime};
-use jiff::ToSpan;
-use jiff::tz::TimeZone;
 use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
@@ -51,43 +49,17 @@ impl When {
     }
 
     /// The instant this point means, on `calendar`, with wall-clock times read in the
-    /// start's zone.
+    /// start's zone. (A client-local deadline is this instant moved to each group's wall
+    /// clock: `Calendar::same_wall_time`.)
     pub fn resolve(&self, calendar: Option<&Calendar>) -> Result<SimTime, String> {
-        match calendar {
-            Some(c) => self.resolve_in(c, c.zone()),
-            None => match self {
-                When::Offset(d) => Ok(d.at()),
-                When::Date(_) => Err(format!(
-                    "`{self}` is a date-time, but the scenario has no `start`; give one, e.g. \
+        match (self, calendar) {
+            (When::Offset(d), _) => Ok(d.at()),
+            (When::Date(d), Some(c)) => c.offset_of(d.instant_in(c.zone())?),
+            (When::Date(_), None) => Err(format!(
+                "`{self}` is a date-time, but the scenario has no `start`; give one, e.g. \
                      start: \"2026-12-08T00:00:00Z\", or write an offset such as \"2d 9h\""
-                )),
-            },
+            )),
         }
-    }
-
-    /// The instant this point means with wall-clock times read in `zone` (a client-local
-    /// deadline): a date-time without offset is that wall time in `zone`; an offset is the
-    /// start's wall time in its own zone plus the offset, read in `zone`.
-    pub fn resolve_in(&self, calendar: &Calendar, zone: &TimeZone) -> Result<SimTime, String> {
-        let at = match self {
-            When::Date(d) => d.instant_in(zone)?,
-            When::Offset(d) if zone == calendar.zone() => return Ok(d.at()),
-            When::Offset(d) => {
-                let ms = i64::try_from(d.0.ms()).map_err(|_| format!("`{d}` is too far"))?;
-                let wall = calendar
-                    .zoned(SimTime::ZERO)
-                    .datetime()
-                    .checked_add(ms.milliseconds())
-                    .map_err(|e| e.to_string())?;
-                DateTimeText {
-                    civil: wall,
-                    instant: None,
-                    zone: None,
-                }
-                .instant_in(zone)?
-            }
-        };
-        calendar.offset_of(at)
     }
 
     /// Whether the text fixes the instant by itself (an offset, or a date-time with an
@@ -153,12 +125,15 @@ mod tests {
     fn client_local_times_move_with_the_zone() {
         let c = cal("2026-12-08T00:00:00Z");
         let ny = crate::engine::calendar::zone("America/New_York").unwrap();
-        let w = When::parse("2026-12-11T18:00").unwrap();
-        // 18:00 in New York is 23:00 UTC.
-        assert_eq!(w.resolve_in(&c, &ny), Ok(SimTime(3 * DAY + 23 * HOUR)));
+        // What the model and verify do: the deadline's instant in the start's zone, moved to
+        // the group's wall clock. 18:00 in New York is 23:00 UTC.
+        let local = |w: &str| {
+            let at = When::parse(w).unwrap().resolve(Some(&c)).unwrap();
+            c.same_wall_time(at, &ny)
+        };
+        assert_eq!(local("2026-12-11T18:00"), SimTime(3 * DAY + 23 * HOUR));
         // An offset is the start's wall time plus the offset, in each zone.
-        let w = When::parse("3d 18h").unwrap();
-        assert_eq!(w.resolve_in(&c, &ny), Ok(SimTime(3 * DAY + 23 * HOUR)));
+        assert_eq!(local("3d 18h"), SimTime(3 * DAY + 23 * HOUR));
         assert!(!When::parse("2026-12-11T18:00Z").unwrap().is_wall_clock());
     }
 
