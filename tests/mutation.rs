@@ -48,6 +48,20 @@ const DEPLOY: &str = r#"Scenario(name: "mutation-deploy", seed: 11, end: "5d",
                    created: "2h", deadline: "3d 2h")],
     settings: (user_early_install_share: 0.5, user_act_window: "1d", dp_bandwidth_mbps: 100))"#;
 
+/// Machines with a 17:00–19:00 window every day and a deadline at 18:30, when 30 minutes of
+/// the window are left: the 60-minute maximum run time sends the installs to the next day's
+/// window (R25, WINDOWS).
+const WINDOWED: &str = r#"Scenario(name: "mutation-windows", seed: 23, end: "5d",
+    start: "2026-12-07T00:00:00Z",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "srv", site: "PR1", count: 50, maintenance_windows: [
+        (name: "evening", recurrence: Daily, start: "17:00", duration: "2h")])],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "srv")],
+                   created: "2h", deadline: "2d 18h 30m")],
+    settings: (max_run_time: "60m", user_early_install_share: 0))"#;
+
 /// Current branch: every client installs at the deadline, and its restart countdown runs
 /// (90 minutes, a final warning 15 minutes before the forced restart) (R25).
 const COUNTDOWN: &str = r#"Scenario(name: "mutation-countdown", seed: 19, end: "3d",
@@ -194,6 +208,8 @@ const MUTATIONS: &[Mutation] = &[
     m(DEPLOY, "notify_imminent_threshold", "2h", "R22"),
     m(DEPLOY, "user_act_window", "12h", "R24"),
     m(DEPLOY, "user_act_window", "2d", "R24"),
+    m(WINDOWED, "max_run_time", "20m", "WINDOWS"),
+    m(WINDOWED, "max_run_time", "3h", "R25"),
     m(DEPLOY, "install_duration", "4m", "R25"),
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),

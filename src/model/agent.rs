@@ -68,6 +68,8 @@ impl Agent {
 /// Jobs that wait for the agent, as bits of `Head::waiting`, in the order they start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Job {
+    /// The restart of a machine switched back on: the boot completes pending installs.
+    BootRestart = 32,
     /// The restart the countdown forces (R25): it waits only for the running job.
     ForcedRestart = 16,
     /// The user's restart (R25): pending installs complete.
@@ -81,7 +83,8 @@ pub(super) enum Job {
 }
 
 /// Waiting jobs in the order they start when the agent is free.
-const ORDER: [Job; 5] = [
+const ORDER: [Job; 6] = [
+    Job::BootRestart,
     Job::ForcedRestart,
     Job::Restart,
     Job::Install,
@@ -103,7 +106,12 @@ impl Model<'_> {
     /// Starts `job` on an idle agent; a job with nothing to do leaves it idle.
     fn run_job(&mut self, c: ClientId, job: Job, cx: &mut Cx) {
         match job {
+            Job::BootRestart => self.restart_now(c, false, cx),
             Job::ForcedRestart => self.restart_now(c, true, cx),
+            // A restart that windows hold back waits for the next one (`windows.rs`).
+            Job::Restart if !self.may_restart(c, cx.now()) => {
+                self.clients.head_mut(c).window_wait |= super::windows::WAIT_RESTART;
+            }
             Job::Restart => self.restart_now(c, false, cx),
             Job::Install => self.install_now(c, cx),
             Job::Evaluation => self.start_scan(c, ScanReason::Evaluation, cx),

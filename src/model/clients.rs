@@ -95,6 +95,8 @@ pub(super) struct Head {
     pub(super) connect_since: u32,
     /// The DP of the job.
     pub(super) dp: u32,
+    /// What waits for a maintenance window (`windows.rs`): an install, a restart.
+    pub(super) window_wait: u8,
 }
 
 /// Bytes of bits per client for `updates` updates: 2 bits of true state, 4 of reported

@@ -181,26 +181,29 @@ impl Model<'_> {
             .fold(0, |mask, d| mask | 1 << d)
     }
 
-    /// The first update of a due deployment that the client's last scan found required, is
-    /// not installed yet, and passes `filter`.
+    /// The updates of due deployments that the client's last scan found required and are
+    /// not installed yet, deployment after deployment (an update in two comes twice).
+    pub(super) fn due_updates(&self, c: ClientId, now: SimTime) -> impl Iterator<Item = usize> {
+        let mask = self.due_mask(c, now);
+        self.world
+            .deployments
+            .iter()
+            .enumerate()
+            .filter(move |(d, _)| mask & 1 << d != 0)
+            .flat_map(|(_, dep)| dep.updates.iter().map(|u| u.index()))
+            .filter(move |&u| {
+                self.clients.truth(c.index(), u) == Truth::Required
+                    && self.clients.scanned(c.index(), u) == State::Required
+            })
+    }
+
+    /// The first of [`Self::due_updates`] that passes `filter`.
     pub(super) fn first_due(
         &self,
         c: ClientId,
         now: SimTime,
         filter: impl Fn(usize) -> bool,
     ) -> Option<usize> {
-        let mask = self.due_mask(c, now);
-        self.world
-            .deployments
-            .iter()
-            .enumerate()
-            .filter(|(d, _)| mask & 1 << d != 0)
-            .find_map(|(_, dep)| {
-                dep.updates.iter().map(|u| u.index()).find(|&u| {
-                    self.clients.truth(c.index(), u) == Truth::Required
-                        && self.clients.scanned(c.index(), u) == State::Required
-                        && filter(u)
-                })
-            })
+        self.due_updates(c, now).find(|&u| filter(u))
     }
 }

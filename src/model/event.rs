@@ -164,6 +164,10 @@ pub enum Event {
     RestartWarning(ClientId),
     /// A machine's next power change is due: it switches off or comes back on.
     Power(ClientId),
+    /// An opening of a maintenance window (index into `World::windows.openings`).
+    WindowOpen(u32),
+    /// The end of an opening of a maintenance window.
+    WindowClose(u32),
     /// A tick of a client's scan schedule (R10, `scan_schedule_interval`); re-arms itself.
     ScanCycle(ClientId),
     /// A client's deployment re-evaluation is due (R17, `deployment_reevaluation_interval`);

@@ -382,8 +382,20 @@ pub enum Fact {
     Restart {
         /// The client.
         client: ClientId,
-        /// The countdown forced it; else the user restarted.
+        /// The countdown forced it; else the user, the machine's window or its start-up.
         forced: bool,
+        /// The machine has maintenance windows and none was open.
+        outside_window: bool,
+    },
+    /// A maintenance window of a client group opens (index into `World::windows.defs`).
+    WindowOpen {
+        /// The window.
+        window: u32,
+    },
+    /// A maintenance window of a client group closes.
+    WindowClose {
+        /// The window.
+        window: u32,
     },
     /// At the end: why the clients a site database has as Required for an update are so
     /// (R15), by their true state.
@@ -519,6 +531,8 @@ impl Fact {
             | Fact::RequiredReasons { .. }
             | Fact::TargetedMachines { .. }
             | Fact::StatesDiscarded { .. }
+            | Fact::WindowOpen { .. }
+            | Fact::WindowClose { .. }
             | Fact::DbMachinesCompliant { .. }
             | Fact::TrueStates { .. } => None,
         }

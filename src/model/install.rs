@@ -21,16 +21,35 @@ use super::compliance::Truth;
 use super::event::Event;
 use super::fact::{Fact, ScanReason};
 use super::invariant::Invariant;
+use super::windows::{WAIT_INSTALL, WAIT_RESTART};
 use super::{Cx, Model};
 use crate::engine::SimDuration;
 use crate::world::{ClientId, UpdateId};
 
 impl Model<'_> {
-    /// Asks for an install job if an update is due (R25).
+    /// Asks for an install job if an update is due (R25) and may install now; one that must
+    /// wait for a maintenance window waits for its opening (`windows.rs`).
     pub(super) fn begin_install(&mut self, c: ClientId, cx: &mut Cx) {
-        if self.due(c, cx.now()) {
+        if self.installable(c, cx) {
             self.want(c, Job::Install, cx);
         }
+    }
+
+    /// Whether client `c` has an update due that may install now; if one is due but must
+    /// wait for a window, the client waits for the next opening.
+    fn installable(&mut self, c: ClientId, cx: &Cx) -> bool {
+        let now = cx.now();
+        if self
+            .first_due(c, now, |u| self.may_install(c, u, now))
+            .is_some()
+        {
+            self.clients.head_mut(c).window_wait &= !WAIT_INSTALL;
+            return true;
+        }
+        if self.due(c, now) {
+            self.clients.head_mut(c).window_wait |= WAIT_INSTALL;
+        }
+        false
     }
 
     /// Whether client `c` has an update due to install now.
@@ -39,9 +58,9 @@ impl Model<'_> {
     }
 
     /// The install job starts on an idle agent with its pre-install scan, if anything is
-    /// still due by then.
+    /// still due and may install by then.
     pub(super) fn install_now(&mut self, c: ClientId, cx: &mut Cx) {
-        if !self.due(c, cx.now()) {
+        if !self.installable(c, cx) {
             return;
         }
         self.clients.set(c, INSTALL_WAITING, false);
@@ -68,9 +87,15 @@ impl Model<'_> {
         self.install_next(c, cx);
     }
 
-    /// Installs the next due update, or scans when none is left.
+    /// Installs the next due update that may install now, the shortest maximum run time
+    /// first (as the client orders them for its windows); when none is left, the job ends
+    /// with a post-install scan, or with the pre-install scan if it installed nothing.
     fn install_next(&mut self, c: ClientId, cx: &mut Cx) {
-        let next = self.first_due(c, cx.now(), |u| self.clients.cached(c.index(), u));
+        let now = cx.now();
+        let next = self
+            .due_updates(c, now)
+            .filter(|&u| self.clients.cached(c.index(), u) && self.may_install(c, u, now))
+            .min_by_key(|&u| self.world.max_run_time(UpdateId(u as u32)));
         match next {
             Some(u) => {
                 self.enter(c, Agent::Installing);
@@ -83,6 +108,11 @@ impl Model<'_> {
                     self.world.settings.install_duration.0,
                     Event::InstallDone(c),
                 );
+            }
+            // The window closed, or grew too short, during the pre-install scan.
+            None if self.clients.head(c).agent == Agent::PreInstallScan => {
+                self.begin_install(c, cx);
+                self.job_done(c, cx)
             }
             None => self.start_scan(c, ScanReason::PostInstall, cx),
         }
@@ -140,7 +170,13 @@ impl Model<'_> {
                 countdown |= counts_down && self.update_deployments[u] & past != 0;
             }
         }
-        if pending && !self.clients.has(c, RESTART_SCHEDULED) {
+        if pending && !self.may_restart(c, now) {
+            // Restarts wait for the machine's next window.
+            self.clients.head_mut(c).window_wait |= WAIT_RESTART;
+        } else if pending && self.windowed(c) && self.in_window(c, now) {
+            // Installed in a window: the machine restarts at once, inside it.
+            self.clients.head_mut(c).waiting |= Job::Restart as u8;
+        } else if pending && !self.clients.has(c, RESTART_SCHEDULED) {
             self.clients.set(c, RESTART_SCHEDULED, true);
             let s = &self.world.settings;
             let (end, warn) = (s.restart_countdown.0.ms(), s.restart_final_warning.0.ms());
@@ -192,7 +228,13 @@ impl Model<'_> {
     /// The restart job: pending installs complete, and a scan reports them (R25).
     pub(super) fn restart_now(&mut self, c: ClientId, forced: bool, cx: &mut Cx) {
         self.clients.set(c, RESTART_SCHEDULED, false);
-        cx.emit(Fact::Restart { client: c, forced });
+        self.clients.head_mut(c).window_wait &= !WAIT_RESTART;
+        let outside_window = self.windowed(c) && !self.in_window(c, cx.now());
+        cx.emit(Fact::Restart {
+            client: c,
+            forced,
+            outside_window,
+        });
         let before = self.truly_compliant(c);
         for u in 0..self.world.updates.len() {
             if self.clients.truth(c.index(), u) == Truth::PendingRestart {

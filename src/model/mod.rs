@@ -25,6 +25,7 @@ mod site_db;
 mod state_messages;
 mod sync;
 mod users;
+mod windows;
 
 pub use bitset::BitSet;
 pub use clients::bytes_per_client;
@@ -148,6 +149,7 @@ impl<'w> Model<'w> {
         self.report_applicability(cx);
         self.report_targeted_machines(cx);
         self.power_start(cx);
+        self.windows_start(cx);
         for (i, site) in w.sites.iter().enumerate() {
             if site.upgraded_from_sms2003 {
                 let count = self.sites[i].migrate(w);
@@ -354,6 +356,8 @@ impl Model<'_> {
             Event::ScanCycle(c) if self.is_off(c) => self.scan_tick_missed(c, cx),
             Event::ScanCycle(c) => self.scan_cycle(c, cx),
             Event::Reevaluation(c) => self.reevaluation(c, cx),
+            Event::WindowOpen(i) => self.window_open(i, cx),
+            Event::WindowClose(i) => self.window_close(i, cx),
         }
     }
 }

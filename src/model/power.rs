@@ -19,7 +19,6 @@ use super::clients::{
     DEPLOYMENT_POLICY_PENDING, LOCATE_MISSED, OFF, OFF_PENDING, SCAN_POLICY_PENDING,
     SCAN_TICK_MISSED, SEND_MISSED, USER_AVAILABLE_MISSED, USER_EXPRESS_MISSED,
 };
-use super::compliance::Truth;
 use super::event::Event;
 use super::fact::{Dialog, Fact};
 use super::{Cx, Model};
@@ -139,12 +138,10 @@ impl Model<'_> {
             cx.schedule_at(at, Event::Power(c));
         }
         // The boot completes installs waiting for a restart (R15, R25).
-        if (0..self.world.updates.len())
-            .any(|u| self.clients.truth(c.index(), u) == Truth::PendingRestart)
-        {
+        if self.pending_restart(c) {
             // The restart job clears RESTART_SCHEDULED, so a restart still scheduled is
             // stale when it comes (dispatch ignores it): this is the restart.
-            self.clients.head_mut(c).waiting |= Job::Restart as u8;
+            self.clients.head_mut(c).waiting |= Job::BootRestart as u8;
         }
         // Machine policy is requested at start-up (R09).
         if self.clients.head(c).flags & (SCAN_POLICY_PENDING | DEPLOYMENT_POLICY_PENDING) != 0 {

@@ -29,6 +29,8 @@ pub struct TraceWriter<W: Write> {
     /// Per deployment: its deadline is each client's wall-clock time.
     deployment_local: Vec<bool>,
     dp: Vec<String>,
+    /// Per maintenance window, its fields as the trace writes them.
+    window: Vec<String>,
     /// Only events of these clients are written (all when `None`).
     clients: Option<Range<u64>>,
     /// Lines written so far, `trace_start` included; `run_end` states it so that a reader can
@@ -63,6 +65,19 @@ impl<W: Write> TraceWriter<W> {
             deployment_site: world.deployments.iter().map(|d| d.site).collect(),
             deployment_local: world.deployments.iter().map(|d| d.client_local).collect(),
             dp: world.dps.iter().map(|s| json_str(&s.name)).collect(),
+            window: world
+                .windows
+                .defs
+                .iter()
+                .map(|w| {
+                    format!(
+                        r#","group":{},"window":{},"applies_to":"{}""#,
+                        json_str(&world.groups[w.group.index()].name),
+                        json_str(&w.name),
+                        w.applies_to.name()
+                    )
+                })
+                .collect(),
             clients,
             lines: 0,
             error: None,
@@ -604,10 +619,26 @@ impl<W: Write> TraceWriter<W> {
                 self.num("client", u64::from(client.0));
                 self.num("restart_at", restart_at.ms());
             }
-            Fact::Restart { client, forced } => {
+            Fact::Restart {
+                client,
+                forced,
+                outside_window,
+            } => {
                 self.head(t, "restart");
                 self.num("client", u64::from(client.0));
-                let _ = write!(self.buf, r#","forced":{forced}"#);
+                let _ = write!(
+                    self.buf,
+                    r#","forced":{forced},"outside_window":{outside_window}"#
+                );
+            }
+            Fact::WindowOpen { window } | Fact::WindowClose { window } => {
+                let kind = match fact {
+                    Fact::WindowOpen { .. } => "window_open",
+                    _ => "window_close",
+                };
+                self.head(t, kind);
+                self.buf
+                    .extend_from_slice(self.window[window as usize].as_bytes());
             }
             Fact::ClientOffline { client } => {
                 self.head(t, "client_offline");

@@ -159,9 +159,11 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
             ("scan_start", "pre_install") => {
                 job_since.entry(c).or_insert(l.t);
                 for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
-                    if d > l.t {
+                    // When it may install: on, and inside a window that fits (`windows.rs`).
+                    let due = cx.windows.due(&cx.power, c, n.deployment(), d);
+                    if d > l.t || due.is_none_or(|due| due > l.t) {
                         owed.entry(c).or_default().push((d, n));
-                    } else if d != l.t && !jobs.may_start(c, cx.power.resumed(c, d), l.t) {
+                    } else if due != Some(l.t) && !jobs.may_start(c, due.unwrap_or(d), l.t) {
                         o.fail(
                             l,
                             &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
@@ -173,9 +175,10 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 if let (Some(from), Some(list)) = (job_since.remove(&c), owed.get_mut(&c)) {
                     // Settled: deadlines passed during this job, or while the machine was
                     // off (installed after its start-up).
-                    list.retain(|&(d, _)| {
-                        let due = cx.power.resumed(c, d);
-                        !((from..=l.t).contains(&d) || due != d && due <= l.t)
+                    list.retain(|&(d, n)| {
+                        let due = cx.windows.due(&cx.power, c, n.deployment(), d);
+                        let due = due.unwrap_or(u64::MAX);
+                        !(due <= l.t && ((from..=l.t).contains(&d) || due != d))
                     });
                 }
             }
@@ -185,7 +188,8 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     }
     for (c, list) in owed {
         for (d, n) in list {
-            if cx.power.resumed(c, d) <= cx.end && !jobs.busy(c) {
+            let due = cx.windows.due(&cx.power, c, n.deployment(), d);
+            if due.is_some_and(|due| due <= cx.end) && !jobs.busy(c) {
                 o.fail(
                     n,
                     &format!("notified up to its deadline at {d} ms, the client never installed"),

@@ -23,6 +23,7 @@ mod stats;
 mod sync;
 pub mod table;
 pub mod trace;
+mod windows;
 
 use crate::engine::SimTime;
 use crate::scenario::{Scenario, Settings};
@@ -158,6 +159,8 @@ pub(crate) struct Ctx<'a> {
     calendar: Option<crate::engine::calendar::Calendar>,
     /// When each machine was switched off.
     power: power::Power,
+    /// The scenario's maintenance windows.
+    windows: windows::Windows,
 }
 
 impl Ctx<'_> {
@@ -195,14 +198,16 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         .find(|l| l.kind == "run_end")
         .and_then(|l| l.end)
         .unwrap_or_else(|| lines.last().map_or(0, |l| l.t));
-    let cx = Ctx {
+    let mut cx = Ctx {
         settings,
         scenario,
         end,
         filter,
         calendar: scenario.and_then(|s| crate::scenario::calendar(s).ok().flatten()),
         power: power::Power::of(lines),
+        windows: windows::Windows::default(),
     };
+    cx.windows = windows::Windows::of(lines, &cx);
     let mut outcomes = vec![
         framing,
         cascade::r01(lines, &cx),
@@ -229,6 +234,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(notify::r23(lines, &cx));
     outcomes.push(notify::r24(lines, &cx));
     outcomes.push(install::r25(lines, &cx));
+    outcomes.push(windows::check(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.

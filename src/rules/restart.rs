@@ -25,6 +25,8 @@ struct Armed<'a> {
     countdown: bool,
     /// The countdown's final warning showed.
     warned: bool,
+    /// Windows hold the restart: when the window restarts the machine (`windows.rs`).
+    window: Option<u64>,
     line: &'a Line,
 }
 
@@ -86,12 +88,16 @@ pub(super) fn check(
                     && waiting
                         .iter()
                         .any(|u| past_deadline(&held, cx, containing, c, u, l.t));
+                let window = cx
+                    .windows
+                    .restart_due(&held, c, waiting.iter().copied(), l.t);
                 armed.insert(
                     c,
                     Armed {
                         at: l.t,
-                        countdown,
+                        countdown: countdown && window.is_none(),
                         warned: false,
+                        window,
                         line: l,
                     },
                 );
@@ -131,6 +137,17 @@ pub(super) fn check(
                     }
                     continue;
                 }
+                if let Some(due) = a.window {
+                    let queued = jobs.may_start(c, due, l.t);
+                    let later = l.t > due && cx.windows.opens_at(c, l.t);
+                    if l.forced == Some(true) || !(l.t == due || queued || later) {
+                        o.fail(
+                            l,
+                            &format!("windows hold this restart: expected it when the window restarts the machine, at {due} ms"),
+                        );
+                    }
+                    continue;
+                }
                 // Off at some moment of the users' window: the restarts seen while on are
                 // not a fair sample of the draws.
                 let limit = if a.countdown { end_of } else { window };
@@ -144,10 +161,11 @@ pub(super) fn check(
     }
     for (c, a) in armed {
         let limit = if a.countdown { end_of } else { window };
-        if a.at + limit <= end && !jobs.busy(c) && !cx.power.off_during(c, a.at, end) {
+        let due = a.window.unwrap_or(a.at.saturating_add(limit));
+        if due <= end && !jobs.busy(c) && !cx.power.off_during(c, a.at, end) {
             o.fail(
                 a.line,
-                &format!("no restart within {limit} ms of this post-install scan"),
+                &format!("no restart by {due} ms after this post-install scan"),
             );
         }
     }

@@ -82,19 +82,28 @@ pub struct Away {
     pub days: u32,
 }
 
+/// Parses a time of day, `"22:00"`, into minutes after midnight (`"24:00"` is 1440).
+pub fn parse_clock(text: &str) -> Result<u32, String> {
+    let bad = || format!("`{text}`: expected a time of day such as \"22:00\"");
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (u32, u32) = (
+        h.trim().parse().map_err(|_| bad())?,
+        m.trim().parse().map_err(|_| bad())?,
+    );
+    if h > 24 || m > 59 || h * 60 + m > 24 * 60 {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
 /// Parses `"08:00-18:00"` into minutes after midnight, start before end.
 pub fn parse_hours(text: &str) -> Result<(u32, u32), String> {
     let bad = || format!("`{text}`: expected working hours such as \"08:00-18:00\"");
     let (a, b) = text.trim().split_once('-').ok_or_else(bad)?;
-    let minutes = |t: &str| -> Result<u32, String> {
-        let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
-        let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        if h > 24 || m > 59 || h * 60 + m > 24 * 60 {
-            return Err(bad());
-        }
-        Ok(h * 60 + m)
-    };
-    let (start, end) = (minutes(a)?, minutes(b)?);
+    let (start, end) = (
+        parse_clock(a).map_err(|_| bad())?,
+        parse_clock(b).map_err(|_| bad())?,
+    );
     if start >= end {
         return Err(format!(
             "`{text}`: the hours must end after they start (night shifts are not modelled)"

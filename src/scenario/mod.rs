@@ -11,6 +11,7 @@ pub mod suggest;
 pub mod units;
 mod validate;
 pub mod when;
+pub mod windows;
 
 pub use availability::{Availability, Away, Weekday};
 pub use profile::{Profile, Source};
@@ -19,6 +20,7 @@ pub use settings::{Overrides, Param, Settings};
 pub use units::{Bytes, Dur};
 pub use validate::{LIMITS, Problem, calendar, sizes, validate};
 pub use when::When;
+pub use windows::{AppliesTo, MaintenanceWindow, Recurrence};
 
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize)]
@@ -157,6 +159,10 @@ pub struct ClientGroupSpec {
     /// A share of the machines away for whole days, e.g. `(share: 0.05, days: 5)`.
     #[serde(default)]
     pub away: Option<Away>,
+    /// Maintenance windows of the group's collection: deadline installs and restarts happen
+    /// only inside them (see `windows.rs`).
+    #[serde(default)]
+    pub maintenance_windows: Vec<MaintenanceWindow>,
     /// Which updates apply and how many clients already have them. Empty: every update in
     /// the catalog applies to every client and none is installed. Otherwise each listed
     /// update follows its shares (drawn per client) and unlisted updates do not apply.
@@ -234,6 +240,10 @@ pub struct UpdateSpec {
     /// Installing it needs a restart before it counts as installed (R25; default true).
     #[serde(default = "yes")]
     pub restart: bool,
+    /// How long its install may take: it starts inside a maintenance window only if this
+    /// much of the window is left (default: the `max_run_time` setting).
+    #[serde(default)]
+    pub max_run_time: Option<Dur>,
 }
 
 fn yes() -> bool {
@@ -288,6 +298,14 @@ pub struct DeploymentSpec {
     /// in its group's `time_zone`, so eastern clients reach it first).
     #[serde(default)]
     pub time_based_on: TimeBase,
+    /// Deadline behaviour: once the deadline has passed, the updates may install outside
+    /// the clients' maintenance windows (the wizard's "Software updates installation").
+    #[serde(default)]
+    pub install_outside_windows: bool,
+    /// Deadline behaviour: once the deadline has passed, the machines may restart outside
+    /// their maintenance windows (the wizard's "System restart (if necessary)").
+    #[serde(default)]
+    pub restart_outside_windows: bool,
     /// Distribution points of its package (default: every DP of the targeted clients'
     /// sites, or of the nearest site above with DPs).
     #[serde(default)]

@@ -58,15 +58,18 @@ pub enum Page {
     UpdatesIntroduction,
     /// `troubleshoot-software-update-synchronization.md` (support articles).
     SyncTroubleshooting,
+    /// `sum/includes/maximum-run-time.md` and `core/clients/manage/collections/use-maintenance-windows.md`.
+    MaximumRunTime,
 }
 
 impl Page {
     /// Every page, for the table's legend.
-    pub const ALL: [Page; 4] = [
+    pub const ALL: [Page; 5] = [
         Page::ClientSettings,
         Page::RestartNotifications,
         Page::UpdatesIntroduction,
         Page::SyncTroubleshooting,
+        Page::MaximumRunTime,
     ];
 
     /// The short name the table shows.
@@ -76,6 +79,7 @@ impl Page {
             Page::RestartNotifications => "restart notices",
             Page::UpdatesIntroduction => "updates intro",
             Page::SyncTroubleshooting => "sync troubleshoot",
+            Page::MaximumRunTime => "max run time",
         }
     }
 
@@ -90,6 +94,7 @@ impl Page {
             Page::SyncTroubleshooting => {
                 "SupportArticles …/troubleshoot-software-update-synchronization.md"
             }
+            Page::MaximumRunTime => "memdocs sum/includes/maximum-run-time.md",
         }
     }
 }

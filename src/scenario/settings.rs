@@ -254,6 +254,11 @@ settings! {
     user_act_window: Dur = ["3d", Assumed], ["3d", Assumed], "R24";
     /// Time to install one update (assumed).
     install_duration: Dur = ["5m", Assumed], ["5m", Assumed], "R25";
+    /// An update's maximum run time unless its catalog entry gives one: an install starts
+    /// inside a maintenance window only if this much of the window is left (2007: 20
+    /// minutes per the 2007 SDK, 60 for service packs; current branch: 60 minutes for
+    /// cumulative and other updates).
+    max_run_time: Dur = ["20m", Assumed], ["60m", Docs(MaximumRunTime)], "R25";
     /// Users restart uniformly within this time after an install that needs a restart;
     /// until then the update stays Required (pending restart) (assumed).
     restart_window: Dur = ["8h", Assumed], ["8h", Assumed], "R25";

@@ -148,6 +148,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     for (i, g) in s.clients.iter().enumerate() {
         check_availability(s, i, t.out);
+        super::windows::check(s, i, t.out);
         if g.count == 0 {
             t.out.push(Problem::new(
                 format!("clients[{i}].count"),
@@ -167,6 +168,14 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         }
     }
     for (i, u) in s.catalog.iter().enumerate() {
+        if let Some(m) = u.max_run_time
+            && !(60_000..=super::windows::DURATION_LIMITS.1).contains(&m.0.ms())
+        {
+            t.out.push(Problem::new(
+                format!("catalog[{i}].max_run_time"),
+                format!("expected 1m to 24h (no window is longer), got {m}"),
+            ));
+        }
         let path = format!("catalog[{i}].released");
         let released = t.within(&path, &u.released, end);
         if u.migrated && released.is_some_and(|r| r != SimTime::ZERO) {
@@ -476,6 +485,7 @@ fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
         ("notify_near_interval", st.notify_near_interval),
         ("notify_imminent_interval", st.notify_imminent_interval),
         ("user_act_window", st.user_act_window),
+        ("max_run_time", st.max_run_time),
     ];
     for (name, d) in positive {
         if d.0 == SimDuration::ZERO {

@@ -34,6 +34,9 @@ pub struct Update {
     pub migrated: bool,
     /// Installing it needs a restart (R25).
     pub restart: bool,
+    /// Its own maximum run time in ms, if the catalog gives one (else the `max_run_time`
+    /// setting, see `World::max_run_time`).
+    pub max_run_time: Option<u64>,
 }
 
 impl Update {

@@ -30,6 +30,10 @@ pub struct Deployment {
     pub deadline: Option<SimTime>,
     /// The deadline is each client's wall-clock time ("Time based on: Client local time").
     pub client_local: bool,
+    /// Past its deadline, installs may start outside maintenance windows.
+    pub install_outside_windows: bool,
+    /// Past its deadline, machines may restart outside maintenance windows.
+    pub restart_outside_windows: bool,
     /// Distribution points of its package.
     pub dps: Vec<ServerId>,
     /// Bytes of its updates' files.

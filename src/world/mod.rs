@@ -8,6 +8,7 @@ mod clients;
 mod deployment;
 mod hierarchy;
 mod timeline;
+mod windows;
 
 pub use build::build;
 pub use catalog::{Update, UpdateId};
@@ -15,6 +16,7 @@ pub use clients::{ClientGroup, ClientId, GroupId, Power};
 pub use deployment::{Deployment, DeploymentId};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
+pub use windows::{Opening, WindowDef, Windows};
 
 use crate::engine::SimTime;
 use crate::scenario::Settings;
@@ -56,6 +58,8 @@ pub struct World {
     pub calendar: Option<crate::engine::calendar::Calendar>,
     /// End of the run.
     pub end: SimTime,
+    /// The client groups' maintenance windows.
+    pub windows: Windows,
 }
 
 /// `site` or its nearest ancestor in `sites` for which `has` holds.
@@ -101,6 +105,14 @@ impl World {
             followed[u.index()] = true;
         }
         followed
+    }
+
+    /// Update `u`'s maximum run time in ms: an install starts inside a maintenance window
+    /// only if this much of the window is left.
+    pub fn max_run_time(&self, u: UpdateId) -> u64 {
+        self.updates[u.index()]
+            .max_run_time
+            .unwrap_or(self.settings.max_run_time.0.ms())
     }
 
     /// The group client `c` belongs to.

@@ -67,5 +67,6 @@ fn spec_update(u: &crate::scenario::UpdateSpec, cal: Option<&Calendar>) -> Updat
         },
         migrated: u.migrated,
         restart: u.restart,
+        max_run_time: u.max_run_time.map(|d| d.0.ms()),
     }
 }

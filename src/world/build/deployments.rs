@@ -94,6 +94,8 @@ pub(super) fn deployments(
             available: at_time(cal, d.available.as_ref().unwrap_or(&d.created)),
             deadline: d.deadline.as_ref().map(|x| at_time(cal, x)),
             client_local: d.time_based_on == crate::scenario::TimeBase::ClientLocal,
+            install_outside_windows: d.install_outside_windows,
+            restart_outside_windows: d.restart_outside_windows,
             dps: package,
         });
     }

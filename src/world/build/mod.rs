@@ -81,6 +81,16 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         })
         .collect();
     actions.sort_by_key(TimedAction::at);
+    let end = at_time(cal, &s.end);
+    let windows = Windows::resolve(
+        &s.clients
+            .iter()
+            .zip(&groups)
+            .map(|(spec, g)| (&spec.maintenance_windows[..], &g.zone))
+            .collect::<Vec<_>>(),
+        cal,
+        end,
+    );
     Ok(World {
         name: s.name.clone(),
         sites,
@@ -96,7 +106,8 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         outages,
         settings: s.settings.clone(),
         seed: s.seed,
-        end: at_time(cal, &s.end),
+        end,
+        windows,
         calendar,
     })
 }

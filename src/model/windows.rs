@@ -1,0 +1,124 @@
+//! Maintenance windows (issue 11). On a machine whose group has windows for software updates,
+//! an install starts only inside one, and only when the update's maximum run time fits what
+//! is left of it (the shortest maximum run time first); an install that started runs past
+//! the window's end. Once a deployment's deadline has passed, it may allow installs or
+//! restarts outside windows (the wizard's deadline behaviour). A machine that installed in a
+//! window restarts at once, inside it (servers: nobody to wait for; assumed for desktops);
+//! one whose restart is not allowed outside windows waits for the next window, or restarts
+//! when it is next switched on. User-started installs wait for a window too (assumed).
+//!
+//! Each opening and closing of a window is one event per group, not per machine: at the
+//! opening, the group's machines that wait for it (`Head::window_wait`) act.
+
+use super::agent::Job;
+use super::compliance::Truth;
+use super::fact::Fact;
+use super::{Cx, Model};
+use crate::engine::SimTime;
+use crate::world::{ClientId, Deployment, UpdateId};
+
+/// An install waits for a window.
+pub(super) const WAIT_INSTALL: u8 = 1;
+/// A restart waits for a window.
+pub(super) const WAIT_RESTART: u8 = 2;
+
+impl Model<'_> {
+    /// Arms every opening and closing of every window in the run.
+    pub(super) fn windows_start(&self, cx: &mut Cx) {
+        for (i, o) in self.world.windows.openings.iter().enumerate() {
+            cx.schedule_at(o.open, super::Event::WindowOpen(i as u32));
+            cx.schedule_at(o.close, super::Event::WindowClose(i as u32));
+        }
+    }
+
+    /// Opening `i` of a window begins: the machines of its group that wait for a window
+    /// restart, then install.
+    pub(super) fn window_open(&mut self, i: u32, cx: &mut Cx) {
+        let windows = &self.world.windows;
+        let opening = windows.openings[i as usize];
+        let def = &windows.defs[opening.window as usize];
+        cx.emit(Fact::WindowOpen {
+            window: opening.window,
+        });
+        if !def.for_updates {
+            return;
+        }
+        let group = &self.world.groups[def.group.index()];
+        for c in group.first.0..group.first.0 + group.count {
+            let c = ClientId(c);
+            let wait = self.clients.head(c).window_wait;
+            if wait == 0 || self.is_off(c) {
+                continue;
+            }
+            self.clients.head_mut(c).window_wait = 0;
+            if wait & WAIT_RESTART != 0 && self.pending_restart(c) {
+                self.want(c, Job::Restart, cx);
+            }
+            if wait & WAIT_INSTALL != 0 {
+                self.begin_install(c, cx);
+            }
+        }
+    }
+
+    /// Opening `i` of a window ends; what started inside it runs on.
+    pub(super) fn window_close(&mut self, i: u32, cx: &mut Cx) {
+        let window = self.world.windows.openings[i as usize].window;
+        cx.emit(Fact::WindowClose { window });
+    }
+
+    /// Whether maintenance windows restrict client `c`'s updates.
+    pub(super) fn windowed(&self, c: ClientId) -> bool {
+        self.world.windows.windowed(self.world.group_of(c))
+    }
+
+    /// Whether one of client `c`'s update windows is open at `now`.
+    pub(super) fn in_window(&self, c: ClientId, now: SimTime) -> bool {
+        self.world
+            .windows
+            .span_at(self.world.group_of(c), now)
+            .is_some()
+    }
+
+    /// Whether update `u` may start installing on client `c` at `now`: no windows restrict
+    /// it, its maximum run time fits the open window, or a deployment with it whose deadline
+    /// has passed allows installs outside windows.
+    pub(super) fn may_install(&self, c: ClientId, u: usize, now: SimTime) -> bool {
+        let g = self.world.group_of(c);
+        let windows = &self.world.windows;
+        !windows.windowed(g)
+            || windows.fits(g, now, self.world.max_run_time(UpdateId(u as u32)))
+            || self.allowed_outside(c, u, now, |d| d.install_outside_windows)
+    }
+
+    /// Whether client `c` may restart now at its windows' or the system's initiative: no
+    /// windows restrict it, one is open, or an update waiting for the restart is in a
+    /// deployment past its deadline that allows restarts outside windows.
+    pub(super) fn may_restart(&self, c: ClientId, now: SimTime) -> bool {
+        !self.windowed(c)
+            || self.in_window(c, now)
+            || (0..self.world.updates.len()).any(|u| {
+                self.clients.truth(c.index(), u) == Truth::PendingRestart
+                    && self.allowed_outside(c, u, now, |d| d.restart_outside_windows)
+            })
+    }
+
+    /// Whether a deployment of update `u` that client `c` holds as past its deadline at
+    /// `now` has `allows` set.
+    fn allowed_outside(
+        &self,
+        c: ClientId,
+        u: usize,
+        now: SimTime,
+        allows: impl Fn(&Deployment) -> bool,
+    ) -> bool {
+        let mask = self.update_deployments[u] & self.past_deadline(c, now);
+        (0..self.world.deployments.len())
+            .any(|d| mask & 1 << d != 0 && allows(&self.world.deployments[d]))
+    }
+
+    /// Whether client `c` has an install waiting for a restart.
+    pub(super) fn pending_restart(&self, c: ClientId) -> bool {
+        (0..self.world.updates.len())
+            .any(|u| self.clients.truth(c.index(), u) == Truth::PendingRestart)
+    }
+}

@@ -1,0 +1,317 @@
+//! Maintenance windows, as a scenario writes them on a client group (a collection in
+//! ConfigMgr): a name, a recurrence (daily, weekly on given days, monthly on the nth weekday
+//! with an offset in days — "the Saturday after Patch Tuesday" is the second Tuesday plus 4),
+//! a start time of day in the group's time zone (or UTC), a duration of 5 minutes to 24 hours,
+//! and what it applies to. The occurrences of a window are a pure function of the window, the
+//! zone and the calendar: the model and `cmsim verify` both place them with
+//! [`MaintenanceWindow::occurrences`].
+
+use super::availability::{Weekday, parse_clock};
+use super::units::Dur;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use serde::Deserialize;
+
+/// The shortest and longest window ConfigMgr accepts.
+pub const DURATION_LIMITS: (u64, u64) = (5 * 60_000, 24 * 3_600_000);
+
+/// The largest offset in days after a monthly weekday (ConfigMgr offers 1–7).
+pub const MAX_OFFSET_DAYS: u32 = 7;
+
+/// What a window opens the machines to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+pub enum AppliesTo {
+    /// Every deployment ("All deployments").
+    #[default]
+    All,
+    /// Software updates only. A group with such a window installs updates only in its
+    /// software-update windows; its "All deployments" windows no longer count for updates.
+    SoftwareUpdates,
+}
+
+impl AppliesTo {
+    /// As the trace writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            AppliesTo::All => "all",
+            AppliesTo::SoftwareUpdates => "software_updates",
+        }
+    }
+}
+
+/// Which week of the month a monthly window follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[allow(missing_docs)]
+pub enum WeekOfMonth {
+    First,
+    Second,
+    Third,
+    Fourth,
+    Last,
+}
+
+/// When a window recurs.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub enum Recurrence {
+    /// Every day.
+    Daily,
+    /// On each of the given days of the week, e.g. `Weekly([Sat, Sun])`.
+    Weekly(Vec<Weekday>),
+    /// On the `week`th `day` of each month, moved `offset_days` later:
+    /// `Monthly(week: Second, day: Tue, offset_days: 4)` is the Saturday after Patch Tuesday.
+    Monthly {
+        /// First to fourth, or the last such weekday of the month.
+        week: WeekOfMonth,
+        /// The weekday.
+        day: Weekday,
+        /// Days after that weekday, 0 to 7.
+        #[serde(default)]
+        offset_days: u32,
+    },
+}
+
+impl Recurrence {
+    /// Whether the window opens on local date `date`.
+    pub fn matches(&self, date: Date) -> bool {
+        let weekday = |d: Date| d.weekday().to_monday_zero_offset() as u8;
+        match self {
+            Recurrence::Daily => true,
+            Recurrence::Weekly(days) => days.iter().any(|d| d.index() == weekday(date)),
+            Recurrence::Monthly {
+                week,
+                day,
+                offset_days,
+            } => {
+                let Ok(base) = date.checked_sub(i64::from(*offset_days).days()) else {
+                    return false;
+                };
+                if weekday(base) != day.index() {
+                    return false;
+                }
+                let nth = (base.day() as u8 - 1) / 7;
+                match week {
+                    WeekOfMonth::Last => base
+                        .checked_add(7.days())
+                        .is_ok_and(|next| next.month() != base.month()),
+                    w => nth == *w as u8,
+                }
+            }
+        }
+    }
+}
+
+/// One maintenance window of a client group.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceWindow {
+    /// Its name, unique within the group.
+    pub name: String,
+    /// When it recurs.
+    pub recurrence: Recurrence,
+    /// When it opens, `"HH:MM"` on the group's local clock (or UTC with `utc: true`).
+    pub start: String,
+    /// How long it stays open, 5 minutes to 24 hours.
+    pub duration: Dur,
+    /// Every deployment (default) or software updates only.
+    #[serde(default)]
+    pub applies_to: AppliesTo,
+    /// The start is in UTC instead of the group's time zone (ConfigMgr's "Coordinated
+    /// Universal Time" box).
+    #[serde(default)]
+    pub utc: bool,
+}
+
+impl MaintenanceWindow {
+    /// The windows that open before `to` and close after `from`, as [open, close) instants.
+    /// A start time that does not exist on a day (a daylight-saving gap) opens as much later
+    /// as the gap is long (02:30 becomes 03:30); one that exists twice opens at the first. A start that does not parse yields none (validation reports it).
+    pub fn occurrences(
+        &self,
+        zone: &TimeZone,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Vec<(Timestamp, Timestamp)> {
+        let zone = if self.utc { &TimeZone::UTC } else { zone };
+        let Ok(clock) = parse_clock(&self.start) else {
+            return Vec::new();
+        };
+        let time = jiff::civil::time((clock / 60 % 24) as i8, (clock % 60) as i8, 0, 0);
+        let length = SignedDuration::from_millis(self.duration.0.ms() as i64);
+        // A window opening the day before `from` may still be open at `from`.
+        let first = from
+            .to_zoned_datetime(zone.clone())
+            .date()
+            .checked_sub(2.days());
+        let Ok(mut date) = first else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        loop {
+            let Ok(open) = zone
+                .to_ambiguous_timestamp(date.to_datetime(time))
+                .compatible()
+            else {
+                break;
+            };
+            if open >= to {
+                break;
+            }
+            if self.recurrence.matches(date)
+                && let Ok(close) = open.checked_add(length)
+                && close > from
+            {
+                out.push((open, close));
+            }
+            match date.checked_add(1.day()) {
+                Ok(next) => date = next,
+                Err(_) => break,
+            }
+        }
+        out
+    }
+}
+
+/// The problems of client group `i`'s windows in `s`: names, start times, durations,
+/// recurrences; windows follow the calendar, so they need the scenario's `start`.
+pub(super) fn check(s: &super::Scenario, i: usize, out: &mut Vec<super::Problem>) {
+    use super::Problem;
+    let windows = &s.clients[i].maintenance_windows;
+    if !windows.is_empty() && s.start.is_none() {
+        out.push(Problem::new(
+            format!("clients[{i}].maintenance_windows"),
+            "maintenance windows follow the calendar: give the scenario a `start`, e.g. \
+             start: \"2026-12-07T00:00:00Z\" (a Monday), and the group a `time_zone`",
+        ));
+    }
+    for (k, w) in windows.iter().enumerate() {
+        let path = format!("clients[{i}].maintenance_windows[{k}]");
+        if w.name.trim().is_empty() {
+            out.push(Problem::new(format!("{path}.name"), "expected a name"));
+        } else if windows[..k].iter().any(|v| v.name == w.name) {
+            out.push(Problem::new(
+                format!("{path}.name"),
+                format!("the group already has a window named `{}`", w.name),
+            ));
+        }
+        match parse_clock(&w.start) {
+            Ok(m) if m < 24 * 60 => {}
+            _ => out.push(Problem::new(
+                format!("{path}.start"),
+                format!(
+                    "`{}`: expected a time of day from \"00:00\" to \"23:59\"",
+                    w.start
+                ),
+            )),
+        }
+        let (min, max) = DURATION_LIMITS;
+        if !(min..=max).contains(&w.duration.0.ms()) {
+            out.push(Problem::new(
+                format!("{path}.duration"),
+                format!(
+                    "a maintenance window lasts 5m to 24h (as in ConfigMgr), got {}",
+                    w.duration
+                ),
+            ));
+        }
+        match &w.recurrence {
+            Recurrence::Weekly(days) => {
+                let mut sorted = days.clone();
+                sorted.sort();
+                sorted.dedup();
+                if days.is_empty() || sorted.len() != days.len() {
+                    out.push(Problem::new(
+                        format!("{path}.recurrence"),
+                        "expected the days of the week, each once, e.g. Weekly([Sat, Sun])",
+                    ));
+                }
+            }
+            Recurrence::Monthly { offset_days, .. } if *offset_days > MAX_OFFSET_DAYS => {
+                out.push(Problem::new(
+                    format!("{path}.recurrence.offset_days"),
+                    format!(
+                        "expected 0 to {MAX_OFFSET_DAYS} days after the weekday, got {offset_days}"
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(recurrence: Recurrence, start: &str, duration: &str) -> MaintenanceWindow {
+        MaintenanceWindow {
+            name: "w".into(),
+            recurrence,
+            start: start.into(),
+            duration: Dur(crate::engine::SimDuration::parse(duration).unwrap()),
+            applies_to: AppliesTo::All,
+            utc: false,
+        }
+    }
+
+    #[test]
+    fn the_saturday_after_patch_tuesday() {
+        let r = Recurrence::Monthly {
+            week: WeekOfMonth::Second,
+            day: Weekday::Tue,
+            offset_days: 4,
+        };
+        // Patch Tuesdays: 2026-12-08, 2027-01-12, 2027-02-09, 2027-03-09.
+        let hits: Vec<Date> = (0..120)
+            .map(|d| {
+                jiff::civil::date(2026, 12, 1)
+                    .checked_add(d.days())
+                    .unwrap()
+            })
+            .filter(|&d| r.matches(d))
+            .collect();
+        assert_eq!(
+            hits,
+            [
+                jiff::civil::date(2026, 12, 12),
+                jiff::civil::date(2027, 1, 16),
+                jiff::civil::date(2027, 2, 13),
+                jiff::civil::date(2027, 3, 13),
+            ]
+        );
+        let last_friday = Recurrence::Monthly {
+            week: WeekOfMonth::Last,
+            day: Weekday::Fri,
+            offset_days: 0,
+        };
+        assert!(last_friday.matches(jiff::civil::date(2026, 12, 25)));
+        assert!(!last_friday.matches(jiff::civil::date(2026, 12, 18)));
+    }
+
+    #[test]
+    fn occurrences_follow_the_local_clock_across_daylight_saving() {
+        let berlin = crate::engine::calendar::zone("Europe/Berlin").unwrap();
+        let w = window(Recurrence::Weekly(vec![Weekday::Sun]), "02:30", "3h");
+        let from: Timestamp = "2027-03-20T00:00Z".parse().unwrap();
+        let to: Timestamp = "2027-04-05T00:00Z".parse().unwrap();
+        let got: Vec<String> = w
+            .occurrences(&berlin, from, to)
+            .iter()
+            .map(|(o, c)| format!("{o} {c}"))
+            .collect();
+        // 28 March 2027: 02:30 does not exist in Berlin; the window opens at 03:30 CEST.
+        assert_eq!(
+            got,
+            [
+                "2027-03-21T01:30:00Z 2027-03-21T04:30:00Z",
+                "2027-03-28T01:30:00Z 2027-03-28T04:30:00Z",
+                "2027-04-04T00:30:00Z 2027-04-04T03:30:00Z",
+            ]
+        );
+        // A window open at `from` is included.
+        let daily = window(Recurrence::Daily, "23:00", "4h");
+        let mid: Timestamp = "2027-01-05T00:30Z".parse().unwrap();
+        let first = daily.occurrences(&TimeZone::UTC, mid, to)[0];
+        assert_eq!(first.0.to_string(), "2027-01-04T23:00:00Z");
+    }
+}
