@@ -196,6 +196,8 @@ fn events(w: &World) -> f64 {
             3.0 * changes * f64::from(g.count)
         })
         .sum::<f64>();
+    // Maintenance windows: one event per opening and closing, per group, not per machine.
+    n += 2.0 * w.windows.openings.len() as f64;
     for (d, dep) in w.deployments.iter().enumerate() {
         let targeted = targeted(w, dep);
         // Policy, evaluation scan, state sends, location, download, user dialog; per update
@@ -310,7 +312,7 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
         series_rows.rows.saturating_add(
             series_rows
                 .samples
-                .saturating_mul(w.deployments.len() as u64),
+                .saturating_mul(w.deployments.len() as u64 + w.groups.len() as u64),
         ),
     );
     // The summary and report: figures per (site database, update), measured.

@@ -279,6 +279,7 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     }
     metrics.compliance.sample_until(stats.end);
     metrics.deployment.sample_until(stats.end);
+    metrics.machines.sample_until(stats.end);
     let summary = Summary::new(world, &metrics, &stats);
     if let Some(out) = &out {
         out.write("summary.json", &summary.to_json())?;
@@ -289,6 +290,10 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         out.write(
             "machines.csv",
             &crate::report::csv::machines_csv(world, &metrics),
+        )?;
+        out.write(
+            "groups.csv",
+            &crate::report::csv::groups_csv(world, &metrics),
         )?;
         crate::report::charts::write(&out.staging().join("charts"), world, &metrics, &summary)
             .map_err(RunError::Chart)?;

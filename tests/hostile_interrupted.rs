@@ -11,11 +11,12 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The files a finished `cmsim run --out` has under their final names.
-const FINAL: [&str; 5] = [
+const FINAL: [&str; 6] = [
     "complete",
     "summary.json",
     "compliance.csv",
     "machines.csv",
+    "groups.csv",
     "charts",
 ];
 
@@ -234,8 +235,8 @@ fn an_earlier_runs_outputs_are_refused_without_force_and_all_replaced_with_it() 
     assert_has(
         &err,
         &[
-            "holds the outputs of another run (charts, complete, compliance.csv, machines.csv, \
-             replications.json, summary.json)",
+            "holds the outputs of another run (charts, complete, compliance.csv, groups.csv, \
+             machines.csv, replications.json, summary.json)",
             "--force replaces them",
         ],
     );

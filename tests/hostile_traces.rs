@@ -313,7 +313,7 @@ fn unknown_kinds_and_fields_are_read_and_counted() {
     let mut out = owned(&l);
     out.insert(
         5,
-        r#"{"t":1,"kind":"alien_landing","ufo":{"x":[1,2,{"y":null}]}}"#.into(),
+        r#"{"t":0,"kind":"alien_landing","ufo":{"x":[1,2,{"y":null}]}}"#.into(),
     );
     let (code, report, err) = verify("unknown-counted", recount(out.clone()).as_bytes());
     assert_eq!(code, 0, "{report}{err}");

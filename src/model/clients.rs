@@ -97,6 +97,8 @@ pub(super) struct Head {
     pub(super) dp: u32,
     /// What waits for a maintenance window (`windows.rs`): an install, a restart.
     pub(super) window_wait: u8,
+    /// Where the machine stands as its reports count it (`machines.rs`).
+    pub(super) machine: super::machines::MachineState,
 }
 
 /// Bytes of bits per client for `updates` updates: 2 bits of true state, 4 of reported

@@ -387,6 +387,22 @@ pub enum Fact {
         /// The machine has maintenance windows and none was open.
         outside_window: bool,
     },
+    /// A targeted machine moved from one state of the per-group figures to another.
+    MachineState {
+        /// The client.
+        client: ClientId,
+        /// Where it stood.
+        from: super::machines::MachineState,
+        /// Where it stands now.
+        to: super::machines::MachineState,
+    },
+    /// At the start: a group's targeted machines in each state of `MachineState::TARGETED`.
+    MachinesAtStart {
+        /// The group.
+        group: crate::world::GroupId,
+        /// Machines per state, in `MachineState::TARGETED` order.
+        counts: [u32; 5],
+    },
     /// A maintenance window of a client group opens (index into `World::windows.defs`).
     WindowOpen {
         /// The window.
@@ -510,7 +526,8 @@ impl Fact {
             | Fact::RestartWarning { client, .. }
             | Fact::Restart { client, .. }
             | Fact::ClientOffline { client }
-            | Fact::ClientOnline { client } => Some(client),
+            | Fact::ClientOnline { client }
+            | Fact::MachineState { client, .. } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SiteDbUpdated { .. }
@@ -531,6 +548,7 @@ impl Fact {
             | Fact::RequiredReasons { .. }
             | Fact::TargetedMachines { .. }
             | Fact::StatesDiscarded { .. }
+            | Fact::MachinesAtStart { .. }
             | Fact::WindowOpen { .. }
             | Fact::WindowClose { .. }
             | Fact::DbMachinesCompliant { .. }

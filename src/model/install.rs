@@ -37,19 +37,21 @@ impl Model<'_> {
 
     /// Whether client `c` has an update due that may install now; if one is due but must
     /// wait for a window, the client waits for the next opening.
-    fn installable(&mut self, c: ClientId, cx: &Cx) -> bool {
+    fn installable(&mut self, c: ClientId, cx: &mut Cx) -> bool {
         let now = cx.now();
-        if self
+        let before = self.clients.head(c).window_wait;
+        let may = self
             .first_due(c, now, |u| self.may_install(c, u, now))
-            .is_some()
-        {
+            .is_some();
+        if may {
             self.clients.head_mut(c).window_wait &= !WAIT_INSTALL;
-            return true;
-        }
-        if self.due(c, now) {
+        } else if self.due(c, now) {
             self.clients.head_mut(c).window_wait |= WAIT_INSTALL;
         }
-        false
+        if self.clients.head(c).window_wait != before {
+            self.track_machine(c, cx);
+        }
+        may
     }
 
     /// Whether client `c` has an update due to install now.

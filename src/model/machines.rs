@@ -7,8 +7,54 @@
 
 use super::compliance::{State, Truth};
 use super::fact::Fact;
+use super::windows::WAIT_INSTALL;
 use super::{Cx, Model};
 use crate::world::{ClientId, DeploymentId};
+
+/// Where a machine stands against every deployment that targets it, as the per-group figures
+/// count it. The first that holds, in this order: compliant with all of them; installed but
+/// waiting for a restart; never switched on since the start; an install due but waiting for
+/// a maintenance window; still required.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum MachineState {
+    /// No deployment targets it.
+    #[default]
+    NotTargeted,
+    /// Every update of every deployment targeting it installed (restarted where needed).
+    Compliant,
+    /// Nothing left to install, but a restart is pending (Required in the database, R15).
+    PendingRestart,
+    /// Not switched on once since the start of the run.
+    NeverOnline,
+    /// An install is due and waits for a maintenance window that fits.
+    WaitingForWindow,
+    /// Anything else: updates still to install.
+    Required,
+}
+
+impl MachineState {
+    /// Every state a targeted machine can be in, in report order.
+    pub const TARGETED: [MachineState; 5] = [
+        MachineState::Compliant,
+        MachineState::PendingRestart,
+        MachineState::NeverOnline,
+        MachineState::WaitingForWindow,
+        MachineState::Required,
+    ];
+
+    /// As the trace and the summary write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            MachineState::NotTargeted => "not_targeted",
+            MachineState::Compliant => "compliant",
+            MachineState::PendingRestart => "pending_restart",
+            MachineState::NeverOnline => "never_online",
+            MachineState::WaitingForWindow => "waiting_for_window",
+            MachineState::Required => "required",
+        }
+    }
+}
 
 impl Model<'_> {
     /// Deployments targeting client `c` whose every update satisfies `done`.
@@ -67,14 +113,78 @@ impl Model<'_> {
         }
     }
 
+    /// At the start, after the power: where each group's targeted machines stand, as one
+    /// tally per group (changes follow machine by machine).
+    pub(super) fn machines_start(&mut self, cx: &mut Cx) {
+        for (g, group) in self.world.groups.iter().enumerate() {
+            let mut counts = [0u32; 5];
+            for c in group.first.0..group.first.0 + group.count {
+                let c = ClientId(c);
+                if !(0..self.deployments.len())
+                    .any(|d| self.deployments[d].targeted.contains(c.index()))
+                {
+                    continue;
+                }
+                self.clients.head_mut(c).machine = MachineState::NeverOnline;
+                let state = self.machine_state(c);
+                self.clients.head_mut(c).machine = state;
+                counts[state as usize - 1] += 1;
+            }
+            cx.emit(Fact::MachinesAtStart {
+                group: crate::world::GroupId(g as u32),
+                counts,
+            });
+        }
+    }
+
     /// After an install or restart changed client `c`'s true states: the deployments it has
     /// just become compliant with, given those it was compliant with `before`.
-    pub(super) fn report_compliance_change(&self, c: ClientId, before: u32, cx: &mut Cx) {
+    pub(super) fn report_compliance_change(&mut self, c: ClientId, before: u32, cx: &mut Cx) {
         let now = self.truly_compliant(c) & !before;
         if now != 0 {
             cx.emit(Fact::MachineCompliant {
                 client: c,
                 deployments: now,
+            });
+        }
+        self.track_machine(c, cx);
+    }
+
+    /// Where targeted machine `c` stands now (see [`MachineState`]).
+    fn machine_state(&self, c: ClientId) -> MachineState {
+        let head = self.clients.head(c);
+        if head.machine == MachineState::NotTargeted {
+            return MachineState::NotTargeted;
+        }
+        let targeted = (0..self.deployments.len())
+            .filter(|&d| self.deployments[d].targeted.contains(c.index()))
+            .fold(0u32, |m, d| m | 1 << d);
+        if self.truly_compliant(c) & targeted == targeted {
+            return MachineState::Compliant;
+        }
+        let installed =
+            self.compliant_mask(c, |u| self.clients.truth(c.index(), u) != Truth::Required);
+        if installed & targeted == targeted {
+            MachineState::PendingRestart
+        } else if head.machine == MachineState::NeverOnline && self.is_off(c) {
+            MachineState::NeverOnline
+        } else if head.window_wait & WAIT_INSTALL != 0 {
+            MachineState::WaitingForWindow
+        } else {
+            MachineState::Required
+        }
+    }
+
+    /// Records where targeted machine `c` stands, reporting a change.
+    pub(super) fn track_machine(&mut self, c: ClientId, cx: &mut Cx) {
+        let from = self.clients.head(c).machine;
+        let to = self.machine_state(c);
+        if to != from {
+            self.clients.head_mut(c).machine = to;
+            cx.emit(Fact::MachineState {
+                client: c,
+                from,
+                to,
             });
         }
     }

@@ -15,7 +15,7 @@ pub mod fact;
 mod install;
 pub mod invariant;
 mod itmu;
-mod machines;
+pub mod machines;
 mod notify;
 mod periodic;
 mod policy;
@@ -37,6 +37,7 @@ pub use fact::{
     STATUS_SYNC_FAILED, ScanReason,
 };
 pub use invariant::{Broken, Invariant};
+pub use machines::MachineState;
 
 use crate::engine::{Context, Handler, Observer, RandomStreams, RunStats, SimTime, Simulation};
 use crate::world::{GroupId, UpdateId, World};
@@ -150,6 +151,7 @@ impl<'w> Model<'w> {
         self.report_targeted_machines(cx);
         self.power_start(cx);
         self.windows_start(cx);
+        self.machines_start(cx);
         for (i, site) in w.sites.iter().enumerate() {
             if site.upgraded_from_sms2003 {
                 let count = self.sites[i].migrate(w);

@@ -134,6 +134,9 @@ impl Model<'_> {
     fn switch_on(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, OFF, false);
         cx.emit(Fact::ClientOnline { client: c });
+        if self.clients.head(c).machine == super::machines::MachineState::NeverOnline {
+            self.track_machine(c, cx);
+        }
         if let Some(at) = self.next_change(c, cx.now(), true) {
             cx.schedule_at(at, Event::Power(c));
         }

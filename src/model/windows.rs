@@ -50,10 +50,13 @@ impl Model<'_> {
             if wait == 0 || self.is_off(c) {
                 continue;
             }
-            self.clients.head_mut(c).window_wait = 0;
-            if wait & WAIT_RESTART != 0 && self.pending_restart(c) {
-                self.want(c, Job::Restart, cx);
+            if wait & WAIT_RESTART != 0 {
+                self.clients.head_mut(c).window_wait &= !WAIT_RESTART;
+                if self.pending_restart(c) {
+                    self.want(c, Job::Restart, cx);
+                }
             }
+            // The install's own check clears its wait, or keeps it for a longer window.
             if wait & WAIT_INSTALL != 0 {
                 self.begin_install(c, cx);
             }

@@ -60,6 +60,8 @@ pub struct Metrics<'w> {
     pub compliance: ComplianceMetrics,
     /// Deployment figures (R16–R25).
     pub deployment: DeploymentMetrics,
+    /// Per group, where the targeted machines stand (issue 11).
+    pub machines: super::machines::MachineStates,
     world: &'w World,
 }
 
@@ -73,6 +75,7 @@ impl<'w> Metrics<'w> {
             sup_site: world.sups.iter().map(|s| s.site.index()).collect(),
             compliance: ComplianceMetrics::new(world, sample_every),
             deployment: DeploymentMetrics::new(world, sample_every),
+            machines: super::machines::MachineStates::new(world, sample_every),
             world,
         }
     }
@@ -149,6 +152,7 @@ impl Observer<Fact> for Metrics<'_> {
             _ => {
                 self.compliance.observe(t, fact);
                 self.deployment.observe(self.world, t, fact);
+                self.machines.observe(self.world, t, fact);
             }
         }
     }
@@ -167,7 +171,9 @@ pub fn bytes_per_group_update() -> u64 {
     size_of::<super::compliance::Coverage>() as u64
 }
 
-/// Bytes of one kept row of a time series (compliance or machines).
+/// Bytes of one kept row of a time series (compliance, machines or groups).
 pub fn bytes_per_sample_row() -> u64 {
-    size_of::<super::compliance::Sample>().max(size_of::<super::deployment::MachineSample>()) as u64
+    size_of::<super::compliance::Sample>()
+        .max(size_of::<super::deployment::MachineSample>())
+        .max(size_of::<super::machines::GroupSample>()) as u64
 }

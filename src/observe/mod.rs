@@ -2,6 +2,7 @@
 
 pub mod compliance;
 pub mod deployment;
+pub mod machines;
 pub mod metrics;
 pub mod progress;
 pub mod trace;

@@ -631,6 +631,23 @@ impl<W: Write> TraceWriter<W> {
                     r#","forced":{forced},"outside_window":{outside_window}"#
                 );
             }
+            Fact::MachineState { client, from, to } => {
+                self.head(t, "machine_state");
+                self.num("client", u64::from(client.0));
+                let _ = write!(
+                    self.buf,
+                    r#","from":"{}","to":"{}""#,
+                    from.name(),
+                    to.name()
+                );
+            }
+            Fact::MachinesAtStart { group, counts } => {
+                self.head(t, "machines_at_start");
+                let _ = write!(self.buf, r#","group":{}"#, self.group[group.index()]);
+                for (state, n) in crate::model::MachineState::TARGETED.iter().zip(counts) {
+                    self.num(state.name(), u64::from(n));
+                }
+            }
             Fact::WindowOpen { window } | Fact::WindowClose { window } => {
                 let kind = match fact {
                     Fact::WindowOpen { .. } => "window_open",

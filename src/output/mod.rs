@@ -35,10 +35,11 @@ pub const LOCK: &str = ".cmsim.lock";
 pub const STAGING: &str = ".cmsim-staging";
 
 /// Names a cmsim run writes at the top of its directory (besides shard tables).
-const OUTPUTS: [&str; 8] = [
+const OUTPUTS: [&str; 9] = [
     "summary.json",
     "compliance.csv",
     "machines.csv",
+    "groups.csv",
     "replications.json",
     "comparison.json",
     "sweep.csv",

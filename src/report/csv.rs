@@ -2,7 +2,9 @@
 //! true states — the gap between the two is what an operator watches (R12–R15, R25). The
 //! true columns are the clients' live states: an install waiting for its restart is
 //! `true_pending_restart`, not yet `true_installed`. `machines.csv`: per deployment, the
-//! targeted machines fully compliant over time.
+//! targeted machines fully compliant over time. `groups.csv`: per client group, where its
+//! targeted machines stand over time (compliant with every deployment targeting them,
+//! pending restart, never online, waiting for a maintenance window, still required).
 //!
 //! Times are `t_ms` (milliseconds since the start), `time` (`2d 03:15:00`) and `datetime`
 //! (the calendar date-time in the start's zone, when the scenario has a start).
@@ -41,6 +43,21 @@ pub const MACHINES_HEADER: [&str; 9] = [
     "db_compliant",
     "compliant_pct",
     "db_compliant_pct",
+];
+
+/// The columns of `groups.csv`.
+pub const GROUPS_HEADER: [&str; 11] = [
+    "t_ms",
+    "time",
+    "datetime",
+    "group",
+    "targeted",
+    "compliant",
+    "pending_restart",
+    "never_online",
+    "waiting_for_window",
+    "required",
+    "compliant_pct",
 ];
 
 /// The `datetime` column: `t` as `2023-10-12 14:30:00` in the start's zone, the form
@@ -124,4 +141,26 @@ pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
         ]
     });
     table(&MACHINES_HEADER, rows)
+}
+
+/// The whole `groups.csv`: per client group with targeted machines, over time, how many are
+/// in each state.
+pub fn groups_csv(world: &World, metrics: &Metrics) -> String {
+    let rows = metrics.machines.samples.iter().map(|s| {
+        let targeted: u32 = s.counts.iter().sum();
+        let mut row = vec![
+            s.t.ms().to_string(),
+            s.t.to_string(),
+            datetime(world, s.t),
+            world.groups[s.group as usize].name.clone(),
+            targeted.to_string(),
+        ];
+        row.extend(s.counts.iter().map(u32::to_string));
+        row.push(format!(
+            "{:.2}",
+            100.0 * f64::from(s.counts[0]) / f64::from(targeted.max(1))
+        ));
+        row
+    });
+    table(&GROUPS_HEADER, rows)
 }

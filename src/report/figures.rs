@@ -28,6 +28,17 @@ fn push(out: &mut Vec<Figure>, name: String, unit: &'static str, value: Option<f
 /// The figures of one run, in a fixed order.
 pub fn figures(s: &Summary) -> Vec<Figure> {
     let mut out = Vec::new();
+    // The headline: when the targeted machines were compliant (issue 11).
+    if s.machines.targeted > 0 {
+        for (k, p) in [(1, 90), (2, 95)] {
+            push(
+                &mut out,
+                format!("{p} % of machines compliant"),
+                "h",
+                hours(s.machines.compliant_ms[k]),
+            );
+        }
+    }
     let last_db = s
         .updates
         .iter()

@@ -4,6 +4,7 @@ pub mod charts;
 pub mod csv;
 pub mod describe;
 pub mod figures;
+mod headline;
 pub mod summary;
 pub mod table;
 pub mod text;

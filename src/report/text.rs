@@ -38,6 +38,7 @@ pub fn render(s: &Summary) -> String {
         s.events,
         s.clients
     );
+    out.push_str(&super::headline::headline(s, |t| at(s, t)));
     out.push_str("\nSynchronization per software update point (R01–R06)\n");
     let mut t = Table::new(&[
         "site",

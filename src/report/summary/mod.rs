@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 mod dates;
 mod deployment;
+pub mod machines;
 use deployment::deployment;
 pub use deployment::{
     DeploymentReport, DeploymentSummary, DpSummary, GaveUp, MachineCompliance, Notifications,
@@ -42,6 +43,9 @@ pub struct Summary {
     pub events: u64,
     /// Clients in the scenario.
     pub clients: u64,
+    /// The headline: when the targeted machines were compliant, and per group where they
+    /// stand at the end.
+    pub machines: machines::MachinesSummary,
     /// Per site, in scenario order.
     pub sites: Vec<SiteSummary>,
     /// Per update, in release order.
@@ -279,6 +283,7 @@ impl Summary {
             end_ms: stats.end.ms(),
             events: stats.events,
             clients: world.clients(),
+            machines: machines::machines(world, &metrics.machines),
             sites: (0..world.sites.len())
                 .map(|i| site(world, metrics, i))
                 .collect(),

@@ -1,0 +1,117 @@
+//! Per group, where its targeted machines stand against every deployment that targets them
+//! (issue 11): compliant, pending restart, never switched on, waiting for a maintenance
+//! window, still required — at the end and over time — and the headline of a run: when 50,
+//! 90, 95 and 99 % of all targeted machines were compliant. Fed by `machines_at_start` and
+//! `machine_state` facts only.
+
+use super::compliance::{MARKS, Marks};
+use crate::engine::{SimDuration, SimTime};
+use crate::model::{Fact, MachineState};
+use crate::world::World;
+
+/// One sample of a group's machines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GroupSample {
+    /// When.
+    pub t: SimTime,
+    /// The group's index.
+    pub group: u32,
+    /// Machines per state, in `MachineState::TARGETED` order.
+    pub counts: [u32; 5],
+}
+
+/// The machine states of a run.
+#[derive(Clone, Debug)]
+pub struct MachineStates {
+    /// Per group, machines per state now (at the end, once the run is over).
+    pub counts: Vec<[u32; 5]>,
+    /// Every group every `sample_every`, groups with targeted machines only.
+    pub samples: Vec<GroupSample>,
+    /// Targeted machines over all groups.
+    pub targeted: u64,
+    /// Of which compliant now.
+    pub compliant: u64,
+    /// When each share of `MARKS` of the targeted machines was first compliant.
+    pub marks: Marks,
+    /// Groups whose start tally came: the marks count once every group's has.
+    started: usize,
+    sample_every: u64,
+    next_sample: u64,
+}
+
+impl MachineStates {
+    /// Empty figures for `world`'s groups.
+    pub fn new(world: &World, sample_every: SimDuration) -> Self {
+        MachineStates {
+            counts: vec![[0; 5]; world.groups.len()],
+            samples: Vec::new(),
+            targeted: 0,
+            compliant: 0,
+            marks: [None; 4],
+            started: 0,
+            sample_every: sample_every.ms().max(1),
+            next_sample: 0,
+        }
+    }
+
+    /// Records the samples up to and including `t`.
+    pub fn sample_until(&mut self, t: SimTime) {
+        while self.next_sample <= t.ms() {
+            for (g, counts) in self.counts.iter().enumerate() {
+                if counts.iter().any(|&n| n > 0) {
+                    self.samples.push(GroupSample {
+                        t: SimTime(self.next_sample),
+                        group: g as u32,
+                        counts: *counts,
+                    });
+                }
+            }
+            self.next_sample += self.sample_every;
+        }
+    }
+
+    /// Takes in a fact.
+    pub fn observe(&mut self, world: &World, t: SimTime, fact: &Fact) {
+        match *fact {
+            Fact::MachinesAtStart { group, counts } => {
+                self.sample_until(SimTime(t.ms().saturating_sub(1)));
+                self.counts[group.index()] = counts;
+                self.targeted += counts.iter().map(|&n| u64::from(n)).sum::<u64>();
+                self.compliant += u64::from(counts[0]);
+                self.started += 1;
+                if self.started < world.groups.len() {
+                    return;
+                }
+            }
+            Fact::MachineState { client, from, to } => {
+                self.sample_until(SimTime(t.ms().saturating_sub(1)));
+                let counts = &mut self.counts[world.group_of(client).index()];
+                if let Some(k) = slot(from) {
+                    counts[k] = counts[k].saturating_sub(1);
+                }
+                if let Some(k) = slot(to) {
+                    counts[k] += 1;
+                }
+                match (from, to) {
+                    (_, MachineState::Compliant) => self.compliant += 1,
+                    (MachineState::Compliant, _) => self.compliant -= 1,
+                    _ => {}
+                }
+            }
+            _ => return,
+        }
+        for (k, &p) in MARKS.iter().enumerate() {
+            if self.marks[k].is_none()
+                && self.targeted > 0
+                && self.compliant * 100 >= u64::from(p) * self.targeted
+            {
+                self.marks[k] = Some(t);
+            }
+        }
+    }
+}
+
+/// The index of `state` in `MachineState::TARGETED`.
+fn slot(state: MachineState) -> Option<usize> {
+    MachineState::TARGETED.iter().position(|&s| s == state)
+}

@@ -1,0 +1,97 @@
+//! The machines part of the summary (issue 11): the headline — when 50, 90, 95 and 99 % of
+//! the targeted machines were compliant with every deployment targeting them — and per
+//! client group where its targeted machines stand at the end, with the updates its
+//! maintenance windows never fit.
+
+use crate::observe::machines::MachineStates;
+use crate::world::{GroupId, UpdateId, World};
+use serde::Serialize;
+
+/// Targeted machines, over the fleet and per group.
+#[derive(Clone, Debug, Serialize)]
+pub struct MachinesSummary {
+    /// Machines targeted by at least one deployment.
+    pub targeted: u64,
+    /// Of which compliant with every deployment targeting them at the end.
+    pub compliant: u64,
+    /// When 50, 90, 95 and 99 % of them were first compliant (null: not in the run).
+    pub compliant_ms: [Option<u64>; 4],
+    /// Per group with targeted machines.
+    pub groups: Vec<GroupMachines>,
+}
+
+/// Where one group's targeted machines stand at the end.
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupMachines {
+    /// Group name.
+    pub name: String,
+    /// Targeted machines.
+    pub targeted: u32,
+    /// Compliant with every deployment targeting them.
+    pub compliant: u32,
+    /// Installed, waiting for a restart (Required in the database, R15).
+    pub pending_restart: u32,
+    /// Not switched on once in the run.
+    pub never_online: u32,
+    /// An install due, waiting for a maintenance window that fits.
+    pub waiting_for_window: u32,
+    /// Updates still to install.
+    pub required: u32,
+    /// Its maintenance windows (for software updates) by name; empty: none.
+    pub windows: Vec<String>,
+    /// Deployed updates whose maximum run time is longer than every window opening in the
+    /// run: they never install on this group.
+    pub never_fits: Vec<String>,
+}
+
+/// The machines summary of a run.
+pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
+    let groups = m
+        .counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.iter().any(|&n| n > 0))
+        .map(|(g, c)| GroupMachines {
+            name: world.groups[g].name.clone(),
+            targeted: c.iter().sum(),
+            compliant: c[0],
+            pending_restart: c[1],
+            never_online: c[2],
+            waiting_for_window: c[3],
+            required: c[4],
+            windows: world
+                .windows
+                .defs
+                .iter()
+                .filter(|w| w.group.index() == g && w.for_updates)
+                .map(|w| w.name.clone())
+                .collect(),
+            never_fits: never_fits(world, GroupId(g as u32)),
+        })
+        .collect();
+    MachinesSummary {
+        targeted: m.targeted,
+        compliant: m.compliant,
+        compliant_ms: m.marks.map(|t| t.map(|t| t.ms())),
+        groups,
+    }
+}
+
+/// The updates deployed to group `g` that no window of it ever fits.
+fn never_fits(world: &World, g: GroupId) -> Vec<String> {
+    if !world.windows.windowed(g) {
+        return Vec::new();
+    }
+    let longest = world.windows.longest(g);
+    let mut out: Vec<String> = world
+        .deployments
+        .iter()
+        .filter(|d| d.targets.iter().any(|&(t, _)| t == g))
+        .flat_map(|d| d.updates.iter().copied())
+        .filter(|&u: &UpdateId| world.max_run_time(u) > longest)
+        .map(|u| world.updates[u.index()].id.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
