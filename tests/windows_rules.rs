@@ -178,3 +178,64 @@ fn windows_need_a_calendar_and_sound_fields() {
     let e = cmsim::load_str("w.ron", &dup).unwrap_err().to_string();
     assert!(e.contains("already has a window named `sat`"), "{e}");
 }
+
+#[test]
+fn machine_figures_per_group_follow_the_trace_and_verify_checks_them() {
+    let src = windows("install_outside_windows: true", "");
+    let loaded = cmsim::load_str("windows.ron", &src).unwrap();
+    let dir = std::env::temp_dir().join(format!("cmsim-windows-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        out: Some(dir.clone()),
+        ..cmsim::RunOptions::default()
+    };
+    cmsim::run(&loaded.world, &opts).unwrap();
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap()).unwrap();
+    let groups = summary["machines"]["groups"].as_array().unwrap();
+    let short = groups.iter().find(|g| g["name"] == "short").unwrap();
+    // The 45-minute window never fits the 60-minute update: every machine waits for it.
+    assert_eq!(short["waiting_for_window"], 20, "{short}");
+    assert_eq!(short["never_fits"][0], "KB1");
+    let nightly = groups.iter().find(|g| g["name"] == "nightly").unwrap();
+    assert_eq!(nightly["compliant"], 50, "{nightly}");
+    assert_eq!(summary["machines"]["targeted"], 100);
+    // 80 of 100 compliant: 50 % is reached, 90 % never.
+    assert!(summary["machines"]["compliant_ms"][0].is_u64());
+    assert!(summary["machines"]["compliant_ms"][1].is_null());
+    let csv = std::fs::read_to_string(dir.join("groups.csv")).unwrap();
+    assert!(csv.starts_with("t_ms,time,datetime,group,targeted,compliant,"));
+    assert!(
+        csv.lines().any(|l| l.contains(",short,20,0,0,0,20,0,")),
+        "{csv}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // verify: a forged state change and a missing start tally are caught.
+    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap();
+    let machines = |t: &str| {
+        let r = cmsim::rules::verify_str(t, Some(&loaded.scenario)).unwrap();
+        let o = r.outcomes.iter().find(|o| o.id == "MACHINES").unwrap();
+        (o.checked, o.violations.join("\n"))
+    };
+    let (checked, v) = machines(&trace);
+    assert!(checked > 100 && v.is_empty(), "{v}");
+    let forged = trace.replacen(
+        r#""from":"required","to":"waiting_for_window""#,
+        r#""from":"required","to":"compliant""#,
+        1,
+    );
+    assert_ne!(forged, trace);
+    assert!(
+        machines(&forged)
+            .1
+            .contains("compliant without its machine_compliant")
+    );
+    let untallied: String = trace
+        .lines()
+        .filter(|l| !(l.contains("machines_at_start") && l.contains(r#""group":"short""#)))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!machines(&untallied).1.is_empty());
+}

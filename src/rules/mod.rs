@@ -13,6 +13,7 @@ mod failure;
 mod frame;
 mod held;
 mod install;
+mod machines;
 mod notify;
 mod periodic;
 mod policy;
@@ -235,6 +236,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(notify::r24(lines, &cx));
     outcomes.push(install::r25(lines, &cx));
     outcomes.push(windows::check(lines, &cx));
+    outcomes.push(machines::check(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.

@@ -53,6 +53,12 @@ pub struct Line {
     pub outside_window: Option<bool>,
     pub window: Option<String>,
     pub applies_to: Option<String>,
+    // `machines_at_start`: machines per state.
+    pub compliant: Option<u64>,
+    pub pending_restart: Option<u64>,
+    pub never_online: Option<u64>,
+    pub waiting_for_window: Option<u64>,
+    pub required: Option<u64>,
     pub restart_at: Option<u64>,
     pub scanned_at: Option<u64>,
     pub bytes: Option<u64>,

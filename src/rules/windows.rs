@@ -158,6 +158,11 @@ impl Windows {
         }
     }
 
+    /// Whether maintenance windows restrict client `c`'s updates.
+    pub(super) fn restricts(&self, c: u64) -> bool {
+        self.windowed(c).is_some()
+    }
+
     /// Whether a deployment of `update` that targets client `c`'s group, and whose deadline
     /// the client holds as passed at `t`, allows restarts (`restart`) or installs outside
     /// windows.

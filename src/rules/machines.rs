@@ -1,0 +1,127 @@
+//! `MACHINES`: the per-group machine figures follow the other lines. Each group starts with
+//! its `machines_at_start` tally; every `machine_state` line moves one machine out of a state
+//! the group has one in (its `from` is the client's last `to`) and is caused by what the
+//! trace shows at that moment: compliant only with a `machine_compliant` line of the client,
+//! pending restart only with an `install_done`, out of "never online" only at its
+//! `client_online`, waiting for a window only on a machine with windows. Compliance and
+//! installs never go back, so a machine never leaves "compliant" or enters "never online",
+//! and leaves "pending restart" only by a restart.
+
+use super::trace::Line;
+use super::{Ctx, Outcome};
+use std::collections::BTreeMap;
+
+/// States in the order of `machines_at_start`'s fields.
+const STATES: [&str; 5] = [
+    "compliant",
+    "pending_restart",
+    "never_online",
+    "waiting_for_window",
+    "required",
+];
+
+/// `MACHINES`.
+pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
+    let mut o = Outcome::new("MACHINES");
+    let header = lines.iter().find(|l| l.kind == "trace_start");
+    let groups: Vec<(String, u64, u64)> = header
+        .and_then(|h| h.groups.as_ref())
+        .map(|gs| {
+            gs.iter()
+                .map(|g| (g.name.clone(), g.first, g.count))
+                .collect()
+        })
+        .unwrap_or_default();
+    let group_of = |c: u64| groups.iter().position(|g| (g.1..g.1 + g.2).contains(&c));
+    // group → machines per state; client → its last state
+    let mut counts: BTreeMap<usize, [i64; 5]> = BTreeMap::new();
+    let mut last: BTreeMap<u64, &str> = BTreeMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        match l.kind.as_str() {
+            "machines_at_start" => {
+                let g = groups.iter().position(|g| Some(&g.0) == l.group.as_ref());
+                match (g, l.t) {
+                    (Some(g), 0) => {
+                        let tally = [
+                            l.compliant,
+                            l.pending_restart,
+                            l.never_online,
+                            l.waiting_for_window,
+                            l.required,
+                        ];
+                        counts.insert(g, tally.map(|n| n.unwrap_or(0) as i64));
+                    }
+                    _ => o.fail(l, "a start tally not at the start, or of no group"),
+                }
+            }
+            "machine_state" => {
+                o.checked += 1;
+                let c = l.client();
+                let (from, to) = (
+                    l.from.as_deref().unwrap_or(""),
+                    l.to.as_deref().unwrap_or(""),
+                );
+                let (Some(f), Some(t)) = (slot(from), slot(to)) else {
+                    o.fail(l, "an unknown machine state");
+                    continue;
+                };
+                if last.get(&c).is_some_and(|&was| was != from) {
+                    o.fail(l, "`from` is not the machine's last state");
+                }
+                last.insert(c, to);
+                if let Some(n) = group_of(c).and_then(|g| counts.get_mut(&g)) {
+                    n[f] -= 1;
+                    n[t] += 1;
+                    if n[f] < 0 {
+                        o.fail(l, &format!("the group has no machine left {from}"));
+                    }
+                } else {
+                    o.fail(l, "a machine of no group with a start tally");
+                }
+                // What caused it: a line of the same client at the same time.
+                let at_once = |kind: &str| {
+                    let same = |m: &&Line| m.t == l.t && m.client == l.client && m.kind == kind;
+                    lines[..i]
+                        .iter()
+                        .rev()
+                        .take_while(|m| m.t == l.t)
+                        .any(|m| same(&m))
+                        || lines[i + 1..]
+                            .iter()
+                            .take_while(|m| m.t == l.t)
+                            .any(|m| same(&m))
+                };
+                let wrong = match (from, to) {
+                    ("compliant", _) => Some("a machine left compliant"),
+                    (_, "never_online") => Some("a machine became never online"),
+                    (_, "compliant") if !at_once("machine_compliant") => {
+                        Some("compliant without its machine_compliant line")
+                    }
+                    (_, "pending_restart") if !at_once("install_done") => {
+                        Some("pending restart without an install")
+                    }
+                    ("pending_restart", _) if !at_once("restart") => {
+                        Some("out of pending restart without a restart")
+                    }
+                    ("never_online", _) if !at_once("client_online") => {
+                        Some("out of never online without a start-up")
+                    }
+                    (_, "waiting_for_window") if !cx.windows.restricts(c) => {
+                        Some("waiting for a window on a machine without windows")
+                    }
+                    _ => None,
+                };
+                if let Some(w) = wrong {
+                    o.fail(l, w);
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+/// The index of state `name` in [`STATES`].
+fn slot(name: &str) -> Option<usize> {
+    STATES.iter().position(|&s| s == name)
+}
