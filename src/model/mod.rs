@@ -111,7 +111,7 @@ impl<'w> Model<'w> {
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
             finished: Vec::new(),
             policy_epoch: 0,
-            days: power::GroupDays::of(world),
+            days: power::GroupDays::of(world, &rng),
             broken: None,
             clients: Clients::new(world, &rng),
             mps: vec![MpQueue::default(); world.mps.len()],

@@ -31,29 +31,69 @@ pub(super) struct GroupDays {
     /// Per local day from the day before the start: (midnight in ms from the start, weekday).
     days: Vec<(i64, u8)>,
     office: StreamFamily,
-    left_on: StreamFamily,
-    away: StreamFamily,
+    /// Per machine of the group, drawn once at the start (a draw costs a ChaCha block, and
+    /// these are read at every power change): bit 15 set when it is left on; the low bits
+    /// its first day away plus one (0: never away).
+    machines: Vec<u16>,
 }
 
+/// `GroupDays::machines`: the machine is never switched off.
+const LEFT_ON: u16 = 1 << 15;
+
 impl GroupDays {
-    /// The days of every group of `world` (empty for groups without a calendar).
-    pub(super) fn of(world: &World) -> Vec<GroupDays> {
+    /// The days of every group of `world` (empty for groups without a calendar), and which
+    /// of its machines are left on or away from which day.
+    pub(super) fn of(world: &World, rng: &RandomStreams) -> Vec<GroupDays> {
         let days = (world.end.ms() / DAY) as usize + 4;
+        // A first day away within the run (day 1 is the start's date).
+        let run_days = (world.end.ms() / DAY).max(1);
         world
             .groups
             .iter()
-            .map(|g| GroupDays {
-                days: match &world.calendar {
+            .map(|g| {
+                let days = match &world.calendar {
                     Some(c) if g.power != Power::AlwaysOn || g.away.is_some() => {
                         c.local_days(&g.zone, days)
                     }
                     _ => Vec::new(),
-                },
-                office: StreamId::family("power", &g.name),
-                left_on: StreamId::family("left-on", &g.name),
-                away: StreamId::family("away", &g.name),
+                };
+                let (left_on, away) = (
+                    StreamId::family("left-on", &g.name),
+                    StreamId::family("away", &g.name),
+                );
+                let machines = (0..g.count)
+                    .filter(|_| !days.is_empty())
+                    .map(|k| {
+                        let mut m = 0;
+                        if let Power::Office { left_on: share, .. } = g.power
+                            && once(rng, left_on.member(u64::from(k))) < share
+                        {
+                            m |= LEFT_ON;
+                        }
+                        if let Some((share, _)) = g.away {
+                            let stream = away.member(u64::from(k));
+                            let mut draws = DrawCounter::default();
+                            if rng.unit(stream, &mut draws) < share {
+                                m |= 1 + rng.below(stream, &mut draws, run_days) as u16;
+                            }
+                        }
+                        m
+                    })
+                    .collect();
+                GroupDays {
+                    days,
+                    office: StreamId::family("power", &g.name),
+                    machines,
+                }
             })
             .collect()
+    }
+
+    /// Whether machine `k` of the group is never switched off.
+    fn left_on(&self, k: u32) -> bool {
+        self.machines
+            .get(k as usize)
+            .is_some_and(|&m| m & LEFT_ON != 0)
     }
 
     /// The index of the local day holding `t`.
@@ -213,9 +253,8 @@ impl Model<'_> {
                 self.draw_unit(c) < online as f64 / (online + offline) as f64
             }
             // Days away begin at a midnight after the start.
-            Power::Office { left_on, .. } => {
-                once(&self.rng, self.days[g].left_on.member(u64::from(k))) < left_on
-                    || self.office_period(g, k, 0).is_some()
+            Power::Office { .. } => {
+                self.days[g].left_on(k) || self.office_period(g, k, 0).is_some()
             }
             Power::AlwaysOn => true,
         }
@@ -234,9 +273,8 @@ impl Model<'_> {
                 let spell = (-(mean as f64) * (1.0 - u).ln()).max(MINUTE as f64);
                 return Some(now + crate::engine::SimDuration(spell as u64));
             }
-            Power::Office { left_on, .. } => {
-                let days = &self.days[g];
-                if once(&self.rng, days.left_on.member(u64::from(k))) < left_on {
+            Power::Office { .. } => {
+                if self.days[g].left_on(k) {
                     self.away_change(g, k, t, on)?
                 } else if on {
                     // The end of the period holding `t`, or now when outside one.
@@ -265,17 +303,10 @@ impl Model<'_> {
 
     /// The machine's days away, as [from, to) in ms, if it is one of the share away.
     fn away_days(&self, g: usize, k: u32) -> Option<(i64, i64)> {
-        let (share, n) = self.world.groups[g].away?;
+        let (_, n) = self.world.groups[g].away?;
         let days = &self.days[g];
-        let stream = days.away.member(u64::from(k));
-        let mut draws = DrawCounter::default();
-        if self.rng.unit(stream, &mut draws) >= share {
-            return None;
-        }
-        // A first day within the run (day 1 is the start's date).
-        let run_days = (self.world.end.ms() / DAY).max(1);
-        let first = 1 + self.rng.below(stream, &mut draws, run_days) as usize;
-        Some((days.midnight(first), days.midnight(first + n as usize)))
+        let first = usize::from(days.machines.get(k as usize)? & !LEFT_ON);
+        (first > 0).then(|| (days.midnight(first), days.midnight(first + n as usize)))
     }
 
     /// Office machine `k` of group `g` on local day `d`: when it is switched on and off, if
@@ -301,12 +332,17 @@ impl Model<'_> {
         {
             return None;
         }
-        let jitter = |which: u64| {
-            let member = u64::from(k) << 12 | (d as u64 & 0x7ff) << 1 | which;
-            (once(&self.rng, days.office.member(member)) * spread as f64) as i64
-        };
-        let on = midnight + i64::from(hours.0) * MINUTE as i64 + jitter(0);
-        let off = midnight + i64::from(hours.1) * MINUTE as i64 + jitter(1);
+        // Both edges from one generator: a draw costs a ChaCha block.
+        let mut jitter = [0i64; 2];
+        let member = u64::from(k) << 12 | (d as u64 & 0x7ff) << 1;
+        let mut i = 0;
+        let (stream, mut draws) = (days.office.member(member), DrawCounter::default());
+        self.rng.units(stream, &mut draws, 2, |u| {
+            jitter[i] = (u * spread as f64) as i64;
+            i += 1;
+        });
+        let on = midnight + i64::from(hours.0) * MINUTE as i64 + jitter[0];
+        let off = midnight + i64::from(hours.1) * MINUTE as i64 + jitter[1];
         Some((on, off))
     }
 
