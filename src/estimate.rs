@@ -292,8 +292,10 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
     let clients = w.clients();
     let updates = w.updates.len() as u64;
     let sites = w.sites.len() as u64;
+    // A machine that follows the calendar keeps 2 bytes of power draws (`model/power.rs`).
     let per_client = crate::model::bytes_per_client(w.updates.len()) as u64
-        + crate::model::PENDING_BYTES_PER_CLIENT;
+        + crate::model::PENDING_BYTES_PER_CLIENT
+        + 2;
     let targeted = (w.deployments.iter().map(|d| targeted(w, d)).sum::<f64>() as u64).min(clients);
     let series_rows = series_rows(w, sample);
     let db_sites = w.database_sites() as u64;

@@ -26,18 +26,9 @@ fn week(rest: &str) -> String {
     )
 }
 
-fn lines(trace: &str) -> Vec<Value> {
-    trace
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn office_machines_are_on_only_in_office_hours_on_weekdays() {
-    let t = lines(&verified_trace(&week(
-        "settings: (user_early_install_share: 0)",
-    )));
+    let t = verified_lines(&week("settings: (user_early_install_share: 0)"));
     for c in 0..60 {
         for l in kind(&t, "client_online")
             .iter()
@@ -55,9 +46,7 @@ fn office_machines_are_on_only_in_office_hours_on_weekdays() {
 
 #[test]
 fn r25_a_deadline_passed_while_off_is_enforced_at_start_up() {
-    let t = lines(&verified_trace(&week(
-        "settings: (user_early_install_share: 0)",
-    )));
+    let t = verified_lines(&week("settings: (user_early_install_share: 0)"));
     let deadline = 4 * DAY + 20 * HOUR; // Friday 20:00: the office is off
     for c in 0..60 {
         let first = of_client(&t, "scan_start", c)
@@ -75,9 +64,9 @@ fn r25_a_deadline_passed_while_off_is_enforced_at_start_up() {
 fn r25_the_boot_completes_a_pending_restart() {
     // Installs at start-up, then the machine is switched off at 17:00 with the restart
     // pending (users restart within 12 hours): the next start-up is the restart.
-    let t = lines(&verified_trace(&week(
+    let t = verified_lines(&week(
         r#"settings: (user_early_install_share: 0, restart_window: "12h")"#,
-    )));
+    ));
     let onlines: Vec<(u64, u64)> = kind(&t, "client_online")
         .iter()
         .map(|l| (u(l, "client"), u(l, "t")))

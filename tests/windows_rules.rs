@@ -37,19 +37,9 @@ fn windows(d2: &str, rest: &str) -> String {
     )
 }
 
-fn lines(trace: &str) -> Vec<Value> {
-    trace
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn r25_a_deadline_install_waits_for_a_window_its_maximum_run_time_fits() {
-    let t = lines(&verified_trace(&windows(
-        "install_outside_windows: true",
-        "",
-    )));
+    let t = verified_lines(&windows("install_outside_windows: true", ""));
     for c in 0..50 {
         let first = of_client(&t, "scan_start", c)
             .into_iter()
@@ -92,10 +82,10 @@ fn r25_a_deadline_install_waits_for_a_window_its_maximum_run_time_fits() {
 
 #[test]
 fn r25_a_deployment_may_allow_restarts_outside_windows_at_its_deadline() {
-    let t = lines(&verified_trace(&windows(
+    let t = verified_lines(&windows(
         "install_outside_windows: true, restart_outside_windows: true",
         r#", restart_window: "4h""#,
-    )));
+    ));
     for c in 70..100 {
         let restart = of_client(&t, "restart", c);
         let at = u(restart[0], "t");

@@ -63,9 +63,5 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String) -> Strin
 
 /// `part` of `whole` in percent, one decimal.
 fn share(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "—".into()
-    } else {
-        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
-    }
+    super::text::pct(part as i64, whole)
 }

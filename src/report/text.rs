@@ -272,7 +272,8 @@ fn deployment(s: &Summary) -> String {
     out
 }
 
-fn pct(part: i64, whole: u64) -> String {
+/// `part` of `whole` in percent, one decimal; a dash of nothing.
+pub(super) fn pct(part: i64, whole: u64) -> String {
     if whole == 0 {
         "—".into()
     } else {

@@ -359,10 +359,7 @@ fn check_availability(s: &Scenario, i: usize, out: &mut Vec<Problem>) {
                 )),
                 Ok(_) => {}
             }
-            let mut sorted = days.clone();
-            sorted.sort();
-            sorted.dedup();
-            if days.is_empty() || sorted.len() != days.len() {
+            if !distinct_days(days) {
                 out.push(Problem::new(
                     format!("{path}.days"),
                     "expected working days, each once, e.g. [Mon, Tue, Wed, Thu, Fri]",
@@ -399,6 +396,14 @@ fn check_availability(s: &Scenario, i: usize, out: &mut Vec<Problem>) {
             ));
         }
     }
+}
+
+/// Whether `days` names at least one day and none twice.
+pub(super) fn distinct_days(days: &[super::Weekday]) -> bool {
+    let mut sorted = days.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    !days.is_empty() && sorted.len() == days.len()
 }
 
 /// Why date-time `dl` cannot be a client-local deadline.

@@ -215,16 +215,11 @@ pub(super) fn check(s: &super::Scenario, i: usize, out: &mut Vec<super::Problem>
             ));
         }
         match &w.recurrence {
-            Recurrence::Weekly(days) => {
-                let mut sorted = days.clone();
-                sorted.sort();
-                sorted.dedup();
-                if days.is_empty() || sorted.len() != days.len() {
-                    out.push(Problem::new(
-                        format!("{path}.recurrence"),
-                        "expected the days of the week, each once, e.g. Weekly([Sat, Sun])",
-                    ));
-                }
+            Recurrence::Weekly(days) if !super::validate::distinct_days(days) => {
+                out.push(Problem::new(
+                    format!("{path}.recurrence"),
+                    "expected the days of the week, each once, e.g. Weekly([Sat, Sun])",
+                ));
             }
             Recurrence::Monthly { offset_days, .. } if *offset_days > MAX_OFFSET_DAYS => {
                 out.push(Problem::new(
