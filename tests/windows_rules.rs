@@ -229,3 +229,17 @@ fn machine_figures_per_group_follow_the_trace_and_verify_checks_them() {
         .collect();
     assert!(!machines(&untallied).1.is_empty());
 }
+
+#[test]
+fn check_lists_each_groups_windows_and_what_never_fits() {
+    let loaded = cmsim::load_str("w.ron", &windows("", "")).unwrap();
+    let text = cmsim::report::describe::describe(&loaded);
+    assert!(
+        text.contains("Windows of nightly: evening (all deployments): opens 9× in the run, first Mon 12-07 17:00 for 2h"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no window of short fits the maximum run time of KB1"),
+        "{text}"
+    );
+}

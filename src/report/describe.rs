@@ -77,6 +77,7 @@ pub fn describe(l: &Loaded) -> String {
             d.dps.len()
         ));
     }
+    windows(w, &at, &mut out);
     let cost = crate::estimate::estimate(w, crate::run::DEFAULT_SAMPLE);
     out.push_str(&format!(
         "Estimated cost of one run: about {} events, {} of memory\n",
@@ -94,6 +95,57 @@ pub fn describe(l: &Loaded) -> String {
         }
     }
     out
+}
+
+/// Per group with maintenance windows: each window, how often it opens in the run and
+/// when first, and the deployed updates none of them fits.
+fn windows(w: &World, at: &impl Fn(SimTime) -> String, out: &mut String) {
+    for (g, group) in w.groups.iter().enumerate() {
+        let defs: Vec<String> = (0..w.windows.defs.len())
+            .filter(|&i| w.windows.defs[i].group.index() == g)
+            .map(|i| {
+                let def = &w.windows.defs[i];
+                let mut openings = w.windows.openings.iter().filter(|o| o.window as usize == i);
+                let first = openings.next();
+                let n = first.map_or(0, |_| 1 + openings.count());
+                let applies = match def.applies_to {
+                    crate::scenario::AppliesTo::All => "all deployments",
+                    crate::scenario::AppliesTo::SoftwareUpdates => "software updates",
+                };
+                let unused = if def.for_updates {
+                    ""
+                } else {
+                    ", not for updates"
+                };
+                match first {
+                    Some(o) => format!(
+                        "{} ({applies}{unused}): opens {n}× in the run, first {} for {}",
+                        def.name,
+                        at(o.open),
+                        crate::scenario::Dur(o.close - o.open)
+                    ),
+                    None => format!("{} ({applies}{unused}): never opens in the run", def.name),
+                }
+            })
+            .collect();
+        if defs.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "Windows of {}: {}
+",
+            group.name,
+            defs.join("; ")
+        ));
+        let never = super::summary::machines::never_fits(w, crate::world::GroupId(g as u32));
+        if !never.is_empty() {
+            out.push_str(&format!(
+                "  no window of {} fits the maximum run time of {}: they will not install there\n",
+                group.name,
+                never.join(", ")
+            ));
+        }
+    }
 }
 
 /// One line per site, children indented below their parent.

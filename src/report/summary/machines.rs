@@ -78,7 +78,7 @@ pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
 }
 
 /// The updates deployed to group `g` that no window of it ever fits.
-fn never_fits(world: &World, g: GroupId) -> Vec<String> {
+pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
     if !world.windows.windowed(g) {
         return Vec::new();
     }
