@@ -243,3 +243,34 @@ fn check_lists_each_groups_windows_and_what_never_fits() {
         "{text}"
     );
 }
+
+/// Office desktops with an all-day window and a deadline just before they go home: some
+/// install as they switch off, so the window restart is queued while they go off. At the next
+/// start-up the boot is the restart, and the queued one must not run again after it (a
+/// regression: it restarted a second time with nothing waiting for a restart).
+#[test]
+fn r25_a_window_restart_queued_at_switch_off_is_the_boot_restart_once() {
+    let src = r#"Scenario(name: "boot", start: "2026-12-07T00:00:00Z", end: "6d",
+        sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                 distribution_points: ["DP1"])],
+        clients: [(name: "office", site: "PR1", count: 400,
+            availability: Office(hours: "08:00-17:00", spread: "2h"),
+            maintenance_windows: [
+                (name: "all day", recurrence: Daily, start: "00:00", duration: "24h")])],
+        catalog: [(id: "KB1", size: "100MB")],
+        deployments: [(id: "D1", updates: ["KB1"], target: [(group: "office")],
+                       created: "1d 9h", deadline: "2d 16h 59m")],
+        settings: (max_run_time: "5m", user_early_install_share: 0))"#;
+    let t = verified_lines(src);
+    let mut booted = 0;
+    for c in 0..400 {
+        let restarts = of_client(&t, "restart", c);
+        assert_eq!(restarts.len(), 1, "client {c}: {restarts:?}");
+        let off = of_client(&t, "client_offline", c)
+            .into_iter()
+            .map(|l| u(l, "t"))
+            .find(|&off| off > 2 * DAY + 16 * HOUR);
+        booted += usize::from(off.is_some_and(|off| u(restarts[0], "t") > off));
+    }
+    assert!(booted > 0, "some machines restart at their next start-up");
+}

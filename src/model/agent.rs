@@ -82,6 +82,12 @@ pub(super) enum Job {
     Compliance = 8,
 }
 
+impl Job {
+    /// The jobs that restart the machine: one restart completes every pending install.
+    pub(super) const RESTARTS: u8 =
+        Job::BootRestart as u8 | Job::ForcedRestart as u8 | Job::Restart as u8;
+}
+
 /// Waiting jobs in the order they start when the agent is free.
 const ORDER: [Job; 6] = [
     Job::BootRestart,

@@ -35,19 +35,20 @@ impl Model<'_> {
         }
     }
 
-    /// Whether client `c` has an update due that may install now; if one is due but must
-    /// wait for a window, the client waits for the next opening.
+    /// Whether client `c` has an update due that may install now. While any due update must
+    /// wait for a window, even beside one that installs now, the client waits for the next
+    /// opening: nothing else would wake it there.
     fn installable(&mut self, c: ClientId, cx: &mut Cx) -> bool {
         let now = cx.now();
         let before = self.clients.head(c).window_wait;
         let may = self
             .first_due(c, now, |u| self.may_install(c, u, now))
             .is_some();
-        if may {
-            self.clients.head_mut(c).window_wait &= !WAIT_INSTALL;
-        } else if self.due(c, now) {
-            self.clients.head_mut(c).window_wait |= WAIT_INSTALL;
-        }
+        let waits = self
+            .first_due(c, now, |u| !self.may_install(c, u, now))
+            .is_some();
+        let head = self.clients.head_mut(c);
+        head.window_wait = head.window_wait & !WAIT_INSTALL | if waits { WAIT_INSTALL } else { 0 };
         if self.clients.head(c).window_wait != before {
             self.track_machine(c, cx);
         }
@@ -228,8 +229,11 @@ impl Model<'_> {
     }
 
     /// The restart job: pending installs complete, and a scan reports them (R25).
+    /// Every restart queued for the agent is this one: a machine whose window restart was
+    /// queued as it switched off restarts once, at its boot, not again after it.
     pub(super) fn restart_now(&mut self, c: ClientId, forced: bool, cx: &mut Cx) {
         self.clients.set(c, RESTART_SCHEDULED, false);
+        self.clients.head_mut(c).waiting &= !Job::RESTARTS;
         self.clients.head_mut(c).window_wait &= !WAIT_RESTART;
         let outside_window = self.windowed(c) && !self.in_window(c, cx.now());
         cx.emit(Fact::Restart {
