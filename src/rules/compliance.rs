@@ -118,12 +118,10 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
                     );
                 }
                 // Off since the scan: the send comes at the first tick after start-up.
-                let since = |s: u64| match cx.power.off_during(c, s, l.t) {
-                    true => cx.power.started_before(c, l.t).unwrap_or(s),
-                    false => s,
-                };
                 match last_scan.remove(&c) {
-                    Some(s) if cx.power.off_during(c, s, l.t) && l.t - since(s) < interval => {}
+                    Some(s)
+                        if cx.power.off_during(c, s, l.t)
+                            && l.t - cx.power.awake_since(c, s, l.t) < interval => {}
                     Some(s) if l.t - s >= interval => o.fail(
                         l,
                         &format!(
@@ -183,7 +181,11 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
         }
     }
     for (c, s) in last_scan {
-        if s + interval <= cx.end && !rescanned.contains(&c) && !cx.power.off_at_end(c, cx.end) {
+        // Off since the scan: due within an interval of the last start-up.
+        if cx.power.awake_since(c, s, cx.end) + interval <= cx.end
+            && !rescanned.contains(&c)
+            && !cx.power.off_at_end(c, cx.end)
+        {
             o.violations.push(format!(
                 "client {c}: the changes its scan found at {s} ms were never sent"
             ));

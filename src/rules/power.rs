@@ -57,6 +57,15 @@ impl Power {
             .find(|&on| on <= t)
     }
 
+    /// From when client `c` could act, by `t`, on what came up at `from`: its last start-up
+    /// if it was off in between (a client catches up at start-up), else `from`.
+    pub(super) fn awake_since(&self, c: u64, from: u64, t: u64) -> u64 {
+        match self.off_during(c, from, t) {
+            true => self.started_before(c, t).unwrap_or(from),
+            false => from,
+        }
+    }
+
     /// Whether `c` is off at the end of the run (what came due waits for a start-up that
     /// the trace does not show).
     pub(super) fn off_at_end(&self, c: u64, end: u64) -> bool {
