@@ -179,7 +179,8 @@ fn events(w: &World) -> f64 {
     // changed, which the scan policy's round counts.
     n += 3.0 * (clients - legacy) * ticks(run, s.scan_schedule_interval);
     // Machines that are off: each change of an office desktop (two per day, weekends
-    // counted too) or of a laptop's spells, its line, and what it catches up at start-up.
+    // counted too; for one left on, its user's coming and going) or of a laptop's spells,
+    // its line, and what it catches up at start-up.
     n += w
         .groups
         .iter()

@@ -39,6 +39,9 @@ pub(super) const USER_EXPRESS_MISSED: u16 = 4096;
 /// The user's Available dialog came due while off: it opens at start-up.
 pub(super) const USER_AVAILABLE_MISSED: u16 = 8192;
 
+/// The user of a machine left on is away from it (`presence.rs`).
+pub(super) const AWAY: u16 = 16;
+
 /// A tick of the scan schedule came due while off: the scan is scheduled at start-up.
 pub(super) const SCAN_TICK_MISSED: u16 = 16384;
 

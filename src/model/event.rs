@@ -164,6 +164,8 @@ pub enum Event {
     RestartWarning(ClientId),
     /// A machine's next power change is due: it switches off or comes back on.
     Power(ClientId),
+    /// The user of a machine left on overnight comes or goes (`presence.rs`).
+    Presence(ClientId),
     /// An opening of a maintenance window (index into `World::windows.openings`).
     WindowOpen(u32),
     /// The end of an opening of a maintenance window.

@@ -378,6 +378,17 @@ pub enum Fact {
         /// The client.
         client: ClientId,
     },
+    /// The user of a machine left on went home: reminders, dialogs and the user's restart
+    /// wait for their return.
+    UserAway {
+        /// The client.
+        client: ClientId,
+    },
+    /// The user of a machine left on is back at work.
+    UserBack {
+        /// The client.
+        client: ClientId,
+    },
     /// The client restarted; pending installs are complete (R25).
     Restart {
         /// The client.
@@ -527,6 +538,8 @@ impl Fact {
             | Fact::Restart { client, .. }
             | Fact::ClientOffline { client }
             | Fact::ClientOnline { client }
+            | Fact::UserAway { client }
+            | Fact::UserBack { client }
             | Fact::MachineState { client, .. } => Some(client),
             Fact::SyncStart { .. }
             | Fact::WsusSyncDone { .. }

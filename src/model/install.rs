@@ -21,6 +21,7 @@ use super::compliance::Truth;
 use super::event::Event;
 use super::fact::{Fact, ScanReason};
 use super::invariant::Invariant;
+use super::presence::NEVER;
 use super::windows::{WAIT_INSTALL, WAIT_RESTART};
 use super::{Cx, Model};
 use crate::engine::SimDuration;
@@ -184,6 +185,7 @@ impl Model<'_> {
             let s = &self.world.settings;
             let (end, warn) = (s.restart_countdown.0.ms(), s.restart_final_warning.0.ms());
             let user = self.draw_below(c, s.restart_window.0.ms().max(1));
+            let user = self.user_delay(c, now, user);
             let (delay, event) = if !countdown || user < end - warn {
                 (
                     user,
@@ -203,7 +205,10 @@ impl Model<'_> {
             } else {
                 (end - warn, Event::RestartWarning(c))
             };
-            cx.schedule_in(SimDuration(delay), event);
+            // A user who does not return in the run does not restart in it.
+            if delay < NEVER {
+                cx.schedule_in(SimDuration(delay), event);
+            }
         }
         self.begin_install(c, cx);
         self.job_done(c, cx);
@@ -220,6 +225,7 @@ impl Model<'_> {
         });
         let left = s.restart_window.0.ms() - (s.restart_countdown.0.ms() - warn);
         let user = self.draw_below(c, left.max(1));
+        let user = self.user_delay(c, cx.now(), user);
         let (delay, forced) = if user < warn {
             (user, false)
         } else {

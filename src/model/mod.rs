@@ -20,6 +20,7 @@ mod notify;
 mod periodic;
 mod policy;
 mod power;
+mod presence;
 mod scan;
 mod site_db;
 mod state_messages;
@@ -150,6 +151,7 @@ impl<'w> Model<'w> {
         self.report_applicability(cx);
         self.report_targeted_machines(cx);
         self.power_start(cx);
+        self.presence_start(cx);
         self.windows_start(cx);
         self.machines_start(cx);
         for (i, site) in w.sites.iter().enumerate() {
@@ -332,9 +334,11 @@ impl Model<'_> {
             Event::Locate(c) if self.is_off(c) => self.clients.set(c, clients::LOCATE_MISSED, true),
             Event::Locate(c) => self.locate(c, cx),
             Event::DpNext { dp, epoch } => self.dp_next(dp, epoch, cx),
-            Event::Notify { client, .. } if self.is_off(client) => {}
+            // Nor does a user who is away; their return starts reminders afresh
+            // (presence.rs), and the dialog they meant to open opens then.
+            Event::Notify { client, .. } if self.is_off(client) || self.user_away(client) => {}
             Event::Notify { client, epoch } => self.notify(client, epoch, cx),
-            Event::UserAct { client, dialog } if self.is_off(client) => {
+            Event::UserAct { client, dialog } if self.is_off(client) || self.user_away(client) => {
                 self.user_act_missed(client, dialog)
             }
             Event::UserAct { client, dialog } => self.user_act(client, dialog, cx),
@@ -353,6 +357,7 @@ impl Model<'_> {
             }
             Event::RestartWarning(c) => self.restart_warning(c, cx),
             Event::Power(c) => self.power_change(c, cx),
+            Event::Presence(c) => self.presence_change(c, cx),
             // A scan tick while off is caught up at start-up (power.rs); re-evaluation
             // queues its job, which waits for the start-up like any.
             Event::ScanCycle(c) if self.is_off(c) => self.scan_tick_missed(c, cx),

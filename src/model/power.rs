@@ -90,7 +90,7 @@ impl GroupDays {
     }
 
     /// Whether machine `k` of the group is never switched off.
-    fn left_on(&self, k: u32) -> bool {
+    pub(super) fn left_on(&self, k: u32) -> bool {
         self.machines
             .get(k as usize)
             .is_some_and(|&m| m & LEFT_ON != 0)
@@ -206,18 +206,7 @@ impl Model<'_> {
             self.clients.set(c, LOCATE_MISSED, false);
             cx.schedule_in(crate::engine::SimDuration::ZERO, Event::Locate(c));
         }
-        for (flag, dialog) in [
-            (USER_EXPRESS_MISSED, Dialog::Express),
-            (USER_AVAILABLE_MISSED, Dialog::Available),
-        ] {
-            if self.clients.has(c, flag) {
-                self.clients.set(c, flag, false);
-                cx.schedule_in(
-                    crate::engine::SimDuration::ZERO,
-                    Event::UserAct { client: c, dialog },
-                );
-            }
-        }
+        self.replay_user_acts(c, cx);
         // Jobs that came due while it was off (a missed scan, a passed deadline), then what
         // its scans left to download and install, then reminders of deadlines ahead.
         self.run_waiting(c, cx);
@@ -347,7 +336,7 @@ impl Model<'_> {
     }
 
     /// The office period holding `t`, if any.
-    fn office_period(&self, g: usize, k: u32, t: i64) -> Option<(i64, i64)> {
+    pub(super) fn office_period(&self, g: usize, k: u32, t: i64) -> Option<(i64, i64)> {
         let d = self.days[g].day_of(t);
         [d.saturating_sub(1), d]
             .into_iter()
@@ -356,7 +345,7 @@ impl Model<'_> {
     }
 
     /// The first office period starting after `t`.
-    fn next_office_on(&self, g: usize, k: u32, t: i64) -> Option<i64> {
+    pub(super) fn next_office_on(&self, g: usize, k: u32, t: i64) -> Option<i64> {
         let days = &self.days[g];
         (days.day_of(t)..days.days.len())
             .filter_map(|d| self.office_day(g, k, d))

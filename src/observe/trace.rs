@@ -665,6 +665,14 @@ impl<W: Write> TraceWriter<W> {
                 self.head(t, "client_online");
                 self.num("client", u64::from(client.0));
             }
+            Fact::UserAway { client } => {
+                self.head(t, "user_away");
+                self.num("client", u64::from(client.0));
+            }
+            Fact::UserBack { client } => {
+                self.head(t, "user_back");
+                self.num("client", u64::from(client.0));
+            }
         }
         self.buf.extend_from_slice(b"}\n");
         self.lines += 1;

@@ -160,6 +160,8 @@ pub(crate) struct Ctx<'a> {
     calendar: Option<crate::engine::calendar::Calendar>,
     /// When each machine was switched off.
     power: power::Power,
+    /// When each machine's user was away: switched off, or gone home from a machine left on.
+    user: power::Power,
     /// The scenario's maintenance windows.
     windows: windows::Windows,
 }
@@ -206,6 +208,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         filter,
         calendar: scenario.and_then(|s| crate::scenario::calendar(s).ok().flatten()),
         power: power::Power::of(lines),
+        user: power::Power::users(lines),
         windows: windows::Windows::default(),
     };
     cx.windows = windows::Windows::of(lines, &cx);

@@ -39,13 +39,14 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut owed: BTreeMap<u64, &Line> = BTreeMap::new();
     // client → the end of its first install since its last notification
     let mut installed: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut away = Away::default();
     // A stop after the notification `l` (at t0, left0 before the deadline) is justified
     // when the next one was due after the deadline, the client installed since, or the
     // machine was switched off (its start-up starts them afresh).
     let stopped = |l: &Line, t0: u64, left0: u64, installed: &BTreeMap<u64, u64>, held: &Held| {
         let due = t0 + interval(cx, left0);
         let passed = t0 + left0 <= due
-            || cx.power.off_during(l.client(), t0, due.saturating_add(1))
+            || cx.user.off_during(l.client(), t0, due.saturating_add(1))
             || held
                 .get(l.client(), l.deployment())
                 .flatten()
@@ -56,6 +57,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                 .is_some_and(|&i| i > t0 && i <= due)
     };
     for l in lines {
+        away.observe(l);
         if let Some(bad) = held.observe(l) {
             o.fail(bad, "a deployment policy that does not name its deployment");
         }
@@ -81,7 +83,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                         .is_some_and(|d| d > l.t)
                     && !installed.contains_key(&c)
                     // A machine switching off as the scan ends reminds at its start-up.
-                    && !cx.power.off_during(c, l.t, l.t + 1)
+                    && !cx.user.off_during(c, l.t, l.t + 1)
                 {
                     owed.insert(c, l);
                 }
@@ -91,6 +93,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             "notification" => {
                 o.checked += 1;
+                away.check(l, &mut o);
                 let left = l.deadline_in.unwrap_or(0);
                 match held.get(c, l.deployment()) {
                     None => o.fail(
@@ -120,7 +123,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                     ),
                     Some(Some(_)) => {}
                 }
-                let fresh = evaluated.get(&c) == Some(&l.t) || cx.power.started_at(c, l.t);
+                let fresh = evaluated.get(&c) == Some(&l.t) || cx.user.started_at(c, l.t);
                 if fresh {
                     owed.remove(&c);
                 }
@@ -195,6 +198,7 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut held = Held::default();
     let mut evaluated: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
     let mut draws = Vec::new();
+    let mut away = Away::default();
     // client → times it received a deployment policy: a new version re-evaluates the client
     // and its dialog, so a draw still pending then leaves no line (censoring).
     let mut received: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
@@ -205,6 +209,7 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
     }
     for l in lines {
         held.observe(l);
+        away.observe(l);
         let c = l.client();
         match l.kind.as_str() {
             "scan_done" if l.reason() == "evaluation" => {
@@ -212,6 +217,7 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             "user_install" => {
                 o.checked += 1;
+                away.check(l, &mut o);
                 let scans = evaluated.get(&c).map_or(&[][..], Vec::as_slice);
                 if scans.is_empty() {
                     o.fail(
@@ -222,7 +228,7 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                     // A user whose machine was off when they would have acted acts at its
                     // start-up.
                     l.t - e < window
-                        || cx.power.started_at(c, l.t) && cx.power.off_during(c, e, e + window)
+                        || cx.user.started_at(c, l.t) && cx.user.off_during(c, e, e + window)
                 }) {
                     o.fail(
                         l,
@@ -234,7 +240,7 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
                     let limit = deadline.map_or(window, |d| d.saturating_sub(*e).min(window));
                     // Off at some moment of the limit: the act may have moved to a start-up,
                     // so its delay says nothing of the draw (left out, whatever it is).
-                    let moved = cx.power.off_during(c, *e, e + limit);
+                    let moved = cx.user.off_during(c, *e, e + limit);
                     if moved {
                     } else if l.t - e >= limit {
                         o.fail(
@@ -274,4 +280,26 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
         ));
     }
     o
+}
+
+/// The users gone home from machines left on, in file order (`user_away` … `user_back`):
+/// nobody sees a notification or opens a dialog then.
+#[derive(Default)]
+struct Away(std::collections::BTreeSet<u64>);
+
+impl Away {
+    fn observe(&mut self, l: &Line) {
+        match l.kind.as_str() {
+            "user_away" => self.0.insert(l.client()),
+            "user_back" => self.0.remove(&l.client()),
+            _ => false,
+        };
+    }
+
+    /// `l`, something a user sees or does, fails in `o` if its user is away.
+    fn check(&self, l: &Line, o: &mut Outcome) {
+        if self.0.contains(&l.client()) {
+            o.fail(l, &format!("a {} while its user is away", l.kind));
+        }
+    }
 }

@@ -32,6 +32,37 @@ impl Power {
         Power { spans }
     }
 
+    /// When each machine's user was away from it: the machine switched off, or left on
+    /// with its user gone home (`user_away` … `user_back`). The rules about what users see
+    /// and do read this view (R22, R24, the users' restarts of R25): a user catches up on
+    /// their return as a machine does at its start-up.
+    pub(super) fn users(lines: &[Line]) -> Power {
+        let mut state: BTreeMap<u64, (bool, bool)> = BTreeMap::new(); // (off, away)
+        let mut spans: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
+        for l in lines {
+            let s = state.entry(l.client()).or_default();
+            let was = s.0 || s.1;
+            match l.kind.as_str() {
+                "client_offline" => s.0 = true,
+                "client_online" => s.0 = false,
+                "user_away" => s.1 = true,
+                "user_back" => s.1 = false,
+                _ => continue,
+            }
+            let now = s.0 || s.1;
+            let spans = spans.entry(l.client()).or_default();
+            if now && !was {
+                spans.push((l.t, u64::MAX));
+            } else if was
+                && !now
+                && let Some(last) = spans.last_mut()
+            {
+                last.1 = l.t;
+            }
+        }
+        Power { spans }
+    }
+
     fn of_client(&self, c: u64) -> &[(u64, u64)] {
         self.spans.get(&c).map_or(&[][..], Vec::as_slice)
     }

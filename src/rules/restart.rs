@@ -9,6 +9,8 @@
 //! (`agent`): one that came due during a job comes when that job ends. The users' restarts
 //! before the countdown's warning (or within the window) must look uniform on the window.
 //! A restart is followed at once by a post-install scan, and none is missing at the end.
+//! A user's restart that came due while they were away from a machine left on comes at
+//! their return (`user_back`), still before the countdown's end.
 
 use super::agent::Jobs;
 use super::held::Held;
@@ -148,10 +150,27 @@ pub(super) fn check(
                     }
                     continue;
                 }
-                // Off at some moment of the users' window: the restarts seen while on are
-                // not a fair sample of the draws.
+                // The user away meanwhile (`user_away`): a restart of theirs that came due
+                // then comes at their return, before the countdown forces it.
+                if l.forced != Some(true)
+                    && cx.user.started_at(c, l.t)
+                    && cx.user.off_during(c, a.at, l.t)
+                {
+                    if a.countdown && l.t >= a.at + end_of {
+                        o.fail(
+                            l,
+                            &format!(
+                                "the user's restart after the countdown's end, {} ms",
+                                a.at + end_of
+                            ),
+                        );
+                    }
+                    continue;
+                }
+                // Away at some moment of the users' window: the restarts seen are not a fair
+                // sample of the draws.
                 let limit = if a.countdown { end_of } else { window };
-                let fair = !cx.power.off_during(c, a.at, a.at.saturating_add(limit));
+                let fair = !cx.user.off_during(c, a.at, a.at.saturating_add(limit));
                 let draws = if fair { &mut draws } else { &mut Vec::new() };
                 restarted(l, &a, (window, end_of, warn, end), &jobs, draws, o);
             }
@@ -162,7 +181,12 @@ pub(super) fn check(
     for (c, a) in armed {
         let limit = if a.countdown { end_of } else { window };
         let due = a.window.unwrap_or(a.at.saturating_add(limit));
-        if due <= end && !jobs.busy(c) && !cx.power.off_during(c, a.at, end) {
+        // A countdown forces the restart whether its user is there or not.
+        let absent = match a.countdown {
+            true => &cx.power,
+            false => &cx.user,
+        };
+        if due <= end && !jobs.busy(c) && !absent.off_during(c, a.at, end) {
             o.fail(
                 a.line,
                 &format!("no restart by {due} ms after this post-install scan"),
