@@ -179,7 +179,8 @@ proptest! {
 }
 
 /// A violation without its line, times, numbers and server names, e.g. `R19 a retry after
-/// the client gave up`: what the survey counts and shrinks separately.
+/// the client gave up`: what the survey counts and shrinks separately. A number of any
+/// length becomes one `#`, so that 999 ms and 1000 ms are the same kind.
 fn kind_of(id: &str, violation: &str) -> String {
     let text = violation.split_once("): ").map_or(violation, |(_, t)| t);
     let words: Vec<String> = text
@@ -188,9 +189,15 @@ fn kind_of(id: &str, violation: &str) -> String {
             if w.contains('-') && w.chars().any(|c| c.is_ascii_uppercase()) {
                 "<server>".to_string()
             } else {
-                w.chars()
-                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
-                    .collect()
+                let mut out = String::new();
+                for c in w.chars() {
+                    if !c.is_ascii_digit() {
+                        out.push(c);
+                    } else if !out.ends_with('#') {
+                        out.push('#');
+                    }
+                }
+                out
             }
         })
         .collect();
