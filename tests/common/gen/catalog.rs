@@ -50,10 +50,7 @@ pub(super) fn update() -> impl Strategy<Value = GenUpdate> {
         ],
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.8),
-        prop::option::weighted(
-            0.4,
-            prop_oneof![3 => dur(1, HOUR), 1 => dur(HOUR, DAY)]
-        ),
+        prop::option::weighted(0.4, prop_oneof![3 => dur(1, HOUR), 1 => dur(HOUR, DAY)]),
     )
         .prop_map(
             |(

@@ -19,7 +19,11 @@ pub enum GenRecurrence {
     /// Days of the week as a bit mask (bit 0 Monday); none becomes Monday.
     Weekly(u8),
     /// The `week`th (0–3; 4: last) `day` (0 Monday) of the month, `offset` days later (0–7).
-    Monthly { week: u8, day: u8, offset: u8 },
+    Monthly {
+        week: u8,
+        day: u8,
+        offset: u8,
+    },
 }
 
 /// A maintenance window.
