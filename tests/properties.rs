@@ -1,7 +1,9 @@
 //! Property tests on random valid scenarios (`common/gen/`): site trees of 1–3 site levels
 //! (1–4 SUP levels counting Internet-based SUPs), faults, catalogs with supersedence and
 //! releases during deployments, deadline changes, groups in five time zones and client-local
-//! deadlines (R25) on a calendar start. For every generated scenario:
+//! deadlines (R25) on a calendar start, maintenance windows (per-update maximum run times,
+//! installs and restarts outside windows past the deadline, forced-restart countdowns).
+//! For every generated scenario:
 //! (1) it loads; (2) the model runs without panicking and its trace keeps the trace format's
 //! invariants; (3) `cmsim verify` finds no violation; (4) a second run gives the same bytes.
 //!
@@ -177,7 +179,8 @@ proptest! {
 }
 
 /// A violation without its line, times, numbers and server names, e.g. `R19 a retry after
-/// the client gave up`: what the survey counts and shrinks separately.
+/// the client gave up`: what the survey counts and shrinks separately. A number of any
+/// length becomes one `#`, so that 999 ms and 1000 ms are the same kind.
 fn kind_of(id: &str, violation: &str) -> String {
     let text = violation.split_once("): ").map_or(violation, |(_, t)| t);
     let words: Vec<String> = text
@@ -186,9 +189,15 @@ fn kind_of(id: &str, violation: &str) -> String {
             if w.contains('-') && w.chars().any(|c| c.is_ascii_uppercase()) {
                 "<server>".to_string()
             } else {
-                w.chars()
-                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
-                    .collect()
+                let mut out = String::new();
+                for c in w.chars() {
+                    if !c.is_ascii_digit() {
+                        out.push(c);
+                    } else if !out.ends_with('#') {
+                        out.push('#');
+                    }
+                }
+                out
             }
         })
         .collect();

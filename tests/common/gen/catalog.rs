@@ -1,7 +1,7 @@
 //! The update catalog: what is generated, its strategy, and its rendering with the times
 //! deployments need (release, expiry, supersedence).
 
-use super::{DAY, Gen, HOUR, d, time};
+use super::{DAY, Gen, HOUR, d, dur, time};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -32,6 +32,8 @@ pub struct GenUpdate {
     /// Migrated from SMS 2003 (then released at 0).
     pub migrated: bool,
     pub restart: bool,
+    /// `max_run_time` in minutes (clamped to 1m..=24h); none: the setting's.
+    pub max_run_time: Option<u32>,
 }
 
 pub(super) fn update() -> impl Strategy<Value = GenUpdate> {
@@ -48,6 +50,7 @@ pub(super) fn update() -> impl Strategy<Value = GenUpdate> {
         ],
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.8),
+        prop::option::weighted(0.4, prop_oneof![3 => dur(1, HOUR), 1 => dur(HOUR, DAY)]),
     )
         .prop_map(
             |(
@@ -59,6 +62,7 @@ pub(super) fn update() -> impl Strategy<Value = GenUpdate> {
                 expiry,
                 migrated,
                 restart,
+                max_run_time,
             )| {
                 GenUpdate {
                     size_mb,
@@ -69,6 +73,7 @@ pub(super) fn update() -> impl Strategy<Value = GenUpdate> {
                     expiry,
                     migrated,
                     restart,
+                    max_run_time,
                 }
             },
         )
@@ -178,6 +183,9 @@ impl Gen {
             }
             if !u.restart {
                 f.push("restart: false".into());
+            }
+            if let Some(m) = u.max_run_time {
+                f.push(format!("max_run_time: \"{}\"", d(m.clamp(1, DAY))));
             }
             writeln!(o, "        ({}),", f.join(", ")).unwrap();
         }

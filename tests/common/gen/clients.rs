@@ -1,6 +1,8 @@
-//! Client groups: what is generated, its strategy, and its rendering.
+//! Client groups: what is generated, its strategy, and its rendering (their maintenance
+//! windows are in `windows.rs`).
 
 use super::sites::Site;
+use super::windows::{GenWindow, render, windows};
 use super::{Gen, s, share};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -71,6 +73,8 @@ pub struct GenGroup {
     pub away: (u16, u8),
     /// Index into `ZONES`.
     pub zone: u8,
+    /// Maintenance windows (`windows.rs`).
+    pub windows: Vec<GenWindow>,
 }
 
 /// Time zones the generator picks from: both sides of UTC, a half-hour one, DST and none.
@@ -104,9 +108,10 @@ pub(super) fn group() -> impl Strategy<Value = GenGroup> {
         power(),
         prop_oneof![3 => Just((0u16, 0u8)), 1 => (1..=1000u16, 1..=10u8)],
         0..ZONES.len() as u8,
+        windows(),
     )
         .prop_map(
-            |(site, count, internet, legacy, updates, power, away, zone)| GenGroup {
+            |(site, count, internet, legacy, updates, power, away, zone, windows)| GenGroup {
                 site,
                 count,
                 internet,
@@ -115,6 +120,7 @@ pub(super) fn group() -> impl Strategy<Value = GenGroup> {
                 power,
                 away,
                 zone,
+                windows,
             },
         )
 }
@@ -207,6 +213,7 @@ impl Gen {
                         s(share.min(1000))
                     ));
                 }
+                f.extend(render(&g.windows));
                 writeln!(o, "        ({}),", f.join(", ")).unwrap();
                 groups.push((name, site));
             }

@@ -31,6 +31,10 @@ pub struct GenDeployment {
     pub ad_hoc: bool,
     /// The deadline is each client's wall-clock time in its group's zone.
     pub client_local: bool,
+    /// Deadline behaviour: `install_outside_windows: true`.
+    pub install_outside: bool,
+    /// Deadline behaviour: `restart_outside_windows: true`.
+    pub restart_outside: bool,
 }
 
 /// An operator action.
@@ -61,9 +65,23 @@ pub(super) fn deployment() -> impl Strategy<Value = GenDeployment> {
         prop::option::weighted(0.25, vec(any::<Index>(), 1..=3)),
         prop::bool::weighted(0.2),
         prop::bool::weighted(0.3),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.3),
     )
         .prop_map(
-            |(updates, targets, site, created, available, deadline, dps, ad_hoc, client_local)| {
+            |(
+                updates,
+                targets,
+                site,
+                created,
+                available,
+                deadline,
+                dps,
+                ad_hoc,
+                client_local,
+                install_outside,
+                restart_outside,
+            )| {
                 GenDeployment {
                     updates,
                     targets,
@@ -74,6 +92,8 @@ pub(super) fn deployment() -> impl Strategy<Value = GenDeployment> {
                     dps,
                     ad_hoc,
                     client_local,
+                    install_outside,
+                    restart_outside,
                 }
             },
         )
@@ -212,6 +232,12 @@ impl Gen {
                 }
                 if dep.client_local {
                     f.push("time_based_on: ClientLocal".into());
+                }
+                if dep.install_outside {
+                    f.push("install_outside_windows: true".into());
+                }
+                if dep.restart_outside {
+                    f.push("restart_outside_windows: true".into());
                 }
                 let package: Vec<String> = match &explicit {
                     Some(list) => list.iter().map(|x| x.to_string()).collect(),

@@ -11,10 +11,17 @@
 //! primaries and secondaries below them, so 1–3 site levels; counting Internet-based SUPs,
 //! which sync from their site's SUP, the SUP tree has 1–4 levels.
 //!
+//! Maintenance windows (issue 11): most groups have none, the others one or two of every
+//! recurrence, mostly short (so an update's maximum run time sometimes never fits them);
+//! updates may carry their own `max_run_time`, deployments may allow installs or restarts
+//! outside windows past their deadline, and the settings may change the default maximum
+//! run time and add a forced-restart countdown (with its final warning).
+//!
 //! One module per part of a scenario, each with its generated values, their strategy and
-//! their rendering: `sites` (the hierarchy and its servers), `clients` (groups),
-//! `catalog` (updates), `deployments` (with the operator's actions), `faults` and
-//! `settings`. This file holds the whole [`Gen`], the shared units and [`Gen::ron`].
+//! their rendering: `sites` (the hierarchy and its servers), `clients` (groups) with
+//! `windows` (their maintenance windows), `catalog` (updates), `deployments` (with the
+//! operator's actions), `faults` and `settings`. This file holds the whole [`Gen`], the
+//! shared units and [`Gen::ron`].
 #![allow(dead_code)]
 
 mod catalog;
@@ -23,6 +30,7 @@ mod deployments;
 mod faults;
 mod settings;
 mod sites;
+mod windows;
 
 pub use catalog::GenUpdate;
 pub use clients::GenGroup;
@@ -67,8 +75,8 @@ impl std::fmt::Debug for Gen {
     }
 }
 
-/// Random valid scenarios: 1–21 days, up to 5 groups of up to 80 clients, up to 8 updates,
-/// 4 deployments, 5 actions and 4 faults.
+/// Random valid scenarios: 1–21 days, up to 5 groups of up to 80 clients (with up to 2
+/// maintenance windows each), up to 8 updates, 4 deployments, 5 actions and 4 faults.
 pub fn scenario() -> impl Strategy<Value = Gen> {
     (
         any::<u64>(),

@@ -31,6 +31,14 @@ pub struct GenSettings {
     pub user_act_window: Option<u32>,
     pub install_duration: Option<u32>,
     pub restart_window: Option<u32>,
+    /// The default maximum run time of an update (R25, maintenance windows).
+    pub max_run_time: Option<u32>,
+    /// A forced restart this long after an install past its deadline (0: none; the
+    /// profile's final warning is 0, so any value is valid).
+    pub restart_countdown: Option<u32>,
+    /// The final warning before a forced restart; rendered only with a countdown, and
+    /// shorter than it.
+    pub restart_final_warning: Option<u32>,
 }
 
 fn opt<T: std::fmt::Debug + Clone>(
@@ -69,6 +77,9 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             opt(dur(1, 5 * DAY)),
             opt(dur(0, 30)),
             opt(dur(0, DAY)),
+            opt(dur(1, 3 * HOUR)),
+            opt(dur(0, 4 * HOUR)),
+            opt(dur(0, HOUR)),
         ),
     )
         .prop_map(|(a, b, c)| GenSettings {
@@ -95,6 +106,9 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             user_act_window: c.4,
             install_duration: c.5,
             restart_window: c.6,
+            max_run_time: c.7,
+            restart_countdown: c.8,
+            restart_final_warning: c.9,
         })
 }
 
@@ -123,6 +137,13 @@ impl GenSettings {
         dur("user_act_window", st.user_act_window, 1);
         dur("install_duration", st.install_duration, 0);
         dur("restart_window", st.restart_window, 0);
+        dur("max_run_time", st.max_run_time, 1);
+        dur("restart_countdown", st.restart_countdown, 0);
+        if let (Some(countdown @ 1..), Some(warning)) =
+            (st.restart_countdown, st.restart_final_warning)
+        {
+            dur("restart_final_warning", Some(warning.min(countdown - 1)), 0);
+        }
         if let Some(b) = st.scheduled_sync {
             f.push(format!("scheduled_sync: {b}"));
         }
