@@ -151,14 +151,18 @@ impl Model<'_> {
     }
 
     /// A deadline of deployment `d` passed: every client that registered it and holds this
-    /// deadline installs (R25). A client that still holds an older deadline had its own
-    /// deadline event; one that learns of a passed deadline installs when it evaluates.
+    /// deadline installs (R25), and a restart that windows held back goes ahead if the
+    /// deployment now allows it outside them. A client that still holds an older deadline
+    /// had its own deadline event; one that learns of a passed deadline installs when it
+    /// evaluates; one that is off does both at its start-up (`power.rs`).
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
         for c in 0..self.world.clients() as u32 {
             let c = ClientId(c);
             if self.clients.head(c).registered & 1 << d.0 != 0
                 && self.held_deadline(c, d.index()) == Some(cx.now())
+                && !self.is_off(c)
             {
+                self.release_restart(c, cx);
                 self.begin_install(c, cx);
             }
         }

@@ -159,6 +159,9 @@ pub enum Fact {
         client: ClientId,
         /// Which policy.
         policy: PolicyKind,
+        /// For deployment policy, the deployments it brings (bit per deployment): those
+        /// targeting the client published so far.
+        deployments: u32,
     },
     /// A client scheduled its scan (R10).
     ScanScheduled {

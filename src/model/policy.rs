@@ -93,15 +93,25 @@ impl Model<'_> {
             } else {
                 PolicyKind::Scan
             };
-            cx.emit(Fact::PolicyReceived { client: c, policy });
+            cx.emit(Fact::PolicyReceived {
+                client: c,
+                policy,
+                deployments: 0,
+            });
             self.schedule_scan(c, cx);
         }
         if flags & DEPLOYMENT_POLICY_PENDING != 0 {
             // The poll brings every deployment policy published so far.
             self.clients.head_mut(c).policy_epoch = self.policy_epoch;
+            let deployments = (0..self.deployments.len())
+                .filter(|&d| {
+                    self.deployments[d].targeted.contains(c.index()) && self.held(c, d).is_some()
+                })
+                .fold(0, |m, d| m | 1 << d);
             cx.emit(Fact::PolicyReceived {
                 client: c,
                 policy: PolicyKind::Deployment,
+                deployments,
             });
             self.want(c, Job::Evaluation, cx);
         }

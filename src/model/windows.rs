@@ -63,6 +63,15 @@ impl Model<'_> {
         }
     }
 
+    /// A restart that windows hold back restarts the machine now if it may (a deadline
+    /// passed that allows restarts outside windows).
+    pub(super) fn release_restart(&mut self, c: ClientId, cx: &mut Cx) {
+        if self.clients.head(c).window_wait & WAIT_RESTART != 0 && self.may_restart(c, cx.now()) {
+            self.clients.head_mut(c).window_wait &= !WAIT_RESTART;
+            self.want(c, Job::Restart, cx);
+        }
+    }
+
     /// Opening `i` of a window ends; what started inside it runs on.
     pub(super) fn window_close(&mut self, i: u32, cx: &mut Cx) {
         let window = self.world.windows.openings[i as usize].window;

@@ -300,10 +300,17 @@ impl<W: Write> TraceWriter<W> {
                     self.deployment(d);
                 }
             }
-            Fact::PolicyReceived { client, policy } => {
+            Fact::PolicyReceived {
+                client,
+                policy,
+                deployments,
+            } => {
                 self.head(t, "policy_received");
                 self.num("client", u64::from(client.0));
                 self.raw("policy", policy_json(policy));
+                if policy == PolicyKind::Deployment {
+                    self.deployments(deployments);
+                }
             }
             Fact::ScanScheduled { client, at } => {
                 self.head(t, "scan_scheduled");

@@ -95,7 +95,18 @@ impl<'a> Held<'a> {
             }
             ("policy_received", Some("deployment")) => {
                 let c = l.client();
-                let out: Vec<&'a str> = self.out.iter().copied().collect();
+                // The policy names the deployments targeting the client; one it names that
+                // is not out is a forged line. (Hand-made traces may leave the list out: then
+                // the client holds every deployment out, the strictest reading.)
+                let out: Vec<&'a str> = match &l.deployments {
+                    Some(named) => {
+                        if named.iter().any(|d| !self.out.contains(d.as_str())) {
+                            return Some(l);
+                        }
+                        named.iter().map(String::as_str).collect()
+                    }
+                    None => self.out.iter().copied().collect(),
+                };
                 for d in out {
                     let deadline = self.in_force.get(d).copied().flatten();
                     let deadline = match deadline {

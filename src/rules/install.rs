@@ -131,10 +131,17 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     // client → deadlines it must install at, each with the notification that announced it
     let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
     let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
+    let mut installed: BTreeMap<u64, BTreeSet<&str>> = BTreeMap::new();
     let mut held = super::held::Held::default();
     for l in lines {
         let c = l.client();
         held.observe(l);
+        // When client `c` may install for deployment `d` owed since `at` (`windows.rs`).
+        let due = |installed: &BTreeMap<u64, BTreeSet<&str>>, d: &str, at: u64| {
+            let done = installed.get(&c);
+            cx.windows
+                .due(&cx.power, c, d, at, |u| done.is_some_and(|s| s.contains(u)))
+        };
         match (l.kind.as_str(), l.reason()) {
             ("policy_received", _) if l.policy.as_deref() == Some("deployment") => {
                 // A new policy version before the deadline: the client now holds the
@@ -151,6 +158,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 }
             }
             ("install_done", _) => {
+                installed.entry(c).or_default().insert(l.update());
                 // The user's install settles it (R24): no install at the deadline then.
                 if let Some(list) = owed.get_mut(&c) {
                     list.retain(|&(_, n)| n.t >= l.t);
@@ -160,10 +168,12 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 job_since.entry(c).or_insert(l.t);
                 for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
                     // When it may install: on, and inside a window that fits (`windows.rs`).
-                    let due = cx.windows.due(&cx.power, c, n.deployment(), d);
-                    if d > l.t || due.is_none_or(|due| due > l.t) {
+                    let due = due(&installed, n.deployment(), d);
+                    if d > l.t || due.is_none_or(|(first, _)| first > l.t) {
                         owed.entry(c).or_default().push((d, n));
-                    } else if due != Some(l.t) && !jobs.may_start(c, due.unwrap_or(d), l.t) {
+                    } else if due.is_some_and(|(first, last)| {
+                        l.t > last && l.t != first && !jobs.may_start(c, last, l.t)
+                    }) {
                         o.fail(
                             l,
                             &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
@@ -176,8 +186,8 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                     // Settled: deadlines passed during this job, or while the machine was
                     // off (installed after its start-up).
                     list.retain(|&(d, n)| {
-                        let due = cx.windows.due(&cx.power, c, n.deployment(), d);
-                        let due = due.unwrap_or(u64::MAX);
+                        let due = due(&installed, n.deployment(), d);
+                        let due = due.map_or(u64::MAX, |(first, _)| first);
                         !(due <= l.t && ((from..=l.t).contains(&d) || due != d))
                     });
                 }
@@ -188,8 +198,11 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     }
     for (c, list) in owed {
         for (d, n) in list {
-            let due = cx.windows.due(&cx.power, c, n.deployment(), d);
-            if due.is_some_and(|due| due <= cx.end) && !jobs.busy(c) {
+            let done = installed.get(&c);
+            let due = cx.windows.due(&cx.power, c, n.deployment(), d, |u| {
+                done.is_some_and(|s| s.contains(u))
+            });
+            if due.is_some_and(|(_, last)| last <= cx.end) && !jobs.busy(c) {
                 o.fail(
                     n,
                     &format!("notified up to its deadline at {d} ms, the client never installed"),

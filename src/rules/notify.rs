@@ -59,7 +59,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     for l in lines {
         away.observe(l);
         if let Some(bad) = held.observe(l) {
-            o.fail(bad, "a deployment policy that does not name its deployment");
+            o.fail(bad, "a deployment policy line that does not name its deployments, or names one whose policy is not out");
         }
         let c = l.client();
         if let Some(scan) = owed.get(&c).copied()

@@ -137,17 +137,35 @@ impl Windows {
 
     /// When client `c`, owing deployment `d`'s install since `t`, may start it: at once
     /// without windows (or with installs allowed outside them), else the first moment the
-    /// machine is on inside a window that fits the deployment's shortest update; `None`
-    /// when no window in the run ever fits.
-    pub(super) fn due(&self, power: &Power, c: u64, d: &str, t: u64) -> Option<u64> {
-        let mut at = power.resumed(c, t);
+    /// machine is on inside a window that fits one of the deployment's updates it has not
+    /// `installed`. The trace does not say which of those the client needs, so this is a
+    /// range: from the moment that fits the shortest to the one that fits the longest that
+    /// ever fits; `None` when no window in the run fits any.
+    pub(super) fn due(
+        &self,
+        power: &Power,
+        c: u64,
+        d: &str,
+        t: u64,
+        installed: impl Fn(&str) -> bool,
+    ) -> Option<(u64, u64)> {
+        let at = power.resumed(c, t);
         let Some(g) = self.windowed(c) else {
-            return Some(at);
+            return Some((at, at));
         };
         if self.outside.get(d).is_some_and(|o| o.0) {
-            return Some(at);
+            return Some((at, at));
         }
-        let need = self.updates.get(d)?.iter().map(|u| self.mrt(u)).min()?;
+        let fits = self.updates.get(d)?.iter().filter(|u| !installed(u));
+        let fits: Vec<u64> = fits
+            .filter_map(|u| self.due_within(power, c, g, at, self.mrt(u)))
+            .collect();
+        Some((*fits.iter().min()?, *fits.iter().max()?))
+    }
+
+    /// The first moment from `at` that client `c` of group `g` is on inside a window with
+    /// `need` ms left.
+    fn due_within(&self, power: &Power, c: u64, g: GroupId, mut at: u64, need: u64) -> Option<u64> {
         loop {
             let fit = self.next_fit(g, at, need)?;
             let on = power.resumed(c, fit);

@@ -1,0 +1,41 @@
+//! Scenarios the property survey (`tests/properties.rs`) found and shrank, kept as they were
+//! found: each once broke a rule in the model or fooled `cmsim verify` into a false
+//! violation, and now runs and verifies clean. Named after the violation they showed.
+//!
+//! - `agent-off-*`: a deadline passing acted on machines that were off (a `machine_state`
+//!   line while off); now they act at their start-up.
+//! - `r25-countdown-untargeted*`: verify gave a client the deadline of a deployment that does
+//!   not target it; `policy_received` now names the deployments it brings.
+//! - `r25-deadline-window-installed`, `r25-install-starts-late`,
+//!   `r25-notified-never-installed`: verify placed the window install by the shortest update
+//!   of the deployment, one the user had already installed.
+//! - `r25-double-restart`: a window restart queued as the machine switched off ran again
+//!   after the boot restart.
+//! - `r25-restart-window-deadline-moved`: a restart held by windows waited for the next
+//!   window although the deadline that passed allows restarts outside them.
+//! - `r13-never-sent`: verify wanted changes sent before the end by a machine that had been
+//!   off since its scan and came back on just before the end.
+
+mod common;
+
+macro_rules! regression {
+    ($($name:ident => $file:literal),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            common::verified_trace(include_str!(concat!("survey/", $file, ".ron")));
+        }
+    )*};
+}
+
+regression! {
+    agent_deadline_on_a_machine_that_is_off => "agent-off-at-deadline",
+    agent_intermittent_machine_off_at_its_deadline => "agent-off-intermittent",
+    r25_countdown_of_a_deployment_targeting_another_group => "r25-countdown-untargeted",
+    r25_countdown_of_a_deployment_targeting_nobody => "r25-countdown-untargeted-share0",
+    r25_window_install_after_the_user_installed_the_short_update => "r25-deadline-window-installed",
+    r25_window_install_not_late => "r25-install-starts-late",
+    r25_window_install_when_only_long_updates_are_left => "r25-notified-never-installed",
+    r25_one_restart_after_a_window_restart_queued_at_switch_off => "r25-double-restart",
+    r25_held_restart_released_at_a_deadline_allowing_it => "r25-restart-window-deadline-moved",
+    r13_changes_of_a_machine_back_just_before_the_end => "r13-never-sent",
+}
