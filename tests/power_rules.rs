@@ -152,24 +152,14 @@ fn availability_needs_a_calendar_and_sound_hours() {
 }
 
 /// Desktops that install at a deadline just before they go home, and restart at once in their
-/// all-day window, find changes they cannot send before switching off; the run ends minutes after the next morning's start-up, before the
-/// first send tick. Those sends are not late: they are due within a send interval of the
-/// start-up (R13; a regression: verify called them never sent).
+/// all-day window, find changes they cannot send before switching off; the run ends minutes
+/// after the next morning's start-up, before the first send tick. Those sends are not late:
+/// they are due within a send interval of the start-up (R13; a regression: verify called them
+/// never sent).
 #[test]
 fn r13_changes_found_before_switch_off_are_due_an_interval_after_start_up() {
-    let src = r#"Scenario(name: "unsent", start: "2026-12-07T00:00:00Z", end: "3d 8h 5m",
-        profile: CurrentBranch,
-        sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
-                 distribution_points: ["DP1"])],
-        clients: [(name: "office", site: "PR1", count: 400,
-            availability: Office(hours: "08:00-17:00", spread: "2h"),
-            maintenance_windows: [
-                (name: "all day", recurrence: Daily, start: "00:00", duration: "24h")])],
-        catalog: [(id: "KB1", size: "100MB")],
-        deployments: [(id: "D1", updates: ["KB1"], target: [(group: "office")],
-                       created: "1d 9h", deadline: "2d 16h 59m")],
-        settings: (max_run_time: "5m", user_early_install_share: 0))"#;
-    let t = verified_lines(src);
+    let src = going_home(r#"end: "3d 8h 5m", profile: CurrentBranch"#);
+    let t = verified_lines(&src);
     let end = 3 * DAY + 8 * HOUR + 5 * MIN;
     let unsent = (0..400)
         .filter(|&c| {

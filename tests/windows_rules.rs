@@ -250,18 +250,8 @@ fn check_lists_each_groups_windows_and_what_never_fits() {
 /// regression: it restarted a second time with nothing waiting for a restart).
 #[test]
 fn r25_a_window_restart_queued_at_switch_off_is_the_boot_restart_once() {
-    let src = r#"Scenario(name: "boot", start: "2026-12-07T00:00:00Z", end: "6d",
-        sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
-                 distribution_points: ["DP1"])],
-        clients: [(name: "office", site: "PR1", count: 400,
-            availability: Office(hours: "08:00-17:00", spread: "2h"),
-            maintenance_windows: [
-                (name: "all day", recurrence: Daily, start: "00:00", duration: "24h")])],
-        catalog: [(id: "KB1", size: "100MB")],
-        deployments: [(id: "D1", updates: ["KB1"], target: [(group: "office")],
-                       created: "1d 9h", deadline: "2d 16h 59m")],
-        settings: (max_run_time: "5m", user_early_install_share: 0))"#;
-    let t = verified_lines(src);
+    let src = going_home(r#"end: "6d""#);
+    let t = verified_lines(&src);
     let mut booted = 0;
     for c in 0..400 {
         let restarts = of_client(&t, "restart", c);

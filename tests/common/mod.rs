@@ -108,3 +108,23 @@ pub fn site(n: u32, deployment: &str, rest: &str) -> String {
         ),
     )
 }
+
+/// 400 office desktops (08:00–17:00 UTC, switched on and off over 2 hours) with an all-day
+/// window, from Monday 2026-12-07, and a deadline on Wednesday at 16:59, just before they go
+/// home: some install and restart as they switch off. `head` goes first in the scenario
+/// (`end` and, say, `profile`).
+pub fn going_home(head: &str) -> String {
+    format!(
+        r#"Scenario(name: "going home", start: "2026-12-07T00:00:00Z", {head},
+        sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                 distribution_points: ["DP1"])],
+        clients: [(name: "office", site: "PR1", count: 400,
+            availability: Office(hours: "08:00-17:00", spread: "2h"),
+            maintenance_windows: [
+                (name: "all day", recurrence: Daily, start: "00:00", duration: "24h")])],
+        catalog: [(id: "KB1", size: "100MB")],
+        deployments: [(id: "D1", updates: ["KB1"], target: [(group: "office")],
+                       created: "1d 9h", deadline: "2d 16h 59m")],
+        settings: (max_run_time: "5m", user_early_install_share: 0))"#
+    )
+}
