@@ -1,77 +1,21 @@
 //! What the model reports as it runs: the trace kinds, as compact values. Observers (trace
 //! writer, summary) turn them into lines and figures; names are looked up only there.
+//!
+//! The small kinds the facts carry live in `kinds` (re-exported here, so they are named
+//! `fact::PolicyKind` and so on); which client a fact concerns, in `client`.
 
 use super::compliance::State;
 use super::event::{FailCause, SyncMode, Trigger};
 use crate::engine::{SimDuration, SimTime};
 use crate::world::{ClientId, DeploymentId, GroupId, ServerId, SiteId, SupId, UpdateId};
 
-/// Kinds of machine policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PolicyKind {
-    /// The site-wide policy that gives the WSUS location and starts a compliance scan (R09).
-    Scan,
-    /// For SMS 2003 clients: the ITMU scan after a catalog refresh (R08).
-    ItmuScan,
-    /// A deployment's policy (R16, R17).
-    Deployment,
-}
+mod client;
+mod kinds;
 
-/// Why a client scans.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScanReason {
-    /// The compliance scan after a scan policy (R10).
-    Compliance,
-    /// The evaluation scan after a deployment policy (R17).
-    Evaluation,
-    /// At the deadline or a user's start: is it still required? (R25)
-    PreInstall,
-    /// After installing or restarting: is it no longer required? (R25)
-    PostInstall,
-}
-
-/// The install dialogs users open (R24).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialog {
-    /// Express/Advanced: all mandatory updates at once.
-    Express,
-    /// Available Software Updates: any available update.
-    Available,
-}
-
-/// Why a client stopped trying to download (R19–R21).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GiveUp {
-    /// Location Services found no DP for `location_retry_budget` (R19).
-    Location,
-    /// No DP could be connected to for `dp_connect_retry_budget` (R20).
-    DpConnect,
-    /// A user-started download failed for `manual_retry_budget` (R21).
-    Manual,
-}
-
-/// Why a deployment could not be created.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rejection {
-    /// An update is not in the site database yet.
-    NotSynced,
-    /// An update is marked expired, e.g. migrated from SMS 2003 before a sync (R07).
-    Expired,
-}
-
-/// Status message ids of the WSUS Synchronization Manager.
-pub const STATUS_SYNC_DONE: u16 = 6702;
-/// Status message id of a failed sync.
-pub const STATUS_SYNC_FAILED: u16 = 6703;
-
-/// Why updates were marked expired in a site database.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExpiryReason {
-    /// Superseded or expired in the catalog, marked by a scheduled sync (R03).
-    Catalog,
-    /// Migrated from SMS 2003 (R07).
-    Migration,
-}
+pub use kinds::{
+    Dialog, ExpiryReason, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE, STATUS_SYNC_FAILED,
+    ScanReason,
+};
 
 /// One observable happening.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -514,61 +458,4 @@ pub enum Fact {
         /// Of which new since the last refresh.
         new: u32,
     },
-}
-
-impl Fact {
-    /// The client the fact is about, for per-client trace filtering.
-    pub fn client(&self) -> Option<ClientId> {
-        match *self {
-            Fact::PolicyReceived { client, .. }
-            | Fact::ScanScheduled { client, .. }
-            | Fact::ScanStart { client, .. }
-            | Fact::ScanDone { client, .. }
-            | Fact::StateMessagesSent { client, .. }
-            | Fact::DownloadStart { client, .. }
-            | Fact::DownloadDone { client, .. }
-            | Fact::LocationFailed { client, .. }
-            | Fact::DpConnectFailed { client, .. }
-            | Fact::DownloadGaveUp { client, .. }
-            | Fact::Notification { client, .. }
-            | Fact::UserInstall { client, .. }
-            | Fact::InstallStart { client, .. }
-            | Fact::InstallDone { client, .. }
-            | Fact::RestartCompleted { client, .. }
-            | Fact::MachineCompliant { client, .. }
-            | Fact::RestartPending { client, .. }
-            | Fact::RestartWarning { client, .. }
-            | Fact::Restart { client, .. }
-            | Fact::ClientOffline { client }
-            | Fact::ClientOnline { client }
-            | Fact::UserAway { client }
-            | Fact::UserBack { client }
-            | Fact::MachineState { client, .. } => Some(client),
-            Fact::SyncStart { .. }
-            | Fact::WsusSyncDone { .. }
-            | Fact::SiteDbUpdated { .. }
-            | Fact::StatusMessage { .. }
-            | Fact::SyncRetryScheduled { .. }
-            | Fact::SyncRequest { .. }
-            | Fact::UpdatesExpired { .. }
-            | Fact::UpdatesReactivated { .. }
-            | Fact::ItmuCatalogRefreshed { .. }
-            | Fact::PolicyCreated { .. }
-            | Fact::StateMessagesForwarded { .. }
-            | Fact::DbStateChanged { .. }
-            | Fact::Applicability { .. }
-            | Fact::DeploymentRejected { .. }
-            | Fact::DeploymentCreated { .. }
-            | Fact::ContentOnDp { .. }
-            | Fact::DeadlineChanged { .. }
-            | Fact::RequiredReasons { .. }
-            | Fact::TargetedMachines { .. }
-            | Fact::StatesDiscarded { .. }
-            | Fact::MachinesAtStart { .. }
-            | Fact::WindowOpen { .. }
-            | Fact::WindowClose { .. }
-            | Fact::DbMachinesCompliant { .. }
-            | Fact::TrueStates { .. } => None,
-        }
-    }
 }

@@ -1,0 +1,71 @@
+//! The small kinds facts carry — which policy, why a scan, which dialog, why a download was
+//! given up, why a deployment was refused, why updates expired — and the sync status message
+//! ids. They sit apart from [`Fact`](super::Fact) so that `fact` reads as the list of
+//! happenings; the model and the observers name them through `fact`'s re-exports.
+
+/// Kinds of machine policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// The site-wide policy that gives the WSUS location and starts a compliance scan (R09).
+    Scan,
+    /// For SMS 2003 clients: the ITMU scan after a catalog refresh (R08).
+    ItmuScan,
+    /// A deployment's policy (R16, R17).
+    Deployment,
+}
+
+/// Why a client scans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanReason {
+    /// The compliance scan after a scan policy (R10).
+    Compliance,
+    /// The evaluation scan after a deployment policy (R17).
+    Evaluation,
+    /// At the deadline or a user's start: is it still required? (R25)
+    PreInstall,
+    /// After installing or restarting: is it no longer required? (R25)
+    PostInstall,
+}
+
+/// The install dialogs users open (R24).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialog {
+    /// Express/Advanced: all mandatory updates at once.
+    Express,
+    /// Available Software Updates: any available update.
+    Available,
+}
+
+/// Why a client stopped trying to download (R19–R21).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GiveUp {
+    /// Location Services found no DP for `location_retry_budget` (R19).
+    Location,
+    /// No DP could be connected to for `dp_connect_retry_budget` (R20).
+    DpConnect,
+    /// A user-started download failed for `manual_retry_budget` (R21).
+    Manual,
+}
+
+/// Why a deployment could not be created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// An update is not in the site database yet.
+    NotSynced,
+    /// An update is marked expired, e.g. migrated from SMS 2003 before a sync (R07).
+    Expired,
+}
+
+/// Status message ids of the WSUS Synchronization Manager.
+pub const STATUS_SYNC_DONE: u16 = 6702;
+/// Status message id of a failed sync.
+pub const STATUS_SYNC_FAILED: u16 = 6703;
+
+/// Why updates were marked expired in a site database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpiryReason {
+    /// Superseded or expired in the catalog, marked by a scheduled sync (R03).
+    Catalog,
+    /// Migrated from SMS 2003 (R07).
+    Migration,
+}
