@@ -1,0 +1,94 @@
+//! The size limits, and the check against them that comes before any other: a scenario too
+//! big to hold is refused with a message before anything walks it.
+
+use super::{Problem, calendar};
+use crate::engine::{SimDuration, SimTime};
+use crate::scenario::{Dur, Scenario};
+
+/// The largest inputs accepted: bigger ones are refused with a message, not run out of memory.
+pub struct Limits {
+    /// Scenario file size in bytes.
+    pub file_bytes: u64,
+    /// Sites in the hierarchy.
+    pub sites: usize,
+    /// Clients over all groups.
+    pub clients: u64,
+    /// Updates in the catalog.
+    pub updates: usize,
+    /// Actions plus faults.
+    pub timeline: usize,
+    /// Deployments (a client keeps one bit per deployment).
+    pub deployments: usize,
+    /// Distribution points over all sites (events name them in 16 bits).
+    pub dps: usize,
+    /// Simulated run length.
+    pub run: SimDuration,
+}
+
+/// The limits in force.
+pub const LIMITS: Limits = Limits {
+    file_bytes: 16 << 20,
+    sites: 4_096,
+    clients: 10_000_000,
+    updates: 100_000,
+    timeline: 100_000,
+    deployments: 32,
+    dps: 65_535,
+    run: SimDuration::from_days(3 * 366),
+};
+
+/// The counts of `s` over [`LIMITS`]. Checked before anything else: nothing walks, indexes
+/// (site ids are 16 bits) or recurses over a hierarchy of 600,000 sites.
+pub fn sizes(s: &Scenario) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let clients: u64 = s.clients.iter().map(|g| u64::from(g.count)).sum();
+    let too_many = [
+        ("sites", "sites", s.sites.len() as u64, LIMITS.sites as u64),
+        ("clients", "clients", clients, LIMITS.clients),
+        (
+            "catalog",
+            "updates",
+            s.catalog.len() as u64,
+            LIMITS.updates as u64,
+        ),
+        (
+            "deployments",
+            "deployments",
+            s.deployments.len() as u64,
+            LIMITS.deployments as u64,
+        ),
+        (
+            "sites",
+            "distribution points",
+            s.sites
+                .iter()
+                .map(|x| x.distribution_points.len() as u64)
+                .sum(),
+            LIMITS.dps as u64,
+        ),
+        (
+            "actions",
+            "actions and faults",
+            (s.actions.len() + s.faults.len()) as u64,
+            LIMITS.timeline as u64,
+        ),
+    ];
+    for (field, what, n, max) in too_many {
+        if n > max {
+            out.push(Problem::new(
+                field,
+                format!("{n} {what} is over the limit of {max}; split the scenario or reduce it"),
+            ));
+        }
+    }
+    let end = calendar(s)
+        .ok()
+        .and_then(|c| s.end.resolve(c.as_ref()).ok());
+    if end.is_some_and(|e| e.since(SimTime::ZERO) > LIMITS.run) {
+        out.push(Problem::new(
+            "end",
+            format!("runs longer than {} are refused", Dur(LIMITS.run)),
+        ));
+    }
+    out
+}
