@@ -62,6 +62,17 @@ const WINDOWED: &str = r#"Scenario(name: "mutation-windows", seed: 23, end: "5d"
                    created: "2h", deadline: "2d 18h 30m")],
     settings: (max_run_time: "60m", user_early_install_share: 0))"#;
 
+/// The site's WSUS is down for three hours as a deployment arrives: evaluation scans fail
+/// and are retried (SCANS, issue 12).
+const WSUS_DOWN: &str = r#"Scenario(name: "mutation-wsus-down", seed: 29, end: "2d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 50)],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")],
+                   created: "1d", deadline: "1d 2h")],
+    faults: [WsusUnavailable(server: "PR1-SUP", from: "1d", to: "1d 3h")])"#;
+
 /// Current branch: every client installs at the deadline, and its restart countdown runs
 /// (90 minutes, a final warning 15 minutes before the forced restart) (R25).
 const COUNTDOWN: &str = r#"Scenario(name: "mutation-countdown", seed: 19, end: "3d",
@@ -210,6 +221,8 @@ const MUTATIONS: &[Mutation] = &[
     m(DEPLOY, "user_act_window", "2d", "R24"),
     m(WINDOWED, "max_run_time", "20m", "WINDOWS"),
     m(WINDOWED, "max_run_time", "3h", "R25"),
+    m(WSUS_DOWN, "scan_retry_interval", "20m", "SCANS"),
+    m(WSUS_DOWN, "scan_retries", "2", "SCANS"),
     m(DEPLOY, "install_duration", "4m", "R25"),
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),

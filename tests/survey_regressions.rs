@@ -15,6 +15,15 @@
 //!   window although the deadline that passed allows restarts outside them.
 //! - `r13-never-sent`: verify wanted changes sent before the end by a machine that had been
 //!   off since its scan and came back on just before the end.
+//! - `r10-*`: compliance scans retried after a WSUS outage (issue 12): two retry chains ran
+//!   at once; a retry queued while the machine was off counts as a scheduled scan.
+//! - `r25-restart-held-back-*`, `r25-held-restart-released-*`: a deadline the client holds
+//!   moved later after its install, so windows hold the restart back again, or another
+//!   deployment's deadline releases it.
+//! - `r25-passed-deadline-moved-*`: a deadline that passed while the client waited for a
+//!   window is no longer owed once a new policy moves it into the future.
+//! - `r19-attempt-as-the-machine-switches-off`: a retry due at the very moment the machine
+//!   switches off may come first.
 
 mod common;
 
@@ -38,4 +47,10 @@ regression! {
     r25_one_restart_after_a_window_restart_queued_at_switch_off => "r25-double-restart",
     r25_held_restart_released_at_a_deadline_allowing_it => "r25-restart-window-deadline-moved",
     r13_changes_of_a_machine_back_just_before_the_end => "r13-never-sent",
+    r10_one_retry_chain_per_client => "r10-two-compliance-retries",
+    r10_compliance_retry_queued_while_off => "r10-compliance-retry-queued-while-off",
+    r25_restart_held_back_after_the_deadline_moved => "r25-restart-held-back-after-the-deadline-moved",
+    r25_held_restart_released_by_another_deadline => "r25-held-restart-released-by-another-deadline",
+    r25_passed_deadline_moved_while_waiting_for_a_window => "r25-passed-deadline-moved-while-waiting-for-a-window",
+    r19_attempt_as_the_machine_switches_off => "r19-attempt-as-the-machine-switches-off",
 }

@@ -97,7 +97,9 @@ pub(super) struct Head {
     /// First DP connection failure of the job, in seconds (R20); `u32::MAX`: none.
     pub(super) connect_since: u32,
     /// The DP of the job.
-    pub(super) dp: u32,
+    pub(super) dp: u16,
+    /// Online scans that failed in a row against the client's WSUS (`scan_retry.rs`).
+    pub(super) scan_failures: u8,
     /// What waits for a maintenance window (`windows.rs`): an install, a restart.
     pub(super) window_wait: u8,
     /// Where the machine stands as its reports count it (`machines.rs`).

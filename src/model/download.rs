@@ -117,7 +117,7 @@ impl Model<'_> {
         self.reschedule(dp, cx);
         let head = self.clients.head_mut(c);
         head.job = DownloadJob::Downloading;
-        head.dp = dp.0;
+        head.dp = dp.0 as u16;
         let deployments = head.job_deployments;
         let deployment = DeploymentId(deployments.trailing_zeros());
         cx.emit(Fact::DownloadStart {
@@ -287,7 +287,7 @@ impl Model<'_> {
         }
         let head = self.clients.head_mut(c);
         head.job = DownloadJob::Idle;
-        let dp = ServerId(head.dp);
+        let dp = ServerId(u32::from(head.dp));
         let deployments = head.job_deployments;
         let deployment = DeploymentId(deployments.trailing_zeros());
         cx.emit(Fact::DownloadDone {

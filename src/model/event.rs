@@ -101,6 +101,22 @@ pub enum Event {
         /// Why it scanned.
         reason: ScanReason,
     },
+    /// A client's scan cannot reach its WSUS and fails as it connects (`scan_retry.rs`).
+    ScanFailed {
+        /// The client.
+        client: ClientId,
+        /// Why it scanned.
+        reason: ScanReason,
+    },
+    /// A client retries a failed scan (`scan_retry.rs`).
+    ScanRetry {
+        /// The client.
+        client: ClientId,
+        /// Why it scanned.
+        reason: ScanReason,
+        /// Its failures in a row when it failed: another scan's end since makes this stale.
+        failures: u8,
+    },
     /// A client's state-message cycle sends what is queued (R13).
     SendStateMessages(ClientId),
     /// A management point forwards what it holds to its site server (R13).

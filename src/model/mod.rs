@@ -22,6 +22,7 @@ mod policy;
 mod power;
 mod presence;
 mod scan;
+mod scan_retry;
 mod site_db;
 mod state_messages;
 mod sync;
@@ -320,6 +321,12 @@ impl Model<'_> {
             Event::PolicyReceived(c) => self.policy_received(c, cx),
             Event::ScanStart(c) => self.scan_due(c, cx),
             Event::ScanDone { client, reason } => self.scan_done(client, reason, cx),
+            Event::ScanFailed { client, reason } => self.scan_failed(client, reason, cx),
+            Event::ScanRetry {
+                client,
+                reason,
+                failures,
+            } => self.scan_retry(client, reason, failures, cx),
             Event::SendStateMessages(c) if self.is_off(c) => {
                 self.clients.set(c, clients::SEND_MISSED, true)
             }

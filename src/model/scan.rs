@@ -68,11 +68,12 @@ impl Model<'_> {
         }
         let s = &self.world.settings;
         cx.emit(Fact::ScanStart { client: c, reason });
-        let steps = s.scan_clear_history.0
-            + s.scan_locate_wsus.0
-            + s.scan_update_policy.0
-            + s.scan_wua_download.0
-            + s.scan_wua_evaluate.0;
+        // WUA connects to WSUS after the first steps; a WSUS that is down fails it then.
+        let connect = s.scan_clear_history.0 + s.scan_locate_wsus.0 + s.scan_update_policy.0;
+        if self.wsus_down_for(c, reason, cx.now() + connect) {
+            return cx.schedule_in(connect, Event::ScanFailed { client: c, reason });
+        }
+        let steps = connect + s.scan_wua_download.0 + s.scan_wua_evaluate.0;
         cx.schedule_in(steps, Event::ScanDone { client: c, reason });
     }
 
@@ -92,7 +93,11 @@ impl Model<'_> {
         let group = &self.world.groups[self.world.group_of(c).index()];
         let listed = self.update_list(group, connected);
         let changed = self.evaluate(c, group, listed);
-        self.clients.head_mut(c).last_scan = (cx.now().ms() / 1_000) as u32;
+        let head = self.clients.head_mut(c);
+        head.last_scan = (cx.now().ms() / 1_000) as u32;
+        if reason != ScanReason::PostInstall {
+            head.scan_failures = 0;
+        }
         cx.emit(Fact::ScanDone {
             client: c,
             changed,

@@ -162,14 +162,19 @@ impl<'a> Jobs<'a> {
                     a.install = Some(l);
                 }
             }
-            "scan_done" => {
+            // A failed scan ends its job as a finished one does (`scans.rs`).
+            "scan_done" | "scan_failed" => {
+                let reason = match l.kind.as_str() {
+                    "scan_done" => l.reason(),
+                    _ => l.scan.as_deref().unwrap_or(""),
+                };
                 match a.scan.take() {
-                    None => o.fail(l, "scan_done without a running scan"),
-                    Some(s) if s.reason() != l.reason() => o.fail(
+                    None => o.fail(l, &format!("{} without a running scan", l.kind)),
+                    Some(s) if s.reason() != reason => o.fail(
                         l,
                         &format!(
-                            "a {} scan_done ends the {} scan of line {}",
-                            l.reason(),
+                            "a {reason} {} ends the {} scan of line {}",
+                            l.kind,
                             s.reason(),
                             s.line
                         ),

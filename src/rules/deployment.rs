@@ -135,9 +135,8 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut mandatory: BTreeMap<&str, bool> = BTreeMap::new();
     let mut evaluated: BTreeSet<u64> = BTreeSet::new();
     let mut started: BTreeSet<u64> = BTreeSet::new();
-    // client → when an evaluation scan came due and was not run yet: a deployment policy
-    // received (false) or a re-evaluation tick (true)
-    let mut received: BTreeMap<u64, Vec<(u64, bool)>> = BTreeMap::new();
+    // client → when an evaluation scan came due and was not run yet, and why
+    let mut received: BTreeMap<u64, Vec<(u64, &str)>> = BTreeMap::new();
     let mut ticks = Ticks::new(cx.settings.deployment_reevaluation_interval.0.ms());
     // client → when something last called for a download job; the job's attempt is then
     let mut calls: BTreeMap<u64, u64> = BTreeMap::new();
@@ -150,7 +149,7 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
         if l.client.is_some()
             && let Some((first, _)) = ticks.pass(c, l.t)
         {
-            received.entry(c).or_default().push((first, true));
+            received.entry(c).or_default().push((first, TICK));
         }
         match l.kind.as_str() {
             "deployment_created" => {
@@ -175,20 +174,22 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
                 }
             }
             "policy_received" if l.policy.as_deref() == Some("deployment") => {
-                received.entry(c).or_default().push((l.t, false));
+                received.entry(c).or_default().push((l.t, POLICY));
             }
             "scan_start" if l.reason() == "evaluation" => {
                 o.checked += 1;
                 evaluated.insert(c);
                 let due = received.remove(&c).unwrap_or_default();
                 match due.first() {
+                    // The retry of a failed one (`scans.rs` times it).
+                    None if cx.retries.is_retry(c, l.t) => {}
                     None => o.fail(
                         l,
                         "an evaluation scan without a deployment policy received or a re-evaluation due",
                     ),
-                    Some(&(r, tick)) if !jobs.may_start(c, cx.power.resumed(c, r), l.t) => o.fail(
+                    Some(&(r, why)) if !jobs.may_start(c, cx.power.resumed(c, r), l.t) => o.fail(
                         l,
-                        &format!("evaluation scan at {} ms for the {} at {r} ms: it runs then, or when the job running then ends", l.t, why(tick)),
+                        &format!("evaluation scan at {} ms for the {why} at {r} ms: it runs then, or when the job running then ends", l.t),
                     ),
                     Some(_) => {}
                 }
@@ -241,17 +242,16 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
         jobs.observe(l, &mut scratch);
     }
     for (c, first, _) in ticks.pass_all(cx.end) {
-        received.entry(c).or_default().push((first, true));
+        received.entry(c).or_default().push((first, TICK));
     }
     for (c, due) in &received {
-        if let Some(&(r, tick)) = due.first()
+        if let Some(&(r, why)) = due.first()
             && r <= cx.end
             && !jobs.busy(*c)
             && !cx.power.off_at_end(*c, cx.end)
         {
             o.violations.push(format!(
-                "client {c}: the {} at {r} ms was never evaluated",
-                why(tick)
+                "client {c}: the {why} at {r} ms was never evaluated"
             ));
         }
     }
@@ -259,13 +259,9 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
 }
 
 /// What called for an evaluation scan: a tick of re-evaluation or a policy receipt.
-fn why(tick: bool) -> &'static str {
-    if tick {
-        "re-evaluation due"
-    } else {
-        "deployment policy received"
-    }
-}
+/// Why an evaluation scan came due.
+const TICK: &str = "re-evaluation due";
+const POLICY: &str = "deployment policy received";
 
 /// R18: an update installs only after the client downloaded it into its cache: given the
 /// scenario, a download serving a deployment that contains the update; without it, any

@@ -132,8 +132,11 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
     let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
     let mut installed: BTreeMap<u64, BTreeSet<&str>> = BTreeMap::new();
+    // client → deadlines its running pre-install scan took: owed again at its retry if it
+    // fails (`scans.rs`)
+    let mut taken: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
     let mut held = super::held::Held::default();
-    for l in lines {
+    for (i, l) in lines.iter().enumerate() {
         let c = l.client();
         held.observe(l);
         // When client `c` may install for deployment `d` owed since `at` (`windows.rs`).
@@ -146,8 +149,13 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
             ("policy_received", _) if l.policy.as_deref() == Some("deployment") => {
                 // A new policy version before the deadline: the client now holds the
                 // deadline in force (R17), and owes the old one only if it is unchanged.
+                // A deadline that passed while the client waited (for a window, say) is
+                // dropped too when the new version moves it into the future.
                 if let Some(list) = owed.get_mut(&c) {
-                    list.retain(|&(d, n)| d <= l.t || held.get(c, n.deployment()) == Some(Some(d)));
+                    list.retain(|&(d, n)| {
+                        let now = held.get(c, n.deployment()).flatten();
+                        now == Some(d) || d <= l.t && now.is_none_or(|h| h <= l.t)
+                    });
                 }
             }
             ("notification", _) => {
@@ -166,12 +174,17 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
             }
             ("scan_start", "pre_install") => {
                 job_since.entry(c).or_insert(l.t);
+                let took = taken.entry(c).or_default();
+                took.clear();
                 for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
                     // When it may install: on, and inside a window that fits (`windows.rs`).
                     let due = due(&installed, n.deployment(), d);
                     if d > l.t || due.is_none_or(|(first, _)| first > l.t) {
                         owed.entry(c).or_default().push((d, n));
-                    } else if due.is_some_and(|(first, last)| {
+                        continue;
+                    }
+                    took.push((d, n));
+                    if due.is_some_and(|(first, last)| {
                         l.t > last && l.t != first && !jobs.may_start(c, last, l.t)
                     }) {
                         o.fail(
@@ -179,6 +192,16 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                             &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
                         );
                     }
+                }
+            }
+            ("scan_failed", _) if l.scan.as_deref() == Some("pre_install") => {
+                job_since.remove(&c);
+                let took = taken.remove(&c).unwrap_or_default();
+                // Owed again at the retry, if it came (`scans.rs`).
+                if let Some(r) = cx.retries.came(i) {
+                    owed.entry(c)
+                        .or_default()
+                        .extend(took.into_iter().map(|(_, n)| (r, n)));
                 }
             }
             ("scan_done", "post_install") => {

@@ -20,6 +20,7 @@ mod policy;
 mod power;
 mod restart;
 mod retries;
+mod scans;
 mod stats;
 mod sync;
 pub mod table;
@@ -164,6 +165,8 @@ pub(crate) struct Ctx<'a> {
     user: power::Power,
     /// The scenario's maintenance windows.
     windows: windows::Windows,
+    /// The retries of failed scans.
+    retries: scans::Retries,
 }
 
 impl Ctx<'_> {
@@ -175,7 +178,7 @@ impl Ctx<'_> {
 }
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
-/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, then `AGENT`
+/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`, then `AGENT`
 /// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
@@ -210,8 +213,10 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         power: power::Power::of(lines),
         user: power::Power::users(lines),
         windows: windows::Windows::default(),
+        retries: scans::Retries::default(),
     };
     cx.windows = windows::Windows::of(lines, &cx);
+    cx.retries = scans::Retries::of(lines, &cx);
     let mut outcomes = vec![
         framing,
         cascade::r01(lines, &cx),
@@ -239,6 +244,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(notify::r24(lines, &cx));
     outcomes.push(install::r25(lines, &cx));
     outcomes.push(windows::check(lines, &cx));
+    outcomes.push(scans::check(lines, &cx));
     outcomes.push(machines::check(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that

@@ -186,7 +186,10 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             && l.t > t
         {
             tick_owed.remove(&c);
-            if !(due.contains_key(&c) || scanning.contains(&c)) {
+            if !(due.contains_key(&c)
+                || scanning.contains(&c)
+                || cx.retries.compliance_waiting(c, t))
+            {
                 o.violations.push(format!(
                     "client {c}: a tick of the scan schedule missed while off scheduled no scan at its start-up ({t} ms)"
                 ));
@@ -231,6 +234,7 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
                 if l.policy.as_deref() != Some("deployment")
                     && !due.contains_key(&c)
                     && !scanning.contains(&c)
+                    && !cx.retries.compliance_waiting(c, l.t)
                     && !scheduled()
                 {
                     o.fail(
@@ -242,6 +246,10 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
             "scan_done" if l.reason() == "compliance" => {
                 scanning.remove(&c);
                 scan_end.insert(c, l.t);
+            }
+            // A failed compliance scan is retried (`scans.rs` times the retry).
+            "scan_failed" if l.scan.as_deref() == Some("compliance") => {
+                scanning.remove(&c);
             }
             "scan_scheduled" => {
                 o.checked += 1;
@@ -272,6 +280,7 @@ pub(super) fn r10(lines: &[Line], cx: &Ctx) -> Outcome {
                 }
             }
             "scan_start" if l.reason() == "compliance" => match (scanning.insert(c), due.remove(&c)) {
+                (_, None) if cx.retries.is_retry(c, l.t) => {}
                 (_, None) => o.fail(l, "a compliance scan that was not scheduled"),
                 (_, Some((at, _))) if !jobs.may_start(c, cx.power.resumed(c, at), l.t) => o.fail(
                     l,

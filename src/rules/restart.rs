@@ -124,7 +124,7 @@ pub(super) fn check(
                 if !follows("scan_start", None) {
                     o.fail(l, "a restart not followed at once by a post-install scan");
                 }
-                pending.remove(&c);
+                let waiting = pending.remove(&c).unwrap_or_default();
                 let Some(a) = armed.remove(&c) else {
                     o.fail(l, "a restart with no installed update waiting for one");
                     continue;
@@ -137,6 +137,22 @@ pub(super) fn check(
                             "the machine was off since the install: its restart is the start-up",
                         );
                     }
+                    continue;
+                }
+                // Windows held the restart back when it came due (a deadline the client
+                // holds moved later since the install): a deadline that allows restarts
+                // outside them releases it as it passes, or the next window does.
+                let released = |u: &&str| {
+                    cx.windows.allows(&held, c, u, l.t, true)
+                        && !cx.windows.allows(&held, c, u, l.t - 1, true)
+                };
+                let held_back = !waiting
+                    .iter()
+                    .any(|u| cx.windows.allows(&held, c, u, l.t, true));
+                if l.forced != Some(true)
+                    && cx.windows.restricts(c)
+                    && (waiting.iter().any(released) || held_back && cx.windows.opens_at(c, l.t))
+                {
                     continue;
                 }
                 if let Some(due) = a.window {
@@ -186,7 +202,14 @@ pub(super) fn check(
             true => &cx.power,
             false => &cx.user,
         };
-        if due <= end && !jobs.busy(c) && !absent.off_during(c, a.at, end) {
+        // Allowed outside windows when it was armed, held back by them now (a deadline
+        // the client holds moved later): the next window or deadline restarts it.
+        let held_back = a.window.is_none()
+            && cx.windows.restricts(c)
+            && !pending
+                .get(&c)
+                .is_some_and(|p| p.iter().any(|u| cx.windows.allows(&held, c, u, end, true)));
+        if due <= end && !jobs.busy(c) && !absent.off_during(c, a.at, end) && !held_back {
             o.fail(
                 a.line,
                 &format!("no restart by {due} ms after this post-install scan"),

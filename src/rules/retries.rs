@@ -74,12 +74,19 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
             // Failover: the same attempt goes on to the next DP of the list, which fails
             // too or serves the download.
             let same_attempt = l.t == t0 && k0 == 1 && (kind == 1 || l.kind == "download_start");
-            // A machine off when the attempt came due tries at its start-up.
-            let due = cx.power.resumed(c, t0 + timers(k0, m0).0);
+            // A machine off when the attempt came due tries at its start-up; one switching
+            // off at that very moment may try first (AGENT judges whether it was on).
+            let at = t0 + timers(k0, m0).0;
+            let due = cx.power.resumed(c, at);
             if job.spent && l.kind != "download_gave_up" && !same_attempt {
                 o.fail(prev, "the budget is spent but the job did not give up");
                 job.last = None;
-            } else if !job.spent && !same_attempt && l.kind != "download_gave_up" && l.t != due {
+            } else if !job.spent
+                && !same_attempt
+                && l.kind != "download_gave_up"
+                && l.t != due
+                && l.t != at
+            {
                 o.fail(
                     l,
                     &format!(

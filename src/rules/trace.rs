@@ -60,6 +60,9 @@ pub struct Line {
     pub waiting_for_window: Option<u64>,
     pub required: Option<u64>,
     pub restart_at: Option<u64>,
+    // `scan_failed`: the scan that failed and when it is retried (null: the next cycle).
+    pub scan: Option<String>,
+    pub retry_at: Option<u64>,
     pub scanned_at: Option<u64>,
     pub bytes: Option<u64>,
     pub downloaded: Option<u64>,

@@ -60,16 +60,19 @@ pub enum Page {
     SyncTroubleshooting,
     /// `sum/includes/maximum-run-time.md` and `core/clients/manage/collections/use-maintenance-windows.md`.
     MaximumRunTime,
+    /// `sum/plan-design/plan-for-software-updates.md`.
+    PlanSoftwareUpdates,
 }
 
 impl Page {
     /// Every page, for the table's legend.
-    pub const ALL: [Page; 5] = [
+    pub const ALL: [Page; 6] = [
         Page::ClientSettings,
         Page::RestartNotifications,
         Page::UpdatesIntroduction,
         Page::SyncTroubleshooting,
         Page::MaximumRunTime,
+        Page::PlanSoftwareUpdates,
     ];
 
     /// The short name the table shows.
@@ -80,6 +83,7 @@ impl Page {
             Page::UpdatesIntroduction => "updates intro",
             Page::SyncTroubleshooting => "sync troubleshoot",
             Page::MaximumRunTime => "max run time",
+            Page::PlanSoftwareUpdates => "plan updates",
         }
     }
 
@@ -95,6 +99,7 @@ impl Page {
                 "SupportArticles …/troubleshoot-software-update-synchronization.md"
             }
             Page::MaximumRunTime => "memdocs sum/includes/maximum-run-time.md",
+            Page::PlanSoftwareUpdates => "memdocs sum/plan-design/plan-for-software-updates.md",
         }
     }
 }

@@ -48,6 +48,13 @@ impl Literal for f64 {
             .map_err(|_| format!("`{text}`: expected a number"))
     }
 }
+impl Literal for u32 {
+    fn parse(text: &str) -> Result<Self, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("`{text}`: expected a whole number"))
+    }
+}
 impl Literal for bool {
     fn parse(text: &str) -> Result<Self, String> {
         text.trim()
@@ -199,6 +206,12 @@ settings! {
     scan_wua_download: Dur = ["30s", Assumed], ["30s", Assumed], "R11";
     /// Scan step: the Windows Update Agent scans the machine (assumed).
     scan_wua_evaluate: Dur = ["2m", Assumed], ["2m", Assumed], "R11";
+    /// A scan that cannot reach its WSUS fails as it connects and is retried after this
+    /// interval (current branch documents 30 minutes; 2007 assumed the same).
+    scan_retry_interval: Dur = ["30m", Assumed], ["30m", Docs(PlanSoftwareUpdates)], "R11";
+    /// How many times in a row a failed scan is retried; after that the client waits for its
+    /// next scan cycle (current branch documents at least 4).
+    scan_retries: u32 = ["4", Assumed], ["4", Docs(PlanSoftwareUpdates)], "R11";
     /// Interval of bulk state-message sends from client to MP.
     state_message_interval: Dur = ["5m", Document], ["15m", Docs(ClientSettings)], "R13";
     /// How long a management point holds state messages before forwarding them (assumed).

@@ -12,6 +12,7 @@ impl Fact {
             Fact::PolicyReceived { client, .. }
             | Fact::ScanScheduled { client, .. }
             | Fact::ScanStart { client, .. }
+            | Fact::ScanFailed { client, .. }
             | Fact::ScanDone { client, .. }
             | Fact::StateMessagesSent { client, .. }
             | Fact::DownloadStart { client, .. }

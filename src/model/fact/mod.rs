@@ -107,6 +107,17 @@ pub enum Fact {
         /// targeting the client published so far.
         deployments: u32,
     },
+    /// A client's scan could not reach its WSUS: the scan failed as it connected.
+    ScanFailed {
+        /// The client.
+        client: ClientId,
+        /// The software update point whose WSUS it scans against.
+        sup: SupId,
+        /// Why it scanned.
+        scan: ScanReason,
+        /// When it retries (`None`: it waits for its next scan cycle).
+        retry_at: Option<SimTime>,
+    },
     /// A client scheduled its scan (R10).
     ScanScheduled {
         /// The client.

@@ -46,6 +46,22 @@ impl<W: Write> TraceWriter<W> {
                 self.num("client", u64::from(client.0));
                 self.raw("reason", reason_json(reason));
             }
+            Fact::ScanFailed {
+                client,
+                sup,
+                scan,
+                retry_at,
+            } => {
+                self.head(t, "scan_failed");
+                self.num("client", u64::from(client.0));
+                self.sup(sup);
+                self.raw("reason", "\"wsus_unavailable\"");
+                self.raw("scan", reason_json(scan));
+                match retry_at {
+                    Some(at) => self.num("retry_at", at.ms()),
+                    None => self.raw("retry_at", "null"),
+                }
+            }
             Fact::ScanDone {
                 client,
                 changed,

@@ -228,6 +228,7 @@ impl<W: Write> TraceWriter<W> {
             | Fact::PolicyReceived { .. }
             | Fact::ScanScheduled { .. }
             | Fact::ScanStart { .. }
+            | Fact::ScanFailed { .. }
             | Fact::ScanDone { .. }
             | Fact::DownloadStart { .. }
             | Fact::DownloadDone { .. }

@@ -24,6 +24,7 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
         ("notify_imminent_interval", st.notify_imminent_interval),
         ("user_act_window", st.user_act_window),
         ("max_run_time", st.max_run_time),
+        ("scan_retry_interval", st.scan_retry_interval),
     ];
     for (name, d) in positive {
         if d.0 == SimDuration::ZERO {
@@ -42,6 +43,16 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
                 "expected less than restart_countdown ({}): the warning comes before the \
                  forced restart (R25)",
                 st.restart_countdown
+            ),
+        ));
+    }
+    // A client counts its failures in a row in a byte (`model/scan_retry.rs`).
+    if st.scan_retries > 100 {
+        out.push(Problem::new(
+            "settings.scan_retries",
+            format!(
+                "expected at most 100 retries in a row, got {}",
+                st.scan_retries
             ),
         ));
     }
