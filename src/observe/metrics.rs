@@ -30,6 +30,10 @@ pub struct SupMetrics {
     pub longest: Option<crate::engine::SimDuration>,
     /// Every attempt: (start, end, succeeded), for the cascade chart.
     pub attempts: Vec<(SimTime, SimTime, bool)>,
+    /// Clients' scans that failed against its WSUS (issue 12).
+    pub scans_failed: u64,
+    /// Of which left without a retry: the client waits for its next scan cycle.
+    pub scans_given_up: u64,
 }
 
 /// Figures of one site's database.
@@ -145,6 +149,11 @@ impl Observer<Fact> for Metrics<'_> {
                 self.sites[site.index()].reactivated = Some((t, count));
             }
             Fact::ItmuCatalogRefreshed { updates, .. } => self.itmu.push((t, updates)),
+            Fact::ScanFailed { sup, retry_at, .. } => {
+                let s = &mut self.sups[sup.index()];
+                s.scans_failed += 1;
+                s.scans_given_up += u64::from(retry_at.is_none());
+            }
             Fact::SiteDbUpdated { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SyncRetryScheduled { .. }

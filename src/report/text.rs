@@ -39,7 +39,7 @@ pub fn render(s: &Summary) -> String {
         s.clients
     );
     out.push_str(&super::headline::headline(s, |t| at(s, t)));
-    out.push_str("\nSynchronization per software update point (R01–R06)\n");
+    out.push_str("\nSoftware update points: synchronization (R01–R06) and clients' failed scans\n");
     let mut t = Table::new(&[
         "site",
         "sup",
@@ -52,6 +52,7 @@ pub fn render(s: &Summary) -> String {
         "first 6702",
         "last 6702",
         "longest",
+        "failed scans",
     ]);
     for site in &s.sites {
         for sup in &site.sups {
@@ -67,6 +68,10 @@ pub fn render(s: &Summary) -> String {
                 at(s, sup.first_6702_ms),
                 at(s, sup.last_6702_ms),
                 when(sup.longest_sync_ms),
+                match sup.scans_given_up {
+                    0 => sup.scans_failed.to_string(),
+                    n => format!("{} ({n} gave up)", sup.scans_failed),
+                },
             ]);
         }
     }

@@ -256,6 +256,10 @@ pub struct SupSummary {
     pub last_6702_ms: Option<u64>,
     /// Longest successful attempt, start to 6702.
     pub longest_sync_ms: Option<u64>,
+    /// Clients' scans that failed against its WSUS.
+    pub scans_failed: u64,
+    /// Of which left without a retry (the client waits for its next scan cycle).
+    pub scans_given_up: u64,
 }
 
 /// One update.
@@ -494,6 +498,8 @@ fn sup(world: &World, m: &Metrics, i: usize) -> SupSummary {
         first_6702_ms: sm.first_success.map(|t| t.ms()),
         last_6702_ms: sm.last_success.map(|t| t.ms()),
         longest_sync_ms: sm.longest.map(|d| d.ms()),
+        scans_failed: sm.scans_failed,
+        scans_given_up: sm.scans_given_up,
     }
 }
 
