@@ -24,6 +24,17 @@
 //!   window is no longer owed once a new policy moves it into the future.
 //! - `r19-attempt-as-the-machine-switches-off`: a retry due at the very moment the machine
 //!   switches off may come first.
+//! - `r25-user-back-during-a-scan`: a user's restart that waited for their return comes when
+//!   the job running then ends.
+//! - `agent-user-away-as-the-machine-goes-away`: the user of a machine left on went home at
+//!   midnight as the machine's days away began: no line for a machine that is off; the user's
+//!   absence is told at the start-up.
+//! - `r25-window-open-at-start-up`: a machine waiting for a window comes on inside one that
+//!   still fits: it installs first, before the jobs that came due while it was off.
+//! - `r22-installed-as-the-last-reminder-shows`: an install ending at the same moment as a
+//!   reminder stops the reminders.
+//! - `r22-deadline-moved-earlier-then-later`: reminders stop when the deadline the client
+//!   held then passed, though a later policy moved it into the future again.
 
 mod common;
 
@@ -53,4 +64,9 @@ regression! {
     r25_held_restart_released_by_another_deadline => "r25-held-restart-released-by-another-deadline",
     r25_passed_deadline_moved_while_waiting_for_a_window => "r25-passed-deadline-moved-while-waiting-for-a-window",
     r19_attempt_as_the_machine_switches_off => "r19-attempt-as-the-machine-switches-off",
+    r25_user_back_during_a_scan => "r25-user-back-during-a-scan",
+    r22_deadline_moved_earlier_then_later => "r22-deadline-moved-earlier-then-later",
+    agent_user_away_as_the_machine_goes_away => "agent-user-away-as-the-machine-goes-away",
+    r25_window_open_at_start_up => "r25-window-open-at-start-up",
+    r22_installed_as_the_last_reminder_shows => "r22-installed-as-the-last-reminder-shows",
 }

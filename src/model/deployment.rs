@@ -154,14 +154,22 @@ impl Model<'_> {
     /// deadline installs (R25), and a restart that windows held back goes ahead if the
     /// deployment now allows it outside them. A client that still holds an older deadline
     /// had its own deadline event; one that learns of a passed deadline installs when it
-    /// evaluates; one that is off does both at its start-up (`power.rs`).
+    /// evaluates; one that is off installs at its start-up (`power.rs`), where its boot is
+    /// the restart.
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
         for c in 0..self.world.clients() as u32 {
             let c = ClientId(c);
-            if self.clients.head(c).registered & 1 << d.0 != 0
-                && self.held_deadline(c, d.index()) == Some(cx.now())
-                && !self.is_off(c)
+            if self.clients.head(c).registered & 1 << d.0 == 0
+                || self.held_deadline(c, d.index()) != Some(cx.now())
             {
+                continue;
+            }
+            if self.is_off(c) {
+                // Its install job waits for the start-up, in the agent's order (after the
+                // boot's restart); it judges then what may install (nothing is judged while
+                // the machine is off).
+                self.clients.head_mut(c).waiting |= super::agent::Job::Install as u8;
+            } else {
                 self.release_restart(c, cx);
                 self.begin_install(c, cx);
             }

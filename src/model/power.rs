@@ -174,6 +174,7 @@ impl Model<'_> {
     fn switch_on(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, OFF, false);
         cx.emit(Fact::ClientOnline { client: c });
+        self.user_at_start_up(c, cx);
         if self.clients.head(c).machine == super::machines::MachineState::NeverOnline {
             self.track_machine(c, cx);
         }
@@ -185,6 +186,11 @@ impl Model<'_> {
             // The restart job clears RESTART_SCHEDULED, so a restart still scheduled is
             // stale when it comes (dispatch ignores it): this is the restart.
             self.clients.head_mut(c).waiting |= Job::BootRestart as u8;
+        }
+        // A machine waiting for a window checks it first thing, as the window's opening
+        // would have (`windows.rs`), before the jobs that came due while it was off.
+        if self.clients.head(c).window_wait & super::windows::WAIT_INSTALL != 0 {
+            self.clients.head_mut(c).waiting |= Job::Install as u8;
         }
         // Machine policy is requested at start-up (R09).
         if self.clients.head(c).flags & (SCAN_POLICY_PENDING | DEPLOYMENT_POLICY_PENDING) != 0 {

@@ -52,21 +52,35 @@ impl Model<'_> {
 
     /// Client `c`'s user comes or goes. On their return, what came due while they were
     /// away happens: the dialogs they meant to open, and reminders start afresh (R22, R24).
+    /// A machine that is off (its days away) has nobody to trace: the user's state is kept
+    /// and told when it is switched back on (`user_at_start_up`).
     pub(super) fn presence_change(&mut self, c: ClientId, cx: &mut Cx) {
         let g = self.world.group_of(c).index();
         let k = c.0 - self.world.groups[g].first.0;
-        let back = self.user_away(c);
+        let t = cx.now().ms() as i64;
+        let back = self.office_period(g, k, t).is_some();
+        let changed = back == self.user_away(c);
         self.clients.set(c, AWAY, !back);
-        cx.emit(match back {
-            true => Fact::UserBack { client: c },
-            false => Fact::UserAway { client: c },
-        });
-        if let Some(at) = self.next_presence_change(g, k, cx.now().ms() as i64, back) {
+        if changed && !self.is_off(c) {
+            cx.emit(match back {
+                true => Fact::UserBack { client: c },
+                false => Fact::UserAway { client: c },
+            });
+        }
+        if let Some(at) = self.next_presence_change(g, k, t, back) {
             cx.schedule_at(at, Event::Presence(c));
         }
-        if back && !self.is_off(c) {
+        if back && changed && !self.is_off(c) {
             self.replay_user_acts(c, cx);
             self.restart_notifications(c, cx);
+        }
+    }
+
+    /// A machine left on comes back from its days away while its user is not at work: the
+    /// trace says so after its start-up.
+    pub(super) fn user_at_start_up(&mut self, c: ClientId, cx: &mut Cx) {
+        if self.user_away(c) {
+            cx.emit(Fact::UserAway { client: c });
         }
     }
 

@@ -43,9 +43,22 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
     // A stop after the notification `l` (at t0, left0 before the deadline) is justified
     // when the next one was due after the deadline, the client installed since, or the
     // machine was switched off (its start-up starts them afresh).
-    let stopped = |l: &Line, t0: u64, left0: u64, installed: &BTreeMap<u64, u64>, held: &Held| {
+    // A deadline the client held in between counts too: one moved earlier and passed, then
+    // later again, stopped them as it passed.
+    let stopped = |l: &Line,
+                   t0: u64,
+                   left0: u64,
+                   installed: &BTreeMap<u64, u64>,
+                   held: &Held,
+                   since: &Since| {
         let due = t0 + interval(cx, left0);
+        let held_then = since.get(&l.client()).is_some_and(|v| {
+            v.iter().any(|&(t, d, at)| {
+                t > t0 && t <= due && d == l.deployment() && at.is_some_and(|at| at <= due)
+            })
+        });
         let passed = t0 + left0 <= due
+            || held_then
             || cx.user.off_during(l.client(), t0, due.saturating_add(1))
             || held
                 .get(l.client(), l.deployment())
@@ -54,12 +67,17 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
         passed
             || installed
                 .get(&l.client())
-                .is_some_and(|&i| i > t0 && i <= due)
+                .is_some_and(|&i| i >= t0 && i <= due)
     };
+    let mut since: Since = BTreeMap::new();
     for l in lines {
         away.observe(l);
         if let Some(bad) = held.observe(l) {
             o.fail(bad, "a deployment policy line that does not name its deployments, or names one whose policy is not out");
+        }
+        if l.kind == "policy_received" && l.policy.as_deref() == Some("deployment") {
+            let list = since.entry(l.client()).or_default();
+            list.extend(held.of(l.client()).map(|(d, at)| (l.t, d, at)));
         }
         let c = l.client();
         if let Some(scan) = owed.get(&c).copied()
@@ -134,7 +152,10 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
                             l,
                             &format!("{gap} ms after the previous notification; {left0} ms before the deadline the interval is {every} ms"),
                         );
-                    } else if fresh && gap > every && !stopped(prev, t0, left0, &installed, &held) {
+                    } else if fresh
+                        && gap > every
+                        && !stopped(prev, t0, left0, &installed, &held, &since)
+                    {
                         o.fail(
                             prev,
                             "notifications stopped here, with the deadline ahead and nothing installed",
@@ -154,7 +175,7 @@ pub(super) fn r22(lines: &[Line], cx: &Ctx) -> Outcome {
         );
     }
     for &(t0, left0, l) in last.values() {
-        if t0 + interval(cx, left0) <= cx.end && !stopped(l, t0, left0, &installed, &held) {
+        if t0 + interval(cx, left0) <= cx.end && !stopped(l, t0, left0, &installed, &held, &since) {
             o.fail(
                 l,
                 "notifications stopped here, with the deadline ahead and nothing installed",
@@ -281,6 +302,10 @@ pub(super) fn r24(lines: &[Line], cx: &Ctx) -> Outcome {
     }
     o
 }
+
+/// Per client, the deadlines it held after each deployment policy it received: (received,
+/// deployment, deadline).
+type Since<'a> = BTreeMap<u64, Vec<(u64, &'a str, Option<u64>)>>;
 
 /// The users gone home from machines left on, in file order (`user_away` … `user_back`):
 /// nobody sees a notification or opens a dialog then.

@@ -167,9 +167,11 @@ pub(super) fn check(
                     continue;
                 }
                 // The user away meanwhile (`user_away`): a restart of theirs that came due
-                // then comes at their return, before the countdown forces it.
+                // then comes at their return (or when the job running then ends), before the
+                // countdown forces it.
+                let back = cx.user.started_before(c, l.t).filter(|&b| b > a.at);
                 if l.forced != Some(true)
-                    && cx.user.started_at(c, l.t)
+                    && back.is_some_and(|b| b == l.t || jobs.may_start(c, b, l.t))
                     && cx.user.off_during(c, a.at, l.t)
                 {
                     if a.countdown && l.t >= a.at + end_of {
