@@ -255,10 +255,15 @@ impl Model<'_> {
         }
     }
 
+    /// Client `c`'s group and its number in the group, which name its power draws.
+    pub(super) fn member(&self, c: ClientId) -> (usize, u32) {
+        let g = self.world.group_of(c).index();
+        (g, c.0 - self.world.groups[g].first.0)
+    }
+
     /// When client `c`, `on` now, next changes.
     fn next_change(&mut self, c: ClientId, now: SimTime, on: bool) -> Option<SimTime> {
-        let g = self.world.group_of(c).index();
-        let k = c.0 - self.world.groups[g].first.0;
+        let (g, k) = self.member(c);
         let t = now.ms() as i64;
         let at = match self.world.groups[g].power {
             Power::Intermittent { online, offline } => {

@@ -55,8 +55,7 @@ impl Model<'_> {
     /// A machine that is off (its days away) has nobody to trace: the user's state is kept
     /// and told when it is switched back on (`user_at_start_up`).
     pub(super) fn presence_change(&mut self, c: ClientId, cx: &mut Cx) {
-        let g = self.world.group_of(c).index();
-        let k = c.0 - self.world.groups[g].first.0;
+        let (g, k) = self.member(c);
         let t = cx.now().ms() as i64;
         let back = self.office_period(g, k, t).is_some();
         let changed = back == self.user_away(c);
@@ -118,8 +117,7 @@ impl Model<'_> {
     /// the machine is left on and its user away then (`None`: not again in the run). A
     /// machine that is off at that moment catches up at its start-up instead (`power.rs`).
     pub(super) fn user_back_at(&self, c: ClientId, t: SimTime) -> Option<SimTime> {
-        let g = self.world.group_of(c).index();
-        let k = c.0 - self.world.groups[g].first.0;
+        let (g, k) = self.member(c);
         if !matches!(self.world.groups[g].power, Power::Office { .. }) || !self.days[g].left_on(k) {
             return Some(t);
         }

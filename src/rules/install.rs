@@ -125,13 +125,24 @@ pub(super) fn past_deadline(
 /// A client notified up to its deadline (its last notification's next one would come at or
 /// after the deadline, so it had a mandatory update left, R22) and that installed nothing
 /// since, installs when the deadline passes: its pre-install scan starts at the deadline, or
+/// Per client, the updates it installed.
+type Installed<'a> = BTreeMap<u64, BTreeSet<&'a str>>;
+
+/// When client `c` may install for deployment `d` owed since `at`: a range, judged on the
+/// updates of `d` it has not `installed` (`windows.rs`).
+fn due(cx: &Ctx, installed: &Installed, c: u64, d: &str, at: u64) -> Option<(u64, u64)> {
+    let done = installed.get(&c);
+    cx.windows
+        .due(&cx.power, c, d, at, |u| done.is_some_and(|s| s.contains(u)))
+}
+
 /// when the job running then ends, or an install job under way at the deadline takes it.
 fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     // client → deadlines it must install at, each with the notification that announced it
     let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
     let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
-    let mut installed: BTreeMap<u64, BTreeSet<&str>> = BTreeMap::new();
+    let mut installed: Installed = BTreeMap::new();
     // client → deadlines its running pre-install scan took: owed again at its retry if it
     // fails (`scans.rs`)
     let mut taken: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
@@ -139,12 +150,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     for (i, l) in lines.iter().enumerate() {
         let c = l.client();
         held.observe(l);
-        // When client `c` may install for deployment `d` owed since `at` (`windows.rs`).
-        let due = |installed: &BTreeMap<u64, BTreeSet<&str>>, d: &str, at: u64| {
-            let done = installed.get(&c);
-            cx.windows
-                .due(&cx.power, c, d, at, |u| done.is_some_and(|s| s.contains(u)))
-        };
+        let due = |installed: &Installed, d: &str, at: u64| due(cx, installed, c, d, at);
         match (l.kind.as_str(), l.reason()) {
             ("policy_received", _) if l.policy.as_deref() == Some("deployment") => {
                 // A new policy version before the deadline: the client now holds the
@@ -221,10 +227,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     }
     for (c, list) in owed {
         for (d, n) in list {
-            let done = installed.get(&c);
-            let due = cx.windows.due(&cx.power, c, n.deployment(), d, |u| {
-                done.is_some_and(|s| s.contains(u))
-            });
+            let due = due(cx, &installed, c, n.deployment(), d);
             if due.is_some_and(|(_, last)| last <= cx.end) && !jobs.busy(c) {
                 o.fail(
                     n,

@@ -11,6 +11,7 @@ mod database;
 mod deployment;
 mod failure;
 mod frame;
+mod groups;
 mod held;
 mod install;
 mod machines;

@@ -15,21 +15,7 @@ pub(super) struct Power {
 impl Power {
     /// The spans of every client in `lines` (in time order).
     pub(super) fn of(lines: &[Line]) -> Power {
-        let mut spans: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
-        for l in lines {
-            match l.kind.as_str() {
-                "client_offline" => spans.entry(l.client()).or_default().push((l.t, u64::MAX)),
-                "client_online" => {
-                    if let Some(last) = spans.get_mut(&l.client()).and_then(|s| s.last_mut())
-                        && last.1 == u64::MAX
-                    {
-                        last.1 = l.t;
-                    }
-                }
-                _ => {}
-            }
-        }
-        Power { spans }
+        Power::spans(lines, false)
     }
 
     /// When each machine's user was away from it: the machine switched off, or left on
@@ -37,19 +23,25 @@ impl Power {
     /// and do read this view (R22, R24, the users' restarts of R25): a user catches up on
     /// their return as a machine does at its start-up.
     pub(super) fn users(lines: &[Line]) -> Power {
-        let mut state: BTreeMap<u64, (bool, bool)> = BTreeMap::new(); // (off, away)
+        Power::spans(lines, true)
+    }
+
+    /// The spans in which each client was off, or (`away`) off or without its user.
+    fn spans(lines: &[Line], away: bool) -> Power {
+        let mut state: BTreeMap<u64, [bool; 2]> = BTreeMap::new(); // [off, user away]
         let mut spans: BTreeMap<u64, Vec<(u64, u64)>> = BTreeMap::new();
         for l in lines {
-            let s = state.entry(l.client()).or_default();
-            let was = s.0 || s.1;
-            match l.kind.as_str() {
-                "client_offline" => s.0 = true,
-                "client_online" => s.0 = false,
-                "user_away" => s.1 = true,
-                "user_back" => s.1 = false,
+            let (which, to) = match l.kind.as_str() {
+                "client_offline" => (0, true),
+                "client_online" => (0, false),
+                "user_away" if away => (1, true),
+                "user_back" if away => (1, false),
                 _ => continue,
-            }
-            let now = s.0 || s.1;
+            };
+            let s = state.entry(l.client()).or_default();
+            let was = s[0] || s[1];
+            s[which] = to;
+            let now = s[0] || s[1];
             let spans = spans.entry(l.client()).or_default();
             if now && !was {
                 spans.push((l.t, u64::MAX));

@@ -146,9 +146,9 @@ pub(super) fn check(
                     cx.windows.allows(&held, c, u, l.t, true)
                         && !cx.windows.allows(&held, c, u, l.t - 1, true)
                 };
-                let held_back = !waiting
-                    .iter()
-                    .any(|u| cx.windows.allows(&held, c, u, l.t, true));
+                let held_back = !cx
+                    .windows
+                    .restart_allowed(&held, c, waiting.iter().copied(), l.t);
                 if l.forced != Some(true)
                     && cx.windows.restricts(c)
                     && (waiting.iter().any(released) || held_back && cx.windows.opens_at(c, l.t))
@@ -206,11 +206,10 @@ pub(super) fn check(
         };
         // Allowed outside windows when it was armed, held back by them now (a deadline
         // the client holds moved later): the next window or deadline restarts it.
+        let waiting = pending.get(&c).into_iter().flatten().copied();
         let held_back = a.window.is_none()
             && cx.windows.restricts(c)
-            && !pending
-                .get(&c)
-                .is_some_and(|p| p.iter().any(|u| cx.windows.allows(&held, c, u, end, true)));
+            && !cx.windows.restart_allowed(&held, c, waiting, end);
         if due <= end && !jobs.busy(c) && !absent.off_during(c, a.at, end) && !held_back {
             o.fail(
                 a.line,

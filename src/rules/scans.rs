@@ -11,31 +11,29 @@
 //! (compliance), R17 (evaluation), R25 (the install at a deadline).
 
 use super::agent::Jobs;
+use super::groups::Groups;
 use super::trace::Line;
 use super::{Ctx, Outcome};
 use crate::scenario::{Fault, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Each scenario group's id range and where its clients scan.
+/// Where each scenario group's clients scan, and the WSUS outages.
 struct Placement<'a> {
-    /// (first client, count, SUP name; `None` for ITMU clients).
-    groups: Vec<(u64, u64, Option<&'a str>)>,
+    /// Where each scenario group's clients are numbered.
+    groups: Groups,
+    /// Per scenario group, the SUP its clients scan against (`None` for ITMU clients).
+    sups: Vec<Option<&'a str>>,
     /// SUP name → its WSUS outages `[from, to)`.
     outages: BTreeMap<&'a str, Vec<(u64, u64)>>,
 }
 
 impl<'a> Placement<'a> {
     fn of(s: &'a Scenario, lines: &[Line], cx: &Ctx) -> Self {
-        let header = lines.iter().find(|l| l.kind == "trace_start");
-        let listed = header.and_then(|h| h.groups.as_ref());
         let site = |code: &str| s.sites.iter().find(|x| x.code == code);
-        let groups = s
+        let sups = s
             .clients
             .iter()
             .map(|g| {
-                let (first, count) = listed
-                    .and_then(|l| l.iter().find(|t| t.name == g.name))
-                    .map_or((0, 0), |t| (t.first, t.count));
                 let mut at = site(&g.site);
                 let internet = at
                     .and_then(|x| x.internet_sup.as_deref())
@@ -49,7 +47,7 @@ impl<'a> Placement<'a> {
                     sup = at.and_then(|x| x.sup.as_deref());
                     at = at.and_then(|x| x.parent.as_deref()).and_then(site);
                 }
-                (first, count, sup.filter(|_| !g.legacy))
+                sup.filter(|_| !g.legacy)
             })
             .collect();
         let mut outages: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
@@ -61,15 +59,16 @@ impl<'a> Placement<'a> {
                     .push((cx.ms(from), cx.ms(to)));
             }
         }
-        Placement { groups, outages }
+        Placement {
+            groups: Groups::of(s, lines),
+            sups,
+            outages,
+        }
     }
 
     /// The SUP client `c` scans against (`None`: the ITMU catalog, or not in any group).
     fn sup(&self, c: u64) -> Option<&'a str> {
-        self.groups
-            .iter()
-            .find(|&&(first, count, _)| (first..first + count).contains(&c))
-            .and_then(|g| g.2)
+        self.groups.of_client(c).and_then(|g| self.sups[g])
     }
 
     /// Whether `sup`'s WSUS is down at `t`.
@@ -167,8 +166,9 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
 /// pre-install retry only if its install is still due: not judged here).
 #[derive(Default)]
 pub(super) struct Retries {
-    /// Scan starts that are retries, (client, time), with the retry's time and reason.
-    starts: BTreeMap<(u64, u64), (u64, &'static str)>,
+    /// Scan starts that are retries, (client, time), with the retry's time and whether it
+    /// retried a compliance scan.
+    starts: BTreeMap<(u64, u64), (u64, bool)>,
     /// `scan_failed` lines (index) whose retry came, with its time.
     came: BTreeMap<usize, u64>,
     /// Retries that came and started no scan: (failed line, retry time).
@@ -210,12 +210,7 @@ impl Retries {
                         && jobs.may_start(c, cx.power.resumed(c, at), l.t)
                     {
                         came.remove(&c);
-                        let why = if why == "compliance" {
-                            "compliance"
-                        } else {
-                            "other"
-                        };
-                        r.starts.insert((c, l.t), (at, why));
+                        r.starts.insert((c, l.t), (at, why == "compliance"));
                     }
                 }
                 "scan_done" if online(l.reason()) => {
@@ -255,7 +250,7 @@ impl Retries {
     pub(super) fn compliance_waiting(&self, c: u64, t: u64) -> bool {
         self.starts
             .range((c, t)..=(c, u64::MAX))
-            .any(|(_, &(at, why))| why == "compliance" && at <= t)
+            .any(|(_, &(at, compliance))| compliance && at <= t)
     }
 
     /// When the retry of the failed scan of line index `i` came, if it did.

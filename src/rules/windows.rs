@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Default)]
 pub(super) struct Windows {
     resolved: crate::world::Windows,
-    /// Per scenario group: (first client, count), from `trace_start`.
-    groups: Vec<(u64, u64)>,
+    /// Where each scenario group's clients are numbered.
+    groups: super::groups::Groups,
     /// Per update id, its maximum run time in ms.
     max_run_time: BTreeMap<String, u64>,
     /// Per deployment id: (installs, restarts) allowed outside windows past the deadline.
@@ -36,17 +36,7 @@ impl Windows {
         let Some(s) = cx.scenario else {
             return Windows::default();
         };
-        let header = lines.iter().find(|l| l.kind == "trace_start");
-        let listed = header.and_then(|h| h.groups.as_ref());
-        let groups = s
-            .clients
-            .iter()
-            .map(|g| {
-                listed
-                    .and_then(|l| l.iter().find(|t| t.name == g.name))
-                    .map_or((0, 0), |t| (t.first, t.count))
-            })
-            .collect();
+        let groups = super::groups::Groups::of(s, lines);
         let zones: Vec<jiff::tz::TimeZone> = s
             .clients
             .iter()
@@ -105,9 +95,7 @@ impl Windows {
 
     /// The scenario group of client `c`.
     fn group(&self, c: u64) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|&(first, count)| (first..first + count).contains(&c))
+        self.groups.of_client(c)
     }
 
     /// The group of client `c` if windows restrict its updates.
@@ -216,14 +204,24 @@ impl Windows {
             .resolved
             .span_at(g, crate::engine::SimTime(t))
             .is_some();
-        if !inside
-            && waiting
-                .into_iter()
-                .any(|u| self.allows(held, c, u, t, true))
-        {
+        if !inside && self.restart_allowed(held, c, waiting, t) {
             return None;
         }
         Some(self.next_fit(g, t, 0).unwrap_or(u64::MAX))
+    }
+
+    /// Whether one of the updates `waiting` for client `c`'s restart is in a deployment
+    /// whose deadline, passed at `t`, allows restarts outside windows.
+    pub(super) fn restart_allowed<'a>(
+        &self,
+        held: &Held,
+        c: u64,
+        waiting: impl IntoIterator<Item = &'a str>,
+        t: u64,
+    ) -> bool {
+        waiting
+            .into_iter()
+            .any(|u| self.allows(held, c, u, t, true))
     }
 
     /// Whether one of client `c`'s update windows opens at `t`.
