@@ -63,7 +63,8 @@ fn sizes_out_of_range_are_refused() {
             "expected a number followed by B, KB, MB or GB",
         ),
         ("nansize", "NaNMB", "expected a number"),
-        ("petabytes", "1 PB", "unknown unit `PB`"),
+        ("zettabytes", "1 ZB", "unknown unit `ZB`"),
+        ("exabytes", "2EB", "size out of range (at most 1 EB)"),
         ("overflow", "99999999999TB", "size out of range"),
     ] {
         let src = lab(1, &format!("(id: \"K\", size: \"{size}\")"), "");
@@ -200,9 +201,22 @@ fn numbers_on_the_command_line_out_of_range_are_refused() {
 
 #[test]
 fn a_deployment_of_many_petabyte_updates_does_not_overflow() {
-    // 19,000 updates of 999 TB: their sum passes u64::MAX bytes.
+    // One update of 1 PB (a unit a scenario may write) is a valid scenario.
+    let src = lab(
+        2,
+        "(id: \"K\", size: \"1 PB\")",
+        " deployments: [(id: \"D\", updates: [\"K\"], target: [(group: \"c\")], created: \"1d\")],\n",
+    );
+    let path = common::hostile::scenario("one-petabyte", &src);
+    let (code, out, err) = cmsim(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_has(&out, &["Deployment D: 1 updates (1.0 PB)"]);
+    let (code, _, err) = cmsim(&["run", path.to_str().unwrap(), "-q"]);
+    assert_eq!(code, 0, "{err}");
+
+    // 19,000 updates of 1 EB (the largest size): their sum passes u64::MAX bytes.
     let catalog: Vec<String> = (0..19_000)
-        .map(|i| format!("(id: \"K{i}\", size: \"999TB\")"))
+        .map(|i| format!("(id: \"K{i}\", size: \"1EB\")"))
         .collect();
     let ids: Vec<String> = (0..19_000).map(|i| format!("\"K{i}\"")).collect();
     let src = lab(
@@ -216,7 +230,7 @@ fn a_deployment_of_many_petabyte_updates_does_not_overflow() {
     let path = common::hostile::scenario("petabytes", &src);
     let (code, out, err) = cmsim(&["check", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert_has(&out, &["Deployment D: 19000 updates"]);
+    assert_has(&out, &["Deployment D: 19000 updates (more than 18 EB)"]);
     let (code, _, err) = cmsim(&[
         "run",
         path.to_str().unwrap(),

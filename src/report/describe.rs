@@ -68,10 +68,10 @@ pub fn describe(l: &Loaded) -> String {
             None => "optional".to_string(),
         };
         out.push_str(&format!(
-            "Deployment {}: {} updates ({:.0} MB), {kind}, created {}, available {}, {} DPs\n",
+            "Deployment {}: {} updates ({}), {kind}, created {}, available {}, {} DPs\n",
             d.id,
             d.updates.len(),
-            d.size as f64 / 1e6,
+            content_size(d.size),
             at(d.created),
             at(d.available),
             d.dps.len()
@@ -190,5 +190,33 @@ fn site_lines(w: &World, id: SiteId, lead: &str, child_lead: &str, out: &mut Str
             &format!("{child_lead}{next}"),
             out,
         );
+    }
+}
+
+/// A deployment's content in decimal units, as scenarios write sizes. A sum that saturated
+/// (many updates near the 1 EB limit) is said to be beyond what it can count, not printed as
+/// a wrong exact number.
+fn content_size(bytes: u64) -> String {
+    if bytes == u64::MAX {
+        return "more than 18 EB".to_string();
+    }
+    let units = [(1e18, "EB"), (1e15, "PB"), (1e12, "TB"), (1e9, "GB")];
+    let b = bytes as f64;
+    match units.iter().find(|(scale, _)| b >= *scale) {
+        Some((scale, unit)) => format!("{:.1} {unit}", b / scale),
+        None => format!("{:.0} MB", b / 1e6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_size;
+
+    #[test]
+    fn content_sizes_read_in_decimal_units_and_saturation_is_named() {
+        assert_eq!(content_size(300_000_000), "300 MB");
+        assert_eq!(content_size(1_500_000_000), "1.5 GB");
+        assert_eq!(content_size(1_000_000_000_000_000), "1.0 PB");
+        assert_eq!(content_size(u64::MAX), "more than 18 EB");
     }
 }

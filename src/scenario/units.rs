@@ -71,12 +71,17 @@ impl Serialize for Dur {
     }
 }
 
-/// A size in bytes written as text: `"300MB"`, `"1.5GB"`, `"512KB"`, `"0"` (1 KB = 1000 B),
-/// or in powers of 1024: `"8GiB"`, `"512MiB"`.
+/// A size in bytes written as text: `"300MB"`, `"1.5GB"`, `"512KB"`, `"1 PB"`, `"0"`
+/// (1 KB = 1000 B), or in powers of 1024: `"8GiB"`, `"512MiB"`. At most [`Bytes::MAX`]: far
+/// beyond any update or cache, and small enough that a byte count times a few thousand
+/// updates saturates instead of wrapping.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Bytes(pub u64);
 
 impl Bytes {
+    /// The largest size a scenario may give: 1 EB.
+    pub const MAX: u64 = 1_000_000_000_000_000_000;
+
     /// Parses `text`.
     pub fn parse(text: &str) -> Result<Bytes, String> {
         let s = text.trim();
@@ -94,19 +99,22 @@ impl Bytes {
             "MB" => 1e6,
             "GB" => 1e9,
             "TB" => 1e12,
+            "PB" => 1e15,
+            "EB" => 1e18,
             "KiB" => KIB,
             "MiB" => KIB * KIB,
             "GiB" => KIB * KIB * KIB,
             "TiB" => KIB * KIB * KIB * KIB,
+            "PiB" => KIB * KIB * KIB * KIB * KIB,
             u => {
                 return Err(format!(
-                    "`{text}`: unknown unit `{u}` (use B, KB, MB, GB, TB or KiB, MiB, GiB, TiB)"
+                    "`{text}`: unknown unit `{u}` (use B, KB, MB, GB, TB, PB, EB or KiB, MiB, GiB, TiB, PiB)"
                 ));
             }
         };
         let bytes = n * mult;
-        if !(0.0..1e15).contains(&bytes) {
-            return Err(format!("`{text}`: size out of range"));
+        if !(0.0..=Bytes::MAX as f64).contains(&bytes) {
+            return Err(format!("`{text}`: size out of range (at most 1 EB)"));
         }
         Ok(Bytes(bytes.round() as u64))
     }
@@ -139,5 +147,9 @@ mod tests {
         assert_eq!(Bytes::parse("12"), Ok(Bytes(12)));
         assert!(Bytes::parse("12 parsecs").is_err());
         assert!(Bytes::parse("MB").is_err());
+        assert_eq!(Bytes::parse("1 PB"), Ok(Bytes(1_000_000_000_000_000)));
+        assert_eq!(Bytes::parse("2PiB"), Ok(Bytes(2 << 50)));
+        assert_eq!(Bytes::parse("1EB"), Ok(Bytes(Bytes::MAX)));
+        assert!(Bytes::parse("1.01EB").unwrap_err().contains("at most 1 EB"));
     }
 }
