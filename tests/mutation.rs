@@ -75,6 +75,16 @@ const WSUS_DOWN: &str = r#"Scenario(name: "mutation-wsus-down", seed: 29, end: "
 
 /// Current branch: every client installs at the deadline, and its restart countdown runs
 /// (90 minutes, a final warning 15 minutes before the forced restart) (R25).
+const SUP_STORM: &str = r#"Scenario(name: "mutation-sup-storm", seed: 31, end: "2d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", additional_sups: ["PR1-SUP2"],
+             management_points: ["PR1-MP"], distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 200)],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")],
+                   created: "1d", deadline: "1d 4h")],
+    faults: [WsusUnavailable(server: "PR1-SUP", from: "1d", to: "1d 6h")],
+    settings: (wsus_max_scans: 20))"#;
+
 const COUNTDOWN: &str = r#"Scenario(name: "mutation-countdown", seed: 19, end: "3d",
     profile: CurrentBranch,
     sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
@@ -223,6 +233,10 @@ const MUTATIONS: &[Mutation] = &[
     m(WINDOWED, "max_run_time", "3h", "R25"),
     m(WSUS_DOWN, "scan_retry_interval", "20m", "SCANS"),
     m(WSUS_DOWN, "scan_retries", "2", "SCANS"),
+    m(SUP_STORM, "scan_wua_download_full", "10m", "R11"),
+    m(SUP_STORM, "sup_switch_delay", "5m", "SCANS"),
+    m(SUP_STORM, "wsus_max_scans", "10", "SCANS"),
+    m(SUP_STORM, "wsus_max_scans", "40", "SCANS"),
     m(DEPLOY, "install_duration", "4m", "R25"),
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),

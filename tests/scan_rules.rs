@@ -124,7 +124,7 @@ fn verify_rejects_a_scan_served_by_a_wsus_that_was_down() {
         scans
             .violations
             .iter()
-            .any(|v| v.contains("was up when it connected")),
+            .any(|v| v.contains("was up with room when it connected")),
         "{}",
         report.render()
     );

@@ -100,11 +100,17 @@ pub(super) struct Head {
     pub(super) dp: u16,
     /// Online scans that failed in a row against the client's WSUS (`scan_retry.rs`).
     pub(super) scan_failures: u8,
+    /// The client's SUP: its place in its group's `sups` (low 7 bits), and [`SUP_FULL`]
+    /// while it holds no update metadata from that SUP (`sup_load.rs`).
+    pub(super) sup: u8,
     /// What waits for a maintenance window (`windows.rs`): an install, a restart.
     pub(super) window_wait: u8,
     /// Where the machine stands as its reports count it (`machines.rs`).
     pub(super) machine: super::machines::MachineState,
 }
+
+/// In `Head::sup`: the client's next online scan is a full scan (it switched SUP).
+pub(super) const SUP_FULL: u8 = 0x80;
 
 /// Bytes of bits per client for `updates` updates: 2 bits of true state, 4 of reported
 /// state, 1 of cache each, each kind rounded up to whole bytes.
@@ -153,6 +159,7 @@ impl Clients {
                 let head = &mut c.heads[id];
                 let x = rng.next_u64(stream, &mut head.draws);
                 head.phases = [x as u32, (x >> 32) as u32];
+                head.sup = group.first_sup_slot(crate::world::ClientId(id as u32)) as u8;
                 c.draw_truth(world, g, id, rng, applicability.member(u64::from(k)));
             }
         }

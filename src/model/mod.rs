@@ -25,6 +25,7 @@ mod scan;
 mod scan_retry;
 mod site_db;
 mod state_messages;
+mod sup_load;
 mod sync;
 mod users;
 mod windows;
@@ -36,7 +37,7 @@ pub use compliance::Truth;
 pub use event::{Event, FailCause, SyncMode, Trigger};
 pub use fact::{
     Dialog, ExpiryReason, Fact, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
-    STATUS_SYNC_FAILED, ScanReason,
+    STATUS_SYNC_FAILED, ScanFailure, ScanReason,
 };
 pub use invariant::{Broken, Invariant};
 pub use machines::MachineState;
@@ -77,6 +78,8 @@ pub struct Model<'w> {
     in_source: BitSet,
     /// Per update, the deployments that contain it (bit per deployment).
     update_deployments: Vec<u32>,
+    /// The scans each WSUS is serving, indexed like `World::sups` (`sup_load.rs`).
+    wsus: Vec<sup_load::WsusLoad>,
     /// Downloads running on each DP, indexed like `World::dps` (R18).
     dp_links: Vec<dp_link::DpLink>,
     /// Scratch list of clients whose download just finished (reused, no allocation per event).
@@ -111,6 +114,7 @@ impl<'w> Model<'w> {
             in_source: BitSet::new(world.updates.len()),
             update_deployments,
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
+            wsus: vec![sup_load::WsusLoad::default(); world.sups.len()],
             finished: Vec::new(),
             policy_epoch: 0,
             days: power::GroupDays::of(world, &rng),
@@ -320,8 +324,16 @@ impl Model<'_> {
             Event::PolicyReceived(c) if self.is_off(c) => {}
             Event::PolicyReceived(c) => self.policy_received(c, cx),
             Event::ScanStart(c) => self.scan_due(c, cx),
-            Event::ScanDone { client, reason } => self.scan_done(client, reason, cx),
-            Event::ScanFailed { client, reason } => self.scan_failed(client, reason, cx),
+            Event::ScanDone {
+                client,
+                reason,
+                full,
+            } => self.scan_done(client, reason, full, cx),
+            Event::ScanFailed {
+                client,
+                reason,
+                cause,
+            } => self.scan_failed(client, reason, cause, cx),
             Event::ScanRetry {
                 client,
                 reason,

@@ -60,26 +60,62 @@ impl Model<'_> {
         self.want(c, Job::Compliance, cx);
     }
 
-    /// R11: a scan runs its steps; the update list is read when WUA connects to WSUS.
+    /// R11: a scan runs its steps; the update list is read when WUA connects to WSUS, which
+    /// may fail to serve it (`sup_load.rs`).
     pub(super) fn start_scan(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
         self.enter(c, Agent::scanning(reason));
         if reason == ScanReason::Compliance {
             self.arm_scan_cycle(c, cx);
         }
         let s = &self.world.settings;
-        cx.emit(Fact::ScanStart { client: c, reason });
-        // WUA connects to WSUS after the first steps; a WSUS that is down fails it then.
+        // WUA connects to WSUS after the first steps.
         let connect = s.scan_clear_history.0 + s.scan_locate_wsus.0 + s.scan_update_policy.0;
-        if self.wsus_down_for(c, reason, cx.now() + connect) {
-            return cx.schedule_in(connect, Event::ScanFailed { client: c, reason });
+        let evaluate = s.scan_wua_evaluate.0;
+        if !self.scans_online(c, reason) {
+            cx.emit(Fact::ScanStart {
+                client: c,
+                reason,
+                sup: None,
+                full: false,
+                served: false,
+            });
+            let steps = connect + self.download_step(false) + evaluate;
+            let done = Event::ScanDone {
+                client: c,
+                reason,
+                full: false,
+            };
+            return cx.schedule_in(steps, done);
         }
-        let steps = connect + s.scan_wua_download.0 + s.scan_wua_evaluate.0;
-        cx.schedule_in(steps, Event::ScanDone { client: c, reason });
+        self.switch_sup_if_due(c, cx);
+        let at = self.connect(c, cx.now() + connect);
+        cx.emit(Fact::ScanStart {
+            client: c,
+            reason,
+            sup: Some(at.sup),
+            full: at.full,
+            served: at.failure.is_none(),
+        });
+        if let Some(cause) = at.failure {
+            let failed = Event::ScanFailed {
+                client: c,
+                reason,
+                cause,
+            };
+            return cx.schedule_in(connect, failed);
+        }
+        let steps = connect + self.download_step(at.full) + evaluate;
+        let done = Event::ScanDone {
+            client: c,
+            reason,
+            full: at.full,
+        };
+        cx.schedule_in(steps, done);
     }
 
     /// R12: compares the scan with the last one; changed states go to the send queue. Then
     /// the process that asked for the scan goes on.
-    pub(super) fn scan_done(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
+    pub(super) fn scan_done(&mut self, c: ClientId, reason: ScanReason, full: bool, cx: &mut Cx) {
         let running = self.clients.head(c).agent;
         if running != Agent::scanning(reason) {
             return self.broke(
@@ -89,7 +125,7 @@ impl Model<'_> {
         }
         let s = &self.world.settings;
         let connected =
-            SimTime(cx.now().ms() - (s.scan_wua_download.0 + s.scan_wua_evaluate.0).ms());
+            SimTime(cx.now().ms() - (self.download_step(full) + s.scan_wua_evaluate.0).ms());
         let group = &self.world.groups[self.world.group_of(c).index()];
         let listed = self.update_list(group, connected);
         let changed = self.evaluate(c, group, listed);
@@ -97,6 +133,9 @@ impl Model<'_> {
         head.last_scan = (cx.now().ms() / 1_000) as u32;
         if reason != ScanReason::PostInstall {
             head.scan_failures = 0;
+        }
+        if self.scans_online(c, reason) {
+            self.metadata_current(c);
         }
         cx.emit(Fact::ScanDone {
             client: c,
@@ -128,7 +167,7 @@ impl Model<'_> {
         let history = if group.legacy {
             &self.itmu_history
         } else {
-            &self.sups[group.sup.index()].history
+            &self.sups[group.sup().index()].history
         };
         let k = history.partition_point(|&(at, _)| at <= t);
         if k == 0 { 0 } else { history[k - 1].1 }

@@ -1,38 +1,33 @@
-//! Scans against a WSUS that is down (issue 12). A compliance, evaluation or pre-install scan
-//! reads the update list from the client's WSUS (R11); when that WSUS is down at the moment
-//! the Windows Update Agent connects, the scan fails there and the job that asked for it
-//! ends without its result: no states, no deployments recorded, no install. The client
-//! retries the scan every `scan_retry_interval` (current branch: 30 minutes), `scan_retries`
-//! times in a row; after that it waits for its next scan cycle. A successful online scan
-//! resets the count. Post-install scans read the local metadata the pre-install scan left
-//! (current branch: "post-install offline") and SMS 2003 clients scan the ITMU catalog, so
-//! neither contacts WSUS.
+//! Scans their WSUS does not serve (issue 12). A compliance, evaluation or pre-install scan
+//! reads the update list from the client's WSUS (R11); when that WSUS is down or overloaded
+//! at the moment the Windows Update Agent connects (`sup_load.rs`), the scan fails there and
+//! the job that asked for it ends without its result: no states, no deployments recorded, no
+//! install. The client retries the scan every `scan_retry_interval` (current branch: 30
+//! minutes), `scan_retries` times in a row; after that it moves to the next SUP of its site
+//! if there is one, else waits for its next scan cycle. A successful online scan resets the
+//! count. Post-install scans read the local metadata the pre-install scan left (current
+//! branch: "post-install offline") and SMS 2003 clients scan the ITMU catalog, so neither
+//! contacts WSUS.
 
 use super::agent::{Agent, Job};
 use super::clients::SCAN_SCHEDULED;
 use super::event::Event;
-use super::fact::{Fact, ScanReason};
+use super::fact::{Fact, ScanFailure, ScanReason};
 use super::invariant::Invariant;
 use super::{Cx, Model};
-use crate::engine::SimTime;
-use crate::world::{ClientId, OutageTarget};
+use crate::world::ClientId;
 
 impl Model<'_> {
-    /// Whether client `c`'s scan for `reason`, connecting to its WSUS at `at`, finds it down.
-    pub(super) fn wsus_down_for(&self, c: ClientId, reason: ScanReason, at: SimTime) -> bool {
-        let group = &self.world.groups[self.world.group_of(c).index()];
-        reason != ScanReason::PostInstall
-            && !group.legacy
-            && self
-                .world
-                .outages
-                .iter()
-                .any(|o| o.target == OutageTarget::Wsus(group.sup) && o.from <= at && at < o.to)
-    }
-
-    /// The scan could not reach WSUS: it ends here, and a retry is planned unless the client
-    /// has retried `scan_retries` times in a row.
-    pub(super) fn scan_failed(&mut self, c: ClientId, reason: ScanReason, cx: &mut Cx) {
+    /// The scan could not be served: it ends here, and a retry is planned unless the client
+    /// has retried `scan_retries` times in a row; then, at a site with more SUPs, it moves to
+    /// the next one after `sup_switch_delay` (`sup_load.rs`).
+    pub(super) fn scan_failed(
+        &mut self,
+        c: ClientId,
+        reason: ScanReason,
+        cause: ScanFailure,
+        cx: &mut Cx,
+    ) {
         let running = self.clients.head(c).agent;
         if running != Agent::scanning(reason) {
             return self.broke(
@@ -43,11 +38,17 @@ impl Model<'_> {
         let s = &self.world.settings;
         let head = self.clients.head_mut(c);
         head.scan_failures = head.scan_failures.saturating_add(1);
-        let retry_at = (u32::from(head.scan_failures) <= s.scan_retries)
-            .then(|| cx.now() + s.scan_retry_interval.0);
+        let retry_at = if u32::from(head.scan_failures) <= s.scan_retries {
+            Some(cx.now() + s.scan_retry_interval.0)
+        } else if self.may_switch_sup(c) {
+            Some(cx.now() + s.sup_switch_delay.0)
+        } else {
+            None
+        };
         cx.emit(Fact::ScanFailed {
             client: c,
-            sup: self.world.groups[self.world.group_of(c).index()].sup,
+            sup: self.client_sup(c),
+            cause,
             scan: reason,
             retry_at,
         });

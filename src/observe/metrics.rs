@@ -4,7 +4,7 @@
 use super::compliance::ComplianceMetrics;
 use super::deployment::DeploymentMetrics;
 use crate::engine::{Observer, SimDuration, SimTime};
-use crate::model::{ExpiryReason, Fact, STATUS_SYNC_DONE, SyncMode};
+use crate::model::{ExpiryReason, Fact, STATUS_SYNC_DONE, ScanFailure, SyncMode};
 use crate::world::World;
 
 /// Synchronization figures of one software update point.
@@ -34,6 +34,10 @@ pub struct SupMetrics {
     pub scans_failed: u64,
     /// Of which left without a retry: the client waits for its next scan cycle.
     pub scans_given_up: u64,
+    /// The scans its WSUS served over time.
+    pub scan_load: super::scan_load::ScanLoad,
+    /// Clients that moved away from it after their last retry failed.
+    pub clients_left: u64,
 }
 
 /// Figures of one site's database.
@@ -60,6 +64,8 @@ pub struct Metrics<'w> {
     pub itmu: Vec<(SimTime, u32)>,
     /// Site index of each SUP.
     sup_site: Vec<usize>,
+    /// Where a served scan sits on its WSUS.
+    pub scan_steps: super::scan_load::ScanSteps,
     /// Compliance figures (R09–R15).
     pub compliance: ComplianceMetrics,
     /// Deployment figures (R16–R25).
@@ -77,6 +83,7 @@ impl<'w> Metrics<'w> {
             sites: vec![SiteMetrics::default(); world.sites.len()],
             itmu: Vec::new(),
             sup_site: world.sups.iter().map(|s| s.site.index()).collect(),
+            scan_steps: super::scan_load::ScanSteps::new(&world.settings, sample_every),
             compliance: ComplianceMetrics::new(world, sample_every),
             deployment: DeploymentMetrics::new(world, sample_every),
             machines: super::machines::MachineStates::new(world, sample_every),
@@ -149,11 +156,26 @@ impl Observer<Fact> for Metrics<'_> {
                 self.sites[site.index()].reactivated = Some((t, count));
             }
             Fact::ItmuCatalogRefreshed { updates, .. } => self.itmu.push((t, updates)),
-            Fact::ScanFailed { sup, retry_at, .. } => {
+            Fact::ScanFailed {
+                sup,
+                retry_at,
+                cause,
+                ..
+            } => {
                 let s = &mut self.sups[sup.index()];
                 s.scans_failed += 1;
                 s.scans_given_up += u64::from(retry_at.is_none());
+                s.scan_load.overloaded += u64::from(cause == ScanFailure::Overloaded);
             }
+            Fact::ScanStart {
+                sup: Some(sup),
+                full,
+                served: true,
+                ..
+            } => self.sups[sup.index()]
+                .scan_load
+                .served(&self.scan_steps, t, full),
+            Fact::SupSwitched { from, .. } => self.sups[from.index()].clients_left += 1,
             Fact::SiteDbUpdated { .. }
             | Fact::WsusSyncDone { .. }
             | Fact::SyncRetryScheduled { .. }

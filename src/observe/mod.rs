@@ -5,6 +5,7 @@ pub mod deployment;
 pub mod machines;
 pub mod metrics;
 pub mod progress;
+pub mod scan_load;
 pub mod trace;
 
 pub use metrics::{Metrics, bytes_per_group_update, bytes_per_sample_row, bytes_per_site_update};

@@ -1,7 +1,7 @@
 //! Charts of a run, written as SVG and PNG by `cmsim run --out DIR` into `DIR/charts/`:
 //! compliance over time (the site databases' view stacked, against the truth), the
-//! synchronization cascade, state messages at the MPs, downloads at the DPs, and
-//! notifications per user. The font is embedded (DejaVu Sans, `assets/fonts`), so charts
+//! synchronization cascade, the scans each WSUS served, state messages at the MPs, downloads
+//! at the DPs, and notifications per user. The font is embedded (DejaVu Sans, `assets/fonts`), so charts
 //! render on a machine with no font or graphics packages. Colours differ in lightness too,
 //! so the charts read in grey.
 
@@ -134,6 +134,7 @@ macro_rules! render {
 
 mod bands;
 mod compliance;
+mod scan_load;
 mod sweep_table;
 pub use bands::bands;
 use compliance::{compliance, machines};
@@ -160,6 +161,11 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
     render!(out, dir, "sync_cascade", |root| cascade(
         &root, world, m, end
     ));
+    if m.sups.iter().any(|x| x.scan_load.served > 0) {
+        render!(out, dir, "scan_load", |root| scan_load::scan_load(
+            &root, world, m, end
+        ));
+    }
     render!(out, dir, "state_messages", |root| state_messages(
         &root, world, m, end
     ));

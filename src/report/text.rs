@@ -39,7 +39,7 @@ pub fn render(s: &Summary) -> String {
         s.clients
     );
     out.push_str(&super::headline::headline(s, |t| at(s, t)));
-    out.push_str("\nSoftware update points: synchronization (R01–R06) and clients' failed scans\n");
+    out.push_str("\nSoftware update points: synchronization (R01–R06) and clients' scans\n");
     let mut t = Table::new(&[
         "site",
         "sup",
@@ -52,6 +52,7 @@ pub fn render(s: &Summary) -> String {
         "first 6702",
         "last 6702",
         "longest",
+        "scans (peak)",
         "failed scans",
     ]);
     for site in &s.sites {
@@ -59,7 +60,10 @@ pub fn render(s: &Summary) -> String {
             t.row(vec![
                 site.code.clone(),
                 sup.name.clone() + if sup.internet { " (internet)" } else { "" },
-                sup.upstream.clone(),
+                match &sup.shares_database_of {
+                    Some(of) => format!("shares {of}"),
+                    None => sup.upstream.clone(),
+                },
                 sup.full_syncs.to_string(),
                 sup.delta_syncs.to_string(),
                 sup.retries.to_string(),
@@ -68,10 +72,8 @@ pub fn render(s: &Summary) -> String {
                 at(s, sup.first_6702_ms),
                 at(s, sup.last_6702_ms),
                 when(sup.longest_sync_ms),
-                match sup.scans_given_up {
-                    0 => sup.scans_failed.to_string(),
-                    n => format!("{} ({n} gave up)", sup.scans_failed),
-                },
+                format!("{} ({})", sup.scans_served, sup.scan_peak),
+                failed_scans(sup),
             ]);
         }
     }
@@ -398,4 +400,23 @@ fn updates_table(s: &Summary) -> String {
         out.push_str(&format!("  ({skip} earlier updates in summary.json)\n"));
     }
     out + &t.render()
+}
+
+/// A SUP's failed scans: how many, of which over capacity, and how many clients gave up or
+/// moved to another SUP.
+fn failed_scans(sup: &super::summary::SupSummary) -> String {
+    let mut why = Vec::new();
+    if sup.scans_overloaded > 0 {
+        why.push(format!("{} overloaded", sup.scans_overloaded));
+    }
+    if sup.scans_given_up > 0 {
+        why.push(format!("{} gave up", sup.scans_given_up));
+    }
+    if sup.clients_left > 0 {
+        why.push(format!("{} clients left", sup.clients_left));
+    }
+    match why.is_empty() {
+        true => sup.scans_failed.to_string(),
+        false => format!("{} ({})", sup.scans_failed, why.join(", ")),
+    }
 }

@@ -7,30 +7,35 @@ use super::{Ctx, Outcome, stats};
 use crate::scenario::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// R11: a scan takes exactly the sum of its step durations. Scans are paired by client and
-/// reason, so that overlapping scans (which `AGENT` rejects) still get their durations
-/// judged here.
+/// R11: a scan takes exactly the sum of its step durations, with the full download step
+/// when its start says it is a full scan (`SCANS` checks that it is). Scans are paired by
+/// client and reason, so that overlapping scans (which `AGENT` rejects) still get their
+/// durations judged here.
 pub(super) fn r11(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R11");
     let s = cx.settings;
-    let steps = (s.scan_clear_history.0
+    let others = (s.scan_clear_history.0
         + s.scan_locate_wsus.0
         + s.scan_update_policy.0
-        + s.scan_wua_download.0
         + s.scan_wua_evaluate.0)
         .ms();
-    let mut started: BTreeMap<(u64, &str), u64> = BTreeMap::new();
+    let (delta, full) = (
+        others + s.scan_wua_download.0.ms(),
+        others + s.scan_wua_download_full.0.ms(),
+    );
+    let mut started: BTreeMap<(u64, &str), (u64, u64)> = BTreeMap::new();
     for l in lines {
         let key = (l.client(), l.reason());
         match l.kind.as_str() {
             "scan_start" => {
-                started.insert(key, l.t);
+                let steps = if l.full == Some(true) { full } else { delta };
+                started.insert(key, (l.t, steps));
             }
             "scan_done" => {
                 o.checked += 1;
                 match started.remove(&key) {
-                    Some(s) if l.t - s == steps => {}
-                    Some(s) => o.fail(
+                    Some((s, steps)) if l.t - s == steps => {}
+                    Some((s, steps)) => o.fail(
                         l,
                         &format!("scan took {} ms; its steps add up to {steps} ms", l.t - s),
                     ),

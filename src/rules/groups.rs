@@ -26,6 +26,11 @@ impl Groups {
         )
     }
 
+    /// The first client of scenario group `g`.
+    pub(super) fn first(&self, g: usize) -> u64 {
+        self.0[g].0
+    }
+
     /// The scenario group of client `c`.
     pub(super) fn of_client(&self, c: u64) -> Option<usize> {
         self.0

@@ -23,6 +23,7 @@ mod restart;
 mod retries;
 mod scans;
 mod stats;
+mod sup_load;
 mod sync;
 pub mod table;
 pub mod trace;

@@ -12,6 +12,7 @@
 
 use super::agent::Jobs;
 use super::groups::Groups;
+use super::sup_load::Meets;
 use super::trace::Line;
 use super::{Ctx, Outcome};
 use crate::scenario::{Fault, Scenario};
@@ -21,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 struct Placement<'a> {
     /// Where each scenario group's clients are numbered.
     groups: Groups,
-    /// Per scenario group, the SUP its clients scan against (`None` for ITMU clients).
-    sups: Vec<Option<&'a str>>,
+    /// Per scenario group, the SUPs its clients spread over (empty for ITMU clients).
+    sups: Vec<Vec<&'a str>>,
     /// SUP name → its WSUS outages `[from, to)`.
     outages: BTreeMap<&'a str, Vec<(u64, u64)>>,
 }
@@ -34,20 +35,28 @@ impl<'a> Placement<'a> {
             .clients
             .iter()
             .map(|g| {
+                if g.legacy {
+                    return Vec::new();
+                }
                 let mut at = site(&g.site);
-                let internet = at
+                if let Some(ib) = at
                     .and_then(|x| x.internet_sup.as_deref())
-                    .filter(|_| g.internet);
-                let mut sup = internet;
-                // The nearest site with a SUP, walking up (bounded by the number of sites).
+                    .filter(|_| g.internet)
+                {
+                    return vec![ib];
+                }
+                // The nearest site with a SUP, walking up (bounded by the number of sites):
+                // its active SUP, then its additional ones.
                 for _ in 0..s.sites.len() {
-                    if sup.is_some() {
-                        break;
+                    if let Some(x) = at
+                        && let Some(sup) = x.sup.as_deref()
+                    {
+                        let more = x.additional_sups.iter().map(String::as_str);
+                        return std::iter::once(sup).chain(more).collect();
                     }
-                    sup = at.and_then(|x| x.sup.as_deref());
                     at = at.and_then(|x| x.parent.as_deref()).and_then(site);
                 }
-                sup.filter(|_| !g.legacy)
+                Vec::new()
             })
             .collect();
         let mut outages: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
@@ -66,9 +75,16 @@ impl<'a> Placement<'a> {
         }
     }
 
-    /// The SUP client `c` scans against (`None`: the ITMU catalog, or not in any group).
-    fn sup(&self, c: u64) -> Option<&'a str> {
-        self.groups.of_client(c).and_then(|g| self.sups[g])
+    /// The SUPs client `c` spreads over, and its place among them at first (client number k
+    /// of its group starts on the k-th, round the list); empty for ITMU clients.
+    fn pool(&self, c: u64) -> (&[&'a str], usize) {
+        match self.groups.of_client(c) {
+            Some(g) if !self.sups[g].is_empty() => {
+                let k = c - self.groups.first(g);
+                (&self.sups[g], (k % self.sups[g].len() as u64) as usize)
+            }
+            _ => (&[], 0),
+        }
     }
 
     /// Whether `sup`'s WSUS is down at `t`.
@@ -79,8 +95,23 @@ impl<'a> Placement<'a> {
     }
 }
 
-/// `SCANS`: no scan served by a WSUS that was down, every failure at its connect moment and
-/// naming its SUP, and the retry cadence.
+/// Where a client scans: its place in its pool, whether it holds that SUP's metadata, and its
+/// failed online scans in a row.
+#[derive(Clone, Copy)]
+struct Client {
+    slot: usize,
+    full: bool,
+    failures: u64,
+}
+
+/// A running scan: its start, and for an online one its SUP and what it met there.
+type Running<'a> = (u64, Option<(&'a str, Meets)>);
+
+/// `SCANS`: every online scan against the client's SUP (spread round its site's SUPs, moving
+/// on after the last retry), full after a move and delta otherwise; no scan served by a WSUS
+/// that was down or already serving `wsus_max_scans` scans (the load is recounted from the
+/// served scans' downloads), none failed by one that was up with room; every failure at its
+/// connect moment naming its SUP and why; the retry cadence.
 pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("SCANS");
     let Some(s) = cx.scenario else {
@@ -90,64 +121,155 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     let st = cx.settings;
     let connect = (st.scan_clear_history.0 + st.scan_locate_wsus.0 + st.scan_update_policy.0).ms();
     let (interval, retries) = (st.scan_retry_interval.0.ms(), u64::from(st.scan_retries));
-    let mut running: BTreeMap<u64, &Line> = BTreeMap::new();
-    let mut failures: BTreeMap<u64, u64> = BTreeMap::new();
+    let switch = st.sup_switch_delay.0.ms();
+    // A trace of some clients lacks the others' scans: the load cannot be recounted.
+    let mut load = super::sup_load::Load::new(st, cx.filter.is_none());
+    let mut clients: BTreeMap<u64, Client> = BTreeMap::new();
+    // client → its running scan: start, and for an online one its SUP and what it met
+    let mut running: BTreeMap<u64, Running> = BTreeMap::new();
+    let mut switched: BTreeMap<u64, &Line> = BTreeMap::new();
     for l in lines {
         let c = l.client();
+        let (pool, first) = place.pool(c);
+        let me = clients.entry(c).or_insert(Client {
+            slot: first,
+            full: false,
+            failures: 0,
+        });
         match l.kind.as_str() {
-            "scan_start" => {
-                running.insert(c, l);
+            "sup_switched" => {
+                o.checked += 1;
+                if pool.len() < 2 || me.failures <= retries {
+                    o.fail(l, &format!("a SUP switch after {} failures in a row; clients move on only after scan_retries ({retries}) retries failed, to another SUP of their site", me.failures));
+                }
+                let next = (me.slot + 1) % pool.len().max(1);
+                let (from, to) = (pool.get(me.slot), pool.get(next));
+                if l.from.as_deref() != from.copied() || l.to.as_deref() != to.copied() {
+                    o.fail(
+                        l,
+                        &format!(
+                            "the client moves from {} to {}, the next of its site's SUPs",
+                            from.unwrap_or(&"none"),
+                            to.unwrap_or(&"none")
+                        ),
+                    );
+                }
+                *me = Client {
+                    slot: next,
+                    full: true,
+                    failures: 0,
+                };
+                switched.insert(c, l);
             }
-            "scan_done" | "scan_failed" => {
-                let Some(start) = running.remove(&c) else {
+            "scan_start" => {
+                let online = l.reason() != "post_install" && !pool.is_empty();
+                if let Some(sw) = switched.remove(&c)
+                    && sw.t != l.t
+                {
+                    o.fail(sw, "a SUP switch that no scan followed at once");
+                }
+                let Some(&sup) = pool.get(me.slot).filter(|_| online) else {
+                    if l.sup.is_some() {
+                        o.fail(l, "a scan that contacts no WSUS (post-install, or an ITMU client) names a SUP");
+                    }
+                    running.insert(c, (l.t, None));
                     continue;
                 };
-                let online = start.reason() != "post_install";
-                let Some(sup) = place.sup(c).filter(|_| online) else {
+                o.checked += 1;
+                if me.failures > retries && pool.len() > 1 {
+                    o.fail(l, &format!("an online scan after {} failures in a row: the client moves to the next SUP of its site first", me.failures));
+                }
+                if l.sup.as_deref() != Some(sup) || l.full != Some(me.full) {
+                    o.fail(
+                        l,
+                        &format!(
+                            "the scan goes to {sup} as a {} scan; the line says {} ({})",
+                            if me.full { "full" } else { "delta" },
+                            l.sup(),
+                            if l.full == Some(true) {
+                                "full"
+                            } else {
+                                "delta"
+                            }
+                        ),
+                    );
+                }
+                let at = l.t + connect;
+                let meets = if place.down(sup, at) {
+                    Meets::Down
+                } else {
+                    load.connect(sup, at, me.full)
+                };
+                running.insert(c, (l.t, Some((sup, meets))));
+            }
+            "scan_done" | "scan_failed" => {
+                let Some((start, sent)) = running.remove(&c) else {
+                    continue;
+                };
+                let Some((sup, meets)) = sent else {
                     if l.kind == "scan_failed" {
                         o.fail(l, "a scan failed that does not contact WSUS (post-install, or an ITMU client)");
                     }
                     continue;
                 };
-                o.checked += 1;
-                let at = start.t + connect;
-                let down = place.down(sup, at);
+                let at = start + connect;
                 if l.kind == "scan_done" {
-                    if down {
-                        o.fail(l, &format!("a scan served by {sup}, whose WSUS was down when it connected at {at} ms"));
+                    match meets {
+                        Meets::Served | Meets::Uncounted => {}
+                        Meets::Down => o.fail(l, &format!("a scan served by {sup}, whose WSUS was down when it connected at {at} ms")),
+                        Meets::Overloaded(n) => o.fail(l, &format!("a scan served by {sup}, whose WSUS already served {n} scans (wsus_max_scans) when it connected at {at} ms")),
                     }
-                    failures.remove(&c);
+                    me.failures = 0;
+                    me.full = false;
+                    continue;
+                }
+                let why = match meets {
+                    Meets::Served => {
+                        o.fail(l, &format!("a scan failed, but {sup}'s WSUS was up with room when it connected at {at} ms"));
+                        l.reason()
+                    }
+                    Meets::Down => "wsus_unavailable",
+                    Meets::Overloaded(_) | Meets::Uncounted => "overloaded",
+                };
+                if l.reason() != why {
+                    o.fail(l, &format!("the failure's reason is {}; {sup}'s WSUS was {why} when the scan connected", l.reason()));
+                }
+                if l.t != at {
+                    o.fail(
+                        l,
+                        &format!(
+                            "a scan failed at {} ms; it connects to WSUS at {at} ms",
+                            l.t
+                        ),
+                    );
+                }
+                if l.sup.as_deref() != Some(sup) {
+                    o.fail(
+                        l,
+                        &format!(
+                            "the failed scan names {}, the client scans against {sup}",
+                            l.sup.as_deref().unwrap_or("no SUP")
+                        ),
+                    );
+                }
+                me.failures += 1;
+                let n = me.failures;
+                let expected = if n <= retries {
+                    Some(l.t + interval)
+                } else if pool.len() > 1 {
+                    Some(l.t + switch)
                 } else {
-                    if !down {
-                        o.fail(l, &format!("a scan failed, but {sup}'s WSUS was up when it connected at {at} ms"));
-                    } else if l.t != at {
-                        o.fail(
-                            l,
-                            &format!(
-                                "a scan failed at {} ms; it connects to WSUS at {at} ms",
-                                l.t
-                            ),
-                        );
-                    }
-                    if l.sup.as_deref() != Some(sup) {
-                        o.fail(
-                            l,
-                            &format!(
-                                "the failed scan names {}, the client scans against {sup}",
-                                l.sup.as_deref().unwrap_or("no SUP")
-                            ),
-                        );
-                    }
-                    let n = failures.entry(c).or_default();
-                    *n += 1;
-                    let expected = (*n <= retries).then_some(l.t + interval);
-                    if l.retry_at != expected {
-                        o.fail(l, &format!("retry_at {:?}; failure {n} in a row retries at {expected:?} (scan_retry_interval {interval} ms, scan_retries {retries})", l.retry_at));
-                    }
+                    None
+                };
+                if l.retry_at != expected {
+                    o.fail(l, &format!("retry_at {:?}; failure {n} in a row retries at {expected:?} (scan_retry_interval {interval} ms, scan_retries {retries}, sup_switch_delay {switch} ms at a site with more SUPs)", l.retry_at));
                 }
             }
             _ => {}
         }
+    }
+    for (_, sw) in switched {
+        o.fail(sw, "a SUP switch that no scan followed at once");
     }
     for &(k, at) in &cx.retries.missing {
         o.fail(

@@ -63,6 +63,8 @@ pub struct Line {
     // `scan_failed`: the scan that failed and when it is retried (null: the next cycle).
     pub scan: Option<String>,
     pub retry_at: Option<u64>,
+    // `scan_start`: a full scan (the first against its WSUS).
+    pub full: Option<bool>,
     pub scanned_at: Option<u64>,
     pub bytes: Option<u64>,
     pub downloaded: Option<u64>,

@@ -121,6 +121,12 @@ pub struct SiteSpec {
     /// Server name of the active Internet-based software update point, if any (R05).
     #[serde(default)]
     pub internet_sup: Option<String>,
+    /// More software update points at the site, beside `sup`: WSUS servers sharing the
+    /// active SUP's WSUS database (they list what it has synced), each with its own
+    /// capacity and outages. The site's clients are spread over all of them, and switch to
+    /// the next one when their scans keep failing.
+    #[serde(default)]
+    pub additional_sups: Vec<String>,
     /// Management points (server names).
     #[serde(default)]
     pub management_points: Vec<String>,

@@ -202,8 +202,12 @@ settings! {
     scan_locate_wsus: Dur = ["5s", Assumed], ["5s", Assumed], "R11";
     /// Scan step: writing the WSUS location into local Group Policy (assumed).
     scan_update_policy: Dur = ["2s", Assumed], ["2s", Assumed], "R11";
-    /// Scan step: the Windows Update Agent downloads the list of synced updates (assumed).
+    /// Scan step: the Windows Update Agent downloads the list of synced updates (assumed):
+    /// the changes since its last scan against the same WSUS (a delta scan).
     scan_wua_download: Dur = ["30s", Assumed], ["30s", Assumed], "R11";
+    /// The same step in a full scan, the first against a WSUS (after switching SUP): the
+    /// whole update metadata, far longer than a delta (assumed).
+    scan_wua_download_full: Dur = ["5m", Assumed], ["5m", Assumed], "R11";
     /// Scan step: the Windows Update Agent scans the machine (assumed).
     scan_wua_evaluate: Dur = ["2m", Assumed], ["2m", Assumed], "R11";
     /// A scan that cannot reach its WSUS fails as it connects and is retried after this
@@ -212,6 +216,13 @@ settings! {
     /// How many times in a row a failed scan is retried; after that the client waits for its
     /// next scan cycle (current branch documents at least 4).
     scan_retries: u32 = ["4", Assumed], ["4", Docs(PlanSoftwareUpdates)], "R11";
+    /// After its last retry failed, a client of a site with several SUPs switches to the
+    /// next one after this delay and scans there (a full scan) (current branch: 2 minutes).
+    sup_switch_delay: Dur = ["2m", Assumed], ["2m", Docs(PlanSoftwareUpdates)], "R11";
+    /// Scans one WSUS serves at once (the download of the update list); a scan connecting
+    /// while it serves that many fails as overloaded. 0: no limit. Assumed: the default
+    /// request queue of the WSUS application pool in IIS (1,000).
+    wsus_max_scans: u32 = ["1000", Assumed], ["1000", Assumed], "R11";
     /// Interval of bulk state-message sends from client to MP.
     state_message_interval: Dur = ["5m", Document], ["15m", Docs(ClientSettings)], "R13";
     /// How long a management point holds state messages before forwarding them (assumed).

@@ -59,9 +59,12 @@ pub struct ClientGroup {
     pub internet: bool,
     /// SMS 2003 clients scanning with ITMU (R08).
     pub legacy: bool,
-    /// The SUP whose WSUS the clients scan against: the site's Internet-based SUP for
-    /// Internet-based clients, else the nearest active SUP at the site or above it.
-    pub sup: SupId,
+    /// The SUPs whose WSUS the clients scan against: the site's Internet-based SUP for
+    /// Internet-based clients, else the nearest site with an active SUP at the site or
+    /// above it: that SUP, then the site's additional ones. Client number k of the group
+    /// starts on `sups[k % len]` (clients spread evenly) and moves to the next in the list
+    /// when its scans keep failing.
+    pub sups: Vec<SupId>,
     /// The site whose synchronization creates the scan policy the clients follow (R09).
     pub policy_site: SiteId,
     /// Management points the clients send state messages to, spread by client id (R13):
@@ -79,6 +82,16 @@ impl ClientGroup {
     /// Whether `c` belongs to this group.
     pub fn contains(&self, c: ClientId) -> bool {
         (self.first.0..self.first.0 + self.count).contains(&c.0)
+    }
+
+    /// The SUP client `c` of this group scans against at first.
+    pub fn first_sup_slot(&self, c: ClientId) -> usize {
+        ((c.0 - self.first.0) as usize) % self.sups.len()
+    }
+
+    /// The SUP whose WSUS database (and so catalog) this group's SUPs serve: the first.
+    pub fn sup(&self) -> SupId {
+        self.sups[0]
     }
 
     /// The management point of client `c` of this group.

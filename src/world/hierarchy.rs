@@ -47,6 +47,8 @@ pub struct Site {
     pub sup: Option<SupId>,
     /// The active Internet-based software update point.
     pub internet_sup: Option<SupId>,
+    /// More SUPs sharing the active SUP's WSUS database (no sync of their own).
+    pub additional_sups: Vec<SupId>,
     /// Management points.
     pub mps: Vec<ServerId>,
     /// Distribution points.
@@ -76,6 +78,9 @@ pub struct Sup {
     pub internet: bool,
     /// Where it syncs from.
     pub upstream: Upstream,
+    /// An additional SUP: the active SUP whose WSUS database it shares, and so whose
+    /// catalog its clients see; it never syncs itself.
+    pub shares: Option<SupId>,
 }
 
 /// A management point or distribution point.

@@ -13,6 +13,7 @@ impl Fact {
             | Fact::ScanScheduled { client, .. }
             | Fact::ScanStart { client, .. }
             | Fact::ScanFailed { client, .. }
+            | Fact::SupSwitched { client, .. }
             | Fact::ScanDone { client, .. }
             | Fact::StateMessagesSent { client, .. }
             | Fact::DownloadStart { client, .. }

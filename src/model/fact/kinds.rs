@@ -27,6 +27,15 @@ pub enum ScanReason {
     PostInstall,
 }
 
+/// Why a scan failed as it connected to its WSUS (`scan_retry.rs`, `sup_load.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanFailure {
+    /// The WSUS was down.
+    WsusUnavailable,
+    /// The WSUS was already serving `wsus_max_scans` scans.
+    Overloaded,
+}
+
 /// The install dialogs users open (R24).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialog {

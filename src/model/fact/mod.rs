@@ -14,7 +14,7 @@ mod kinds;
 
 pub use kinds::{
     Dialog, ExpiryReason, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE, STATUS_SYNC_FAILED,
-    ScanReason,
+    ScanFailure, ScanReason,
 };
 
 /// One observable happening.
@@ -107,12 +107,14 @@ pub enum Fact {
         /// targeting the client published so far.
         deployments: u32,
     },
-    /// A client's scan could not reach its WSUS: the scan failed as it connected.
+    /// A client's scan could not be served by its WSUS: the scan failed as it connected.
     ScanFailed {
         /// The client.
         client: ClientId,
         /// The software update point whose WSUS it scans against.
         sup: SupId,
+        /// Why: the WSUS was down or overloaded.
+        cause: ScanFailure,
         /// Why it scanned.
         scan: ScanReason,
         /// When it retries (`None`: it waits for its next scan cycle).
@@ -131,6 +133,23 @@ pub enum Fact {
         client: ClientId,
         /// Why.
         reason: ScanReason,
+        /// The SUP whose WSUS it connects to; `None` when it contacts none (post-install
+        /// scans, SMS 2003 clients).
+        sup: Option<SupId>,
+        /// A full scan: the first against that WSUS (R11, `scan_wua_download_full`).
+        full: bool,
+        /// The WSUS serves it when it connects. Not a trace field: the trace tells by the
+        /// `scan_failed` line at the connect moment; the load figures need it now.
+        served: bool,
+    },
+    /// A client's scans kept failing: it moves to the next SUP of its site (`sup_load.rs`).
+    SupSwitched {
+        /// The client.
+        client: ClientId,
+        /// The SUP it leaves.
+        from: SupId,
+        /// The SUP it scans against from now on.
+        to: SupId,
     },
     /// A client's scan finished (R12).
     ScanDone {

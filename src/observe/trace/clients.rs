@@ -4,7 +4,7 @@
 
 use super::TraceWriter;
 use crate::engine::SimTime;
-use crate::model::{Dialog, Fact, GiveUp, PolicyKind, ScanReason};
+use crate::model::{Dialog, Fact, GiveUp, PolicyKind, ScanFailure, ScanReason};
 use std::io::Write;
 
 impl<W: Write> TraceWriter<W> {
@@ -41,21 +41,44 @@ impl<W: Write> TraceWriter<W> {
                 self.num("client", u64::from(client.0));
                 self.num("at", at.ms());
             }
-            Fact::ScanStart { client, reason } => {
+            Fact::ScanStart {
+                client,
+                reason,
+                sup,
+                full,
+                ..
+            } => {
                 self.head(t, "scan_start");
                 self.num("client", u64::from(client.0));
                 self.raw("reason", reason_json(reason));
+                match sup {
+                    Some(sup) => self.sup(sup),
+                    None => self.raw("sup", "null"),
+                }
+                self.raw("full", if full { "true" } else { "false" });
+            }
+            Fact::SupSwitched { client, from, to } => {
+                self.head(t, "sup_switched");
+                self.num("client", u64::from(client.0));
+                self.site(self.sup_site[from.index()]);
+                let (from, to) = (&self.sup[from.index()], &self.sup[to.index()]);
+                let _ = write!(self.buf, r#","from":{from},"to":{to}"#);
             }
             Fact::ScanFailed {
                 client,
                 sup,
+                cause,
                 scan,
                 retry_at,
             } => {
                 self.head(t, "scan_failed");
                 self.num("client", u64::from(client.0));
                 self.sup(sup);
-                self.raw("reason", "\"wsus_unavailable\"");
+                let why = match cause {
+                    ScanFailure::WsusUnavailable => "\"wsus_unavailable\"",
+                    ScanFailure::Overloaded => "\"overloaded\"",
+                };
+                self.raw("reason", why);
                 self.raw("scan", reason_json(scan));
                 match retry_at {
                     Some(at) => self.num("retry_at", at.ms()),

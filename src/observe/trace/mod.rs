@@ -229,6 +229,7 @@ impl<W: Write> TraceWriter<W> {
             | Fact::ScanScheduled { .. }
             | Fact::ScanStart { .. }
             | Fact::ScanFailed { .. }
+            | Fact::SupSwitched { .. }
             | Fact::ScanDone { .. }
             | Fact::DownloadStart { .. }
             | Fact::DownloadDone { .. }

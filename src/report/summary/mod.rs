@@ -256,8 +256,23 @@ pub struct SupSummary {
     pub last_6702_ms: Option<u64>,
     /// Longest successful attempt, start to 6702.
     pub longest_sync_ms: Option<u64>,
+    /// For an additional SUP: the active SUP whose WSUS database it shares (it does not
+    /// sync; its sync figures stay 0).
+    pub shares_database_of: Option<String>,
+    /// Clients' online scans its WSUS served.
+    pub scans_served: u64,
+    /// Of which full scans (clients that moved to it).
+    pub full_scans: u64,
+    /// Most scans it served at once.
+    pub scan_peak: u32,
+    /// When that peak was first reached.
+    pub scan_peak_at_ms: Option<u64>,
     /// Clients' scans that failed against its WSUS.
     pub scans_failed: u64,
+    /// Of which because it was already serving `wsus_max_scans` scans.
+    pub scans_overloaded: u64,
+    /// Clients that moved from it to another SUP of their site after their last retry.
+    pub clients_left: u64,
     /// Of which left without a retry (the client waits for its next scan cycle).
     pub scans_given_up: u64,
 }
@@ -457,7 +472,11 @@ fn management_point(world: &World, c: &ComplianceMetrics, m: usize) -> MpSummary
 fn site(world: &World, m: &Metrics, i: usize) -> SiteSummary {
     let s = &world.sites[i];
     let sm = &m.sites[i];
-    let sups = s.sup.iter().chain(s.internet_sup.iter());
+    let sups = s
+        .sup
+        .iter()
+        .chain(s.additional_sups.iter())
+        .chain(s.internet_sup.iter());
     SiteSummary {
         code: s.code.clone(),
         kind: s.kind,
@@ -498,7 +517,14 @@ fn sup(world: &World, m: &Metrics, i: usize) -> SupSummary {
         first_6702_ms: sm.first_success.map(|t| t.ms()),
         last_6702_ms: sm.last_success.map(|t| t.ms()),
         longest_sync_ms: sm.longest.map(|d| d.ms()),
+        shares_database_of: s.shares.map(|a| world.sups[a.index()].name.clone()),
+        scans_served: sm.scan_load.served,
+        full_scans: sm.scan_load.full,
+        scan_peak: sm.scan_load.peak,
+        scan_peak_at_ms: sm.scan_load.peak_at.map(|t| t.ms()),
         scans_failed: sm.scans_failed,
+        scans_overloaded: sm.scan_load.overloaded,
+        clients_left: sm.clients_left,
         scans_given_up: sm.scans_given_up,
     }
 }

@@ -25,6 +25,7 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
         ("user_act_window", st.user_act_window),
         ("max_run_time", st.max_run_time),
         ("scan_retry_interval", st.scan_retry_interval),
+        ("scan_wua_download_full", st.scan_wua_download_full),
     ];
     for (name, d) in positive {
         if d.0 == SimDuration::ZERO {

@@ -84,7 +84,7 @@ pub(super) fn client_groups(
             away: g.away.as_ref().map(|a| (a.share, a.days)),
             internet: g.internet,
             legacy: g.legacy,
-            sup: placed.sup,
+            sups: placed.sups,
             policy_site: placed.policy_site,
             mps: placed.mps,
             db_site: placed.db_site,
@@ -120,7 +120,7 @@ fn power(a: &crate::scenario::Availability) -> Power {
 
 /// Where a group's clients get policy, scan and report.
 struct Placement {
-    sup: SupId,
+    sups: Vec<SupId>,
     policy_site: SiteId,
     mps: Vec<ServerId>,
     db_site: SiteId,
@@ -132,12 +132,17 @@ fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement>
     let at = SiteId(site as u16);
     let db_site = super::nearest(sites, at, |s| !s.mps.is_empty())?;
     let policy_site = super::nearest(sites, at, |s| s.sup.is_some())?;
-    let sup = match sites[site].internet_sup {
-        Some(ib) if internet => ib,
-        _ => sites[policy_site.index()].sup?,
+    let sups = match sites[site].internet_sup {
+        Some(ib) if internet => vec![ib],
+        _ => {
+            let at = &sites[policy_site.index()];
+            std::iter::once(at.sup?)
+                .chain(at.additional_sups.iter().copied())
+                .collect()
+        }
     };
     Some(Placement {
-        sup,
+        sups,
         policy_site,
         mps: sites[db_site.index()].mps.clone(),
         db_site,

@@ -136,6 +136,7 @@ pub(super) fn empty_site(spec: &crate::scenario::SiteSpec) -> Site {
         depth: 0,
         sup: None,
         internet_sup: None,
+        additional_sups: Vec::new(),
         mps: Vec::new(),
         dps: Vec::new(),
         upgraded_from_sms2003: spec.upgraded_from_sms2003,
@@ -174,7 +175,12 @@ pub(super) fn software_update_points(
     let names = s
         .sites
         .iter()
-        .flat_map(|x| x.sup.iter().chain(x.internet_sup.iter()))
+        .flat_map(|x| {
+            x.sup
+                .iter()
+                .chain(x.internet_sup.iter())
+                .chain(x.additional_sups.iter())
+        })
         .map(String::as_str);
     unique_names(p, names, "sites", "sup");
     if let Some(t) = top
@@ -220,9 +226,34 @@ pub(super) fn software_update_points(
             };
             sites[i].internet_sup = Some(add_sup(&mut sups, name, i, true, Upstream::Sup(active)));
         }
+        if spec.additional_sups.len() > MAX_ADDITIONAL_SUPS {
+            p.push(Problem::new(
+                format!("sites[{i}].additional_sups"),
+                format!(
+                    "{} additional software update points; a site may have at most {MAX_ADDITIONAL_SUPS}",
+                    spec.additional_sups.len()
+                ),
+            ));
+            continue;
+        }
+        for (k, name) in spec.additional_sups.iter().enumerate() {
+            let Some(active) = sites[i].sup else {
+                p.push(Problem::new(
+                    format!("sites[{i}].additional_sups[{k}]"),
+                    "additional software update points share the active `sup`'s WSUS database; give the site a `sup` first",
+                ));
+                break;
+            };
+            let id = add_sup(&mut sups, name, i, false, Upstream::Sup(active));
+            sups[id.index()].shares = Some(active);
+            sites[i].additional_sups.push(id);
+        }
     }
     sups
 }
+
+/// Additional SUPs per site: a client keeps its SUP's place in its site's list in 7 bits.
+const MAX_ADDITIONAL_SUPS: usize = 15;
 
 pub(super) fn add_sup(
     sups: &mut Vec<Sup>,
@@ -236,6 +267,7 @@ pub(super) fn add_sup(
         site: SiteId(site as u16),
         internet,
         upstream,
+        shares: None,
     });
     SupId(sups.len() as u16 - 1)
 }
