@@ -237,6 +237,7 @@ const MUTATIONS: &[Mutation] = &[
     m(SUP_STORM, "sup_switch_delay", "5m", "SCANS"),
     m(SUP_STORM, "wsus_max_scans", "10", "SCANS"),
     m(SUP_STORM, "wsus_max_scans", "40", "SCANS"),
+    m(COUNTDOWN, "scan_metadata_ttl", "1h", "SCANS"),
     m(DEPLOY, "install_duration", "4m", "R25"),
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),

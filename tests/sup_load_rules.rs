@@ -166,3 +166,47 @@ fn verify_rejects_scans_a_full_wsus_served_and_a_missed_switch() {
         report.render()
     );
 }
+
+/// 300 current-branch clients; a deployment created on day 1 with its deadline four hours
+/// later.
+fn current_branch(rest: &str) -> String {
+    format!(
+        r#"Scenario(name: "cached metadata", seed: 7, end: "3d", profile: CurrentBranch,
+        sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["MP"],
+                 distribution_points: ["DP1"])],
+        clients: [(name: "desk", site: "PR1", count: 300)],
+        catalog: [(id: "KB1", size: "100MB")],
+        deployments: [(id: "D1", updates: ["KB1"], target: [(group: "desk")],
+                       created: "1d", deadline: "1d 4h")]{rest})"#
+    )
+}
+
+#[test]
+fn r11_pre_install_scans_read_metadata_younger_than_its_ttl() {
+    // Current branch: the evaluation scan a few hours before the deadline fetched the
+    // metadata; the deadline's pre-install scans read it and load no WSUS.
+    let t = verified_lines(&current_branch(", settings: (wsus_max_scans: 20)"));
+    let pre: Vec<_> = kind(&t, "scan_start")
+        .into_iter()
+        .filter(|s| s["reason"] == "pre_install")
+        .collect();
+    assert_eq!(pre.len(), 300);
+    assert!(pre.iter().all(|s| s["sup"].is_null()), "offline");
+    assert!(kind(&t, "scan_failed").is_empty(), "nothing overloaded");
+    // A one-hour lifetime has expired by the deadline: the pre-install scans go to WSUS
+    // and 20 at a time are served.
+    let t = verified_lines(&current_branch(
+        ", settings: (wsus_max_scans: 20, scan_metadata_ttl: \"1h\")",
+    ));
+    let online = kind(&t, "scan_start")
+        .into_iter()
+        .filter(|s| s["reason"] == "pre_install" && s["sup"] == "PR1-SUP")
+        .count();
+    assert!(online >= 300, "{online} online pre-install scans");
+    assert!(
+        kind(&t, "scan_failed")
+            .iter()
+            .all(|f| f["reason"] == "overloaded")
+    );
+    assert!(!kind(&t, "scan_failed").is_empty());
+}

@@ -69,4 +69,6 @@ regression! {
     agent_user_away_as_the_machine_goes_away => "agent-user-away-as-the-machine-goes-away",
     r25_window_open_at_start_up => "r25-window-open-at-start-up",
     r22_installed_as_the_last_reminder_shows => "r22-installed-as-the-last-reminder-shows",
+    scans_retry_overtaken_by_a_sup_switch => "scans-retry-overtaken-by-a-sup-switch",
+    r10_retry_after_an_offline_pre_install_scan => "r10-retry-after-an-offline-pre-install-scan",
 }

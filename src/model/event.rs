@@ -1,7 +1,7 @@
 //! Everything that can happen, as one small `Copy` value: ids and numbers, never names or
 //! heap data, so a million pending events cost a few megabytes and no allocation.
 
-use super::fact::{Dialog, ScanFailure, ScanReason};
+use super::fact::{Dialog, ScanAccess, ScanFailure, ScanReason};
 use crate::world::{ClientId, DeploymentId, ServerId, SupId};
 
 /// A synchronization's kind (R03).
@@ -100,8 +100,8 @@ pub enum Event {
         client: ClientId,
         /// Why it scanned.
         reason: ScanReason,
-        /// A full scan (R11, `scan_wua_download_full`).
-        full: bool,
+        /// How it reads the update list.
+        access: ScanAccess,
     },
     /// A client's scan cannot be served by its WSUS and fails as it connects
     /// (`scan_retry.rs`, `sup_load.rs`).

@@ -327,8 +327,8 @@ impl Model<'_> {
             Event::ScanDone {
                 client,
                 reason,
-                full,
-            } => self.scan_done(client, reason, full, cx),
+                access,
+            } => self.scan_done(client, reason, access, cx),
             Event::ScanFailed {
                 client,
                 reason,

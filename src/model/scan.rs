@@ -16,10 +16,11 @@
 //! free, and the scan's end hands the agent back to the job that asked for it.
 
 use super::agent::{Agent, Job};
+use super::clients::NEVER_ONLINE;
 use super::clients::SCAN_SCHEDULED;
 use super::compliance::{State, Truth};
 use super::event::Event;
-use super::fact::{Fact, ScanReason};
+use super::fact::{Fact, ScanAccess, ScanReason};
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
 use crate::world::{ClientGroup, ClientId};
@@ -71,7 +72,7 @@ impl Model<'_> {
         // WUA connects to WSUS after the first steps.
         let connect = s.scan_clear_history.0 + s.scan_locate_wsus.0 + s.scan_update_policy.0;
         let evaluate = s.scan_wua_evaluate.0;
-        if !self.scans_online(c, reason) {
+        if !self.scans_online(c, reason, cx.now()) {
             cx.emit(Fact::ScanStart {
                 client: c,
                 reason,
@@ -79,11 +80,11 @@ impl Model<'_> {
                 full: false,
                 served: false,
             });
-            let steps = connect + self.download_step(false) + evaluate;
+            let steps = connect + self.download_step(ScanAccess::Offline) + evaluate;
             let done = Event::ScanDone {
                 client: c,
                 reason,
-                full: false,
+                access: ScanAccess::Offline,
             };
             return cx.schedule_in(steps, done);
         }
@@ -93,7 +94,7 @@ impl Model<'_> {
             client: c,
             reason,
             sup: Some(at.sup),
-            full: at.full,
+            full: at.access == ScanAccess::Full,
             served: at.failure.is_none(),
         });
         if let Some(cause) = at.failure {
@@ -104,18 +105,24 @@ impl Model<'_> {
             };
             return cx.schedule_in(connect, failed);
         }
-        let steps = connect + self.download_step(at.full) + evaluate;
+        let steps = connect + self.download_step(at.access) + evaluate;
         let done = Event::ScanDone {
             client: c,
             reason,
-            full: at.full,
+            access: at.access,
         };
         cx.schedule_in(steps, done);
     }
 
     /// R12: compares the scan with the last one; changed states go to the send queue. Then
     /// the process that asked for the scan goes on.
-    pub(super) fn scan_done(&mut self, c: ClientId, reason: ScanReason, full: bool, cx: &mut Cx) {
+    pub(super) fn scan_done(
+        &mut self,
+        c: ClientId,
+        reason: ScanReason,
+        access: ScanAccess,
+        cx: &mut Cx,
+    ) {
         let running = self.clients.head(c).agent;
         if running != Agent::scanning(reason) {
             return self.broke(
@@ -125,17 +132,22 @@ impl Model<'_> {
         }
         let s = &self.world.settings;
         let connected =
-            SimTime(cx.now().ms() - (self.download_step(full) + s.scan_wua_evaluate.0).ms());
+            SimTime(cx.now().ms() - (self.download_step(access) + s.scan_wua_evaluate.0).ms());
         let group = &self.world.groups[self.world.group_of(c).index()];
-        let listed = self.update_list(group, connected);
+        // An offline scan reads the list its client's last online scan fetched.
+        let online_at = self.clients.head(c).online_at;
+        let read = match access {
+            ScanAccess::Offline if !group.legacy && online_at != NEVER_ONLINE => {
+                SimTime(u64::from(online_at) * 1_000)
+            }
+            _ => connected,
+        };
+        let listed = self.update_list(group, read);
         let changed = self.evaluate(c, group, listed);
         let head = self.clients.head_mut(c);
         head.last_scan = (cx.now().ms() / 1_000) as u32;
-        if reason != ScanReason::PostInstall {
-            head.scan_failures = 0;
-        }
-        if self.scans_online(c, reason) {
-            self.metadata_current(c);
+        if access != ScanAccess::Offline {
+            self.metadata_current(c, connected);
         }
         cx.emit(Fact::ScanDone {
             client: c,

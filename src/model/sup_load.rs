@@ -14,8 +14,8 @@
 //! scan served. A machine switches off only with its agent idle (`power.rs`), so a scan that
 //! connects is never cut short and the end time it reserved holds.
 
-use super::clients::SUP_FULL;
-use super::fact::{Fact, ScanFailure, ScanReason};
+use super::clients::{NEVER_ONLINE, SUP_FULL};
+use super::fact::{Fact, ScanAccess, ScanFailure, ScanReason};
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
 use crate::world::{ClientId, OutageTarget, SupId};
@@ -42,8 +42,8 @@ impl WsusLoad {
 pub(super) struct Connect {
     /// The SUP.
     pub(super) sup: SupId,
-    /// A full scan.
-    pub(super) full: bool,
+    /// Full or delta.
+    pub(super) access: ScanAccess,
     /// Why it fails there, if it does.
     pub(super) failure: Option<ScanFailure>,
 }
@@ -55,21 +55,30 @@ impl Model<'_> {
         group.sups[usize::from(self.clients.head(c).sup & !SUP_FULL)]
     }
 
-    /// Whether client `c`'s scan for `reason` contacts its WSUS. Post-install scans read the
-    /// metadata the pre-install scan left (current branch: "post-install offline"); SMS 2003
+    /// Whether client `c`'s scan for `reason`, starting at `now`, contacts its WSUS.
+    /// Post-install scans read the metadata the pre-install scan left (current branch:
+    /// "post-install offline"), and so do pre-install scans while the metadata of the last
+    /// online scan is younger than `scan_metadata_ttl` (current branch: 24 hours); SMS 2003
     /// clients scan the ITMU catalog.
-    pub(super) fn scans_online(&self, c: ClientId, reason: ScanReason) -> bool {
-        reason != ScanReason::PostInstall
+    pub(super) fn scans_online(&self, c: ClientId, reason: ScanReason, now: SimTime) -> bool {
+        let ttl = self.world.settings.scan_metadata_ttl.0.ms();
+        let online_at = self.clients.head(c).online_at;
+        let cached = reason == ScanReason::PreInstall
+            && ttl > 0
+            && online_at != NEVER_ONLINE
+            && now.ms() < u64::from(online_at) * 1_000 + ttl;
+        !cached
+            && reason != ScanReason::PostInstall
             && !self.world.groups[self.world.group_of(c).index()].legacy
     }
 
-    /// The download step of client `c`'s next online scan: full or delta (R11).
-    pub(super) fn download_step(&self, full: bool) -> SimDuration {
+    /// The download step of a scan (R11): the whole metadata for a full scan, the changes
+    /// for a delta scan; an offline scan reads its cache in the delta's time (assumed).
+    pub(super) fn download_step(&self, access: ScanAccess) -> SimDuration {
         let s = &self.world.settings;
-        if full {
-            s.scan_wua_download_full.0
-        } else {
-            s.scan_wua_download.0
+        match access {
+            ScanAccess::Full => s.scan_wua_download_full.0,
+            ScanAccess::Delta | ScanAccess::Offline => s.scan_wua_download.0,
         }
     }
 
@@ -79,14 +88,17 @@ impl Model<'_> {
     /// they start, in event order, is deciding in the order they connect.
     pub(super) fn connect(&mut self, c: ClientId, at: SimTime) -> Connect {
         let sup = self.client_sup(c);
-        let full = self.clients.head(c).sup & SUP_FULL != 0;
+        let access = match self.clients.head(c).sup & SUP_FULL {
+            0 => ScanAccess::Delta,
+            _ => ScanAccess::Full,
+        };
         let down = self
             .world
             .outages
             .iter()
             .any(|o| o.target == OutageTarget::Wsus(sup) && o.from <= at && at < o.to);
         let cap = self.world.settings.wsus_max_scans as usize;
-        let end = (at + self.download_step(full)).ms();
+        let end = (at + self.download_step(access)).ms();
         let load = &mut self.wsus[sup.index()];
         let failure = if down {
             Some(ScanFailure::WsusUnavailable)
@@ -96,13 +108,21 @@ impl Model<'_> {
             load.ends.push(Reverse(end));
             None
         };
-        Connect { sup, full, failure }
+        Connect {
+            sup,
+            access,
+            failure,
+        }
     }
 
-    /// A served online scan leaves the client holding its SUP's metadata: later scans there
-    /// are delta scans.
-    pub(super) fn metadata_current(&mut self, c: ClientId) {
-        self.clients.head_mut(c).sup &= !SUP_FULL;
+    /// A served online scan, connected at `at`, leaves the client holding its SUP's
+    /// metadata: later scans there are delta scans, and offline ones read this list; its
+    /// failures in a row are over.
+    pub(super) fn metadata_current(&mut self, c: ClientId, at: SimTime) {
+        let head = self.clients.head_mut(c);
+        head.sup &= !SUP_FULL;
+        head.online_at = (at.ms() / 1_000) as u32;
+        head.scan_failures = 0;
     }
 
     /// Whether client `c`, whose last retry failed, may move to another SUP of its site.

@@ -102,6 +102,9 @@ struct Client {
     slot: usize,
     full: bool,
     failures: u64,
+    /// When its last served online scan connected, to the whole second: the metadata it
+    /// holds.
+    online_at: Option<u64>,
 }
 
 /// A running scan: its start, and for an online one its SUP and what it met there.
@@ -122,6 +125,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     let connect = (st.scan_clear_history.0 + st.scan_locate_wsus.0 + st.scan_update_policy.0).ms();
     let (interval, retries) = (st.scan_retry_interval.0.ms(), u64::from(st.scan_retries));
     let switch = st.sup_switch_delay.0.ms();
+    let ttl = st.scan_metadata_ttl.0.ms();
     // A trace of some clients lacks the others' scans: the load cannot be recounted.
     let mut load = super::sup_load::Load::new(st, cx.filter.is_none());
     let mut clients: BTreeMap<u64, Client> = BTreeMap::new();
@@ -135,6 +139,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
             slot: first,
             full: false,
             failures: 0,
+            online_at: None,
         });
         match l.kind.as_str() {
             "sup_switched" => {
@@ -158,11 +163,17 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                     slot: next,
                     full: true,
                     failures: 0,
+                    online_at: me.online_at,
                 };
                 switched.insert(c, l);
             }
             "scan_start" => {
-                let online = l.reason() != "post_install" && !pool.is_empty();
+                // A pre-install scan reads the cached metadata while it is younger than
+                // scan_metadata_ttl.
+                let cached = l.reason() == "pre_install"
+                    && ttl > 0
+                    && me.online_at.is_some_and(|at| l.t < at + ttl);
+                let online = l.reason() != "post_install" && !cached && !pool.is_empty();
                 if let Some(sw) = switched.remove(&c)
                     && sw.t != l.t
                 {
@@ -170,7 +181,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 }
                 let Some(&sup) = pool.get(me.slot).filter(|_| online) else {
                     if l.sup.is_some() {
-                        o.fail(l, "a scan that contacts no WSUS (post-install, or an ITMU client) names a SUP");
+                        o.fail(l, "a scan that contacts no WSUS (post-install, pre-install within scan_metadata_ttl of the last online scan, or an ITMU client) names a SUP");
                     }
                     running.insert(c, (l.t, None));
                     continue;
@@ -221,6 +232,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                     }
                     me.failures = 0;
                     me.full = false;
+                    me.online_at = Some(at / 1_000 * 1_000);
                     continue;
                 }
                 let why = match meets {
@@ -282,8 +294,9 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
 
 /// The retries of failed scans as the trace shows them, for the rules of the jobs that asked
 /// for the scans. Only the latest failure's retry counts: it comes at `retry_at` unless an
-/// online scan of the client ended before (served or failed), or, for a compliance scan, one
-/// is scheduled then (that scan is the retry). A retry that comes starts a scan of the same
+/// online scan of the client ended before (served or failed) or the client moved to another
+/// SUP (the scan there is the retry), or, for a compliance scan, one is scheduled then (that
+/// scan is the retry). A retry that comes starts a scan of the same
 /// reason at `retry_at`, or when the job running then ends, or at the machine's start-up (a
 /// pre-install retry only if its install is still due: not judged here).
 #[derive(Default)]
@@ -305,6 +318,8 @@ impl Retries {
         // client → a retry that came and waits for its scan: (time, reason, failed line)
         let mut came: BTreeMap<u64, (u64, &str, usize)> = BTreeMap::new();
         let mut scheduled: BTreeSet<u64> = BTreeSet::new();
+        // clients whose running scan contacts WSUS
+        let mut online: BTreeSet<u64> = BTreeSet::new();
         let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
         for (i, l) in lines.iter().enumerate() {
             let Some(c) = l.client else { continue };
@@ -318,12 +333,18 @@ impl Retries {
                     r.came.insert(k, at);
                 }
             }
-            let online = |reason: &str| reason != "post_install";
             match l.kind.as_str() {
                 "scan_scheduled" => {
                     scheduled.insert(c);
                 }
                 "scan_start" => {
+                    // Online: it names the SUP it connects to (an offline scan, post-install
+                    // or within the metadata's lifetime, names none).
+                    if l.sup.is_some() {
+                        online.insert(c);
+                    } else {
+                        online.remove(&c);
+                    }
                     if l.reason() == "compliance" {
                         scheduled.remove(&c);
                     }
@@ -335,7 +356,11 @@ impl Retries {
                         r.starts.insert((c, l.t), (at, why == "compliance"));
                     }
                 }
-                "scan_done" if online(l.reason()) => {
+                // A move to another SUP starts the count afresh: the scan there is the retry.
+                "sup_switched" => {
+                    pending.remove(&c);
+                }
+                "scan_done" if online.contains(&c) => {
                     pending.remove(&c);
                 }
                 "scan_failed" => {

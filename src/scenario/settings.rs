@@ -208,6 +208,11 @@ settings! {
     /// The same step in a full scan, the first against a WSUS (after switching SUP): the
     /// whole update metadata, far longer than a delta (assumed).
     scan_wua_download_full: Dur = ["5m", Assumed], ["5m", Assumed], "R11";
+    /// A pre-install scan within this time of the client's last served online scan reads
+    /// the metadata it cached then and contacts no WSUS (current branch: the update
+    /// metadata's 24-hour lifetime); 0: every scan but the post-install one contacts WSUS,
+    /// as R11 describes.
+    scan_metadata_ttl: Dur = ["0", Document], ["24h", Docs(UpdatesIntroduction)], "R11";
     /// Scan step: the Windows Update Agent scans the machine (assumed).
     scan_wua_evaluate: Dur = ["2m", Assumed], ["2m", Assumed], "R11";
     /// A scan that cannot reach its WSUS fails as it connects and is retried after this

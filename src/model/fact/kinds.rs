@@ -27,6 +27,18 @@ pub enum ScanReason {
     PostInstall,
 }
 
+/// How a scan reads the update list (R11, `sup_load.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanAccess {
+    /// From no WSUS: the metadata cached by the client's last online scan (post-install
+    /// scans; pre-install scans within `scan_metadata_ttl`), or the ITMU catalog.
+    Offline,
+    /// From its WSUS, the changes since its last scan there.
+    Delta,
+    /// From its WSUS, all the metadata: the first scan against it.
+    Full,
+}
+
 /// Why a scan failed as it connected to its WSUS (`scan_retry.rs`, `sup_load.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScanFailure {

@@ -14,7 +14,7 @@ mod kinds;
 
 pub use kinds::{
     Dialog, ExpiryReason, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE, STATUS_SYNC_FAILED,
-    ScanFailure, ScanReason,
+    ScanAccess, ScanFailure, ScanReason,
 };
 
 /// One observable happening.

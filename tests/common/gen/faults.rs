@@ -70,7 +70,12 @@ impl Gen {
         let all_dps = all_dps(sites);
         let sups: Vec<&String> = sites
             .iter()
-            .flat_map(|x| x.sup.iter().chain(x.internet_sup.iter()))
+            .flat_map(|x| {
+                x.sup
+                    .iter()
+                    .chain(x.internet_sup.iter())
+                    .chain(x.additional_sups.iter())
+            })
             .collect();
         writeln!(o, "    faults: [").unwrap();
         for fault in &self.faults {

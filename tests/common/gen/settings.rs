@@ -39,6 +39,14 @@ pub struct GenSettings {
     /// The final warning before a forced restart; rendered only with a countdown, and
     /// shorter than it.
     pub restart_final_warning: Option<u32>,
+    /// Scans a WSUS serves at once (0: no limit); small, so that storms happen.
+    pub wsus_max_scans: Option<u32>,
+    /// The metadata lifetime of pre-install scans (0: every scan online).
+    pub scan_metadata_ttl: Option<u32>,
+    /// The download step of a full scan.
+    pub scan_wua_download_full: Option<u32>,
+    /// The delay before a client moves to the next SUP.
+    pub sup_switch_delay: Option<u32>,
 }
 
 fn opt<T: std::fmt::Debug + Clone>(
@@ -81,8 +89,14 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             opt(dur(0, 4 * HOUR)),
             opt(dur(0, HOUR)),
         ),
+        (
+            opt(0..=40u32),
+            opt(dur(0, DAY)),
+            opt(dur(1, 30)),
+            opt(dur(1, HOUR)),
+        ),
     )
-        .prop_map(|(a, b, c)| GenSettings {
+        .prop_map(|(a, b, c, e)| GenSettings {
             scheduled_sync: a.0,
             sync_schedule_first: a.1,
             sync_schedule_interval: a.2,
@@ -109,6 +123,10 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             max_run_time: c.7,
             restart_countdown: c.8,
             restart_final_warning: c.9,
+            wsus_max_scans: e.0,
+            scan_metadata_ttl: e.1,
+            scan_wua_download_full: e.2,
+            sup_switch_delay: e.3,
         })
 }
 
@@ -139,6 +157,9 @@ impl GenSettings {
         dur("restart_window", st.restart_window, 0);
         dur("max_run_time", st.max_run_time, 1);
         dur("restart_countdown", st.restart_countdown, 0);
+        dur("scan_metadata_ttl", st.scan_metadata_ttl, 0);
+        dur("scan_wua_download_full", st.scan_wua_download_full, 1);
+        dur("sup_switch_delay", st.sup_switch_delay, 0);
         if let (Some(countdown @ 1..), Some(warning)) =
             (st.restart_countdown, st.restart_final_warning)
         {
@@ -146,6 +167,9 @@ impl GenSettings {
         }
         if let Some(b) = st.scheduled_sync {
             f.push(format!("scheduled_sync: {b}"));
+        }
+        if let Some(n) = st.wsus_max_scans {
+            f.push(format!("wsus_max_scans: {n}"));
         }
         if let Some(b) = st.hide_deployments {
             f.push(format!("hide_deployments: {b}"));

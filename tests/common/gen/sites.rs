@@ -18,6 +18,8 @@ pub struct GenSite {
     pub dps: u8,
     /// Upgraded from SMS 2003.
     pub upgraded: bool,
+    /// Additional SUPs beside an active SUP.
+    pub additional: u8,
 }
 
 /// A primary site below the central site, with its secondaries.
@@ -49,14 +51,18 @@ fn site(top: bool) -> impl Strategy<Value = GenSite> {
         0..=2u8,
         0..=2u8,
         prop::bool::weighted(0.2),
+        prop_oneof![3 => Just(0u8), 1 => 1..=2u8],
     )
-        .prop_map(|(sup, internet_sup, mps, dps, upgraded)| GenSite {
-            sup,
-            internet_sup,
-            mps,
-            dps,
-            upgraded,
-        })
+        .prop_map(
+            |(sup, internet_sup, mps, dps, upgraded, additional)| GenSite {
+                sup,
+                internet_sup,
+                mps,
+                dps,
+                upgraded,
+                additional,
+            },
+        )
 }
 
 pub(super) fn tree() -> impl Strategy<Value = GenTree> {
@@ -82,6 +88,7 @@ pub(super) struct Site {
     pub(super) parent: Option<usize>,
     pub(super) sup: Option<String>,
     pub(super) internet_sup: Option<String>,
+    pub(super) additional_sups: Vec<String>,
     pub(super) mps: Vec<String>,
     pub(super) dps: Vec<String>,
     pub(super) upgraded: bool,
@@ -122,6 +129,12 @@ impl Gen {
                 _ => g.mps.min(1),
             };
             let dps = if central { 0 } else { g.dps };
+            let additional_sups = match &sup {
+                Some(_) => (2..2 + g.additional)
+                    .map(|i| format!("{code}-SUP{i}"))
+                    .collect(),
+                None => Vec::new(),
+            };
             out.push(Site {
                 mps: (1..=mps).map(|i| format!("{code}-MP{i:02}")).collect(),
                 dps: (1..=dps).map(|i| format!("{code}-DP{i:02}")).collect(),
@@ -130,6 +143,7 @@ impl Gen {
                 parent,
                 sup,
                 internet_sup,
+                additional_sups,
                 upgraded: g.upgraded,
             });
             out.len() - 1
@@ -171,6 +185,9 @@ pub(super) fn write_sites(o: &mut String, sites: &[Site]) {
         }
         if let Some(x) = &site.internet_sup {
             f.push(format!("internet_sup: \"{x}\""));
+        }
+        if !site.additional_sups.is_empty() {
+            f.push(format!("additional_sups: {:?}", site.additional_sups));
         }
         if !site.mps.is_empty() {
             f.push(format!("management_points: {:?}", site.mps));
