@@ -57,15 +57,19 @@ impl Model<'_> {
         } else {
             SimDuration::from_secs((now.ms() / 1_000).saturating_sub(u64::from(since)))
         };
+        let fallback = w.settings.fallback_time.0;
         let bg = w.boundary_of(g).map(|b| &w.boundary_groups[b]);
         let own = w.boundary_of(g).map(|b| Tier::Group(b as u16));
+        // The neighbours in the scenario's order, each once its time has passed.
         let neighbors = bg
             .into_iter()
             .flat_map(|b| b.neighbors.iter())
-            .filter(move |&&(_, after)| after <= elapsed)
+            .filter(move |&&(_, after)| after.unwrap_or(fallback) <= elapsed)
             .map(|&(n, _)| Tier::Group(n));
         let site_default = match bg {
-            Some(b) if b.site_default.is_none_or(|after| after > elapsed) => None,
+            Some(b) if !b.site_default || b.site_default_after.unwrap_or(fallback) > elapsed => {
+                None
+            }
             _ => {
                 let first = head.job_deployments.trailing_zeros() as usize;
                 let package = &w.deployments[first].dps;

@@ -36,10 +36,13 @@ pub struct BoundaryGroup {
     pub name: String,
     /// Its DPs.
     pub dps: Vec<ServerId>,
-    /// Fallback relationships to neighbour groups: (group index, time before falling back).
-    pub neighbors: Vec<(u16, SimDuration)>,
-    /// Time before falling back to the client's site default group; `None`: never.
-    pub site_default: Option<SimDuration>,
+    /// Fallback relationships to neighbour groups: (group index, time before falling back;
+    /// `None`: the `fallback_time` setting), in the order the scenario lists them.
+    pub neighbors: Vec<(u16, Option<SimDuration>)>,
+    /// Falls back to the client's site default group (not "Never fallback").
+    pub site_default: bool,
+    /// Time before that; `None`: the `fallback_time` setting.
+    pub site_default_after: Option<SimDuration>,
 }
 
 /// Name of the site default boundary group of site `code`, as the console shows it.

@@ -80,7 +80,7 @@ pub enum ContentFrom {
 }
 
 /// The boundary group a client falls back to for content (issue 12, item 5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FallbackTo {
     /// A neighbour boundary group (index into `World::boundary_groups`).
     Group(u16),

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 /// Fields holding points in time, in milliseconds since the start (or arrays and maps of
 /// them, with nulls for "never").
-pub(super) const POINTS: [&str; 18] = [
+pub(super) const POINTS: [&str; 19] = [
     "end_ms",
     "itmu_refreshes_ms",
     "t_ms",
@@ -24,6 +24,7 @@ pub(super) const POINTS: [&str; 18] = [
     "created_ms",
     "deadline_ms",
     "content_on_dp_ms",
+    "content_complete_ms",
     "installed_ms",
     "db_installed_ms",
     "compliant_ms",

@@ -140,7 +140,6 @@ pub(super) fn boundary_groups(
         "boundary_groups",
         "name",
     );
-    let fallback = s.settings.fallback_time;
     let mut member = vec![None; groups.len()];
     let mut out = Vec::new();
     for (i, spec) in s.boundary_groups.iter().enumerate() {
@@ -182,7 +181,7 @@ pub(super) fn boundary_groups(
                     format!("{path}.neighbors[{j}].group"),
                     "a boundary group cannot be its own neighbour",
                 )),
-                Some(&k) => neighbors.push((k as u16, n.after.unwrap_or(fallback).0)),
+                Some(&k) => neighbors.push((k as u16, n.after.map(|a| a.0))),
                 None => p.push(Problem::new(
                     format!("{path}.neighbors[{j}].group"),
                     format!(
@@ -193,14 +192,12 @@ pub(super) fn boundary_groups(
                 )),
             }
         }
-        // Earliest relationship first: the order a client widens its search in.
-        neighbors.sort_by_key(|&(_, after)| after);
         out.push(BoundaryGroup {
             name: spec.name.clone(),
             dps: bg_dps,
             neighbors,
-            site_default: (!spec.never_site_default)
-                .then(|| spec.site_default_after.unwrap_or(fallback).0),
+            site_default: !spec.never_site_default,
+            site_default_after: spec.site_default_after.map(|a| a.0),
         });
     }
     (out, member)
