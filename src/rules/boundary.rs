@@ -116,11 +116,11 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 };
                 match first_fail.get(&c) {
                     None => o.fail(l, "a fallback without a failed lookup in the client's group"),
-                    Some(&t0) if l.t < t0 + after => o.fail(
+                    Some(&t0) if l.t < t0.saturating_add(after) => o.fail(
                         l,
                         &format!(
                             "fallback {} ms after the first failed lookup at {t0} ms, before its time ({after} ms)",
-                            l.t - t0
+                            l.t.saturating_sub(t0)
                         ),
                     ),
                     Some(_) => {}

@@ -274,7 +274,10 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                     .filter_map(|&k| sites.sites[k].2)
                     .fold(s.dp_copy_mbps, f64::min);
                 let bytes = c.start.bytes.unwrap_or(0);
-                let expect = c.start.t + super::deployment::transfer(bytes, rate);
+                let expect = c
+                    .start
+                    .t
+                    .saturating_add(super::deployment::transfer(bytes, rate));
                 if l.t != expect {
                     o.fail(
                         l,

@@ -142,6 +142,18 @@ pub(super) fn boundary_groups(
     );
     let mut member = vec![None; groups.len()];
     let mut out = Vec::new();
+    // Ids of boundary groups are 16-bit in the model's facts.
+    if s.boundary_groups.len() > usize::from(u16::MAX) {
+        p.push(Problem::new(
+            "boundary_groups",
+            format!(
+                "{} boundary groups; expected at most {}",
+                s.boundary_groups.len(),
+                u16::MAX
+            ),
+        ));
+        return (out, member);
+    }
     for (i, spec) in s.boundary_groups.iter().enumerate() {
         let path = format!("boundary_groups[{i}]");
         for (j, name) in spec.clients.iter().enumerate() {
