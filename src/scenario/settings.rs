@@ -223,10 +223,10 @@ settings! {
     /// The distribution manager's "Maximum number of packages": packages a site sends to
     /// its DPs at once; the others wait their turn (Software Distribution component
     /// default, the same since 2007).
-    max_packages: u32 = ["3", Reported], ["3", Reported], "R16";
+    max_packages: u32 = ["3", Assumed], ["3", Reported], "R16";
     /// The distribution manager's "Maximum threads per package": DPs one package is sent to
     /// at once (Software Distribution component default, the same since 2007).
-    max_threads_per_package: u32 = ["5", Reported], ["5", Reported], "R16";
+    max_threads_per_package: u32 = ["5", Assumed], ["5", Reported], "R16";
     /// Deployment re-evaluation: from the client's first registration of a deployment, an
     /// evaluation scan every interval that registers again what it holds and installs what
     /// is past its deadline; 0: none. 2007: the client agent had it, the source names none
