@@ -133,6 +133,26 @@ const PERIODIC: &str = r#"Scenario(name: "mutation-periodic", seed: 23, end: "4d
     deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")], created: "2h")],
     settings: (scan_schedule_interval: "1d", deployment_reevaluation_interval: "1d"))"#;
 
+/// Four packages for seven DPs at once, and a branch group whose DP lacks the content with a
+/// neighbour that has it (issue 12, items 4 and 5).
+const CONTENT: &str = r#"Scenario(name: "mutation-content", seed: 3, end: "1d",
+    sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+             distribution_points: ["D1", "D2", "D3", "D4", "D5", "D6", "D7"]),
+            (code: "BR1", kind: Secondary, parent: "PR1", distribution_points: ["B1"])],
+    boundary_groups: [(name: "Main", clients: ["hq"], distribution_points: ["D1", "D2"]),
+                      (name: "Branch", clients: ["br"], distribution_points: ["B1"],
+                       neighbors: [(group: "Main")])],
+    clients: [(name: "hq", site: "PR1", count: 10), (name: "br", site: "BR1", count: 10)],
+    catalog: [(id: "U1", size: "50MB"), (id: "U2", size: "50MB"), (id: "U3", size: "50MB"),
+              (id: "U4", size: "50MB")],
+    deployments: [
+        (id: "A", updates: ["U1"], target: [(group: "hq"), (group: "br")], created: "1h",
+         deadline: "3h", distribution_points: ["D1", "D2", "D3", "D4", "D5", "D6", "D7"]),
+        (id: "B", updates: ["U2"], target: [(group: "hq")], created: "1h"),
+        (id: "C", updates: ["U3"], target: [(group: "hq")], created: "1h"),
+        (id: "D", updates: ["U4"], target: [(group: "hq")], created: "1h"),
+    ])"#;
+
 /// One mutation: parameter `param` set to `value` in the model; rule `rule` must catch it.
 struct Mutation {
     scenario: &'static str,
@@ -196,8 +216,13 @@ const MUTATIONS: &[Mutation] = &[
     m(COMPLIANCE, "mp_forward_delay", "2m", "R13"),
     m(DEPLOY, "source_download_mbps", "50", "R16"),
     m(DEPLOY, "source_download_mbps", "200", "R16"),
-    m(DEPLOY, "dp_copy_mbps", "100", "R16"),
-    m(DEPLOY, "dp_copy_mbps", "400", "R16"),
+    m(DEPLOY, "dp_copy_mbps", "100", "DISTRIBUTION"),
+    m(DEPLOY, "dp_copy_mbps", "400", "DISTRIBUTION"),
+    // Only more at once breaks a limit: fewer is slower, not wrong.
+    m(CONTENT, "max_packages", "4", "DISTRIBUTION"),
+    m(CONTENT, "max_threads_per_package", "7", "DISTRIBUTION"),
+    // Only an earlier fallback breaks its rule: a later one waits longer than it must.
+    m(CONTENT, "fallback_time", "1h", "BOUNDARY"),
     m(PERIODIC, "deployment_reevaluation_interval", "20h", "R17"),
     m(PERIODIC, "deployment_reevaluation_interval", "30h", "R17"),
     m(PERIODIC, "deployment_reevaluation_interval", "0", "R17"),
@@ -259,6 +284,10 @@ const NOT_MUTATED: &[(&str, &str)] = &[
         "a share of users, drawn per client: a rate, not a time",
     ),
     ("user_express_share", "a share of users: a rate, not a time"),
+    (
+        "peer_cache_share",
+        "a share of clients, drawn per client: which clients use peers is not in the trace (BOUNDARY checks every peer download)",
+    ),
     (
         "user_optional_share",
         "a share of users: a rate, not a time",

@@ -32,18 +32,32 @@ fn r16_r17_r18_violations_download_before_content_evaluation_or_user_and_install
 fn r16_the_package_source_and_the_dps_take_their_transfer_time() {
     let s = scenario(DEPLOYMENT);
     // 25 MB at 100 Mbit/s: 2 s into the package source; at 200 Mbit/s: 1 s to the DP.
-    let at = |dp: u64| {
+    let at = |done: u64, on_dp: u64| {
         whole(&[
             line(
                 H + 2_000,
                 "deployment_created",
                 r#""deployment":"D","site":"CAS","mandatory":true,"deadline":36000000,"downloaded":25000000"#,
             ),
-            content_on_dp(dp),
+            copy_start(H + 2_000, 25_000_000),
+            copy_done(done),
+            content_on_dp(on_dp),
         ])
     };
-    assert_eq!(status(&with(&at(H + 3_000), &s), "R16"), "held");
-    assert_eq!(status(&with(&at(H + 2_500), &s), "R16"), "VIOLATED");
+    let r = with(&at(H + 3_000, H + 3_000), &s);
+    assert_eq!(
+        (status(&r, "R16"), status(&r, "DISTRIBUTION")),
+        ("held", "held")
+    );
+    // The copy ends too early for dp_copy_mbps: DISTRIBUTION; the content is not on the DP
+    // when the copy ends: R16.
+    let r = with(&at(H + 2_500, H + 2_500), &s);
+    assert_eq!(
+        (status(&r, "R16"), status(&r, "DISTRIBUTION")),
+        ("held", "VIOLATED")
+    );
+    let r = with(&at(H + 3_000, H + 2_500), &s);
+    assert_eq!(status(&r, "R16"), "VIOLATED");
 }
 
 #[test]

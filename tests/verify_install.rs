@@ -149,7 +149,7 @@ fn r24_violations_user_install_before_evaluation_express_after_the_deadline_and_
 /// taking `took`; a restart `restart_after` after the post-install scan, if any.
 fn install(pre: u64, took: u64, restart_after: Option<u64>) -> String {
     let mut body = published(Some(36_000_000));
-    body.extend([received(0, 1, "deployment"), content_on_dp(0)]);
+    body.extend([received(0, 1, "deployment"), copy_done(0), content_on_dp(0)]);
     body.extend(scan(1, "evaluation", 0, 0));
     body.push(download_start(SCAN, 1, 2_500_000));
     body.push(download_done(SCAN + 1_000, 1));

@@ -56,6 +56,8 @@ pub(super) enum DownloadJob {
     Trying,
     /// Downloading from `Head::dp`.
     Downloading,
+    /// Downloading from a peer of its boundary group (`peer.rs`).
+    FromPeer,
     /// Gave up; a new deployment starts a new job.
     GaveUp,
 }

@@ -1,7 +1,7 @@
 //! Deployment content (R16). The wizard downloads the deployment's files from the download
 //! location into the package source, unless they are already there; then the deployment
 //! policy goes into the site's machine policy and the package is copied to every DP of the
-//! package. A DP that is down holds its copy back until it is up again.
+//! package, as the distribution manager's limits allow (`distribution.rs`).
 
 use super::bitset::BitSet;
 use super::compliance::Truth;
@@ -137,15 +137,7 @@ impl Model<'_> {
             targeted,
             required,
         });
-        for k in 0..dep.dps.len() {
-            cx.schedule_in(
-                SimDuration::ZERO,
-                Event::DpCopyStart {
-                    deployment: d.0 as u16,
-                    dp: k as u16,
-                },
-            );
-        }
+        self.distribute(d, cx);
         if let Some(at) = deadline {
             for t in self.deployments[d.index()].deadline_instants(self.world, d.index(), at) {
                 cx.schedule_at(t, Event::Deadline(d));
@@ -168,38 +160,6 @@ impl Model<'_> {
                 .count() as u64;
         }
         (targeted, required)
-    }
-
-    /// Starts copying to a DP, or waits until the DP is back up.
-    pub(super) fn dp_copy_start(&mut self, d: u16, k: u16, cx: &mut Cx) {
-        let dep = &self.world.deployments[d as usize];
-        let dp = dep.dps[k as usize];
-        match self.down_until(OutageTarget::Dp(dp), cx.now()) {
-            Some(up) => cx.schedule_at(
-                up,
-                Event::DpCopyStart {
-                    deployment: d,
-                    dp: k,
-                },
-            ),
-            None => cx.schedule_in(
-                transfer(dep.size, self.world.settings.dp_copy_mbps),
-                Event::ContentOnDp {
-                    deployment: d,
-                    dp: k,
-                },
-            ),
-        }
-    }
-
-    /// The package is on a DP.
-    pub(super) fn content_on_dp(&mut self, d: u16, k: u16, cx: &mut Cx) {
-        self.deployments[d as usize].ready[k as usize] = true;
-        let dp = self.world.deployments[d as usize].dps[k as usize];
-        cx.emit(Fact::ContentOnDp {
-            deployment: DeploymentId(u32::from(d)),
-            dp,
-        });
     }
 
     /// If `target` is down at `t`, when it comes back up.

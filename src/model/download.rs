@@ -8,14 +8,17 @@
 //! `manual_retry_interval` for up to `manual_retry_budget` (R21). Then it gives up. Within
 //! one attempt the client tries every DP of its content location list before it counts the
 //! attempt as failed (R20): one DP down does not stop a client whose site has another.
+//! Which DPs a client may use, and when it widens the search, is `tiers.rs`; peers are
+//! `peer.rs`.
 
 use super::clients::{DownloadJob, INSTALL_WAITING, MANUAL_JOB};
 use super::compliance::State;
 use super::event::Event;
 use super::fact::{Fact, GiveUp};
+use super::tiers::Tier;
 use super::{Cx, Model};
 use crate::engine::{SimDuration, SimTime};
-use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId, SiteId};
+use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId};
 
 /// "Not yet": no failure recorded for the running job.
 const NEVER: u32 = u32::MAX;
@@ -51,7 +54,7 @@ impl Model<'_> {
     pub(super) fn ensure_download(&mut self, c: ClientId, cx: &mut Cx) {
         if matches!(
             self.clients.head(c).job,
-            DownloadJob::Trying | DownloadJob::Downloading
+            DownloadJob::Trying | DownloadJob::Downloading | DownloadJob::FromPeer
         ) {
             return;
         }
@@ -68,43 +71,73 @@ impl Model<'_> {
         cx.schedule_in(SimDuration::ZERO, Event::Locate(c));
     }
 
-    /// One attempt: Location Services lists the DPs with the content (R19); the client tries
-    /// them in turn, from its own place in the list, until one connects (R20), and downloads
-    /// from it (R18). Only when none connects is the attempt a failure.
+    /// One attempt: a peer of the client's boundary group that holds the content serves
+    /// it, if the client uses peers (`peer.rs`); else Location Services lists the DPs with
+    /// the content (R19) tier by tier — the client's boundary group, then the groups it
+    /// may fall back to by now (`Tier`) — and the client tries each tier's DPs in turn, from
+    /// its own place in the list, until one connects (R20), and downloads from it (R18).
+    /// Only when none connects is the attempt a failure: of location when no tier had the
+    /// content, else of connection.
     pub(super) fn locate(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
         let manual = self.clients.has(c, MANUAL_JOB);
         let deployments = self.clients.head(c).job_deployments;
-        let Some((site, n)) = self.content_locations(c) else {
-            cx.emit(Fact::LocationFailed {
-                client: c,
-                deployments,
-                manual,
-            });
-            return self.retry_download(c, now, GiveUp::Location, cx);
-        };
-        // The list from the client's own place in it, wrapping round.
-        let first = c.index() % n;
-        let reachable = self
-            .ready_dps(c, site)
-            .skip(first)
-            .chain(self.ready_dps(c, site).take(first))
-            .find(|&dp| {
-                let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
-                if !up {
-                    cx.emit(Fact::DpConnectFailed {
-                        client: c,
-                        dp,
-                        deployments,
-                        manual,
-                    });
-                }
-                up
-            });
-        let Some(dp) = reachable else {
+        if self.peer_download(c, cx) {
+            return;
+        }
+        let (mut found, mut reachable) = (false, None);
+        let g = self.world.group_of(c);
+        let own = self.world.boundary_of(g);
+        for tier in self.tiers(c, now) {
+            let n = self.ready_dps(c, tier).count();
+            if n == 0 {
+                continue;
+            }
+            found = true;
+            // The list from the client's own place in it, wrapping round.
+            let first = c.index() % n;
+            reachable = self
+                .ready_dps(c, tier)
+                .skip(first)
+                .chain(self.ready_dps(c, tier).take(first))
+                .find(|&dp| {
+                    let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
+                    if !up {
+                        cx.emit(Fact::DpConnectFailed {
+                            client: c,
+                            dp,
+                            deployments,
+                            manual,
+                        });
+                    }
+                    up
+                })
+                .map(|dp| (dp, tier));
+            if reachable.is_some() {
+                break;
+            }
+        }
+        let Some((dp, tier)) = reachable else {
+            if !found {
+                cx.emit(Fact::LocationFailed {
+                    client: c,
+                    deployments,
+                    manual,
+                });
+                return self.retry_download(c, now, GiveUp::Location, cx);
+            }
             return self.retry_download(c, now, GiveUp::DpConnect, cx);
         };
         let bytes = self.job_bytes(c);
+        if let (Some(from), Some(to)) = (own, tier.fallback(own)) {
+            cx.emit(Fact::ContentFallback {
+                client: c,
+                from_group: from as u16,
+                to,
+                dp,
+                bytes,
+            });
+        }
         let s = &self.world.settings;
         let link = &mut self.dp_links[dp.index()];
         link.start(
@@ -212,21 +245,8 @@ impl Model<'_> {
         }
     }
 
-    /// Location Services: the package DPs of the nearest site (the client's own, else the
-    /// nearest above it) that has any, and of those the ones holding all the job's content:
-    /// that site and how many. `None` when that site's DPs lack the content (R19).
-    fn content_locations(&self, c: ClientId) -> Option<(SiteId, usize)> {
-        let w = self.world;
-        let first = self.clients.head(c).job_deployments.trailing_zeros() as usize;
-        let package = &w.deployments[first].dps;
-        let has = |s: &crate::world::Site| package.iter().any(|dp| s.dps.contains(dp));
-        let site = w.nearest(w.groups[w.group_of(c).index()].site, has)?;
-        let n = self.ready_dps(c, site).count();
-        (n > 0).then_some((site, n))
-    }
-
-    /// The package DPs at `site` that hold the content of every deployment of the job.
-    fn ready_dps(&self, c: ClientId, site: SiteId) -> impl Iterator<Item = ServerId> + '_ {
+    /// The package DPs of `tier` that hold the content of every deployment of the job.
+    pub(super) fn ready_dps(&self, c: ClientId, tier: Tier) -> impl Iterator<Item = ServerId> + '_ {
         let w = self.world;
         let mask = self.clients.head(c).job_deployments;
         let ready = move |dp: ServerId| {
@@ -242,11 +262,11 @@ impl Model<'_> {
             .dps
             .iter()
             .copied()
-            .filter(move |&dp| w.dps[dp.index()].site == site && ready(dp))
+            .filter(move |&dp| tier.holds(w, dp) && ready(dp))
     }
 
     /// Bytes of the job's required, uncached updates.
-    fn job_bytes(&self, c: ClientId) -> u64 {
+    pub(super) fn job_bytes(&self, c: ClientId) -> u64 {
         let w = self.world;
         // Saturating: 100,000 updates of up to 1 PB each overflow u64.
         self.job_updates(c)
@@ -256,7 +276,7 @@ impl Model<'_> {
 
     /// The job's required, uncached updates, each once (an update in several of the job's
     /// deployments counts for the first).
-    fn job_updates(&self, c: ClientId) -> impl Iterator<Item = usize> + '_ {
+    pub(super) fn job_updates(&self, c: ClientId) -> impl Iterator<Item = usize> + '_ {
         let mask = self.clients.head(c).job_deployments;
         let w = self.world;
         (0..w.deployments.len())
@@ -276,7 +296,7 @@ impl Model<'_> {
 
     /// The files are in the cache: an install that waited for them starts (R25); further
     /// deployments get a new job.
-    fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
+    pub(super) fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
         let (w, mask) = (self.world, self.clients.head(c).job_deployments);
         for d in (0..w.deployments.len()).filter(|d| mask & 1 << d != 0) {
             for u in &w.deployments[d].updates {
@@ -285,16 +305,26 @@ impl Model<'_> {
                 }
             }
         }
+        self.peer_has(c);
         let head = self.clients.head_mut(c);
+        let from_peer = head.job == DownloadJob::FromPeer;
         head.job = DownloadJob::Idle;
         let dp = ServerId(u32::from(head.dp));
         let deployments = head.job_deployments;
         let deployment = DeploymentId(deployments.trailing_zeros());
-        cx.emit(Fact::DownloadDone {
-            client: c,
-            dp,
-            deployment,
-            deployments,
+        cx.emit(if from_peer {
+            Fact::PeerDownloadDone {
+                client: c,
+                deployment,
+                deployments,
+            }
+        } else {
+            Fact::DownloadDone {
+                client: c,
+                dp,
+                deployment,
+                deployments,
+            }
         });
         if self.clients.has(c, INSTALL_WAITING) {
             self.begin_install(c, cx);

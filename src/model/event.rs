@@ -132,14 +132,15 @@ pub enum Event {
     SourceReady(DeploymentId),
     /// A deployment's available time: its policy starts reaching clients (R17).
     Available(DeploymentId),
-    /// Copying a package to one of its DPs starts, or waits for the DP (R16).
+    /// The outage that held back copying a package to one of its DPs is over (R16,
+    /// `distribution.rs`).
     DpCopyStart {
         /// The deployment.
         deployment: u16,
         /// Index into the deployment's DPs.
         dp: u16,
     },
-    /// The package is on one of its DPs (R16).
+    /// A copy of a package to one of its DPs finished: the package is on it (R16).
     ContentOnDp {
         /// The deployment.
         deployment: u16,
@@ -157,6 +158,8 @@ pub enum Event {
         /// The DP's schedule this event belongs to.
         epoch: u32,
     },
+    /// A client's download from a peer finished (`peer.rs`).
+    PeerDone(ClientId),
     /// A client's deadline notification is due (R22); stale unless `epoch` is the client's
     /// current reminder chain (`Head::notify_epoch`).
     Notify {

@@ -8,6 +8,7 @@ mod clients;
 pub mod compliance;
 mod content;
 mod deployment;
+mod distribution;
 mod download;
 mod dp_link;
 pub mod event;
@@ -17,6 +18,7 @@ pub mod invariant;
 mod itmu;
 pub mod machines;
 mod notify;
+mod peer;
 mod periodic;
 mod policy;
 mod power;
@@ -27,6 +29,7 @@ mod site_db;
 mod state_messages;
 mod sup_load;
 mod sync;
+mod tiers;
 mod users;
 mod windows;
 
@@ -36,8 +39,8 @@ pub use compliance::State;
 pub use compliance::Truth;
 pub use event::{Event, FailCause, SyncMode, Trigger};
 pub use fact::{
-    Dialog, ExpiryReason, Fact, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
-    STATUS_SYNC_FAILED, ScanFailure, ScanReason,
+    ContentFrom, Dialog, ExpiryReason, Fact, FallbackTo, GiveUp, PolicyKind, Rejection,
+    STATUS_SYNC_DONE, STATUS_SYNC_FAILED, ScanFailure, ScanReason,
 };
 pub use invariant::{Broken, Invariant};
 pub use machines::MachineState;
@@ -80,6 +83,10 @@ pub struct Model<'w> {
     update_deployments: Vec<u32>,
     /// The scans each WSUS is serving, indexed like `World::sups` (`sup_load.rs`).
     wsus: Vec<sup_load::WsusLoad>,
+    /// Who may take content from which peer (`peer.rs`).
+    peers: peer::Peers,
+    /// The sites' distribution managers (R16, `distribution.rs`).
+    dist: distribution::Distribution,
     /// Downloads running on each DP, indexed like `World::dps` (R18).
     dp_links: Vec<dp_link::DpLink>,
     /// Scratch list of clients whose download just finished (reused, no allocation per event).
@@ -113,6 +120,8 @@ impl<'w> Model<'w> {
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
             update_deployments,
+            dist: distribution::Distribution::new(world),
+            peers: peer::Peers::new(world, &rng),
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
             wsus: vec![sup_load::WsusLoad::default(); world.sups.len()],
             finished: Vec::new(),
@@ -347,12 +356,13 @@ impl Model<'_> {
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
             Event::SourceReady(d) => self.source_ready(d, cx),
             Event::Available(d) => self.available(d, cx),
-            Event::DpCopyStart { deployment, dp } => self.dp_copy_start(deployment, dp, cx),
-            Event::ContentOnDp { deployment, dp } => self.content_on_dp(deployment, dp, cx),
+            Event::DpCopyStart { deployment, dp } => self.dp_back(deployment, dp, cx),
+            Event::ContentOnDp { deployment, dp } => self.transfer_done(deployment, dp, cx),
             Event::Deadline(d) => self.deadline(d, cx),
             Event::Locate(c) if self.is_off(c) => self.clients.set(c, clients::LOCATE_MISSED, true),
             Event::Locate(c) => self.locate(c, cx),
             Event::DpNext { dp, epoch } => self.dp_next(dp, epoch, cx),
+            Event::PeerDone(c) => self.download_done(c, cx),
             // Nor does a user who is away; their return starts reminders afresh
             // (presence.rs), and the dialog they meant to open opens then.
             Event::Notify { client, .. } if self.is_off(client) || self.user_away(client) => {}

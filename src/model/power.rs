@@ -158,7 +158,7 @@ impl Model<'_> {
         let head = self.clients.head(c);
         if !self.clients.has(c, OFF_PENDING)
             || head.agent != super::agent::Agent::Idle
-            || head.job == DownloadJob::Downloading
+            || matches!(head.job, DownloadJob::Downloading | DownloadJob::FromPeer)
         {
             return;
         }

@@ -4,7 +4,7 @@
 
 use super::compliance::{MARKS, Marks};
 use crate::engine::{SimDuration, SimTime};
-use crate::model::{Dialog, Fact, GiveUp, State};
+use crate::model::{Dialog, Fact, FallbackTo, GiveUp, State};
 use crate::world::World;
 use std::collections::BTreeMap;
 
@@ -73,6 +73,22 @@ pub struct DpLoad {
     pub bytes_per_minute: BTreeMap<u64, u64>,
 }
 
+/// Where clients' files came from beyond their own boundary group (issue 12, item 5).
+#[derive(Clone, Debug, Default)]
+pub struct ContentSources {
+    /// Per fallback relationship (client's boundary group, group fallen back to): downloads
+    /// and bytes across it.
+    pub fallback: BTreeMap<(u16, FallbackTo), (u64, u64)>,
+    /// Fallback bytes started per minute.
+    pub fallback_per_minute: BTreeMap<u64, u64>,
+    /// Downloads from peers.
+    pub peer_downloads: u64,
+    /// Bytes downloaded from peers.
+    pub peer_bytes: u64,
+    /// Peer bytes started per minute.
+    pub peer_per_minute: BTreeMap<u64, u64>,
+}
+
 /// Deployment figures of a run.
 #[derive(Clone, Debug)]
 pub struct DeploymentMetrics {
@@ -92,6 +108,8 @@ pub struct DeploymentMetrics {
     pub user_installs: [u64; 2],
     /// Restarts (R25).
     pub restarts: u64,
+    /// Fallback and peer downloads.
+    pub sources: ContentSources,
     /// Machines compliant per deployment over time, every `sample_every`.
     pub machines: Vec<MachineSample>,
     sample_every: u64,
@@ -131,6 +149,7 @@ impl DeploymentMetrics {
             notifications: vec![0; world.clients() as usize],
             user_installs: [0; 2],
             restarts: 0,
+            sources: ContentSources::default(),
             machines: Vec::new(),
             sample_every: sample_every.ms().max(1),
             next_sample: 0,
@@ -239,6 +258,30 @@ impl DeploymentMetrics {
                 self.user_installs[(dialog == Dialog::Available) as usize] += 1
             }
             Fact::Restart { .. } => self.restarts += 1,
+            Fact::ContentFallback {
+                from_group,
+                to,
+                bytes,
+                ..
+            } => {
+                let f = self.sources.fallback.entry((from_group, to)).or_default();
+                f.0 += 1;
+                f.1 += bytes;
+                *self
+                    .sources
+                    .fallback_per_minute
+                    .entry(t.ms() / 60_000)
+                    .or_default() += bytes;
+            }
+            Fact::PeerDownloadStart { bytes, .. } => {
+                self.sources.peer_downloads += 1;
+                self.sources.peer_bytes += bytes;
+                *self
+                    .sources
+                    .peer_per_minute
+                    .entry(t.ms() / 60_000)
+                    .or_default() += bytes;
+            }
             Fact::InstallDone { update, .. } => {
                 for &d in &self.containing[update.index()] {
                     let p = &mut self.deployments[d];

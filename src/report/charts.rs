@@ -368,6 +368,23 @@ fn downloads<DB: DrawingBackend>(
             .label(dp.name.clone())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
     }
+    // When each package was on every DP of it (R16, issue 12 item 4).
+    for (d, p) in w.deployments.iter().zip(&m.deployment.deployments) {
+        let done = p.on_dp.iter().try_fold(None, |last: Option<u64>, t| {
+            t.map(|t| last.max(Some(t.ms())))
+        });
+        if let Some(Some(done)) = done {
+            let x = days(done);
+            chart
+                .draw_series(LineSeries::new(
+                    [(x, 0.0), (x, top as f64 * 1.1)],
+                    BLACK.mix(0.6).stroke_width(1),
+                ))
+                .map_err(err)?
+                .label(format!("{}: content on all DPs", d.id))
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.mix(0.6)));
+        }
+    }
     legend(&mut chart)?;
     let hourly = |d: &crate::observe::deployment::DpLoad| {
         let mut h = std::collections::BTreeMap::<u64, f64>::new();
@@ -376,9 +393,27 @@ fn downloads<DB: DrawingBackend>(
         }
         h
     };
+    let per_hour = |per_minute: &std::collections::BTreeMap<u64, u64>| {
+        let mut h = std::collections::BTreeMap::<u64, f64>::new();
+        for (&min, &b) in per_minute {
+            *h.entry(min / 60).or_default() += b as f64 / 1e9;
+        }
+        h
+    };
+    // Fallback (across the WAN, also in its DP's line) and peer bytes, when there are any.
+    let sources = &m.deployment.sources;
+    let extra: Vec<(&str, std::collections::BTreeMap<u64, f64>)> = [
+        ("fallback (WAN)", &sources.fallback_per_minute),
+        ("peers", &sources.peer_per_minute),
+    ]
+    .into_iter()
+    .filter(|(_, m)| !m.is_empty())
+    .map(|(name, m)| (name, per_hour(m)))
+    .collect();
     let top = dps
         .iter()
         .flat_map(|d| hourly(d).into_values())
+        .chain(extra.iter().flat_map(|(_, h)| h.values().copied()))
         .fold(0.001, f64::max);
     let mut chart = time_chart(&lower, "", end, top * 1.1, start, "GB started per hour")?;
     for (k, load) in dps.iter().enumerate() {
@@ -387,6 +422,20 @@ fn downloads<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(err)?;
+    }
+    for (i, (name, h)) in extra.into_iter().enumerate() {
+        let color = if i == 0 { BLACK } else { MAGENTA };
+        chart
+            .draw_series(LineSeries::new(
+                with_zeros(&h, 3_600_000),
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+    }
+    if !sources.fallback.is_empty() || sources.peer_downloads > 0 {
+        legend(&mut chart)?;
     }
     Ok(())
 }

@@ -77,6 +77,34 @@ pub fn describe(l: &Loaded) -> String {
             d.dps.len()
         ));
     }
+    for (i, b) in w.boundary_groups.iter().enumerate() {
+        let mut fallback: Vec<String> = b
+            .neighbors
+            .iter()
+            .map(|&(n, after)| {
+                let after = after.unwrap_or(w.settings.fallback_time.0);
+                format!("{} after {after}", w.boundary_groups[usize::from(n)].name)
+            })
+            .collect();
+        if b.site_default {
+            let after = b.site_default_after.unwrap_or(w.settings.fallback_time.0);
+            fallback.push(format!("site default after {after}"));
+        }
+        let clients: u64 = (0..w.groups.len())
+            .filter(|&g| w.group_boundary[g] == Some(i as u16))
+            .map(|g| u64::from(w.groups[g].count))
+            .sum();
+        out.push_str(&format!(
+            "Boundary group {}: {clients} clients, {} DPs; falls back to {}\n",
+            b.name,
+            b.dps.len(),
+            if fallback.is_empty() {
+                "nothing".to_string()
+            } else {
+                fallback.join(", ")
+            }
+        ));
+    }
     windows(w, &at, &mut out);
     let cost = crate::estimate::estimate(w, crate::run::DEFAULT_SAMPLE);
     out.push_str(&format!(
@@ -163,6 +191,20 @@ fn site_lines(w: &World, id: SiteId, lead: &str, child_lead: &str, out: &mut Str
         parts.push(format!("Internet SUP {}", w.sups[ib.index()].name));
     }
     parts.push(format!("{} MP, {} DP", s.mps.len(), s.dps.len()));
+    let pulls = s
+        .dps
+        .iter()
+        .filter(|dp| w.pull_source[dp.index()].is_some())
+        .count();
+    if pulls > 0 {
+        parts.push(format!("{pulls} of them pull DPs (copy from a source DP)"));
+    }
+    if let Some(link) = w.links[id.index()] {
+        parts.push(format!(
+            "link to parent {:.3} Mbit/s for content",
+            link.mbps
+        ));
+    }
     let clients: u64 = w
         .groups
         .iter()

@@ -256,6 +256,7 @@ fn deployment(s: &Summary) -> String {
         ]);
     }
     out.push_str(&t.render());
+    out.push_str(&content(s));
     let n = &d.notifications;
     out.push_str(&format!(
         "\n  Gave up downloading: {} no DP found (R19), {} no DP reachable (R20), {} user-started (R21); \
@@ -419,4 +420,45 @@ fn failed_scans(sup: &super::summary::SupSummary) -> String {
         true => sup.scans_failed.to_string(),
         false => format!("{} ({})", sup.scans_failed, why.join(", ")),
     }
+}
+
+/// Content: when each package was on all its DPs, and where clients' bytes came from (issue
+/// 12, items 4 and 5).
+fn content(s: &Summary) -> String {
+    let d = &s.deployment;
+    let mut out = String::new();
+    for r in d
+        .deployments
+        .iter()
+        .filter(|r| !r.rejected && r.created_ms.is_some())
+    {
+        let took = match (r.content_complete_ms, r.created_ms) {
+            (Some(done), Some(created)) => format!(
+                "{} ({} after creation)",
+                at(s, Some(done)),
+                crate::engine::SimDuration::from_ms(done.saturating_sub(created))
+            ),
+            _ => "never in this run".into(),
+        };
+        out.push_str(&format!(
+            "  {}: content on all {} DPs {took}\n",
+            r.id,
+            r.content_on_dp_ms.len()
+        ));
+    }
+    let b = &d.download_bytes;
+    out.push_str(&format!(
+        "  Downloaded: {:.2} GB from DPs (of which {:.2} GB by boundary-group fallback), {:.2} GB from peers\n",
+        b.from_dps as f64 / 1e9,
+        b.fallback as f64 / 1e9,
+        b.from_peers as f64 / 1e9
+    ));
+    for (rel, f) in &d.fallback {
+        out.push_str(&format!(
+            "    fallback {rel}: {} downloads, {:.2} GB\n",
+            f.downloads,
+            f.bytes as f64 / 1e9
+        ));
+    }
+    out
 }

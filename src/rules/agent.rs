@@ -209,7 +209,7 @@ impl<'a> Jobs<'a> {
                     o.fail(l, &format!("a restart while {what}"));
                 }
             }
-            "download_start" => {
+            "download_start" | "peer_download_start" => {
                 if let Some(d) = a.download {
                     o.fail(
                         l,

@@ -6,24 +6,24 @@ use super::agent::Jobs;
 use super::periodic::Ticks;
 use super::trace::Line;
 use super::{Ctx, Outcome};
-use crate::scenario::Fault;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Time to move `bytes` at `mbps` megabits per second, in whole milliseconds rounded up.
-fn transfer(bytes: u64, mbps: f64) -> u64 {
+pub(super) fn transfer(bytes: u64, mbps: f64) -> u64 {
     (bytes as f64 * 8.0 / (mbps * 1e6) * 1_000.0).ceil() as u64
 }
 
 /// R16: content reaches a DP only after its deployment was created, and clients download a
 /// deployment only from DPs that hold its content. Given the scenario, the wizard finishes
 /// (`deployment_created`) once the files it downloaded reached the package source at
-/// `source_download_mbps`, and each DP gets the package `dp_copy_mbps` later (after the DP's
-/// outage, if it is down then).
+/// `source_download_mbps`; the package is on a DP when its copy finishes (the copies'
+/// limits and timing are `DISTRIBUTION`'s, `content.rs`).
 pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R16");
     let s = cx.settings;
     let mut created: BTreeMap<&str, u64> = BTreeMap::new();
     let mut on_dp: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut copied: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     let spec = |d: &str| cx.scenario?.deployments.iter().find(|x| x.id == d);
     let size = |d: &str| -> Option<u64> {
         let sc = cx.scenario?;
@@ -34,30 +34,6 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                 .filter(|u| ups.contains(&u.id))
                 .fold(0u64, |n, u| n.saturating_add(u.size.0)),
         )
-    };
-    // When a DP that is down at `t` is up again: windows may overlap or chain, so the end
-    // of one may fall inside another (each step moves to a later window end, so at most one
-    // step per fault).
-    let up_at = |dp: &str, t: u64| {
-        let faults = cx.scenario.map_or(&[][..], |sc| &sc.faults);
-        let mut at = t;
-        loop {
-            let later = faults
-                .iter()
-                .filter_map(|f| match f {
-                    Fault::DpUnavailable { server, from, to }
-                        if server == dp && cx.ms(from) <= at && at < cx.ms(to) =>
-                    {
-                        Some(cx.ms(to))
-                    }
-                    _ => None,
-                })
-                .max();
-            match later {
-                Some(end) => at = end,
-                None => return at,
-            }
-        }
     };
     for l in lines {
         let d = l.deployment();
@@ -79,21 +55,18 @@ pub(super) fn r16(lines: &[Line], cx: &Ctx) -> Outcome {
                     );
                 }
             }
+            "content_transfer_done" => {
+                copied.insert((d, l.dp.as_deref().unwrap_or("")), l.t);
+            }
             "content_on_dp" => {
                 o.checked += 1;
                 let dp = l.dp.as_deref().unwrap_or("");
-                match (created.get(d), size(d)) {
-                    (None, _) => o.fail(l, "content on a DP before the deployment was created"),
-                    (Some(&t), Some(bytes)) => {
-                        let expect = up_at(dp, t).saturating_add(transfer(bytes, s.dp_copy_mbps));
-                        if l.t != expect {
-                            o.fail(
-                                l,
-                                &format!("the {bytes}-byte package reaches the DP at {expect} ms (dp_copy_mbps)"),
-                            );
-                        }
-                    }
-                    _ => {}
+                if !created.contains_key(d) {
+                    o.fail(l, "content on a DP before the deployment was created");
+                }
+                // The copy's timing is DISTRIBUTION's (`content.rs`).
+                if copied.get(&(d, dp)) != Some(&l.t) {
+                    o.fail(l, "content on a DP without its copy finishing then");
                 }
                 on_dp.insert((d, dp));
             }
@@ -213,14 +186,14 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
                 calls.insert(c, l.t);
                 in_job.remove(&c);
             }
-            "location_failed" | "dp_connect_failed" | "download_start" => {
+            "location_failed" | "dp_connect_failed" | "download_start" | "peer_download_start" => {
                 if in_job.insert(c) && calls.get(&c) != Some(&l.t) {
                     o.fail(
                         l,
                         "a download job that no scan, user, finished or abandoned download called for at that moment",
                     );
                 }
-                if l.kind != "download_start" {
+                if !l.kind.ends_with("download_start") {
                     continue;
                 }
                 o.checked += 1;

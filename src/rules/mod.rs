@@ -5,8 +5,10 @@
 
 mod agent;
 mod bandwidth;
+mod boundary;
 mod cascade;
 mod compliance;
+mod content;
 mod database;
 mod deployment;
 mod failure;
@@ -180,7 +182,8 @@ impl Ctx<'_> {
 }
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
-/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`, then `AGENT`
+/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`,
+/// `DISTRIBUTION`, `BOUNDARY`, then `AGENT`
 /// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
@@ -248,6 +251,8 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(windows::check(lines, &cx));
     outcomes.push(scans::check(lines, &cx));
     outcomes.push(machines::check(lines, &cx));
+    outcomes.push(content::check(lines, &cx));
+    outcomes.push(boundary::check(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.

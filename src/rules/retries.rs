@@ -64,7 +64,7 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
         let kind = match l.kind.as_str() {
             "location_failed" => 0,
             "dp_connect_failed" => 1,
-            "download_start" | "download_gave_up" => 2,
+            "download_start" | "peer_download_start" | "download_gave_up" => 2,
             _ => continue,
         };
         let job = jobs.entry(c).or_default();
@@ -97,6 +97,7 @@ pub(super) fn retries(lines: &[Line], cx: &Ctx) -> [Outcome; 3] {
             }
         }
         match l.kind.as_str() {
+            "peer_download_start" => *job = Job::default(),
             "download_start" => {
                 if cx.scenario.is_some() && down(l.dp.as_deref().unwrap_or(""), l.t) {
                     out[1].fail(l, "a download from a DP that is down");

@@ -36,6 +36,11 @@ pub struct Line {
     pub update: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
+    // `content_fallback`, `peer_download_start`, a `download_done` from a peer.
+    pub from_group: Option<String>,
+    pub to_group: Option<String>,
+    pub peer: Option<u64>,
+    pub from_peer: Option<bool>,
     /// `None` when the key is absent, `Some(None)` when it is `null` (an unfiltered trace):
     /// the header must carry the key either way.
     #[serde(default, deserialize_with = "present")]

@@ -3,6 +3,7 @@
 //! the world is built (`world::build`), which reports its problems the same way.
 
 pub mod availability;
+pub mod content;
 pub mod error;
 pub mod locate;
 pub mod profile;
@@ -14,6 +15,7 @@ pub mod when;
 pub mod windows;
 
 pub use availability::{Availability, Away, Weekday};
+pub use content::{BoundaryGroupSpec, LinkSpec, NeighborSpec, PullDpSpec, PulseSpec};
 pub use profile::{Profile, Source};
 use serde::Deserialize;
 pub use settings::{Overrides, Param, Settings};
@@ -60,6 +62,10 @@ pub struct Scenario {
     /// Injected faults.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// Boundary groups: which DPs serve which clients, and where clients fall back to
+    /// (`content.rs`; none: each client uses its site's DPs).
+    #[serde(default)]
+    pub boundary_groups: Vec<BoundaryGroupSpec>,
     /// Which product's defaults the settings start from (default ConfigMgr 2007).
     #[serde(default)]
     pub profile: Profile,
@@ -133,6 +139,12 @@ pub struct SiteSpec {
     /// Distribution points (server names).
     #[serde(default)]
     pub distribution_points: Vec<String>,
+    /// Pull distribution points: each copies the content from its source DP.
+    #[serde(default)]
+    pub pull_distribution_points: Vec<PullDpSpec>,
+    /// The WAN link to the parent site (default: unlimited).
+    #[serde(default)]
+    pub link: Option<LinkSpec>,
     /// The site was upgraded from SMS 2003: migrated updates start expired (R07).
     #[serde(default)]
     pub upgraded_from_sms2003: bool,
@@ -190,7 +202,7 @@ pub struct Applicability {
     pub installed: f64,
 }
 
-fn one() -> f64 {
+pub(crate) fn one() -> f64 {
     1.0
 }
 

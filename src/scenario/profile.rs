@@ -62,17 +62,20 @@ pub enum Page {
     MaximumRunTime,
     /// `sum/plan-design/plan-for-software-updates.md`.
     PlanSoftwareUpdates,
+    /// `core/servers/deploy/configure/boundary-groups.md`.
+    BoundaryGroups,
 }
 
 impl Page {
     /// Every page, for the table's legend.
-    pub const ALL: [Page; 6] = [
+    pub const ALL: [Page; 7] = [
         Page::ClientSettings,
         Page::RestartNotifications,
         Page::UpdatesIntroduction,
         Page::SyncTroubleshooting,
         Page::MaximumRunTime,
         Page::PlanSoftwareUpdates,
+        Page::BoundaryGroups,
     ];
 
     /// The short name the table shows.
@@ -84,6 +87,7 @@ impl Page {
             Page::SyncTroubleshooting => "sync troubleshoot",
             Page::MaximumRunTime => "max run time",
             Page::PlanSoftwareUpdates => "plan updates",
+            Page::BoundaryGroups => "boundary groups",
         }
     }
 
@@ -100,6 +104,7 @@ impl Page {
             }
             Page::MaximumRunTime => "memdocs sum/includes/maximum-run-time.md",
             Page::PlanSoftwareUpdates => "memdocs sum/plan-design/plan-for-software-updates.md",
+            Page::BoundaryGroups => "memdocs core/servers/deploy/configure/boundary-groups.md",
         }
     }
 }

@@ -236,6 +236,13 @@ settings! {
     source_download_mbps: f64 = ["100", Assumed], ["100", Assumed], "R16";
     /// Copy rate from the package source to each distribution point, in Mbit/s (assumed).
     dp_copy_mbps: f64 = ["200", Assumed], ["200", Assumed], "R16";
+    /// The distribution manager's "Maximum number of packages": packages a site sends to
+    /// its DPs at once; the others wait their turn (Software Distribution component
+    /// default, the same since 2007).
+    max_packages: u32 = ["3", Assumed], ["3", Reported], "R16";
+    /// The distribution manager's "Maximum threads per package": DPs one package is sent to
+    /// at once (Software Distribution component default, the same since 2007).
+    max_threads_per_package: u32 = ["5", Assumed], ["5", Reported], "R16";
     /// Deployment re-evaluation: from the client's first registration of a deployment, an
     /// evaluation scan every interval that registers again what it holds and installs what
     /// is past its deadline; 0: none. 2007: the client agent had it, the source names none
@@ -246,10 +253,17 @@ settings! {
     /// Bandwidth of one distribution point, in Mbit/s, shared by the downloads running on it
     /// (assumed).
     dp_bandwidth_mbps: f64 = ["1000", Assumed], ["1000", Assumed], "R18";
+    /// Share of clients that take content from a peer of their boundary group that already
+    /// has it (peer cache, Delivery Optimization), drawn per client; 0: none (assumed off).
+    peer_cache_share: f64 = ["0", Assumed], ["0", Assumed], "R18";
     /// How long a client keeps retrying Location Services.
     location_retry_budget: Dur = ["5d", Document], ["5d", As2007], "R19";
     /// Interval between Location Services attempts (assumed).
     location_retry_interval: Dur = ["1h", Assumed], ["1h", Assumed], "R19";
+    /// Time after which a client that finds no DP with the content in its boundary group
+    /// (or none it can reach) falls back to a neighbour group or its site's default group,
+    /// unless the relationship sets its own (2007 had no boundary-group fallback: assumed).
+    fallback_time: Dur = ["120m", Assumed], ["120m", Docs(BoundaryGroups)], "R19";
     /// How long a client keeps retrying to connect to a DP.
     dp_connect_retry_budget: Dur = ["10d", Document], ["10d", As2007], "R20";
     /// Interval between DP connection attempts (assumed).

@@ -5,6 +5,7 @@
 mod build;
 mod catalog;
 mod clients;
+mod content;
 mod deployment;
 mod hierarchy;
 mod timeline;
@@ -13,6 +14,7 @@ mod windows;
 pub use build::build;
 pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId, Power};
+pub use content::{BoundaryGroup, Link, site_default_name};
 pub use deployment::{Deployment, DeploymentId};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
@@ -60,6 +62,14 @@ pub struct World {
     pub end: SimTime,
     /// The client groups' maintenance windows.
     pub windows: Windows,
+    /// Per site: its WAN link to its parent, when limited (`content.rs`).
+    pub links: Vec<Option<Link>>,
+    /// Per DP: the DP a pull DP pulls from; `None` for a DP the site server sends to.
+    pub pull_source: Vec<Option<ServerId>>,
+    /// Boundary groups, in scenario order.
+    pub boundary_groups: Vec<BoundaryGroup>,
+    /// Per client group: the boundary group it is in.
+    pub group_boundary: Vec<Option<u16>>,
 }
 
 /// `site` or its nearest ancestor in `sites` for which `has` holds.

@@ -390,6 +390,24 @@ pub fn deadline_changed(t: u64, deadline: u64) -> String {
 }
 
 /// Deployment D's content reaches DP.
+/// The copy of D to DP from site CAS starts (`bytes`, D's 25 MB in `DEPLOYMENT` scenarios).
+pub fn copy_start(t: u64, bytes: u64) -> String {
+    line(
+        t,
+        "content_transfer_start",
+        &format!(r#""deployment":"D","dp":"DP","from":"CAS","bytes":{bytes}"#),
+    )
+}
+
+/// The copy of D to DP ends; `content_on_dp` follows at the same moment.
+pub fn copy_done(t: u64) -> String {
+    line(
+        t,
+        "content_transfer_done",
+        r#""deployment":"D","dp":"DP","from":"CAS""#,
+    )
+}
+
 pub fn content_on_dp(t: u64) -> String {
     line(t, "content_on_dp", r#""deployment":"D","dp":"DP""#)
 }

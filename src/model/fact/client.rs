@@ -18,6 +18,9 @@ impl Fact {
             | Fact::StateMessagesSent { client, .. }
             | Fact::DownloadStart { client, .. }
             | Fact::DownloadDone { client, .. }
+            | Fact::ContentFallback { client, .. }
+            | Fact::PeerDownloadStart { client, .. }
+            | Fact::PeerDownloadDone { client, .. }
             | Fact::LocationFailed { client, .. }
             | Fact::DpConnectFailed { client, .. }
             | Fact::DownloadGaveUp { client, .. }
@@ -51,6 +54,8 @@ impl Fact {
             | Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
             | Fact::ContentOnDp { .. }
+            | Fact::ContentTransferStart { .. }
+            | Fact::ContentTransferDone { .. }
             | Fact::DeadlineChanged { .. }
             | Fact::RequiredReasons { .. }
             | Fact::TargetedMachines { .. }

@@ -90,3 +90,21 @@ pub enum ExpiryReason {
     /// Migrated from SMS 2003 (R07).
     Migration,
 }
+
+/// Where a copy of a package comes from (issue 12, item 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentFrom {
+    /// The distribution manager of this site sends it.
+    Site(crate::world::SiteId),
+    /// A pull DP copies it from this source DP.
+    Dp(crate::world::ServerId),
+}
+
+/// The boundary group a client falls back to for content (issue 12, item 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FallbackTo {
+    /// A neighbour boundary group (index into `World::boundary_groups`).
+    Group(u16),
+    /// The default boundary group of this site.
+    SiteDefault(crate::world::SiteId),
+}

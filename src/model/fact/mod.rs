@@ -13,8 +13,8 @@ mod client;
 mod kinds;
 
 pub use kinds::{
-    Dialog, ExpiryReason, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE, STATUS_SYNC_FAILED,
-    ScanAccess, ScanFailure, ScanReason,
+    ContentFrom, Dialog, ExpiryReason, FallbackTo, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
+    STATUS_SYNC_FAILED, ScanAccess, ScanFailure, ScanReason,
 };
 
 /// One observable happening.
@@ -237,6 +237,62 @@ pub enum Fact {
         deployment: DeploymentId,
         /// The DP.
         dp: ServerId,
+    },
+    /// The distribution manager (or a pull DP) starts copying a package to a DP (R16).
+    ContentTransferStart {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The DP.
+        dp: ServerId,
+        /// The sending site, or a pull DP's source DP.
+        from: ContentFrom,
+        /// Bytes of the package.
+        bytes: u64,
+    },
+    /// A copy of a package to a DP finished (R16); `ContentOnDp` follows.
+    ContentTransferDone {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The DP.
+        dp: ServerId,
+        /// The sending site, or a pull DP's source DP.
+        from: ContentFrom,
+    },
+    /// A client found no DP with the content it could reach in its boundary group and,
+    /// past the relationship's fallback time, downloads from a DP of another group.
+    ContentFallback {
+        /// The client.
+        client: ClientId,
+        /// Its boundary group.
+        from_group: u16,
+        /// The group it fell back to.
+        to: FallbackTo,
+        /// The DP it downloads from.
+        dp: ServerId,
+        /// Bytes of the download.
+        bytes: u64,
+    },
+    /// A client downloads from a peer of its boundary group that holds the content.
+    PeerDownloadStart {
+        /// The client.
+        client: ClientId,
+        /// The peer.
+        peer: ClientId,
+        /// The (first) deployment the download serves.
+        deployment: DeploymentId,
+        /// Every deployment the download serves, a bit per deployment.
+        deployments: u32,
+        /// Bytes to download.
+        bytes: u64,
+    },
+    /// A download from a peer finished: the files are in the client's cache (R18).
+    PeerDownloadDone {
+        /// The client.
+        client: ClientId,
+        /// The (first) deployment the download serves.
+        deployment: DeploymentId,
+        /// Every deployment the download serves, a bit per deployment.
+        deployments: u32,
     },
     /// A deployment got a new deadline: an optional one becomes mandatory (R17).
     DeadlineChanged {

@@ -8,6 +8,7 @@
 //! `clients`, `deployments`, `states`), routed there by `write_fact`.
 
 mod clients;
+mod content;
 mod deployments;
 mod states;
 mod sync;
@@ -35,6 +36,9 @@ pub struct TraceWriter<W: Write> {
     /// Per deployment: its deadline is each client's wall-clock time.
     deployment_local: Vec<bool>,
     dp: Vec<String>,
+    /// Boundary group names, and each site's default group name (JSON strings).
+    boundary: Vec<String>,
+    site_default: Vec<String>,
     /// Per maintenance window, its fields as the trace writes them.
     window: Vec<String>,
     /// Only events of these clients are written (all when `None`).
@@ -71,6 +75,16 @@ impl<W: Write> TraceWriter<W> {
             deployment_site: world.deployments.iter().map(|d| d.site).collect(),
             deployment_local: world.deployments.iter().map(|d| d.client_local).collect(),
             dp: world.dps.iter().map(|s| json_str(&s.name)).collect(),
+            boundary: world
+                .boundary_groups
+                .iter()
+                .map(|b| json_str(&b.name))
+                .collect(),
+            site_default: world
+                .sites
+                .iter()
+                .map(|s| json_str(&crate::world::site_default_name(&s.code)))
+                .collect(),
             window: world
                 .windows
                 .defs
@@ -247,6 +261,11 @@ impl<W: Write> TraceWriter<W> {
             | Fact::ClientOnline { .. }
             | Fact::UserAway { .. }
             | Fact::UserBack { .. } => self.format_client(t, fact),
+            Fact::ContentTransferStart { .. }
+            | Fact::ContentTransferDone { .. }
+            | Fact::ContentFallback { .. }
+            | Fact::PeerDownloadStart { .. }
+            | Fact::PeerDownloadDone { .. } => self.format_content(t, fact),
             Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
             | Fact::ContentOnDp { .. }

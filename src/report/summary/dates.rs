@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 /// Fields holding points in time, in milliseconds since the start (or arrays and maps of
 /// them, with nulls for "never").
-pub(super) const POINTS: [&str; 19] = [
+pub(super) const POINTS: [&str; 20] = [
     "end_ms",
     "scan_peak_at_ms",
     "itmu_refreshes_ms",
@@ -25,6 +25,7 @@ pub(super) const POINTS: [&str; 19] = [
     "created_ms",
     "deadline_ms",
     "content_on_dp_ms",
+    "content_complete_ms",
     "installed_ms",
     "db_installed_ms",
     "compliant_ms",

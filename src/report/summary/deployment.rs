@@ -24,6 +24,30 @@ pub struct DeploymentSummary {
     pub user_installs_available: u64,
     /// Restarts after installs (R25).
     pub restarts: u64,
+    /// Bytes clients downloaded, by source (issue 12, item 5).
+    pub download_bytes: DownloadBytes,
+    /// Per fallback relationship ("Branch-2 → HQ"): downloads and bytes that crossed it.
+    pub fallback: BTreeMap<String, FallbackLoad>,
+}
+
+/// Bytes clients downloaded, by source.
+#[derive(Clone, Debug, Serialize)]
+pub struct DownloadBytes {
+    /// From DPs, fallback included.
+    pub from_dps: u64,
+    /// Of those, from DPs of a group the client fell back to.
+    pub fallback: u64,
+    /// From peers of the client's boundary group (peer cache, Delivery Optimization).
+    pub from_peers: u64,
+}
+
+/// Downloads across one fallback relationship.
+#[derive(Clone, Debug, Serialize)]
+pub struct FallbackLoad {
+    /// Downloads.
+    pub downloads: u64,
+    /// Bytes.
+    pub bytes: u64,
 }
 
 /// One deployment.
@@ -39,6 +63,8 @@ pub struct DeploymentReport {
     pub deadline_ms: Option<u64>,
     /// When its package reached each DP (null: never).
     pub content_on_dp_ms: BTreeMap<String, Option<u64>>,
+    /// When its package was on every DP of it (null: never).
+    pub content_complete_ms: Option<u64>,
     /// Client × update pairs still required when it was created.
     pub required: u64,
     /// Of which installed on the clients by the end.
@@ -126,6 +152,13 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
                 .zip(&p.on_dp)
                 .map(|(dp, t)| (world.dps[dp.index()].name.clone(), t.map(|t| t.ms())))
                 .collect(),
+            content_complete_ms: p
+                .on_dp
+                .iter()
+                .try_fold(None, |last: Option<u64>, t| {
+                    t.map(|t| last.max(Some(t.ms())))
+                })
+                .flatten(),
             required: p.required,
             installed: p.installed,
             installed_ms: ms(&p.installed_marks),
@@ -166,6 +199,28 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
         user_installs_express: m.user_installs[0],
         user_installs_available: m.user_installs[1],
         restarts: m.restarts,
+        download_bytes: DownloadBytes {
+            from_dps: m.dps.iter().map(|l| l.bytes).sum(),
+            fallback: m.sources.fallback.values().map(|f| f.1).sum(),
+            from_peers: m.sources.peer_bytes,
+        },
+        fallback: m
+            .sources
+            .fallback
+            .iter()
+            .map(|(&(from, to), &(downloads, bytes))| {
+                let to = match to {
+                    crate::model::FallbackTo::Group(g) => {
+                        world.boundary_groups[usize::from(g)].name.clone()
+                    }
+                    crate::model::FallbackTo::SiteDefault(s) => {
+                        crate::world::site_default_name(&world.sites[s.index()].code)
+                    }
+                };
+                let from = &world.boundary_groups[usize::from(from)].name;
+                (format!("{from} → {to}"), FallbackLoad { downloads, bytes })
+            })
+            .collect(),
     }
 }
 

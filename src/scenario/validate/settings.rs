@@ -47,6 +47,17 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ),
         ));
     }
+    for (name, n) in [
+        ("max_packages", st.max_packages),
+        ("max_threads_per_package", st.max_threads_per_package),
+    ] {
+        if n == 0 {
+            out.push(Problem::new(
+                format!("settings.{name}"),
+                "expected at least 1: the distribution manager sends nothing with 0",
+            ));
+        }
+    }
     // A client counts its failures in a row in a byte (`model/scan_retry.rs`).
     if st.scan_retries > 100 {
         out.push(Problem::new(
@@ -82,6 +93,7 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
         ("user_early_install_share", st.user_early_install_share),
         ("user_express_share", st.user_express_share),
         ("user_optional_share", st.user_optional_share),
+        ("peer_cache_share", st.peer_cache_share),
     ] {
         share(out, &format!("settings.{name}"), v);
     }

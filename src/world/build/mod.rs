@@ -10,6 +10,7 @@ use petgraph::algo::{kosaraju_scc, toposort};
 use std::collections::BTreeMap;
 
 mod catalog;
+mod content;
 mod deployments;
 mod groups;
 mod sites;
@@ -40,7 +41,9 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     let (mut sites, tree, top) = site_tree(s, &codes, &mut p);
     let sups = software_update_points(s, &mut sites, top, &mut p);
     let mps = servers(s, &mut sites, Role::Mp, &mut p);
-    let dps = servers(s, &mut sites, Role::Dp, &mut p);
+    let mut dps = servers(s, &mut sites, Role::Dp, &mut p);
+    let pull_source = content::pull_dps(s, &mut sites, &mut dps, &mut p);
+    let links = content::links(s, &mut p);
     let updates = catalog(s, cal, &mut p);
     let ids: BTreeMap<&str, UpdateId> = updates
         .iter()
@@ -48,6 +51,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         .map(|(i, u)| (u.id.as_str(), UpdateId(i as u32)))
         .collect();
     let groups = client_groups(s, &codes, &sites, &ids, cal, &mut p);
+    let (boundary_groups, group_boundary) = content::boundary_groups(s, &groups, &dps, &mut p);
     let outages = outages(s, &sups, &dps, cal, &mut p);
     let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, cal, &mut p);
     for d in &mut deployments {
@@ -57,6 +61,17 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
             .iter()
             .map(|u| updates[u.index()].size)
             .fold(0, u64::saturating_add);
+        // A pull DP's source gets the package too: the pull DP copies it from there.
+        let mut k = 0;
+        while k < d.dps.len() {
+            if let Some(src) = pull_source.get(d.dps[k].index()).copied().flatten()
+                && !d.dps.contains(&src)
+            {
+                d.dps.push(src);
+            }
+            k += 1;
+        }
+        d.dps.sort();
     }
     if !p.is_empty() {
         return Err(p);
@@ -109,6 +124,10 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         end,
         windows,
         calendar,
+        links,
+        pull_source,
+        boundary_groups,
+        group_boundary,
     })
 }
 

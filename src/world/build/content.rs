@@ -1,0 +1,216 @@
+//! Content paths: pull DPs with their sources, the sites' WAN links, and boundary groups
+//! with their fallback relationships (issue 12, items 4 and 5).
+
+use super::*;
+
+/// Adds every site's pull DPs to the DP table (after the plain ones) and resolves their
+/// sources; returns each DP's source (`None` for a DP the site server sends to).
+pub(super) fn pull_dps(
+    s: &Scenario,
+    sites: &mut [Site],
+    dps: &mut Vec<Server>,
+    p: &mut Vec<Problem>,
+) -> Vec<Option<ServerId>> {
+    let find = |dps: &[Server], name: &str| {
+        dps.iter()
+            .position(|x| x.name.eq_ignore_ascii_case(name))
+            .map(|k| ServerId(k as u32))
+    };
+    let first = dps.len();
+    for (i, spec) in s.sites.iter().enumerate() {
+        for (j, pull) in spec.pull_distribution_points.iter().enumerate() {
+            if find(dps, &pull.name).is_some() {
+                p.push(Problem::new(
+                    format!("sites[{i}].pull_distribution_points[{j}].name"),
+                    format!(
+                        "`{}` is used twice; expected a unique server name",
+                        pull.name
+                    ),
+                ));
+            }
+            sites[i].dps.push(ServerId(dps.len() as u32));
+            dps.push(Server {
+                name: pull.name.clone(),
+                site: SiteId(i as u16),
+            });
+        }
+    }
+    let mut source = vec![None; dps.len()];
+    let pulls = s.sites.iter().enumerate().flat_map(|(i, x)| {
+        x.pull_distribution_points
+            .iter()
+            .enumerate()
+            .map(move |(j, y)| (i, j, y))
+    });
+    for (k, (i, j, pull)) in pulls.enumerate() {
+        let path = format!("sites[{i}].pull_distribution_points[{j}].source");
+        match find(dps, &pull.source) {
+            Some(src) if src.index() == first + k => {
+                p.push(Problem::new(path, "a pull DP cannot pull from itself"))
+            }
+            Some(src) => source[first + k] = Some(src),
+            None => p.push(Problem::new(
+                path,
+                format!(
+                    "no distribution point is called `{}`{}",
+                    pull.source,
+                    did_you_mean(&pull.source, dps.iter().map(|x| x.name.as_str()))
+                ),
+            )),
+        }
+    }
+    // A chain of pull DPs must end at a DP the site server sends to.
+    for k in first..dps.len() {
+        let mut at = k;
+        for _ in 0..=dps.len() {
+            match source[at] {
+                Some(src) => at = src.index(),
+                None => break,
+            }
+        }
+        if source[at].is_some() {
+            p.push(Problem::new(
+                "sites",
+                format!(
+                    "the pull DPs' sources form a cycle through `{}`; expected each chain to \
+                     end at a DP the site server sends to",
+                    dps[k].name
+                ),
+            ));
+            break;
+        }
+    }
+    source
+}
+
+/// Every site's WAN link to its parent, with its effective rate.
+pub(super) fn links(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Option<Link>> {
+    s.sites
+        .iter()
+        .enumerate()
+        .map(|(i, site)| {
+            let spec = site.link.as_ref()?;
+            let path = format!("sites[{i}].link");
+            if !(spec.mbps > 0.0 && spec.mbps.is_finite()) {
+                p.push(Problem::new(
+                    format!("{path}.mbps"),
+                    format!("expected a bandwidth above 0 Mbit/s, got {}", spec.mbps),
+                ));
+                return None;
+            }
+            if !(spec.share > 0.0 && spec.share <= 1.0) {
+                p.push(Problem::new(
+                    format!("{path}.share"),
+                    format!("expected a share above 0 and at most 1, got {}", spec.share),
+                ));
+                return None;
+            }
+            if site.parent.is_none() {
+                p.push(Problem::new(
+                    path,
+                    "the top site has no parent to link to; expected `link` on a child site",
+                ));
+                return None;
+            }
+            let pulse = spec.pulse.as_ref().map(|x| (x.block.0, x.delay.0));
+            if pulse.is_some_and(|(b, _)| b == 0) {
+                p.push(Problem::new(
+                    format!("{path}.pulse.block"),
+                    "expected a block of at least 1 byte",
+                ));
+                return None;
+            }
+            Some(Link {
+                mbps: Link::effective(spec.mbps, spec.share, pulse),
+            })
+        })
+        .collect()
+}
+
+/// The boundary groups, and each client group's.
+pub(super) fn boundary_groups(
+    s: &Scenario,
+    groups: &[ClientGroup],
+    dps: &[Server],
+    p: &mut Vec<Problem>,
+) -> (Vec<BoundaryGroup>, Vec<Option<u16>>) {
+    let names = unique_names(
+        p,
+        s.boundary_groups.iter().map(|b| b.name.as_str()),
+        "boundary_groups",
+        "name",
+    );
+    let mut member = vec![None; groups.len()];
+    let mut out = Vec::new();
+    // Ids of boundary groups are 16-bit in the model's facts.
+    if s.boundary_groups.len() > usize::from(u16::MAX) {
+        p.push(Problem::new(
+            "boundary_groups",
+            format!(
+                "{} boundary groups; expected at most {}",
+                s.boundary_groups.len(),
+                u16::MAX
+            ),
+        ));
+        return (out, member);
+    }
+    for (i, spec) in s.boundary_groups.iter().enumerate() {
+        let path = format!("boundary_groups[{i}]");
+        for (j, name) in spec.clients.iter().enumerate() {
+            let at = format!("{path}.clients[{j}]");
+            match groups.iter().position(|g| g.name == *name) {
+                None => p.push(Problem::new(
+                    at,
+                    format!(
+                        "no client group is called `{name}`{}",
+                        did_you_mean(name, groups.iter().map(|g| g.name.as_str()))
+                    ),
+                )),
+                Some(g) if member[g].is_some() => p.push(Problem::new(
+                    at,
+                    format!("client group `{name}` is already in another boundary group"),
+                )),
+                Some(g) => member[g] = Some(i as u16),
+            }
+        }
+        let mut bg_dps = Vec::new();
+        for (j, name) in spec.distribution_points.iter().enumerate() {
+            match dps.iter().position(|x| x.name.eq_ignore_ascii_case(name)) {
+                Some(k) => bg_dps.push(ServerId(k as u32)),
+                None => p.push(Problem::new(
+                    format!("{path}.distribution_points[{j}]"),
+                    format!(
+                        "no distribution point is called `{name}`{}",
+                        did_you_mean(name, dps.iter().map(|x| x.name.as_str()))
+                    ),
+                )),
+            }
+        }
+        let mut neighbors = Vec::new();
+        for (j, n) in spec.neighbors.iter().enumerate() {
+            match names.get(&n.group.to_ascii_uppercase()) {
+                Some(&k) if k == i => p.push(Problem::new(
+                    format!("{path}.neighbors[{j}].group"),
+                    "a boundary group cannot be its own neighbour",
+                )),
+                Some(&k) => neighbors.push((k as u16, n.after.map(|a| a.0))),
+                None => p.push(Problem::new(
+                    format!("{path}.neighbors[{j}].group"),
+                    format!(
+                        "no boundary group is called `{}`{}",
+                        n.group,
+                        did_you_mean(&n.group, s.boundary_groups.iter().map(|b| b.name.as_str()))
+                    ),
+                )),
+            }
+        }
+        out.push(BoundaryGroup {
+            name: spec.name.clone(),
+            dps: bg_dps,
+            neighbors,
+            site_default: !spec.never_site_default,
+            site_default_after: spec.site_default_after.map(|a| a.0),
+        });
+    }
+    (out, member)
+}
