@@ -323,3 +323,64 @@ fn a_timing_parameter_changed_in_the_model_only_is_caught_by_its_rule() {
     }
     assert!(missed.is_empty(), "{}", missed.join("\n"));
 }
+
+/// Three rings: the second begins a day after the first reaches 90 % in the database, the
+/// third six hours after the second began (PHASES, issue 12).
+const PHASED: &str = r#"Scenario(name: "mutation-phases", seed: 31, end: "5d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "a", site: "PR1", count: 30), (name: "b", site: "PR1", count: 60),
+              (name: "c", site: "PR1", count: 60)],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], created: "1d", phases: [
+        (target: [(group: "a")], deadline_after: "2h"),
+        (target: [(group: "b")], begins: Success(percent: 90, deferral: "1d"),
+         deadline_after: "2h"),
+        (target: [(group: "c")], begins: Delay("6h"))])])"#;
+
+#[test]
+fn a_phase_start_changed_in_the_model_only_is_caught_by_phases() {
+    use cmsim::engine::SimDuration;
+    use cmsim::world::Begins;
+    let changes: [(usize, Begins); 5] = [
+        (
+            1,
+            Begins::Success {
+                percent: 90.0,
+                deferral: SimDuration::from_hours(20),
+            },
+        ),
+        (
+            1,
+            Begins::Success {
+                percent: 50.0,
+                deferral: SimDuration::from_days(1),
+            },
+        ),
+        (1, Begins::Delay(SimDuration::from_days(1))),
+        (2, Begins::Delay(SimDuration::from_hours(5))),
+        (2, Begins::Delay(SimDuration::from_days(10))),
+    ];
+    let loaded = load(PHASED);
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    let o = report.outcomes.iter().find(|o| o.id == "PHASES").unwrap();
+    assert_eq!(o.status(), "held", "{}", report.render());
+    assert_eq!(o.checked, 3);
+    for (k, begins) in changes {
+        let mut loaded = load(PHASED);
+        loaded.world.deployments[k]
+            .phase
+            .as_mut()
+            .expect("a phase")
+            .begins = begins;
+        let trace = cmsim::trace_to_string(&loaded.world);
+        let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+        let o = report.outcomes.iter().find(|o| o.id == "PHASES").unwrap();
+        assert!(
+            !o.violations.is_empty(),
+            "phase {k} begins {begins:?}: PHASES {}",
+            o.status()
+        );
+    }
+}

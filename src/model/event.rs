@@ -125,6 +125,8 @@ pub enum Event {
     DeploymentCreated(DeploymentId),
     /// The files are in the package source: policy, then copies to the DPs (R16).
     SourceReady(DeploymentId),
+    /// A phase of a phased deployment begins: its deployment is made (`phases.rs`).
+    PhaseStart(DeploymentId),
     /// A deployment's available time: its policy starts reaching clients (R17).
     Available(DeploymentId),
     /// Copying a package to one of its DPs starts, or waits for the DP (R16).

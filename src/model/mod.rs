@@ -18,6 +18,7 @@ mod itmu;
 pub mod machines;
 mod notify;
 mod periodic;
+mod phases;
 mod policy;
 mod power;
 mod presence;
@@ -35,7 +36,7 @@ pub use compliance::State;
 pub use compliance::Truth;
 pub use event::{Event, FailCause, SyncMode, Trigger};
 pub use fact::{
-    Dialog, ExpiryReason, Fact, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
+    Dialog, ExpiryReason, Fact, GiveUp, PhaseReason, PolicyKind, Rejection, STATUS_SYNC_DONE,
     STATUS_SYNC_FAILED, ScanReason,
 };
 pub use invariant::{Broken, Invariant};
@@ -88,6 +89,8 @@ pub struct Model<'w> {
     days: Vec<power::GroupDays>,
     /// The first invariant found broken while handling the current event.
     broken: Option<(Invariant, String)>,
+    /// Phased deployments: when each phase begins (`phases.rs`).
+    phases: phases::Phases,
 }
 
 impl<'w> Model<'w> {
@@ -100,13 +103,17 @@ impl<'w> Model<'w> {
                 update_deployments[u.index()] |= 1 << d;
             }
         }
+        let deployments: Vec<DeploymentState> = (0..world.deployments.len())
+            .map(|d| DeploymentState::new(world, d, deployment::target_collection(world, d, &rng)))
+            .collect();
+        let targeted = deployments
+            .iter()
+            .map(|d| d.targeted.len() as u64)
+            .collect();
         Model {
             world,
-            deployments: (0..world.deployments.len())
-                .map(|d| {
-                    DeploymentState::new(world, d, deployment::target_collection(world, d, &rng))
-                })
-                .collect(),
+            phases: phases::Phases::new(world, targeted),
+            deployments,
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
             update_deployments,
@@ -141,10 +148,13 @@ impl<'w> Model<'w> {
             cx.schedule_at(a.at(), Event::Action(i as u32));
         }
         for (d, dep) in w.deployments.iter().enumerate() {
-            cx.schedule_at(
-                dep.created,
-                Event::DeploymentCreated(crate::world::DeploymentId(d as u32)),
-            );
+            let d = crate::world::DeploymentId(d as u32);
+            // A phased deployment's first phase begins at its creation, the others later.
+            match dep.phase {
+                None => cx.schedule_at(dep.created, Event::DeploymentCreated(d)),
+                Some(p) if p.number == 1 => cx.schedule_at(dep.created, Event::PhaseStart(d)),
+                Some(_) => {}
+            }
         }
         if w.groups.iter().any(|g| g.legacy) {
             cx.schedule_at(s.itmu_first_refresh.at(), Event::ItmuRefresh);
@@ -333,6 +343,7 @@ impl Model<'_> {
             Event::SendStateMessages(c) => self.send_state_messages(c, cx),
             Event::MpForward(mp) => self.mp_forward(mp, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
+            Event::PhaseStart(d) => self.phase_start(d, cx),
             Event::SourceReady(d) => self.source_ready(d, cx),
             Event::Available(d) => self.available(d, cx),
             Event::DpCopyStart { deployment, dp } => self.dp_copy_start(deployment, dp, cx),

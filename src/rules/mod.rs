@@ -17,6 +17,7 @@ mod install;
 mod machines;
 mod notify;
 mod periodic;
+mod phases;
 mod policy;
 mod power;
 mod restart;
@@ -187,6 +188,15 @@ impl Ctx<'_> {
 /// order is rejected by `TRACE` but still judged on its times, so an event moved earlier
 /// (a child's sync before its parent's) breaks its rule too.
 pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
+    let original = scenario;
+    let end = lines
+        .iter()
+        .find(|l| l.kind == "run_end")
+        .and_then(|l| l.end)
+        .unwrap_or_else(|| lines.iter().map(|l| l.t).max().unwrap_or(0));
+    // Each phase of a phased deployment is a deployment of its own for every check.
+    let expanded = scenario.map(|s| phases::expand(s, lines, end));
+    let scenario = expanded.as_ref();
     let defaults = Settings::default();
     let settings = scenario.map_or(&defaults, |s| &s.settings);
     let framing = frame::check(lines, scenario);
@@ -200,11 +210,6 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     let lines = &timed[..];
     let header = lines.iter().find(|l| l.kind == "trace_start");
     let filter = header.and_then(Line::filter);
-    let end = lines
-        .iter()
-        .find(|l| l.kind == "run_end")
-        .and_then(|l| l.end)
-        .unwrap_or_else(|| lines.last().map_or(0, |l| l.t));
     let mut cx = Ctx {
         settings,
         scenario,
@@ -247,6 +252,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(windows::check(lines, &cx));
     outcomes.push(scans::check(lines, &cx));
     outcomes.push(machines::check(lines, &cx));
+    outcomes.push(phases::check(lines, &cx, original));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.

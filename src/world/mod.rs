@@ -13,7 +13,7 @@ mod windows;
 pub use build::build;
 pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId, Power};
-pub use deployment::{Deployment, DeploymentId};
+pub use deployment::{Begins, Deployment, DeploymentId, NOT_STARTED, Phase};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
 pub use windows::{Opening, WindowDef, Windows};

@@ -49,6 +49,7 @@ impl Fact {
             | Fact::Applicability { .. }
             | Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
+            | Fact::PhaseStarted { .. }
             | Fact::ContentOnDp { .. }
             | Fact::DeadlineChanged { .. }
             | Fact::RequiredReasons { .. }

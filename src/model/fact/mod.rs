@@ -13,8 +13,8 @@ mod client;
 mod kinds;
 
 pub use kinds::{
-    Dialog, ExpiryReason, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE, STATUS_SYNC_FAILED,
-    ScanReason,
+    Dialog, ExpiryReason, GiveUp, PhaseReason, PolicyKind, Rejection, STATUS_SYNC_DONE,
+    STATUS_SYNC_FAILED, ScanReason,
 };
 
 /// One observable happening.
@@ -211,6 +211,15 @@ pub enum Fact {
         targeted: u32,
         /// Client × update pairs still required among them (what installs must cover).
         required: u64,
+    },
+    /// A phase of a phased deployment began: its deployment is made now (issue 12).
+    PhaseStarted {
+        /// The phase's deployment.
+        deployment: DeploymentId,
+        /// Its number, from 1.
+        phase: u32,
+        /// What started it.
+        reason: PhaseReason,
     },
     /// A deployment's package reached one of its DPs (R16).
     ContentOnDp {

@@ -248,6 +248,7 @@ impl<W: Write> TraceWriter<W> {
             | Fact::UserBack { .. } => self.format_client(t, fact),
             Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
+            | Fact::PhaseStarted { .. }
             | Fact::ContentOnDp { .. }
             | Fact::DeadlineChanged { .. }
             | Fact::TargetedMachines { .. }

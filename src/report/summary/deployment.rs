@@ -24,6 +24,9 @@ pub struct DeploymentSummary {
     pub user_installs_available: u64,
     /// Restarts after installs (R25).
     pub restarts: u64,
+    /// The phases of phased deployments, in order (absent without any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<super::phases::PhaseReport>,
 }
 
 /// One deployment.
@@ -166,6 +169,7 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
         user_installs_express: m.user_installs[0],
         user_installs_available: m.user_installs[1],
         restarts: m.restarts,
+        phases: super::phases::phases(world, m),
     }
 }
 
