@@ -180,7 +180,7 @@ impl Ctx<'_> {
 }
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
-/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`, then `AGENT`
+/// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`, `PHASES`, then `AGENT`
 /// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
