@@ -212,19 +212,6 @@ fn content_size(bytes: u64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::content_size;
-
-    #[test]
-    fn content_sizes_read_in_decimal_units_and_saturation_is_named() {
-        assert_eq!(content_size(300_000_000), "300 MB");
-        assert_eq!(content_size(1_500_000_000), "1.5 GB");
-        assert_eq!(content_size(1_000_000_000_000_000), "1.0 PB");
-        assert_eq!(content_size(u64::MAX), "more than 18 EB");
-    }
-}
-
 /// A later phase of a phased deployment: its times count from when it begins.
 fn phase_line(d: &crate::world::Deployment, p: crate::world::Phase) -> String {
     let begins = match p.begins {
@@ -248,4 +235,17 @@ fn phase_line(d: &crate::world::Deployment, p: crate::world::Phase) -> String {
         p.available_after,
         d.dps.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_size;
+
+    #[test]
+    fn content_sizes_read_in_decimal_units_and_saturation_is_named() {
+        assert_eq!(content_size(300_000_000), "300 MB");
+        assert_eq!(content_size(1_500_000_000), "1.5 GB");
+        assert_eq!(content_size(1_000_000_000_000_000), "1.0 PB");
+        assert_eq!(content_size(u64::MAX), "more than 18 EB");
+    }
 }
