@@ -73,6 +73,16 @@ const WSUS_DOWN: &str = r#"Scenario(name: "mutation-wsus-down", seed: 29, end: "
                    created: "1d", deadline: "1d 2h")],
     faults: [WsusUnavailable(server: "PR1-SUP", from: "1d", to: "1d 3h")])"#;
 
+/// Deadline randomization of 2 hours: each client installs at its own activation (R25).
+const RANDOMIZED: &str = r#"Scenario(name: "mutation-randomized", seed: 37, end: "3d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 100)],
+    catalog: [(id: "U1", size: "20MB", restart: false)],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")],
+                   created: "2h", deadline: "1d 2h")],
+    settings: (deadline_randomization: "2h", user_early_install_share: 0))"#;
+
 /// Current branch: every client installs at the deadline, and its restart countdown runs
 /// (90 minutes, a final warning 15 minutes before the forced restart) (R25).
 const COUNTDOWN: &str = r#"Scenario(name: "mutation-countdown", seed: 19, end: "3d",
@@ -227,6 +237,8 @@ const MUTATIONS: &[Mutation] = &[
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),
     m(DEPLOY, "restart_window", "16h", "R25"),
+    m(RANDOMIZED, "deadline_randomization", "3h", "R25"),
+    m(RANDOMIZED, "deadline_randomization", "0", "R25"),
     m(COUNTDOWN, "restart_countdown", "1h", "R25"),
     m(COUNTDOWN, "restart_countdown", "2h", "R25"),
     m(COUNTDOWN, "restart_final_warning", "10m", "R25"),

@@ -125,6 +125,14 @@ pub enum Event {
     DeploymentCreated(DeploymentId),
     /// The files are in the package source: policy, then copies to the DPs (R16).
     SourceReady(DeploymentId),
+    /// Deadline randomization: a client acts on a deadline after its activation delay
+    /// (`activation.rs`).
+    ActivateDeadline {
+        /// The client.
+        client: ClientId,
+        /// The deployment's index (below 32).
+        deployment: u8,
+    },
     /// A phase of a phased deployment begins: its deployment is made (`phases.rs`).
     PhaseStart(DeploymentId),
     /// A deployment's available time: its policy starts reaching clients (R17).

@@ -2,6 +2,7 @@
 //! source document. The model reacts to events, changes its state, schedules further events
 //! and reports facts; it never writes output itself.
 
+mod activation;
 mod agent;
 mod bitset;
 mod clients;
@@ -91,6 +92,8 @@ pub struct Model<'w> {
     broken: Option<(Invariant, String)>,
     /// Phased deployments: when each phase begins (`phases.rs`).
     phases: phases::Phases,
+    /// Per deployment, the streams of the clients' deadline activation delays.
+    activation: Vec<crate::engine::StreamFamily>,
 }
 
 impl<'w> Model<'w> {
@@ -113,6 +116,7 @@ impl<'w> Model<'w> {
         Model {
             world,
             phases: phases::Phases::new(world, targeted),
+            activation: activation::families(world),
             deployments,
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
@@ -344,6 +348,7 @@ impl Model<'_> {
             Event::MpForward(mp) => self.mp_forward(mp, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
             Event::PhaseStart(d) => self.phase_start(d, cx),
+            Event::ActivateDeadline { client, deployment } => self.activate(client, deployment, cx),
             Event::SourceReady(d) => self.source_ready(d, cx),
             Event::Available(d) => self.available(d, cx),
             Event::DpCopyStart { deployment, dp } => self.dp_copy_start(deployment, dp, cx),

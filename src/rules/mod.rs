@@ -3,6 +3,7 @@
 //! bug in the model shows up here as a violation instead of being repeated. What each
 //! outcome checks, and which file does it: `docs/verify.md`.
 
+mod activation;
 mod agent;
 mod bandwidth;
 mod cascade;
@@ -169,6 +170,8 @@ pub(crate) struct Ctx<'a> {
     windows: windows::Windows,
     /// The retries of failed scans.
     retries: scans::Retries,
+    /// Each client's deadline activations (deadline randomization).
+    activations: activation::Activations,
 }
 
 impl Ctx<'_> {
@@ -220,6 +223,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         user: power::Power::users(lines),
         windows: windows::Windows::default(),
         retries: scans::Retries::default(),
+        activations: activation::Activations::of(lines),
     };
     cx.windows = windows::Windows::of(lines, &cx);
     cx.retries = scans::Retries::of(lines, &cx);

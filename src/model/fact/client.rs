@@ -21,6 +21,7 @@ impl Fact {
             | Fact::DpConnectFailed { client, .. }
             | Fact::DownloadGaveUp { client, .. }
             | Fact::Notification { client, .. }
+            | Fact::DeadlineActivation { client, .. }
             | Fact::UserInstall { client, .. }
             | Fact::InstallStart { client, .. }
             | Fact::InstallDone { client, .. }

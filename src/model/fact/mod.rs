@@ -297,6 +297,18 @@ pub enum Fact {
         /// Time left until the deadline.
         deadline_in: SimDuration,
     },
+    /// Deadline randomization: client `client` acts on `deployment`'s deadline `deadline`
+    /// at `at`, after its activation delay (R25).
+    DeadlineActivation {
+        /// The client.
+        client: ClientId,
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The deadline as the client holds it.
+        deadline: SimTime,
+        /// When the client acts on it.
+        at: SimTime,
+    },
     /// A user starts installs from a dialog (R24).
     UserInstall {
         /// The client.

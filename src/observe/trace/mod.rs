@@ -236,6 +236,7 @@ impl<W: Write> TraceWriter<W> {
             | Fact::DpConnectFailed { .. }
             | Fact::DownloadGaveUp { .. }
             | Fact::Notification { .. }
+            | Fact::DeadlineActivation { .. }
             | Fact::UserInstall { .. }
             | Fact::InstallStart { .. }
             | Fact::InstallDone { .. }
