@@ -125,7 +125,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx, original: Option<&Scenario>) -> Ou
             known += usize::from(line.is_some());
             let (expect, reason) = match (j, ph.begins.unwrap_or_default()) {
                 (0, _) => (Some(cx.ms(&d.created)), "created"),
-                (_, PhaseStart::Delay(x)) => (prev.map(|p| p + x.0.ms()), "delay"),
+                (_, PhaseStart::Delay(x)) => (prev.map(|p| p.saturating_add(x.0.ms())), "delay"),
                 (_, PhaseStart::Success { percent, deferral }) => {
                     let before = d.phase_id(j - 1);
                     let met = prev.and_then(|p| {
@@ -133,7 +133,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx, original: Option<&Scenario>) -> Ou
                             .get(before.as_str())
                             .and_then(|x| x.met_at(p, percent))
                     });
-                    (met.map(|m| m + deferral.0.ms()), "criterion")
+                    (met.map(|m| m.saturating_add(deferral.0.ms())), "criterion")
                 }
             };
             o.checked += 1;
