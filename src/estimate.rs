@@ -205,7 +205,12 @@ fn events(w: &World) -> f64 {
         // an install; scans before and after; a restart, and with a restart countdown its
         // final warning (R16–R18, R24, R25).
         let warning = s.restart_countdown.0.ms() > 0 && s.restart_final_warning.0.ms() > 0;
-        let per_client = 14.0 + 2.0 * dep.updates.len() as f64 + f64::from(u8::from(warning));
+        // With deadline randomization, each client's activation is an event of its own.
+        let activation = s.deadline_randomization.0.ms() > 0 && dep.deadline.is_some();
+        let per_client = 14.0
+            + 2.0 * dep.updates.len() as f64
+            + f64::from(u8::from(warning))
+            + f64::from(u8::from(activation));
         let changes = w
             .actions
             .iter()

@@ -73,6 +73,16 @@ const WSUS_DOWN: &str = r#"Scenario(name: "mutation-wsus-down", seed: 29, end: "
                    created: "1d", deadline: "1d 2h")],
     faults: [WsusUnavailable(server: "PR1-SUP", from: "1d", to: "1d 3h")])"#;
 
+/// Deadline randomization of 2 hours: each client installs at its own activation (R25).
+const RANDOMIZED: &str = r#"Scenario(name: "mutation-randomized", seed: 37, end: "3d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "desk", site: "PR1", count: 100)],
+    catalog: [(id: "U1", size: "20MB", restart: false)],
+    deployments: [(id: "D", updates: ["U1"], target: [(group: "desk")],
+                   created: "2h", deadline: "1d 2h")],
+    settings: (deadline_randomization: "2h", user_early_install_share: 0))"#;
+
 /// Current branch: every client installs at the deadline, and its restart countdown runs
 /// (90 minutes, a final warning 15 minutes before the forced restart) (R25).
 const SUP_STORM: &str = r#"Scenario(name: "mutation-sup-storm", seed: 31, end: "2d",
@@ -267,6 +277,8 @@ const MUTATIONS: &[Mutation] = &[
     m(DEPLOY, "install_duration", "10m", "R25"),
     m(DEPLOY, "restart_window", "4h", "R25"),
     m(DEPLOY, "restart_window", "16h", "R25"),
+    m(RANDOMIZED, "deadline_randomization", "3h", "R25"),
+    m(RANDOMIZED, "deadline_randomization", "0", "R25"),
     m(COUNTDOWN, "restart_countdown", "1h", "R25"),
     m(COUNTDOWN, "restart_countdown", "2h", "R25"),
     m(COUNTDOWN, "restart_final_warning", "10m", "R25"),
@@ -366,4 +378,65 @@ fn a_timing_parameter_changed_in_the_model_only_is_caught_by_its_rule() {
         }
     }
     assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
+/// Three rings: the second begins a day after the first reaches 90 % in the database, the
+/// third six hours after the second began (PHASES, issue 12).
+const PHASED: &str = r#"Scenario(name: "mutation-phases", seed: 31, end: "5d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
+             distribution_points: ["PR1-DP1"])],
+    clients: [(name: "a", site: "PR1", count: 30), (name: "b", site: "PR1", count: 60),
+              (name: "c", site: "PR1", count: 60)],
+    catalog: [(id: "U1", size: "20MB")],
+    deployments: [(id: "D", updates: ["U1"], created: "1d", phases: [
+        (target: [(group: "a")], deadline_after: "2h"),
+        (target: [(group: "b")], begins: Success(percent: 90, deferral: "1d"),
+         deadline_after: "2h"),
+        (target: [(group: "c")], begins: Delay("6h"))])])"#;
+
+#[test]
+fn a_phase_start_changed_in_the_model_only_is_caught_by_phases() {
+    use cmsim::engine::SimDuration;
+    use cmsim::world::Begins;
+    let changes: [(usize, Begins); 5] = [
+        (
+            1,
+            Begins::Success {
+                percent: 90.0,
+                deferral: SimDuration::from_hours(20),
+            },
+        ),
+        (
+            1,
+            Begins::Success {
+                percent: 50.0,
+                deferral: SimDuration::from_days(1),
+            },
+        ),
+        (1, Begins::Delay(SimDuration::from_days(1))),
+        (2, Begins::Delay(SimDuration::from_hours(5))),
+        (2, Begins::Delay(SimDuration::from_days(10))),
+    ];
+    let loaded = load(PHASED);
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+    let o = report.outcomes.iter().find(|o| o.id == "PHASES").unwrap();
+    assert_eq!(o.status(), "held", "{}", report.render());
+    assert_eq!(o.checked, 3);
+    for (k, begins) in changes {
+        let mut loaded = load(PHASED);
+        loaded.world.deployments[k]
+            .phase
+            .as_mut()
+            .expect("a phase")
+            .begins = begins;
+        let trace = cmsim::trace_to_string(&loaded.world);
+        let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+        let o = report.outcomes.iter().find(|o| o.id == "PHASES").unwrap();
+        assert!(
+            !o.violations.is_empty(),
+            "phase {k} begins {begins:?}: PHASES {}",
+            o.status()
+        );
+    }
 }

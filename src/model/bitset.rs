@@ -24,6 +24,14 @@ impl BitSet {
         self.words[i / 64] |= 1 << (i % 64);
         absent
     }
+    /// How many indices are in the set.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
     /// Removes `i`; returns whether it was present.
     pub fn remove(&mut self, i: usize) -> bool {
         let present = self.contains(i);

@@ -143,7 +143,7 @@ impl Model<'_> {
                 cx.schedule_at(t, Event::Deadline(d));
             }
         }
-        cx.schedule_at(dep.available.max(cx.now()), Event::Available(d));
+        cx.schedule_at(self.available_at(d).max(cx.now()), Event::Available(d));
     }
 
     /// Targeted clients, and client × update pairs of the deployment still required on them.

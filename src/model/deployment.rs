@@ -155,8 +155,13 @@ impl Model<'_> {
     /// deployment now allows it outside them. A client that still holds an older deadline
     /// had its own deadline event; one that learns of a passed deadline installs when it
     /// evaluates; one that is off installs at its start-up (`power.rs`), where its boot is
-    /// the restart.
+    /// the restart. With deadline randomization, each client's activation is scheduled instead
+    /// (`activation.rs`).
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
+        if self.randomized() {
+            self.schedule_activations(d, cx);
+            return;
+        }
         for c in 0..self.world.clients() as u32 {
             let c = ClientId(c);
             if self.clients.head(c).registered & 1 << d.0 == 0
@@ -164,23 +169,33 @@ impl Model<'_> {
             {
                 continue;
             }
-            if self.is_off(c) {
-                // Its install job waits for the start-up, in the agent's order (after the
-                // boot's restart); it judges then what may install (nothing is judged while
-                // the machine is off).
-                self.clients.head_mut(c).waiting |= super::agent::Job::Install as u8;
-            } else {
-                self.release_restart(c, cx);
-                self.begin_install(c, cx);
-            }
+            self.deadline_reached(c, cx);
+        }
+    }
+
+    /// Client `c` acts on a deadline that passed: it installs what is due (R25).
+    pub(super) fn deadline_reached(&mut self, c: ClientId, cx: &mut Cx) {
+        if self.is_off(c) {
+            // Its install job waits for the start-up, in the agent's order (after the
+            // boot's restart); it judges then what may install (nothing is judged while
+            // the machine is off).
+            self.clients.head_mut(c).waiting |= super::agent::Job::Install as u8;
+        } else {
+            self.release_restart(c, cx);
+            self.begin_install(c, cx);
         }
     }
 
     /// Registered deployments that are due on client `c` at `now`: chosen by the user, or
-    /// past the deadline the client holds.
+    /// past the deadline the client holds (plus its activation delay, `activation.rs`).
     pub(super) fn due_mask(&self, c: ClientId, now: SimTime) -> u32 {
         let head = self.clients.head(c);
-        head.chosen & head.registered | self.past_deadline(c, now)
+        let past = if self.randomized() {
+            self.past_activation(c, now)
+        } else {
+            self.past_deadline(c, now)
+        };
+        head.chosen & head.registered | past
     }
 
     /// Registered deployments whose deadline, as client `c` holds it, has passed at `now`.

@@ -130,6 +130,16 @@ pub enum Event {
     DeploymentCreated(DeploymentId),
     /// The files are in the package source: policy, then copies to the DPs (R16).
     SourceReady(DeploymentId),
+    /// Deadline randomization: a client acts on a deadline after its activation delay
+    /// (`activation.rs`).
+    ActivateDeadline {
+        /// The client.
+        client: ClientId,
+        /// The deployment's index (below 32).
+        deployment: u8,
+    },
+    /// A phase of a phased deployment begins: its deployment is made (`phases.rs`).
+    PhaseStart(DeploymentId),
     /// A deployment's available time: its policy starts reaching clients (R17).
     Available(DeploymentId),
     /// The outage that held back copying a package to one of its DPs is over (R16,

@@ -2,6 +2,7 @@
 //! source document. The model reacts to events, changes its state, schedules further events
 //! and reports facts; it never writes output itself.
 
+mod activation;
 mod agent;
 mod bitset;
 mod clients;
@@ -20,6 +21,7 @@ pub mod machines;
 mod notify;
 mod peer;
 mod periodic;
+mod phases;
 mod policy;
 mod power;
 mod presence;
@@ -39,8 +41,8 @@ pub use compliance::State;
 pub use compliance::Truth;
 pub use event::{Event, FailCause, SyncMode, Trigger};
 pub use fact::{
-    ContentFrom, Dialog, ExpiryReason, Fact, FallbackTo, GiveUp, PolicyKind, Rejection,
-    STATUS_SYNC_DONE, STATUS_SYNC_FAILED, ScanFailure, ScanReason,
+    ContentFrom, Dialog, ExpiryReason, Fact, FallbackTo, GiveUp, PhaseReason, PolicyKind,
+    Rejection, STATUS_SYNC_DONE, STATUS_SYNC_FAILED, ScanFailure, ScanReason,
 };
 pub use invariant::{Broken, Invariant};
 pub use machines::MachineState;
@@ -98,6 +100,10 @@ pub struct Model<'w> {
     days: Vec<power::GroupDays>,
     /// The first invariant found broken while handling the current event.
     broken: Option<(Invariant, String)>,
+    /// Phased deployments: when each phase begins (`phases.rs`).
+    phases: phases::Phases,
+    /// Per deployment, the streams of the clients' deadline activation delays.
+    activation: Vec<crate::engine::StreamFamily>,
 }
 
 impl<'w> Model<'w> {
@@ -110,13 +116,18 @@ impl<'w> Model<'w> {
                 update_deployments[u.index()] |= 1 << d;
             }
         }
+        let deployments: Vec<DeploymentState> = (0..world.deployments.len())
+            .map(|d| DeploymentState::new(world, d, deployment::target_collection(world, d, &rng)))
+            .collect();
+        let targeted = deployments
+            .iter()
+            .map(|d| d.targeted.len() as u64)
+            .collect();
         Model {
             world,
-            deployments: (0..world.deployments.len())
-                .map(|d| {
-                    DeploymentState::new(world, d, deployment::target_collection(world, d, &rng))
-                })
-                .collect(),
+            phases: phases::Phases::new(world, targeted),
+            activation: activation::families(world),
+            deployments,
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
             update_deployments,
@@ -154,10 +165,13 @@ impl<'w> Model<'w> {
             cx.schedule_at(a.at(), Event::Action(i as u32));
         }
         for (d, dep) in w.deployments.iter().enumerate() {
-            cx.schedule_at(
-                dep.created,
-                Event::DeploymentCreated(crate::world::DeploymentId(d as u32)),
-            );
+            let d = crate::world::DeploymentId(d as u32);
+            // A phased deployment's first phase begins at its creation, the others later.
+            match dep.phase {
+                None => cx.schedule_at(dep.created, Event::DeploymentCreated(d)),
+                Some(p) if p.number == 1 => cx.schedule_at(dep.created, Event::PhaseStart(d)),
+                Some(_) => {}
+            }
         }
         if w.groups.iter().any(|g| g.legacy) {
             cx.schedule_at(s.itmu_first_refresh.at(), Event::ItmuRefresh);
@@ -354,6 +368,8 @@ impl Model<'_> {
             Event::SendStateMessages(c) => self.send_state_messages(c, cx),
             Event::MpForward(mp) => self.mp_forward(mp, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
+            Event::PhaseStart(d) => self.phase_start(d, cx),
+            Event::ActivateDeadline { client, deployment } => self.activate(client, deployment, cx),
             Event::SourceReady(d) => self.source_ready(d, cx),
             Event::Available(d) => self.available(d, cx),
             Event::DpCopyStart { deployment, dp } => self.dp_back(deployment, dp, cx),

@@ -160,6 +160,7 @@ impl Model<'_> {
                     deployment: crate::world::DeploymentId(d as u32),
                     count,
                 });
+                self.db_compliant(d, count, cx);
             }
         }
         completing.clear();

@@ -15,6 +15,8 @@ pub struct DeploymentProgress {
     pub created: Option<SimTime>,
     /// Whether the wizard refused it.
     pub rejected: bool,
+    /// For a phase of a phased deployment: when it began.
+    pub phase_started: Option<SimTime>,
     /// The deadline in force at the end (none: optional).
     pub deadline: Option<SimTime>,
     /// When its package reached each of its DPs, indexed like `Deployment::dps`.
@@ -116,6 +118,11 @@ pub struct DeploymentMetrics {
     next_sample: u64,
 }
 
+/// Whether deployment `d` targets group `g`.
+fn targets(world: &World, d: usize, g: crate::world::GroupId) -> bool {
+    world.deployments[d].targets.iter().any(|&(x, _)| x == g)
+}
+
 fn reach(marks: &mut Marks, done: u64, total: u64, t: SimTime) {
     for (k, &p) in MARKS.iter().enumerate() {
         if marks[k].is_none() && total > 0 && done * 100 >= u64::from(p) * total {
@@ -211,6 +218,9 @@ impl DeploymentMetrics {
                 d.required = required;
                 d.deadline = deadline;
             }
+            Fact::PhaseStarted { deployment, .. } => {
+                self.deployments[deployment.index()].phase_started = Some(t)
+            }
             Fact::DeadlineChanged {
                 deployment,
                 deadline,
@@ -282,8 +292,14 @@ impl DeploymentMetrics {
                     .entry(t.ms() / 60_000)
                     .or_default() += bytes;
             }
-            Fact::InstallDone { update, .. } => {
+            // An install counts for the deployments containing the update that target the
+            // client's group: the phases of a phased deployment share their updates.
+            Fact::InstallDone { client, update, .. } => {
+                let g = world.group_of(client);
                 for &d in &self.containing[update.index()] {
+                    if !targets(world, d, g) {
+                        continue;
+                    }
                     let p = &mut self.deployments[d];
                     p.installed += 1;
                     reach(&mut p.installed_marks, p.installed, p.required, t);
@@ -294,9 +310,13 @@ impl DeploymentMetrics {
                 from,
                 to,
                 count,
+                group,
                 ..
             } if to == State::Installed && from != to => {
                 for &d in &self.containing[update.index()] {
+                    if !targets(world, d, group) {
+                        continue;
+                    }
                     let p = &mut self.deployments[d];
                     p.db_installed += u64::from(count);
                     reach(&mut p.db_marks, p.db_installed, p.required, t);

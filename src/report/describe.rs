@@ -43,6 +43,10 @@ pub fn describe(l: &Loaded) -> String {
         None => t.to_string(),
     };
     for (k, d) in w.deployments.iter().enumerate() {
+        if let Some(p) = d.phase.filter(|p| p.number > 1) {
+            out.push_str(&phase_line(d, p));
+            continue;
+        }
         let kind = match d.deadline {
             Some(t) if d.client_local => {
                 let id = crate::world::DeploymentId(k as u32);
@@ -248,6 +252,31 @@ fn content_size(bytes: u64) -> String {
         Some((scale, unit)) => format!("{:.1} {unit}", b / scale),
         None => format!("{:.0} MB", b / 1e6),
     }
+}
+
+/// A later phase of a phased deployment: its times count from when it begins.
+fn phase_line(d: &crate::world::Deployment, p: crate::world::Phase) -> String {
+    let begins = match p.begins {
+        crate::world::Begins::Success { percent, deferral } => format!(
+            "begins {deferral} after phase {} reaches {percent} % compliant in the databases",
+            p.number - 1
+        ),
+        crate::world::Begins::Delay(x) => format!("begins {x} after phase {} began", p.number - 1),
+        crate::world::Begins::Created => "begins at creation".into(),
+    };
+    let deadline = match p.deadline_after {
+        Some(x) => format!("mandatory, deadline {x} after available"),
+        None => "optional".into(),
+    };
+    format!(
+        "Deployment {} (phase {}): {} updates ({}), {deadline}, {begins}, available {} after, {} DPs\n",
+        d.id,
+        p.number,
+        d.updates.len(),
+        content_size(d.size),
+        p.available_after,
+        d.dps.len()
+    )
 }
 
 #[cfg(test)]

@@ -171,6 +171,54 @@ fn with_marks(
     row
 }
 
+/// Phased deployments: when each phase began, or that it never did and how far the phase
+/// before it got toward the criterion.
+fn phases(s: &Summary) -> String {
+    let mut out = String::from(
+        "\n  Phases: each begins at creation, when the phase before reaches its success \
+         percentage in the site databases (then a deferral), or a delay after it began\n",
+    );
+    let mut t = Table::new(&["phase", "#", "begins", "started", "in db"]);
+    let list = &s.deployment.phases;
+    for (k, p) in list.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|j| &list[j]).filter(|_| p.phase > 1);
+        let after = p
+            .after_ms
+            .map(|x| crate::engine::SimDuration(x).to_string());
+        let begins = match (p.begins, prev, p.success_percent) {
+            ("criterion", Some(q), Some(pc)) => format!(
+                "{} at {pc} %, then {}",
+                q.deployment,
+                after.unwrap_or_default()
+            ),
+            ("delay", Some(q), _) => {
+                format!("{} after {} began", after.unwrap_or_default(), q.deployment)
+            }
+            _ => "at creation".into(),
+        };
+        let started = match (p.started_ms, prev) {
+            (Some(t), _) => at(s, Some(t)),
+            (None, Some(q)) if q.started_ms.is_none() => {
+                "never: the phase before never began".into()
+            }
+            (None, Some(q)) if p.begins == "criterion" => format!(
+                "never: {} reached {:.1} %",
+                q.deployment, q.db_compliant_percent
+            ),
+            (None, _) => "never in this run".into(),
+        };
+        t.row(vec![
+            p.deployment.clone(),
+            p.phase.to_string(),
+            begins,
+            started,
+            format!("{:.1}%", p.db_compliant_percent),
+        ]);
+    }
+    out.push_str(&t.render());
+    out
+}
+
 /// The deployment phase: content, installs on clients and in the databases, DPs, users.
 fn deployment(s: &Summary) -> String {
     let d = &s.deployment;
@@ -219,6 +267,9 @@ fn deployment(s: &Summary) -> String {
         t.row(with_marks(s, row, &m.compliant_ms, &m.db_compliant_ms));
     }
     out.push_str(&t.render());
+    if !d.phases.is_empty() {
+        out.push_str(&phases(s));
+    }
     out.push_str("\nDistribution points (R16, R18)\n");
     let mut t = Table::new(&[
         "dp",

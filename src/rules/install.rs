@@ -22,6 +22,7 @@ enum Step {
 /// R25.
 pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R25");
+    super::activation::check(lines, cx, &mut o);
     at_deadline(lines, cx, &mut o);
     let duration = cx.settings.install_duration.0.ms();
     // update → deployments containing it, from the scenario
@@ -59,7 +60,8 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
                         "an install not right after its pre-install scan or the install before it",
                     );
                 }
-                if !past_deadline(&held, cx, &containing, c, l.update(), l.t) && !user.contains(&c)
+                if !past_activation(&held, cx, &containing, c, l.update(), l.t)
+                    && !user.contains(&c)
                 {
                     o.fail(
                         l,
@@ -115,6 +117,28 @@ pub(super) fn past_deadline(
     t: u64,
 ) -> bool {
     let passed = |d: &str| held.get(c, d).flatten().is_some_and(|at| at <= t);
+    match containing.get(update) {
+        Some(ds) => ds.iter().any(|d| passed(d)),
+        None if cx.scenario.is_some() => false,
+        None => held.of(c).any(|(d, _)| passed(d)),
+    }
+}
+
+/// [`past_deadline`], counting a randomized deadline from the client's activation: what
+/// makes a deadline install due (R25).
+fn past_activation(
+    held: &Held,
+    cx: &Ctx,
+    containing: &BTreeMap<&str, Vec<&str>>,
+    c: u64,
+    update: &str,
+    t: u64,
+) -> bool {
+    let passed = |d: &str| {
+        held.get(c, d)
+            .flatten()
+            .is_some_and(|at| cx.activations.at(c, d, at) <= t)
+    };
     match containing.get(update) {
         Some(ds) => ds.iter().any(|d| passed(d)),
         None if cx.scenario.is_some() => false,
@@ -183,11 +207,24 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 let took = taken.entry(c).or_default();
                 took.clear();
                 for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
-                    // When it may install: on, and inside a window that fits (`windows.rs`).
-                    let due = due(&installed, n.deployment(), d);
-                    if d > l.t || due.is_none_or(|(first, _)| first > l.t) {
+                    // When it may install: on, and inside a window that fits (`windows.rs`),
+                    // from its activation (deadline randomization, `activation.rs`).
+                    let act = cx.activations.at(c, n.deployment(), d);
+                    let due = due(&installed, n.deployment(), act);
+                    if act > l.t || due.is_none_or(|(first, _)| first > l.t) {
                         owed.entry(c).or_default().push((d, n));
                         continue;
+                    }
+                    if cx.settings.deadline_randomization.0.ms() > 0
+                        && !cx.activations.has(c, n.deployment(), d)
+                    {
+                        o.fail(
+                            l,
+                            &format!(
+                                "deadline_randomization is on, but the deadline at {d} ms has \
+                                 no deadline_activation for this client"
+                            ),
+                        );
                     }
                     took.push((d, n));
                     if due.is_some_and(|(first, last)| {
@@ -215,6 +252,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                     // Settled: deadlines passed during this job, or while the machine was
                     // off (installed after its start-up).
                     list.retain(|&(d, n)| {
+                        let d = cx.activations.at(c, n.deployment(), d);
                         let due = due(&installed, n.deployment(), d);
                         let due = due.map_or(u64::MAX, |(first, _)| first);
                         !(due <= l.t && ((from..=l.t).contains(&d) || due != d))
@@ -227,7 +265,8 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     }
     for (c, list) in owed {
         for (d, n) in list {
-            let due = due(cx, &installed, c, n.deployment(), d);
+            let act = cx.activations.at(c, n.deployment(), d);
+            let due = due(cx, &installed, c, n.deployment(), act);
             if due.is_some_and(|(_, last)| last <= cx.end) && !jobs.busy(c) {
                 o.fail(
                     n,

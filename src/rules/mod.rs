@@ -3,6 +3,7 @@
 //! bug in the model shows up here as a violation instead of being repeated. What each
 //! outcome checks, and which file does it: `docs/verify.md`.
 
+mod activation;
 mod agent;
 mod bandwidth;
 mod boundary;
@@ -19,6 +20,7 @@ mod install;
 mod machines;
 mod notify;
 mod periodic;
+mod phases;
 mod policy;
 mod power;
 mod restart;
@@ -171,6 +173,8 @@ pub(crate) struct Ctx<'a> {
     windows: windows::Windows,
     /// The retries of failed scans.
     retries: scans::Retries,
+    /// Each client's deadline activations (deadline randomization).
+    activations: activation::Activations,
 }
 
 impl Ctx<'_> {
@@ -183,7 +187,7 @@ impl Ctx<'_> {
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
 /// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`,
-/// `DISTRIBUTION`, `BOUNDARY`, then `AGENT`
+/// `DISTRIBUTION`, `BOUNDARY`, `PHASES`, then `AGENT`
 /// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
@@ -191,6 +195,15 @@ impl Ctx<'_> {
 /// order is rejected by `TRACE` but still judged on its times, so an event moved earlier
 /// (a child's sync before its parent's) breaks its rule too.
 pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
+    let original = scenario;
+    let end = lines
+        .iter()
+        .find(|l| l.kind == "run_end")
+        .and_then(|l| l.end)
+        .unwrap_or_else(|| lines.iter().map(|l| l.t).max().unwrap_or(0));
+    // Each phase of a phased deployment is a deployment of its own for every check.
+    let expanded = scenario.map(|s| phases::expand(s, lines, end));
+    let scenario = expanded.as_ref();
     let defaults = Settings::default();
     let settings = scenario.map_or(&defaults, |s| &s.settings);
     let framing = frame::check(lines, scenario);
@@ -204,11 +217,6 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     let lines = &timed[..];
     let header = lines.iter().find(|l| l.kind == "trace_start");
     let filter = header.and_then(Line::filter);
-    let end = lines
-        .iter()
-        .find(|l| l.kind == "run_end")
-        .and_then(|l| l.end)
-        .unwrap_or_else(|| lines.last().map_or(0, |l| l.t));
     let mut cx = Ctx {
         settings,
         scenario,
@@ -219,6 +227,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         user: power::Power::users(lines),
         windows: windows::Windows::default(),
         retries: scans::Retries::default(),
+        activations: activation::Activations::of(lines),
     };
     cx.windows = windows::Windows::of(lines, &cx);
     cx.retries = scans::Retries::of(lines, &cx);
@@ -253,6 +262,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(machines::check(lines, &cx));
     outcomes.push(content::check(lines, &cx));
     outcomes.push(boundary::check(lines, &cx));
+    outcomes.push(phases::check(lines, &cx, original));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.

@@ -74,6 +74,9 @@ pub struct Line {
     pub bytes: Option<u64>,
     pub downloaded: Option<u64>,
     pub time_based_on: Option<String>,
+    // `phase_started`: the phase's number; `targeted_machines`: the collection's size.
+    pub phase: Option<u64>,
+    pub targeted: Option<u64>,
     // The framing lines (trace_start, run_end).
     pub format: Option<u64>,
     pub version: Option<String>,

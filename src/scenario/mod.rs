@@ -6,6 +6,7 @@ pub mod availability;
 pub mod content;
 pub mod error;
 pub mod locate;
+pub mod phases;
 pub mod profile;
 pub mod settings;
 pub mod suggest;
@@ -16,6 +17,7 @@ pub mod windows;
 
 pub use availability::{Availability, Away, Weekday};
 pub use content::{BoundaryGroupSpec, LinkSpec, NeighborSpec, PullDpSpec, PulseSpec};
+pub use phases::{PhaseSpec, PhaseStart};
 pub use profile::{Profile, Source};
 use serde::Deserialize;
 pub use settings::{Overrides, Param, Settings};
@@ -297,8 +299,14 @@ pub struct DeploymentSpec {
     pub id: String,
     /// Update ids from the catalog.
     pub updates: Vec<String>,
-    /// Target collection: client groups, each wholly or a share of it.
+    /// Target collection: client groups, each wholly or a share of it (none for a phased
+    /// deployment: its phases have theirs).
+    #[serde(default)]
     pub target: Vec<TargetSpec>,
+    /// A phased deployment's phases (rings), in order (see [`PhaseSpec`]); empty for a
+    /// deployment to one collection at once.
+    #[serde(default)]
+    pub phases: Vec<PhaseSpec>,
     /// Site where the deployment is created (default: the top site).
     #[serde(default)]
     pub site: Option<String>,

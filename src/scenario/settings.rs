@@ -311,6 +311,11 @@ settings! {
     restart_countdown: Dur = ["0", Assumed], ["90m", Docs(RestartNotifications)], "R25";
     /// The final warning before a forced restart shows this long before it; 0: none.
     restart_final_warning: Dur = ["0", Assumed], ["15m", Docs(RestartNotifications)], "R25";
+    /// Deadline randomization: each client acts on a deadline after an activation delay
+    /// drawn uniformly below this, per client and deployment, to spread the installs. The
+    /// client setting "Disable deadline randomization: No" gives 2h; the current-branch
+    /// default is Yes (0: every client at the deadline itself); 2007 assumed the same.
+    deadline_randomization: Dur = ["0", Assumed], ["0", Docs(ClientSettings)], "R25";
 }
 
 #[cfg(test)]

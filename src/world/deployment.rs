@@ -3,12 +3,15 @@
 use super::catalog::UpdateId;
 use super::clients::GroupId;
 use super::hierarchy::{ServerId, SiteId, id};
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 
 id!(
     /// Index of a deployment in `World::deployments`.
     DeploymentId(u32)
 );
+
+/// The `created` and `available` of a later phase in the static picture: it has not begun.
+pub const NOT_STARTED: SimTime = SimTime(u64::MAX);
 
 /// A software update deployment (R16, R17).
 #[derive(Clone, Debug)]
@@ -38,4 +41,40 @@ pub struct Deployment {
     pub dps: Vec<ServerId>,
     /// Bytes of its updates' files.
     pub size: u64,
+    /// For a phase of a phased deployment: which, and when it begins. A later phase's
+    /// `created`, `available` and `deadline` are set when it begins ([`NOT_STARTED`]
+    /// until then in this static picture).
+    pub phase: Option<Phase>,
+}
+
+/// A phase of a phased deployment (the current-branch phased deployment wizard).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Phase {
+    /// Its number, from 1.
+    pub number: u32,
+    /// What starts it.
+    pub begins: Begins,
+    /// From its start to its available time.
+    pub available_after: SimDuration,
+    /// From its available time to its deadline (none: optional).
+    pub deadline_after: Option<SimDuration>,
+    /// Whether a later phase follows it.
+    pub last: bool,
+}
+
+/// What starts a phase.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Begins {
+    /// The first phase: when the phased deployment is created.
+    Created,
+    /// When the previous phase's machines compliant in the site databases reach `percent`
+    /// of its targeted machines, `deferral` later.
+    Success {
+        /// Success percentage.
+        percent: f64,
+        /// Deferral after the criterion is met.
+        deferral: SimDuration,
+    },
+    /// This long after the previous phase began.
+    Delay(SimDuration),
 }

@@ -15,7 +15,7 @@ pub use build::build;
 pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId, Power};
 pub use content::{BoundaryGroup, Link, site_default_name};
-pub use deployment::{Deployment, DeploymentId};
+pub use deployment::{Begins, Deployment, DeploymentId, NOT_STARTED, Phase};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
 pub use windows::{Opening, WindowDef, Windows};

@@ -25,6 +25,7 @@ impl Fact {
             | Fact::DpConnectFailed { client, .. }
             | Fact::DownloadGaveUp { client, .. }
             | Fact::Notification { client, .. }
+            | Fact::DeadlineActivation { client, .. }
             | Fact::UserInstall { client, .. }
             | Fact::InstallStart { client, .. }
             | Fact::InstallDone { client, .. }
@@ -53,6 +54,7 @@ impl Fact {
             | Fact::Applicability { .. }
             | Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
+            | Fact::PhaseStarted { .. }
             | Fact::ContentOnDp { .. }
             | Fact::ContentTransferStart { .. }
             | Fact::ContentTransferDone { .. }

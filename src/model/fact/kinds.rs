@@ -108,3 +108,25 @@ pub enum FallbackTo {
     /// The default boundary group of this site.
     SiteDefault(crate::world::SiteId),
 }
+
+/// What began a phase of a phased deployment (issue 12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhaseReason {
+    /// The first phase: the phased deployment was created.
+    Created,
+    /// The previous phase met its success criterion (and the deferral passed).
+    Criterion,
+    /// The delay after the previous phase began passed.
+    Delay,
+}
+
+impl PhaseReason {
+    /// As the trace writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PhaseReason::Created => "created",
+            PhaseReason::Criterion => "criterion",
+            PhaseReason::Delay => "delay",
+        }
+    }
+}

@@ -13,8 +13,8 @@ mod client;
 mod kinds;
 
 pub use kinds::{
-    ContentFrom, Dialog, ExpiryReason, FallbackTo, GiveUp, PolicyKind, Rejection, STATUS_SYNC_DONE,
-    STATUS_SYNC_FAILED, ScanAccess, ScanFailure, ScanReason,
+    ContentFrom, Dialog, ExpiryReason, FallbackTo, GiveUp, PhaseReason, PolicyKind, Rejection,
+    STATUS_SYNC_DONE, STATUS_SYNC_FAILED, ScanAccess, ScanFailure, ScanReason,
 };
 
 /// One observable happening.
@@ -231,6 +231,15 @@ pub enum Fact {
         /// Client × update pairs still required among them (what installs must cover).
         required: u64,
     },
+    /// A phase of a phased deployment began: its deployment is made now (issue 12).
+    PhaseStarted {
+        /// The phase's deployment.
+        deployment: DeploymentId,
+        /// Its number, from 1.
+        phase: u32,
+        /// What started it.
+        reason: PhaseReason,
+    },
     /// A deployment's package reached one of its DPs (R16).
     ContentOnDp {
         /// The deployment.
@@ -362,6 +371,18 @@ pub enum Fact {
         deployment: DeploymentId,
         /// Time left until the deadline.
         deadline_in: SimDuration,
+    },
+    /// Deadline randomization: client `client` acts on `deployment`'s deadline `deadline`
+    /// at `at`, after its activation delay (R25).
+    DeadlineActivation {
+        /// The client.
+        client: ClientId,
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The deadline as the client holds it.
+        deadline: SimTime,
+        /// When the client acts on it.
+        at: SimTime,
     },
     /// A user starts installs from a dialog (R24).
     UserInstall {

@@ -172,6 +172,18 @@ impl<W: Write> TraceWriter<W> {
                 self.deployment(deployment);
                 self.num("deadline_in", deadline_in.ms());
             }
+            Fact::DeadlineActivation {
+                client,
+                deployment,
+                deadline,
+                at,
+            } => {
+                self.head(t, "deadline_activation");
+                self.num("client", u64::from(client.0));
+                self.deployment(deployment);
+                self.num("deadline", deadline.ms());
+                self.num("at", at.ms());
+            }
             Fact::UserInstall { client, dialog } => {
                 self.head(t, "user_install");
                 self.num("client", u64::from(client.0));

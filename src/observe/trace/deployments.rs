@@ -49,6 +49,16 @@ impl<W: Write> TraceWriter<W> {
                 self.num("targeted", u64::from(targeted));
                 self.num("required", required);
             }
+            Fact::PhaseStarted {
+                deployment,
+                phase,
+                reason,
+            } => {
+                self.head(t, "phase_started");
+                self.deployment(deployment);
+                self.num("phase", u64::from(phase));
+                let _ = write!(self.buf, r#","reason":"{}""#, reason.name());
+            }
             Fact::ContentOnDp { deployment, dp } => {
                 self.head(t, "content_on_dp");
                 self.deployment(deployment);

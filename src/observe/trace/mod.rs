@@ -251,6 +251,7 @@ impl<W: Write> TraceWriter<W> {
             | Fact::DpConnectFailed { .. }
             | Fact::DownloadGaveUp { .. }
             | Fact::Notification { .. }
+            | Fact::DeadlineActivation { .. }
             | Fact::UserInstall { .. }
             | Fact::InstallStart { .. }
             | Fact::InstallDone { .. }
@@ -268,6 +269,7 @@ impl<W: Write> TraceWriter<W> {
             | Fact::PeerDownloadDone { .. } => self.format_content(t, fact),
             Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
+            | Fact::PhaseStarted { .. }
             | Fact::ContentOnDp { .. }
             | Fact::DeadlineChanged { .. }
             | Fact::TargetedMachines { .. }

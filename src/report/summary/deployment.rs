@@ -24,6 +24,9 @@ pub struct DeploymentSummary {
     pub user_installs_available: u64,
     /// Restarts after installs (R25).
     pub restarts: u64,
+    /// The phases of phased deployments, in order (absent without any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<super::phases::PhaseReport>,
     /// Bytes clients downloaded, by source (issue 12, item 5).
     pub download_bytes: DownloadBytes,
     /// Per fallback relationship ("Branch-2 → HQ"): downloads and bytes that crossed it.
@@ -221,6 +224,7 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
                 (format!("{from} → {to}"), FallbackLoad { downloads, bytes })
             })
             .collect(),
+        phases: super::phases::phases(world, m),
     }
 }
 

@@ -14,10 +14,12 @@ use std::collections::BTreeMap;
 mod dates;
 mod deployment;
 pub mod machines;
+mod phases;
 use deployment::deployment;
 pub use deployment::{
     DeploymentReport, DeploymentSummary, DpSummary, GaveUp, MachineCompliance, Notifications,
 };
+pub use phases::PhaseReport;
 
 /// Version of the summary format.
 pub const FORMAT: u32 = 1;

@@ -17,12 +17,7 @@ pub(super) fn check_deployments(s: &Scenario, t: &mut Times, end: Option<SimTime
                 "expected at least one update",
             ));
         }
-        if d.target.is_empty() {
-            t.out.push(Problem::new(
-                format!("{path}.target"),
-                "expected at least one client group",
-            ));
-        }
+        super::phases::check_phases(s, d, &path, t.out);
         for (j, g) in d.target.iter().enumerate() {
             share(t.out, &format!("{path}.target[{j}].share"), g.share);
         }
@@ -51,7 +46,7 @@ pub(super) fn check_deployments(s: &Scenario, t: &mut Times, end: Option<SimTime
             deadline,
             "expected a deadline at or after `created`",
         );
-        if d.deadline.is_none() && s.settings.hide_deployments {
+        if d.deadline.is_none() && d.phases.is_empty() && s.settings.hide_deployments {
             t.out.push(Problem::new(
                 deadline_path,
                 "deployments are hidden from users (settings.hide_deployments): only mandatory \

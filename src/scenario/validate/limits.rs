@@ -17,7 +17,8 @@ pub struct Limits {
     pub updates: usize,
     /// Actions plus faults.
     pub timeline: usize,
-    /// Deployments (a client keeps one bit per deployment).
+    /// Deployments, a phased one counting one per phase (a client keeps one bit per
+    /// deployment).
     pub deployments: usize,
     /// Distribution points over all sites (events name them in 16 bits).
     pub dps: usize,
@@ -54,7 +55,10 @@ pub fn sizes(s: &Scenario) -> Vec<Problem> {
         (
             "deployments",
             "deployments",
-            s.deployments.len() as u64,
+            s.deployments
+                .iter()
+                .map(|d| d.phases.len().max(1) as u64)
+                .sum(),
             LIMITS.deployments as u64,
         ),
         (

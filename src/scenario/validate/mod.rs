@@ -11,6 +11,7 @@
 mod clients;
 mod deployments;
 mod limits;
+mod phases;
 mod settings;
 mod timeline;
 

@@ -68,6 +68,15 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ),
         ));
     }
+    if st.deadline_randomization.0 > SimDuration::from_days(1) {
+        out.push(Problem::new(
+            "settings.deadline_randomization",
+            format!(
+                "expected at most 1d (ConfigMgr's randomization is 2h), got {}",
+                st.deadline_randomization
+            ),
+        ));
+    }
     if st.notify_imminent_threshold > st.notify_near_threshold {
         out.push(Problem::new(
             "settings.notify_imminent_threshold",

@@ -1,6 +1,8 @@
 //! Deployments: their updates, targets, site, times and the DPs holding their package.
 
 use super::*;
+use crate::scenario::PhaseStart;
+use crate::world::{Begins, NOT_STARTED, Phase};
 
 /// Resolves deployments: unique ids, known updates, groups and DPs; the package's DPs default
 /// to those serving the targeted groups. Also checks deadline changes name a deployment.
@@ -22,9 +24,22 @@ pub(super) fn deployments(
         "deployments",
         "id",
     );
+    // A phase's deployment is called `<id>/<phase>`: it must not take another's name.
+    for (i, d) in s.deployments.iter().enumerate() {
+        if d.id.contains('/') && s.deployments.iter().any(|x| !x.phases.is_empty()) {
+            p.push(Problem::new(
+                format!("deployments[{i}].id"),
+                "with phased deployments in the scenario, ids may not contain `/` (a phase's \
+                 deployment is called `<id>/<phase name>`)",
+            ));
+        }
+    }
     for (i, a) in s.actions.iter().enumerate() {
         if let Action::SetDeadline { deployment, .. } = a
-            && !s.deployments.iter().any(|d| &d.id == deployment)
+            && !s
+                .deployments
+                .iter()
+                .any(|d| d.deployment_ids().contains(deployment))
         {
             p.push(Problem::new(
                 format!("actions[{i}].deployment"),
@@ -51,20 +66,6 @@ pub(super) fn deployments(
                 )),
             }
         }
-        let mut targets = Vec::new();
-        for (j, t) in d.target.iter().enumerate() {
-            match groups.iter().position(|g| g.name == t.group) {
-                Some(g) => targets.push((GroupId(g as u32), t.share)),
-                None => p.push(Problem::new(
-                    format!("{path}.target[{j}].group"),
-                    format!(
-                        "no client group is called `{}`{}",
-                        t.group,
-                        did_you_mean(&t.group, groups.iter().map(|g| g.name.as_str()))
-                    ),
-                )),
-            }
-        }
         let site = match &d.site {
             None => top,
             Some(code) => {
@@ -80,26 +81,104 @@ pub(super) fn deployments(
                 found
             }
         };
-        let package = package_dps(d, &path, sites, groups, &targets, dps, p);
-        let (Some(site), Some(package)) = (site, package) else {
-            continue;
-        };
-        out.push(Deployment {
+        let created = at_time(cal, &d.created);
+        let one = Deployment {
             id: d.id.clone(),
             size: 0,
             updates,
-            targets,
-            site,
-            created: at_time(cal, &d.created),
+            targets: Vec::new(),
+            site: site.unwrap_or(SiteId(0)),
+            created,
             available: at_time(cal, d.available.as_ref().unwrap_or(&d.created)),
             deadline: d.deadline.as_ref().map(|x| at_time(cal, x)),
             client_local: d.time_based_on == crate::scenario::TimeBase::ClientLocal,
             install_outside_windows: d.install_outside_windows,
             restart_outside_windows: d.restart_outside_windows,
-            dps: package,
-        });
+            dps: Vec::new(),
+            phase: None,
+        };
+        if d.phases.is_empty() {
+            let targets = targets(&d.target, &path, groups, p);
+            let package = package_dps(d, &path, sites, groups, &targets, dps, p);
+            if let (Some(_), Some(dps)) = (site, package) {
+                out.push(Deployment {
+                    targets,
+                    dps,
+                    ..one
+                });
+            }
+            continue;
+        }
+        // One deployment per phase (phases.rs): the first begins at `created`.
+        for (j, ph) in d.phases.iter().enumerate() {
+            let path = format!("{path}.phases[{j}]");
+            let targets = targets(&ph.target, &path, groups, p);
+            let package = package_dps(d, &path, sites, groups, &targets, dps, p);
+            let (Some(_), Some(dps)) = (site, package) else {
+                continue;
+            };
+            let phase = Phase {
+                number: j as u32 + 1,
+                begins: match (j, ph.begins.unwrap_or_default()) {
+                    (0, _) => Begins::Created,
+                    (_, PhaseStart::Success { percent, deferral }) => Begins::Success {
+                        percent,
+                        deferral: deferral.0,
+                    },
+                    (_, PhaseStart::Delay(x)) => Begins::Delay(x.0),
+                },
+                available_after: ph.available_after.0,
+                deadline_after: ph.deadline_after.map(|x| x.0),
+                last: j + 1 == d.phases.len(),
+            };
+            let (created, available, deadline) = if j == 0 {
+                let available = created + phase.available_after;
+                (
+                    created,
+                    available,
+                    phase.deadline_after.map(|x| available + x),
+                )
+            } else {
+                (NOT_STARTED, NOT_STARTED, None)
+            };
+            out.push(Deployment {
+                id: d.phase_id(j),
+                updates: one.updates.clone(),
+                targets,
+                created,
+                available,
+                deadline,
+                dps,
+                phase: Some(phase),
+                ..one.clone()
+            });
+        }
     }
     out
+}
+
+/// A collection's groups and shares, resolved.
+fn targets(
+    spec: &[crate::scenario::TargetSpec],
+    path: &str,
+    groups: &[ClientGroup],
+    p: &mut Vec<Problem>,
+) -> Vec<(GroupId, f64)> {
+    let mut targets = Vec::new();
+    for (j, t) in spec.iter().enumerate() {
+        match groups.iter().position(|g| g.name == t.group) {
+            Some(g) => targets.push((GroupId(g as u32), t.share)),
+            None => p.push(Problem::new(
+                format!("{path}.target[{j}].group"),
+                format!(
+                    "no client group is called `{}`{}",
+                    t.group,
+                    did_you_mean(&t.group, groups.iter().map(|g| g.name.as_str()))
+                ),
+            )),
+        }
+    }
+    targets
 }
 
 /// The DPs of a deployment's package: as listed, or those serving its targeted groups.

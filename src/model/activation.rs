@@ -1,0 +1,107 @@
+//! Deadline randomization (R25; the client setting "Disable deadline randomization"): with
+//! `deadline_randomization` above 0, a client acts on a deadline it holds only after an
+//! activation delay drawn uniformly below it, from a stream of the deployment and the client
+//! (the same delay in every plan with this deployment id, whatever else changes). Only when
+//! installs become *due* moves: notifications, users' choices, windows that a passed
+//! deadline opens and the restart countdown still count from the deadline itself, as the
+//! client shows it.
+//!
+//! At a deadline instant, every targeted client that holds that deadline, or will take it
+//! at its next poll, gets one activation event at its own moment and a `deadline_activation`
+//! fact naming it, so `cmsim verify` can hold the install to it. One event per targeted
+//! client per deadline, only when randomization is on (none at 0).
+
+use super::event::Event;
+use super::fact::Fact;
+use super::{Cx, Model};
+use crate::engine::{DrawCounter, SimDuration, SimTime, StreamFamily, StreamId};
+use crate::world::{ClientId, DeploymentId, World};
+
+/// The streams of the activation delays, one family per deployment.
+pub(super) fn families(world: &World) -> Vec<StreamFamily> {
+    world
+        .deployments
+        .iter()
+        .map(|d| StreamId::family("deadline-activation", &d.id))
+        .collect()
+}
+
+impl Model<'_> {
+    /// Whether deadlines are randomized.
+    pub(super) fn randomized(&self) -> bool {
+        self.world.settings.deadline_randomization.0 > SimDuration::ZERO
+    }
+
+    /// Client `c`'s activation delay for deployment `d`.
+    fn activation_delay(&self, c: ClientId, d: usize) -> SimDuration {
+        let spread = self.world.settings.deadline_randomization.0.ms();
+        let stream = self.activation[d].member(u64::from(c.0));
+        SimDuration(self.rng.below(stream, &mut DrawCounter::default(), spread))
+    }
+
+    /// Registered deployments whose deadline, as client `c` holds it, plus its activation
+    /// delay, has passed at `now`.
+    pub(super) fn past_activation(&self, c: ClientId, now: SimTime) -> u32 {
+        let registered = self.clients.head(c).registered;
+        (0..self.deployments.len())
+            .filter(|&d| {
+                registered & 1 << d != 0
+                    && self
+                        .held_deadline(c, d)
+                        .is_some_and(|t| t + self.activation_delay(c, d) <= now)
+            })
+            .fold(0, |mask, d| mask | 1 << d)
+    }
+
+    /// A deadline of deployment `d` passed: each targeted client that holds it, or holds no
+    /// deadline of `d` yet and will take this one, acts at its own moment.
+    pub(super) fn schedule_activations(&mut self, d: DeploymentId, cx: &mut Cx) {
+        let now = cx.now();
+        let state = &self.deployments[d.index()];
+        let in_force = state.deadline;
+        for c in 0..self.world.clients() as u32 {
+            let c = ClientId(c);
+            if !self.deployments[d.index()].targeted.contains(c.index()) {
+                continue;
+            }
+            let takes = match self.held(c, d.index()) {
+                Some(Some(_)) => self.held_deadline(c, d.index()) == Some(now),
+                _ => {
+                    let g = self.world.group_of(c).index();
+                    in_force.map(|at| self.deployments[d.index()].local_deadline(at, g))
+                        == Some(now)
+                }
+            };
+            if !takes {
+                continue;
+            }
+            let at = now + self.activation_delay(c, d.index());
+            cx.emit(Fact::DeadlineActivation {
+                client: c,
+                deployment: d,
+                deadline: now,
+                at,
+            });
+            cx.schedule_at(
+                at,
+                Event::ActivateDeadline {
+                    client: c,
+                    deployment: d.0 as u8,
+                },
+            );
+        }
+    }
+
+    /// Client `c`'s activation for deployment `d` came: it acts if it holds the deadline the
+    /// activation was drawn for (a later poll may have brought another).
+    pub(super) fn activate(&mut self, c: ClientId, d: u8, cx: &mut Cx) {
+        let d = usize::from(d);
+        if self.clients.head(c).registered & 1 << d != 0
+            && self
+                .held_deadline(c, d)
+                .is_some_and(|t| t + self.activation_delay(c, d) == cx.now())
+        {
+            self.deadline_reached(c, cx);
+        }
+    }
+}
