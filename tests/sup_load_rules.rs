@@ -134,37 +134,11 @@ fn verify_rejects_scans_a_full_wsus_served_and_a_missed_switch() {
     // A run with no limit, judged against the scenario with one: what the old model wrote.
     let free = two_sups(", settings: (wsus_max_scans: 0)");
     let capped = two_sups(", settings: (wsus_max_scans: 20)");
-    let loaded = cmsim::load_str("free.ron", &free).unwrap();
-    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap();
-    let scenario = cmsim::load_str("capped.ron", &capped).unwrap().scenario;
-    let report = cmsim::rules::verify_str(&trace, Some(&scenario)).unwrap();
-    let scans = report.outcomes.iter().find(|o| o.id == "SCANS").unwrap();
-    assert!(
-        scans
-            .violations
-            .iter()
-            .any(|v| v.contains("already served 20 scans")),
-        "{}",
-        report.render()
-    );
+    judged_against(&free, &capped, "SCANS", "already served 20 scans");
     // A run whose site has one SUP, judged as if it had two: clients never moved on.
     let down = r#", faults: [WsusUnavailable(server: "PR1-SUP", from: "1d", to: "1d 8h")]"#;
     let one = two_sups(down).replace(r#", additional_sups: ["PR1-SUP2"]"#, "");
-    let loaded = cmsim::load_str("one.ron", &one).unwrap();
-    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap();
-    let scenario = cmsim::load_str("two.ron", &two_sups(down))
-        .unwrap()
-        .scenario;
-    let report = cmsim::rules::verify_str(&trace, Some(&scenario)).unwrap();
-    let scans = report.outcomes.iter().find(|o| o.id == "SCANS").unwrap();
-    assert!(
-        scans
-            .violations
-            .iter()
-            .any(|v| v.contains("the scan goes to PR1-SUP2")),
-        "{}",
-        report.render()
-    );
+    judged_against(&one, &two_sups(down), "SCANS", "the scan goes to PR1-SUP2");
 }
 
 /// 300 current-branch clients; a deployment created on day 1 with its deadline four hours

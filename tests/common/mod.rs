@@ -16,6 +16,22 @@ pub fn trace(src: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Runs scenario `run` and checks its trace against scenario `judge` (what an older model
+/// wrote, read with the rules of the new one): fails unless outcome `id` has a violation
+/// containing `needle`.
+pub fn judged_against(run: &str, judge: &str, id: &str, needle: &str) {
+    let loaded = cmsim::load_str("run.ron", run).unwrap();
+    let trace = cmsim::try_trace_to_string(&loaded.world).unwrap();
+    let scenario = cmsim::load_str("judge.ron", judge).unwrap().scenario;
+    let report = cmsim::rules::verify_str(&trace, Some(&scenario)).unwrap();
+    let o = report.outcomes.iter().find(|o| o.id == id).unwrap();
+    assert!(
+        o.violations.iter().any(|v| v.contains(needle)),
+        "{}",
+        report.render()
+    );
+}
+
 /// Runs scenario text, fails unless `cmsim verify` passes its trace against the scenario, and
 /// returns the trace (the regressions found by the property survey).
 pub fn verified_trace(src: &str) -> String {
