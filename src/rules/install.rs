@@ -60,7 +60,7 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
                         "an install not right after its pre-install scan or the install before it",
                     );
                 }
-                if !past_activation(&held, cx, &containing, c, l.update(), l.t)
+                if !past_deadline(&held, cx, &containing, (c, l.update(), l.t), true)
                     && !user.contains(&c)
                 {
                     o.fail(
@@ -107,37 +107,25 @@ pub(super) fn r25(lines: &[Line], cx: &Ctx) -> Outcome {
 }
 
 /// Whether client `c` holds, at `t`, a passed deadline of a deployment containing `update`
-/// (of any deployment it holds, without the scenario's list).
+/// (of any deployment it holds, without the scenario's list). With `activated`, a
+/// randomized deadline counts from the client's activation: what makes a deadline install
+/// due (R25); without, from the deadline itself (what windows and restarts read).
 pub(super) fn past_deadline(
     held: &Held,
     cx: &Ctx,
     containing: &BTreeMap<&str, Vec<&str>>,
-    c: u64,
-    update: &str,
-    t: u64,
-) -> bool {
-    let passed = |d: &str| held.get(c, d).flatten().is_some_and(|at| at <= t);
-    match containing.get(update) {
-        Some(ds) => ds.iter().any(|d| passed(d)),
-        None if cx.scenario.is_some() => false,
-        None => held.of(c).any(|(d, _)| passed(d)),
-    }
-}
-
-/// [`past_deadline`], counting a randomized deadline from the client's activation: what
-/// makes a deadline install due (R25).
-fn past_activation(
-    held: &Held,
-    cx: &Ctx,
-    containing: &BTreeMap<&str, Vec<&str>>,
-    c: u64,
-    update: &str,
-    t: u64,
+    (c, update, t): (u64, &str, u64),
+    activated: bool,
 ) -> bool {
     let passed = |d: &str| {
-        held.get(c, d)
-            .flatten()
-            .is_some_and(|at| cx.activations.at(c, d, at) <= t)
+        held.get(c, d).flatten().is_some_and(|at| {
+            let due = if activated {
+                cx.activations.at(c, d, at)
+            } else {
+                at
+            };
+            due <= t
+        })
     };
     match containing.get(update) {
         Some(ds) => ds.iter().any(|d| passed(d)),

@@ -89,7 +89,7 @@ pub(super) fn check(
                 let countdown = end_of > 0
                     && waiting
                         .iter()
-                        .any(|u| past_deadline(&held, cx, containing, c, u, l.t));
+                        .any(|u| past_deadline(&held, cx, containing, (c, u, l.t), false));
                 let window = cx
                     .windows
                     .restart_due(&held, c, waiting.iter().copied(), l.t);
