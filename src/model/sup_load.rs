@@ -92,11 +92,7 @@ impl Model<'_> {
             0 => ScanAccess::Delta,
             _ => ScanAccess::Full,
         };
-        let down = self
-            .world
-            .outages
-            .iter()
-            .any(|o| o.target == OutageTarget::Wsus(sup) && o.from <= at && at < o.to);
+        let down = self.down_until(OutageTarget::Wsus(sup), at).is_some();
         let cap = self.world.settings.wsus_max_scans as usize;
         let end = (at + self.download_step(access)).ms();
         let load = &mut self.wsus[sup.index()];
