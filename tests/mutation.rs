@@ -95,6 +95,17 @@ const SUP_STORM: &str = r#"Scenario(name: "mutation-sup-storm", seed: 31, end: "
     faults: [WsusUnavailable(server: "PR1-SUP", from: "1d", to: "1d 6h")],
     settings: (wsus_max_scans: 20))"#;
 
+/// The reporting path: a secondary site's MP writing to its primary's database, the
+/// primary replicating to the central site, slow servers so that queues build.
+const REPORTING: &str = r#"Scenario(name: "mutation-reporting", seed: 23, end: "2d",
+    sites: [(code: "CAS", kind: Central, sup: "CAS-SUP"),
+            (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP", management_points: ["P01-MP"]),
+            (code: "S01", kind: Secondary, parent: "P01", management_points: ["S01-MP"])],
+    clients: [(name: "hq", site: "P01", count: 150), (name: "branch", site: "S01", count: 150)],
+    catalog: [(id: "U1"), (id: "U2"), (id: "U3", released: "1d")],
+    actions: [RunSync(at: "1d 1h")],
+    settings: (mp_state_rate: 2, db_state_rate: 1))"#;
+
 const COUNTDOWN: &str = r#"Scenario(name: "mutation-countdown", seed: 19, end: "3d",
     profile: CurrentBranch,
     sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["PR1-MP"],
@@ -222,8 +233,14 @@ const MUTATIONS: &[Mutation] = &[
     m(COMPLIANCE, "scan_wua_evaluate", "1m", "R11"),
     m(COMPLIANCE, "state_message_interval", "2m30s", "R13"),
     m(COMPLIANCE, "state_message_interval", "10m", "R13"),
-    m(COMPLIANCE, "mp_forward_delay", "30s", "R13"),
-    m(COMPLIANCE, "mp_forward_delay", "2m", "R13"),
+    m(REPORTING, "mp_forward_delay", "30s", "REPORTING"),
+    m(REPORTING, "mp_forward_delay", "2m", "REPORTING"),
+    m(REPORTING, "mp_state_rate", "4", "REPORTING"),
+    m(REPORTING, "mp_state_rate", "1", "REPORTING"),
+    m(REPORTING, "db_state_rate", "2", "REPORTING"),
+    m(REPORTING, "db_state_rate", "0", "REPORTING"),
+    m(REPORTING, "replication_lag", "2m", "REPORTING"),
+    m(REPORTING, "replication_lag", "10m", "REPORTING"),
     m(DEPLOY, "source_download_mbps", "50", "R16"),
     m(DEPLOY, "source_download_mbps", "200", "R16"),
     m(DEPLOY, "dp_copy_mbps", "100", "DISTRIBUTION"),

@@ -193,25 +193,71 @@ fn one_change() -> Vec<String> {
 #[test]
 fn r13_violations_sends_off_cycle_and_states_without_a_send() {
     let mut body = one_change();
+    let (at, insert) = inserted(61000, 3);
     body.extend([
         scanned(2000, 1, 1, 2),
         sent(61000, 1, 1, 2000),
         forwarded(61000, 3),
-        db_state(61000, "LAB", "A", "required", 3),
+        insert,
+        db_state(at, "LAB", "A", "required", 3),
     ]);
     let r = check(&whole(&body));
-    assert_eq!(count(&r, "R13"), 2, "{}", r.render());
+    // The second send is off its cycle; the MP forwards more than it received.
+    assert_eq!(count(&r, "R13"), 1, "{}", r.render());
+    assert!(
+        r.render().contains("forwarded 3 state messages;"),
+        "{}",
+        r.render()
+    );
 }
 
 #[test]
-fn r13_the_mp_forwards_its_forward_delay_after_the_first_send() {
+fn reporting_the_mp_forwards_its_forward_delay_after_the_first_send() {
     let at = |fwd: u64| {
         let mut body = one_change();
-        body.extend([forwarded(fwd, 1), db_state(fwd, "LAB", "A", "required", 1)]);
+        let (t, insert) = inserted(fwd, 1);
+        body.extend([
+            forwarded(fwd, 1),
+            insert,
+            db_state(t, "LAB", "A", "required", 1),
+        ]);
         whole(&body)
     };
-    assert_eq!(status(&check(&at(61_000)), "R13"), "held");
-    assert_eq!(status(&check(&at(91_000)), "R13"), "VIOLATED");
+    assert_eq!(status(&check(&at(61_000)), "REPORTING"), "held");
+    assert_eq!(status(&check(&at(91_000)), "REPORTING"), "VIOLATED");
+}
+
+#[test]
+fn reporting_the_database_inserts_at_its_rate_what_was_forwarded() {
+    let at = |insert_at: u64, n: u64| {
+        let mut body = one_change();
+        body.extend([
+            forwarded(61_000, 1),
+            line(
+                insert_at,
+                "state_messages_inserted",
+                &format!(r#""site":"LAB","count":{n}"#),
+            ),
+            db_state(insert_at, "LAB", "A", "required", n),
+        ]);
+        whole(&body)
+    };
+    assert_eq!(status(&check(&at(61_005, 1)), "REPORTING"), "held");
+    // Early (faster than 200 a second), or more than was forwarded.
+    assert_eq!(status(&check(&at(61_001, 1)), "REPORTING"), "VIOLATED");
+    assert_eq!(status(&check(&at(61_005, 2)), "REPORTING"), "VIOLATED");
+    // A state change with no insert announcing it.
+    let mut body = one_change();
+    body.extend([
+        forwarded(61_000, 1),
+        db_state(61_005, "LAB", "A", "required", 1),
+    ]);
+    let r = check(&whole(&body));
+    assert!(
+        r.render().contains("no insert or replication announced"),
+        "{}",
+        r.render()
+    );
 }
 
 #[test]
@@ -222,7 +268,7 @@ fn r13_nothing_is_left_unsent_or_unforwarded() {
     assert!(
         check(&unforwarded)
             .render()
-            .contains("were never forwarded")
+            .contains("were due to be forwarded")
     );
 }
 

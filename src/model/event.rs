@@ -2,7 +2,7 @@
 //! heap data, so a million pending events cost a few megabytes and no allocation.
 
 use super::fact::{Dialog, ScanAccess, ScanFailure, ScanReason};
-use crate::world::{ClientId, DeploymentId, ServerId, SupId};
+use crate::world::{ClientId, DeploymentId, ServerId, SiteId, SupId};
 
 /// A synchronization's kind (R03).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,8 +124,12 @@ pub enum Event {
     },
     /// A client's state-message cycle sends what is queued (R13).
     SendStateMessages(ClientId),
-    /// A management point forwards what it holds to its site server (R13).
+    /// A management point forwards what it has processed to its site database (R13).
     MpForward(ServerId),
+    /// A site database inserts the batches its state system has processed by now (R13).
+    DbInsert(SiteId),
+    /// A site database replicates what it learned to the database above it (R13).
+    Replicate(SiteId),
     /// The Deploy Software Updates wizard runs: files go to the package source (R16).
     DeploymentCreated(DeploymentId),
     /// The files are in the package source: policy, then copies to the DPs (R16).

@@ -25,6 +25,7 @@ mod phases;
 mod policy;
 mod power;
 mod presence;
+mod reporting;
 mod scan;
 mod scan_retry;
 mod site_db;
@@ -52,7 +53,6 @@ use crate::world::{GroupId, UpdateId, World};
 use clients::Clients;
 use content::DeploymentState;
 use site_db::SiteDb;
-use state_messages::MpQueue;
 use sync::SupState;
 
 type Cx<'a> = Context<'a, Event, Fact>;
@@ -73,8 +73,10 @@ pub struct Model<'w> {
     /// Each ITMU refresh: (when, updates held).
     itmu_history: Vec<(SimTime, u32)>,
     clients: Clients,
-    /// What each management point holds, indexed like `World::mps`.
-    mps: Vec<MpQueue>,
+    /// The management points' and site databases' queues and replication (`reporting.rs`).
+    reporting: reporting::Reporting,
+    /// Scratch list of one client's state messages (reused, no allocation per send).
+    batch: Vec<state_messages::Message>,
     /// Per deployment, indexed like `World::deployments`.
     deployments: Vec<DeploymentState>,
     /// Bytes each deployment downloaded into the package source.
@@ -140,7 +142,8 @@ impl<'w> Model<'w> {
             days: power::GroupDays::of(world, &rng),
             broken: None,
             clients: Clients::new(world, &rng),
-            mps: vec![MpQueue::default(); world.mps.len()],
+            reporting: reporting::Reporting::new(world),
+            batch: Vec::new(),
             itmu_history: Vec::new(),
             rng,
             sups: world.sups.iter().map(|s| SupState::new(&s.name)).collect(),
@@ -367,6 +370,8 @@ impl Model<'_> {
             }
             Event::SendStateMessages(c) => self.send_state_messages(c, cx),
             Event::MpForward(mp) => self.mp_forward(mp, cx),
+            Event::DbInsert(site) => self.db_insert(site, cx),
+            Event::Replicate(site) => self.replicate(site, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
             Event::PhaseStart(d) => self.phase_start(d, cx),
             Event::ActivateDeadline { client, deployment } => self.activate(client, deployment, cx),

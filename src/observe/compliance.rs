@@ -3,9 +3,10 @@
 //! 95 and 99 % of applicable clients are known), and the state-message load on each
 //! management point.
 
+use super::backlog::Backlog;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{Fact, State, Truth};
-use crate::world::{ClientId, UpdateId, World};
+use crate::world::{ClientId, GroupId, SiteId, UpdateId, World};
 use std::collections::BTreeMap;
 
 /// Shares of applicable clients whose arrival in the database is timed, in percent.
@@ -51,8 +52,6 @@ pub struct MpLoad {
     pub peak_at: SimTime,
     minute: u64,
     in_minute: u64,
-    /// Sends not yet forwarded: (end of the scan, messages).
-    pending: Vec<(SimTime, u32)>,
     /// State messages received per minute (minute → messages), for the load chart.
     pub per_minute: BTreeMap<u64, u64>,
     /// State messages forwarded to the site database per minute.
@@ -60,7 +59,7 @@ pub struct MpLoad {
 }
 
 impl MpLoad {
-    fn receive(&mut self, t: SimTime, n: u32, scanned_at: SimTime) {
+    fn receive(&mut self, t: SimTime, n: u32) {
         self.received += u64::from(n);
         self.sends += 1;
         let minute = t.ms() / 60_000;
@@ -73,7 +72,6 @@ impl MpLoad {
             self.peak_per_minute = self.in_minute;
             self.peak_at = SimTime(minute * 60_000);
         }
-        self.pending.push((scanned_at, n));
         *self.per_minute.entry(minute).or_default() += u64::from(n);
     }
 }
@@ -98,10 +96,15 @@ pub struct Sample {
 #[derive(Clone, Debug)]
 pub struct ComplianceMetrics {
     updates: usize,
-    group_site: Vec<usize>,
-    /// Sites whose databases receive states, in site order.
+    /// Per group, the databases holding its states: its own, then those above it that its
+    /// states replicate to.
+    group_dbs: Vec<Vec<usize>>,
+    /// Sites whose databases hold states, in site order.
     pub db_sites: Vec<usize>,
-    /// Clients reporting to each site's database.
+    /// Of those, the databases at the top of a reporting path: the view from the top, in
+    /// which each client counts once.
+    pub top_sites: Vec<usize>,
+    /// Clients whose states each site's database holds (directly or replicated).
     pub db_clients: Vec<u64>,
     /// Database counts per (site, update), indexed by `State as usize`.
     pub db: Vec<[i64; 4]>,
@@ -122,9 +125,8 @@ pub struct ComplianceMetrics {
     pub site_coverage: Vec<Coverage>,
     /// Per management point.
     pub mps: Vec<MpLoad>,
-    /// Scan → database delays to the second: messages per delay. Bounded by the distinct
-    /// delays, not by the number of sends.
-    pub delays: BTreeMap<u64, u64>,
+    /// The queues of the reporting path and the delays through them.
+    pub backlog: Backlog,
     /// Policies received by clients.
     pub policies_received: u64,
     /// Scans completed, and of which with changes.
@@ -143,14 +145,34 @@ impl ComplianceMetrics {
     /// Empty figures for `world`, sampling the time series every `sample_every`.
     pub fn new(world: &World, sample_every: SimDuration) -> Self {
         let (sites, updates, groups) = (world.sites.len(), world.updates.len(), world.groups.len());
+        let group_dbs: Vec<Vec<usize>> = (0..groups)
+            .map(|g| {
+                world
+                    .databases_of(GroupId(g as u32))
+                    .map(|s| s.index())
+                    .collect()
+            })
+            .collect();
         let mut db_clients = vec![0u64; sites];
-        for g in &world.groups {
-            db_clients[g.db_site.index()] += u64::from(g.count);
+        for (g, dbs) in world.groups.iter().zip(&group_dbs) {
+            for &s in dbs {
+                db_clients[s] += u64::from(g.count);
+            }
         }
+        let db_sites: Vec<usize> = world
+            .database_site_list()
+            .iter()
+            .map(|s| s.index())
+            .collect();
         ComplianceMetrics {
             updates,
-            group_site: world.groups.iter().map(|g| g.db_site.index()).collect(),
-            db_sites: (0..sites).filter(|&s| db_clients[s] > 0).collect(),
+            group_dbs,
+            top_sites: db_sites
+                .iter()
+                .copied()
+                .filter(|&s| world.is_top_database(SiteId(s as u16)))
+                .collect(),
+            db_sites,
             db_clients,
             db: vec![[0; 4]; sites * updates],
             truth_db: vec![[0; 4]; sites * updates],
@@ -160,7 +182,7 @@ impl ComplianceMetrics {
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
             mps: vec![MpLoad::default(); world.mps.len()],
-            delays: BTreeMap::new(),
+            backlog: Backlog::new(world),
             policies_received: 0,
             scans: 0,
             scans_changed: 0,
@@ -192,6 +214,7 @@ impl ComplianceMetrics {
     /// Takes in a fact.
     pub fn observe(&mut self, t: SimTime, fact: &Fact) {
         self.sample_until(SimTime(t.ms().saturating_sub(1)));
+        self.backlog.observe(t, fact);
         match *fact {
             Fact::Applicability {
                 group,
@@ -201,13 +224,15 @@ impl ComplianceMetrics {
                 installed,
             } => {
                 let (g, u) = (group.index(), update.index());
-                let t = &mut self.truth_db[self.group_site[g] * self.updates + u];
-                t[Truth::Required as usize] += i64::from(required);
-                t[Truth::NotRequired as usize] += i64::from(not_required);
-                t[Truth::Installed as usize] += i64::from(installed);
                 let applicable = required + installed;
+                for &s in &self.group_dbs[g] {
+                    let t = &mut self.truth_db[s * self.updates + u];
+                    t[Truth::Required as usize] += i64::from(required);
+                    t[Truth::NotRequired as usize] += i64::from(not_required);
+                    t[Truth::Installed as usize] += i64::from(installed);
+                    self.site_coverage[s * self.updates + u].applicable += applicable;
+                }
                 self.group_coverage[g * self.updates + u].applicable = applicable;
-                self.site_coverage[self.group_site[g] * self.updates + u].applicable += applicable;
             }
             Fact::PolicyReceived { .. } => self.policies_received += 1,
             Fact::RequiredReasons {
@@ -256,22 +281,12 @@ impl ComplianceMetrics {
                 self.scans += 1;
                 self.scans_changed += u64::from(changed > 0);
             }
-            Fact::StateMessagesSent {
-                mp,
-                count,
-                scanned_at,
-                ..
-            } => {
-                self.mps[mp.index()].receive(t, count, scanned_at);
-            }
+            Fact::StateMessagesSent { mp, count, .. } => self.mps[mp.index()].receive(t, count),
             Fact::StateMessagesForwarded { mp, count, .. } => {
                 *self.mps[mp.index()]
                     .forwarded_per_minute
                     .entry(t.ms() / 60_000)
                     .or_default() += u64::from(count);
-                for (scanned, n) in self.mps[mp.index()].pending.drain(..) {
-                    *self.delays.entry((t - scanned).ms() / 1_000).or_default() += u64::from(n);
-                }
             }
             Fact::DbStateChanged {
                 site,
@@ -286,7 +301,10 @@ impl ComplianceMetrics {
                 counts[from as usize] -= i64::from(count);
                 counts[to as usize] += i64::from(count);
                 if from == State::Unknown && to.applicable() {
-                    self.group_coverage[group.index() * self.updates + u].learn(count, t);
+                    // A group's coverage is its own database's.
+                    if self.group_dbs[group.index()][0] == s {
+                        self.group_coverage[group.index() * self.updates + u].learn(count, t);
+                    }
                     self.site_coverage[s * self.updates + u].learn(count, t);
                 }
             }
@@ -297,26 +315,16 @@ impl ComplianceMetrics {
     /// One client's true state of `update` went from `from` to `to`.
     fn true_change(&mut self, client: ClientId, update: UpdateId, from: Truth, to: Truth) {
         let g = self.group_first.partition_point(|&f| f <= client.0) - 1;
-        let t = &mut self.truth_db[self.group_site[g] * self.updates + update.index()];
-        t[from as usize] -= 1;
-        t[to as usize] += 1;
+        for &s in &self.group_dbs[g] {
+            let t = &mut self.truth_db[s * self.updates + update.index()];
+            t[from as usize] -= 1;
+            t[to as usize] += 1;
+        }
     }
 
     /// Clients of site database `site` with no state for update `u` yet (R15's Unknown).
     pub fn unknown(&self, site: usize, u: usize) -> i64 {
         let c = &self.db[site * self.updates + u];
         self.db_clients[site] as i64 - c[1] - c[2] - c[3]
-    }
-
-    /// The delay from scan to database (to the second) within which `p` percent of the
-    /// messages arrived.
-    pub fn delay_percentile(&self, p: u32) -> Option<SimDuration> {
-        let total: u64 = self.delays.values().sum();
-        let want = (total * u64::from(p)).div_ceil(100).max(1);
-        let mut seen = 0;
-        self.delays.iter().find_map(|(&secs, &n)| {
-            seen += n;
-            (seen >= want).then_some(SimDuration::from_secs(secs))
-        })
     }
 }

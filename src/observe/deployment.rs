@@ -100,6 +100,10 @@ pub struct DeploymentMetrics {
     pub dps: Vec<DpLoad>,
     /// Per update, the deployments containing it.
     containing: Vec<Vec<usize>>,
+    /// Per site: its database is at the top of a reporting path. Database figures are the
+    /// view from the top, where each machine counts once (a primary's states reach the
+    /// central site's database again by replication).
+    top: Vec<bool>,
     /// Clients that gave up: location, DP connection, manual (R19–R21).
     pub gave_up: [u64; 3],
     /// Location Services failures and DP connection failures seen.
@@ -151,6 +155,9 @@ impl DeploymentMetrics {
                 .collect(),
             dps: vec![DpLoad::default(); world.dps.len()],
             containing,
+            top: (0..world.sites.len())
+                .map(|s| world.is_top_database(crate::world::SiteId(s as u16)))
+                .collect(),
             gave_up: [0; 3],
             failures: [0; 2],
             notifications: vec![0; world.clients() as usize],
@@ -201,8 +208,10 @@ impl DeploymentMetrics {
                 }
             }
             Fact::DbMachinesCompliant {
-                deployment, count, ..
-            } => {
+                site,
+                deployment,
+                count,
+            } if self.top[site.index()] => {
                 let p = &mut self.deployments[deployment.index()];
                 p.db_compliant += u64::from(count);
                 reach(&mut p.db_compliant_marks, p.db_compliant, p.targeted, t);
@@ -311,8 +320,8 @@ impl DeploymentMetrics {
                 to,
                 count,
                 group,
-                ..
-            } if to == State::Installed && from != to => {
+                site,
+            } if to == State::Installed && from != to && self.top[site.index()] => {
                 for &d in &self.containing[update.index()] {
                     if !targets(world, d, group) {
                         continue;

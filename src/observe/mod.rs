@@ -1,5 +1,6 @@
 //! Observers fed by the run loop: the event trace, the metrics behind the summary, progress.
 
+pub mod backlog;
 pub mod compliance;
 pub mod deployment;
 pub mod machines;

@@ -132,6 +132,7 @@ macro_rules! render {
     }};
 }
 
+mod backlog;
 mod bands;
 mod compliance;
 mod scan_load;
@@ -169,6 +170,11 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
     render!(out, dir, "state_messages", |root| state_messages(
         &root, world, m, end
     ));
+    if backlog::any(m) {
+        render!(out, dir, "backlog", |root| backlog::backlog(
+            &root, world, m, end
+        ));
+    }
     if !world.deployments.is_empty() {
         render!(out, dir, "downloads", |root| downloads(
             &root, world, m, end

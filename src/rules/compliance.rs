@@ -84,20 +84,17 @@ pub(super) fn r12(lines: &[Line]) -> Outcome {
 
 /// R13: a client's sends are whole send intervals apart (its send cycle has a fixed phase)
 /// and follow its scan within one interval, at a delay uniform over the interval (the phase
-/// is random); an MP forwards `mp_forward_delay` after the first send it holds, no more than
-/// it received, and the database gets exactly what it forwards. Nothing is left behind: a
-/// scan with changes is sent within the interval (unless a later scan in it undid them), and
-/// what an MP holds is forwarded.
+/// is random). Nothing is left behind: a scan with changes is sent within the interval
+/// (unless a later scan in it undid them). What MPs and databases do with the messages is
+/// REPORTING's (`reporting.rs`).
 pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
     let mut o = Outcome::new("R13");
     let interval = cx.settings.state_message_interval.0.ms();
-    let forward = cx.settings.mp_forward_delay.0.ms();
     let mut last_send: BTreeMap<u64, u64> = BTreeMap::new();
     let mut last_scan: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut held: BTreeMap<&str, (u64, u64)> = BTreeMap::new(); // MP → (messages, first send)
     let mut rescanned: BTreeSet<u64> = BTreeSet::new(); // scanned again before the send
     let mut draws = Vec::new();
-    for (i, l) in lines.iter().enumerate() {
+    for l in lines {
         match l.kind.as_str() {
             "scan_done" => {
                 let c = l.client();
@@ -137,50 +134,6 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
                     Some(s) if first => draws.push((l.t - s) as f64 / interval as f64),
                     _ => {}
                 }
-                let mp = held
-                    .entry(l.mp.as_deref().unwrap_or(""))
-                    .or_insert((0, l.t));
-                if mp.0 == 0 {
-                    mp.1 = l.t;
-                }
-                mp.0 = mp.0.saturating_add(l.count.unwrap_or(0));
-            }
-            "state_messages_forwarded" => {
-                let count = l.count.unwrap_or(0);
-                let (had, since) = held
-                    .remove(l.mp.as_deref().unwrap_or(""))
-                    .unwrap_or_default();
-                if count > had {
-                    o.fail(
-                        l,
-                        &format!("forwarded {count} state messages but received {had}"),
-                    );
-                }
-                if had > 0 && l.t != since + forward {
-                    o.fail(
-                        l,
-                        &format!("forwarded {} ms after the first send it held; mp_forward_delay is {forward} ms", l.t - since),
-                    );
-                }
-                // Inserted, or discarded for an update the database does not hold (R15
-                // judges which).
-                let inserted: u64 = lines[i + 1..]
-                    .iter()
-                    .take_while(|m| {
-                        matches!(
-                            m.kind.as_str(),
-                            "db_state_changed" | "state_messages_discarded"
-                        ) && m.t == l.t
-                    })
-                    .fold(0u64, |n, m| n.saturating_add(m.count.unwrap_or(0)));
-                if inserted != count {
-                    o.fail(
-                        l,
-                        &format!(
-                            "forwarded {count} state messages, {inserted} reached the database or were discarded"
-                        ),
-                    );
-                }
             }
             _ => {}
         }
@@ -193,13 +146,6 @@ pub(super) fn r13(lines: &[Line], cx: &Ctx) -> Outcome {
         {
             o.violations.push(format!(
                 "client {c}: the changes its scan found at {s} ms were never sent"
-            ));
-        }
-    }
-    for (mp, (had, since)) in held {
-        if had > 0 && since + forward <= cx.end {
-            o.violations.push(format!(
-                "{mp}: {had} state messages held since {since} ms were never forwarded"
             ));
         }
     }
@@ -272,7 +218,9 @@ pub(super) fn r14(lines: &[Line], cx: &Ctx) -> Outcome {
     let cat = Supersedence::new(s, cx);
     // (group, superseded position) → clients that could report it
     let mut may: BTreeMap<(&str, u64), BTreeSet<u64>> = BTreeMap::new();
-    let mut known: BTreeMap<(&str, u64), u64> = BTreeMap::new();
+    // (database, group, superseded position) → clients it has a state of: a central site
+    // gets its primaries' states again by replication.
+    let mut known: BTreeMap<(&str, &str, u64), u64> = BTreeMap::new();
     for l in lines {
         match l.kind.as_str() {
             "scan_done" => {
@@ -305,7 +253,7 @@ pub(super) fn r14(lines: &[Line], cx: &Ctx) -> Outcome {
                 let Some(name) = cat.groups.keys().find(|k| k.as_str() == group) else {
                     continue;
                 };
-                let k = known.entry((name.as_str(), u)).or_default();
+                let k = known.entry((l.site(), name.as_str(), u)).or_default();
                 *k = k.saturating_add(l.count.unwrap_or(0));
                 let allowed = may.get(&(name.as_str(), u)).map_or(0, |c| c.len() as u64);
                 if *k > allowed {

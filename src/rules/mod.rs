@@ -23,6 +23,7 @@ mod periodic;
 mod phases;
 mod policy;
 mod power;
+mod reporting;
 mod restart;
 mod retries;
 mod scans;
@@ -187,7 +188,7 @@ impl Ctx<'_> {
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
 /// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`,
-/// `DISTRIBUTION`, `BOUNDARY`, `PHASES`, then `AGENT`
+/// `DISTRIBUTION`, `BOUNDARY`, `PHASES`, `REPORTING`, then `AGENT`
 /// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
@@ -263,13 +264,14 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(content::check(lines, &cx));
     outcomes.push(boundary::check(lines, &cx));
     outcomes.push(phases::check(lines, &cx, original));
+    outcomes.push(reporting::check(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that
     // add them up against the site databases cannot be judged.
     if let Some([a, b]) = filter {
         for o in outcomes
             .iter_mut()
-            .filter(|o| matches!(o.id, "R13" | "R14"))
+            .filter(|o| matches!(o.id, "R13" | "R14" | "REPORTING"))
         {
             *o = Outcome::skipped(
                 o.id,

@@ -32,6 +32,9 @@ pub struct Line {
     pub listed: Option<u64>,
     pub count: Option<u64>,
     pub mp: Option<String>,
+    // `state_messages_forwarded`: the database; `mp_backlog`, `db_backlog`: messages waiting.
+    pub database: Option<String>,
+    pub queued: Option<u64>,
     pub group: Option<String>,
     pub update: Option<String>,
     pub from: Option<String>,

@@ -232,6 +232,15 @@ settings! {
     state_message_interval: Dur = ["5m", Document], ["15m", Docs(ClientSettings)], "R13";
     /// How long a management point holds state messages before forwarding them (assumed).
     mp_forward_delay: Dur = ["1m", Assumed], ["1m", Assumed], "R13";
+    /// State messages a management point takes in and forwards per second; what arrives
+    /// faster waits in its queue (`mp_backlog`). 0: no limit. Assumed.
+    mp_state_rate: u32 = ["1000", Assumed], ["1000", Assumed], "R13";
+    /// State messages the site server inserts into its database per second (the state
+    /// system's processing); forwarded batches wait their turn. 0: no limit. Assumed.
+    db_state_rate: u32 = ["200", Assumed], ["200", Assumed], "R13";
+    /// From a site database learning states to the database above it (the central site's)
+    /// holding them: site-to-site replication, in bulk (assumed).
+    replication_lag: Dur = ["5m", Assumed], ["5m", Assumed], "R13";
     /// Transfer rate from the download location to the package source, in Mbit/s (assumed).
     source_download_mbps: f64 = ["100", Assumed], ["100", Assumed], "R16";
     /// Copy rate from the package source to each distribution point, in Mbit/s (assumed).

@@ -70,7 +70,8 @@ pub struct ClientGroup {
     /// Management points the clients send state messages to, spread by client id (R13):
     /// the site's own, else the nearest site above with one.
     pub mps: Vec<ServerId>,
-    /// The site of those management points, whose database receives the states.
+    /// The site whose database receives the states: that of the management points' site,
+    /// or for a secondary site (which has none) the primary's above it.
     pub db_site: SiteId,
     /// Explicit applicability: (update, share it applies to, share installed). Empty means
     /// every update applies to every client and none is installed; otherwise unlisted

@@ -8,6 +8,7 @@ mod clients;
 mod content;
 mod deployment;
 mod hierarchy;
+mod reporting;
 mod timeline;
 mod windows;
 
@@ -89,17 +90,9 @@ impl World {
         self.groups.iter().map(|g| u64::from(g.count)).sum()
     }
 
-    /// How many site databases hold clients' states: those of sites serving a group.
+    /// How many site databases hold clients' states (`reporting.rs`).
     pub fn database_sites(&self) -> usize {
-        let mut sites: Vec<usize> = self
-            .groups
-            .iter()
-            .filter(|g| g.count > 0)
-            .map(|g| g.db_site.index())
-            .collect();
-        sites.sort_unstable();
-        sites.dedup();
-        sites.len()
+        self.database_site_list().len()
     }
 
     /// How many updates Microsoft Update has released by `t` (a prefix of `updates`).

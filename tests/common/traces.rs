@@ -340,12 +340,26 @@ pub fn sent(t: u64, c: u64, count: u64, scanned_at: u64) -> String {
     )
 }
 
-/// MP of site LAB forwards `count` state messages.
+/// MP of site LAB forwards `count` state messages to LAB's database.
 pub fn forwarded(t: u64, count: u64) -> String {
     line(
         t,
         "state_messages_forwarded",
-        &format!(r#""site":"LAB","mp":"MP","count":{count}"#),
+        &format!(r#""site":"LAB","mp":"MP","database":"LAB","count":{count}"#),
+    )
+}
+
+/// LAB's database inserts a batch of `count` state messages: forwarded at `t`, done after
+/// the default `db_state_rate` (200 a second). Returns the insert's time and its line.
+pub fn inserted(t: u64, count: u64) -> (u64, String) {
+    let at = t + (count * 1_000).div_ceil(200);
+    (
+        at,
+        line(
+            at,
+            "state_messages_inserted",
+            &format!(r#""site":"LAB","count":{count}"#),
+        ),
     )
 }
 

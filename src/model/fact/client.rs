@@ -50,6 +50,10 @@ impl Fact {
             | Fact::ItmuCatalogRefreshed { .. }
             | Fact::PolicyCreated { .. }
             | Fact::StateMessagesForwarded { .. }
+            | Fact::MpBacklog { .. }
+            | Fact::DbBacklog { .. }
+            | Fact::StatesInserted { .. }
+            | Fact::StatesReplicated { .. }
             | Fact::DbStateChanged { .. }
             | Fact::Applicability { .. }
             | Fact::DeploymentRejected { .. }

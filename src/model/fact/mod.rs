@@ -173,13 +173,51 @@ pub enum Fact {
         /// End of the scan that produced them.
         scanned_at: SimTime,
     },
-    /// An MP forwarded state messages to its site server's database (R13).
+    /// An MP forwarded the state messages it has processed to its site database (R13).
     StateMessagesForwarded {
         /// The site of the MP.
         site: SiteId,
         /// The MP.
         mp: ServerId,
+        /// The site whose database receives them: the MP's, or for a secondary site the
+        /// primary's above it.
+        database: SiteId,
         /// Messages forwarded.
+        count: u32,
+    },
+    /// State messages wait at an MP: it takes them in slower than they arrive (R13).
+    MpBacklog {
+        /// The site of the MP.
+        site: SiteId,
+        /// The MP.
+        mp: ServerId,
+        /// Messages received and not yet processed.
+        queued: u32,
+    },
+    /// Forwarded state messages wait for a site database's state system (R13).
+    DbBacklog {
+        /// The site database.
+        site: SiteId,
+        /// Messages forwarded to it and not yet inserted.
+        queued: u32,
+    },
+    /// A site database inserts one forwarded batch: the state changes and discards that
+    /// follow at this instant for this site are its `count` messages (R13, R15).
+    StatesInserted {
+        /// The site database.
+        site: SiteId,
+        /// Messages in the batch.
+        count: u32,
+    },
+    /// A site database replicated the states it learned to the database above it, which
+    /// records them at once: the state changes and discards that follow at this instant for
+    /// `to_site` are these `count` messages (R13).
+    StatesReplicated {
+        /// The sending site database.
+        site: SiteId,
+        /// The receiving one.
+        to_site: SiteId,
+        /// Messages (client state changes).
         count: u32,
     },
     /// States inserted into a site database: `count` clients of `group` moved from `from` to

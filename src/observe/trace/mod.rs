@@ -10,6 +10,7 @@
 mod clients;
 mod content;
 mod deployments;
+mod reporting;
 mod states;
 mod sync;
 
@@ -275,8 +276,12 @@ impl<W: Write> TraceWriter<W> {
             | Fact::TargetedMachines { .. }
             | Fact::WindowOpen { .. }
             | Fact::WindowClose { .. } => self.format_deployment(t, fact),
+            Fact::StateMessagesForwarded { .. }
+            | Fact::MpBacklog { .. }
+            | Fact::DbBacklog { .. }
+            | Fact::StatesInserted { .. }
+            | Fact::StatesReplicated { .. } => self.format_reporting(t, fact),
             Fact::StateMessagesSent { .. }
-            | Fact::StateMessagesForwarded { .. }
             | Fact::DbStateChanged { .. }
             | Fact::Applicability { .. }
             | Fact::RequiredReasons { .. }

@@ -25,12 +25,6 @@ impl<W: Write> TraceWriter<W> {
                 self.num("count", u64::from(count));
                 self.num("scanned_at", scanned_at.ms());
             }
-            Fact::StateMessagesForwarded { site, mp, count } => {
-                self.head(t, "state_messages_forwarded");
-                self.site(site);
-                let _ = write!(self.buf, r#","mp":{}"#, self.mp[mp.index()]);
-                self.num("count", u64::from(count));
-            }
             Fact::DbStateChanged {
                 site,
                 group,

@@ -18,7 +18,14 @@ pub(super) fn compliance<DB: DrawingBackend>(
     let counted = |u: usize| followed[u];
     // Per sample time: [installed, required, not required, unknown, true installed].
     let mut rows: Vec<(f64, [f64; 5])> = Vec::new();
-    for x in c.series.iter().filter(|x| counted(x.update as usize)) {
+    // The view from the top: each client once (a central site's database holds its
+    // primaries' states again).
+    let top = |s: u16| c.top_sites.contains(&usize::from(s));
+    for x in c
+        .series
+        .iter()
+        .filter(|x| counted(x.update as usize) && top(x.site))
+    {
         let t = days(x.t.ms());
         if rows.last().is_none_or(|r| r.0 != t) {
             rows.push((t, [0.0; 5]));

@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 
 /// Fields holding points in time, in milliseconds since the start (or arrays and maps of
 /// them, with nulls for "never").
-pub(super) const POINTS: [&str; 20] = [
+pub(super) const POINTS: [&str; 21] = [
     "end_ms",
+    "backlog_peak_at_ms",
     "scan_peak_at_ms",
     "itmu_refreshes_ms",
     "t_ms",
@@ -86,7 +87,7 @@ mod tests {
     use super::*;
 
     /// Fields holding durations: no date.
-    const SPANS: [&str; 2] = ["scan_to_db_ms", "longest_sync_ms"];
+    const SPANS: [&str; 3] = ["scan_to_db_ms", "scan_to_top_db_ms", "longest_sync_ms"];
 
     #[test]
     fn points_get_dates_and_spans_do_not() {

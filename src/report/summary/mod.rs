@@ -4,6 +4,7 @@
 
 use crate::engine::RunStats;
 use crate::observe::Metrics;
+use crate::observe::backlog::percentile;
 use crate::observe::compliance::{ComplianceMetrics, Marks};
 use crate::observe::deployment::DeploymentMetrics;
 use crate::scenario::SiteKind;
@@ -85,8 +86,13 @@ pub struct ComplianceSummary {
     pub scans: u64,
     /// Scans that found a changed state (R12).
     pub scans_with_changes: u64,
-    /// Delay from the end of a scan to the site database, over all messages (R13).
+    /// Delay from the end of a scan to the client's site database, over all messages (R13).
     pub scan_to_db_ms: Delay,
+    /// Delay from the end of a scan to the database at the top of the client's reporting
+    /// path (the central site's, after replication; the own one where nothing is above).
+    pub scan_to_top_db_ms: Delay,
+    /// Site-to-site replications of states toward the top.
+    pub replications: Vec<ReplicationSummary>,
     /// State messages the site servers discarded: for updates their databases have not
     /// synced (R15). Non-zero means some clients' states never reach a database.
     pub states_discarded: u64,
@@ -109,13 +115,35 @@ pub struct Delay {
     pub max: Option<u64>,
 }
 
+/// Replications from one site database to the one above it (R13).
+#[derive(Clone, Debug, Serialize)]
+pub struct ReplicationSummary {
+    /// Sending site.
+    pub from: String,
+    /// Receiving site.
+    pub to: String,
+    /// Replications.
+    pub replications: u64,
+    /// State changes replicated.
+    pub messages: u64,
+}
+
 /// One site database's view at the end of the run.
 #[derive(Clone, Debug, Serialize)]
 pub struct DatabaseSummary {
     /// Site code.
     pub site: String,
-    /// Clients reporting to it.
+    /// Clients whose states it holds: those its MPs (and its secondary sites' MPs) serve,
+    /// and at a central site every client below, by replication.
     pub clients: u64,
+    /// The site its states replicate to, if any.
+    pub replicates_to: Option<String>,
+    /// At the top of a reporting path: what an administrator at the top sees.
+    pub top: bool,
+    /// Most forwarded messages waiting for its state system at once.
+    pub backlog_peak: u32,
+    /// When that peak was first reported.
+    pub backlog_peak_at_ms: Option<u64>,
     /// Per update.
     pub updates: Vec<UpdateStates>,
 }
@@ -200,6 +228,8 @@ pub struct MpSummary {
     pub clients: u64,
     /// Machine policy requests per minute from those clients (polls are steady).
     pub policy_polls_per_minute: f64,
+    /// The site database it forwards to.
+    pub database: String,
     /// Bulk sends received.
     pub sends: u64,
     /// State messages received.
@@ -208,6 +238,10 @@ pub struct MpSummary {
     pub peak_per_minute: u64,
     /// Start of that minute.
     pub peak_at_ms: u64,
+    /// Most state messages waiting at it at once (taken in slower than they came).
+    pub backlog_peak: u32,
+    /// When that peak was first reported.
+    pub backlog_peak_at_ms: Option<u64>,
 }
 
 /// One site.
@@ -341,16 +375,29 @@ fn ms(marks: &Marks) -> [Option<u64>; 4] {
 }
 
 fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
-    let delay = |p| c.delay_percentile(p).map(|d| d.ms());
+    let delay = |d: &crate::observe::backlog::Delays| Delay {
+        median: percentile(d, 50),
+        p95: percentile(d, 95),
+        max: percentile(d, 100),
+    };
+    let code = |s: u16| world.sites[usize::from(s)].code.clone();
     ComplianceSummary {
         policies_received: c.policies_received,
         scans: c.scans,
         scans_with_changes: c.scans_changed,
-        scan_to_db_ms: Delay {
-            median: delay(50),
-            p95: delay(95),
-            max: delay(100),
-        },
+        scan_to_db_ms: delay(&c.backlog.to_db),
+        scan_to_top_db_ms: delay(&c.backlog.to_top),
+        replications: c
+            .backlog
+            .replications
+            .iter()
+            .map(|(&(from, to), &(n, messages))| ReplicationSummary {
+                from: code(from),
+                to: code(to),
+                replications: n,
+                messages,
+            })
+            .collect(),
         states_discarded: c.discarded,
         databases: c.db_sites.iter().map(|&s| database(world, c, s)).collect(),
         groups: (0..world.groups.len())
@@ -366,7 +413,13 @@ fn curve(world: &World, c: &ComplianceMetrics) -> Vec<CurvePoint> {
     let followed = world.followed_updates();
     let counted = |u: usize| followed[u];
     let mut out: Vec<(u64, [f64; 3])> = Vec::new();
-    for x in c.series.iter().filter(|x| counted(x.update as usize)) {
+    // The view from the top: each client once.
+    let top = |s: u16| c.top_sites.contains(&usize::from(s));
+    for x in c
+        .series
+        .iter()
+        .filter(|x| counted(x.update as usize) && top(x.site))
+    {
         if out.last().is_none_or(|p| p.0 != x.t.ms()) {
             out.push((x.t.ms(), [0.0; 3]));
         }
@@ -416,9 +469,17 @@ fn database(world: &World, c: &ComplianceMetrics, site: usize) -> DatabaseSummar
             }
         })
         .collect();
+    let id = crate::world::SiteId(site as u16);
+    let queue = &c.backlog.dbs[site];
     DatabaseSummary {
         site: world.sites[site].code.clone(),
         clients: c.db_clients[site],
+        replicates_to: world
+            .replicates_to(id)
+            .map(|s| world.sites[s.index()].code.clone()),
+        top: world.is_top_database(id),
+        backlog_peak: queue.peak,
+        backlog_peak_at_ms: queue.peak_at.map(|t| t.ms()),
         updates,
     }
 }
@@ -464,10 +525,15 @@ fn management_point(world: &World, c: &ComplianceMetrics, m: usize) -> MpSummary
         site: world.sites[world.mps[m].site.index()].code.clone(),
         clients,
         policy_polls_per_minute: clients as f64 / poll_minutes,
+        database: world.sites[world.database_of(world.mps[m].site).index()]
+            .code
+            .clone(),
         sends: load.sends,
         state_messages: load.received,
         peak_per_minute: load.peak_per_minute,
         peak_at_ms: load.peak_at.ms(),
+        backlog_peak: c.backlog.mps[m].peak,
+        backlog_peak_at_ms: c.backlog.mps[m].peak_at.map(|t| t.ms()),
     }
 }
 

@@ -130,7 +130,9 @@ struct Placement {
 /// SUP is served by the nearest one above it (the top site always has one, checked earlier).
 fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement> {
     let at = SiteId(site as u16);
-    let db_site = super::nearest(sites, at, |s| !s.mps.is_empty())?;
+    let mp_site = super::nearest(sites, at, |s| !s.mps.is_empty())?;
+    // A secondary site has no database: its MPs write to the primary's above it.
+    let db_site = super::nearest(sites, mp_site, |s| s.kind != SiteKind::Secondary)?;
     let policy_site = super::nearest(sites, at, |s| s.sup.is_some())?;
     let sups = match sites[site].internet_sup {
         Some(ib) if internet => vec![ib],
@@ -144,7 +146,7 @@ fn place_group(sites: &[Site], site: usize, internet: bool) -> Option<Placement>
     Some(Placement {
         sups,
         policy_site,
-        mps: sites[db_site.index()].mps.clone(),
+        mps: sites[mp_site.index()].mps.clone(),
         db_site,
     })
 }

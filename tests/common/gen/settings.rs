@@ -47,6 +47,13 @@ pub struct GenSettings {
     pub scan_wua_download_full: Option<u32>,
     /// The delay before a client moves to the next SUP.
     pub sup_switch_delay: Option<u32>,
+    /// State messages an MP and a site database process per second (0: no limit); small,
+    /// so that queues build.
+    pub mp_state_rate: Option<u32>,
+    pub db_state_rate: Option<u32>,
+    /// Replication to the database above, and the MP's forward delay.
+    pub replication_lag: Option<u32>,
+    pub mp_forward_delay: Option<u32>,
 }
 
 fn opt<T: std::fmt::Debug + Clone>(
@@ -94,6 +101,10 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             opt(dur(0, DAY)),
             opt(dur(1, 30)),
             opt(dur(1, HOUR)),
+            opt(0..=20u32),
+            opt(0..=10u32),
+            opt(dur(0, HOUR)),
+            opt(dur(0, 300)),
         ),
     )
         .prop_map(|(a, b, c, e)| GenSettings {
@@ -127,6 +138,10 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             scan_metadata_ttl: e.1,
             scan_wua_download_full: e.2,
             sup_switch_delay: e.3,
+            mp_state_rate: e.4,
+            db_state_rate: e.5,
+            replication_lag: e.6,
+            mp_forward_delay: e.7,
         })
 }
 
@@ -160,6 +175,8 @@ impl GenSettings {
         dur("scan_metadata_ttl", st.scan_metadata_ttl, 0);
         dur("scan_wua_download_full", st.scan_wua_download_full, 1);
         dur("sup_switch_delay", st.sup_switch_delay, 0);
+        dur("replication_lag", st.replication_lag, 0);
+        dur("mp_forward_delay", st.mp_forward_delay, 0);
         if let (Some(countdown @ 1..), Some(warning)) =
             (st.restart_countdown, st.restart_final_warning)
         {
@@ -168,8 +185,14 @@ impl GenSettings {
         if let Some(b) = st.scheduled_sync {
             f.push(format!("scheduled_sync: {b}"));
         }
-        if let Some(n) = st.wsus_max_scans {
-            f.push(format!("wsus_max_scans: {n}"));
+        for (name, v) in [
+            ("wsus_max_scans", st.wsus_max_scans),
+            ("mp_state_rate", st.mp_state_rate),
+            ("db_state_rate", st.db_state_rate),
+        ] {
+            if let Some(n) = v {
+                f.push(format!("{name}: {n}"));
+            }
         }
         if let Some(b) = st.hide_deployments {
             f.push(format!("hide_deployments: {b}"));

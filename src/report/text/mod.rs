@@ -1,5 +1,7 @@
 //! The terminal report of a run.
 
+mod reporting;
+
 use super::summary::Summary;
 use super::table::Table;
 use crate::engine::SimTime;
@@ -9,7 +11,7 @@ const MAX_UPDATE_ROWS: usize = 20;
 
 /// A time for people, as `3d 04:00` (to the second under an hour), or a dash when it never
 /// happened.
-fn when(ms: Option<u64>) -> String {
+pub(super) fn when(ms: Option<u64>) -> String {
     match ms {
         None => "—".to_string(),
         Some(t) => super::variation::show(Some(t as f64 / 3_600_000.0), "h"),
@@ -17,7 +19,7 @@ fn when(ms: Option<u64>) -> String {
 }
 
 /// A point in time for people: `Fri 12-11 18:08` on the run's calendar, else as [`when`].
-fn at(s: &Summary, ms: Option<u64>) -> String {
+pub(super) fn at(s: &Summary, ms: Option<u64>) -> String {
     match (&s.calendar, ms) {
         (Some(c), Some(t)) => c.short(SimTime(t)),
         _ => when(ms),
@@ -420,7 +422,7 @@ fn compliance(s: &Summary) -> String {
             },
         ]);
     }
-    out + &t.render()
+    out + &t.render() + &reporting::section(s)
 }
 
 /// When each site's database (and the ITMU catalog) first had each update; the most recent
