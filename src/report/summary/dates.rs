@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 
 /// Fields holding points in time, in milliseconds since the start (or arrays and maps of
 /// them, with nulls for "never").
-pub(super) const POINTS: [&str; 20] = [
+pub(super) const POINTS: [&str; 21] = [
     "end_ms",
+    "policy_peak_at_ms",
     "scan_peak_at_ms",
     "itmu_refreshes_ms",
     "t_ms",
