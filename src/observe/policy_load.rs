@@ -11,10 +11,11 @@
 //! not counted again. A tick at the very millisecond a machine is switched on counts besides
 //! its start-up poll (one chance in the interval's milliseconds).
 //!
-//! Cost: each client's phase is drawn once at the start (4 bytes per client, the model's own
-//! draw), each power fact is O(1), and each MP steps once per minute of the run. Memory per
-//! MP: one counter per minute of the cycle, and the peak minute of each sample period for the
-//! chart; never one value per minute of the run.
+//! Cost: each client's phase is drawn once at the start (the model's own draw; 12 bytes per
+//! client: its phase, MP and slot), each power fact is O(1), and each MP steps once per
+//! minute of the run. Memory per MP: one counter per minute of the cycle that holds a phase
+//! of its clients (at most its clients, however long the interval), and the busiest minute of
+//! each sample period for the chart; never one value per minute of the run.
 
 use crate::engine::{SimDuration, SimTime};
 use crate::model::Fact;
@@ -22,14 +23,18 @@ use crate::world::{ClientId, World};
 
 const MINUTE: u64 = 60_000;
 
-/// Bytes kept per client: its poll phase and its MP (for the run's memory estimate).
-pub const BYTES_PER_CLIENT: u64 = 8;
+/// Bytes kept per client: its poll phase, its MP and its slot (for the memory estimate).
+pub const BYTES_PER_CLIENT: u64 = 12;
 
 /// The policy requests one management point received.
 #[derive(Clone, Debug, Default)]
 pub struct MpPolicyLoad {
-    /// Clients that are on, by the minute of the polling cycle their phase falls in.
-    on_by_minute: Vec<u32>,
+    /// The minutes of the polling cycle holding the phase of some of its clients, ascending.
+    slots: Vec<u32>,
+    /// Per slot, the clients that are on.
+    on: Vec<u32>,
+    /// The first slot at or after the cycle minute of `minute`.
+    cursor: usize,
     /// The minute being counted (minutes since the start).
     minute: u64,
     /// Requests in that minute so far and still to come from the clients on now.
@@ -47,6 +52,33 @@ pub struct MpPolicyLoad {
     pub per_period: Vec<u64>,
 }
 
+impl MpPolicyLoad {
+    /// Whether slot `s` is the cycle minute of the minute being counted.
+    fn is_now(&self, s: usize, interval: u64) -> bool {
+        self.slots.get(s).map(|&x| x as usize) == Some(cycle_minute(self.minute, interval))
+    }
+
+    /// Moves on to the next minute: its requests start as the clients on in its slot.
+    fn next_minute(&mut self, interval: u64) {
+        self.minute += 1;
+        let x = cycle_minute(self.minute, interval);
+        if x == 0 {
+            self.cursor = 0;
+        }
+        while self
+            .slots
+            .get(self.cursor)
+            .is_some_and(|&s| (s as usize) < x)
+        {
+            self.cursor += 1;
+        }
+        self.current = match self.slots.get(self.cursor) {
+            Some(&s) if s as usize == x => u64::from(self.on[self.cursor]),
+            _ => 0,
+        };
+    }
+}
+
 /// Policy requests per management point, over the run.
 #[derive(Clone, Debug)]
 pub struct PolicyLoad {
@@ -54,12 +86,14 @@ pub struct PolicyLoad {
     pub mps: Vec<MpPolicyLoad>,
     /// Each client's poll phase in ms within the cycle.
     phase: Vec<u32>,
-    /// Each client's MP (index into `mps`).
+    /// Each client's MP (index into `mps`; `u32::MAX`: none).
     mp: Vec<u32>,
+    /// Each client's slot in its MP.
+    slot: Vec<u32>,
     /// `machine_policy_interval` in ms.
     interval: u64,
-    /// Capacity in requests per minute × `interval` in minutes (`mp_max_clients`), kept
-    /// whole so that a minute is over capacity without rounding; 0: none.
+    /// `mp_max_clients`: the capacity is that many clients polling once per `interval`
+    /// (kept whole, so that a minute is over capacity without rounding); 0: none.
     max_clients: u64,
     /// The sample period of the chart series, in ms.
     period: u64,
@@ -70,34 +104,51 @@ impl PolicyLoad {
     /// `client_offline` fact at 0); the chart series sampled every `sample_every`.
     pub fn new(world: &World, sample_every: SimDuration) -> Self {
         let interval = world.settings.machine_policy_interval.0.ms().max(1);
-        // Minutes of the cycle that can come in the run: a longer cycle polls once at most.
-        let run_minutes = world.end.ms() / MINUTE + 1;
-        let cycle = interval.div_ceil(MINUTE).min(run_minutes) as usize;
+        let n = world.clients() as usize;
+        // The phase is below 2^32 ms: the model draws it from 32 bits.
+        let phase: Vec<u32> = crate::model::poll_phases(world, interval)
+            .map(|p| p as u32)
+            .collect();
+        let mut mp = Vec::with_capacity(n);
+        for g in &world.groups {
+            for k in 0..g.count {
+                let c = ClientId(g.first.0 + k);
+                mp.push(if g.mps.is_empty() {
+                    u32::MAX
+                } else {
+                    g.mp_of(c).0
+                });
+            }
+        }
+        let minute_of = |c: usize| phase.get(c).map_or(0, |&p| p / MINUTE as u32);
+        let mut mps = vec![MpPolicyLoad::default(); world.mps.len()];
+        for (c, &m) in mp.iter().enumerate() {
+            if let Some(load) = mps.get_mut(m as usize) {
+                load.slots.push(minute_of(c));
+            }
+        }
+        for load in &mut mps {
+            load.slots.sort_unstable();
+            load.slots.dedup();
+            load.on = vec![0; load.slots.len()];
+        }
+        let slot = (0..n)
+            .map(|c| {
+                let slots = mp.get(c).and_then(|&m| mps.get(m as usize));
+                slots.map_or(0, |l| l.slots.partition_point(|&x| x < minute_of(c)) as u32)
+            })
+            .collect();
         let mut load = PolicyLoad {
-            mps: vec![
-                MpPolicyLoad {
-                    on_by_minute: vec![0; cycle],
-                    ..MpPolicyLoad::default()
-                };
-                world.mps.len()
-            ],
-            phase: Vec::with_capacity(world.clients() as usize),
-            mp: Vec::with_capacity(world.clients() as usize),
+            mps,
+            phase,
+            mp,
+            slot,
             interval,
             max_clients: u64::from(world.settings.mp_max_clients),
             period: sample_every.ms().max(1),
         };
-        let mut phases = crate::model::poll_phases(world, interval);
-        for g in &world.groups {
-            for k in 0..g.count {
-                let c = ClientId(g.first.0 + k);
-                let phase = phases.next().unwrap_or(0);
-                let mp = g.mps.is_empty().then_some(u32::MAX);
-                let mp = mp.unwrap_or_else(|| g.mp_of(c).0);
-                load.phase.push(phase as u32);
-                load.mp.push(mp);
-                load.switch(c, SimTime::ZERO, 1);
-            }
+        for c in 0..n {
+            load.switch(ClientId(c as u32), SimTime::ZERO, 1);
         }
         load
     }
@@ -173,33 +224,31 @@ impl PolicyLoad {
                 }
                 load.per_period[p] = load.per_period[p].max(n);
             }
-            load.minute += 1;
-            load.current = load
-                .on_by_minute
-                .get(cycle_minute(load.minute, interval))
-                .map_or(0, |&k| u64::from(k));
+            load.next_minute(interval);
         }
     }
 
     /// Client `c` switched on (`delta` 1) or off (-1) at `t`, within its MP's current
-    /// minute: its counter moves, and a tick of its still to come in this minute is gained
-    /// or lost.
+    /// minute: its slot's count moves, and a tick of its still to come in this minute is
+    /// gained or lost.
     fn switch(&mut self, c: ClientId, t: SimTime, delta: i32) {
-        let (Some(&phase), Some(&m)) = (self.phase.get(c.index()), self.mp.get(c.index())) else {
+        let i = c.index();
+        let (Some(&phase), Some(&m), Some(&s)) =
+            (self.phase.get(i), self.mp.get(i), self.slot.get(i))
+        else {
             return;
         };
         let interval = self.interval;
         let Some(load) = self.mps.get_mut(m as usize) else {
             return;
         };
-        let phase = u64::from(phase);
-        let slot = (phase / MINUTE) as usize;
-        if let Some(n) = load.on_by_minute.get_mut(slot) {
+        let s = s as usize;
+        if let Some(n) = load.on.get_mut(s) {
             *n = n.saturating_add_signed(delta);
         }
         let start = load.minute * MINUTE;
-        let tick = start - start % interval + phase;
-        if slot == cycle_minute(load.minute, interval) && tick >= t.ms() {
+        let tick = start - start % interval + u64::from(phase);
+        if load.is_now(s, interval) && tick >= t.ms() {
             load.current = load.current.saturating_add_signed(i64::from(delta));
         }
     }
@@ -350,6 +399,21 @@ mod tests {
             hours(2, 5),
             hours(10, 13)
         );
+    }
+
+    #[test]
+    fn a_cycle_longer_than_the_run_polls_once_at_most_and_keeps_a_slot_per_client_at_most() {
+        let (world, r) = run(r#"Scenario(name: "long", end: "3d",
+            sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"])],
+            clients: [(name: "desktops", site: "PR1", count: 50)],
+            catalog: [(id: "KB1")], settings: (machine_policy_interval: "40d"))"#);
+        let interval = world.settings.machine_policy_interval.0.ms();
+        let end = world.end.ms();
+        let polls = crate::model::poll_phases(&world, interval)
+            .filter(|&p| p < end)
+            .count() as u64;
+        assert_eq!(r.load.mps[0].requests, polls);
+        assert!(r.load.mps[0].slots.len() <= 50);
     }
 
     #[test]
