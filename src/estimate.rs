@@ -298,10 +298,12 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
     let clients = w.clients();
     let updates = w.updates.len() as u64;
     let sites = w.sites.len() as u64;
-    // A machine that follows the calendar keeps 2 bytes of power draws (`model/power.rs`).
+    // A machine that follows the calendar keeps 2 bytes of power draws (`model/power.rs`);
+    // the policy load keeps each client's poll phase and MP.
     let per_client = crate::model::bytes_per_client(w.updates.len()) as u64
         + crate::model::PENDING_BYTES_PER_CLIENT
-        + 2;
+        + 2
+        + crate::observe::policy_load::BYTES_PER_CLIENT;
     let targeted = (w.deployments.iter().map(|d| targeted(w, d)).sum::<f64>() as u64).min(clients);
     let series_rows = series_rows(w, sample);
     let db_sites = w.database_sites() as u64;

@@ -321,6 +321,10 @@ const NOT_MUTATED: &[(&str, &str)] = &[
         "user_optional_share",
         "a share of users: a rate, not a time",
     ),
+    (
+        "mp_max_clients",
+        "a capacity the summary reports policy requests against: the model does not act on it",
+    ),
 ];
 
 fn load(src: &str) -> cmsim::Loaded {

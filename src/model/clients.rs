@@ -131,6 +131,38 @@ pub fn bytes_per_client(updates: usize) -> usize {
     size_of::<Head>() + stride(updates)
 }
 
+/// The family of the streams of a group's clients, by the group's name.
+fn client_family(group: &str) -> StreamFamily {
+    StreamId::family("client", group)
+}
+
+/// A client's random phases (machine policy poll, state message send), raw: the first draw
+/// of its stream, taken before any other.
+fn draw_phases(rng: &RandomStreams, stream: StreamId, draws: &mut DrawCounter) -> [u32; 2] {
+    let x = rng.next_u64(stream, draws);
+    [x as u32, (x >> 32) as u32]
+}
+
+/// Each client's machine policy poll phase in ms within `interval_ms`, in client order: the
+/// phase the model polls at (`Model::next_tick`). Polls that find nothing are not events, so
+/// an observer that counts them (`observe/policy_load.rs`) places them from this; it costs
+/// one draw per client, as the model's own.
+pub fn poll_phases(world: &World, interval_ms: u64) -> impl Iterator<Item = u64> + '_ {
+    let rng = RandomStreams::new(world.seed);
+    world.groups.iter().flat_map(move |g| {
+        let family = client_family(&g.name);
+        let rng = rng.clone();
+        (0..g.count).map(move |k| {
+            let raw = draw_phases(
+                &rng,
+                family.member(u64::from(k)),
+                &mut DrawCounter::default(),
+            );
+            u64::from(raw[0]) % interval_ms.max(1)
+        })
+    })
+}
+
 /// All clients of a run.
 pub(super) struct Clients {
     updates: usize,
@@ -148,10 +180,7 @@ impl Clients {
         let n = world.clients() as usize;
         let updates = world.updates.len();
         let stride = stride(updates);
-        let families = world
-            .groups
-            .iter()
-            .map(|g| StreamId::family("client", &g.name));
+        let families = world.groups.iter().map(|g| client_family(&g.name));
         let mut c = Clients {
             updates,
             stride,
@@ -165,8 +194,7 @@ impl Clients {
                 let id = group.first.0 as usize + k as usize;
                 let stream = c.families[g].member(u64::from(k));
                 let head = &mut c.heads[id];
-                let x = rng.next_u64(stream, &mut head.draws);
-                head.phases = [x as u32, (x >> 32) as u32];
+                head.phases = draw_phases(rng, stream, &mut head.draws);
                 head.online_at = NEVER_ONLINE;
                 head.sup = group.first_sup_slot(crate::world::ClientId(id as u32)) as u8;
                 c.draw_truth(world, g, id, rng, applicability.member(u64::from(k)));

@@ -37,7 +37,7 @@ mod users;
 mod windows;
 
 pub use bitset::BitSet;
-pub use clients::bytes_per_client;
+pub use clients::{bytes_per_client, poll_phases};
 pub use compliance::State;
 pub use compliance::Truth;
 pub use event::{Event, FailCause, SyncMode, Trigger};

@@ -72,6 +72,8 @@ pub struct Metrics<'w> {
     pub deployment: DeploymentMetrics,
     /// Per group, where the targeted machines stand (issue 11).
     pub machines: super::machines::MachineStates,
+    /// Machine policy requests per management point (issue 12).
+    pub policy: super::policy_load::PolicyLoad,
     world: &'w World,
 }
 
@@ -87,6 +89,7 @@ impl<'w> Metrics<'w> {
             compliance: ComplianceMetrics::new(world, sample_every),
             deployment: DeploymentMetrics::new(world, sample_every),
             machines: super::machines::MachineStates::new(world, sample_every),
+            policy: super::policy_load::PolicyLoad::new(world, sample_every),
             world,
         }
     }
@@ -184,6 +187,7 @@ impl Observer<Fact> for Metrics<'_> {
                 self.compliance.observe(t, fact);
                 self.deployment.observe(self.world, t, fact);
                 self.machines.observe(self.world, t, fact);
+                self.policy.observe(t, fact);
             }
         }
     }

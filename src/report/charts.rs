@@ -135,6 +135,7 @@ macro_rules! render {
 mod backlog;
 mod bands;
 mod compliance;
+mod policy_load;
 mod scan_load;
 mod sweep_table;
 pub use bands::bands;
@@ -164,6 +165,11 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
     ));
     if m.sups.iter().any(|x| x.scan_load.served > 0) {
         render!(out, dir, "scan_load", |root| scan_load::scan_load(
+            &root, world, m, end
+        ));
+    }
+    if m.policy.mps.iter().any(|x| x.requests > 0) {
+        render!(out, dir, "policy_load", |root| policy_load::policy_load(
             &root, world, m, end
         ));
     }

@@ -95,6 +95,18 @@ pub fn figures(s: &Summary) -> Vec<Figure> {
         "/min",
         Some(peak_mp as f64),
     );
+    let peak_policy = c
+        .management_points
+        .iter()
+        .map(|m| m.policy.policy_peak_per_minute)
+        .max()
+        .unwrap_or(0);
+    push(
+        &mut out,
+        "peak machine policy requests per minute at an MP".into(),
+        "/min",
+        Some(peak_policy as f64),
+    );
     let d = &s.deployment;
     for r in &d.deployments {
         for (k, p) in MARKS.iter().enumerate() {

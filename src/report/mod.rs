@@ -5,6 +5,7 @@ pub mod csv;
 pub mod describe;
 pub mod figures;
 mod headline;
+mod policy;
 pub mod summary;
 pub mod table;
 pub mod text;

@@ -64,11 +64,13 @@ pub enum Page {
     PlanSoftwareUpdates,
     /// `core/servers/deploy/configure/boundary-groups.md`.
     BoundaryGroups,
+    /// `core/plan-design/configs/size-and-scale-numbers.md`.
+    SizeAndScale,
 }
 
 impl Page {
     /// Every page, for the table's legend.
-    pub const ALL: [Page; 7] = [
+    pub const ALL: [Page; 8] = [
         Page::ClientSettings,
         Page::RestartNotifications,
         Page::UpdatesIntroduction,
@@ -76,6 +78,7 @@ impl Page {
         Page::MaximumRunTime,
         Page::PlanSoftwareUpdates,
         Page::BoundaryGroups,
+        Page::SizeAndScale,
     ];
 
     /// The short name the table shows.
@@ -88,6 +91,7 @@ impl Page {
             Page::MaximumRunTime => "max run time",
             Page::PlanSoftwareUpdates => "plan updates",
             Page::BoundaryGroups => "boundary groups",
+            Page::SizeAndScale => "size and scale",
         }
     }
 
@@ -105,6 +109,7 @@ impl Page {
             Page::MaximumRunTime => "memdocs sum/includes/maximum-run-time.md",
             Page::PlanSoftwareUpdates => "memdocs sum/plan-design/plan-for-software-updates.md",
             Page::BoundaryGroups => "memdocs core/servers/deploy/configure/boundary-groups.md",
+            Page::SizeAndScale => "memdocs core/plan-design/configs/size-and-scale-numbers.md",
         }
     }
 }

@@ -190,6 +190,11 @@ settings! {
     itmu_first_refresh: Dur = ["0", Assumed], ["0", Assumed], "R08";
     /// Client machine policy polling interval (assumed 60 minutes).
     machine_policy_interval: Dur = ["60m", Assumed], ["60m", Docs(ClientSettings)], "R09";
+    /// Clients one management point supports (current branch: 25,000; 2007 assumed the
+    /// same). Its policy capacity is that many clients polling once per
+    /// `machine_policy_interval`, in requests per minute, against which the summary and the
+    /// `policy_load` chart show the requests the MP received each minute. 0: no capacity.
+    mp_max_clients: u32 = ["25000", Assumed], ["25000", Docs(SizeAndScale)], "R09";
     /// Window within which a client starts its compliance scan after the policy.
     scan_window: Dur = ["2h", Document], ["2h", Docs(UpdatesIntroduction)], "R10";
     /// The Software Updates client agent's scan schedule: from the client's first

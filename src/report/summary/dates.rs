@@ -9,9 +9,10 @@ use serde_json::{Map, Value};
 
 /// Fields holding points in time, in milliseconds since the start (or arrays and maps of
 /// them, with nulls for "never").
-pub(super) const POINTS: [&str; 21] = [
+pub(super) const POINTS: [&str; 22] = [
     "end_ms",
     "backlog_peak_at_ms",
+    "policy_peak_at_ms",
     "scan_peak_at_ms",
     "itmu_refreshes_ms",
     "t_ms",

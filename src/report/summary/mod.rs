@@ -7,6 +7,7 @@ use crate::observe::Metrics;
 use crate::observe::backlog::percentile;
 use crate::observe::compliance::{ComplianceMetrics, Marks};
 use crate::observe::deployment::DeploymentMetrics;
+use crate::observe::policy_load::PolicyLoad;
 use crate::scenario::SiteKind;
 use crate::world::{Upstream, World};
 use serde::Serialize;
@@ -16,11 +17,13 @@ mod dates;
 mod deployment;
 pub mod machines;
 mod phases;
+mod policy;
 use deployment::deployment;
 pub use deployment::{
     DeploymentReport, DeploymentSummary, DpSummary, GaveUp, MachineCompliance, Notifications,
 };
 pub use phases::PhaseReport;
+pub use policy::PolicySummary;
 
 /// Version of the summary format.
 pub const FORMAT: u32 = 1;
@@ -226,10 +229,14 @@ pub struct MpSummary {
     pub site: String,
     /// Clients sending to it.
     pub clients: u64,
-    /// Machine policy requests per minute from those clients (polls are steady).
+    /// Machine policy requests per minute from those clients were all of them on (polls are
+    /// steady); `policy` has what the machines that were on asked.
     pub policy_polls_per_minute: f64,
     /// The site database it forwards to.
     pub database: String,
+    /// Policy requests counted over the run, against the MP's capacity (issue 12).
+    #[serde(flatten)]
+    pub policy: PolicySummary,
     /// Bulk sends received.
     pub sends: u64,
     /// State messages received.
@@ -346,7 +353,7 @@ impl Summary {
                 .map(|i| update(world, metrics, i))
                 .collect(),
             itmu_refreshes_ms: metrics.itmu.iter().map(|(t, _)| t.ms()).collect(),
-            compliance: compliance(world, &metrics.compliance),
+            compliance: compliance(world, &metrics.compliance, &metrics.policy),
             deployment: deployment(world, &metrics.deployment),
             curve: curve(world, &metrics.compliance),
         }
@@ -374,7 +381,7 @@ fn ms(marks: &Marks) -> [Option<u64>; 4] {
     marks.map(|t| t.map(|t| t.ms()))
 }
 
-fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
+fn compliance(world: &World, c: &ComplianceMetrics, p: &PolicyLoad) -> ComplianceSummary {
     let delay = |d: &crate::observe::backlog::Delays| Delay {
         median: percentile(d, 50),
         p95: percentile(d, 95),
@@ -404,7 +411,7 @@ fn compliance(world: &World, c: &ComplianceMetrics) -> ComplianceSummary {
             .map(|g| group(world, c, g))
             .collect(),
         management_points: (0..world.mps.len())
-            .map(|m| management_point(world, c, m))
+            .map(|m| management_point(world, c, p, m))
             .collect(),
     }
 }
@@ -506,7 +513,7 @@ fn group(world: &World, c: &ComplianceMetrics, g: usize) -> GroupSummary {
     }
 }
 
-fn management_point(world: &World, c: &ComplianceMetrics, m: usize) -> MpSummary {
+fn management_point(world: &World, c: &ComplianceMetrics, p: &PolicyLoad, m: usize) -> MpSummary {
     let id = crate::world::ServerId(m as u32);
     // Clients are spread over a group's MPs by id (`ClientGroup::mp_of`).
     let clients: u64 = world
@@ -528,6 +535,7 @@ fn management_point(world: &World, c: &ComplianceMetrics, m: usize) -> MpSummary
         database: world.sites[world.database_of(world.mps[m].site).index()]
             .code
             .clone(),
+        policy: policy::policy(p, m),
         sends: load.sends,
         state_messages: load.received,
         peak_per_minute: load.peak_per_minute,

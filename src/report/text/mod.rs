@@ -400,7 +400,8 @@ fn compliance(s: &Summary) -> String {
         "mp",
         "site",
         "clients",
-        "polls/min",
+        "policy peak/min",
+        "capacity/min",
         "sends",
         "messages",
         "peak/min",
@@ -411,7 +412,8 @@ fn compliance(s: &Summary) -> String {
             m.name.clone(),
             m.site.clone(),
             m.clients.to_string(),
-            format!("{:.1}", m.policy_polls_per_minute),
+            m.policy.policy_peak_per_minute.to_string(),
+            super::policy::capacity(&m.policy),
             m.sends.to_string(),
             m.state_messages.to_string(),
             m.peak_per_minute.to_string(),
@@ -422,7 +424,7 @@ fn compliance(s: &Summary) -> String {
             },
         ]);
     }
-    out + &t.render() + &reporting::section(s)
+    out + &t.render() + &super::policy::over_capacity(&c.management_points) + &reporting::section(s)
 }
 
 /// When each site's database (and the ITMU catalog) first had each update; the most recent

@@ -77,6 +77,17 @@ pub(super) fn check_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ),
         ));
     }
+    // The client setting is in minutes; whole minutes let the policy requests per minute
+    // be counted exactly (`observe/policy_load.rs`).
+    if !st.machine_policy_interval.0.ms().is_multiple_of(60_000) {
+        out.push(Problem::new(
+            "settings.machine_policy_interval",
+            format!(
+                "expected whole minutes (the client setting is in minutes), got {}",
+                st.machine_policy_interval
+            ),
+        ));
+    }
     if st.notify_imminent_threshold > st.notify_near_threshold {
         out.push(Problem::new(
             "settings.notify_imminent_threshold",
