@@ -11,10 +11,12 @@ use crate::world::{Upstream, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod adr;
 mod dates;
 mod deployment;
 pub mod machines;
 mod phases;
+pub use adr::AdrRunReport;
 use deployment::deployment;
 pub use deployment::{
     DeploymentReport, DeploymentSummary, DpSummary, GaveUp, MachineCompliance, Notifications,
