@@ -149,3 +149,23 @@ fn adr_bad_rules_are_refused_at_their_field() {
         .unwrap_or_default();
     assert!(err.contains("Security"), "a misspelt classification: {err}");
 }
+
+#[test]
+fn adr_a_run_taking_more_than_1000_updates_fails_and_makes_nothing() {
+    let catalog: Vec<String> = (0..1001)
+        .map(|k| format!(r#"(id: "KB{k}", size: "1KB", restart: false)"#))
+        .collect();
+    let src = format!(
+        r#"Scenario(name: "adr-1001", seed: 1, end: "3h",
+        sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["MP"],
+                 distribution_points: ["DP1"])],
+        clients: [(name: "desktops", site: "PR1", count: 2)],
+        catalog: [{}],
+        automatic_deployment_rules: [(name: "All", target: [(group: "desktops")])],
+        settings: (sync_schedule_first: "1h"))"#,
+        catalog.join(",")
+    );
+    let lines = verified_lines(&src);
+    assert_eq!(kind(&lines, "site_db_updated").len(), 1);
+    assert!(made(&lines).is_empty());
+}
