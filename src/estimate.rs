@@ -205,10 +205,18 @@ fn events(w: &World) -> f64 {
         // an install; scans before and after; a restart, and with a restart countdown its
         // final warning (R16–R18, R24, R25).
         let warning = s.restart_countdown.0.ms() > 0 && s.restart_final_warning.0.ms() > 0;
+        // A rule's run has its updates and deadline only when it runs: its share of what
+        // the rule's criteria take, and its rule's deadline.
+        let rule = dep.adr.map(|a| &w.adrs[usize::from(a.rule)]);
+        let mandatory = dep.deadline.is_some() || rule.is_some_and(|r| r.deadline_after.is_some());
+        let updates = rule.map_or(dep.updates.len(), |r| {
+            r.candidates.len().div_ceil(r.runs.max(1) as usize)
+        });
         // With deadline randomization, each client's activation is an event of its own.
-        let activation = s.deadline_randomization.0.ms() > 0 && dep.deadline.is_some();
+        let activation =
+            w.randomization(crate::world::DeploymentId(d as u32)).ms() > 0 && mandatory;
         let per_client = 14.0
-            + 2.0 * dep.updates.len() as f64
+            + 2.0 * updates as f64
             + f64::from(u8::from(warning))
             + f64::from(u8::from(activation));
         let changes = w

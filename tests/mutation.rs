@@ -461,3 +461,44 @@ fn a_phase_start_changed_in_the_model_only_is_caught_by_phases() {
         );
     }
 }
+
+/// A rule taking security updates after a daily sync: September's at the start, October's on
+/// day 1 (ADR, issue 12).
+const RULED: &str = r#"Scenario(name: "mutation-adr", seed: 3, end: "3d",
+    sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["MP"],
+             distribution_points: ["DP1"])],
+    clients: [(name: "desktops", site: "PR1", count: 30)],
+    catalog: [(id: "KB1", size: "30MB"), (id: "KB2", size: "30MB", released: "1d"),
+              (id: "KB3", size: "5MB", released: "1d", classification: Definition)],
+    automatic_deployment_rules: [(name: "R", classifications: [Security],
+        target: [(group: "desktops")], available_after: "1h", deadline_after: "6h")],
+    settings: (sync_schedule_first: "1h", sync_schedule_interval: "1d"))"#;
+
+#[test]
+fn a_rule_changed_in_the_model_only_is_caught_by_adr() {
+    use cmsim::engine::SimDuration;
+    let outcome = |loaded: &cmsim::Loaded| {
+        let trace = cmsim::trace_to_string(&loaded.world);
+        let report = verify_str(&trace, Some(&loaded.scenario)).unwrap();
+        report.outcomes.into_iter().find(|o| o.id == "ADR").unwrap()
+    };
+    let o = outcome(&load(RULED));
+    assert_eq!((o.status(), o.checked), ("held", 3));
+    type Change = fn(&mut cmsim::world::Adr);
+    let changes: [(&str, Change); 4] = [
+        ("deadline_after", |r| {
+            r.deadline_after = Some(SimDuration::from_hours(5))
+        }),
+        ("available_after", |r| {
+            r.available_after = SimDuration::from_hours(2)
+        }),
+        ("criteria", |r| r.candidates.retain(|u| u.0 != 1)),
+        ("runs", |r| r.runs = 1),
+    ];
+    for (what, change) in changes {
+        let mut loaded = load(RULED);
+        change(&mut loaded.world.adrs[0]);
+        let o = outcome(&loaded);
+        assert!(!o.violations.is_empty(), "{what}: ADR {}", o.status());
+    }
+}

@@ -1,5 +1,6 @@
-//! Deadline randomization (R25; the client setting "Disable deadline randomization"): with
-//! `deadline_randomization` above 0, a client acts on a deadline it holds only after an
+//! Deadline randomization (R25; the client setting "Disable deadline randomization"): for a
+//! deployment whose randomization is above 0 (the `deadline_randomization` setting, the
+//! deployment's own, or 2 hours for an automatic deployment rule's), a client acts on a deadline it holds only after an
 //! activation delay drawn uniformly below it, from a stream of the deployment and the client
 //! (the same delay in every plan with this deployment id, whatever else changes). Only when
 //! installs become *due* moves: notifications, users' choices, windows that a passed
@@ -9,7 +10,7 @@
 //! At a deadline instant, every targeted client that holds that deadline, or will take it
 //! at its next poll, gets one activation event at its own moment and a `deadline_activation`
 //! fact naming it, so `cmsim verify` can hold the install to it. One event per targeted
-//! client per deadline, only when randomization is on (none at 0).
+//! client per deadline, only for deployments with randomization on (none at 0).
 
 use super::event::Event;
 use super::fact::Fact;
@@ -27,22 +28,29 @@ pub(super) fn families(world: &World) -> Vec<StreamFamily> {
 }
 
 impl Model<'_> {
-    /// Whether deadlines are randomized.
-    pub(super) fn randomized(&self) -> bool {
-        self.world.settings.deadline_randomization.0 > SimDuration::ZERO
+    /// Whether deployment `d`'s deadlines are randomized.
+    pub(super) fn randomized(&self, d: usize) -> bool {
+        self.world.randomization(DeploymentId(d as u32)) > SimDuration::ZERO
+    }
+
+    /// The deployments whose deadlines are randomized, a bit each.
+    pub(super) fn randomized_mask(&self) -> u32 {
+        (0..self.world.deployments.len())
+            .filter(|&d| self.randomized(d))
+            .fold(0, |mask, d| mask | 1 << d)
     }
 
     /// Client `c`'s activation delay for deployment `d`.
     fn activation_delay(&self, c: ClientId, d: usize) -> SimDuration {
-        let spread = self.world.settings.deadline_randomization.0.ms();
+        let spread = self.world.randomization(DeploymentId(d as u32)).ms();
         let stream = self.activation[d].member(u64::from(c.0));
         SimDuration(self.rng.below(stream, &mut DrawCounter::default(), spread))
     }
 
-    /// Registered deployments whose deadline, as client `c` holds it, plus its activation
-    /// delay, has passed at `now`.
+    /// Registered deployments with randomized deadlines whose deadline, as client `c` holds
+    /// it, plus its activation delay, has passed at `now`.
     pub(super) fn past_activation(&self, c: ClientId, now: SimTime) -> u32 {
-        let registered = self.clients.head(c).registered;
+        let registered = self.clients.head(c).registered & self.randomized_mask();
         (0..self.deployments.len())
             .filter(|&d| {
                 registered & 1 << d != 0

@@ -89,10 +89,11 @@ impl Model<'_> {
     /// missing files are downloaded to the package source.
     pub(super) fn deployment_created(&mut self, d: DeploymentId, cx: &mut Cx) {
         let dep = &self.world.deployments[d.index()];
+        let updates = &self.deployed[d.index()];
         let db = &self.sites[dep.site.index()];
         // R07: migrated SMS 2003 updates stay expired until the site's first sync; an update
         // the site database does not hold cannot be deployed at all.
-        let rejection = dep.updates.iter().find_map(|u| {
+        let rejection = updates.iter().find_map(|u| {
             if db.is_expired(u.index()) {
                 Some(Rejection::Expired)
             } else if u.0 >= db.known {
@@ -108,8 +109,7 @@ impl Model<'_> {
             });
             return;
         }
-        let missing: u64 = dep
-            .updates
+        let missing: u64 = updates
             .iter()
             .filter(|u| !self.in_source.contains(u.index()))
             .map(|u| self.world.updates[u.index()].size)
@@ -124,8 +124,7 @@ impl Model<'_> {
     /// The files are in the package source: the deployment policy goes out and the package is
     /// copied to its DPs (R16).
     pub(super) fn source_ready(&mut self, d: DeploymentId, cx: &mut Cx) {
-        let dep = &self.world.deployments[d.index()];
-        for u in &dep.updates {
+        for u in &self.deployed[d.index()] {
             self.in_source.insert(u.index());
         }
         let deadline = self.deployments[d.index()].deadline;
@@ -148,13 +147,12 @@ impl Model<'_> {
 
     /// Targeted clients, and client × update pairs of the deployment still required on them.
     fn still_required(&self, d: DeploymentId) -> (u32, u64) {
-        let dep = &self.world.deployments[d.index()];
+        let updates = &self.deployed[d.index()];
         let state = &self.deployments[d.index()];
         let (mut targeted, mut required) = (0, 0);
         for c in (0..self.world.clients() as usize).filter(|&c| state.targeted.contains(c)) {
             targeted += 1;
-            required += dep
-                .updates
+            required += updates
                 .iter()
                 .filter(|u| self.clients.truth(c, u.index()) == Truth::Required)
                 .count() as u64;

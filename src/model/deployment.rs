@@ -158,7 +158,7 @@ impl Model<'_> {
     /// the restart. With deadline randomization, each client's activation is scheduled instead
     /// (`activation.rs`).
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
-        if self.randomized() {
+        if self.randomized(d.index()) {
             self.schedule_activations(d, cx);
             return;
         }
@@ -190,11 +190,8 @@ impl Model<'_> {
     /// past the deadline the client holds (plus its activation delay, `activation.rs`).
     pub(super) fn due_mask(&self, c: ClientId, now: SimTime) -> u32 {
         let head = self.clients.head(c);
-        let past = if self.randomized() {
-            self.past_activation(c, now)
-        } else {
-            self.past_deadline(c, now)
-        };
+        let past =
+            self.past_activation(c, now) | self.past_deadline(c, now) & !self.randomized_mask();
         head.chosen & head.registered | past
     }
 
@@ -212,12 +209,11 @@ impl Model<'_> {
     /// not installed yet, deployment after deployment (an update in two comes twice).
     pub(super) fn due_updates(&self, c: ClientId, now: SimTime) -> impl Iterator<Item = usize> {
         let mask = self.due_mask(c, now);
-        self.world
-            .deployments
+        self.deployed
             .iter()
             .enumerate()
             .filter(move |(d, _)| mask & 1 << d != 0)
-            .flat_map(|(_, dep)| dep.updates.iter().map(|u| u.index()))
+            .flat_map(|(_, updates)| updates.iter().map(|u| u.index()))
             .filter(move |&u| {
                 self.clients.truth(c.index(), u) == Truth::Required
                     && self.clients.scanned(c.index(), u) == State::Required

@@ -257,7 +257,11 @@ impl Model<'_> {
         if source.is_none() {
             self.dist.running[d] += 1;
         }
-        let bytes = self.world.deployments[d].size;
+        // A rule's deployment has its size from its run (`adr.rs`).
+        let bytes = self.deployed[d]
+            .iter()
+            .map(|u| self.world.updates[u.index()].size)
+            .fold(0, u64::saturating_add);
         cx.emit(Fact::ContentTransferStart {
             deployment: DeploymentId(d as u32),
             dp,

@@ -44,7 +44,7 @@ impl Model<'_> {
 
     /// Whether deployment `d` has a required update missing from client `c`'s cache.
     fn needs_files(&self, c: ClientId, d: usize) -> bool {
-        self.world.deployments[d].updates.iter().any(|u| {
+        self.deployed[d].iter().any(|u| {
             self.clients.scanned(c.index(), u.index()) == State::Required
                 && !self.clients.cached(c.index(), u.index())
         })
@@ -282,8 +282,7 @@ impl Model<'_> {
         (0..w.deployments.len())
             .filter(move |d| mask & 1 << d != 0)
             .flat_map(move |d| {
-                w.deployments[d]
-                    .updates
+                self.deployed[d]
                     .iter()
                     .map(|u| u.index())
                     .filter(move |&u| {
@@ -299,7 +298,7 @@ impl Model<'_> {
     pub(super) fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
         let (w, mask) = (self.world, self.clients.head(c).job_deployments);
         for d in (0..w.deployments.len()).filter(|d| mask & 1 << d != 0) {
-            for u in &w.deployments[d].updates {
+            for &u in &self.deployed[d] {
                 if self.clients.scanned(c.index(), u.index()) == State::Required {
                     self.clients.set_cached(c.index(), u.index());
                 }

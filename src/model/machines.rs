@@ -60,9 +60,9 @@ impl Model<'_> {
     /// Deployments targeting client `c` whose every update satisfies `done`.
     fn compliant_mask(&self, c: ClientId, done: impl Fn(usize) -> bool) -> u32 {
         let mut mask = 0;
-        for (d, dep) in self.world.deployments.iter().enumerate() {
+        for (d, updates) in self.deployed.iter().enumerate() {
             if self.deployments[d].targeted.contains(c.index())
-                && dep.updates.iter().all(|u| done(u.index()))
+                && updates.iter().all(|u| done(u.index()))
             {
                 mask |= 1 << d;
             }
@@ -156,9 +156,11 @@ impl Model<'_> {
         if head.machine == MachineState::NotTargeted {
             return MachineState::NotTargeted;
         }
+        // The rules' deployments appear during the run (`adr.rs`): not counted here.
         let targeted = (0..self.deployments.len())
             .filter(|&d| self.deployments[d].targeted.contains(c.index()))
-            .fold(0u32, |m, d| m | 1 << d);
+            .fold(0u32, |m, d| m | 1 << d)
+            & !self.rules.mask;
         if self.truly_compliant(c) & targeted == targeted {
             return MachineState::Compliant;
         }

@@ -3,6 +3,7 @@
 //! and reports facts; it never writes output itself.
 
 mod activation;
+mod adr;
 mod agent;
 mod bitset;
 mod clients;
@@ -106,6 +107,10 @@ pub struct Model<'w> {
     phases: phases::Phases,
     /// Per deployment, the streams of the clients' deadline activation delays.
     activation: Vec<crate::engine::StreamFamily>,
+    /// Per deployment, its updates: a rule's run's are set when it runs (`adr.rs`).
+    deployed: Vec<Vec<UpdateId>>,
+    /// The automatic deployment rules (`adr.rs`).
+    rules: adr::Rules,
 }
 
 impl<'w> Model<'w> {
@@ -118,8 +123,13 @@ impl<'w> Model<'w> {
                 update_deployments[u.index()] |= 1 << d;
             }
         }
+        // A rule's deployment targets nobody until its run draws its collection (`adr.rs`).
+        let collection = |d: usize| match world.deployments[d].adr {
+            Some(_) => BitSet::new(world.clients() as usize),
+            None => deployment::target_collection(world, d, &rng),
+        };
         let deployments: Vec<DeploymentState> = (0..world.deployments.len())
-            .map(|d| DeploymentState::new(world, d, deployment::target_collection(world, d, &rng)))
+            .map(|d| DeploymentState::new(world, d, collection(d)))
             .collect();
         let targeted = deployments
             .iter()
@@ -129,6 +139,12 @@ impl<'w> Model<'w> {
             world,
             phases: phases::Phases::new(world, targeted),
             activation: activation::families(world),
+            deployed: world
+                .deployments
+                .iter()
+                .map(|d| d.updates.clone())
+                .collect(),
+            rules: adr::Rules::new(world),
             deployments,
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
@@ -171,6 +187,8 @@ impl<'w> Model<'w> {
             let d = crate::world::DeploymentId(d as u32);
             // A phased deployment's first phase begins at its creation, the others later.
             match dep.phase {
+                // A rule's deployment is made by its run (`adr.rs`).
+                None if dep.adr.is_some() => {}
                 None => cx.schedule_at(dep.created, Event::DeploymentCreated(d)),
                 Some(p) if p.number == 1 => cx.schedule_at(dep.created, Event::PhaseStart(d)),
                 Some(_) => {}

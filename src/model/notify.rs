@@ -24,7 +24,7 @@ impl Model<'_> {
         let mut settled = 0;
         for d in (0..self.deployments.len()).filter(|d| mask & 1 << d != 0) {
             // Pending: required as the client's scans know it, and not installed yet.
-            let pending = self.world.deployments[d].updates.iter().any(|u| {
+            let pending = self.deployed[d].iter().any(|u| {
                 self.clients.truth(c.index(), u.index()) == Truth::Required
                     && self.clients.scanned(c.index(), u.index()) == State::Required
             });

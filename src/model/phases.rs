@@ -45,6 +45,14 @@ impl Phases {
     }
 }
 
+impl Phases {
+    /// Deployment `d` begins now (a phase, or a rule's run), available from `available`.
+    pub(super) fn begin(&mut self, d: DeploymentId, available: SimTime) {
+        self.started[d.index()] = true;
+        self.available[d.index()] = available;
+    }
+}
+
 impl Model<'_> {
     /// When deployment `d`'s updates are available (a phase's once it has begun).
     pub(super) fn available_at(&self, d: DeploymentId) -> SimTime {
@@ -59,8 +67,7 @@ impl Model<'_> {
         };
         let now = cx.now();
         let available = now + phase.available_after;
-        self.phases.started[d.index()] = true;
-        self.phases.available[d.index()] = available;
+        self.phases.begin(d, available);
         if let Some(after) = phase.deadline_after {
             let state = &mut self.deployments[d.index()];
             state.deadline = Some(available + after);

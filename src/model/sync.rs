@@ -213,6 +213,7 @@ impl Model<'_> {
         let (known, snapshot, full) = (st.known, st.snapshot, st.mode == SyncMode::Full);
         let site = self.world.sups[sup.index()].site;
         let db = &mut self.sites[site.index()];
+        let from = db.known;
         let new = db.update(known, full);
         cx.emit(Fact::SiteDbUpdated {
             sup,
@@ -233,6 +234,7 @@ impl Model<'_> {
             }
         }
         self.finish(sup, cx);
+        self.run_rules(site, from, cx);
     }
 
     /// Success: 6702, then the cascade (R04, R05), then any request that waited.

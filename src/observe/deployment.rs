@@ -17,6 +17,9 @@ pub struct DeploymentProgress {
     pub rejected: bool,
     /// For a phase of a phased deployment: when it began.
     pub phase_started: Option<SimTime>,
+    /// For a run of an automatic deployment rule: when the rule ran, and how many updates
+    /// it took.
+    pub adr_run: Option<(SimTime, u32)>,
     /// The deadline in force at the end (none: optional).
     pub deadline: Option<SimTime>,
     /// When its package reached each of its DPs, indexed like `Deployment::dps`.
@@ -226,6 +229,14 @@ impl DeploymentMetrics {
                 d.created = Some(t);
                 d.required = required;
                 d.deadline = deadline;
+            }
+            Fact::AdrDeploymentCreated {
+                deployment,
+                updates,
+                ..
+            } => self.deployments[deployment.index()].adr_run = Some((t, updates)),
+            Fact::AdrUpdate { deployment, update } => {
+                self.containing[update.index()].push(deployment.index())
             }
             Fact::PhaseStarted { deployment, .. } => {
                 self.deployments[deployment.index()].phase_started = Some(t)

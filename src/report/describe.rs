@@ -43,6 +43,10 @@ pub fn describe(l: &Loaded) -> String {
         None => t.to_string(),
     };
     for (k, d) in w.deployments.iter().enumerate() {
+        // A rule's deployments are described with the rule, below.
+        if d.adr.is_some() {
+            continue;
+        }
         if let Some(p) = d.phase.filter(|p| p.number > 1) {
             out.push_str(&phase_line(d, p));
             continue;
@@ -80,6 +84,9 @@ pub fn describe(l: &Loaded) -> String {
             at(d.available),
             d.dps.len()
         ));
+    }
+    for rule in &w.adrs {
+        out.push_str(&adr_line(w, rule));
     }
     for (i, b) in w.boundary_groups.iter().enumerate() {
         let mut fallback: Vec<String> = b
@@ -252,6 +259,37 @@ fn content_size(bytes: u64) -> String {
         Some((scale, unit)) => format!("{:.1} {unit}", b / scale),
         None => format!("{:.0} MB", b / 1e6),
     }
+}
+
+/// An automatic deployment rule: it has no times of its own, only offsets from its runs.
+fn adr_line(w: &World, r: &crate::world::Adr) -> String {
+    use crate::scenario::Dur;
+    let deadline = match r.deadline_after {
+        Some(x) => format!(
+            "mandatory, deadline {} after available, installs spread over {}",
+            Dur(x),
+            Dur(w.randomization(r.first))
+        ),
+        None => "optional".into(),
+    };
+    let superseded = if r.superseded {
+        "superseded ones too"
+    } else {
+        "not superseded"
+    };
+    format!(
+        "Automatic deployment rule {} at {}: after each successful sync, the new ones of the \
+         {} updates its criteria take ({superseded}), at most {} per run; {deadline}, \
+         available {} after the run; up to {} deployments ({}/1…), {} DPs\n",
+        r.name,
+        w.sites[r.site.index()].code,
+        r.candidates.len(),
+        crate::scenario::MAX_ADR_UPDATES,
+        Dur(r.available_after),
+        r.runs,
+        r.name,
+        w.deployments[r.first.index()].dps.len()
+    )
 }
 
 /// A later phase of a phased deployment: its times count from when it begins.

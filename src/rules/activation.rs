@@ -1,4 +1,5 @@
-//! Deadline randomization on a trace (R25): with `deadline_randomization` above 0 each
+//! Deadline randomization on a trace (R25): with a deployment's randomization above 0 (its
+//! own `deadline_randomization`, its rule's for an ADR's, else the setting) each
 //! client acts on a deadline after an activation delay, and the trace names it in a
 //! `deadline_activation` line written at the deadline. Checked here: such lines appear only
 //! with randomization on, at the deadline they name, at most once per client, deployment and
@@ -43,10 +44,10 @@ impl Activations {
 
 /// The `deadline_activation` lines themselves, into R25's outcome.
 pub(super) fn check(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
-    let spread = cx.settings.deadline_randomization.0.ms();
     let mut seen: BTreeMap<(u64, &str, u64), usize> = BTreeMap::new();
     for l in lines.iter().filter(|l| l.kind == "deadline_activation") {
         o.checked += 1;
+        let spread = cx.spread(l.deployment());
         let (Some(d), Some(at)) = (l.deadline, l.at) else {
             o.fail(l, "a deadline activation without its deadline or moment");
             continue;

@@ -99,8 +99,10 @@ impl<'a> Jobs<'a> {
                 a.run_start = l.t;
             }
         };
-        // An off machine does nothing; it switches off only with its agent and BITS idle.
-        if let Some(off) = a.off {
+        // An off machine does nothing; it switches off only with its agent and BITS idle. A
+        // `deadline_activation` is no act of the machine: it is written at the deadline for
+        // every targeted client, on or off (an off one installs at its start-up).
+        if let Some(off) = a.off.filter(|_| l.kind != "deadline_activation") {
             o.checked += 1;
             if l.kind == "client_online" {
                 a.off = None;

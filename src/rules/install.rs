@@ -203,9 +203,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                         owed.entry(c).or_default().push((d, n));
                         continue;
                     }
-                    if cx.settings.deadline_randomization.0.ms() > 0
-                        && !cx.activations.has(c, n.deployment(), d)
-                    {
+                    if cx.spread(n.deployment()) > 0 && !cx.activations.has(c, n.deployment(), d) {
                         o.fail(
                             l,
                             &format!(

@@ -4,6 +4,7 @@
 //! outcome checks, and which file does it: `docs/verify.md`.
 
 mod activation;
+mod adr;
 mod agent;
 mod bandwidth;
 mod boundary;
@@ -179,6 +180,17 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// Deployment `d`'s deadline randomization in ms: its own (an ADR's run: its rule's), or
+    /// the `deadline_randomization` setting.
+    fn spread(&self, d: &str) -> u64 {
+        self.scenario
+            .and_then(|s| s.deployments.iter().find(|x| x.id == d))
+            .and_then(|x| x.deadline_randomization)
+            .unwrap_or(self.settings.deadline_randomization)
+            .0
+            .ms()
+    }
+
     /// The scenario's point in time `w` in milliseconds since the start. Scenarios reach
     /// `verify` loaded, so every point resolves.
     fn ms(&self, w: &crate::scenario::When) -> u64 {
@@ -188,7 +200,7 @@ impl Ctx<'_> {
 
 /// Checks trace lines against the rules, with the parameter values of `scenario` (the
 /// defaults without one). Outcomes: `TRACE` (the framing) first, then R01–R25, `WINDOWS`, `SCANS`, `MACHINES`,
-/// `DISTRIBUTION`, `BOUNDARY`, `PHASES`, `REPORTING`, then `AGENT`
+/// `DISTRIBUTION`, `BOUNDARY`, `PHASES`, `ADR`, `REPORTING`, then `AGENT`
 /// (one job at a time per client).
 ///
 /// The rule checks read the lines in time order (ties in file order, which is the order the
@@ -202,8 +214,9 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
         .find(|l| l.kind == "run_end")
         .and_then(|l| l.end)
         .unwrap_or_else(|| lines.iter().map(|l| l.t).max().unwrap_or(0));
-    // Each phase of a phased deployment is a deployment of its own for every check.
-    let expanded = scenario.map(|s| phases::expand(s, lines, end));
+    // Each phase of a phased deployment, and each run of an automatic deployment rule, is a
+    // deployment of its own for every check.
+    let expanded = scenario.map(|s| adr::expand(&phases::expand(s, lines, end), lines));
     let scenario = expanded.as_ref();
     let defaults = Settings::default();
     let settings = scenario.map_or(&defaults, |s| &s.settings);
@@ -264,6 +277,7 @@ pub fn verify(lines: &[Line], scenario: Option<&Scenario>) -> VerifyReport {
     outcomes.push(content::check(lines, &cx));
     outcomes.push(boundary::check(lines, &cx));
     outcomes.push(phases::check(lines, &cx, original));
+    outcomes.push(adr::check(lines, &cx));
     outcomes.push(reporting::check(lines, &cx));
     outcomes.push(agent::check(lines, &cx));
     // A trace filtered to some clients lacks the others' sends and scans: the checks that

@@ -79,6 +79,9 @@ pub struct Line {
     pub time_based_on: Option<String>,
     // `phase_started`: the phase's number; `targeted_machines`: the collection's size.
     pub phase: Option<u64>,
+    // `adr_deployment_created`: the rule; `site_db_updated`: the updates new to the database.
+    pub rule: Option<String>,
+    pub new: Option<u64>,
     pub targeted: Option<u64>,
     // The framing lines (trace_start, run_end).
     pub format: Option<u64>,

@@ -2,6 +2,7 @@
 //! on single values. Cross-references (parents, server names, update ids) are resolved when
 //! the world is built (`world::build`), which reports its problems the same way.
 
+pub mod adr;
 pub mod availability;
 pub mod content;
 pub mod error;
@@ -15,6 +16,7 @@ mod validate;
 pub mod when;
 pub mod windows;
 
+pub use adr::{AdrSpec, MAX_ADR_UPDATES};
 pub use availability::{Availability, Away, Weekday};
 pub use content::{BoundaryGroupSpec, LinkSpec, NeighborSpec, PullDpSpec, PulseSpec};
 pub use phases::{PhaseSpec, PhaseStart};
@@ -58,6 +60,10 @@ pub struct Scenario {
     /// Software update deployments (R16–R25).
     #[serde(default)]
     pub deployments: Vec<DeploymentSpec>,
+    /// Automatic deployment rules: each deploys what a sync at its site brings in
+    /// (see [`AdrSpec`]).
+    #[serde(default)]
+    pub automatic_deployment_rules: Vec<AdrSpec>,
     /// Operator actions on a timeline.
     #[serde(default)]
     pub actions: Vec<Action>,
@@ -336,6 +342,11 @@ pub struct DeploymentSpec {
     /// sites, or of the nearest site above with DPs).
     #[serde(default)]
     pub distribution_points: Option<Vec<String>>,
+    /// How far clients spread their deadline installs for this deployment: each acts up to
+    /// this long after the deadline (default: the `deadline_randomization` setting; an ADR
+    /// deployment uses its rule's).
+    #[serde(default)]
+    pub deadline_randomization: Option<Dur>,
 }
 
 /// How a deployment's deadline is read (the wizard's "Time based on").

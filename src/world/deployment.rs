@@ -45,6 +45,47 @@ pub struct Deployment {
     /// `created`, `available` and `deadline` are set when it begins ([`NOT_STARTED`]
     /// until then in this static picture).
     pub phase: Option<Phase>,
+    /// For a run of an automatic deployment rule: which rule and run. Its updates, times and
+    /// deadline are decided when the run finds updates ([`NOT_STARTED`] and no updates in
+    /// this static picture).
+    pub adr: Option<AdrRun>,
+    /// How far clients spread their deadline installs, if the deployment says (an ADR's
+    /// always does): each acts up to this long after the deadline. `None`: the
+    /// `deadline_randomization` setting (see `World::randomization`).
+    pub randomization: Option<SimDuration>,
+}
+
+/// A deployment an automatic deployment rule may make.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdrRun {
+    /// Index of the rule in `World::adrs`.
+    pub rule: u16,
+    /// Its number among the rule's runs that deploy something, from 1.
+    pub number: u32,
+}
+
+/// An automatic deployment rule (current branch): after each successful sync at its site it
+/// deploys the new updates matching its criteria, each run into the next of its
+/// deployments.
+#[derive(Clone, Debug)]
+pub struct Adr {
+    /// Its name.
+    pub name: String,
+    /// Where it runs: after this site's syncs.
+    pub site: SiteId,
+    /// The catalog updates its fixed criteria (classification, title) take, in release
+    /// order; the superseded criterion is judged at each run.
+    pub candidates: Vec<UpdateId>,
+    /// Whether it takes superseded updates.
+    pub superseded: bool,
+    /// From the run to the available time.
+    pub available_after: SimDuration,
+    /// From the available time to the deadline (none: optional).
+    pub deadline_after: Option<SimDuration>,
+    /// Its deployments, one per run that deploys: `first..first + runs`.
+    pub first: DeploymentId,
+    /// How many deployments it may make.
+    pub runs: u32,
 }
 
 /// A phase of a phased deployment (the current-branch phased deployment wizard).

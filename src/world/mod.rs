@@ -16,12 +16,12 @@ pub use build::build;
 pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId, Power};
 pub use content::{BoundaryGroup, Link, site_default_name};
-pub use deployment::{Begins, Deployment, DeploymentId, NOT_STARTED, Phase};
+pub use deployment::{Adr, AdrRun, Begins, Deployment, DeploymentId, NOT_STARTED, Phase};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
 pub use windows::{Opening, WindowDef, Windows};
 
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::scenario::Settings;
 use petgraph::graph::DiGraph;
 
@@ -48,6 +48,9 @@ pub struct World {
     pub updates: Vec<Update>,
     /// Deployments in scenario order.
     pub deployments: Vec<Deployment>,
+    /// Automatic deployment rules, in scenario order; their deployments are at the end of
+    /// `deployments`.
+    pub adrs: Vec<Adr>,
     /// Operator actions in time order.
     pub actions: Vec<TimedAction>,
     /// Outages of upstream and WSUS servers.
@@ -104,10 +107,20 @@ impl World {
     /// nothing is deployed (indexed by `UpdateId`).
     pub fn followed_updates(&self) -> Vec<bool> {
         let mut followed = vec![self.deployments.is_empty(); self.updates.len()];
-        for u in self.deployments.iter().flat_map(|d| &d.updates) {
+        // An automatic deployment rule may deploy any update its fixed criteria take.
+        let adr = self.adrs.iter().flat_map(|r| &r.candidates);
+        for u in self.deployments.iter().flat_map(|d| &d.updates).chain(adr) {
             followed[u.index()] = true;
         }
         followed
+    }
+
+    /// How far deployment `d`'s clients spread their deadline installs: its own
+    /// randomization, else the `deadline_randomization` setting.
+    pub fn randomization(&self, d: DeploymentId) -> SimDuration {
+        self.deployments[d.index()]
+            .randomization
+            .unwrap_or(self.settings.deadline_randomization.0)
     }
 
     /// Update `u`'s maximum run time in ms: an install starts inside a maintenance window

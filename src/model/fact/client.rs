@@ -59,6 +59,8 @@ impl Fact {
             | Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
             | Fact::PhaseStarted { .. }
+            | Fact::AdrDeploymentCreated { .. }
+            | Fact::AdrUpdate { .. }
             | Fact::ContentOnDp { .. }
             | Fact::ContentTransferStart { .. }
             | Fact::ContentTransferDone { .. }

@@ -278,6 +278,24 @@ pub enum Fact {
         /// What started it.
         reason: PhaseReason,
     },
+    /// An automatic deployment rule ran after a sync and makes a deployment of `updates`
+    /// new updates (issue 12, item 7); its `AdrUpdate` facts came just before.
+    AdrDeploymentCreated {
+        /// Index of the rule in `World::adrs`.
+        rule: u16,
+        /// The deployment it makes.
+        deployment: DeploymentId,
+        /// How many updates it holds.
+        updates: u32,
+    },
+    /// One update of a rule's deployment (no trace line: the deployment's updates follow
+    /// from the sync and the rule's criteria; observers need them to count installs).
+    AdrUpdate {
+        /// The deployment.
+        deployment: DeploymentId,
+        /// The update.
+        update: UpdateId,
+    },
     /// A deployment's package reached one of its DPs (R16).
     ContentOnDp {
         /// The deployment.

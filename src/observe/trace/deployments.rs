@@ -59,6 +59,16 @@ impl<W: Write> TraceWriter<W> {
                 self.num("phase", u64::from(phase));
                 let _ = write!(self.buf, r#","reason":"{}""#, reason.name());
             }
+            Fact::AdrDeploymentCreated {
+                rule,
+                deployment,
+                updates,
+            } => {
+                self.head(t, "adr_deployment_created");
+                let _ = write!(self.buf, r#","rule":{}"#, self.rule[usize::from(rule)]);
+                self.deployment(deployment);
+                self.num("updates", u64::from(updates));
+            }
             Fact::ContentOnDp { deployment, dp } => {
                 self.head(t, "content_on_dp");
                 self.deployment(deployment);

@@ -36,6 +36,8 @@ pub struct TraceWriter<W: Write> {
     deployment_site: Vec<SiteId>,
     /// Per deployment: its deadline is each client's wall-clock time.
     deployment_local: Vec<bool>,
+    /// Automatic deployment rule names (JSON strings).
+    rule: Vec<String>,
     dp: Vec<String>,
     /// Boundary group names, and each site's default group name (JSON strings).
     boundary: Vec<String>,
@@ -75,6 +77,7 @@ impl<W: Write> TraceWriter<W> {
             deployment: world.deployments.iter().map(|d| json_str(&d.id)).collect(),
             deployment_site: world.deployments.iter().map(|d| d.site).collect(),
             deployment_local: world.deployments.iter().map(|d| d.client_local).collect(),
+            rule: world.adrs.iter().map(|r| json_str(&r.name)).collect(),
             dp: world.dps.iter().map(|s| json_str(&s.name)).collect(),
             boundary: world
                 .boundary_groups
@@ -271,6 +274,7 @@ impl<W: Write> TraceWriter<W> {
             Fact::DeploymentRejected { .. }
             | Fact::DeploymentCreated { .. }
             | Fact::PhaseStarted { .. }
+            | Fact::AdrDeploymentCreated { .. }
             | Fact::ContentOnDp { .. }
             | Fact::DeadlineChanged { .. }
             | Fact::TargetedMachines { .. }
@@ -293,6 +297,8 @@ impl<W: Write> TraceWriter<W> {
             | Fact::MachinesAtStart { .. } => self.format_state(t, fact),
             // A restart's completed installs are implied by its `restart` line.
             Fact::RestartCompleted { .. } => return Ok(()),
+            // A rule's updates follow from the sync and its criteria (`cmsim verify`).
+            Fact::AdrUpdate { .. } => return Ok(()),
         }
         self.buf.extend_from_slice(b"}\n");
         self.lines += 1;

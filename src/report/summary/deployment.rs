@@ -27,6 +27,9 @@ pub struct DeploymentSummary {
     /// The phases of phased deployments, in order (absent without any).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<super::phases::PhaseReport>,
+    /// The deployments automatic deployment rules may make, in order (absent without any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adr_runs: Vec<super::adr::AdrRunReport>,
     /// Bytes clients downloaded, by source (issue 12, item 5).
     pub download_bytes: DownloadBytes,
     /// Per fallback relationship ("Branch-2 → HQ"): downloads and bytes that crossed it.
@@ -225,6 +228,7 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
             })
             .collect(),
         phases: super::phases::phases(world, m),
+        adr_runs: super::adr::runs(world, m),
     }
 }
 

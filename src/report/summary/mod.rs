@@ -13,11 +13,13 @@ use crate::world::{Upstream, World};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod adr;
 mod dates;
 mod deployment;
 pub mod machines;
 mod phases;
 mod policy;
+pub use adr::AdrRunReport;
 use deployment::deployment;
 pub use deployment::{
     DeploymentReport, DeploymentSummary, DpSummary, GaveUp, MachineCompliance, Notifications,

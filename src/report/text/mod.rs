@@ -272,6 +272,21 @@ fn deployment(s: &Summary) -> String {
     if !d.phases.is_empty() {
         out.push_str(&phases(s));
     }
+    if !d.adr_runs.is_empty() {
+        out.push_str("\n  Automatic deployment rules: each run after a sync that found updates\n");
+        for r in &d.adr_runs {
+            let line = match r.run_ms {
+                Some(t) => format!(
+                    "created by ADR {} at {}, {} updates",
+                    r.rule,
+                    at(s, Some(t)),
+                    r.updates
+                ),
+                None => format!("not made in this run (ADR {})", r.rule),
+            };
+            out.push_str(&format!("  {}: {line}\n", r.deployment));
+        }
+    }
     out.push_str("\nDistribution points (R16, R18)\n");
     let mut t = Table::new(&[
         "dp",

@@ -18,6 +18,14 @@ pub(super) fn check_deployments(s: &Scenario, t: &mut Times, end: Option<SimTime
             ));
         }
         super::phases::check_phases(s, d, &path, t.out);
+        if let Some(r) = d.deadline_randomization
+            && r.0 > crate::engine::SimDuration::from_days(1)
+        {
+            t.out.push(Problem::new(
+                format!("{path}.deadline_randomization"),
+                format!("expected at most 1d (ConfigMgr's randomization is 2h), got {r}"),
+            ));
+        }
         for (j, g) in d.target.iter().enumerate() {
             share(t.out, &format!("{path}.target[{j}].share"), g.share);
         }

@@ -17,8 +17,8 @@ pub struct Limits {
     pub updates: usize,
     /// Actions plus faults.
     pub timeline: usize,
-    /// Deployments, a phased one counting one per phase (a client keeps one bit per
-    /// deployment).
+    /// Deployments, a phased one counting one per phase and an automatic deployment rule
+    /// one per run it may make (a client keeps one bit per deployment).
     pub deployments: usize,
     /// Distribution points over all sites (events name them in 16 bits).
     pub dps: usize,
@@ -53,12 +53,24 @@ pub fn sizes(s: &Scenario) -> Vec<Problem> {
             LIMITS.updates as u64,
         ),
         (
-            "deployments",
-            "deployments",
+            if s.automatic_deployment_rules.is_empty() {
+                "deployments"
+            } else {
+                "automatic_deployment_rules"
+            },
+            if s.automatic_deployment_rules.is_empty() {
+                "deployments"
+            } else {
+                "deployments (with the rules' `max_runs`)"
+            },
             s.deployments
                 .iter()
                 .map(|d| d.phases.len().max(1) as u64)
-                .sum(),
+                .sum::<u64>()
+                + s.automatic_deployment_rules
+                    .iter()
+                    .map(|r| u64::from(r.max_runs))
+                    .sum::<u64>(),
             LIMITS.deployments as u64,
         ),
         (

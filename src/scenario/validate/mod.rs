@@ -8,6 +8,7 @@
 //! faults placed by them (`timeline`), deployments (`deployments`) and the settings
 //! (`settings`).
 
+mod adr;
 mod clients;
 mod deployments;
 mod limits;
@@ -69,6 +70,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     timeline::check_catalog(s, &mut t, end);
     timeline::check_actions(s, &mut t, end);
     deployments::check_deployments(s, &mut t, end);
+    adr::check_rules(s, t.out);
     timeline::check_faults(s, &mut t, end);
     settings::check_settings(s, &mut out);
     out

@@ -96,10 +96,20 @@ pub(super) fn deployments(
             restart_outside_windows: d.restart_outside_windows,
             dps: Vec::new(),
             phase: None,
+            adr: None,
+            randomization: d.deadline_randomization.map(|x| x.0),
         };
         if d.phases.is_empty() {
             let targets = targets(&d.target, &path, groups, p);
-            let package = package_dps(d, &path, sites, groups, &targets, dps, p);
+            let package = package_dps(
+                &d.distribution_points,
+                &path,
+                sites,
+                groups,
+                &targets,
+                dps,
+                p,
+            );
             if let (Some(_), Some(dps)) = (site, package) {
                 out.push(Deployment {
                     targets,
@@ -113,7 +123,15 @@ pub(super) fn deployments(
         for (j, ph) in d.phases.iter().enumerate() {
             let path = format!("{path}.phases[{j}]");
             let targets = targets(&ph.target, &path, groups, p);
-            let package = package_dps(d, &path, sites, groups, &targets, dps, p);
+            let package = package_dps(
+                &d.distribution_points,
+                &path,
+                sites,
+                groups,
+                &targets,
+                dps,
+                p,
+            );
             let (Some(_), Some(dps)) = (site, package) else {
                 continue;
             };
@@ -158,7 +176,7 @@ pub(super) fn deployments(
 }
 
 /// A collection's groups and shares, resolved.
-fn targets(
+pub(super) fn targets(
     spec: &[crate::scenario::TargetSpec],
     path: &str,
     groups: &[ClientGroup],
@@ -183,7 +201,7 @@ fn targets(
 
 /// The DPs of a deployment's package: as listed, or those serving its targeted groups.
 pub(super) fn package_dps(
-    d: &crate::scenario::DeploymentSpec,
+    listed: &Option<Vec<String>>,
     path: &str,
     sites: &[Site],
     groups: &[ClientGroup],
@@ -192,7 +210,7 @@ pub(super) fn package_dps(
     p: &mut Vec<Problem>,
 ) -> Option<Vec<ServerId>> {
     let mut package = Vec::new();
-    match &d.distribution_points {
+    match listed {
         Some(names) => {
             for (j, name) in names.iter().enumerate() {
                 match dps.iter().position(|x| x.name.eq_ignore_ascii_case(name)) {

@@ -9,6 +9,7 @@ use crate::scenario::{Action, Fault, Problem, Scenario, SiteKind, When, sizes, v
 use petgraph::algo::{kosaraju_scc, toposort};
 use std::collections::BTreeMap;
 
+mod adr;
 mod catalog;
 mod content;
 mod deployments;
@@ -54,6 +55,18 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     let (boundary_groups, group_boundary) = content::boundary_groups(s, &groups, &dps, &mut p);
     let outages = outages(s, &sups, &dps, cal, &mut p);
     let mut deployments = deployments(s, &codes, &sites, &ids, &groups, &dps, top, cal, &mut p);
+    let (adrs, runs) = adr::rules(
+        s,
+        &codes,
+        &sites,
+        &updates,
+        &groups,
+        &dps,
+        top,
+        deployments.len(),
+        &mut p,
+    );
+    deployments.extend(runs);
     for d in &mut deployments {
         // Saturating: 100,000 updates of up to 1 PB each overflow u64.
         d.size = d
@@ -117,6 +130,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         groups,
         updates,
         deployments,
+        adrs,
         actions,
         outages,
         settings: s.settings.clone(),

@@ -24,6 +24,7 @@
 //! shared units and [`Gen::ron`].
 #![allow(dead_code)]
 
+mod adr;
 mod catalog;
 mod clients;
 mod deployments;
@@ -67,6 +68,8 @@ pub struct Gen {
     pub actions: Vec<GenAction>,
     pub faults: Vec<GenFault>,
     pub settings: GenSettings,
+    /// An automatic deployment rule, sometimes.
+    pub adr: Option<adr::GenAdr>,
 }
 
 impl std::fmt::Debug for Gen {
@@ -88,9 +91,10 @@ pub fn scenario() -> impl Strategy<Value = Gen> {
         vec(action(), 0..=5),
         vec(fault(), 0..=4),
         settings(),
+        prop::option::weighted(0.25, adr::adr()),
     )
         .prop_map(
-            |(seed, end, tree, groups, catalog, deployments, actions, faults, settings)| Gen {
+            |(seed, end, tree, groups, catalog, deployments, actions, faults, settings, adr)| Gen {
                 seed,
                 end,
                 tree,
@@ -100,6 +104,7 @@ pub fn scenario() -> impl Strategy<Value = Gen> {
                 actions,
                 faults,
                 settings,
+                adr,
             },
         )
 }
@@ -171,6 +176,7 @@ impl Gen {
         let catalog = self.write_catalog(&mut o);
         let groups = self.write_clients(&mut o, &sites, &catalog.ids);
         let deployed = self.write_deployments(&mut o, &sites, &groups, &catalog);
+        self.write_adr(&mut o, &sites, &groups);
         self.write_actions(&mut o, &deployed);
         self.write_faults(&mut o, &sites, &deployed.packages);
         self.settings.write(&mut o);

@@ -1,0 +1,171 @@
+//! Automatic deployment rules (issue 12, item 7): after each successful sync at its site a
+//! rule deploys the new updates matching its criteria, at the sync's instant, with its
+//! offsets from the run and deadline installs spread over 2 hours; a sync that brings
+//! nothing it takes makes nothing. `cmsim verify` (outcome `ADR`) rereads the runs from the
+//! sync lines and the catalog; doctored traces break it; bad rules are refused with the field.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+/// A daily sync; September's updates at the start, October's on day 1 (one security, one
+/// definition, one superseding September's), one rule taking security updates.
+fn rule(fields: &str) -> String {
+    format!(
+        r#"Scenario(name: "adr", seed: 3, end: "3d",
+        sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["MP"],
+                 distribution_points: ["DP1"])],
+        clients: [(name: "desktops", site: "PR1", count: 60)],
+        catalog: [(id: "KB1", title: "2023-09 Cumulative Update", size: "30MB"),
+                  (id: "KB2", title: "2023-10 Cumulative Update", size: "30MB",
+                   supersedes: ["KB1"], released: "1d"),
+                  (id: "KB3", title: "Definition 1.2", size: "5MB", released: "1d",
+                   classification: Definition, restart: false)],
+        automatic_deployment_rules: [(name: "Monthly", classifications: [Security],
+            target: [(group: "desktops")], available_after: "1h", deadline_after: "6h"{fields})],
+        settings: (sync_schedule_first: "1h", sync_schedule_interval: "1d"))"#
+    )
+}
+
+fn made(lines: &[Value]) -> Vec<&Value> {
+    kind(lines, "adr_deployment_created")
+}
+
+#[test]
+fn adr_each_sync_deploys_its_new_matching_updates_with_offsets_from_the_run() {
+    let lines = verified_lines(&rule(""));
+    let runs = made(&lines);
+    // Day 0: KB1; day 1: KB2 (KB3 is a definition); day 2 brings nothing new.
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let syncs = kind(&lines, "site_db_updated");
+    for (run, (id, n)) in runs.iter().zip([("Monthly/1", 1), ("Monthly/2", 1)]) {
+        assert_eq!(run["deployment"], id);
+        assert_eq!(u(run, "updates"), n);
+        assert!(syncs.iter().any(|s| t(s) == t(run)));
+        let created = kind(&lines, "deployment_created")
+            .into_iter()
+            .find(|l| l["deployment"] == id)
+            .unwrap();
+        assert_eq!(u(created, "deadline"), t(run) + 7 * 3_600_000);
+    }
+    // Deadline installs spread over up to 2 hours after the deadline.
+    let acts = kind(&lines, "deadline_activation");
+    assert!(!acts.is_empty());
+    assert!(
+        acts.iter()
+            .all(|a| u(a, "at") - u(a, "deadline") < 2 * 3_600_000)
+    );
+}
+
+#[test]
+fn adr_title_filter_and_superseded_criterion_choose_the_updates() {
+    // Superseded ones too: at the day-1 full sync KB1 is marked expired, not taken again.
+    let lines = verified_lines(&rule(
+        r#", title: "cumulative", superseded: true, max_runs: 1"#,
+    ));
+    let runs = made(&lines);
+    assert_eq!(runs.len(), 1, "one run left: {runs:?}");
+    let lines = verified_lines(&rule(r#", title: "definition""#));
+    assert!(made(&lines).is_empty(), "no security update is called so");
+}
+
+fn doctored(edit: impl Fn(&str) -> String, needle: &str) {
+    let src = rule("");
+    let loaded = cmsim::load_str("adr.ron", &src).unwrap();
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let bad: String = trace.lines().map(|l| edit(l) + "\n").collect();
+    let report = cmsim::rules::verify_str(&bad, Some(&loaded.scenario)).unwrap();
+    let o = report.outcomes.iter().find(|o| o.id == "ADR").unwrap();
+    assert!(
+        o.violations.iter().any(|v| v.contains(needle)),
+        "{}",
+        report.render()
+    );
+}
+
+#[test]
+fn adr_verify_rejects_wrong_counts_missing_runs_and_runs_without_a_sync() {
+    doctored(
+        |l| {
+            l.replace(
+                r#""deployment":"Monthly/1","updates":1"#,
+                r#""deployment":"Monthly/1","updates":2"#,
+            )
+        },
+        "2 updates, but the sync brought 1",
+    );
+    doctored(
+        |l| {
+            if l.contains(r#""kind":"adr_deployment_created""#) && l.contains("Monthly/2") {
+                l.replace(r#""t":"#, r#""t":1"#)
+            } else {
+                l.to_string()
+            }
+        },
+        "without a successful sync",
+    );
+    doctored(
+        |l| l.replace("adr_deployment_created", "adr_deployment_dropped"),
+        "made no deployment",
+    );
+}
+
+#[test]
+fn adr_bad_rules_are_refused_at_their_field() {
+    let cases = [
+        (r#", name: "a/b""#, "name"),
+        (", max_runs: 0", "max_runs"),
+        (
+            r#", deadline_randomization: "2d""#,
+            "deadline_randomization",
+        ),
+        (r#", title: " ""#, "title"),
+        (r#", site: "PR2""#, "site"),
+    ];
+    for (fields, field) in cases {
+        let src = rule(fields).replacen(r#"(name: "Monthly", "#, "(", 1);
+        let src = if fields.contains("name:") {
+            src
+        } else {
+            src.replacen(
+                "(classifications",
+                r#"(name: "Monthly", classifications"#,
+                1,
+            )
+        };
+        let err = match cmsim::load_str("bad.ron", &src) {
+            Ok(_) => panic!("accepted: {fields}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains("bad.ron:")
+                && err.contains(&format!("automatic_deployment_rules[0].{field}")),
+            "{fields}: {err}"
+        );
+    }
+    let err = cmsim::load_str("bad.ron", &rule("").replace("[Security]", "[Securty]"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("Security"), "a misspelt classification: {err}");
+}
+
+#[test]
+fn adr_a_run_taking_more_than_1000_updates_fails_and_makes_nothing() {
+    let catalog: Vec<String> = (0..1001)
+        .map(|k| format!(r#"(id: "KB{k}", size: "1KB", restart: false)"#))
+        .collect();
+    let src = format!(
+        r#"Scenario(name: "adr-1001", seed: 1, end: "3h",
+        sites: [(code: "PR1", kind: Primary, sup: "PR1-SUP", management_points: ["MP"],
+                 distribution_points: ["DP1"])],
+        clients: [(name: "desktops", site: "PR1", count: 2)],
+        catalog: [{}],
+        automatic_deployment_rules: [(name: "All", target: [(group: "desktops")])],
+        settings: (sync_schedule_first: "1h"))"#,
+        catalog.join(",")
+    );
+    let lines = verified_lines(&src);
+    assert_eq!(kind(&lines, "site_db_updated").len(), 1);
+    assert!(made(&lines).is_empty());
+}
