@@ -78,6 +78,25 @@ impl Server {
     fn queued(&self) -> u64 {
         self.work.iter().fold(0u64, |a, w| a.saturating_add(w.1))
     }
+    /// The MP's forward at `at`: serves what is done by then and re-arms `delay` later (or
+    /// when its next work is done) while work waits. Returns the messages served.
+    fn forward(&mut self, at: u64, delay: u64) -> u64 {
+        let n = self.done_by(at);
+        self.next = self
+            .work
+            .front()
+            .map(|&(d, _)| at.saturating_add(delay).max(d));
+        self.after(at);
+        n
+    }
+    /// A backlog report due before `t` that never came.
+    fn missed(&mut self, who: &str, t: u64, o: &mut Outcome) {
+        if let Some((d, _)) = self.due.filter(|&(d, _)| d < t) {
+            o.violations
+                .push(format!("{who}: no backlog report at {d} ms"));
+            self.due = None;
+        }
+    }
     /// After serving at `t`: a report is due when work waits and none was made this minute.
     fn after(&mut self, t: u64) {
         if !self.work.is_empty() && self.reported < t / 60_000 + 1 {
@@ -197,31 +216,16 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
         // Events due before this line that left no line must have had nothing to show.
         for (mp, s) in mps.iter_mut() {
             while let Some(at) = s.next.filter(|&at| at < t) {
-                if s.due.is_some_and(|(d, _)| d < t) {
-                    o.violations.push(format!(
-                        "{mp}: no backlog report at {} ms",
-                        s.due.unwrap().0
-                    ));
-                    s.due = None;
-                }
-                let n = s.done_by(at);
+                s.missed(mp, t, &mut o);
+                let n = s.forward(at, delay);
                 if n > 0 && at <= cx.end {
                     o.violations.push(format!(
                         "{mp}: {n} processed state messages were due to be forwarded at {at} ms"
                     ));
                 }
-                s.next = s
-                    .work
-                    .front()
-                    .map(|&(d, _)| at.saturating_add(delay).max(d));
-                s.after(at);
             }
-            if s.due.is_some_and(|(d, _)| d < t) && t <= cx.end {
-                o.violations.push(format!(
-                    "{mp}: no backlog report at {} ms",
-                    s.due.unwrap().0
-                ));
-                s.due = None;
+            if t <= cx.end {
+                s.missed(mp, t, &mut o);
             }
         }
         for (db, s) in dbs.iter_mut() {
@@ -234,12 +238,8 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 ));
                 s.work.pop_front();
             }
-            if s.due.is_some_and(|(d, _)| d < t) && t <= cx.end {
-                o.violations.push(format!(
-                    "{db}: no backlog report at {} ms",
-                    s.due.unwrap().0
-                ));
-                s.due = None;
+            if t <= cx.end {
+                s.missed(db, t, &mut o);
             }
         }
         for (db, out) in outboxes.iter_mut() {
@@ -278,12 +278,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 // A forward due now that left no line came before this send (it would
                 // have forwarded what was processed).
                 if s.next == Some(l.t) && !forwards_at(&lines[i..], mp, l.t) {
-                    s.done_by(l.t);
-                    s.next = s
-                        .work
-                        .front()
-                        .map(|&(d, _)| l.t.saturating_add(delay).max(d));
-                    s.after(l.t);
+                    s.forward(l.t, delay);
                 }
                 s.take(l.t, l.count.unwrap_or(0), st.mp_state_rate);
                 if s.next.is_none() {
@@ -310,7 +305,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                         ),
                     );
                 }
-                let n = s.done_by(l.t);
+                let n = s.forward(l.t, delay);
                 let count = l.count.unwrap_or(0);
                 if n != count {
                     o.fail(
@@ -318,11 +313,6 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                         &format!("forwarded {count} state messages; {n} were processed and held"),
                     );
                 }
-                s.next = s
-                    .work
-                    .front()
-                    .map(|&(d, _)| l.t.saturating_add(delay).max(d));
-                s.after(l.t);
                 dbs.entry(database)
                     .or_default()
                     .take(l.t, count, st.db_state_rate);
@@ -332,12 +322,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 let s = mps.entry(l.mp.as_deref().unwrap_or("")).or_default();
                 if s.due.is_none() && s.next == Some(l.t) {
                     // A forward that had nothing processed yet: the MP served nothing.
-                    s.done_by(l.t);
-                    s.next = s
-                        .work
-                        .front()
-                        .map(|&(d, _)| l.t.saturating_add(delay).max(d));
-                    s.after(l.t);
+                    s.forward(l.t, delay);
                 }
                 s.report(&mut o, l, "MP");
             }

@@ -3,7 +3,7 @@
 //! A run's deployment has no updates and no times until the run finds updates (the model
 //! decides them, `model/adr.rs`).
 
-use super::deployments::{package_dps, targets};
+use super::deployments::{package_dps, site_of, targets};
 use super::*;
 use crate::world::{Adr, AdrRun, NOT_STARTED};
 
@@ -24,21 +24,7 @@ pub(super) fn rules(
     let mut out = Vec::new();
     for (i, r) in s.automatic_deployment_rules.iter().enumerate() {
         let path = format!("automatic_deployment_rules[{i}]");
-        let site = match &r.site {
-            None => top,
-            Some(code) => {
-                let found = codes
-                    .get(&code.to_ascii_uppercase())
-                    .map(|&k| SiteId(k as u16));
-                if found.is_none() {
-                    p.push(Problem::new(
-                        format!("{path}.site"),
-                        format!("no site has the code `{code}`{}", site_hint(s, code)),
-                    ));
-                }
-                found
-            }
-        };
+        let site = site_of(&r.site, &path, top, codes, s, p);
         let targets = targets(&r.target, &path, groups, p);
         let package = package_dps(
             &r.distribution_points,

@@ -66,21 +66,7 @@ pub(super) fn deployments(
                 )),
             }
         }
-        let site = match &d.site {
-            None => top,
-            Some(code) => {
-                let found = codes
-                    .get(&code.to_ascii_uppercase())
-                    .map(|&k| SiteId(k as u16));
-                if found.is_none() {
-                    p.push(Problem::new(
-                        format!("{path}.site"),
-                        format!("no site has the code `{code}`{}", site_hint(s, code)),
-                    ));
-                }
-                found
-            }
-        };
+        let site = site_of(&d.site, &path, top, codes, s, p);
         let created = at_time(cal, &d.created);
         let one = Deployment {
             id: d.id.clone(),
@@ -176,6 +162,29 @@ pub(super) fn deployments(
 }
 
 /// A collection's groups and shares, resolved.
+/// The site a deployment or rule names (`field` at `path`), else the top site; `None` (and
+/// a problem) for an unknown code.
+pub(super) fn site_of(
+    field: &Option<String>,
+    path: &str,
+    top: Option<SiteId>,
+    codes: &BTreeMap<String, usize>,
+    s: &Scenario,
+    p: &mut Vec<Problem>,
+) -> Option<SiteId> {
+    let Some(code) = field else { return top };
+    let found = codes
+        .get(&code.to_ascii_uppercase())
+        .map(|&k| SiteId(k as u16));
+    if found.is_none() {
+        p.push(Problem::new(
+            format!("{path}.site"),
+            format!("no site has the code `{code}`{}", site_hint(s, code)),
+        ));
+    }
+    found
+}
+
 pub(super) fn targets(
     spec: &[crate::scenario::TargetSpec],
     path: &str,
