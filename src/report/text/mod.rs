@@ -277,10 +277,11 @@ fn deployment(s: &Summary) -> String {
         for r in &d.adr_runs {
             let line = match r.run_ms {
                 Some(t) => format!(
-                    "created by ADR {} at {}, {} updates",
+                    "created by ADR {} at {}, {} update{}",
                     r.rule,
                     at(s, Some(t)),
-                    r.updates
+                    r.updates,
+                    if r.updates == 1 { "" } else { "s" }
                 ),
                 None => format!("not made in this run (ADR {})", r.rule),
             };
