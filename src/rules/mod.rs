@@ -91,6 +91,25 @@ impl Outcome {
     }
 }
 
+/// The scenario's site `code`, or its nearest ancestor, for which `has` holds: the model's
+/// `World::nearest` read from the scenario (bounded by the number of sites).
+fn nearest<'a>(
+    s: &'a Scenario,
+    code: &str,
+    has: impl Fn(&crate::scenario::SiteSpec) -> bool,
+) -> Option<&'a crate::scenario::SiteSpec> {
+    let site = |c: &str| s.sites.iter().find(|x| x.code == c);
+    let mut at = site(code);
+    for _ in 0..=s.sites.len() {
+        let x = at?;
+        if has(x) {
+            return Some(x);
+        }
+        at = x.parent.as_deref().and_then(site);
+    }
+    None
+}
+
 /// Names a trace line for people: its number, time, kind and server.
 fn cite(l: &Line) -> String {
     let who = l.sup.as_deref().or(l.site.as_deref()).unwrap_or("");

@@ -74,7 +74,6 @@ type Range = (u64, u64);
 /// nearest site with a SUP, from their own up, is that site — and the SMS 2003 clients,
 /// which follow the ITMU policy instead.
 fn followers(s: &Scenario) -> (BTreeMap<&str, Vec<Range>>, Vec<Range>) {
-    let site = |code: &str| s.sites.iter().find(|x| x.code == code);
     let (mut by_site, mut legacy) = (BTreeMap::new(), Vec::new());
     let mut first = 0;
     for g in &s.clients {
@@ -84,11 +83,7 @@ fn followers(s: &Scenario) -> (BTreeMap<&str, Vec<Range>>, Vec<Range>) {
             legacy.push(range);
             continue;
         }
-        let mut at = site(&g.site);
-        while let Some(x) = at.filter(|x| x.sup.is_none()) {
-            at = x.parent.as_deref().and_then(site);
-        }
-        if let Some(x) = at {
+        if let Some(x) = super::nearest(s, &g.site, |x| x.sup.is_some()) {
             by_site
                 .entry(x.code.as_str())
                 .or_insert_with(Vec::new)

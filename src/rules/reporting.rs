@@ -24,17 +24,7 @@ fn service(n: u64, rate: u32) -> u64 {
 
 /// The site whose database the MPs of `site` write to, per the scenario.
 pub(super) fn database_of<'a>(s: &'a Scenario, site: &'a str) -> &'a str {
-    let mut at = site;
-    for _ in 0..=s.sites.len() {
-        match s.sites.iter().find(|x| x.code == at) {
-            Some(x) if x.kind == SiteKind::Secondary => match &x.parent {
-                Some(p) => at = p,
-                None => return at,
-            },
-            _ => return at,
-        }
-    }
-    at
+    super::nearest(s, site, |x| x.kind != SiteKind::Secondary).map_or(site, |x| x.code.as_str())
 }
 
 /// Where database `db`'s states replicate to, per the scenario.

@@ -38,25 +38,22 @@ impl<'a> Placement<'a> {
                 if g.legacy {
                     return Vec::new();
                 }
-                let mut at = site(&g.site);
-                if let Some(ib) = at
+                if let Some(ib) = site(&g.site)
                     .and_then(|x| x.internet_sup.as_deref())
                     .filter(|_| g.internet)
                 {
                     return vec![ib];
                 }
-                // The nearest site with a SUP, walking up (bounded by the number of sites):
-                // its active SUP, then its additional ones.
-                for _ in 0..s.sites.len() {
-                    if let Some(x) = at
-                        && let Some(sup) = x.sup.as_deref()
-                    {
-                        let more = x.additional_sups.iter().map(String::as_str);
-                        return std::iter::once(sup).chain(more).collect();
-                    }
-                    at = at.and_then(|x| x.parent.as_deref()).and_then(site);
+                // The nearest site with a SUP: its active SUP, then its additional ones.
+                match super::nearest(s, &g.site, |x| x.sup.is_some()) {
+                    Some(x) => x
+                        .sup
+                        .as_deref()
+                        .into_iter()
+                        .chain(x.additional_sups.iter().map(String::as_str))
+                        .collect(),
+                    None => Vec::new(),
                 }
-                Vec::new()
             })
             .collect();
         let mut outages: BTreeMap<&str, Vec<(u64, u64)>> = BTreeMap::new();
