@@ -279,7 +279,7 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     }
     metrics.compliance.sample_until(stats.end);
     metrics.deployment.sample_until(stats.end);
-    metrics.machines.sample_until(stats.end);
+    metrics.machines.finish(stats.end);
     metrics.policy.finish(stats.end);
     let summary = Summary::new(world, &metrics, &stats);
     if let Some(out) = &out {

@@ -169,3 +169,109 @@ fn adr_a_run_taking_more_than_1000_updates_fails_and_makes_nothing() {
     assert_eq!(kind(&lines, "site_db_updated").len(), 1);
     assert!(made(&lines).is_empty());
 }
+
+/// The rule scenario with laptops that are on 4 hours in 24, some of them off at the start,
+/// over 6 days.
+fn with_laptops() -> String {
+    rule("")
+        .replace(
+            r#"count: 60)"#,
+            r#"count: 60, availability: Intermittent(online: "4h", offline: "20h"))"#,
+        )
+        .replace(r#"end: "3d""#, r#"end: "6d""#)
+}
+
+#[test]
+fn adr_deployments_count_in_the_machine_figures_from_their_run() {
+    let src = with_laptops();
+    let lines = verified_lines(&src);
+    let runs = made(&lines);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    let states = kind(&lines, "machine_state");
+    // The first run targets the 60 machines: each joins the figures at that instant, as
+    // "never online" exactly when it has been off since the start.
+    let joined: Vec<_> = states
+        .iter()
+        .filter(|l| l["from"] == "not_targeted")
+        .collect();
+    assert_eq!(joined.len(), 60);
+    assert!(joined.iter().all(|l| t(l) == t(runs[0])));
+    let never: Vec<u64> = joined
+        .iter()
+        .filter(|l| l["to"] == "never_online")
+        .map(|l| u(l, "client"))
+        .collect();
+    let off_since_start = |c: u64| {
+        lines
+            .iter()
+            .any(|l| l["kind"] == "client_offline" && t(l) == 0 && u(l, "client") == c)
+            && !lines
+                .iter()
+                .any(|l| l["kind"] == "client_online" && u(l, "client") == c && t(l) <= t(runs[0]))
+    };
+    assert!(
+        !never.is_empty(),
+        "some laptops are off from the start to day 0's run"
+    );
+    assert!(never.iter().all(|&c| off_since_start(c)));
+    // The second run asks more of machines compliant with the first: they leave compliant
+    // at its instant, and none becomes compliant then.
+    let at_second: Vec<_> = states.iter().filter(|l| t(l) == t(runs[1])).collect();
+    assert!(
+        at_second.iter().any(|l| l["from"] == "compliant"),
+        "{at_second:?}"
+    );
+    assert!(at_second.iter().all(|l| l["to"] != "compliant"));
+    // The headline counts them: 60 targeted, and its marks after the first run.
+    let loaded = cmsim::load_str("adr.ron", &src).unwrap();
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        ..cmsim::RunOptions::default()
+    };
+    let summary = serde_json::to_value(cmsim::run(&loaded.world, &opts).unwrap()).unwrap();
+    let m = &summary["machines"];
+    assert_eq!(m["targeted"], 60, "{m}");
+    let half = m["compliant_ms"][0]
+        .as_u64()
+        .expect("50 % of machines compliant");
+    assert!(half > t(runs[0]), "not at the run's own instant: {m}");
+}
+
+#[test]
+fn adr_verify_rejects_machines_targeted_without_a_run_or_never_online_after_a_start_up() {
+    let src = with_laptops();
+    let loaded = cmsim::load_str("adr.ron", &src).unwrap();
+    let trace = cmsim::trace_to_string(&loaded.world);
+    let judge = |bad: String, needle: &str| {
+        let report = cmsim::rules::verify_str(&bad, Some(&loaded.scenario)).unwrap();
+        let o = report.outcomes.iter().find(|o| o.id == "MACHINES").unwrap();
+        assert!(
+            o.violations.iter().any(|v| v.contains(needle)),
+            "{needle}: {}",
+            report.render()
+        );
+    };
+    // The first run's line removed: its machines joined for no reason.
+    let mut first = true;
+    let bad: String = trace
+        .lines()
+        .filter(|l| {
+            let run = l.contains(r#""kind":"adr_deployment_created""#) && first;
+            first &= !run;
+            !run
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    judge(bad, "no rule made a deployment");
+    // A machine that was on before the run said to join as never online.
+    let on: Vec<&str> = trace
+        .lines()
+        .filter(|l| l.contains(r#""from":"not_targeted","to":"required""#))
+        .collect();
+    let victim = on.first().expect("a machine that was on joins as required");
+    let bad = trace.replace(
+        victim,
+        &victim.replace(r#""to":"required""#, r#""to":"never_online""#),
+    );
+    judge(bad, "never online, but the machine has been on");
+}

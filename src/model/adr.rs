@@ -22,21 +22,12 @@ use crate::world::{DeploymentId, SiteId, UpdateId, World};
 pub(super) struct Rules {
     /// Deployments each rule has made, indexed like `World::adrs`.
     made: Vec<u32>,
-    /// The rules' deployments, a bit each: the per-group machine figures leave them out,
-    /// since they appear during the run and compliance with them does not only grow.
-    pub(super) mask: u32,
 }
 
 impl Rules {
     pub(super) fn new(world: &World) -> Self {
         Rules {
             made: vec![0; world.adrs.len()],
-            mask: world
-                .deployments
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.adr.is_some())
-                .fold(0, |m, (d, _)| m | 1 << d),
         }
     }
 }
@@ -103,6 +94,7 @@ impl Model<'_> {
             self.deployments[i].deadline = Some(available + after);
         }
         self.report_new_collection(d, cx);
+        self.retarget(d, cx);
         self.deployment_created(d, cx);
     }
 

@@ -156,11 +156,10 @@ impl Model<'_> {
         if head.machine == MachineState::NotTargeted {
             return MachineState::NotTargeted;
         }
-        // The rules' deployments appear during the run (`adr.rs`): not counted here.
+        // A rule's deployment targets nobody until its run (`adr.rs`).
         let targeted = (0..self.deployments.len())
             .filter(|&d| self.deployments[d].targeted.contains(c.index()))
-            .fold(0u32, |m, d| m | 1 << d)
-            & !self.rules.mask;
+            .fold(0u32, |m, d| m | 1 << d);
         if self.truly_compliant(c) & targeted == targeted {
             return MachineState::Compliant;
         }
@@ -174,6 +173,36 @@ impl Model<'_> {
             MachineState::WaitingForWindow
         } else {
             MachineState::Required
+        }
+    }
+
+    /// A rule has just made deployment `d` (`adr.rs`): its machines are targeted from now on.
+    /// A machine no deployment targeted before joins the figures (from "not targeted"; as
+    /// "never online" when it has not been on since the start); one already counted moves to
+    /// where the new deployment puts it (a compliant machine that now needs more is no longer
+    /// compliant: the figures of a hierarchy with rules can go down).
+    pub(super) fn retarget(&mut self, d: DeploymentId, cx: &mut Cx) {
+        for c in (0..self.world.clients() as u32).map(ClientId) {
+            if !self.deployments[d.index()].targeted.contains(c.index()) {
+                continue;
+            }
+            let head = self.clients.head_mut(c);
+            if head.machine != MachineState::NotTargeted {
+                self.track_machine(c, cx);
+                continue;
+            }
+            head.machine = if self.never_on.contains(c.index()) {
+                MachineState::NeverOnline
+            } else {
+                MachineState::Required
+            };
+            let to = self.machine_state(c);
+            self.clients.head_mut(c).machine = to;
+            cx.emit(Fact::MachineState {
+                client: c,
+                from: MachineState::NotTargeted,
+                to,
+            });
         }
     }
 

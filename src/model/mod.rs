@@ -111,6 +111,9 @@ pub struct Model<'w> {
     deployed: Vec<Vec<UpdateId>>,
     /// The automatic deployment rules (`adr.rs`).
     rules: adr::Rules,
+    /// Machines not switched on once since the start (`power.rs`): what a rule's deployment
+    /// made during the run counts as "never online" (`machines.rs`).
+    never_on: BitSet,
 }
 
 impl<'w> Model<'w> {
@@ -145,6 +148,7 @@ impl<'w> Model<'w> {
                 .map(|d| d.updates.clone())
                 .collect(),
             rules: adr::Rules::new(world),
+            never_on: BitSet::new(world.clients() as usize),
             deployments,
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),

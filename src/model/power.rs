@@ -132,6 +132,7 @@ impl Model<'_> {
                 let c = ClientId(group.first.0 + k);
                 let on = self.initially_on(g, k);
                 if !on {
+                    self.never_on.insert(c.index());
                     self.clients.set(c, OFF, true);
                     cx.emit(Fact::ClientOffline { client: c });
                 }
@@ -173,6 +174,7 @@ impl Model<'_> {
     /// The machine boots and does what a client does at start-up.
     fn switch_on(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, OFF, false);
+        self.never_on.remove(c.index());
         cx.emit(Fact::ClientOnline { client: c });
         self.user_at_start_up(c, cx);
         if self.clients.head(c).machine == super::machines::MachineState::NeverOnline {

@@ -35,6 +35,10 @@ pub struct MachineStates {
     pub marks: Marks,
     /// Groups whose start tally came: the marks count once every group's has.
     started: usize,
+    /// The instant whose changes the marks have not yet taken in: they are judged once it is
+    /// over, so that a rule's deployment, which adds its machines one by one at one instant,
+    /// is judged whole (its first machine alone is not "100 % compliant").
+    unsettled: Option<SimTime>,
     sample_every: u64,
     next_sample: u64,
 }
@@ -49,13 +53,35 @@ impl MachineStates {
             compliant: 0,
             marks: [None; 4],
             started: 0,
+            unsettled: None,
             sample_every: sample_every.ms().max(1),
             next_sample: 0,
         }
     }
 
+    /// At the end of the run: the last instant's marks and the samples up to `end`.
+    pub fn finish(&mut self, end: SimTime) {
+        self.settle(SimTime(end.ms().saturating_add(1)));
+        self.sample_until(end);
+    }
+
+    /// Takes in the marks of an instant before `t` whose changes are all in.
+    fn settle(&mut self, t: SimTime) {
+        if let Some(at) = self.unsettled.filter(|&at| at < t) {
+            self.unsettled = None;
+            for (k, &p) in MARKS.iter().enumerate() {
+                if self.marks[k].is_none()
+                    && self.targeted > 0
+                    && self.compliant * 100 >= u64::from(p) * self.targeted
+                {
+                    self.marks[k] = Some(at);
+                }
+            }
+        }
+    }
+
     /// Records the samples up to and including `t`.
-    pub fn sample_until(&mut self, t: SimTime) {
+    fn sample_until(&mut self, t: SimTime) {
         while self.next_sample <= t.ms() {
             for (g, counts) in self.counts.iter().enumerate() {
                 if counts.iter().any(|&n| n > 0) {
@@ -72,6 +98,7 @@ impl MachineStates {
 
     /// Takes in a fact.
     pub fn observe(&mut self, world: &World, t: SimTime, fact: &Fact) {
+        self.settle(t);
         match *fact {
             Fact::MachinesAtStart { group, counts } => {
                 self.sample_until(SimTime(t.ms().saturating_sub(1)));
@@ -86,6 +113,10 @@ impl MachineStates {
             Fact::MachineState { client, from, to } => {
                 self.sample_until(SimTime(t.ms().saturating_sub(1)));
                 let counts = &mut self.counts[world.group_of(client).index()];
+                // A rule's deployment made during the run targets it from now on.
+                if from == MachineState::NotTargeted {
+                    self.targeted += 1;
+                }
                 if let Some(k) = slot(from) {
                     counts[k] = counts[k].saturating_sub(1);
                 }
@@ -100,14 +131,7 @@ impl MachineStates {
             }
             _ => return,
         }
-        for (k, &p) in MARKS.iter().enumerate() {
-            if self.marks[k].is_none()
-                && self.targeted > 0
-                && self.compliant * 100 >= u64::from(p) * self.targeted
-            {
-                self.marks[k] = Some(t);
-            }
-        }
+        self.unsettled = Some(t);
     }
 }
 

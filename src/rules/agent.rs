@@ -41,6 +41,9 @@ struct Agent<'a> {
 #[derive(Default)]
 pub(super) struct Jobs<'a> {
     agents: BTreeMap<u64, Agent<'a>>,
+    /// When a rule last made a deployment: its machines' `machine_state` lines at that
+    /// instant are the figures counting them, no act of the machine (`machines.rs`).
+    rule_run: Option<u64>,
 }
 
 impl<'a> Jobs<'a> {
@@ -84,6 +87,9 @@ impl<'a> Jobs<'a> {
 
     /// Takes in one line; what it breaks goes to `o`.
     pub(super) fn observe(&mut self, l: &'a Line, o: &mut Outcome) {
+        if l.kind == "adr_deployment_created" {
+            self.rule_run = Some(l.t);
+        }
         let Some(c) = l.client else { return };
         let a = self.agents.entry(c).or_default();
         let open = |a: &Agent| -> Option<String> {
@@ -101,8 +107,13 @@ impl<'a> Jobs<'a> {
         };
         // An off machine does nothing; it switches off only with its agent and BITS idle. A
         // `deadline_activation` is no act of the machine: it is written at the deadline for
-        // every targeted client, on or off (an off one installs at its start-up).
-        if let Some(off) = a.off.filter(|_| l.kind != "deadline_activation") {
+        // every targeted client, on or off (an off one installs at its start-up); nor is a
+        // `machine_state` at a rule's run.
+        let counted = l.kind == "machine_state" && self.rule_run == Some(l.t);
+        if let Some(off) = a
+            .off
+            .filter(|_| l.kind != "deadline_activation" && !counted)
+        {
             o.checked += 1;
             if l.kind == "client_online" {
                 a.off = None;

@@ -6,6 +6,12 @@
 //! `client_online`, waiting for a window only on a machine with windows. Compliance and
 //! installs never go back, so a machine never leaves "compliant" or enters "never online",
 //! and leaves "pending restart" only by a restart.
+//!
+//! A deployment an automatic deployment rule makes during the run targets its machines from
+//! that instant on: at its `adr_deployment_created` line, machines no deployment targeted
+//! join a group's figures (from `not_targeted`, into "never online" only if they have not been
+//! on since the start) and machines already counted may move anywhere but into "compliant"
+//! (the new deployment can only ask for more).
 
 use super::trace::Line;
 use super::{Ctx, Outcome};
@@ -36,8 +42,16 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     // group → machines per state; client → its last state
     let mut counts: BTreeMap<usize, [i64; 5]> = BTreeMap::new();
     let mut last: BTreeMap<u64, &str> = BTreeMap::new();
+    // Machines off since the start: `client_offline` at 0, no `client_online` since.
+    let mut never_on: std::collections::BTreeSet<u64> = Default::default();
     for (i, l) in lines.iter().enumerate() {
         match l.kind.as_str() {
+            "client_offline" if l.t == 0 => {
+                never_on.insert(l.client());
+            }
+            "client_online" => {
+                never_on.remove(&l.client());
+            }
             "machines_at_start" => {
                 let g = groups.iter().position(|g| Some(&g.0) == l.group.as_ref());
                 match (g, l.t) {
@@ -61,26 +75,38 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                     l.from.as_deref().unwrap_or(""),
                     l.to.as_deref().unwrap_or(""),
                 );
-                let (Some(f), Some(t)) = (slot(from), slot(to)) else {
+                let joins = from == "not_targeted";
+                let (Some(t), f) = (slot(to), slot(from)) else {
                     o.fail(l, "an unknown machine state");
                     continue;
                 };
+                if f.is_none() && !joins {
+                    o.fail(l, "an unknown machine state");
+                    continue;
+                }
                 if last.get(&c).is_some_and(|&was| was != from) {
                     o.fail(l, "`from` is not the machine's last state");
                 }
                 last.insert(c, to);
-                if let Some(n) = group_of(c).and_then(|g| counts.get_mut(&g)) {
-                    n[f] -= 1;
+                if let Some((g, n)) = group_of(c).and_then(|g| Some(g).zip(counts.get_mut(&g))) {
                     n[t] += 1;
-                    if n[f] < 0 {
-                        o.fail(l, &format!("the group has no machine left {from}"));
+                    if joins && n.iter().sum::<i64>() > groups[g].2 as i64 {
+                        o.fail(l, "the group has more targeted machines than machines");
+                    }
+                    if let Some(f) = f {
+                        n[f] -= 1;
+                        if n[f] < 0 {
+                            o.fail(l, &format!("the group has no machine left {from}"));
+                        }
                     }
                 } else {
                     o.fail(l, "a machine of no group with a start tally");
                 }
-                // What caused it: a line of the same client at the same time.
-                let at_once = |kind: &str| {
-                    let same = |m: &&Line| m.t == l.t && m.client == l.client && m.kind == kind;
+                // What caused it: a line of the same client (or any line, for `any`) at the
+                // same time.
+                let around = |kind: &str, any: bool| {
+                    let same =
+                        |m: &&Line| m.t == l.t && (any || m.client == l.client) && m.kind == kind;
                     lines[..i]
                         .iter()
                         .rev()
@@ -91,7 +117,27 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                             .take_while(|m| m.t == l.t)
                             .any(|m| same(&m))
                 };
+                let at_once = |kind: &str| around(kind, false);
+                if around("adr_deployment_created", true) {
+                    let wrong = match (from, to) {
+                        ("not_targeted", "never_online") if !never_on.contains(&c) => {
+                            Some("never online, but the machine has been on")
+                        }
+                        ("not_targeted", "never_online") => None,
+                        (_, "never_online") => Some("a machine became never online"),
+                        ("not_targeted", _) => None,
+                        (_, "compliant") => Some("compliant when a rule's deployment came"),
+                        _ => None,
+                    };
+                    if let Some(w) = wrong {
+                        o.fail(l, w);
+                    }
+                    continue;
+                }
                 let wrong = match (from, to) {
+                    ("not_targeted", _) => {
+                        Some("a machine targeted, but no rule made a deployment")
+                    }
                     ("compliant", _) => Some("a machine left compliant"),
                     (_, "never_online") => Some("a machine became never online"),
                     (_, "compliant") if !at_once("machine_compliant") => {
