@@ -26,8 +26,9 @@ pub(super) struct DeploymentState {
     pub(super) local: Vec<(SimTime, Vec<SimTime>)>,
     /// Clients in its target collection.
     pub(super) targeted: BitSet,
-    /// Which of its package DPs hold the content.
-    pub(super) ready: Vec<bool>,
+    /// Which DPs hold its content, by DP index: only DPs of its package ever do, so this
+    /// is also how Location Services asks "is it on this DP" in one step (R19).
+    pub(super) ready: BitSet,
 }
 
 impl DeploymentState {
@@ -38,7 +39,7 @@ impl DeploymentState {
             versions: Vec::new(),
             local: Vec::new(),
             targeted,
-            ready: vec![false; dep.dps.len()],
+            ready: BitSet::new(world.dps.len()),
         };
         if let Some(at) = dep.deadline {
             state.localize(world, d, at);

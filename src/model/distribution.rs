@@ -119,7 +119,7 @@ impl Model<'_> {
             self.dist.running[di] -= 1;
         }
         self.dist.stage[di][ki] = Stage::Done;
-        self.deployments[di].ready[ki] = true;
+        self.deployments[di].ready.insert(dp.index());
         let deployment = DeploymentId(u32::from(d));
         cx.emit(Fact::ContentTransferDone {
             deployment,

@@ -247,22 +247,14 @@ impl Model<'_> {
 
     /// The package DPs of `tier` that hold the content of every deployment of the job.
     pub(super) fn ready_dps(&self, c: ClientId, tier: Tier) -> impl Iterator<Item = ServerId> + '_ {
-        let w = self.world;
         let mask = self.clients.head(c).job_deployments;
-        let ready = move |dp: ServerId| {
+        // A tier holds a few DPs, a package up to thousands: walk the tier's (both are in
+        // id order, so the order is the package's) and ask each deployment's ready set.
+        tier.dps(self.world).iter().copied().filter(move |&dp| {
             (0..self.deployments.len())
                 .filter(|d| mask & 1 << d != 0)
-                .all(|d| {
-                    let k = w.deployments[d].dps.iter().position(|&x| x == dp);
-                    k.is_some_and(|k| self.deployments[d].ready[k])
-                })
-        };
-        let first = mask.trailing_zeros() as usize;
-        w.deployments[first]
-            .dps
-            .iter()
-            .copied()
-            .filter(move |&dp| tier.holds(w, dp) && ready(dp))
+                .all(|d| self.deployments[d].ready.contains(dp.index()))
+        })
     }
 
     /// Bytes of the job's required, uncached updates.

@@ -22,11 +22,11 @@ pub(super) enum Tier {
 }
 
 impl Tier {
-    /// Whether `dp` belongs to this tier.
-    pub(super) fn holds(self, w: &World, dp: ServerId) -> bool {
+    /// The tier's DPs, in id order.
+    pub(super) fn dps(self, w: &World) -> &[ServerId] {
         match self {
-            Tier::Group(b) => w.boundary_groups[usize::from(b)].dps.contains(&dp),
-            Tier::SiteDefault(site) => w.dps[dp.index()].site == site,
+            Tier::Group(b) => &w.boundary_groups[usize::from(b)].dps,
+            Tier::SiteDefault(site) => &w.sites[site.index()].dps,
         }
     }
 
@@ -73,7 +73,9 @@ impl Model<'_> {
             _ => {
                 let first = head.job_deployments.trailing_zeros() as usize;
                 let package = &w.deployments[first].dps;
-                let has = |s: &crate::world::Site| package.iter().any(|dp| s.dps.contains(dp));
+                let has = |s: &crate::world::Site| {
+                    s.dps.iter().any(|dp| package.binary_search(dp).is_ok())
+                };
                 w.nearest(w.groups[g.index()].site, has)
                     .map(Tier::SiteDefault)
             }

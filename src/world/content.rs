@@ -34,7 +34,7 @@ impl Link {
 pub struct BoundaryGroup {
     /// Its name.
     pub name: String,
-    /// Its DPs.
+    /// Its DPs, in id order, each once.
     pub dps: Vec<ServerId>,
     /// Fallback relationships to neighbour groups: (group index, time before falling back;
     /// `None`: the `fallback_time` setting), in the order the scenario lists them.

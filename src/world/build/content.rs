@@ -204,6 +204,9 @@ pub(super) fn boundary_groups(
                 )),
             }
         }
+        // In id order, once each: the order packages list their DPs in (`Tier::dps`).
+        bg_dps.sort();
+        bg_dps.dedup();
         out.push(BoundaryGroup {
             name: spec.name.clone(),
             dps: bg_dps,

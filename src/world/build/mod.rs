@@ -44,6 +44,10 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     let mps = servers(s, &mut sites, Role::Mp, &mut p);
     let mut dps = servers(s, &mut sites, Role::Dp, &mut p);
     let pull_source = content::pull_dps(s, &mut sites, &mut dps, &mut p);
+    // Each site's DPs in id order: a site default group's list is in a package's order.
+    for site in &mut sites {
+        site.dps.sort();
+    }
     let links = content::links(s, &mut p);
     let updates = catalog(s, cal, &mut p);
     let ids: BTreeMap<&str, UpdateId> = updates
