@@ -42,12 +42,13 @@ impl Model<'_> {
     fn installable(&mut self, c: ClientId, cx: &mut Cx) -> bool {
         let now = cx.now();
         let before = self.clients.head(c).window_wait;
-        let may = self
-            .first_due(c, now, |u| self.may_install(c, u, now))
-            .is_some();
-        let waits = self
-            .first_due(c, now, |u| !self.may_install(c, u, now))
-            .is_some();
+        let (may, waits) = {
+            let gate = self.may_install(c, now);
+            (
+                self.first_due(c, now, &gate).is_some(),
+                self.first_due(c, now, |u| !gate(u)).is_some(),
+            )
+        };
         let head = self.clients.head_mut(c);
         head.window_wait = head.window_wait & !WAIT_INSTALL | if waits { WAIT_INSTALL } else { 0 };
         if self.clients.head(c).window_wait != before {
@@ -96,10 +97,12 @@ impl Model<'_> {
     /// with a post-install scan, or with the pre-install scan if it installed nothing.
     fn install_next(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
-        let next = self
-            .due_updates(c, now)
-            .filter(|&u| self.clients.cached(c.index(), u) && self.may_install(c, u, now))
-            .min_by_key(|&u| self.world.max_run_time(UpdateId(u as u32)));
+        let next = {
+            let gate = self.may_install(c, now);
+            self.due_updates(c, now)
+                .filter(|&u| self.clients.cached(c.index(), u) && gate(u))
+                .min_by_key(|&u| self.world.max_run_time(UpdateId(u as u32)))
+        };
         match next {
             Some(u) => {
                 self.enter(c, Agent::Installing);

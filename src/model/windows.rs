@@ -94,12 +94,17 @@ impl Model<'_> {
     /// Whether update `u` may start installing on client `c` at `now`: no windows restrict
     /// it, its maximum run time fits the open window, or a deployment with it whose deadline
     /// has passed allows installs outside windows.
-    pub(super) fn may_install(&self, c: ClientId, u: usize, now: SimTime) -> bool {
+    /// The client's group and its windows are looked up once, for all the updates asked
+    /// about: a job asks about every due update before each install.
+    pub(super) fn may_install(&self, c: ClientId, now: SimTime) -> impl Fn(usize) -> bool + '_ {
         let g = self.world.group_of(c);
         let windows = &self.world.windows;
-        !windows.windowed(g)
-            || windows.fits(g, now, self.world.max_run_time(UpdateId(u as u32)))
-            || self.allowed_outside(c, u, now, |d| d.install_outside_windows)
+        let windowed = windows.windowed(g);
+        move |u| {
+            !windowed
+                || windows.fits(g, now, self.world.max_run_time(UpdateId(u as u32)))
+                || self.allowed_outside(c, u, now, |d| d.install_outside_windows)
+        }
     }
 
     /// Whether client `c` may restart now at its windows' or the system's initiative: no

@@ -126,10 +126,6 @@ pub struct DeploymentMetrics {
 }
 
 /// Whether deployment `d` targets group `g`.
-fn targets(world: &World, d: usize, g: crate::world::GroupId) -> bool {
-    world.deployments[d].targets.iter().any(|&(x, _)| x == g)
-}
-
 fn reach(marks: &mut Marks, done: u64, total: u64, t: SimTime) {
     for (k, &p) in MARKS.iter().enumerate() {
         if marks[k].is_none() && total > 0 && done * 100 >= u64::from(p) * total {
@@ -317,7 +313,7 @@ impl DeploymentMetrics {
             Fact::InstallDone { client, update, .. } => {
                 let g = world.group_of(client);
                 for &d in &self.containing[update.index()] {
-                    if !targets(world, d, g) {
+                    if world.groups[g.index()].deployments & 1 << d == 0 {
                         continue;
                     }
                     let p = &mut self.deployments[d];
@@ -334,7 +330,7 @@ impl DeploymentMetrics {
                 site,
             } if to == State::Installed && from != to && self.top[site.index()] => {
                 for &d in &self.containing[update.index()] {
-                    if !targets(world, d, group) {
+                    if world.groups[group.index()].deployments & 1 << d == 0 {
                         continue;
                     }
                     let p = &mut self.deployments[d];

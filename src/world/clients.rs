@@ -77,6 +77,9 @@ pub struct ClientGroup {
     /// every update applies to every client and none is installed; otherwise unlisted
     /// updates do not apply.
     pub applicability: Vec<(UpdateId, f64, f64)>,
+    /// The deployments whose collection takes clients of this group, a bit each (rules'
+    /// deployments included: they target nobody until their run).
+    pub deployments: u32,
 }
 
 impl ClientGroup {

@@ -86,7 +86,9 @@ pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
     let mut out: Vec<String> = world
         .deployments
         .iter()
-        .filter(|d| d.targets.iter().any(|&(t, _)| t == g))
+        .enumerate()
+        .filter(|&(d, _)| world.groups[g.index()].deployments & 1 << d != 0)
+        .map(|(_, d)| d)
         .flat_map(|d| d.updates.iter().copied())
         .filter(|&u: &UpdateId| world.max_run_time(u) > longest)
         .map(|u| world.updates[u.index()].id.clone())

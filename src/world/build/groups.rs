@@ -89,6 +89,7 @@ pub(super) fn client_groups(
             mps: placed.mps,
             db_site: placed.db_site,
             applicability,
+            deployments: 0,
         });
         next += u64::from(g.count);
     }

@@ -93,6 +93,12 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     if !p.is_empty() {
         return Err(p);
     }
+    let mut groups = groups;
+    for (d, dep) in deployments.iter().enumerate() {
+        for &(g, _) in &dep.targets {
+            groups[g.index()].deployments |= 1 << d;
+        }
+    }
     let mut actions: Vec<TimedAction> = s
         .actions
         .iter()
