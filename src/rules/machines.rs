@@ -42,9 +42,27 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     // group → machines per state; client → its last state
     let mut counts: BTreeMap<usize, [i64; 5]> = BTreeMap::new();
     let mut last: BTreeMap<u64, &str> = BTreeMap::new();
+    // The instants of the rules' runs (a run targets up to every client at once: asking the
+    // lines around each of its machine_state lines would be quadratic).
+    let runs: std::collections::BTreeSet<u64> = lines
+        .iter()
+        .filter(|l| l.kind == "adr_deployment_created")
+        .map(|l| l.t)
+        .collect();
+    // The lines that may cause a change, by (time, client, kind).
+    let causes: std::collections::BTreeSet<(u64, u64, &str)> = lines
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.kind.as_str(),
+                "machine_compliant" | "install_done" | "restart" | "client_online"
+            )
+        })
+        .filter_map(|m| Some((m.t, m.client?, m.kind.as_str())))
+        .collect();
     // Machines off since the start: `client_offline` at 0, no `client_online` since.
     let mut never_on: std::collections::BTreeSet<u64> = Default::default();
-    for (i, l) in lines.iter().enumerate() {
+    for l in lines {
         match l.kind.as_str() {
             "client_offline" if l.t == 0 => {
                 never_on.insert(l.client());
@@ -102,23 +120,9 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 } else {
                     o.fail(l, "a machine of no group with a start tally");
                 }
-                // What caused it: a line of the same client (or any line, for `any`) at the
-                // same time.
-                let around = |kind: &str, any: bool| {
-                    let same =
-                        |m: &&Line| m.t == l.t && (any || m.client == l.client) && m.kind == kind;
-                    lines[..i]
-                        .iter()
-                        .rev()
-                        .take_while(|m| m.t == l.t)
-                        .any(|m| same(&m))
-                        || lines[i + 1..]
-                            .iter()
-                            .take_while(|m| m.t == l.t)
-                            .any(|m| same(&m))
-                };
-                let at_once = |kind: &str| around(kind, false);
-                if around("adr_deployment_created", true) {
+                // What caused it: a line of the same client at the same time.
+                let at_once = |kind: &str| causes.contains(&(l.t, c, kind));
+                if runs.contains(&l.t) {
                     let wrong = match (from, to) {
                         ("not_targeted", "never_online") if !never_on.contains(&c) => {
                             Some("never online, but the machine has been on")
