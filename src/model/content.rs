@@ -28,6 +28,10 @@ pub(super) struct DeploymentState {
     pub(super) targeted: BitSet,
     /// Which of its package DPs hold the content.
     pub(super) ready: Vec<bool>,
+    /// When its last deadline event ran. A deadline set before the deployment was created
+    /// is scheduled again at its creation (and one set again unchanged, again): it acts
+    /// once, so each client gets one activation of it (R25, `activation.rs`).
+    pub(super) fired: Option<SimTime>,
 }
 
 impl DeploymentState {
@@ -39,6 +43,7 @@ impl DeploymentState {
             local: Vec::new(),
             targeted,
             ready: vec![false; dep.dps.len()],
+            fired: None,
         };
         if let Some(at) = dep.deadline {
             state.localize(world, d, at);

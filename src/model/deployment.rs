@@ -156,8 +156,13 @@ impl Model<'_> {
     /// had its own deadline event; one that learns of a passed deadline installs when it
     /// evaluates; one that is off installs at its start-up (`power.rs`), where its boot is
     /// the restart. With deadline randomization, each client's activation is scheduled instead
-    /// (`activation.rs`).
+    /// (`activation.rs`). A second event at the same instant does nothing.
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
+        let fired = &mut self.deployments[d.index()].fired;
+        if *fired == Some(cx.now()) {
+            return;
+        }
+        *fired = Some(cx.now());
         if self.randomized(d.index()) {
             self.schedule_activations(d, cx);
             return;
