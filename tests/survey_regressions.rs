@@ -26,6 +26,9 @@
 //! - `r25-activation-of-a-deadline-set-before-creation`: a deadline set before the
 //!   deployment was created passed twice (scheduled again at the creation), so each client
 //!   got two activations of it.
+//! - `r25-restart-released-at-a-randomized-deadline`: a restart held back by windows was
+//!   released at the client's activation instead of the deadline that allows restarts
+//!   outside windows (randomization delays only the install).
 //! - `r25-passed-deadline-moved-*`: a deadline that passed while the client waited for a
 //!   window is no longer owed once a new policy moves it into the future.
 //! - `r19-attempt-as-the-machine-switches-off`: a retry due at the very moment the machine
@@ -79,4 +82,5 @@ regression! {
     r10_retry_after_an_offline_pre_install_scan => "r10-retry-after-an-offline-pre-install-scan",
     r25_activation_during_a_scan_in_a_short_window => "r25-activation-during-a-scan-in-a-short-window",
     r25_one_activation_of_a_deadline_set_before_creation => "r25-activation-of-a-deadline-set-before-creation",
+    r25_restart_released_at_a_randomized_deadline => "r25-restart-released-at-a-randomized-deadline",
 }
