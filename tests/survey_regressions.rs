@@ -29,6 +29,10 @@
 //! - `r25-restart-released-at-a-randomized-deadline`: a restart held back by windows was
 //!   released at the client's activation instead of the deadline that allows restarts
 //!   outside windows (randomization delays only the install).
+//! - `r25-update-freed-from-windows-by-another-deployment`: an update waiting for a window
+//!   for one deployment may install anywhere once another deployment of it that allows
+//!   installs outside windows passes its deadline; that job, given up on an overloaded WSUS,
+//!   took the first deployment's install too, which verify still owed at the next window.
 //! - `r25-passed-deadline-moved-*`: a deadline that passed while the client waited for a
 //!   window is no longer owed once a new policy moves it into the future.
 //! - `r19-attempt-as-the-machine-switches-off`: a retry due at the very moment the machine
@@ -83,4 +87,5 @@ regression! {
     r25_activation_during_a_scan_in_a_short_window => "r25-activation-during-a-scan-in-a-short-window",
     r25_one_activation_of_a_deadline_set_before_creation => "r25-activation-of-a-deadline-set-before-creation",
     r25_restart_released_at_a_randomized_deadline => "r25-restart-released-at-a-randomized-deadline",
+    r25_update_freed_from_windows_by_another_deployment => "r25-update-freed-from-windows-by-another-deployment",
 }

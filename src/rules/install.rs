@@ -149,11 +149,22 @@ struct Owed<'a> {
 }
 
 /// When client `c` may install for deployment `d` owed since `at`: a range, judged on the
-/// updates of `d` it has not `installed` (`windows.rs`).
-fn due(cx: &Ctx, installed: &Installed, c: u64, d: &str, at: u64) -> Option<(u64, u64)> {
+/// updates of `d` it has not `installed` and the deadlines it `held` (`windows.rs`).
+fn due(
+    cx: &Ctx,
+    (installed, held): (&Installed, &Held),
+    c: u64,
+    d: &str,
+    at: u64,
+) -> Option<(u64, u64)> {
     let done = installed.get(&c);
-    cx.windows
-        .due(&cx.power, c, d, at, |u| done.is_some_and(|s| s.contains(u)))
+    let acts = |d: &str, deadline: u64| cx.activations.at(c, d, deadline);
+    cx.windows.due(
+        &cx.power,
+        (c, d, at),
+        |u| done.is_some_and(|s| s.contains(u)),
+        |u| cx.windows.outside_from(held, c, u, acts),
+    )
 }
 
 /// A client notified up to its deadline (its last notification's next one would come at or
@@ -173,11 +184,14 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     // client → deadlines its running pre-install scan took: owed again at its retry if it
     // fails (`scans.rs`)
     let mut taken: BTreeMap<u64, Vec<Owed>> = BTreeMap::new();
-    let mut held = super::held::Held::default();
+    let mut held = Held::default();
     for (i, l) in lines.iter().enumerate() {
         let c = l.client();
         held.observe(l);
-        let due = |installed: &Installed, w: &Owed| due(cx, installed, c, w.n.deployment(), w.from);
+        let held = &held;
+        let due = |installed: &Installed, w: &Owed| {
+            due(cx, (installed, held), c, w.n.deployment(), w.from)
+        };
         match (l.kind.as_str(), l.reason()) {
             ("policy_received", _) if l.policy.as_deref() == Some("deployment") => {
                 // A new policy version before the deadline: the client now holds the
@@ -282,7 +296,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     }
     for (c, list) in owed {
         for w in list {
-            let due = due(cx, &installed, c, w.n.deployment(), w.from);
+            let due = due(cx, (&installed, &held), c, w.n.deployment(), w.from);
             if due.is_some_and(|(_, last)| last <= cx.end) && !jobs.busy(c) {
                 o.fail(
                     w.n,
