@@ -2,7 +2,8 @@
 //! (1–4 SUP levels counting Internet-based SUPs), faults, catalogs with supersedence and
 //! releases during deployments, deadline changes, groups in five time zones and client-local
 //! deadlines (R25) on a calendar start, maintenance windows (per-update maximum run times,
-//! installs and restarts outside windows past the deadline, forced-restart countdowns).
+//! installs and restarts outside windows past the deadline, forced-restart countdowns,
+//! deadline randomization).
 //! For every generated scenario:
 //! (1) it loads; (2) the model runs without panicking and its trace keeps the trace format's
 //! invariants; (3) `cmsim verify` finds no violation; (4) a second run gives the same bytes.

@@ -20,6 +20,19 @@
 //! - `r25-restart-held-back-*`, `r25-held-restart-released-*`: a deadline the client holds
 //!   moved later after its install, so windows hold the restart back again, or another
 //!   deployment's deadline releases it.
+//! - `r25-activation-during-a-scan-in-a-short-window`: a randomized deadline came due inside
+//!   a window while the pre-install scan of the user's install ran; when the scan ended the
+//!   window no longer fitted the update, and verify called the next window's install late.
+//! - `r25-activation-of-a-deadline-set-before-creation`: a deadline set before the
+//!   deployment was created passed twice (scheduled again at the creation), so each client
+//!   got two activations of it.
+//! - `r25-restart-released-at-a-randomized-deadline`: a restart held back by windows was
+//!   released at the client's activation instead of the deadline that allows restarts
+//!   outside windows (randomization delays only the install).
+//! - `r25-update-freed-from-windows-by-another-deployment`: an update waiting for a window
+//!   for one deployment may install anywhere once another deployment of it that allows
+//!   installs outside windows passes its deadline; that job, given up on an overloaded WSUS,
+//!   took the first deployment's install too, which verify still owed at the next window.
 //! - `r25-passed-deadline-moved-*`: a deadline that passed while the client waited for a
 //!   window is no longer owed once a new policy moves it into the future.
 //! - `r19-attempt-as-the-machine-switches-off`: a retry due at the very moment the machine
@@ -71,4 +84,8 @@ regression! {
     r22_installed_as_the_last_reminder_shows => "r22-installed-as-the-last-reminder-shows",
     scans_retry_overtaken_by_a_sup_switch => "scans-retry-overtaken-by-a-sup-switch",
     r10_retry_after_an_offline_pre_install_scan => "r10-retry-after-an-offline-pre-install-scan",
+    r25_activation_during_a_scan_in_a_short_window => "r25-activation-during-a-scan-in-a-short-window",
+    r25_one_activation_of_a_deadline_set_before_creation => "r25-activation-of-a-deadline-set-before-creation",
+    r25_restart_released_at_a_randomized_deadline => "r25-restart-released-at-a-randomized-deadline",
+    r25_update_freed_from_windows_by_another_deployment => "r25-update-freed-from-windows-by-another-deployment",
 }

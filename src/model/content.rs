@@ -29,6 +29,10 @@ pub(super) struct DeploymentState {
     /// Which DPs hold its content, by DP index: only DPs of its package ever do, so this
     /// is also how Location Services asks "is it on this DP" in one step (R19).
     pub(super) ready: BitSet,
+    /// When its last deadline event ran. A deadline set before the deployment was created
+    /// is scheduled again at its creation (and one set again unchanged, again): it acts
+    /// once, so each client gets one activation of it (R25, `activation.rs`).
+    pub(super) fired: Option<SimTime>,
 }
 
 impl DeploymentState {
@@ -40,6 +44,7 @@ impl DeploymentState {
             local: Vec::new(),
             targeted,
             ready: BitSet::new(world.dps.len()),
+            fired: None,
         };
         if let Some(at) = dep.deadline {
             state.localize(world, d, at);

@@ -155,12 +155,18 @@ impl Model<'_> {
     /// deployment now allows it outside them. A client that still holds an older deadline
     /// had its own deadline event; one that learns of a passed deadline installs when it
     /// evaluates; one that is off installs at its start-up (`power.rs`), where its boot is
-    /// the restart. With deadline randomization, each client's activation is scheduled instead
-    /// (`activation.rs`).
+    /// the restart. With deadline randomization, each client's install waits for its
+    /// activation (`activation.rs`); the held restart is released at the deadline all the
+    /// same. A second event at the same instant does nothing.
     pub(super) fn deadline(&mut self, d: DeploymentId, cx: &mut Cx) {
-        if self.randomized(d.index()) {
-            self.schedule_activations(d, cx);
+        let fired = &mut self.deployments[d.index()].fired;
+        if *fired == Some(cx.now()) {
             return;
+        }
+        *fired = Some(cx.now());
+        let randomized = self.randomized(d.index());
+        if randomized {
+            self.schedule_activations(d, cx);
         }
         for c in 0..self.world.clients() as u32 {
             let c = ClientId(c);
@@ -169,7 +175,13 @@ impl Model<'_> {
             {
                 continue;
             }
-            self.deadline_reached(c, cx);
+            if !randomized {
+                self.deadline_reached(c, cx);
+            } else if !self.is_off(c) {
+                // Only the install waits for the activation: the windows the deadline opens
+                // to restarts open now (`activation.rs`).
+                self.release_restart(c, cx);
+            }
         }
     }
 

@@ -53,7 +53,16 @@ pub(super) fn check(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
             continue;
         };
         if spread == 0 {
-            o.fail(l, "a deadline activation, but deadline_randomization is 0");
+            // The trace does not carry the settings: without the scenario these are the
+            // defaults, where randomization is off.
+            let hint = match cx.scenario {
+                Some(_) => "",
+                None => " (the default: pass the scenario that ran it with --scenario)",
+            };
+            o.fail(
+                l,
+                &format!("a deadline activation, but deadline_randomization is 0{hint}"),
+            );
         } else if l.t != d || at < d || at - d >= spread {
             o.fail(
                 l,

@@ -134,35 +134,64 @@ pub(super) fn past_deadline(
     }
 }
 
-/// A client notified up to its deadline (its last notification's next one would come at or
-/// after the deadline, so it had a mandatory update left, R22) and that installed nothing
-/// since, installs when the deadline passes: its pre-install scan starts at the deadline, or
 /// Per client, the updates it installed.
 type Installed<'a> = BTreeMap<u64, BTreeSet<&'a str>>;
 
-/// When client `c` may install for deployment `d` owed since `at`: a range, judged on the
-/// updates of `d` it has not `installed` (`windows.rs`).
-fn due(cx: &Ctx, installed: &Installed, c: u64, d: &str, at: u64) -> Option<(u64, u64)> {
-    let done = installed.get(&c);
-    cx.windows
-        .due(&cx.power, c, d, at, |u| done.is_some_and(|s| s.contains(u)))
+/// A deadline install a client owes (R25): announced by notification `n` up to `deadline`,
+/// due from `from` on, in a window that fits then or at the next one (`windows.rs`).
+struct Owed<'a> {
+    deadline: u64,
+    /// The client's activation of the deadline (deadline randomization, `activation.rs`),
+    /// the retry of its failed pre-install scan (`scans.rs`), or the end of a run of jobs
+    /// that kept the agent busy when it came due.
+    from: u64,
+    n: &'a Line,
 }
 
-/// when the job running then ends, or an install job under way at the deadline takes it.
+/// When client `c` may install for deployment `d` owed since `at`: a range, judged on the
+/// updates of `d` it has not `installed` and the deadlines it `held` (`windows.rs`).
+fn due(
+    cx: &Ctx,
+    (installed, held): (&Installed, &Held),
+    c: u64,
+    d: &str,
+    at: u64,
+) -> Option<(u64, u64)> {
+    let done = installed.get(&c);
+    let acts = |d: &str, deadline: u64| cx.activations.at(c, d, deadline);
+    cx.windows.due(
+        &cx.power,
+        (c, d, at),
+        |u| done.is_some_and(|s| s.contains(u)),
+        |u| cx.windows.outside_from(held, c, u, acts),
+    )
+}
+
+/// A client notified up to its deadline (its last notification's next one would come at or
+/// after the deadline, so it had a mandatory update left, R22) and that installed nothing
+/// since, installs when the deadline passes: its pre-install scan starts at the deadline (at
+/// its activation, with deadline randomization), or when the job running then ends, or an
+/// install job under way at the deadline takes it. On a machine with windows it starts at
+/// the first moment inside a window that fits; a job queued behind a busy agent is judged
+/// again when the run ends: a window that grew too short meanwhile makes it wait for the
+/// next one that fits, as a windowless client's queued install starts then (R25, WINDOWS).
 fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
-    // client → deadlines it must install at, each with the notification that announced it
-    let mut owed: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
+    // client → deadline installs it owes
+    let mut owed: BTreeMap<u64, Vec<Owed>> = BTreeMap::new();
     let mut job_since: BTreeMap<u64, u64> = BTreeMap::new(); // client → install job start
     let mut installed: Installed = BTreeMap::new();
     // client → deadlines its running pre-install scan took: owed again at its retry if it
     // fails (`scans.rs`)
-    let mut taken: BTreeMap<u64, Vec<(u64, &Line)>> = BTreeMap::new();
-    let mut held = super::held::Held::default();
+    let mut taken: BTreeMap<u64, Vec<Owed>> = BTreeMap::new();
+    let mut held = Held::default();
     for (i, l) in lines.iter().enumerate() {
         let c = l.client();
         held.observe(l);
-        let due = |installed: &Installed, d: &str, at: u64| due(cx, installed, c, d, at);
+        let held = &held;
+        let due = |installed: &Installed, w: &Owed| {
+            due(cx, (installed, held), c, w.n.deployment(), w.from)
+        };
         match (l.kind.as_str(), l.reason()) {
             ("policy_received", _) if l.policy.as_deref() == Some("deployment") => {
                 // A new policy version before the deadline: the client now holds the
@@ -170,9 +199,9 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 // A deadline that passed while the client waited (for a window, say) is
                 // dropped too when the new version moves it into the future.
                 if let Some(list) = owed.get_mut(&c) {
-                    list.retain(|&(d, n)| {
-                        let now = held.get(c, n.deployment()).flatten();
-                        now == Some(d) || d <= l.t && now.is_none_or(|h| h <= l.t)
+                    list.retain(|w| {
+                        let now = held.get(c, w.n.deployment()).flatten();
+                        now == Some(w.deadline) || w.deadline <= l.t && now.is_none_or(|h| h <= l.t)
                     });
                 }
             }
@@ -180,29 +209,35 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 let left = l.deadline_in.unwrap_or(0);
                 if super::notify::interval(cx, left) >= left {
                     o.checked += 1;
-                    owed.entry(c).or_default().push((l.t + left, l));
+                    let deadline = l.t + left;
+                    let from = cx.activations.at(c, l.deployment(), deadline);
+                    owed.entry(c).or_default().push(Owed {
+                        deadline,
+                        from,
+                        n: l,
+                    });
                 }
             }
             ("install_done", _) => {
                 installed.entry(c).or_default().insert(l.update());
                 // The user's install settles it (R24): no install at the deadline then.
                 if let Some(list) = owed.get_mut(&c) {
-                    list.retain(|&(_, n)| n.t >= l.t);
+                    list.retain(|w| w.n.t >= l.t);
                 }
             }
             ("scan_start", "pre_install") => {
                 job_since.entry(c).or_insert(l.t);
                 let took = taken.entry(c).or_default();
                 took.clear();
-                for (d, n) in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
+                for w in owed.get_mut(&c).map(std::mem::take).unwrap_or_default() {
                     // When it may install: on, and inside a window that fits (`windows.rs`),
                     // from its activation (deadline randomization, `activation.rs`).
-                    let act = cx.activations.at(c, n.deployment(), d);
-                    let due = due(&installed, n.deployment(), act);
-                    if act > l.t || due.is_none_or(|(first, _)| first > l.t) {
-                        owed.entry(c).or_default().push((d, n));
+                    let due = due(&installed, &w);
+                    if due.is_none_or(|(first, _)| first > l.t) {
+                        owed.entry(c).or_default().push(w);
                         continue;
                     }
+                    let (d, n) = (w.deadline, w.n);
                     if cx.spread(n.deployment()) > 0 && !cx.activations.has(c, n.deployment(), d) {
                         o.fail(
                             l,
@@ -212,7 +247,6 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                             ),
                         );
                     }
-                    took.push((d, n));
                     if due.is_some_and(|(first, last)| {
                         l.t > last && l.t != first && !jobs.may_start(c, last, l.t)
                     }) {
@@ -221,6 +255,7 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                             &format!("the install for the deadline at {d} ms (notification of line {}) starts late", n.line),
                         );
                     }
+                    took.push(w);
                 }
             }
             ("scan_failed", _) if l.scan.as_deref() == Some("pre_install") => {
@@ -230,33 +265,45 @@ fn at_deadline(lines: &[Line], cx: &Ctx, o: &mut Outcome) {
                 if let Some(r) = cx.retries.came(i) {
                     owed.entry(c)
                         .or_default()
-                        .extend(took.into_iter().map(|(_, n)| (r, n)));
+                        .extend(took.into_iter().map(|w| Owed { from: r, ..w }));
                 }
             }
             ("scan_done", "post_install") => {
                 if let (Some(from), Some(list)) = (job_since.remove(&c), owed.get_mut(&c)) {
                     // Settled: deadlines passed during this job, or while the machine was
                     // off (installed after its start-up).
-                    list.retain(|&(d, n)| {
-                        let d = cx.activations.at(c, n.deployment(), d);
-                        let due = due(&installed, n.deployment(), d);
-                        let due = due.map_or(u64::MAX, |(first, _)| first);
-                        !(due <= l.t && ((from..=l.t).contains(&d) || due != d))
+                    list.retain(|w| {
+                        let due = due(&installed, w).map_or(u64::MAX, |(first, _)| first);
+                        !(due <= l.t && ((from..=l.t).contains(&w.from) || due != w.from))
                     });
                 }
             }
             _ => {}
         }
         jobs.observe(l, &mut scratch);
+        // The run of jobs ends here: what came due during it may start now, if it still
+        // may (a window can have grown too short for it meanwhile).
+        if let Some((start, _)) = jobs
+            .last_run(c)
+            .filter(|&(_, end)| l.client.is_some() && end == l.t && !jobs.busy(c))
+        {
+            for w in owed.get_mut(&c).into_iter().flatten() {
+                if due(&installed, w).is_some_and(|(first, _)| (start..l.t).contains(&first)) {
+                    w.from = l.t;
+                }
+            }
+        }
     }
     for (c, list) in owed {
-        for (d, n) in list {
-            let act = cx.activations.at(c, n.deployment(), d);
-            let due = due(cx, &installed, c, n.deployment(), act);
+        for w in list {
+            let due = due(cx, (&installed, &held), c, w.n.deployment(), w.from);
             if due.is_some_and(|(_, last)| last <= cx.end) && !jobs.busy(c) {
                 o.fail(
-                    n,
-                    &format!("notified up to its deadline at {d} ms, the client never installed"),
+                    w.n,
+                    &format!(
+                        "notified up to its deadline at {} ms, the client never installed",
+                        w.deadline
+                    ),
                 );
             }
         }

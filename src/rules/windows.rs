@@ -126,16 +126,17 @@ impl Windows {
     /// When client `c`, owing deployment `d`'s install since `t`, may start it: at once
     /// without windows (or with installs allowed outside them), else the first moment the
     /// machine is on inside a window that fits one of the deployment's updates it has not
-    /// `installed`. The trace does not say which of those the client needs, so this is a
-    /// range: from the moment that fits the shortest to the one that fits the longest that
-    /// ever fits; `None` when no window in the run fits any.
+    /// `installed`, or at which another deployment of that update lets it install outside
+    /// windows (`outside`, [`Windows::outside_from`]). The trace does not say which of
+    /// those the client needs, so this is a range: from the moment that fits the shortest
+    /// to the one that fits the longest that ever fits; `None` when no window in the run
+    /// fits any.
     pub(super) fn due(
         &self,
         power: &Power,
-        c: u64,
-        d: &str,
-        t: u64,
+        (c, d, t): (u64, &str, u64),
         installed: impl Fn(&str) -> bool,
+        outside: impl Fn(&str) -> Option<u64>,
     ) -> Option<(u64, u64)> {
         let at = power.resumed(c, t);
         let Some(g) = self.windowed(c) else {
@@ -146,9 +147,35 @@ impl Windows {
         }
         let fits = self.updates.get(d)?.iter().filter(|u| !installed(u));
         let fits: Vec<u64> = fits
-            .filter_map(|u| self.due_within(power, c, g, at, self.mrt(u)))
+            .filter_map(|u| {
+                let fit = self.due_within(power, c, g, at, self.mrt(u));
+                let free = outside(u).map(|from| power.resumed(c, from.max(at)));
+                fit.into_iter().chain(free).min()
+            })
             .collect();
         Some((*fits.iter().min()?, *fits.iter().max()?))
+    }
+
+    /// From when a deployment of `update` that targets client `c`'s group and allows
+    /// installs outside windows lets it install anywhere: when the client acts on the
+    /// deadline of it that it holds (`acts`, its activation with deadline randomization).
+    pub(super) fn outside_from(
+        &self,
+        held: &Held,
+        c: u64,
+        update: &str,
+        acts: impl Fn(&str, u64) -> u64,
+    ) -> Option<u64> {
+        let group = self.group(c)?;
+        self.updates
+            .iter()
+            .filter(|(d, us)| {
+                us.iter().any(|x| x == update)
+                    && self.outside.get(*d).is_some_and(|o| o.0)
+                    && self.targets.get(*d).is_some_and(|gs| gs.contains(&group))
+            })
+            .filter_map(|(d, _)| Some(acts(d, held.get(c, d).flatten()?)))
+            .min()
     }
 
     /// The first moment from `at` that client `c` of group `g` is on inside a window with

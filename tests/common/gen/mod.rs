@@ -15,7 +15,8 @@
 //! recurrence, mostly short (so an update's maximum run time sometimes never fits them);
 //! updates may carry their own `max_run_time`, deployments may allow installs or restarts
 //! outside windows past their deadline, and the settings may change the default maximum
-//! run time and add a forced-restart countdown (with its final warning).
+//! run time, add a forced-restart countdown (with its final warning) and randomize the
+//! deadlines (R25), so a client's activation may fall inside, before or after its windows.
 //!
 //! One module per part of a scenario, each with its generated values, their strategy and
 //! their rendering: `sites` (the hierarchy and its servers), `clients` (groups) with

@@ -39,6 +39,9 @@ pub struct GenSettings {
     /// The final warning before a forced restart; rendered only with a countdown, and
     /// shorter than it.
     pub restart_final_warning: Option<u32>,
+    /// Deadline randomization (R25): each client acts up to this long after a deadline,
+    /// so with maintenance windows its install waits for the first one that fits after it.
+    pub deadline_randomization: Option<u32>,
     /// Scans a WSUS serves at once (0: no limit); small, so that storms happen.
     pub wsus_max_scans: Option<u32>,
     /// The metadata lifetime of pre-install scans (0: every scan online).
@@ -95,6 +98,7 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             opt(dur(1, 3 * HOUR)),
             opt(dur(0, 4 * HOUR)),
             opt(dur(0, HOUR)),
+            opt(dur(0, 4 * HOUR)),
         ),
         (
             opt(0..=40u32),
@@ -134,6 +138,7 @@ pub(super) fn settings() -> impl Strategy<Value = GenSettings> {
             max_run_time: c.7,
             restart_countdown: c.8,
             restart_final_warning: c.9,
+            deadline_randomization: c.10,
             wsus_max_scans: e.0,
             scan_metadata_ttl: e.1,
             scan_wua_download_full: e.2,
@@ -172,6 +177,7 @@ impl GenSettings {
         dur("restart_window", st.restart_window, 0);
         dur("max_run_time", st.max_run_time, 1);
         dur("restart_countdown", st.restart_countdown, 0);
+        dur("deadline_randomization", st.deadline_randomization, 0);
         dur("scan_metadata_ttl", st.scan_metadata_ttl, 0);
         dur("scan_wua_download_full", st.scan_wua_download_full, 1);
         dur("sup_switch_delay", st.sup_switch_delay, 0);
