@@ -275,3 +275,74 @@ fn adr_verify_rejects_machines_targeted_without_a_run_or_never_online_after_a_st
     );
     judge(bad, "never online, but the machine has been on");
 }
+
+#[test]
+fn adr_at_a_primary_below_a_central_site_runs_after_that_primarys_syncs() {
+    let src = r#"Scenario(name: "adr-child", seed: 5, end: "3d",
+        sites: [(code: "CAS", kind: Central, sup: "CAS-SUP"),
+                (code: "P01", kind: Primary, parent: "CAS", sup: "P01-SUP",
+                 management_points: ["P01-MP"], distribution_points: ["P01-DP"]),
+                (code: "P02", kind: Primary, parent: "CAS", sup: "P02-SUP",
+                 management_points: ["P02-MP"], distribution_points: ["P02-DP"])],
+        clients: [(name: "p01", site: "P01", count: 30), (name: "p02", site: "P02", count: 30)],
+        catalog: [(id: "KB1", size: "10MB"), (id: "KB2", size: "10MB", released: "1d")],
+        automatic_deployment_rules: [(name: "P01 only", site: "P01",
+            target: [(group: "p01")], deadline_after: "4h")],
+        settings: (sync_schedule_first: "1h", sync_schedule_interval: "1d"))"#;
+    let lines = verified_lines(src);
+    let runs = made(&lines);
+    assert_eq!(
+        runs.len(),
+        2,
+        "KB1 at the first sync, KB2 a day later: {runs:?}"
+    );
+    let synced = |site: &str| -> Vec<u64> {
+        kind(&lines, "site_db_updated")
+            .into_iter()
+            .filter(|l| l["site"] == site && u(l, "new") > 0)
+            .map(t)
+            .collect()
+    };
+    let (p01, cas) = (synced("P01"), synced("CAS"));
+    // Each run is at one of P01's syncs, which come after the central site's.
+    assert!(runs.iter().all(|r| p01.contains(&t(r))), "{runs:?} {p01:?}");
+    assert!(runs.iter().all(|r| !cas.contains(&t(r))));
+    // Only P01's machines are targeted.
+    let joined: Vec<u64> = kind(&lines, "machine_state")
+        .into_iter()
+        .filter(|l| l["from"] == "not_targeted")
+        .map(|l| u(l, "client"))
+        .collect();
+    assert_eq!(joined.len(), 30);
+    assert!(joined.iter().all(|&c| c < 30));
+}
+
+#[test]
+fn adr_updates_no_window_of_the_target_fits_are_reported_as_never_fitting() {
+    // A 45-minute window and a 60-minute maximum run time: the rule's updates can
+    // never install there, which the summary says per group (before, a rule's deployment
+    // counted with no updates, so nothing was reported).
+    let src = rule("")
+        .replace(
+            r#"count: 60)"#,
+            r#"count: 60, maintenance_windows: [(name: "short", recurrence: Daily, start: "02:00", duration: "45m")])"#,
+        )
+        .replace(r#"end: "3d","#, r#"end: "3d", start: "2026-12-07T00:00:00Z","#)
+        .replace(
+            r#"sync_schedule_interval: "1d")"#,
+            r#"sync_schedule_interval: "1d", max_run_time: "1h")"#,
+        );
+    let loaded = cmsim::load_str("adr.ron", &src).unwrap();
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        ..cmsim::RunOptions::default()
+    };
+    let summary = serde_json::to_value(cmsim::run(&loaded.world, &opts).unwrap()).unwrap();
+    let group = &summary["machines"]["groups"][0];
+    assert_eq!(
+        group["never_fits"],
+        serde_json::json!(["KB1", "KB2"]),
+        "{group}"
+    );
+    assert_eq!(group["compliant"], 0, "{group}");
+}

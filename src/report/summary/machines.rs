@@ -77,7 +77,9 @@ pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
     }
 }
 
-/// The updates deployed to group `g` that no window of it ever fits.
+/// The updates deployed to group `g` that no window of it ever fits. A rule's deployment
+/// counts with every update the rule may take (`Adr::candidates`): before the run nobody
+/// knows which it will, and one it may take that can never install is the risk to report.
 pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
     if !world.windows.windowed(g) {
         return Vec::new();
@@ -89,7 +91,11 @@ pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
         .enumerate()
         .filter(|&(d, _)| world.groups[g.index()].deployments & 1 << d != 0)
         .map(|(_, d)| d)
-        .flat_map(|d| d.updates.iter().copied())
+        .flat_map(|d| match d.adr {
+            Some(run) => world.adrs[usize::from(run.rule)].candidates.iter(),
+            None => d.updates.iter(),
+        })
+        .copied()
         .filter(|&u: &UpdateId| world.max_run_time(u) > longest)
         .map(|u| world.updates[u.index()].id.clone())
         .collect();
