@@ -137,9 +137,11 @@ mod bands;
 mod compliance;
 mod policy_load;
 mod scan_load;
+mod servers;
 mod sweep_table;
 pub use bands::bands;
 use compliance::{compliance, machines};
+use servers::{downloads, state_messages};
 pub use sweep_table::{MAX_CHART_POINTS, sweep};
 
 /// Writes every chart into `dir`; returns the files written.
@@ -297,159 +299,6 @@ fn cascade<DB: DrawingBackend>(
         }
     }
     legend(&mut chart)
-}
-
-/// (c) State messages per minute received at each MP, and forwarded to the site database.
-fn state_messages<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    w: &World,
-    m: &Metrics,
-    end: f64,
-) -> Result<(), String> {
-    let start = w.calendar.as_ref();
-    let mps = &m.compliance.mps;
-    let top = mps
-        .iter()
-        .flat_map(|x| x.per_minute.values().chain(x.forwarded_per_minute.values()))
-        .copied()
-        .max()
-        .unwrap_or(1);
-    let title = "State messages per minute at each management point (R13)";
-    let mut chart = time_chart(
-        root,
-        title,
-        end,
-        top as f64 * 1.1,
-        start,
-        "messages per minute",
-    )?;
-    for (k, (mp, load)) in w.mps.iter().zip(mps).enumerate() {
-        let color = SERIES[k % SERIES.len()];
-        let received = with_zeros(&as_f64(&load.per_minute), 60_000);
-        chart
-            .draw_series(LineSeries::new(received, color.stroke_width(2)))
-            .map_err(err)?
-            .label(format!("{} received", mp.name))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
-        let forwarded = with_zeros(&as_f64(&load.forwarded_per_minute), 60_000);
-        chart
-            .draw_series(DashedLineSeries::new(
-                forwarded,
-                3,
-                3,
-                color.stroke_width(1),
-            ))
-            .map_err(err)?
-            .label(format!("{} forwarded to the database", mp.name))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
-    }
-    legend(&mut chart)
-}
-
-/// (d) Concurrent downloads at each DP (peak per minute), and GB started per hour.
-fn downloads<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    w: &World,
-    m: &Metrics,
-    end: f64,
-) -> Result<(), String> {
-    let start = w.calendar.as_ref();
-    let dps = &m.deployment.dps;
-    let (upper, lower) = root.split_vertically(SIZE.1 / 2);
-    let top = dps
-        .iter()
-        .flat_map(|d| d.per_minute.values())
-        .copied()
-        .max()
-        .unwrap_or(1);
-    let title = "Downloads at each distribution point (R18–R20)";
-    let mut chart = time_chart(
-        &upper,
-        title,
-        end,
-        top as f64 * 1.1,
-        start,
-        "downloads at once",
-    )?;
-    for (k, (dp, load)) in w.dps.iter().zip(dps).enumerate() {
-        let color = SERIES[k % SERIES.len()];
-        let points = with_zeros(&as_f64(&load.per_minute), 60_000);
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(err)?
-            .label(dp.name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
-    }
-    // When each package was on every DP of it (R16, issue 12 item 4).
-    for (d, p) in w.deployments.iter().zip(&m.deployment.deployments) {
-        let done = p.on_dp.iter().try_fold(None, |last: Option<u64>, t| {
-            t.map(|t| last.max(Some(t.ms())))
-        });
-        if let Some(Some(done)) = done {
-            let x = days(done);
-            chart
-                .draw_series(LineSeries::new(
-                    [(x, 0.0), (x, top as f64 * 1.1)],
-                    BLACK.mix(0.6).stroke_width(1),
-                ))
-                .map_err(err)?
-                .label(format!("{}: content on all DPs", d.id))
-                .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.mix(0.6)));
-        }
-    }
-    legend(&mut chart)?;
-    let hourly = |d: &crate::observe::deployment::DpLoad| {
-        let mut h = std::collections::BTreeMap::<u64, f64>::new();
-        for (&min, &b) in &d.bytes_per_minute {
-            *h.entry(min / 60).or_default() += b as f64 / 1e9;
-        }
-        h
-    };
-    let per_hour = |per_minute: &std::collections::BTreeMap<u64, u64>| {
-        let mut h = std::collections::BTreeMap::<u64, f64>::new();
-        for (&min, &b) in per_minute {
-            *h.entry(min / 60).or_default() += b as f64 / 1e9;
-        }
-        h
-    };
-    // Fallback (across the WAN, also in its DP's line) and peer bytes, when there are any.
-    let sources = &m.deployment.sources;
-    let extra: Vec<(&str, std::collections::BTreeMap<u64, f64>)> = [
-        ("fallback (WAN)", &sources.fallback_per_minute),
-        ("peers", &sources.peer_per_minute),
-    ]
-    .into_iter()
-    .filter(|(_, m)| !m.is_empty())
-    .map(|(name, m)| (name, per_hour(m)))
-    .collect();
-    let top = dps
-        .iter()
-        .flat_map(|d| hourly(d).into_values())
-        .chain(extra.iter().flat_map(|(_, h)| h.values().copied()))
-        .fold(0.001, f64::max);
-    let mut chart = time_chart(&lower, "", end, top * 1.1, start, "GB started per hour")?;
-    for (k, load) in dps.iter().enumerate() {
-        let color = SERIES[k % SERIES.len()];
-        let points = with_zeros(&hourly(load), 3_600_000);
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(err)?;
-    }
-    for (i, (name, h)) in extra.into_iter().enumerate() {
-        let color = if i == 0 { BLACK } else { MAGENTA };
-        chart
-            .draw_series(LineSeries::new(
-                with_zeros(&h, 3_600_000),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
-    }
-    if !sources.fallback.is_empty() || sources.peer_downloads > 0 {
-        legend(&mut chart)?;
-    }
-    Ok(())
 }
 
 /// (e) How many deadline notifications each notified user saw (R22).
