@@ -1,6 +1,7 @@
 //! The terminal report of a run.
 
 mod reporting;
+mod view;
 
 use super::summary::Summary;
 use super::table::Table;
@@ -40,6 +41,7 @@ pub fn render(s: &Summary) -> String {
         s.events,
         s.clients
     );
+    out.push_str(&view::section(s));
     out.push_str(&super::headline::headline(s, |t| at(s, t)));
     out.push_str("\nSoftware update points: synchronization (R01–R06) and clients' scans\n");
     let mut t = Table::new(&[
