@@ -7,6 +7,7 @@ use crate::model::{simulate, simulate_within};
 use crate::observe::{Metrics, Progress, TraceWriter};
 use crate::output::{OutDir, OutputError, Partial, Target};
 use crate::report::Summary;
+use crate::report::summary::view::View;
 use crate::world::World;
 use std::io::{self, BufWriter};
 use std::ops::Range;
@@ -38,6 +39,12 @@ pub struct RunOptions {
     /// Replaces the outputs of an earlier run in --out (other files are left alone).
     #[arg(long, requires = "out")]
     pub force: bool,
+    /// Draws the compliance chart and curve as site SITE's database sees them: a primary's
+    /// holds only its clients, before they replicate to the central site; a secondary site
+    /// has none, so its parent primary's (default: the view from the top, the central
+    /// site's database or each stand-alone primary's). One run only, not --replications.
+    #[arg(long, value_name = "SITE")]
+    pub view: Option<String>,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -115,10 +122,12 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
     }
 }
 
-/// Refuses options that cannot run on `world` (with `opts` applied): a trace the outputs
-/// would replace, a run over its event or memory budget, a compliance time series too large
-/// to keep in memory. Nothing has been written when this fails.
+/// Refuses options that cannot run on `world` (with `opts` applied): a `--view` of a site
+/// it does not have, a trace the outputs would replace, a run over its event or memory
+/// budget, a compliance time series too large to keep in memory. Nothing has been written
+/// when this fails.
 pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
+    view(world, opts)?;
     if let (Some(trace), Some(dir)) = (&opts.trace, &opts.out)
         && crate::output::among_outputs(dir, trace)
     {
@@ -133,6 +142,12 @@ pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
         .check(estimate(world, sample), 1, 1, "this run")
         .map_err(RunError::Argument)?;
     series(world, opts)
+}
+
+/// The site database `--view` asks for, if any.
+fn view(world: &World, opts: &RunOptions) -> Result<Option<View>, RunError> {
+    let of = |code: &String| View::of(world, code).map_err(RunError::Argument);
+    opts.view.as_ref().map(of).transpose()
 }
 
 /// Refuses a compliance time series too large to keep in memory.
@@ -228,6 +243,7 @@ pub fn apply(world: &mut World, opts: &RunOptions) {
 /// place when the run ends, before the marker.
 pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     check(world, opts)?;
+    let view = view(world, opts)?;
     let out = match &opts.out {
         Some(dir) => {
             let target = Target {
@@ -281,7 +297,7 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     metrics.deployment.sample_until(stats.end);
     metrics.machines.finish(stats.end);
     metrics.policy.finish(stats.end);
-    let summary = Summary::new(world, &metrics, &stats);
+    let summary = Summary::new(world, &metrics, &stats, view.as_ref());
     if let Some(out) = &out {
         out.write("summary.json", &summary.to_json())?;
         out.write(

@@ -58,6 +58,12 @@ pub(crate) fn replications(
         report_error(&"--trace writes one run's trace: use it without --replications");
         return ExitCode::from(BAD_INPUT);
     }
+    // The bands chart and replications.json are figures from the top; a view of one site
+    // is drawn for one run, where its chart and curve can be read against the others.
+    if opts.view.is_some() {
+        report_error(&"--view draws one run's chart and curve: use it without --replications");
+        return ExitCode::from(BAD_INPUT);
+    }
     let seeds = plan.seeds(world.seed, 1);
     let what = format!("{} replications of `{}`", seeds.len(), world.name);
     if let Err(code) = plan.afford(cost(world), seeds.len(), &what) {

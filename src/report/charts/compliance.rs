@@ -2,9 +2,11 @@
 //! machines fully compliant below.
 
 use super::*;
+use crate::report::summary::view;
 
-/// (a) Client × update pairs per state in the site databases over time, stacked, with the
-/// true installed count, the deadlines and the 50/90/95 % installed marks.
+/// (a) Client × update pairs per state in the site databases over time (the view from the
+/// top, or `--view`'s database), stacked, with the true installed count, the deadlines and,
+/// from the top, the deployments' 50/90/95 % installed marks.
 pub(super) fn compliance<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     w: &World,
@@ -15,17 +17,9 @@ pub(super) fn compliance<DB: DrawingBackend>(
     let start = w.calendar.as_ref();
     let c = &m.compliance;
     let followed = w.followed_updates();
-    let counted = |u: usize| followed[u];
     // Per sample time: [installed, required, not required, unknown, true installed].
     let mut rows: Vec<(f64, [f64; 5])> = Vec::new();
-    // The view from the top: each client once (a central site's database holds its
-    // primaries' states again).
-    let top = |s: u16| c.top_sites.contains(&usize::from(s));
-    for x in c
-        .series
-        .iter()
-        .filter(|x| counted(x.update as usize) && top(x.site))
-    {
+    for x in view::rows(s.view.as_ref(), c, &followed) {
         let t = days(x.t.ms());
         if rows.last().is_none_or(|r| r.0 != t) {
             rows.push((t, [0.0; 5]));
@@ -48,7 +42,10 @@ pub(super) fn compliance<DB: DrawingBackend>(
     } else {
         "deployed updates"
     };
-    let title = format!("Compliance in the site databases against the truth ({what})");
+    let title = match &s.view {
+        None => format!("Compliance in the site databases against the truth ({what})"),
+        Some(v) => format!("Compliance {} against the truth ({what})", v.seen()),
+    };
     let mut chart = time_chart(
         root,
         &title,
@@ -78,7 +75,9 @@ pub(super) fn compliance<DB: DrawingBackend>(
         .label("Installed (truth)")
         .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.stroke_width(3)));
     let mut marks = Vec::new();
-    for d in &s.deployment.deployments {
+    // The deployments' database figures are the view from the top: marked only there.
+    let from_top = view::databases(s.view.as_ref(), c) == c.top_sites;
+    for d in s.deployment.deployments.iter().filter(|_| from_top) {
         for (k, t) in d.db_installed_ms.iter().take(3).enumerate() {
             if let Some(t) = t {
                 marks.push((days(*t), ["50 %", "90 %", "95 %"][k]));

@@ -19,6 +19,7 @@ mod deployment;
 pub mod machines;
 mod phases;
 mod policy;
+pub mod view;
 pub use adr::AdrRunReport;
 use deployment::deployment;
 pub use deployment::{
@@ -39,6 +40,10 @@ pub struct Summary {
     pub scenario: String,
     /// Seed used.
     pub seed: u64,
+    /// The site database the curve and the compliance chart show (`--view SITE`); absent,
+    /// the view from the top.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<view::View>,
     /// The run's calendar, for dates in reports (not serialized: `start` says it).
     #[serde(skip)]
     pub calendar: Option<crate::engine::calendar::Calendar>,
@@ -64,14 +69,14 @@ pub struct Summary {
     pub compliance: ComplianceSummary,
     /// Deployments, downloads, notifications and installs (R16–R25).
     pub deployment: DeploymentSummary,
-    /// Installed share over time, for charts across replications (not in summary.json:
-    /// compliance.csv has the series).
+    /// Installed share over time in the view's databases, for charts across replications
+    /// (not in summary.json: compliance.csv has the series).
     #[serde(skip)]
     pub curve: Vec<CurvePoint>,
 }
 
 /// The installed share of applicable client × update pairs at one sample time: the deployed
-/// updates (every update when nothing is deployed), over all site databases.
+/// updates (every update when nothing is deployed), in the view's databases.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct CurvePoint {
     /// Sample time.
@@ -336,8 +341,13 @@ pub struct UpdateSummary {
 }
 
 impl Summary {
-    /// Builds the summary of a finished run.
-    pub fn new(world: &World, metrics: &Metrics, stats: &RunStats) -> Summary {
+    /// Builds the summary of a finished run, its curve as `view` sees it (none: from the top).
+    pub fn new(
+        world: &World,
+        metrics: &Metrics,
+        stats: &RunStats,
+        view: Option<&view::View>,
+    ) -> Summary {
         Summary {
             format: FORMAT,
             scenario: world.name.clone(),
@@ -357,7 +367,11 @@ impl Summary {
             itmu_refreshes_ms: metrics.itmu.iter().map(|(t, _)| t.ms()).collect(),
             compliance: compliance(world, &metrics.compliance, &metrics.policy),
             deployment: deployment(world, &metrics.deployment),
-            curve: curve(world, &metrics.compliance),
+            curve: view::curve(world, &metrics.compliance, view),
+            view: view.map(|v| view::View {
+                clients: metrics.compliance.db_clients[v.db],
+                ..v.clone()
+            }),
         }
     }
 
@@ -416,37 +430,6 @@ fn compliance(world: &World, c: &ComplianceMetrics, p: &PolicyLoad) -> Complianc
             .map(|m| management_point(world, c, p, m))
             .collect(),
     }
-}
-
-fn curve(world: &World, c: &ComplianceMetrics) -> Vec<CurvePoint> {
-    let followed = world.followed_updates();
-    let counted = |u: usize| followed[u];
-    let mut out: Vec<(u64, [f64; 3])> = Vec::new();
-    // The view from the top: each client once.
-    let top = |s: u16| c.top_sites.contains(&usize::from(s));
-    for x in c
-        .series
-        .iter()
-        .filter(|x| counted(x.update as usize) && top(x.site))
-    {
-        if out.last().is_none_or(|p| p.0 != x.t.ms()) {
-            out.push((x.t.ms(), [0.0; 3]));
-        }
-        let p = &mut out.last_mut().expect("pushed").1;
-        p[0] += x.db[3] as f64;
-        // Applicable: required, pending restart or installed; the truth counts installs
-        // that are complete (restarted where needed).
-        p[1] += x.truth[3] as f64;
-        p[2] += (x.truth[0] + x.truth[1] + x.truth[3]) as f64;
-    }
-    let pct = |v: f64, of: f64| if of > 0.0 { 100.0 * v / of } else { 0.0 };
-    out.into_iter()
-        .map(|(t_ms, [db, truth, applicable])| CurvePoint {
-            t_ms,
-            db: pct(db, applicable),
-            truth: pct(truth, applicable),
-        })
-        .collect()
 }
 
 fn database(world: &World, c: &ComplianceMetrics, site: usize) -> DatabaseSummary {
