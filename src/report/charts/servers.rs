@@ -7,6 +7,7 @@ use super::{SERIES, SIZE, as_f64, days, err, legend, time_chart, with_zeros};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// (c) State messages per minute received at the busiest MPs, and forwarded to the database.
@@ -40,12 +41,12 @@ pub(super) fn state_messages<DB: DrawingBackend>(
     for (k, &i) in busiest.iter().enumerate() {
         let (mp, load) = (&w.mps[i], &mps[i]);
         let color = SERIES[k % SERIES.len()];
-        let received = with_zeros(&as_f64(&load.per_minute), 60_000);
-        chart
-            .draw_series(LineSeries::new(received, color.stroke_width(2)))
-            .map_err(err)?
-            .label(format!("{} received", mp.name))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        per_minute(
+            &mut chart,
+            &load.per_minute,
+            color,
+            format!("{} received", mp.name),
+        )?;
         let forwarded = with_zeros(&as_f64(&load.forwarded_per_minute), 60_000);
         chart
             .draw_series(DashedLineSeries::new(
@@ -59,6 +60,22 @@ pub(super) fn state_messages<DB: DrawingBackend>(
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
     }
     legend(&mut chart)
+}
+
+/// One server's count per minute as a solid line (zero between the minutes it has), labelled.
+fn per_minute<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    series: &std::collections::BTreeMap<u64, u64>,
+    color: RGBColor,
+    label: String,
+) -> Result<(), String> {
+    let points = with_zeros(&as_f64(series), 60_000);
+    chart
+        .draw_series(LineSeries::new(points, color.stroke_width(2)))
+        .map_err(err)?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+    Ok(())
 }
 
 /// The indices of the `SERIES.len()` largest of `totals` that are above zero, largest first
@@ -106,12 +123,7 @@ pub(super) fn downloads<DB: DrawingBackend>(
     for (k, &i) in busiest.iter().enumerate() {
         let (dp, load) = (&w.dps[i], &dps[i]);
         let color = SERIES[k % SERIES.len()];
-        let points = with_zeros(&as_f64(&load.per_minute), 60_000);
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(err)?
-            .label(dp.name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        per_minute(&mut chart, &load.per_minute, color, dp.name.clone())?;
     }
     // When each package was on every DP of it (R16, issue 12 item 4).
     for (d, p) in w.deployments.iter().zip(&m.deployment.deployments) {
