@@ -313,7 +313,7 @@ impl DeploymentMetrics {
             Fact::InstallDone { client, update, .. } => {
                 let g = world.group_of(client);
                 for &d in &self.containing[update.index()] {
-                    if world.groups[g.index()].deployments & 1 << d == 0 {
+                    if !world.groups[g.index()].targeted_by(d) {
                         continue;
                     }
                     let p = &mut self.deployments[d];
@@ -330,7 +330,7 @@ impl DeploymentMetrics {
                 site,
             } if to == State::Installed && from != to && self.top[site.index()] => {
                 for &d in &self.containing[update.index()] {
-                    if world.groups[group.index()].deployments & 1 << d == 0 {
+                    if !world.groups[group.index()].targeted_by(d) {
                         continue;
                     }
                     let p = &mut self.deployments[d];

@@ -88,6 +88,11 @@ impl ClientGroup {
         (self.first.0..self.first.0 + self.count).contains(&c.0)
     }
 
+    /// Whether deployment `d`'s collection takes clients of this group.
+    pub fn targeted_by(&self, d: usize) -> bool {
+        self.deployments & 1 << d != 0
+    }
+
     /// The SUP client `c` of this group scans against at first.
     pub fn first_sup_slot(&self, c: ClientId) -> usize {
         ((c.0 - self.first.0) as usize) % self.sups.len()

@@ -89,7 +89,7 @@ pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
         .deployments
         .iter()
         .enumerate()
-        .filter(|&(d, _)| world.groups[g.index()].deployments & 1 << d != 0)
+        .filter(|&(d, _)| world.groups[g.index()].targeted_by(d))
         .map(|(_, d)| d)
         .flat_map(|d| match d.adr {
             Some(run) => world.adrs[usize::from(run.rule)].candidates.iter(),
