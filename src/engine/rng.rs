@@ -5,9 +5,6 @@
 //! draws that entity made before) and nothing else: adding a client or a site to a scenario
 //! leaves every other entity's luck unchanged, so two plans are compared on the same luck.
 
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
-
 /// Identifies one entity's stream. Derive it from stable names, never from positions in a
 /// list that the operator may reorder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,7 +47,8 @@ pub struct DrawCounter(pub u32);
 /// The scenario's random streams, derived from its seed.
 #[derive(Clone, Debug)]
 pub struct RandomStreams {
-    key: [u8; 32],
+    /// The ChaCha key: the seed stretched to 32 bytes, as eight little-endian words.
+    words: [u32; 8],
 }
 
 impl RandomStreams {
@@ -62,20 +60,22 @@ impl RandomStreams {
             s = splitmix64(s);
             chunk.copy_from_slice(&s.to_le_bytes());
         }
-        RandomStreams { key }
+        let mut words = [0u32; 8];
+        for (w, b) in words.iter_mut().zip(key.chunks(4)) {
+            *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        }
+        RandomStreams { words }
     }
 
     /// The next 64 random bits of `stream`, advancing `counter`.
     pub fn next_u64(&self, stream: StreamId, counter: &mut DrawCounter) -> u64 {
-        let mut rng = ChaCha8Rng::from_seed(self.key);
-        rng.set_stream(stream.0);
-        rng.set_word_pos(u128::from(counter.0) * 2);
+        let x = self.block(stream, u64::from(counter.0) / 8)[counter.0 as usize % 8];
         counter.0 = counter.0.wrapping_add(1);
-        rng.next_u64()
+        x
     }
 
     /// `n` consecutive draws of `stream`, each handed to `f` as a uniform value in `[0, 1)`;
-    /// the same values `unit` would give one by one, at the cost of one generator.
+    /// the same values `unit` would give one by one, one block per eight draws.
     pub fn units(
         &self,
         stream: StreamId,
@@ -83,13 +83,48 @@ impl RandomStreams {
         n: usize,
         mut f: impl FnMut(f64),
     ) {
-        let mut rng = ChaCha8Rng::from_seed(self.key);
-        rng.set_stream(stream.0);
-        rng.set_word_pos(u128::from(counter.0) * 2);
+        let mut at = u64::from(counter.0);
+        let mut block = self.block(stream, at / 8);
         for _ in 0..n {
-            f(to_unit(rng.next_u64()));
+            f(to_unit(block[at as usize % 8]));
+            at += 1;
+            if at % 8 == 0 {
+                block = self.block(stream, at / 8);
+            }
         }
         counter.0 = counter.0.wrapping_add(n as u32);
+    }
+
+    /// Block `index` of the ChaCha8 keystream of `stream`, as eight 64-bit draws: the words
+    /// `ChaCha8Rng` (key = the seed's, stream = `stream`) yields from word `16 × index`, so a
+    /// draw costs one block function rather than a generator set up and four blocks made
+    /// (measured: a fifth of the model's time went to that). Tested equal to `rand_chacha`.
+    fn block(&self, stream: StreamId, index: u64) -> [u64; 8] {
+        let mut x = [0u32; 16];
+        x[..4].copy_from_slice(&[0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]);
+        x[4..12].copy_from_slice(&self.words);
+        x[12] = index as u32;
+        x[13] = (index >> 32) as u32;
+        x[14] = stream.0 as u32;
+        x[15] = (stream.0 >> 32) as u32;
+        let input = x;
+        for _ in 0..4 {
+            quarter(&mut x, 0, 4, 8, 12);
+            quarter(&mut x, 1, 5, 9, 13);
+            quarter(&mut x, 2, 6, 10, 14);
+            quarter(&mut x, 3, 7, 11, 15);
+            quarter(&mut x, 0, 5, 10, 15);
+            quarter(&mut x, 1, 6, 11, 12);
+            quarter(&mut x, 2, 7, 8, 13);
+            quarter(&mut x, 3, 4, 9, 14);
+        }
+        let mut out = [0u64; 8];
+        for (k, o) in out.iter_mut().enumerate() {
+            let lo = x[2 * k].wrapping_add(input[2 * k]);
+            let hi = x[2 * k + 1].wrapping_add(input[2 * k + 1]);
+            *o = u64::from(hi) << 32 | u64::from(lo);
+        }
+        out
     }
 
     /// A uniform draw in `[0, 1)`.
@@ -101,6 +136,19 @@ impl RandomStreams {
     pub fn below(&self, stream: StreamId, counter: &mut DrawCounter, n: u64) -> u64 {
         ((u128::from(self.next_u64(stream, counter)) * u128::from(n)) >> 64) as u64
     }
+}
+
+/// The ChaCha quarter round on words `a`, `b`, `c`, `d` of `x`.
+#[inline(always)]
+fn quarter(x: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
+    x[a] = x[a].wrapping_add(x[b]);
+    x[d] = (x[d] ^ x[a]).rotate_left(16);
+    x[c] = x[c].wrapping_add(x[d]);
+    x[b] = (x[b] ^ x[c]).rotate_left(12);
+    x[a] = x[a].wrapping_add(x[b]);
+    x[d] = (x[d] ^ x[a]).rotate_left(8);
+    x[c] = x[c].wrapping_add(x[d]);
+    x[b] = (x[b] ^ x[c]).rotate_left(7);
 }
 
 fn to_unit(x: u64) -> f64 {
@@ -174,6 +222,32 @@ mod tests {
         r.units(s, &mut c2, 40, |u| batch.push(u));
         assert_eq!(singles, batch);
         assert_eq!(c1, c2);
+    }
+
+    /// The hand-written block function is ChaCha8 exactly: the same draws as `rand_chacha`'s
+    /// generator at the same key, stream and position, across block and counter boundaries.
+    #[test]
+    fn draws_are_rand_chachas_chacha8() {
+        use rand_chacha::ChaCha8Rng;
+        use rand_chacha::rand_core::{Rng, SeedableRng};
+        for seed in [0u64, 1, 2026, u64::MAX] {
+            let r = RandomStreams::new(seed);
+            let mut key = [0u8; 32];
+            for (k, w) in key.chunks_mut(4).zip(r.words) {
+                k.copy_from_slice(&w.to_le_bytes());
+            }
+            for stream in [0u64, 7, 1 << 32 | 5, u64::MAX] {
+                for start in [0u32, 1, 7, 8, 15, 1_000_003, u32::MAX - 3] {
+                    let mut want = ChaCha8Rng::from_seed(key);
+                    want.set_stream(stream);
+                    want.set_word_pos(u128::from(start) * 2);
+                    let mut c = DrawCounter(start);
+                    for _ in 0..3 {
+                        assert_eq!(r.next_u64(StreamId(stream), &mut c), want.next_u64());
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -18,6 +18,16 @@ use super::{Cx, Model};
 use crate::engine::{DrawCounter, SimDuration, SimTime, StreamFamily, StreamId};
 use crate::world::{ClientId, DeploymentId, World};
 
+/// Slots of the memo of recent activation delays: a client installing asks for its delay at
+/// every step of its job, and each draw is a ChaCha block.
+pub(super) const MEMO: usize = 1024;
+
+/// A memo of recent activation delays, (client, deployment, delay in ms) per slot: a pure
+/// function's results, so it changes no figure.
+pub(super) fn memo() -> Vec<std::cell::Cell<(u32, u32, u64)>> {
+    vec![std::cell::Cell::new((u32::MAX, u32::MAX, 0)); MEMO]
+}
+
 /// The streams of the activation delays, one family per deployment.
 pub(super) fn families(world: &World) -> Vec<StreamFamily> {
     world
@@ -42,9 +52,16 @@ impl Model<'_> {
 
     /// Client `c`'s activation delay for deployment `d`.
     fn activation_delay(&self, c: ClientId, d: usize) -> SimDuration {
+        let slot = &self.activation_memo[(c.index() * 32 + d) % MEMO];
+        let (client, deployment, delay) = slot.get();
+        if (client, deployment) == (c.0, d as u32) {
+            return SimDuration(delay);
+        }
         let spread = self.world.randomization(DeploymentId(d as u32)).ms();
         let stream = self.activation[d].member(u64::from(c.0));
-        SimDuration(self.rng.below(stream, &mut DrawCounter::default(), spread))
+        let delay = self.rng.below(stream, &mut DrawCounter::default(), spread);
+        slot.set((c.0, d as u32, delay));
+        SimDuration(delay)
     }
 
     /// Registered deployments with randomized deadlines whose deadline, as client `c` holds
@@ -54,9 +71,11 @@ impl Model<'_> {
         (0..self.deployments.len())
             .filter(|&d| {
                 registered & 1 << d != 0
-                    && self
-                        .held_deadline(c, d)
-                        .is_some_and(|t| t + self.activation_delay(c, d) <= now)
+                    && self.held_deadline(c, d).is_some_and(|t| {
+                        // The delay is below the spread: a draw decides only in between.
+                        let spread = self.world.randomization(DeploymentId(d as u32));
+                        t <= now && (t + spread <= now || t + self.activation_delay(c, d) <= now)
+                    })
             })
             .fold(0, |mask, d| mask | 1 << d)
     }

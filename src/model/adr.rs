@@ -86,7 +86,7 @@ impl Model<'_> {
             deployment: d,
             updates: updates.len() as u32,
         });
-        self.deployed[i] = updates;
+        self.deployed.set(i, updates);
         self.deployments[i].targeted = target_collection(w, i, &self.rng);
         let available = cx.now() + rule.available_after;
         self.phases.begin(d, available);

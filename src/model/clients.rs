@@ -6,6 +6,7 @@
 
 use super::agent::Agent;
 use super::compliance::{State, Truth};
+use super::lanes;
 use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId};
 use crate::world::{ClientId, World};
 
@@ -316,6 +317,31 @@ impl Clients {
     pub(super) fn set_sent(&mut self, c: usize, u: usize, s: State) {
         let (i, shift) = self.reported_at(c, u);
         self.bits[i] = self.bits[i] & !(12 << shift) | (s as u8) << (shift + 2);
+    }
+
+    /// Of updates `64k..64k + 64`, those client `c` truly holds in a state of `truths` (a
+    /// bit per `Truth` code).
+    pub(super) fn truth_word(&self, c: usize, k: usize, truths: u8) -> u64 {
+        let at = c * self.stride;
+        let bytes = &self.bits[at..at + self.updates.div_ceil(4)];
+        lanes::two_bit(bytes, k, truths) & lanes::valid(self.updates, k)
+    }
+
+    /// Of updates `64k..64k + 64`, those client `c`'s last scan found in a state of
+    /// `states` (a bit per `State` code); with `sent`, those it last sent in one.
+    pub(super) fn reported_word(&self, c: usize, k: usize, states: u8, sent: bool) -> u64 {
+        let at = c * self.stride + self.updates.div_ceil(4);
+        let bytes = &self.bits[at..at + self.updates.div_ceil(2)];
+        let shift = if sent { 2 } else { 0 };
+        lanes::nibble(bytes, k, shift, states) & lanes::valid(self.updates, k)
+    }
+
+    /// Of updates `64k..64k + 64`, those client `c` has still to install: truly Required,
+    /// and found Required by its last scan.
+    pub(super) fn pending_word(&self, c: usize, k: usize) -> u64 {
+        let required = 1 << Truth::Required as u8;
+        self.truth_word(c, k, required)
+            & self.reported_word(c, k, 1 << State::Required as u8, false)
     }
 
     /// Whether update `u`'s files are in client `c`'s local cache (R18).

@@ -8,7 +8,6 @@
 
 use super::bitset::BitSet;
 use super::clients::DEPLOYMENT_POLICY_PENDING;
-use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::{Fact, PolicyKind};
 use super::{Cx, Model};
@@ -218,18 +217,18 @@ impl Model<'_> {
     }
 
     /// The updates of due deployments that the client's last scan found required and are
-    /// not installed yet, deployment after deployment (an update in two comes twice).
+    /// not installed yet, lowest id first (each once), read a word of 64 at a time.
     pub(super) fn due_updates(&self, c: ClientId, now: SimTime) -> impl Iterator<Item = usize> {
-        let mask = self.due_mask(c, now);
-        self.deployed
-            .iter()
-            .enumerate()
-            .filter(move |(d, _)| mask & 1 << d != 0)
-            .flat_map(|(_, updates)| updates.iter().map(|u| u.index()))
-            .filter(move |&u| {
-                self.clients.truth(c.index(), u) == Truth::Required
-                    && self.clients.scanned(c.index(), u) == State::Required
-            })
+        self.due_updates_of(c, self.due_mask(c, now))
+    }
+
+    /// [`Self::due_updates`] of the deployments in `mask`, those due.
+    pub(super) fn due_updates_of(&self, c: ClientId, mask: u32) -> impl Iterator<Item = usize> {
+        let words = if mask == 0 { 0 } else { self.deployed.words() };
+        (0..words).flat_map(move |k| {
+            let due = self.deployed.word(mask, k) & self.clients.pending_word(c.index(), k);
+            super::lanes::ones(k, due)
+        })
     }
 
     /// The first of [`Self::due_updates`] that passes `filter`.

@@ -99,9 +99,14 @@ impl Model<'_> {
         let now = cx.now();
         let next = {
             let gate = self.may_install(c, now);
-            self.due_updates(c, now)
+            let mask = self.due_mask(c, now);
+            // Among equal run times, the first in the due deployments' lists.
+            self.due_updates_of(c, mask)
                 .filter(|&u| self.clients.cached(c.index(), u) && gate(u))
-                .min_by_key(|&u| self.world.max_run_time(UpdateId(u as u32)))
+                .min_by_key(|&u| {
+                    let shortest = self.world.max_run_time(UpdateId(u as u32));
+                    (shortest, self.deployed.first_place(mask, u))
+                })
         };
         match next {
             Some(u) => {

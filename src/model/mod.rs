@@ -9,6 +9,7 @@ mod bitset;
 mod clients;
 pub mod compliance;
 mod content;
+mod deployed;
 mod deployment;
 mod distribution;
 mod download;
@@ -18,6 +19,7 @@ pub mod fact;
 mod install;
 pub mod invariant;
 mod itmu;
+mod lanes;
 pub mod machines;
 mod notify;
 mod peer;
@@ -107,8 +109,10 @@ pub struct Model<'w> {
     phases: phases::Phases,
     /// Per deployment, the streams of the clients' deadline activation delays.
     activation: Vec<crate::engine::StreamFamily>,
+    /// Recent activation delays (`activation.rs`).
+    activation_memo: Vec<std::cell::Cell<(u32, u32, u64)>>,
     /// Per deployment, its updates: a rule's run's are set when it runs (`adr.rs`).
-    deployed: Vec<Vec<UpdateId>>,
+    deployed: deployed::Deployed,
     /// The automatic deployment rules (`adr.rs`).
     rules: adr::Rules,
     /// Machines not switched on once since the start (`power.rs`): what a rule's deployment
@@ -142,11 +146,8 @@ impl<'w> Model<'w> {
             world,
             phases: phases::Phases::new(world, targeted),
             activation: activation::families(world),
-            deployed: world
-                .deployments
-                .iter()
-                .map(|d| d.updates.clone())
-                .collect(),
+            activation_memo: activation::memo(),
+            deployed: deployed::Deployed::new(world),
             rules: adr::Rules::new(world),
             never_on: BitSet::new(world.clients() as usize),
             deployments,

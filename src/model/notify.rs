@@ -9,7 +9,6 @@
 //! earlier is thus announced when the client learns of it, not on the old, slower cadence,
 //! which could fall after the new deadline (found by the property survey).
 
-use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::Fact;
 use super::{Cx, Model};
@@ -24,9 +23,8 @@ impl Model<'_> {
         let mut settled = 0;
         for d in (0..self.deployments.len()).filter(|d| mask & 1 << d != 0) {
             // Pending: required as the client's scans know it, and not installed yet.
-            let pending = self.deployed[d].iter().any(|u| {
-                self.clients.truth(c.index(), u.index()) == Truth::Required
-                    && self.clients.scanned(c.index(), u.index()) == State::Required
+            let pending = (0..self.deployed.words()).any(|k| {
+                self.deployed.word(1 << d, k) & self.clients.pending_word(c.index(), k) != 0
             });
             if !pending {
                 settled |= 1 << d;
