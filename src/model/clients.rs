@@ -319,6 +319,19 @@ impl Clients {
         self.bits[i] = self.bits[i] & !(12 << shift) | (s as u8) << (shift + 2);
     }
 
+    /// Words of 64 updates in the `*_word` methods.
+    pub(super) fn words(&self) -> usize {
+        self.updates.div_ceil(64)
+    }
+
+    /// Of updates `64k..64k + 64`, those whose state client `c`'s last scan found differs
+    /// from the one it last sent (R13).
+    pub(super) fn unsent_word(&self, c: usize, k: usize) -> u64 {
+        let at = c * self.stride + self.updates.div_ceil(4);
+        let bytes = &self.bits[at..at + self.updates.div_ceil(2)];
+        lanes::halves_differ(bytes, k) & lanes::valid(self.updates, k)
+    }
+
     /// Of updates `64k..64k + 64`, those client `c` truly holds in a state of `truths` (a
     /// bit per `Truth` code).
     pub(super) fn truth_word(&self, c: usize, k: usize, truths: u8) -> u64 {

@@ -73,11 +73,6 @@ impl Deployed {
         let place = self.place.get(d as usize * self.holding.len() + u);
         (d, place.copied().unwrap_or(u32::MAX))
     }
-
-    /// Each deployment's list, in deployment order.
-    pub(super) fn iter(&self) -> std::slice::Iter<'_, Vec<UpdateId>> {
-        self.lists.iter()
-    }
 }
 
 impl std::ops::Index<usize> for Deployed {

@@ -74,6 +74,17 @@ pub(super) fn nibble(bytes: &[u8], k: usize, shift: u32, codes: u8) -> u64 {
     })
 }
 
+/// Nibbles packed two to a byte (as for [`nibble`]) whose code at bits `0..2` differs from
+/// the one at bits `2..4`: of nibbles `64k..64k + 64`, those.
+#[inline]
+pub(super) fn halves_differ(bytes: &[u8], k: usize) -> u64 {
+    (0..4).fold(0, |out, j| {
+        let x = load(bytes, 32 * k + 8 * j);
+        let d = (x ^ x >> 2) & 0x3333_3333_3333_3333;
+        out | fourth_bits(d | d >> 1) << (16 * j)
+    })
+}
+
 /// The bits of fields `64k..64k + 64` that exist when there are `n` fields.
 pub(super) fn valid(n: usize, k: usize) -> u64 {
     match n.saturating_sub(64 * k) {
@@ -120,6 +131,10 @@ mod tests {
                 assert_eq!(two_bit(&quarters, k, set) & v, want(&|i| codes[i]));
                 assert_eq!(nibble(&nibbles, k, 2, set) & v, want(&|i| codes[i]));
                 assert_eq!(nibble(&nibbles, k, 0, set) & v, want(&|i| 3 - codes[i]));
+                let differ = (0..64)
+                    .filter(|&b| 64 * k + b < n && codes[64 * k + b] != 3 - codes[64 * k + b])
+                    .fold(0u64, |w, b| w | 1 << b);
+                assert_eq!(halves_differ(&nibbles, k) & v, differ);
             }
         }
         assert_eq!(ones(1, 0b1010).collect::<Vec<_>>(), vec![65, 67]);

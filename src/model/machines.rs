@@ -57,37 +57,42 @@ impl MachineState {
 }
 
 impl Model<'_> {
-    /// Deployments targeting client `c` whose every update satisfies `done`.
-    fn compliant_mask(&self, c: ClientId, done: impl Fn(usize) -> bool) -> u32 {
-        let mut mask = 0;
-        for (d, updates) in self.deployed.iter().enumerate() {
-            if self.deployments[d].targeted.contains(c.index())
-                && updates.iter().all(|u| done(u.index()))
-            {
-                mask |= 1 << d;
+    /// Deployments targeting client `c` whose every update is done: `done(k)` gives, of
+    /// updates `64k..64k + 64`, those done on the client (`Clients::*_word`).
+    fn compliant_mask(&self, c: ClientId, done: impl Fn(usize) -> u64) -> u32 {
+        let targeted = self.targeted_mask(c);
+        let mut failing = 0;
+        for k in 0..self.deployed.words() {
+            let done = done(k);
+            let mut m = targeted & !failing;
+            while m != 0 {
+                let d = m.trailing_zeros();
+                m &= m - 1;
+                if self.deployed.word(1 << d, k) & !done != 0 {
+                    failing |= 1 << d;
+                }
             }
         }
-        mask
+        targeted & !failing
+    }
+
+    /// The deployments targeting client `c` (a rule's only from its run, `adr.rs`).
+    fn targeted_mask(&self, c: ClientId) -> u32 {
+        (0..self.deployments.len())
+            .filter(|&d| self.deployments[d].targeted.contains(c.index()))
+            .fold(0u32, |m, d| m | 1 << d)
     }
 
     /// Deployments with which client `c` is truly compliant.
     pub(super) fn truly_compliant(&self, c: ClientId) -> u32 {
-        self.compliant_mask(c, |u| {
-            matches!(
-                self.clients.truth(c.index(), u),
-                Truth::Installed | Truth::NotRequired
-            )
-        })
+        let done = 1 << Truth::Installed as u8 | 1 << Truth::NotRequired as u8;
+        self.compliant_mask(c, |k| self.clients.truth_word(c.index(), k, done))
     }
 
     /// Deployments with which client `c` is compliant in what it has sent to its MP.
     pub(super) fn reported_compliant(&self, c: ClientId) -> u32 {
-        self.compliant_mask(c, |u| {
-            matches!(
-                self.clients.sent(c.index(), u),
-                State::Installed | State::NotRequired
-            )
-        })
+        let done = 1 << State::Installed as u8 | 1 << State::NotRequired as u8;
+        self.compliant_mask(c, |k| self.clients.reported_word(c.index(), k, done, true))
     }
 
     /// At the start: each deployment's targeted machines and how many need nothing.
@@ -156,15 +161,13 @@ impl Model<'_> {
         if head.machine == MachineState::NotTargeted {
             return MachineState::NotTargeted;
         }
-        // A rule's deployment targets nobody until its run (`adr.rs`).
-        let targeted = (0..self.deployments.len())
-            .filter(|&d| self.deployments[d].targeted.contains(c.index()))
-            .fold(0u32, |m, d| m | 1 << d);
+        let targeted = self.targeted_mask(c);
         if self.truly_compliant(c) & targeted == targeted {
             return MachineState::Compliant;
         }
+        let not_required = 0xf & !(1 << Truth::Required as u8);
         let installed =
-            self.compliant_mask(c, |u| self.clients.truth(c.index(), u) != Truth::Required);
+            self.compliant_mask(c, |k| self.clients.truth_word(c.index(), k, not_required));
         if installed & targeted == targeted {
             MachineState::PendingRestart
         } else if head.machine == MachineState::NeverOnline && self.is_off(c) {

@@ -57,12 +57,12 @@ impl Model<'_> {
         let mp = self.world.groups[g.index()].mp_of(c);
         let before = self.reported_compliant(c);
         let mut batch = std::mem::take(&mut self.batch);
-        for u in 0..self.world.updates.len() {
-            let (from, to) = (
-                self.clients.sent(c.index(), u),
-                self.clients.scanned(c.index(), u),
-            );
-            if from != to {
+        for k in 0..self.clients.words() {
+            for u in super::lanes::ones(k, self.clients.unsent_word(c.index(), k)) {
+                let (from, to) = (
+                    self.clients.sent(c.index(), u),
+                    self.clients.scanned(c.index(), u),
+                );
                 self.clients.set_sent(c.index(), u, to);
                 batch.push(Message::new(g, UpdateId(u as u32), from, to));
             }
