@@ -262,11 +262,16 @@ fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
         s.resolve();
         return Ok(());
     }
+    if let Some(rule) = param.strip_prefix("adr.") {
+        return set_rule(s, param, rule, value);
+    }
     let mut parts = param.splitn(3, '.');
     let (Some("deployment"), Some(id), Some(field)) = (parts.next(), parts.next(), parts.next())
     else {
         return Err(format!(
-            "`{param}`: expected settings.NAME, profile or deployment.ID.deadline|available|created"
+            "`{param}`: expected settings.NAME, profile, \
+             deployment.ID.deadline|available|created or adr.NAME.{}",
+            RULE_FIELDS.join("|")
         ));
     };
     let d = s
@@ -282,6 +287,64 @@ fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
         _ => {
             return Err(format!(
                 "`{param}`: a deployment's deadline, available or created"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The fields of an automatic deployment rule a sweep may set.
+const RULE_FIELDS: [&str; 4] = [
+    "available_after",
+    "deadline_after",
+    "deadline_randomization",
+    "at",
+];
+
+/// Sets field `rest` = `NAME.FIELD` of the rule called NAME (a name may hold dots: the
+/// field is after the last): its offsets and randomization (durations; `deadline_after`
+/// also `None`, optional deployments), or the time of day of its recurring schedule.
+fn set_rule(s: &mut Scenario, param: &str, rest: &str, value: &str) -> Result<(), String> {
+    use crate::scenario::suggest::did_you_mean;
+    use crate::scenario::{AdrSchedule, Dur};
+    let (name, field) = rest.rsplit_once('.').unwrap_or((rest, ""));
+    let names: Vec<&str> = s
+        .automatic_deployment_rules
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    let hint = did_you_mean(name, names.iter().copied());
+    let Some(r) = s
+        .automatic_deployment_rules
+        .iter_mut()
+        .find(|r| r.name == name)
+    else {
+        return Err(format!(
+            "`{param}`: no automatic deployment rule is called `{name}`{hint}"
+        ));
+    };
+    let duration = |text: &str| {
+        crate::engine::SimDuration::parse(text)
+            .map(Dur)
+            .map_err(|m| format!("`{param}`: {m}"))
+    };
+    match (field, &mut r.schedule) {
+        ("available_after", _) => r.available_after = duration(value)?,
+        ("deadline_after", _) if value.trim() == "None" => r.deadline_after = None,
+        ("deadline_after", _) => r.deadline_after = Some(duration(value)?),
+        ("deadline_randomization", _) => r.deadline_randomization = duration(value)?,
+        ("at", AdrSchedule::Recurring { at, .. }) => *at = value.to_string(),
+        ("at", _) => {
+            return Err(format!(
+                "`{param}`: rule `{name}` has no time of day to set: only a \
+                 `schedule: Recurring(recurrence: ..., at: \"HH:MM\")` has one"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "`{param}`: a rule's {}{}",
+                RULE_FIELDS.join(", "),
+                did_you_mean(field, RULE_FIELDS)
             ));
         }
     }
