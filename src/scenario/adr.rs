@@ -197,3 +197,64 @@ impl AdrSpec {
                 .is_none_or(|t| title.to_ascii_lowercase().contains(&t.to_ascii_lowercase()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::availability::Weekday;
+    use crate::scenario::windows::WeekOfMonth;
+
+    fn every(interval: &str) -> AdrSchedule {
+        AdrSchedule::Every {
+            interval: Dur(SimDuration::parse(interval).unwrap()),
+            first: When::default(),
+        }
+    }
+
+    #[test]
+    fn an_interval_under_8_hours_runs_more_than_3_times_a_day() {
+        assert_eq!(every("8h").per_day(), 3);
+        assert_eq!(every("7h59m").per_day(), 4);
+        assert_eq!(every("1d").per_day(), 1);
+        let runs = every("8h").runs(None, SimTime(SimDuration::from_days(1).ms() + 1));
+        let hours: Vec<u64> = runs.unwrap().iter().map(|t| t.ms() / 3_600_000).collect();
+        assert_eq!(hours, [0, 8, 16, 24]);
+        assert_eq!(AdrSchedule::AfterSync.runs(None, SimTime(1)), None);
+    }
+
+    #[test]
+    fn recurring_runs_on_the_starts_clock_across_daylight_saving() {
+        // Sunday 21 March 2027, midnight in Berlin; on the 28th 02:30 does not exist there.
+        let cal = Calendar::parse("2027-03-21T00:00:00[Europe/Berlin]").unwrap();
+        let sundays = AdrSchedule::Recurring {
+            recurrence: Recurrence::Weekly(vec![Weekday::Sun]),
+            at: "02:30".into(),
+        };
+        let end = SimTime(SimDuration::from_days(15).ms());
+        let runs: Vec<String> = sundays
+            .runs(Some(&cal), end)
+            .unwrap()
+            .iter()
+            .map(|&t| cal.instant(t).to_string())
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                "2027-03-21T01:30:00Z",
+                "2027-03-28T01:30:00Z",
+                "2027-04-04T00:30:00Z"
+            ]
+        );
+        // The Wednesday after Patch Tuesday (13 April 2027) is outside this run.
+        let patch = AdrSchedule::Recurring {
+            recurrence: Recurrence::Monthly {
+                week: WeekOfMonth::Second,
+                day: Weekday::Tue,
+                offset_days: 1,
+            },
+            at: "09:00".into(),
+        };
+        assert_eq!(patch.runs(Some(&cal), end), Some(Vec::new()));
+        assert_eq!(patch.per_day(), 1);
+    }
+}
