@@ -268,8 +268,9 @@ fn adr_line(w: &World, r: &crate::world::Adr, at: &dyn Fn(SimTime) -> String) ->
         None => "after each successful sync, the new ones".to_string(),
         Some([]) => "on a schedule with no run before the end".to_string(),
         Some(runs) => format!(
-            "on its schedule ({} runs, the first {}), those that arrived since its previous run",
+            "on its schedule ({} run{}, the first {}), the new ones since its previous run",
             runs.len(),
+            if runs.len() == 1 { "" } else { "s" },
             at(runs[0])
         ),
     };
