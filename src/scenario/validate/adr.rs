@@ -109,11 +109,13 @@ fn check_schedule(
             check_recurrence(&format!("{path}.recurrence"), recurrence, t.out);
         }
         AdrSchedule::Every { interval, first } => {
-            let shortest = SimDuration::from_days(1).ms() / MAX_RUNS_PER_DAY;
+            let shortest = Dur(SimDuration(
+                SimDuration::from_days(1).ms() / MAX_RUNS_PER_DAY,
+            ));
             if interval.0.ms() == 0 {
                 t.out.push(Problem::new(
                     format!("{path}.interval"),
-                    "expected an interval longer than 0, at least 8h",
+                    format!("expected an interval of at least {shortest}, e.g. \"{shortest}\""),
                 ));
             } else if schedule.per_day() > MAX_RUNS_PER_DAY {
                 t.out.push(Problem::new(
@@ -121,10 +123,8 @@ fn check_schedule(
                     format!(
                         "every {interval} runs the rule {} times a day, and ConfigMgr refuses \
                          rules that run more than {MAX_RUNS_PER_DAY} times a day: expected an \
-                         interval of at least {}, e.g. \"{}\"",
+                         interval of at least {shortest}, e.g. \"{shortest}\"",
                         schedule.per_day(),
-                        Dur(SimDuration(shortest)),
-                        Dur(SimDuration(shortest)),
                     ),
                 ));
             }

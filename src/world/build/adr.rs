@@ -1,7 +1,7 @@
 //! Automatic deployment rules: the rule (its site, the catalog updates its fixed criteria
-//! take, the instants of its schedule) and one deployment per run it may make, appended after the scenario's deployments.
-//! A run's deployment has no updates and no times until the run finds updates (the model
-//! decides them, `model/adr.rs`).
+//! take, the instants of its schedule) and one deployment per run it may make, appended
+//! after the scenario's deployments. A run's deployment has no updates and no times until
+//! the run finds updates (the model decides them, `model/adr.rs`).
 
 use super::deployments::{package_dps, site_of, targets};
 use super::*;
