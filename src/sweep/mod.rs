@@ -390,6 +390,35 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_sets_a_rules_offsets_and_the_time_of_its_schedule() {
+        let src = r#"Scenario(name: "x", end: "1d", start: "2026-12-07T00:00Z",
+            sites: [(code: "P01", kind: Primary, sup: "S")],
+            clients: [(name: "g", site: "P01", count: 1)],
+            automatic_deployment_rules: [
+                (name: "Sched.uled", target: [(group: "g")],
+                 schedule: Recurring(recurrence: Daily, at: "09:00")),
+                (name: "Sync", target: [(group: "g")])])"#;
+        let mut s = crate::load::parse("x.ron", src).unwrap();
+        set(&mut s, "adr.Sched.uled.at", "10:30").unwrap();
+        set(&mut s, "adr.Sched.uled.deadline_after", "None").unwrap();
+        set(&mut s, "adr.Sync.available_after", "2h").unwrap();
+        let r = &s.automatic_deployment_rules;
+        assert!(
+            matches!(&r[0].schedule, crate::scenario::AdrSchedule::Recurring { at, .. } if at == "10:30")
+        );
+        assert_eq!(r[0].deadline_after, None);
+        assert_eq!(r[1].available_after.to_string(), "2h");
+        let e = set(&mut s, "adr.Sync.at", "10:30").unwrap_err();
+        assert!(e.contains("no time of day"), "{e}");
+        let e = set(&mut s, "adr.Sync.deadline", "1d").unwrap_err();
+        assert!(e.contains("did you mean `deadline_after`"), "{e}");
+        let e = set(&mut s, "adr.Snyc.deadline_after", "1d").unwrap_err();
+        assert!(e.contains("did you mean `Sync`"), "{e}");
+        let e = set(&mut s, "adr.Sync.deadline_after", "soon").unwrap_err();
+        assert!(e.starts_with("`adr.Sync.deadline_after`: "), "{e}");
+    }
+
+    #[test]
     fn the_fingerprint_is_fnv1a_and_depends_on_text_and_seeds() {
         let a = fingerprint("x", &[1]);
         assert_eq!(a, fingerprint("x", &[1]));
