@@ -8,10 +8,16 @@
 //! ConfigMgr (a software update group holds at most 1,000 updates). Updates a rule took are
 //! never new again (the database only grows), so no update is deployed twice by a rule.
 //!
+//! A rule on a schedule runs instead at its schedule's instants (one `ScheduledRule` event per
+//! run, the next armed by the one before, none once the rule has made its last deployment):
+//! it takes the updates that arrived in its site's database since its previous run (the
+//! first run: all the database holds), with the same criteria.
+//!
 //! The run's deployment exists only from then on: its target collection is drawn then, and
 //! until then it targets nobody, so the rest of the model sees a deployment like any other.
 
 use super::deployment::target_collection;
+use super::event::Event;
 use super::fact::Fact;
 use super::{Cx, Model};
 use crate::scenario::MAX_ADR_UPDATES;
@@ -22,34 +28,80 @@ use crate::world::{DeploymentId, SiteId, UpdateId, World};
 pub(super) struct Rules {
     /// Deployments each rule has made, indexed like `World::adrs`.
     made: Vec<u32>,
+    /// Per rule on a schedule: the updates its site's database held at its previous run (0
+    /// before the first), so a run takes those that arrived since.
+    seen: Vec<u32>,
+    /// Per rule on a schedule: the index of its next run in its schedule.
+    next: Vec<u32>,
 }
 
 impl Rules {
     pub(super) fn new(world: &World) -> Self {
         Rules {
             made: vec![0; world.adrs.len()],
+            seen: vec![0; world.adrs.len()],
+            next: vec![0; world.adrs.len()],
         }
     }
 }
 
 impl Model<'_> {
     /// A sync at `site` succeeded, having taken updates `from..` into its database: each
-    /// rule of the site runs.
+    /// rule of the site that runs after syncs runs.
     pub(super) fn run_rules(&mut self, site: SiteId, from: u32, cx: &mut Cx) {
         let w = self.world;
-        for (k, rule) in w.adrs.iter().enumerate().filter(|(_, r)| r.site == site) {
-            let picked = self.new_matches(k, from, cx);
-            if picked.is_empty() || picked.len() > MAX_ADR_UPDATES {
-                continue;
+        for (k, rule) in w.adrs.iter().enumerate() {
+            if rule.site == site && rule.schedule.is_none() {
+                self.run_rule(k, from, cx);
             }
-            let made = self.rules.made[k];
-            if made >= rule.runs {
-                continue;
-            }
-            self.rules.made[k] += 1;
-            let d = DeploymentId(rule.first.0 + made);
-            self.adr_deploy(k, d, picked, cx);
         }
+    }
+
+    /// Arms the first run of each rule on a schedule.
+    pub(super) fn rules_start(&mut self, cx: &mut Cx) {
+        for (k, rule) in self.world.adrs.iter().enumerate() {
+            if let Some(&at) = rule.schedule.as_ref().and_then(|s| s.first()) {
+                cx.schedule_at(at, Event::ScheduledRule(k as u16));
+            }
+        }
+    }
+
+    /// Rule `k`'s scheduled run is due: it takes what arrived in its site's database since
+    /// its previous run, and arms its next run while it has deployments left to make.
+    pub(super) fn scheduled_rule(&mut self, k: u16, cx: &mut Cx) {
+        let k = usize::from(k);
+        let rule = &self.world.adrs[k];
+        let from = self.rules.seen[k];
+        self.rules.seen[k] = self.sites[rule.site.index()].known;
+        self.run_rule(k, from, cx);
+        self.rules.next[k] += 1;
+        let next = rule
+            .schedule
+            .as_ref()
+            .and_then(|s| s.get(self.rules.next[k] as usize));
+        if let Some(&at) = next
+            && self.rules.made[k] < rule.runs
+        {
+            cx.schedule_at(at, Event::ScheduledRule(k as u16));
+        }
+    }
+
+    /// Rule `k` runs now, looking at its site's database from update `from` on: it makes
+    /// its next deployment of what it takes, unless that is nothing, more than 1,000 updates,
+    /// or it has made all its deployments.
+    fn run_rule(&mut self, k: usize, from: u32, cx: &mut Cx) {
+        let rule = &self.world.adrs[k];
+        let picked = self.new_matches(k, from, cx);
+        if picked.is_empty() || picked.len() > MAX_ADR_UPDATES {
+            return;
+        }
+        let made = self.rules.made[k];
+        if made >= rule.runs {
+            return;
+        }
+        self.rules.made[k] += 1;
+        let d = DeploymentId(rule.first.0 + made);
+        self.adr_deploy(k, d, picked, cx);
     }
 
     /// The updates from `from` on in the site database that rule `k` takes at its run now.

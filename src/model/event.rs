@@ -142,6 +142,9 @@ pub enum Event {
         /// The deployment's index (below 32).
         deployment: u8,
     },
+    /// A scheduled run of automatic deployment rule `n` (index into `World::adrs`) is due;
+    /// arms the rule's next run (`adr.rs`).
+    ScheduledRule(u16),
     /// A phase of a phased deployment begins: its deployment is made (`phases.rs`).
     PhaseStart(DeploymentId),
     /// A deployment's available time: its policy starts reaching clients (R17).

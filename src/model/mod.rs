@@ -202,6 +202,7 @@ impl<'w> Model<'w> {
         if w.groups.iter().any(|g| g.legacy) {
             cx.schedule_at(s.itmu_first_refresh.at(), Event::ItmuRefresh);
         }
+        self.rules_start(cx);
         self.report_applicability(cx);
         self.report_targeted_machines(cx);
         self.power_start(cx);
@@ -397,6 +398,7 @@ impl Model<'_> {
             Event::Replicate(site) => self.replicate(site, cx),
             Event::DeploymentCreated(d) => self.deployment_created(d, cx),
             Event::PhaseStart(d) => self.phase_start(d, cx),
+            Event::ScheduledRule(k) => self.scheduled_rule(k, cx),
             Event::ActivateDeadline { client, deployment } => self.activate(client, deployment, cx),
             Event::SourceReady(d) => self.source_ready(d, cx),
             Event::Available(d) => self.available(d, cx),

@@ -86,7 +86,7 @@ pub fn describe(l: &Loaded) -> String {
         ));
     }
     for rule in &w.adrs {
-        out.push_str(&adr_line(w, rule));
+        out.push_str(&adr_line(w, rule, &at));
     }
     for (i, b) in w.boundary_groups.iter().enumerate() {
         let mut fallback: Vec<String> = b
@@ -262,8 +262,18 @@ fn content_size(bytes: u64) -> String {
 }
 
 /// An automatic deployment rule: it has no times of its own, only offsets from its runs.
-fn adr_line(w: &World, r: &crate::world::Adr) -> String {
+fn adr_line(w: &World, r: &crate::world::Adr, at: &dyn Fn(SimTime) -> String) -> String {
     use crate::scenario::Dur;
+    let when = match r.schedule.as_deref() {
+        None => "after each successful sync, the new ones".to_string(),
+        Some([]) => "on a schedule with no run before the end".to_string(),
+        Some(runs) => format!(
+            "on its schedule ({} run{}, the first {}), the new ones since its previous run",
+            runs.len(),
+            if runs.len() == 1 { "" } else { "s" },
+            at(runs[0])
+        ),
+    };
     let deadline = match r.deadline_after {
         Some(x) => format!(
             "mandatory, deadline {} after available, installs spread over {}",
@@ -278,9 +288,8 @@ fn adr_line(w: &World, r: &crate::world::Adr) -> String {
         "not superseded"
     };
     format!(
-        "Automatic deployment rule {} at {}: after each successful sync, the new ones of the \
-         {} updates its criteria take ({superseded}), at most {} per run; {deadline}, \
-         available {} after the run; up to {} deployments ({}/1…), {} DPs\n",
+        "Automatic deployment rule {} at {}: {when} of the {} updates its criteria take \
+         ({superseded}), at most {} per run; {deadline}, available {} after the run; up to {} deployments ({}/1…), {} DPs\n",
         r.name,
         w.sites[r.site.index()].code,
         r.candidates.len(),

@@ -16,7 +16,7 @@ mod validate;
 pub mod when;
 pub mod windows;
 
-pub use adr::{AdrSpec, MAX_ADR_UPDATES};
+pub use adr::{AdrSchedule, AdrSpec, MAX_ADR_UPDATES};
 pub use availability::{Availability, Away, Weekday};
 pub use content::{BoundaryGroupSpec, LinkSpec, NeighborSpec, PullDpSpec, PulseSpec};
 pub use phases::{PhaseSpec, PhaseStart};

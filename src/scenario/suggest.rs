@@ -41,6 +41,8 @@ pub fn in_words(type_name: &str) -> &str {
         "Fault" => "faults",
         "Settings" => "the settings",
         "Profile" => "profiles",
+        "AdrSpec" => "an automatic deployment rule",
+        "AdrSchedule" => "rule schedules",
         other => other,
     }
 }

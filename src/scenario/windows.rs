@@ -4,7 +4,8 @@
 //! a start time of day in the group's time zone (or UTC), a duration of 5 minutes to 24 hours,
 //! and what it applies to. The occurrences of a window are a pure function of the window, the
 //! zone and the calendar: the model and `cmsim verify` both place them with
-//! [`MaintenanceWindow::occurrences`].
+//! [`MaintenanceWindow::occurrences`]. The same recurrences place the runs of an automatic
+//! deployment rule on a schedule ([`Recurrence::instants`], `adr.rs`).
 
 use super::availability::{Weekday, parse_clock};
 use super::units::Dur;
@@ -99,6 +100,42 @@ impl Recurrence {
             }
         }
     }
+
+    /// The instants at `clock` (minutes after midnight, below 24 h) on `zone`'s wall clock of
+    /// each local date from `first` on that this recurrence matches, before `to`. A time that
+    /// does not exist on a day (a daylight-saving gap) comes as much later as the gap is long
+    /// (02:30 becomes 03:30); one that exists twice comes at the first. Maintenance windows
+    /// open at these instants; an automatic deployment rule on a schedule runs at them.
+    pub fn instants(
+        &self,
+        clock: u32,
+        zone: &TimeZone,
+        first: Date,
+        to: Timestamp,
+    ) -> Vec<Timestamp> {
+        let time = jiff::civil::time((clock / 60 % 24) as i8, (clock % 60) as i8, 0, 0);
+        let mut date = first;
+        let mut out = Vec::new();
+        loop {
+            let Ok(at) = zone
+                .to_ambiguous_timestamp(date.to_datetime(time))
+                .compatible()
+            else {
+                break;
+            };
+            if at >= to {
+                break;
+            }
+            if self.matches(date) {
+                out.push(at);
+            }
+            match date.checked_add(1.day()) {
+                Ok(next) => date = next,
+                Err(_) => break,
+            }
+        }
+        out
+    }
 }
 
 /// One maintenance window of a client group.
@@ -136,39 +173,21 @@ impl MaintenanceWindow {
         let Ok(clock) = parse_clock(&self.start) else {
             return Vec::new();
         };
-        let time = jiff::civil::time((clock / 60 % 24) as i8, (clock % 60) as i8, 0, 0);
         let length = SignedDuration::from_millis(self.duration.0.ms() as i64);
         // A window opening the day before `from` may still be open at `from`.
         let first = from
             .to_zoned_datetime(zone.clone())
             .date()
             .checked_sub(2.days());
-        let Ok(mut date) = first else {
+        let Ok(first) = first else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        loop {
-            let Ok(open) = zone
-                .to_ambiguous_timestamp(date.to_datetime(time))
-                .compatible()
-            else {
-                break;
-            };
-            if open >= to {
-                break;
-            }
-            if self.recurrence.matches(date)
-                && let Ok(close) = open.checked_add(length)
-                && close > from
-            {
-                out.push((open, close));
-            }
-            match date.checked_add(1.day()) {
-                Ok(next) => date = next,
-                Err(_) => break,
-            }
-        }
-        out
+        self.recurrence
+            .instants(clock, zone, first, to)
+            .into_iter()
+            .filter_map(|open| open.checked_add(length).ok().map(|close| (open, close)))
+            .filter(|&(_, close)| close > from)
+            .collect()
     }
 }
 
@@ -194,16 +213,7 @@ pub(super) fn check(s: &super::Scenario, i: usize, out: &mut Vec<super::Problem>
                 format!("the group already has a window named `{}`", w.name),
             ));
         }
-        match parse_clock(&w.start) {
-            Ok(m) if m < 24 * 60 => {}
-            _ => out.push(Problem::new(
-                format!("{path}.start"),
-                format!(
-                    "`{}`: expected a time of day from \"00:00\" to \"23:59\"",
-                    w.start
-                ),
-            )),
-        }
+        check_clock(&format!("{path}.start"), &w.start, out);
         let (min, max) = DURATION_LIMITS;
         if !(min..=max).contains(&w.duration.0.ms()) {
             out.push(Problem::new(
@@ -214,23 +224,42 @@ pub(super) fn check(s: &super::Scenario, i: usize, out: &mut Vec<super::Problem>
                 ),
             ));
         }
-        match &w.recurrence {
-            Recurrence::Weekly(days) if !super::validate::distinct_days(days) => {
-                out.push(Problem::new(
-                    format!("{path}.recurrence"),
-                    "expected the days of the week, each once, e.g. Weekly([Sat, Sun])",
-                ));
-            }
-            Recurrence::Monthly { offset_days, .. } if *offset_days > MAX_OFFSET_DAYS => {
-                out.push(Problem::new(
-                    format!("{path}.recurrence.offset_days"),
-                    format!(
-                        "expected 0 to {MAX_OFFSET_DAYS} days after the weekday, got {offset_days}"
-                    ),
-                ))
-            }
-            _ => {}
+        check_recurrence(&format!("{path}.recurrence"), &w.recurrence, out);
+    }
+}
+
+/// A problem at `path` unless `text` is a time of day, `"00:00"` to `"23:59"` (a window's
+/// start, a rule's scheduled time).
+pub(super) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>) {
+    match parse_clock(text) {
+        Ok(m) if m < 24 * 60 => {}
+        _ => out.push(super::Problem::new(
+            path,
+            format!("`{text}`: expected a time of day from \"00:00\" to \"23:59\""),
+        )),
+    }
+}
+
+/// The problems of recurrence `r` at `path`: weekly days each once, a monthly offset of at
+/// most [`MAX_OFFSET_DAYS`] (a window's recurrence, a rule's schedule).
+pub(super) fn check_recurrence(path: &str, r: &Recurrence, out: &mut Vec<super::Problem>) {
+    use super::Problem;
+    match r {
+        Recurrence::Weekly(days) if !super::validate::distinct_days(days) => {
+            out.push(Problem::new(
+                path,
+                "expected the days of the week, each once, e.g. Weekly([Sat, Sun])",
+            ));
         }
+        Recurrence::Monthly { offset_days, .. } if *offset_days > MAX_OFFSET_DAYS => {
+            out.push(Problem::new(
+                format!("{path}.offset_days"),
+                format!(
+                    "expected 0 to {MAX_OFFSET_DAYS} days after the weekday, got {offset_days}"
+                ),
+            ))
+        }
+        _ => {}
     }
 }
 

@@ -262,11 +262,16 @@ fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
         s.resolve();
         return Ok(());
     }
+    if let Some(rule) = param.strip_prefix("adr.") {
+        return set_rule(s, param, rule, value);
+    }
     let mut parts = param.splitn(3, '.');
     let (Some("deployment"), Some(id), Some(field)) = (parts.next(), parts.next(), parts.next())
     else {
         return Err(format!(
-            "`{param}`: expected settings.NAME, profile or deployment.ID.deadline|available|created"
+            "`{param}`: expected settings.NAME, profile, \
+             deployment.ID.deadline|available|created or adr.NAME.{}",
+            RULE_FIELDS.join("|")
         ));
     };
     let d = s
@@ -282,6 +287,64 @@ fn set(s: &mut Scenario, param: &str, value: &str) -> Result<(), String> {
         _ => {
             return Err(format!(
                 "`{param}`: a deployment's deadline, available or created"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The fields of an automatic deployment rule a sweep may set.
+const RULE_FIELDS: [&str; 4] = [
+    "available_after",
+    "deadline_after",
+    "deadline_randomization",
+    "at",
+];
+
+/// Sets field `rest` = `NAME.FIELD` of the rule called NAME (a name may hold dots: the
+/// field is after the last): its offsets and randomization (durations; `deadline_after`
+/// also `None`, optional deployments), or the time of day of its recurring schedule.
+fn set_rule(s: &mut Scenario, param: &str, rest: &str, value: &str) -> Result<(), String> {
+    use crate::scenario::suggest::did_you_mean;
+    use crate::scenario::{AdrSchedule, Dur};
+    let (name, field) = rest.rsplit_once('.').unwrap_or((rest, ""));
+    let names: Vec<&str> = s
+        .automatic_deployment_rules
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    let hint = did_you_mean(name, names.iter().copied());
+    let Some(r) = s
+        .automatic_deployment_rules
+        .iter_mut()
+        .find(|r| r.name == name)
+    else {
+        return Err(format!(
+            "`{param}`: no automatic deployment rule is called `{name}`{hint}"
+        ));
+    };
+    let duration = |text: &str| {
+        crate::engine::SimDuration::parse(text)
+            .map(Dur)
+            .map_err(|m| format!("`{param}`: {m}"))
+    };
+    match (field, &mut r.schedule) {
+        ("available_after", _) => r.available_after = duration(value)?,
+        ("deadline_after", _) if value.trim() == "None" => r.deadline_after = None,
+        ("deadline_after", _) => r.deadline_after = Some(duration(value)?),
+        ("deadline_randomization", _) => r.deadline_randomization = duration(value)?,
+        ("at", AdrSchedule::Recurring { at, .. }) => *at = value.to_string(),
+        ("at", _) => {
+            return Err(format!(
+                "`{param}`: rule `{name}` has no time of day to set: only a \
+                 `schedule: Recurring(recurrence: ..., at: \"HH:MM\")` has one"
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "`{param}`: a rule's {}{}",
+                RULE_FIELDS.join(", "),
+                did_you_mean(field, RULE_FIELDS)
             ));
         }
     }
@@ -324,6 +387,35 @@ mod tests {
         }
         let e = set(&mut base.clone(), "profile", "Current").unwrap_err();
         assert!(e.contains("did you mean `CurrentBranch`"), "{e}");
+    }
+
+    #[test]
+    fn a_sweep_sets_a_rules_offsets_and_the_time_of_its_schedule() {
+        let src = r#"Scenario(name: "x", end: "1d", start: "2026-12-07T00:00Z",
+            sites: [(code: "P01", kind: Primary, sup: "S")],
+            clients: [(name: "g", site: "P01", count: 1)],
+            automatic_deployment_rules: [
+                (name: "Sched.uled", target: [(group: "g")],
+                 schedule: Recurring(recurrence: Daily, at: "09:00")),
+                (name: "Sync", target: [(group: "g")])])"#;
+        let mut s = crate::load::parse("x.ron", src).unwrap();
+        set(&mut s, "adr.Sched.uled.at", "10:30").unwrap();
+        set(&mut s, "adr.Sched.uled.deadline_after", "None").unwrap();
+        set(&mut s, "adr.Sync.available_after", "2h").unwrap();
+        let r = &s.automatic_deployment_rules;
+        assert!(
+            matches!(&r[0].schedule, crate::scenario::AdrSchedule::Recurring { at, .. } if at == "10:30")
+        );
+        assert_eq!(r[0].deadline_after, None);
+        assert_eq!(r[1].available_after.to_string(), "2h");
+        let e = set(&mut s, "adr.Sync.at", "10:30").unwrap_err();
+        assert!(e.contains("no time of day"), "{e}");
+        let e = set(&mut s, "adr.Sync.deadline", "1d").unwrap_err();
+        assert!(e.contains("did you mean `deadline_after`"), "{e}");
+        let e = set(&mut s, "adr.Snyc.deadline_after", "1d").unwrap_err();
+        assert!(e.contains("did you mean `Sync`"), "{e}");
+        let e = set(&mut s, "adr.Sync.deadline_after", "soon").unwrap_err();
+        assert!(e.starts_with("`adr.Sync.deadline_after`: "), "{e}");
     }
 
     #[test]

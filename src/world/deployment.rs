@@ -64,15 +64,19 @@ pub struct AdrRun {
     pub number: u32,
 }
 
-/// An automatic deployment rule (current branch): after each successful sync at its site it
-/// deploys the new updates matching its criteria, each run into the next of its
-/// deployments.
+/// An automatic deployment rule (current branch): after each successful sync at its site, or
+/// at the instants of its schedule, it deploys the new updates matching its criteria, each
+/// run into the next of its deployments.
 #[derive(Clone, Debug)]
 pub struct Adr {
     /// Its name.
     pub name: String,
-    /// Where it runs: after this site's syncs.
+    /// Where it runs: after this site's syncs, or on its schedule against this site's
+    /// database.
     pub site: SiteId,
+    /// `None`: it runs after each successful sync of its site. Else the instants within the
+    /// run at which it runs on its schedule, in order (`AdrSchedule::runs`).
+    pub schedule: Option<Vec<SimTime>>,
     /// The catalog updates its fixed criteria (classification, title) take, in release
     /// order; the superseded criterion is judged at each run.
     pub candidates: Vec<UpdateId>,

@@ -126,7 +126,7 @@ pub(super) fn deployment(s: &Summary) -> String {
         out.push_str(&phases(s));
     }
     if !d.adr_runs.is_empty() {
-        out.push_str("\n  Automatic deployment rules: each run after a sync that found updates\n");
+        out.push_str("\n  Automatic deployment rules: each run that found updates\n");
         for r in &d.adr_runs {
             let line = match r.run_ms {
                 Some(t) => format!(

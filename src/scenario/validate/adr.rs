@@ -1,16 +1,21 @@
 //! Checks of automatic deployment rules: names their deployments can be called by, a
-//! collection, runs within the deployment limit, and the current-branch limits on deadline
-//! randomization. Sites, groups and DPs they name are resolved by `world::build`.
+//! collection, runs within the deployment limit, schedules ConfigMgr accepts (at most 3 runs
+//! a day), and the current-branch limits on deadline randomization. Sites, groups and DPs
+//! they name are resolved by `world::build`.
 
+use super::timeline::Times;
 use super::{Problem, share};
-use crate::engine::SimDuration;
-use crate::scenario::Scenario;
+use crate::engine::{SimDuration, SimTime};
+use crate::scenario::adr::{AdrSchedule, MAX_RUNS_PER_DAY};
+use crate::scenario::windows::{check_clock, check_recurrence};
+use crate::scenario::{Dur, Scenario};
 
-/// Each rule of `s`.
-pub(super) fn check_rules(s: &Scenario, out: &mut Vec<Problem>) {
+/// Each rule of `s`, its points in time within the run ending at `end`.
+pub(super) fn check_rules(s: &Scenario, t: &mut Times, end: Option<SimTime>) {
     let mut names = std::collections::BTreeSet::new();
     for (i, r) in s.automatic_deployment_rules.iter().enumerate() {
         let path = format!("automatic_deployment_rules[{i}]");
+        let out = &mut *t.out;
         if r.name.trim().is_empty() || r.name.contains('/') {
             out.push(Problem::new(
                 format!("{path}.name"),
@@ -75,6 +80,55 @@ pub(super) fn check_rules(s: &Scenario, out: &mut Vec<Problem>) {
                 "deployments are hidden from users (settings.hide_deployments): only \
                  mandatory deployments can be sent; give a deadline (R23)",
             ));
+        }
+        check_schedule(s, &r.schedule, &format!("{path}.schedule"), t, end);
+    }
+}
+
+/// A rule's schedule at `path`: days on the calendar, a time of day, an interval that runs
+/// the rule at most [`MAX_RUNS_PER_DAY`] times a day.
+fn check_schedule(
+    s: &Scenario,
+    schedule: &AdrSchedule,
+    path: &str,
+    t: &mut Times,
+    end: Option<SimTime>,
+) {
+    match schedule {
+        AdrSchedule::AfterSync => {}
+        AdrSchedule::Recurring { recurrence, at } => {
+            if s.start.is_none() {
+                t.out.push(Problem::new(
+                    path,
+                    "a schedule on days follows the calendar: give the scenario a `start`, \
+                     e.g. start: \"2026-12-08T00:00:00Z\", or run the rule `Every(interval: \
+                     \"1d\", first: \"9h\")`",
+                ));
+            }
+            check_clock(&format!("{path}.at"), at, t.out);
+            check_recurrence(&format!("{path}.recurrence"), recurrence, t.out);
+        }
+        AdrSchedule::Every { interval, first } => {
+            let shortest = Dur(SimDuration(
+                SimDuration::from_days(1).ms() / MAX_RUNS_PER_DAY,
+            ));
+            if interval.0.ms() == 0 {
+                t.out.push(Problem::new(
+                    format!("{path}.interval"),
+                    format!("expected an interval of at least {shortest}, e.g. \"{shortest}\""),
+                ));
+            } else if schedule.per_day() > MAX_RUNS_PER_DAY {
+                t.out.push(Problem::new(
+                    format!("{path}.interval"),
+                    format!(
+                        "every {interval} runs the rule {} times a day, and ConfigMgr refuses \
+                         rules that run more than {MAX_RUNS_PER_DAY} times a day: expected an \
+                         interval of at least {shortest}, e.g. \"{shortest}\"",
+                        schedule.per_day(),
+                    ),
+                ));
+            }
+            t.within(&format!("{path}.first"), first, end);
         }
     }
 }

@@ -70,7 +70,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     timeline::check_catalog(s, &mut t, end);
     timeline::check_actions(s, &mut t, end);
     deployments::check_deployments(s, &mut t, end);
-    adr::check_rules(s, t.out);
+    adr::check_rules(s, &mut t, end);
     timeline::check_faults(s, &mut t, end);
     settings::check_settings(s, &mut out);
     out

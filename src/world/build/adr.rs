@@ -1,7 +1,7 @@
-//! Automatic deployment rules: the rule (its site and the catalog updates its fixed criteria
-//! take) and one deployment per run it may make, appended after the scenario's deployments.
-//! A run's deployment has no updates and no times until the run finds updates (the model
-//! decides them, `model/adr.rs`).
+//! Automatic deployment rules: the rule (its site, the catalog updates its fixed criteria
+//! take, the instants of its schedule) and one deployment per run it may make, appended
+//! after the scenario's deployments. A run's deployment has no updates and no times until
+//! the run finds updates (the model decides them, `model/adr.rs`).
 
 use super::deployments::{package_dps, site_of, targets};
 use super::*;
@@ -18,8 +18,10 @@ pub(super) fn rules(
     dps: &[Server],
     top: Option<SiteId>,
     first: usize,
+    cal: Option<&Calendar>,
     p: &mut Vec<Problem>,
 ) -> (Vec<Adr>, Vec<Deployment>) {
+    let end = at_time(cal, &s.end);
     let mut rules = Vec::new();
     let mut out = Vec::new();
     for (i, r) in s.automatic_deployment_rules.iter().enumerate() {
@@ -48,6 +50,7 @@ pub(super) fn rules(
         rules.push(Adr {
             name: r.name.clone(),
             site,
+            schedule: r.schedule.runs(cal, end),
             candidates,
             superseded: r.superseded,
             available_after: r.available_after.0,

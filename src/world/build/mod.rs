@@ -68,6 +68,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         &dps,
         top,
         deployments.len(),
+        cal,
         &mut p,
     );
     deployments.extend(runs);
