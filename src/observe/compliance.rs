@@ -135,8 +135,16 @@ pub struct ComplianceMetrics {
     pub scans_changed: u64,
     /// State messages discarded by site servers (R15).
     pub discarded: u64,
-    /// The time series, every `sample_every`.
-    pub series: Vec<Sample>,
+    /// The time series, every `sample_every`, kept sparse: a (site, update) row only at the
+    /// samples where it differs from its row before (all at the first), so memory grows with
+    /// the changes, not with sites × updates × samples; [`Self::rows`] gives every row.
+    changes: Vec<Sample>,
+    /// Per (place in `db_sites`, update): its counts at the last sample.
+    last: Vec<([i64; 4], [i64; 4])>,
+    /// Per site: its place in `db_sites`.
+    db_place: Vec<usize>,
+    /// Samples taken.
+    samples: u64,
     sample_every: u64,
     next_sample: u64,
 }
@@ -164,6 +172,9 @@ impl ComplianceMetrics {
             .iter()
             .map(|s| s.index())
             .collect();
+        let db_place = (0..sites)
+            .map(|s| db_sites.iter().position(|&x| x == s).unwrap_or(usize::MAX))
+            .collect();
         ComplianceMetrics {
             updates,
             group_dbs,
@@ -187,7 +198,10 @@ impl ComplianceMetrics {
             scans: 0,
             scans_changed: 0,
             discarded: 0,
-            series: Vec::new(),
+            changes: Vec::new(),
+            last: Vec::new(),
+            db_place,
+            samples: 0,
             sample_every: sample_every.ms().max(1),
             next_sample: 0,
         }
@@ -195,20 +209,59 @@ impl ComplianceMetrics {
 
     /// Records the time series up to and including `t`.
     pub fn sample_until(&mut self, t: SimTime) {
+        if self.last.is_empty() {
+            // Nothing recorded yet: the first sample keeps every row.
+            self.last = vec![([-1; 4], [-1; 4]); self.db_sites.len() * self.updates];
+        }
         while self.next_sample <= t.ms() {
-            for &site in &self.db_sites {
+            for (place, &site) in self.db_sites.iter().enumerate() {
                 for u in 0..self.updates {
-                    self.series.push(Sample {
-                        t: SimTime(self.next_sample),
-                        site: site as u16,
-                        update: u as u32,
-                        db: self.db[site * self.updates + u],
-                        truth: self.truth_db[site * self.updates + u],
-                    });
+                    let now = (
+                        self.db[site * self.updates + u],
+                        self.truth_db[site * self.updates + u],
+                    );
+                    let last = &mut self.last[place * self.updates + u];
+                    if *last != now {
+                        *last = now;
+                        self.changes.push(Sample {
+                            t: SimTime(self.next_sample),
+                            site: site as u16,
+                            update: u as u32,
+                            db: now.0,
+                            truth: now.1,
+                        });
+                    }
                 }
             }
+            self.samples += 1;
             self.next_sample += self.sample_every;
         }
+    }
+
+    /// Every row of the time series: at each sample, each site database (in `db_sites`
+    /// order) and update, its counts then.
+    pub fn rows(&self) -> impl Iterator<Item = Sample> + '_ {
+        let mut current = vec![
+            Sample {
+                t: SimTime::ZERO,
+                site: 0,
+                update: 0,
+                db: [0; 4],
+                truth: [0; 4],
+            };
+            self.db_sites.len() * self.updates
+        ];
+        let mut next = 0;
+        (0..self.samples).flat_map(move |i| {
+            let t = SimTime(i * self.sample_every);
+            while let Some(c) = self.changes.get(next).filter(|c| c.t == t) {
+                let place = self.db_place[usize::from(c.site)];
+                current[place * self.updates + c.update as usize] = *c;
+                next += 1;
+            }
+            let rows: Vec<Sample> = current.iter().map(|s| Sample { t, ..*s }).collect();
+            rows
+        })
     }
 
     /// Takes in a fact.

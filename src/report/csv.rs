@@ -92,7 +92,7 @@ fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
 /// The whole `compliance.csv`.
 pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
     let c = &metrics.compliance;
-    let rows = c.series.iter().map(|s| {
+    let rows = c.rows().map(|s| {
         let site = s.site as usize;
         let unknown = c.db_clients[site] as i64 - s.db[1] - s.db[2] - s.db[3];
         vec![

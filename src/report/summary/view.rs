@@ -4,7 +4,7 @@
 //! administrator at a primary below a central site sees only that site's clients, a
 //! replication earlier than the top does; a secondary site has no database, so its view is
 //! its parent primary's. Every view sums the same per-database time series
-//! (`ComplianceMetrics::series`), so no view is computed twice.
+//! (`ComplianceMetrics::rows`), so no view is computed twice.
 
 use super::CurvePoint;
 use crate::observe::compliance::{ComplianceMetrics, Sample};
@@ -86,10 +86,9 @@ pub fn rows<'a>(
     view: Option<&View>,
     c: &'a ComplianceMetrics,
     followed: &'a [bool],
-) -> impl Iterator<Item = &'a Sample> + 'a {
+) -> impl Iterator<Item = Sample> + 'a {
     let dbs = databases(view, c);
-    c.series
-        .iter()
+    c.rows()
         .filter(move |x| followed[x.update as usize] && dbs.contains(&usize::from(x.site)))
 }
 
