@@ -127,7 +127,6 @@ impl Model<'_> {
         let (w, i) = (self.world, d.index());
         let rule = &w.adrs[k];
         for u in &updates {
-            self.update_deployments[u.index()] |= 1 << d.0;
             cx.emit(Fact::AdrUpdate {
                 deployment: d,
                 update: *u,

@@ -66,6 +66,11 @@ impl Deployed {
         w
     }
 
+    /// The deployments holding update `u`, a bit each.
+    pub(super) fn holding(&self, u: usize) -> u32 {
+        self.holding[u]
+    }
+
     /// Where update `u` first comes when the lists of the deployments in `mask` are read one
     /// after the other in deployment order: (deployment, place in its list).
     pub(super) fn first_place(&self, mask: u32, u: usize) -> (u32, u32) {

@@ -278,7 +278,7 @@ impl Model<'_> {
                     .iter()
                     .map(|u| u.index())
                     .filter(move |&u| {
-                        (self.update_deployments[u] & mask).trailing_zeros() as usize == d
+                        (self.deployed.holding(u) & mask).trailing_zeros() as usize == d
                             && self.clients.scanned(c.index(), u) == State::Required
                             && !self.clients.cached(c.index(), u)
                     })

@@ -153,7 +153,7 @@ impl Model<'_> {
         let before = self.truly_compliant(c);
         self.clients.set_truth(c.index(), u, truth);
         let registered = self.clients.head(c).registered;
-        self.settle(c, registered & self.update_deployments[u]);
+        self.settle(c, registered & self.deployed.holding(u));
         cx.emit(Fact::InstallDone {
             client: c,
             update: UpdateId(u as u32),
@@ -179,7 +179,7 @@ impl Model<'_> {
         for u in 0..self.world.updates.len() {
             if self.clients.truth(c.index(), u) == Truth::PendingRestart {
                 pending = true;
-                countdown |= counts_down && self.update_deployments[u] & past != 0;
+                countdown |= counts_down && self.deployed.holding(u) & past != 0;
             }
         }
         if pending && !self.may_restart(c, now) {

@@ -86,8 +86,6 @@ pub struct Model<'w> {
     source_bytes: Vec<u64>,
     /// Updates whose files are in the package source (R16).
     in_source: BitSet,
-    /// Per update, the deployments that contain it (bit per deployment).
-    update_deployments: Vec<u32>,
     /// The scans each WSUS is serving, indexed like `World::sups` (`sup_load.rs`).
     wsus: Vec<sup_load::WsusLoad>,
     /// Who may take content from which peer (`peer.rs`).
@@ -124,12 +122,6 @@ impl<'w> Model<'w> {
     /// The hierarchy before anything has happened.
     pub fn new(world: &'w World) -> Self {
         let rng = RandomStreams::new(world.seed);
-        let mut update_deployments = vec![0u32; world.updates.len()];
-        for (d, dep) in world.deployments.iter().enumerate() {
-            for u in &dep.updates {
-                update_deployments[u.index()] |= 1 << d;
-            }
-        }
         // A rule's deployment targets nobody until its run draws its collection (`adr.rs`).
         let collection = |d: usize| match world.deployments[d].adr {
             Some(_) => BitSet::new(world.clients() as usize),
@@ -153,7 +145,6 @@ impl<'w> Model<'w> {
             deployments,
             source_bytes: vec![0; world.deployments.len()],
             in_source: BitSet::new(world.updates.len()),
-            update_deployments,
             dist: distribution::Distribution::new(world),
             peers: peer::Peers::new(world, &rng),
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
@@ -272,7 +263,7 @@ impl<'w> Model<'w> {
                 .head(crate::world::ClientId(c as u32))
                 .registered;
             Some(match self.clients.truth(c, u) {
-                Truth::Required if registered & self.update_deployments[u] == 0 => 0,
+                Truth::Required if registered & self.deployed.holding(u) == 0 => 0,
                 Truth::Required | Truth::NotRequired => 1,
                 Truth::PendingRestart => 2,
                 Truth::Installed => 3,

@@ -100,10 +100,15 @@ impl Model<'_> {
         let g = self.world.group_of(c);
         let windows = &self.world.windows;
         let windowed = windows.windowed(g);
+        let outside = if windowed {
+            self.allowed_outside(c, now, |d| d.install_outside_windows)
+        } else {
+            0
+        };
         move |u| {
             !windowed
+                || outside & self.deployed.holding(u) != 0
                 || windows.fits(g, now, self.world.max_run_time(UpdateId(u as u32)))
-                || self.allowed_outside(c, u, now, |d| d.install_outside_windows)
         }
     }
 
@@ -111,26 +116,27 @@ impl Model<'_> {
     /// windows restrict it, one is open, or an update waiting for the restart is in a
     /// deployment past its deadline that allows restarts outside windows.
     pub(super) fn may_restart(&self, c: ClientId, now: SimTime) -> bool {
-        !self.windowed(c)
-            || self.in_window(c, now)
-            || (0..self.world.updates.len()).any(|u| {
-                self.clients.truth(c.index(), u) == Truth::PendingRestart
-                    && self.allowed_outside(c, u, now, |d| d.restart_outside_windows)
+        !self.windowed(c) || self.in_window(c, now) || {
+            let outside = self.allowed_outside(c, now, |d| d.restart_outside_windows);
+            (0..self.world.updates.len()).any(|u| {
+                outside & self.deployed.holding(u) != 0
+                    && self.clients.truth(c.index(), u) == Truth::PendingRestart
             })
+        }
     }
 
-    /// Whether a deployment of update `u` that client `c` holds as past its deadline at
-    /// `now` has `allows` set.
+    /// The deployments client `c` holds as past their deadline at `now` that have `allows`
+    /// set, a bit each.
     fn allowed_outside(
         &self,
         c: ClientId,
-        u: usize,
         now: SimTime,
         allows: impl Fn(&Deployment) -> bool,
-    ) -> bool {
-        let mask = self.update_deployments[u] & self.past_deadline(c, now);
+    ) -> u32 {
+        let past = self.past_deadline(c, now);
         (0..self.world.deployments.len())
-            .any(|d| mask & 1 << d != 0 && allows(&self.world.deployments[d]))
+            .filter(|&d| past & 1 << d != 0 && allows(&self.world.deployments[d]))
+            .fold(0, |mask, d| mask | 1 << d)
     }
 
     /// Whether client `c` has an install waiting for a restart.

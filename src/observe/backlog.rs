@@ -45,7 +45,7 @@ impl Queue {
     fn note(&mut self, t: SimTime) {
         let minute = t.ms() / 60_000;
         let held = self.held;
-        let top = self.per_minute.entry(minute).or_insert(held);
+        let top = super::minutes::at(&mut self.per_minute, minute, held);
         *top = (*top).max(held);
         // A minute that ends empty shows as empty from the next one.
         if held == 0 {

@@ -72,7 +72,7 @@ impl MpLoad {
             self.peak_per_minute = self.in_minute;
             self.peak_at = SimTime(minute * 60_000);
         }
-        *self.per_minute.entry(minute).or_default() += u64::from(n);
+        *super::minutes::at(&mut self.per_minute, minute, 0) += u64::from(n);
     }
 }
 
@@ -336,10 +336,8 @@ impl ComplianceMetrics {
             }
             Fact::StateMessagesSent { mp, count, .. } => self.mps[mp.index()].receive(t, count),
             Fact::StateMessagesForwarded { mp, count, .. } => {
-                *self.mps[mp.index()]
-                    .forwarded_per_minute
-                    .entry(t.ms() / 60_000)
-                    .or_default() += u64::from(count);
+                let forwarded = &mut self.mps[mp.index()].forwarded_per_minute;
+                *super::minutes::at(forwarded, t.ms() / 60_000, 0) += u64::from(count);
             }
             Fact::DbStateChanged {
                 site,

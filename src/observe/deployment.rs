@@ -261,9 +261,9 @@ impl DeploymentMetrics {
                 load.bytes += bytes;
                 load.running += 1;
                 let minute = t.ms() / 60_000;
-                let top = load.per_minute.entry(minute).or_default();
+                let top = super::minutes::at(&mut load.per_minute, minute, 0);
                 *top = (*top).max(load.running);
-                *load.bytes_per_minute.entry(minute).or_default() += bytes;
+                *super::minutes::at(&mut load.bytes_per_minute, minute, 0) += bytes;
                 if load.running > load.peak {
                     load.peak = load.running;
                     load.peak_at = t;
@@ -273,7 +273,7 @@ impl DeploymentMetrics {
                 let load = &mut self.dps[dp.index()];
                 load.running -= 1;
                 let running = load.running;
-                let top = load.per_minute.entry(t.ms() / 60_000).or_insert(running);
+                let top = super::minutes::at(&mut load.per_minute, t.ms() / 60_000, running);
                 *top = (*top).max(running);
             }
             Fact::LocationFailed { .. } => self.failures[0] += 1,

@@ -5,6 +5,7 @@ pub mod compliance;
 pub mod deployment;
 pub mod machines;
 pub mod metrics;
+pub mod minutes;
 pub mod policy_load;
 pub mod progress;
 pub mod scan_load;
