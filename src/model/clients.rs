@@ -326,6 +326,7 @@ impl Clients {
 
     /// Of updates `64k..64k + 64`, those whose state client `c`'s last scan found differs
     /// from the one it last sent (R13).
+    #[inline(always)]
     pub(super) fn unsent_word(&self, c: usize, k: usize) -> u64 {
         let at = c * self.stride + self.updates.div_ceil(4);
         let bytes = &self.bits[at..at + self.updates.div_ceil(2)];
@@ -334,6 +335,7 @@ impl Clients {
 
     /// Of updates `64k..64k + 64`, those client `c` truly holds in a state of `truths` (a
     /// bit per `Truth` code).
+    #[inline(always)]
     pub(super) fn truth_word(&self, c: usize, k: usize, truths: u8) -> u64 {
         let at = c * self.stride;
         let bytes = &self.bits[at..at + self.updates.div_ceil(4)];
@@ -342,6 +344,7 @@ impl Clients {
 
     /// Of updates `64k..64k + 64`, those client `c`'s last scan found in a state of
     /// `states` (a bit per `State` code); with `sent`, those it last sent in one.
+    #[inline(always)]
     pub(super) fn reported_word(&self, c: usize, k: usize, states: u8, sent: bool) -> u64 {
         let at = c * self.stride + self.updates.div_ceil(4);
         let bytes = &self.bits[at..at + self.updates.div_ceil(2)];
@@ -351,6 +354,7 @@ impl Clients {
 
     /// Of updates `64k..64k + 64`, those client `c` has still to install: truly Required,
     /// and found Required by its last scan.
+    #[inline(always)]
     pub(super) fn pending_word(&self, c: usize, k: usize) -> u64 {
         let required = 1 << Truth::Required as u8;
         self.truth_word(c, k, required)

@@ -13,9 +13,13 @@ pub(super) struct Deployed {
     bits: Vec<u64>,
     /// Per update, the deployments holding it (a bit each).
     holding: Vec<u32>,
-    /// Per (deployment, update): the update's place in the deployment's list.
-    place: Vec<u32>,
+    /// Per set of deployments asked about (a bit each): their updates in install order.
+    orders: Vec<(u32, Vec<u32>)>,
 }
+
+/// Install orders kept at once; past this many sets of deployments, the oldest are dropped
+/// (a scenario has at most 32 deployments, and clients share a few sets).
+const ORDERS: usize = 256;
 
 impl Deployed {
     pub(super) fn new(world: &World) -> Self {
@@ -25,7 +29,7 @@ impl Deployed {
             words,
             bits: vec![0; words * world.deployments.len()],
             holding: vec![0; world.updates.len()],
-            place: vec![u32::MAX; world.updates.len() * world.deployments.len()],
+            orders: Vec::new(),
         };
         for (i, dep) in world.deployments.iter().enumerate() {
             d.set(i, dep.updates.clone());
@@ -40,13 +44,12 @@ impl Deployed {
         for u in &self.lists[d] {
             self.holding[u.index()] &= !(1 << d);
         }
-        let n = self.holding.len();
-        for (i, u) in updates.iter().enumerate().rev() {
+        for u in &updates {
             bits[u.index() / 64] |= 1 << (u.index() % 64);
             self.holding[u.index()] |= 1 << d;
-            self.place[d * n + u.index()] = i as u32;
         }
         self.lists[d] = updates;
+        self.orders.clear();
     }
 
     /// Words of 64 updates each.
@@ -71,12 +74,38 @@ impl Deployed {
         self.holding[u]
     }
 
-    /// Where update `u` first comes when the lists of the deployments in `mask` are read one
-    /// after the other in deployment order: (deployment, place in its list).
-    pub(super) fn first_place(&self, mask: u32, u: usize) -> (u32, u32) {
-        let d = (mask & self.holding[u]).trailing_zeros();
-        let place = self.place.get(d as usize * self.holding.len() + u);
-        (d, place.copied().unwrap_or(u32::MAX))
+    /// The place in the kept orders of the install order of the deployments in `mask`
+    /// (R25): their updates, each once, the shortest maximum run time first and, among
+    /// equals, as the deployments list them one after the other in deployment order. The
+    /// first of these an install may take is the one the client installs next, so a step of
+    /// an install job reads a prefix of it instead of weighing every due update.
+    pub(super) fn install_order(&mut self, mask: u32, world: &World) -> usize {
+        if let Some(i) = self.orders.iter().position(|(m, _)| *m == mask) {
+            return i;
+        }
+        let mut seen = vec![0u64; self.words];
+        let mut order = Vec::new();
+        for d in (0..self.lists.len()).filter(|d| mask >> d & 1 == 1) {
+            for u in &self.lists[d] {
+                let (k, bit) = (u.index() / 64, 1 << (u.index() % 64));
+                if seen[k] & bit == 0 {
+                    seen[k] |= bit;
+                    order.push(u.0);
+                }
+            }
+        }
+        // Stable: equal run times keep the lists' order.
+        order.sort_by_key(|&u| world.max_run_time(UpdateId(u)));
+        if self.orders.len() == ORDERS {
+            self.orders.remove(0);
+        }
+        self.orders.push((mask, order));
+        self.orders.len() - 1
+    }
+
+    /// The install order at place `i` (from [`Self::install_order`]).
+    pub(super) fn order(&self, i: usize) -> &[u32] {
+        &self.orders[i].1
     }
 }
 

@@ -219,11 +219,7 @@ impl Model<'_> {
     /// The updates of due deployments that the client's last scan found required and are
     /// not installed yet, lowest id first (each once), read a word of 64 at a time.
     pub(super) fn due_updates(&self, c: ClientId, now: SimTime) -> impl Iterator<Item = usize> {
-        self.due_updates_of(c, self.due_mask(c, now))
-    }
-
-    /// [`Self::due_updates`] of the deployments in `mask`, those due.
-    pub(super) fn due_updates_of(&self, c: ClientId, mask: u32) -> impl Iterator<Item = usize> {
+        let mask = self.due_mask(c, now);
         let words = if mask == 0 { 0 } else { self.deployed.words() };
         (0..words).flat_map(move |k| {
             let due = self.deployed.word(mask, k) & self.clients.pending_word(c.index(), k);

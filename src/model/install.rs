@@ -17,7 +17,7 @@
 
 use super::agent::{Agent, Job};
 use super::clients::{INSTALL_WAITING, RESTART_SCHEDULED};
-use super::compliance::Truth;
+use super::compliance::{State, Truth};
 use super::event::Event;
 use super::fact::{Fact, ScanReason};
 use super::invariant::Invariant;
@@ -97,15 +97,20 @@ impl Model<'_> {
     /// with a post-install scan, or with the pre-install scan if it installed nothing.
     fn install_next(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
+        let order = self
+            .deployed
+            .install_order(self.due_mask(c, now), self.world);
         let next = {
             let gate = self.may_install(c, now);
-            let mask = self.due_mask(c, now);
-            // Among equal run times, the first in the due deployments' lists.
-            self.due_updates_of(c, mask)
-                .filter(|&u| self.clients.cached(c.index(), u) && gate(u))
-                .min_by_key(|&u| {
-                    let shortest = self.world.max_run_time(UpdateId(u as u32));
-                    (shortest, self.deployed.first_place(mask, u))
+            self.deployed
+                .order(order)
+                .iter()
+                .map(|&u| u as usize)
+                .find(|&u| {
+                    self.clients.truth(c.index(), u) == Truth::Required
+                        && self.clients.scanned(c.index(), u) == State::Required
+                        && self.clients.cached(c.index(), u)
+                        && gate(u)
                 })
         };
         match next {

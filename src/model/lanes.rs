@@ -5,7 +5,7 @@
 //! time on the enterprise scenario.
 
 /// The 8 bytes of `bytes` from `at` as a little-endian word, zero past the end.
-#[inline]
+#[inline(always)]
 fn load(bytes: &[u8], at: usize) -> u64 {
     if let Some(b) = bytes.get(at..at + 8) {
         return u64::from_le_bytes(b.try_into().expect("eight bytes"));
@@ -20,6 +20,7 @@ fn load(bytes: &[u8], at: usize) -> u64 {
 
 /// Bits at positions `0, stride, 2·stride, …` of `x` (masked by `m`, the low bit of each
 /// field) set where the field's low two bits hold a code in `codes` (bit `v` = code `v`).
+#[inline(always)]
 fn matching(x: u64, m: u64, codes: u8) -> u64 {
     let (lo, hi) = (x & m, x >> 1 & m);
     let mut out = 0;
@@ -34,6 +35,7 @@ fn matching(x: u64, m: u64, codes: u8) -> u64 {
 }
 
 /// Gathers the even bits of `x` into its low 32 bits.
+#[inline(always)]
 fn even_bits(mut x: u64) -> u64 {
     x &= 0x5555_5555_5555_5555;
     x = (x | x >> 1) & 0x3333_3333_3333_3333;
@@ -44,6 +46,7 @@ fn even_bits(mut x: u64) -> u64 {
 }
 
 /// Gathers every fourth bit of `x` (bits 0, 4, 8, …) into its low 16 bits.
+#[inline(always)]
 fn fourth_bits(mut x: u64) -> u64 {
     x &= 0x1111_1111_1111_1111;
     x = (x | x >> 3) & 0x0303_0303_0303_0303;
@@ -54,7 +57,7 @@ fn fourth_bits(mut x: u64) -> u64 {
 
 /// Fields packed four to a byte (2 bits each, field `i` at bits `2(i % 4)` of byte `i / 4`):
 /// of fields `64k..64k + 64`, those whose code is in `codes`.
-#[inline]
+#[inline(always)]
 pub(super) fn two_bit(bytes: &[u8], k: usize, codes: u8) -> u64 {
     let m = 0x5555_5555_5555_5555;
     let low = even_bits(matching(load(bytes, 16 * k), m, codes));
@@ -65,7 +68,7 @@ pub(super) fn two_bit(bytes: &[u8], k: usize, codes: u8) -> u64 {
 /// Fields packed two to a byte in nibbles, the code at bits `shift..shift + 2` of the
 /// nibble (field `i` in the nibble `i % 2` of byte `i / 2`): of fields `64k..64k + 64`,
 /// those whose code is in `codes`.
-#[inline]
+#[inline(always)]
 pub(super) fn nibble(bytes: &[u8], k: usize, shift: u32, codes: u8) -> u64 {
     let m = 0x1111_1111_1111_1111;
     (0..4).fold(0, |out, j| {
@@ -86,6 +89,7 @@ pub(super) fn halves_differ(bytes: &[u8], k: usize) -> u64 {
 }
 
 /// The bits of fields `64k..64k + 64` that exist when there are `n` fields.
+#[inline(always)]
 pub(super) fn valid(n: usize, k: usize) -> u64 {
     match n.saturating_sub(64 * k) {
         0 => 0,
