@@ -42,13 +42,20 @@ impl Model<'_> {
     fn installable(&mut self, c: ClientId, cx: &mut Cx) -> bool {
         let now = cx.now();
         let before = self.clients.head(c).window_wait;
-        let (may, waits) = {
+        let (mut may, mut waits) = (false, false);
+        {
             let gate = self.may_install(c, now);
-            (
-                self.first_due(c, now, &gate).is_some(),
-                self.first_due(c, now, |u| !gate(u)).is_some(),
-            )
-        };
+            for u in self.due_updates(c, now) {
+                if gate(u) {
+                    may = true;
+                } else {
+                    waits = true;
+                }
+                if may && waits {
+                    break;
+                }
+            }
+        }
         let head = self.clients.head_mut(c);
         head.window_wait = head.window_wait & !WAIT_INSTALL | if waits { WAIT_INSTALL } else { 0 };
         if self.clients.head(c).window_wait != before {
