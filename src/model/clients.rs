@@ -361,6 +361,11 @@ impl Clients {
             & self.reported_word(c, k, 1 << State::Required as u8, false)
     }
 
+    /// Whether client `c` has update `u` still to install ([`Self::pending_word`] of one).
+    pub(super) fn pending(&self, c: usize, u: usize) -> bool {
+        self.truth(c, u) == Truth::Required && self.scanned(c, u) == State::Required
+    }
+
     /// Whether update `u`'s files are in client `c`'s local cache (R18).
     pub(super) fn cached(&self, c: usize, u: usize) -> bool {
         let (i, shift) = self.cache_at(c, u);

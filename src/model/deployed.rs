@@ -2,6 +2,7 @@
 //! order breaks ties in the install order (`install.rs`) — and as bits, one word per 64
 //! updates, so "the updates of the due deployments" is one OR per deployment and word.
 
+use super::BitSet;
 use crate::world::{UpdateId, World};
 
 /// Per deployment, its updates: a rule's run's are set when it runs (`adr.rs`).
@@ -83,13 +84,11 @@ impl Deployed {
         if let Some(i) = self.orders.iter().position(|(m, _)| *m == mask) {
             return i;
         }
-        let mut seen = vec![0u64; self.words];
+        let mut seen = BitSet::new(self.holding.len());
         let mut order = Vec::new();
         for d in (0..self.lists.len()).filter(|d| mask >> d & 1 == 1) {
             for u in &self.lists[d] {
-                let (k, bit) = (u.index() / 64, 1 << (u.index() % 64));
-                if seen[k] & bit == 0 {
-                    seen[k] |= bit;
+                if seen.insert(u.index()) {
                     order.push(u.0);
                 }
             }

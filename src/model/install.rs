@@ -17,7 +17,7 @@
 
 use super::agent::{Agent, Job};
 use super::clients::{INSTALL_WAITING, RESTART_SCHEDULED};
-use super::compliance::{State, Truth};
+use super::compliance::Truth;
 use super::event::Event;
 use super::fact::{Fact, ScanReason};
 use super::invariant::Invariant;
@@ -114,8 +114,7 @@ impl Model<'_> {
                 .iter()
                 .map(|&u| u as usize)
                 .find(|&u| {
-                    self.clients.truth(c.index(), u) == Truth::Required
-                        && self.clients.scanned(c.index(), u) == State::Required
+                    self.clients.pending(c.index(), u)
                         && self.clients.cached(c.index(), u)
                         && gate(u)
                 })

@@ -172,6 +172,8 @@ impl ComplianceMetrics {
             .iter()
             .map(|s| s.index())
             .collect();
+        // Counts no row can have: the first sample keeps every row.
+        let last = vec![([-1; 4], [-1; 4]); db_sites.len() * updates];
         let db_place = (0..sites)
             .map(|s| db_sites.iter().position(|&x| x == s).unwrap_or(usize::MAX))
             .collect();
@@ -199,7 +201,7 @@ impl ComplianceMetrics {
             scans_changed: 0,
             discarded: 0,
             changes: Vec::new(),
-            last: Vec::new(),
+            last,
             db_place,
             samples: 0,
             sample_every: sample_every.ms().max(1),
@@ -209,10 +211,6 @@ impl ComplianceMetrics {
 
     /// Records the time series up to and including `t`.
     pub fn sample_until(&mut self, t: SimTime) {
-        if self.last.is_empty() {
-            // Nothing recorded yet: the first sample keeps every row.
-            self.last = vec![([-1; 4], [-1; 4]); self.db_sites.len() * self.updates];
-        }
         while self.next_sample <= t.ms() {
             for (place, &site) in self.db_sites.iter().enumerate() {
                 for u in 0..self.updates {

@@ -19,8 +19,6 @@ pub(super) fn state_messages<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let start = w.calendar.as_ref();
     let mps = &m.compliance.mps;
-    // The busiest only (a hierarchy has hundreds: 275 lines of 20,000 points each made a
-    // 200 MB picture nobody can read); the summary has every MP.
     let busiest = busiest(mps.iter().map(|x| x.per_minute.values().sum::<u64>()));
     let top = busiest
         .iter()
