@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let summary = cmsim::run(&loaded.world, &opts)?;
         std::fs::write(
             out.join("summary.txt"),
-            cmsim::report::text::render(&summary),
+            cmsim::report::text::render(&summary, Default::default()),
         )?;
         println!("{} → {}", path.display(), out.display());
     }

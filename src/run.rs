@@ -45,6 +45,12 @@ pub struct RunOptions {
     /// site's database or each stand-alone primary's). One run only, not --replications.
     #[arg(long, value_name = "SITE")]
     pub view: Option<String>,
+    /// Shows every site, server, group and database in the report (default: the worst 10
+    /// of each list, per level where there are many sites) and writes the per-site ×
+    /// update detail into --out (compliance-by-update.csv, per group and update in
+    /// summary.json).
+    #[arg(long)]
+    pub detail: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -298,20 +304,24 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     metrics.machines.finish(stats.end);
     metrics.policy.finish(stats.end);
     let summary = Summary::new(world, &metrics, &stats, view.as_ref());
+    let summary = if opts.detail {
+        summary
+    } else {
+        summary.without_detail()
+    };
     if let Some(out) = &out {
+        use crate::report::csv;
         out.write("summary.json", &summary.to_json())?;
-        out.write(
-            "compliance.csv",
-            &crate::report::csv::compliance_csv(world, &metrics),
-        )?;
-        out.write(
-            "machines.csv",
-            &crate::report::csv::machines_csv(world, &metrics),
-        )?;
-        out.write(
-            "groups.csv",
-            &crate::report::csv::groups_csv(world, &metrics),
-        )?;
+        out.stream("compliance.csv", |w| {
+            csv::write_compliance(w, world, &metrics)
+        })?;
+        if opts.detail {
+            out.stream("compliance-by-update.csv.gz", |w| {
+                csv::write_compliance_by_update(w, world, &metrics)
+            })?;
+        }
+        out.stream("machines.csv", |w| csv::write_machines(w, world, &metrics))?;
+        out.stream("groups.csv", |w| csv::write_groups(w, world, &metrics))?;
         crate::report::charts::write(&out.staging().join("charts"), world, &metrics, &summary)
             .map_err(RunError::Chart)?;
     }

@@ -376,7 +376,7 @@ fn out_writes_charts_as_svg_and_png() {
         "the scenario's start date labels the axis"
     );
     let csv = std::fs::read_to_string(dir.join("compliance.csv")).unwrap();
-    assert!(csv.starts_with("t_ms,time,datetime,site,update,required"));
+    assert!(csv.starts_with("t_ms,time,datetime,site,updates,required"));
     std::fs::remove_dir_all(dir).ok();
 }
 

@@ -114,14 +114,28 @@ fn ids_with_commas_and_quotes_are_quoted_in_the_csv_files() {
     let opts = cmsim::RunOptions {
         quiet: true,
         out: Some(dir.clone()),
+        detail: true,
         ..cmsim::RunOptions::default()
     };
     cmsim::run(&loaded.world, &opts).unwrap();
     for (file, column, id, width) in [
-        ("compliance.csv", 4, "KB1, \"x\"", 13),
+        ("compliance-by-update.csv.gz", 4, "KB1, \"x\"", 13),
         ("machines.csv", 3, "D,1", 9),
     ] {
-        let mut r = csv::Reader::from_path(dir.join(file)).unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let text = match file.ends_with(".gz") {
+            true => {
+                let mut s = String::new();
+                std::io::Read::read_to_string(
+                    &mut flate2::read::GzDecoder::new(&bytes[..]),
+                    &mut s,
+                )
+                .unwrap();
+                s
+            }
+            false => String::from_utf8(bytes).unwrap(),
+        };
+        let mut r = csv::Reader::from_reader(text.as_bytes());
         let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
         assert!(!rows.is_empty(), "{file}");
         for row in rows {

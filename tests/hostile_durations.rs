@@ -116,7 +116,7 @@ fn a_deadline_after_the_end_of_the_run_is_said_not_silent() {
         summary.deployment.deployments[0].deadline_ms,
         Some(10 * 86_400_000)
     );
-    let text = cmsim::report::text::render(&summary);
+    let text = cmsim::report::text::render(&summary, Default::default());
     assert!(
         text.contains("D1: the deadline 10d 00:00 is after the end of the run (3d 00:00)"),
         "{text}"

@@ -276,9 +276,10 @@ fn in_shell(setup: &str, args: &str) -> (i32, String) {
 fn a_write_that_fails_or_is_cut_leaves_nothing_that_looks_complete() {
     let dir = temp("failed");
     let out = dir.join("out");
-    // A file size limit under compliance.csv (about 300 kB) but over summary.json (8 kB),
-    // first as an error (EFBIG, the signal ignored), then as the signal that kills the run.
-    let args = format!("run scenarios/lab.ron -q --out {}", s(&out));
+    // A file size limit under compliance.csv (about 1 MB sampled every minute) but over
+    // summary.json (8 kB), first as an error (EFBIG, the signal ignored), then as the signal
+    // that kills the run.
+    let args = format!("run scenarios/lab.ron -q --sample 1m --out {}", s(&out));
     let (code, err) = in_shell("trap '' XFSZ; ulimit -f 100", &args);
     assert_eq!(code, 1, "{err}");
     assert_has(&err, &["error: ", "compliance.csv: File too large"]);

@@ -114,7 +114,7 @@ fn a_ring_below_its_criterion_keeps_the_next_from_beginning() {
         ..Default::default()
     };
     let summary = cmsim::run(&loaded.world, &opts).unwrap();
-    let text = cmsim::report::text::render(&summary);
+    let text = cmsim::report::text::render(&summary, Default::default());
     assert!(text.contains("never: D/ring1 reached"), "{text}");
     let json: Value = serde_json::from_str(&summary.to_json()).unwrap();
     let phases = json["deployment"]["phases"].as_array().unwrap();

@@ -129,7 +129,7 @@ fn a_secondary_site_gets_its_primarys_view_whatever_the_case() {
     assert_eq!((v.site.as_str(), v.database.as_str()), ("S01", "P01"));
     assert_eq!(v.clients, 400);
     assert_eq!(s01.curve, p01.curve);
-    let text = cmsim::report::text::render(&s01);
+    let text = cmsim::report::text::render(&s01, Default::default());
     assert!(
         text.contains("View: as the site database of P01 sees it (for S01), 400 clients"),
         "{text}"

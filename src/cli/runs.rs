@@ -43,7 +43,10 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
     }
     match cmsim::run(&loaded.world, opts) {
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
-        Ok(summary) => print_out(&cmsim::report::text::render(&summary)),
+        Ok(summary) => print_out(&cmsim::report::text::render(
+            &summary,
+            cmsim::report::text::Detail::from_flag(opts.detail),
+        )),
         Err(e) => run_failed(&e),
     }
 }

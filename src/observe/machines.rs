@@ -20,6 +20,54 @@ pub struct GroupSample {
     pub counts: [u32; 5],
 }
 
+/// Targeted and compliant machines at one level of the hierarchy, with their marks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Level {
+    /// Targeted machines of the level's groups.
+    pub targeted: u64,
+    /// Of which compliant now.
+    pub compliant: u64,
+    /// When each share of `MARKS` of them was first compliant.
+    pub marks: Marks,
+}
+
+impl Level {
+    /// Takes in the marks reached by an instant `at` that is over.
+    fn settle(&mut self, at: SimTime) {
+        for (k, &p) in MARKS.iter().enumerate() {
+            if self.marks[k].is_none()
+                && self.targeted > 0
+                && self.compliant * 100 >= u64::from(p) * self.targeted
+            {
+                self.marks[k] = Some(at);
+            }
+        }
+    }
+
+    /// A machine of the level changed from `from` to `to`; one no deployment targeted
+    /// joins (a rule's deployment made during the run targets it from now on).
+    fn change(&mut self, from: MachineState, to: MachineState) {
+        if from == MachineState::NotTargeted {
+            self.targeted += 1;
+        }
+        match (from, to) {
+            (_, MachineState::Compliant) => self.compliant += 1,
+            (MachineState::Compliant, _) => self.compliant -= 1,
+            _ => {}
+        }
+    }
+}
+
+/// The level of a site of `kind`: 0 central, 1 primary, 2 secondary.
+fn level_of(kind: crate::scenario::SiteKind) -> usize {
+    use crate::scenario::SiteKind::*;
+    match kind {
+        Central => 0,
+        Primary => 1,
+        Secondary => 2,
+    }
+}
+
 /// The machine states of a run.
 #[derive(Clone, Debug)]
 pub struct MachineStates {
@@ -27,12 +75,14 @@ pub struct MachineStates {
     pub counts: Vec<[u32; 5]>,
     /// Every group every `sample_every`, groups with targeted machines only.
     pub samples: Vec<GroupSample>,
-    /// Targeted machines over all groups.
-    pub targeted: u64,
-    /// Of which compliant now.
-    pub compliant: u64,
-    /// When each share of `MARKS` of the targeted machines was first compliant.
-    pub marks: Marks,
+    /// Targeted machines over all groups, compliant now, and when each share of `MARKS` of
+    /// them was first compliant.
+    pub fleet: Level,
+    /// The same per level of the hierarchy, by the kind of the groups' sites: central,
+    /// primary, secondary (a change board asks whether the branches lag the head offices).
+    pub levels: [Level; 3],
+    /// Each group's level (an index into `levels`).
+    group_level: Vec<u8>,
     /// Groups whose start tally came: the marks count once every group's has.
     started: usize,
     /// The instant whose changes the marks have not yet taken in: they are judged once it is
@@ -49,9 +99,13 @@ impl MachineStates {
         MachineStates {
             counts: vec![[0; 5]; world.groups.len()],
             samples: Vec::new(),
-            targeted: 0,
-            compliant: 0,
-            marks: [None; 4],
+            fleet: Level::default(),
+            levels: [Level::default(); 3],
+            group_level: world
+                .groups
+                .iter()
+                .map(|g| level_of(world.sites[g.site.index()].kind) as u8)
+                .collect(),
             started: 0,
             unsettled: None,
             sample_every: sample_every.ms().max(1),
@@ -69,13 +123,9 @@ impl MachineStates {
     fn settle(&mut self, t: SimTime) {
         if let Some(at) = self.unsettled.filter(|&at| at < t) {
             self.unsettled = None;
-            for (k, &p) in MARKS.iter().enumerate() {
-                if self.marks[k].is_none()
-                    && self.targeted > 0
-                    && self.compliant * 100 >= u64::from(p) * self.targeted
-                {
-                    self.marks[k] = Some(at);
-                }
+            self.fleet.settle(at);
+            for level in &mut self.levels {
+                level.settle(at);
             }
         }
     }
@@ -103,8 +153,12 @@ impl MachineStates {
             Fact::MachinesAtStart { group, counts } => {
                 self.sample_until(SimTime(t.ms().saturating_sub(1)));
                 self.counts[group.index()] = counts;
-                self.targeted += counts.iter().map(|&n| u64::from(n)).sum::<u64>();
-                self.compliant += u64::from(counts[0]);
+                let targeted = counts.iter().map(|&n| u64::from(n)).sum::<u64>();
+                let level = usize::from(self.group_level[group.index()]);
+                for l in [&mut self.fleet, &mut self.levels[level]] {
+                    l.targeted += targeted;
+                    l.compliant += u64::from(counts[0]);
+                }
                 self.started += 1;
                 if self.started < world.groups.len() {
                     return;
@@ -112,21 +166,15 @@ impl MachineStates {
             }
             Fact::MachineState { client, from, to } => {
                 self.sample_until(SimTime(t.ms().saturating_sub(1)));
-                let counts = &mut self.counts[world.group_of(client).index()];
-                // A rule's deployment made during the run targets it from now on.
-                if from == MachineState::NotTargeted {
-                    self.targeted += 1;
-                }
+                let group = world.group_of(client).index();
+                let counts = &mut self.counts[group];
+                self.fleet.change(from, to);
+                self.levels[usize::from(self.group_level[group])].change(from, to);
                 if let Some(k) = slot(from) {
                     counts[k] = counts[k].saturating_sub(1);
                 }
                 if let Some(k) = slot(to) {
                     counts[k] += 1;
-                }
-                match (from, to) {
-                    (_, MachineState::Compliant) => self.compliant += 1,
-                    (MachineState::Compliant, _) => self.compliant -= 1,
-                    _ => {}
                 }
             }
             _ => return,

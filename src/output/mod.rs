@@ -35,9 +35,10 @@ pub const LOCK: &str = ".cmsim.lock";
 pub const STAGING: &str = ".cmsim-staging";
 
 /// Names a cmsim run writes at the top of its directory (besides shard tables).
-const OUTPUTS: [&str; 9] = [
+const OUTPUTS: [&str; 10] = [
     "summary.json",
     "compliance.csv",
+    "compliance-by-update.csv.gz",
     "machines.csv",
     "groups.csv",
     "replications.json",
@@ -302,6 +303,19 @@ impl OutDir {
         fs::write(&path, text).map_err(io_at(&path))
     }
 
+    /// Writes `name` into the staging directory through `write`, a piece at a time: a large
+    /// table goes to the file as it is made, never whole in memory. A name ending in `.gz`
+    /// is gzip-compressed (pandas reads it as it is; PowerShell through
+    /// `System.IO.Compression.GZipStream`).
+    pub fn stream(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.staging.join(name);
+        stream_to(&path, name.ends_with(".gz"), write).map_err(io_at(&path))
+    }
+
     /// Removes the earlier outputs (with `--force`), renames every staged file into place and
     /// writes the `complete` marker last; returns the files in place, relative to the directory.
     pub fn commit(mut self) -> Result<Vec<String>, OutputError> {
@@ -333,6 +347,24 @@ impl OutDir {
         fs::remove_dir(&self.staging).map_err(io_at(&self.staging))?;
         self.committed = true;
         Ok(files)
+    }
+}
+
+fn stream_to(
+    path: &Path,
+    gzip: bool,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
+    use io::Write;
+    let mut file = io::BufWriter::new(File::create(path)?);
+    if gzip {
+        // No name and no time in the header: the same run gives the same bytes.
+        let mut gz = flate2::GzBuilder::new().write(file, flate2::Compression::fast());
+        write(&mut gz)?;
+        gz.finish()?.flush()
+    } else {
+        write(&mut file)?;
+        file.flush()
     }
 }
 

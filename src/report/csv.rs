@@ -1,7 +1,10 @@
-//! `compliance.csv`: the site databases' compliance counts over time, beside the clients'
-//! true states — the gap between the two is what an operator watches (R12–R15, R25). The
-//! true columns are the clients' live states: an install waiting for its restart is
-//! `true_pending_restart`, not yet `true_installed`. `machines.csv`: per deployment, the
+//! `compliance.csv`: each site database's compliance counts over time, summed over the
+//! updates (client × update pairs), beside the clients' true states — the gap between the
+//! two is what an operator watches (R12–R15, R25). The true columns are the clients' live
+//! states: an install waiting for its restart is `true_pending_restart`, not yet
+//! `true_installed`. `compliance-by-update.csv.gz` (with `--detail`): the same per site
+//! database and update — databases × updates × samples rows, hundreds of megabytes in a
+//! large hierarchy, hence compressed. `machines.csv`: per deployment, the
 //! targeted machines fully compliant over time. `groups.csv`: per client group, where its
 //! targeted machines stand over time (compliant with every deployment targeting them,
 //! pending restart, never online, waiting for a maintenance window, still required).
@@ -10,13 +13,34 @@
 //! (the calendar date-time in the start's zone, when the scenario has a start).
 //!
 //! Written with the `csv` crate, so names holding commas or quotes (update and deployment
-//! ids come from people) are quoted as RFC 4180 says, and every row has the header's width.
+//! ids come from people) are quoted as RFC 4180 says, and every row has the header's width;
+//! each table goes to its writer a row at a time, never whole in memory.
 
 use crate::observe::Metrics;
+use crate::observe::compliance::Sample;
 use crate::world::World;
+use std::io::{self, Write};
 
-/// The columns of `compliance.csv`.
+/// The columns of `compliance.csv`: per site database, counts of client × update pairs
+/// over its `updates`.
 pub const HEADER: [&str; 13] = [
+    "t_ms",
+    "time",
+    "datetime",
+    "site",
+    "updates",
+    "required",
+    "not_required",
+    "installed",
+    "unknown",
+    "true_required",
+    "true_pending_restart",
+    "true_not_required",
+    "true_installed",
+];
+
+/// The columns of `compliance-by-update.csv.gz`.
+pub const BY_UPDATE_HEADER: [&str; 13] = [
     "t_ms",
     "time",
     "datetime",
@@ -70,54 +94,92 @@ fn datetime(world: &World, t: crate::engine::SimTime) -> String {
         .map_or_else(String::new, |c| c.spreadsheet(t))
 }
 
-/// Rows of strings as CSV text under `header`.
-fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing into memory cannot fail, and every row has the header's width.
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
-        w.write_record(row)
-            .expect("in-memory CSV rows of equal width");
-    };
-    write(
-        &mut w,
-        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-    );
+/// Writes `rows` as CSV under `header` into `w`, a row at a time.
+fn table(
+    w: &mut dyn Write,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(w);
+    w.write_record(header)?;
     for row in rows {
-        write(&mut w, &row);
+        w.write_record(&row)?;
     }
-    let bytes = w.into_inner().expect("in-memory CSV");
-    String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+    w.flush()
 }
 
-/// The whole `compliance.csv`.
-pub fn compliance_csv(world: &World, metrics: &Metrics) -> String {
+/// The cells after `update` of a row: the database's states (unknown: its clients without
+/// a state) and the true states.
+fn counts(db: [i64; 4], unknown: i64, truth: [i64; 4]) -> [String; 8] {
+    [
+        db[1], db[2], db[3], unknown, truth[1], truth[0], truth[2], truth[3],
+    ]
+    .map(|n| n.to_string())
+}
+
+/// `compliance.csv`: each sample's rows of one database summed over the updates.
+pub fn write_compliance(w: &mut dyn Write, world: &World, metrics: &Metrics) -> io::Result<()> {
     let c = &metrics.compliance;
-    let rows = c.rows().map(|s| {
-        let site = s.site as usize;
-        let unknown = c.db_clients[site] as i64 - s.db[1] - s.db[2] - s.db[3];
-        vec![
+    let n = world.updates.len();
+    let mut rows = c.rows();
+    // `rows` gives each sample's databases in turn, each with its `n` updates in a run.
+    let sums = std::iter::from_fn(move || {
+        let first: Sample = rows.next()?;
+        let mut sum = Sample {
+            db: [0; 4],
+            truth: [0; 4],
+            ..first
+        };
+        let mut unknown = 0;
+        for s in std::iter::once(first).chain(rows.by_ref().take(n.saturating_sub(1))) {
+            unknown += c.db_clients[s.site as usize] as i64 - s.db[1] - s.db[2] - s.db[3];
+            (0..4).for_each(|k| {
+                sum.db[k] += s.db[k];
+                sum.truth[k] += s.truth[k];
+            });
+        }
+        Some((sum, unknown))
+    });
+    let rows = sums.map(|(s, unknown)| {
+        let mut row = vec![
             s.t.ms().to_string(),
             s.t.to_string(),
             datetime(world, s.t),
-            world.sites[site].code.clone(),
-            world.updates[s.update as usize].id.clone(),
-            s.db[1].to_string(),
-            s.db[2].to_string(),
-            s.db[3].to_string(),
-            unknown.to_string(),
-            s.truth[1].to_string(),
-            s.truth[0].to_string(),
-            s.truth[2].to_string(),
-            s.truth[3].to_string(),
-        ]
+            world.sites[s.site as usize].code.clone(),
+            n.to_string(),
+        ];
+        row.extend(counts(s.db, unknown, s.truth));
+        row
     });
-    table(&HEADER, rows)
+    table(w, &HEADER, rows)
 }
 
-/// The whole `machines.csv`: per deployment over time, its targeted machines that are fully
-/// compliant (every update of it that applies installed, restarted where needed), truly and
-/// as the site databases see them.
-pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
+/// `compliance-by-update.csv.gz` (`--detail`): every site database × update × sample.
+pub fn write_compliance_by_update(
+    w: &mut dyn Write,
+    world: &World,
+    metrics: &Metrics,
+) -> io::Result<()> {
+    let c = &metrics.compliance;
+    let rows = c.rows().map(|s| {
+        let unknown = c.db_clients[s.site as usize] as i64 - s.db[1] - s.db[2] - s.db[3];
+        let mut row = vec![
+            s.t.ms().to_string(),
+            s.t.to_string(),
+            datetime(world, s.t),
+            world.sites[s.site as usize].code.clone(),
+            world.updates[s.update as usize].id.clone(),
+        ];
+        row.extend(counts(s.db, unknown, s.truth));
+        row
+    });
+    table(w, &BY_UPDATE_HEADER, rows)
+}
+
+/// `machines.csv`: per deployment over time, its targeted machines that are fully compliant
+/// (every update of it that applies installed, restarted where needed), truly and as the
+/// site databases see them.
+pub fn write_machines(w: &mut dyn Write, world: &World, metrics: &Metrics) -> io::Result<()> {
     let d = &metrics.deployment;
     let pct = |n: u64, of: u64| {
         if of == 0 {
@@ -140,12 +202,12 @@ pub fn machines_csv(world: &World, metrics: &Metrics) -> String {
             format!("{:.2}", pct(s.db_compliant, targeted)),
         ]
     });
-    table(&MACHINES_HEADER, rows)
+    table(w, &MACHINES_HEADER, rows)
 }
 
-/// The whole `groups.csv`: per client group with targeted machines, over time, how many are
-/// in each state.
-pub fn groups_csv(world: &World, metrics: &Metrics) -> String {
+/// `groups.csv`: per client group with targeted machines, over time, how many are in each
+/// state.
+pub fn write_groups(w: &mut dyn Write, world: &World, metrics: &Metrics) -> io::Result<()> {
     let rows = metrics.machines.samples.iter().map(|s| {
         let targeted: u32 = s.counts.iter().sum();
         let mut row = vec![
@@ -162,5 +224,5 @@ pub fn groups_csv(world: &World, metrics: &Metrics) -> String {
         ));
         row
     });
-    table(&GROUPS_HEADER, rows)
+    table(w, &GROUPS_HEADER, rows)
 }

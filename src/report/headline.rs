@@ -4,10 +4,14 @@
 //! still required — with the updates a group's windows never fit.
 
 use super::summary::Summary;
+use super::summary::machines::GroupMachines;
 use super::table::Table;
+use super::text::Detail;
 
-/// The headline and the per-group table; empty when nothing is deployed.
-pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String) -> String {
+/// The headline, per level of the hierarchy when there is more than one, and the
+/// per-group table (the worst groups, then the worst sites, when there are many); empty when
+/// nothing is deployed.
+pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: Detail) -> String {
     let m = &s.machines;
     if m.targeted == 0 {
         return String::new();
@@ -24,6 +28,20 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String) -> Strin
         share(m.compliant, m.targeted),
         marks.join(", ")
     );
+    if m.levels.len() > 1 {
+        let mut t = Table::new(&["level", "targeted", "compliant", "50%", "90%", "95%", "99%"]);
+        for l in &m.levels {
+            let mut row = vec![
+                format!("{} sites", l.level),
+                l.targeted.to_string(),
+                share(l.compliant, l.targeted),
+            ];
+            row.extend(l.compliant_ms.iter().map(|&t| at(t)));
+            t.row(row);
+        }
+        out.push_str(&t.render());
+    }
+    let groups = &m.groups;
     let mut t = Table::new(&[
         "group",
         "targeted",
@@ -34,31 +52,78 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String) -> Strin
         "required",
         "windows",
     ]);
-    for g in &m.groups {
-        t.row(vec![
-            g.name.clone(),
-            g.targeted.to_string(),
-            share(g.compliant.into(), g.targeted.into()),
-            share(g.pending_restart.into(), g.targeted.into()),
-            share(g.never_online.into(), g.targeted.into()),
-            share(g.waiting_for_window.into(), g.targeted.into()),
-            share(g.required.into(), g.targeted.into()),
-            if g.windows.is_empty() {
-                "—".into()
-            } else {
-                g.windows.join(", ")
-            },
-        ]);
+    for i in detail.pick(groups.len(), |i| behind(&groups[i].states())) {
+        let g = &groups[i];
+        let mut row = states_row(g.name.clone(), &g.states());
+        row.push(match g.windows.is_empty() {
+            true => "—".into(),
+            false => g.windows.join(", "),
+        });
+        t.row(row);
     }
     out.push_str(&t.render());
-    for g in m.groups.iter().filter(|g| !g.never_fits.is_empty()) {
+    out.push_str(&detail.more(groups.len(), "groups", "groups.csv, summary.json"));
+    if detail.cuts(groups.len()) {
+        out.push_str(&worst_sites(groups, detail));
+    }
+    let unfit: Vec<&GroupMachines> = groups.iter().filter(|g| !g.never_fits.is_empty()).collect();
+    for i in detail.pick(unfit.len(), |i| unfit[i].targeted) {
         out.push_str(&format!(
             "  {}: no maintenance window fits the maximum run time of {}; they never install there\n",
-            g.name,
-            g.never_fits.join(", ")
+            unfit[i].name,
+            unfit[i].never_fits.join(", ")
         ));
     }
+    out.push_str(&detail.more(
+        unfit.len(),
+        "groups whose windows never fit an update",
+        "summary.json",
+    ));
     out
+}
+
+/// How far behind a tally of machines per state is: its share not compliant (in
+/// millionths), then how many machines that is.
+fn behind(states: &[u32; 5]) -> (u64, u64) {
+    let all: u64 = states.iter().map(|&n| u64::from(n)).sum();
+    let not = all - u64::from(states[0]);
+    (not * 1_000_000 / all.max(1), not)
+}
+
+/// A table row: `name`, the machines, and each state's share.
+fn states_row(name: String, states: &[u32; 5]) -> Vec<String> {
+    let all: u32 = states.iter().sum();
+    let mut row = vec![name, all.to_string()];
+    row.extend(states.iter().map(|&n| share(n.into(), all.into())));
+    row
+}
+
+/// The groups' machines summed per site, the worst sites first: where the cut group table
+/// leaves off, the sites say which branches lag.
+fn worst_sites(groups: &[GroupMachines], detail: Detail) -> String {
+    let mut sites: Vec<(&str, [u32; 5])> = Vec::new();
+    for g in groups {
+        let states = g.states();
+        match sites.iter_mut().find(|(code, ..)| *code == g.site) {
+            Some((_, sum)) => sum.iter_mut().zip(states).for_each(|(a, b)| *a += b),
+            None => sites.push((g.site.as_str(), states)),
+        }
+    }
+    let mut t = Table::new(&[
+        "site",
+        "targeted",
+        "compliant",
+        "pending restart",
+        "never online",
+        "waiting for window",
+        "required",
+    ]);
+    for i in detail.pick(sites.len(), |i| behind(&sites[i].1)) {
+        let (code, states) = sites[i];
+        t.row(states_row(code.to_string(), &states));
+    }
+    format!("\n  Sites, the furthest behind first\n{}", t.render())
+        + &detail.more(sites.len(), "sites", "groups.csv, summary.json")
 }
 
 /// `part` of `whole` in percent, one decimal.

@@ -16,8 +16,24 @@ pub struct MachinesSummary {
     pub compliant: u64,
     /// When 50, 90, 95 and 99 % of them were first compliant (null: not in the run).
     pub compliant_ms: [Option<u64>; 4],
+    /// Per level of the hierarchy with targeted machines (by the kind of the groups'
+    /// sites), top down.
+    pub levels: Vec<LevelMachines>,
     /// Per group with targeted machines.
     pub groups: Vec<GroupMachines>,
+}
+
+/// The targeted machines of one level of the hierarchy.
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelMachines {
+    /// `central`, `primary` or `secondary`: the kind of the sites the groups belong to.
+    pub level: &'static str,
+    /// Machines targeted by at least one deployment.
+    pub targeted: u64,
+    /// Of which compliant with every deployment targeting them at the end.
+    pub compliant: u64,
+    /// When 50, 90, 95 and 99 % of them were first compliant (null: not in the run).
+    pub compliant_ms: [Option<u64>; 4],
 }
 
 /// Where one group's targeted machines stand at the end.
@@ -25,6 +41,8 @@ pub struct MachinesSummary {
 pub struct GroupMachines {
     /// Group name.
     pub name: String,
+    /// Its site's code.
+    pub site: String,
     /// Targeted machines.
     pub targeted: u32,
     /// Compliant with every deployment targeting them.
@@ -44,6 +62,20 @@ pub struct GroupMachines {
     pub never_fits: Vec<String>,
 }
 
+impl GroupMachines {
+    /// Its machines per state: compliant, pending restart, never online, waiting for a
+    /// window, required.
+    pub fn states(&self) -> [u32; 5] {
+        [
+            self.compliant,
+            self.pending_restart,
+            self.never_online,
+            self.waiting_for_window,
+            self.required,
+        ]
+    }
+}
+
 /// The machines summary of a run.
 pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
     let groups = m
@@ -53,6 +85,7 @@ pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
         .filter(|(_, c)| c.iter().any(|&n| n > 0))
         .map(|(g, c)| GroupMachines {
             name: world.groups[g].name.clone(),
+            site: world.sites[world.groups[g].site.index()].code.clone(),
             targeted: c.iter().sum(),
             compliant: c[0],
             pending_restart: c[1],
@@ -69,10 +102,22 @@ pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
             never_fits: never_fits(world, GroupId(g as u32)),
         })
         .collect();
+    let ms = |marks: crate::observe::compliance::Marks| marks.map(|t| t.map(|t| t.ms()));
     MachinesSummary {
-        targeted: m.targeted,
-        compliant: m.compliant,
-        compliant_ms: m.marks.map(|t| t.map(|t| t.ms())),
+        targeted: m.fleet.targeted,
+        compliant: m.fleet.compliant,
+        compliant_ms: ms(m.fleet.marks),
+        levels: ["central", "primary", "secondary"]
+            .into_iter()
+            .zip(m.levels)
+            .filter(|(_, l)| l.targeted > 0)
+            .map(|(level, l)| LevelMachines {
+                level,
+                targeted: l.targeted,
+                compliant: l.compliant,
+                compliant_ms: ms(l.marks),
+            })
+            .collect(),
         groups,
     }
 }

@@ -210,7 +210,10 @@ pub struct GroupSummary {
     pub database: String,
     /// Clients.
     pub clients: u32,
-    /// Per update: applicable clients, known ones, and when 50/90/95/99 % were known.
+    /// Per update: applicable clients, known ones, and when 50/90/95/99 % were known. Only
+    /// with `--detail` (absent otherwise): groups × updates entries are most of the file in a
+    /// large hierarchy.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub updates: Vec<GroupUpdate>,
 }
 
@@ -341,6 +344,15 @@ pub struct UpdateSummary {
 }
 
 impl Summary {
+    /// The summary without the per group × update lists, as `summary.json` has it unless
+    /// `--detail` asks for them.
+    pub fn without_detail(mut self) -> Summary {
+        for g in &mut self.compliance.groups {
+            g.updates = Vec::new();
+        }
+        self
+    }
+
     /// Builds the summary of a finished run, its curve as `view` sees it (none: from the top).
     pub fn new(
         world: &World,

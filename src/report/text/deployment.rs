@@ -2,7 +2,7 @@
 //! site databases, machines fully compliant, phases, automatic deployment rules, the DPs and
 //! their content, users' notifications and early installs.
 
-use super::{at, pct};
+use super::{Detail, at, pct};
 use crate::report::summary::Summary;
 use crate::report::table::Table;
 
@@ -75,7 +75,7 @@ fn phases(s: &Summary) -> String {
 }
 
 /// The deployment phase: content, installs on clients and in the databases, DPs, users.
-pub(super) fn deployment(s: &Summary) -> String {
+pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
     let d = &s.deployment;
     let mut out =
         String::from("\nDeployments (R16–R25): installed on the clients / in the site databases\n");
@@ -151,7 +151,10 @@ pub(super) fn deployment(s: &Summary) -> String {
         "peak at once",
         "peak at",
     ]);
-    for dp in &d.distribution_points {
+    let dps = &d.distribution_points;
+    let busiest = |i: usize| (dps[i].peak_concurrent, dps[i].bytes);
+    for i in detail.pick(dps.len(), busiest) {
+        let dp = &dps[i];
         let content = d
             .deployments
             .iter()
@@ -178,7 +181,8 @@ pub(super) fn deployment(s: &Summary) -> String {
         ]);
     }
     out.push_str(&t.render());
-    out.push_str(&content(s));
+    out.push_str(&detail.more(dps.len(), "distribution points, less busy", "summary.json"));
+    out.push_str(&content(s, detail));
     let n = &d.notifications;
     out.push_str(&format!(
         "\n  Gave up downloading: {} no DP found (R19), {} no DP reachable (R20), {} user-started (R21); \
@@ -204,7 +208,7 @@ pub(super) fn deployment(s: &Summary) -> String {
 
 /// Content: when each package was on all its DPs, and where clients' bytes came from (issue
 /// 12, items 4 and 5).
-fn content(s: &Summary) -> String {
+fn content(s: &Summary, detail: Detail) -> String {
     let d = &s.deployment;
     let mut out = String::new();
     for r in d
@@ -233,12 +237,15 @@ fn content(s: &Summary) -> String {
         b.fallback as f64 / 1e9,
         b.from_peers as f64 / 1e9
     ));
-    for (rel, f) in &d.fallback {
+    let links: Vec<_> = d.fallback.iter().collect();
+    for i in detail.pick(links.len(), |i| links[i].1.bytes) {
+        let (rel, f) = links[i];
         out.push_str(&format!(
-            "    fallback {rel}: {} downloads, {:.2} GB\n",
+            "    fallback {rel}: {} download{}, {:.2} GB\n",
             f.downloads,
+            if f.downloads == 1 { "" } else { "s" },
             f.bytes as f64 / 1e9
         ));
     }
-    out
+    out + &detail.more(links.len(), "fallback links, fewer bytes", "summary.json")
 }

@@ -1,8 +1,12 @@
 //! The terminal report of a run.
 
 mod deployment;
+mod levels;
 mod reporting;
+mod top;
 mod view;
+
+pub use top::Detail;
 
 use super::summary::Summary;
 use super::table::Table;
@@ -28,8 +32,9 @@ pub(super) fn at(s: &Summary, ms: Option<u64>) -> String {
     }
 }
 
-/// Renders `s` for people.
-pub fn render(s: &Summary) -> String {
+/// Renders `s` for people, each long list cut to its worst entries unless `detail` is
+/// [`Detail::All`].
+pub fn render(s: &Summary, detail: Detail) -> String {
     let mut out = format!(
         "cmsim — {} (seed {}, {} simulated{}, {} events, {} clients)\n",
         s.scenario,
@@ -43,7 +48,7 @@ pub fn render(s: &Summary) -> String {
         s.clients
     );
     out.push_str(&view::section(s));
-    out.push_str(&super::headline::headline(s, |t| at(s, t)));
+    out.push_str(&super::headline::headline(s, |t| at(s, t), detail));
     out.push_str("\nSoftware update points: synchronization (R01–R06) and clients' scans\n");
     let mut t = Table::new(&[
         "site",
@@ -60,10 +65,20 @@ pub fn render(s: &Summary) -> String {
         "scans (peak)",
         "failed scans",
     ]);
-    for site in &s.sites {
-        for sup in &site.sups {
+    let sups: Vec<(&str, &super::summary::SupSummary)> = s
+        .sites
+        .iter()
+        .flat_map(|site| site.sups.iter().map(|sup| (site.code.as_str(), sup)))
+        .collect();
+    let badness = |i: usize| {
+        let sup = sups[i].1;
+        (sup.scans_failed, sup.retries, sup.scan_peak)
+    };
+    for i in detail.pick(sups.len(), badness) {
+        let (code, sup) = sups[i];
+        {
             t.row(vec![
-                site.code.clone(),
+                code.to_string(),
                 sup.name.clone() + if sup.internet { " (internet)" } else { "" },
                 match &sup.shares_database_of {
                     Some(of) => format!("shares {of}"),
@@ -83,7 +98,26 @@ pub fn render(s: &Summary) -> String {
         }
     }
     out.push_str(&t.render());
-    out.push_str("\nSite databases (R03, R07)\n");
+    out.push_str(&detail.more(
+        sups.len(),
+        "SUPs, fewer failed scans and retries",
+        "summary.json",
+    ));
+    out.push_str(&site_databases(s, detail));
+    out.push_str(&updates_table(s, detail));
+    out.push_str(&compliance(s, detail));
+    if !s.deployment.deployments.is_empty() {
+        out.push_str(&deployment::deployment(s, detail));
+    }
+    out
+}
+
+/// The sites' own databases (R03, R07): every site, or per level when there are many.
+fn site_databases(s: &Summary, detail: Detail) -> String {
+    let out = String::from("\nSite databases (R03, R07)\n");
+    if detail.cuts(s.sites.len()) {
+        return out + &levels::site_databases(s);
+    }
     let mut t = Table::new(&[
         "site",
         "kind",
@@ -107,17 +141,11 @@ pub fn render(s: &Summary) -> String {
             at(s, site.migrated_reactivated_ms),
         ]);
     }
-    out.push_str(&t.render());
-    out.push_str(&updates_table(s));
-    out.push_str(&compliance(s));
-    if !s.deployment.deployments.is_empty() {
-        out.push_str(&deployment::deployment(s));
-    }
-    out
+    out + &t.render()
 }
 
 /// Why the databases say Required at the end, where anything but "not deployed" explains it.
-fn required_because(s: &Summary) -> String {
+fn required_because(s: &Summary, detail: Detail) -> String {
     let mut t = Table::new(&[
         "site",
         "update",
@@ -127,14 +155,20 @@ fn required_because(s: &Summary) -> String {
         "pending restart",
         "installed, not reported",
     ]);
-    let mut any = false;
-    for db in &s.compliance.databases {
-        for u in &db.updates {
+    let rows: Vec<_> = s
+        .compliance
+        .databases
+        .iter()
+        .flat_map(|db| db.updates.iter().map(move |u| (db, u)))
+        .filter(|(_, u)| {
             let r = &u.required_because;
-            if r.deployed_not_installed + r.pending_restart + r.installed_not_reported == 0 {
-                continue;
-            }
-            any = true;
+            r.deployed_not_installed + r.pending_restart + r.installed_not_reported > 0
+        })
+        .collect();
+    for i in detail.pick(rows.len(), |i| rows[i].1.required) {
+        let (db, u) = rows[i];
+        let r = &u.required_because;
+        {
             t.row(vec![
                 db.site.clone(),
                 u.id.clone(),
@@ -146,14 +180,13 @@ fn required_because(s: &Summary) -> String {
             ]);
         }
     }
-    if any {
-        format!(
-            "\n  Why the databases say Required at the end (R15)\n{}",
-            t.render()
-        )
-    } else {
-        String::new()
+    if rows.is_empty() {
+        return String::new();
     }
+    format!(
+        "\n  Why the databases say Required at the end (R15)\n{}",
+        t.render()
+    ) + &detail.more(rows.len(), "database × update rows", "summary.json")
 }
 
 /// `part` of `whole` in percent, one decimal; a dash of nothing.
@@ -166,7 +199,7 @@ pub(super) fn pct(part: i64, whole: u64) -> String {
 }
 
 /// The compliance phase: scans, the databases' view against the truth, MP load.
-fn compliance(s: &Summary) -> String {
+fn compliance(s: &Summary, detail: Detail) -> String {
     let c = &s.compliance;
     let mut out = format!(
         "\nCompliance (R09–R15): {} policies received, {} scans ({} with changes); \
@@ -185,7 +218,8 @@ fn compliance(s: &Summary) -> String {
             c.states_discarded
         ));
     }
-    for db in &c.databases {
+    let many = detail.cuts(c.databases.len());
+    for db in c.databases.iter().filter(|db| !many || db.top) {
         out.push_str(&format!(
             "\n  Site database {} ({} clients) at the end — database view against the truth\n",
             db.site, db.clients
@@ -202,7 +236,10 @@ fn compliance(s: &Summary) -> String {
             "95%",
             "99%",
         ]);
-        let skip = db.updates.len().saturating_sub(MAX_UPDATE_ROWS);
+        let skip = match detail {
+            Detail::All => 0,
+            Detail::Top(_) => db.updates.len().saturating_sub(MAX_UPDATE_ROWS),
+        };
         for u in &db.updates[skip..] {
             let mut row = vec![
                 u.id.clone(),
@@ -217,7 +254,10 @@ fn compliance(s: &Summary) -> String {
         }
         out.push_str(&t.render());
     }
-    out.push_str(&required_because(s));
+    if many {
+        out.push_str(&databases_at_end(s, detail));
+    }
+    out.push_str(&required_because(s, detail));
     out.push_str("\nState messages per management point (R13)\n");
     let mut t = Table::new(&[
         "mp",
@@ -230,7 +270,14 @@ fn compliance(s: &Summary) -> String {
         "peak/min",
         "peak at",
     ]);
-    for m in &c.management_points {
+    let mps = &c.management_points;
+    let busiest = |i: usize| {
+        let m = &mps[i];
+        let over = m.policy.policy_minutes_over_capacity;
+        (over, m.peak_per_minute, m.backlog_peak)
+    };
+    for i in detail.pick(mps.len(), busiest) {
+        let m = &mps[i];
         t.row(vec![
             m.name.clone(),
             m.site.clone(),
@@ -247,27 +294,86 @@ fn compliance(s: &Summary) -> String {
             },
         ]);
     }
-    out + &t.render() + &super::policy::over_capacity(&c.management_points) + &reporting::section(s)
+    out + &t.render()
+        + &detail.more(mps.len(), "management points, less busy", "summary.json")
+        + &super::policy::over_capacity(&c.management_points)
+        + &reporting::section(s, detail)
+}
+
+/// Every site database in one row each, the furthest from the truth first: the share of its
+/// client × update pairs it holds as required, installed and unknown, against the truly
+/// required share, and its longest queue.
+fn databases_at_end(s: &Summary, detail: Detail) -> String {
+    let dbs = &s.compliance.databases;
+    let pairs = |db: &super::summary::DatabaseSummary| db.clients * db.updates.len() as u64;
+    let sum = |db: &super::summary::DatabaseSummary,
+               f: fn(&super::summary::UpdateStates) -> i64| {
+        db.updates.iter().map(f).sum::<i64>()
+    };
+    let mut t = Table::new(&[
+        "database",
+        "clients",
+        "required",
+        "installed",
+        "unknown",
+        "true req.",
+        "most waiting",
+    ]);
+    let gap = |i: usize| {
+        let db = &dbs[i];
+        let wrong = sum(db, |u| {
+            (u.required - u.true_required as i64).abs() + u.unknown
+        });
+        (wrong.max(0) as u64 * 1_000_000) / pairs(db).max(1)
+    };
+    for i in detail.pick(dbs.len(), gap) {
+        let db = &dbs[i];
+        t.row(vec![
+            db.site.clone(),
+            db.clients.to_string(),
+            pct(sum(db, |u| u.required), pairs(db)),
+            pct(sum(db, |u| u.installed), pairs(db)),
+            pct(sum(db, |u| u.unknown), pairs(db)),
+            pct(sum(db, |u| u.true_required as i64), pairs(db)),
+            db.backlog_peak.to_string(),
+        ]);
+    }
+    format!(
+        "\n  Site databases at the end, furthest from the truth first (shares of client × update pairs)\n{}",
+        t.render()
+    ) + &detail.more(dbs.len(), "site databases", "summary.json, compliance.csv")
 }
 
 /// When each site's database (and the ITMU catalog) first had each update; the most recent
-/// releases when there are many.
-fn updates_table(s: &Summary) -> String {
+/// releases when there are many, and per level when there are more sites than fit.
+fn updates_table(s: &Summary, detail: Detail) -> String {
     let itmu = !s.itmu_refreshes_ms.is_empty();
-    let mut head = vec!["update", "released"];
-    head.extend(s.sites.iter().map(|x| x.code.as_str()));
-    if itmu {
-        head.push("ITMU");
+    let per_level = detail
+        .cuts(s.sites.len())
+        .then(|| levels::UpdateColumns::new(s));
+    let mut head: Vec<String> = vec!["update".into(), "released".into()];
+    match &per_level {
+        Some(l) => head.extend(l.headings()),
+        None => head.extend(s.sites.iter().map(|x| x.code.clone())),
     }
-    let mut t = Table::new(&head);
-    let skip = s.updates.len().saturating_sub(MAX_UPDATE_ROWS);
+    if itmu {
+        head.push("ITMU".into());
+    }
+    let mut t = Table::new(&head.iter().map(String::as_str).collect::<Vec<_>>());
+    let skip = match detail {
+        Detail::All => 0,
+        Detail::Top(_) => s.updates.len().saturating_sub(MAX_UPDATE_ROWS),
+    };
     for u in &s.updates[skip..] {
         let mut row = vec![u.id.clone(), at(s, Some(u.released_ms))];
-        row.extend(
-            s.sites
-                .iter()
-                .map(|x| at(s, u.in_site_db_ms.get(&x.code).copied())),
-        );
+        match &per_level {
+            Some(l) => row.extend(l.cells(s, u)),
+            None => row.extend(
+                s.sites
+                    .iter()
+                    .map(|x| at(s, u.in_site_db_ms.get(&x.code).copied())),
+            ),
+        }
         if itmu {
             row.push(at(s, u.in_itmu_catalog_ms));
         }
@@ -275,6 +381,9 @@ fn updates_table(s: &Summary) -> String {
     }
     let mut out = String::from("\nWhen each site database first had each update (R04");
     out.push_str(if itmu { ", R08 for ITMU)\n" } else { ")\n" });
+    if per_level.is_some() {
+        out.push_str("  (per level: when its first and its last own database had it; every site in summary.json)\n");
+    }
     if skip > 0 {
         out.push_str(&format!("  ({skip} earlier updates in summary.json)\n"));
     }
