@@ -48,6 +48,11 @@
 //!   reminder stops the reminders.
 //! - `r22-deadline-moved-earlier-then-later`: reminders stop when the deadline the client
 //!   held then passed, though a later policy moved it into the future again.
+//! - `r25-countdown-before-the-deployment-is-evaluated`: a user installs as the policies of
+//!   two deployments arrive, one long past its deadline; that deployment's evaluation waits
+//!   behind the install, yet its deadline, held with the policy, arms the restart countdown
+//!   at the post-install scan (the model waited for the evaluation and let the user's
+//!   restart time stand, hours later).
 
 mod common;
 
@@ -78,6 +83,7 @@ regression! {
     r25_passed_deadline_moved_while_waiting_for_a_window => "r25-passed-deadline-moved-while-waiting-for-a-window",
     r19_attempt_as_the_machine_switches_off => "r19-attempt-as-the-machine-switches-off",
     r25_user_back_during_a_scan => "r25-user-back-during-a-scan",
+    r25_countdown_armed_by_a_held_deadline_before_its_evaluation => "r25-countdown-before-the-deployment-is-evaluated",
     r22_deadline_moved_earlier_then_later => "r22-deadline-moved-earlier-then-later",
     agent_user_away_as_the_machine_goes_away => "agent-user-away-as-the-machine-goes-away",
     r25_window_open_at_start_up => "r25-window-open-at-start-up",

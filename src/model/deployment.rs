@@ -216,6 +216,19 @@ impl Model<'_> {
             .fold(0, |mask, d| mask | 1 << d)
     }
 
+    /// Deployments whose deadline client `c` holds as passed at `now`, evaluated yet or not:
+    /// what arms a restart countdown (R25). The policy on the client carries the deadline, so
+    /// a restart an install left pending is enforced even when the deployment's evaluation
+    /// waits behind the install job (a user's install right after the policy came).
+    pub(super) fn held_past_deadline(&self, c: ClientId, now: SimTime) -> u32 {
+        (0..self.deployments.len())
+            .filter(|&d| {
+                self.deployments[d].targeted.contains(c.index())
+                    && self.held_deadline(c, d).is_some_and(|t| t <= now)
+            })
+            .fold(0, |mask, d| mask | 1 << d)
+    }
+
     /// The updates of due deployments that the client's last scan found required and are
     /// not installed yet, lowest id first (each once), read a word of 64 at a time.
     pub(super) fn due_updates(&self, c: ClientId, now: SimTime) -> impl Iterator<Item = usize> {

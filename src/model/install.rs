@@ -184,7 +184,7 @@ impl Model<'_> {
     /// the agent is free for what waits (a deployment that came due meanwhile installs next).
     pub(super) fn post_install_done(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
-        let past = self.past_deadline(c, now);
+        let past = self.held_past_deadline(c, now);
         let counts_down = self.world.settings.restart_countdown.0 > SimDuration::ZERO;
         let (mut pending, mut countdown) = (false, false);
         for u in 0..self.world.updates.len() {
