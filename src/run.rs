@@ -273,7 +273,10 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     let mut progress = Progress::new(world.end, opts.quiet);
     let mut observers = ((&mut metrics, &mut progress), trace);
     let max_events = opts.budget.max_events();
-    let stats = simulate_within(world, max_events, &mut observers);
+    // The observers run beside the simulation, on the second core (`observe/relay.rs`).
+    let stats = crate::observe::relay::relayed(&mut observers, |relay| {
+        simulate_within(world, max_events, relay)
+    });
     let trace = observers.1;
     progress.finish();
     let stats = match stats {

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod minutes;
 pub mod policy_load;
 pub mod progress;
+pub mod relay;
 pub mod scan_load;
 pub mod trace;
 
