@@ -8,8 +8,16 @@
 //! million machines switched off until tomorrow morning cost a push and a move each, not a
 //! heap's cache misses (it took 30 % of a run with office hours). Only events more than
 //! `FAR` spans ahead wait in a heap.
-//! Ties on time resolve first-in-first-out by a global insertion counter, so the order is
-//! identical on every run and machine.
+//!
+//! Ties on time resolve first-in-first-out, so the order is identical on every run and
+//! machine. Buckets keep no sequence number for it: an entry holds its event and its time as
+//! a 32-bit offset from its bucket's (or span's) start, 8 bytes for a 4-byte event instead
+//! of 24, and insertion order is kept by the structure. A bucket receives its entries in
+//! insertion order (a span's entries before any pushed straight into the ring, the heap's
+//! before any pushed straight into their span, since the heap holds only spans beyond the
+//! ones pushes reach), so a stable sort by time when the clock reaches it gives (time,
+//! insertion) order. Only the heaps, whose entries arrive in any order, keep a sequence
+//! number.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -28,6 +36,19 @@ const FAR: usize = 2_048;
 /// buckets. Bursts are rare, so this costs an allocation per thousands of events, not per event.
 const KEEP: usize = 1_024;
 
+/// The widest bucket: a span's offsets (`SPAN` buckets) must fit in 32 bits. A wider request
+/// gets this width; the order of events does not depend on the width, only the speed.
+const MAX_WIDTH: u64 = (u32::MAX as u64 + 1) / SPAN;
+
+/// An entry of the ring or one level up: the event and its time as an offset from the start
+/// of its bucket (ring) or span (one level up).
+#[derive(Clone, Copy)]
+struct Slotted<E> {
+    at: u32,
+    event: E,
+}
+
+/// An entry of a heap, which needs the insertion sequence to break ties.
 #[derive(Clone, Copy)]
 struct Entry<E> {
     time: u64,
@@ -60,7 +81,7 @@ impl<E> Ord for Entry<E> {
 
 /// A calendar queue of `Copy` events keyed by millisecond time.
 pub struct EventQueue<E: Copy> {
-    buckets: Vec<Vec<Entry<E>>>,
+    buckets: Vec<Vec<Slotted<E>>>,
     /// Milliseconds covered by one bucket.
     width: u64,
     /// Absolute slot (`time / width`) of the bucket being drained.
@@ -72,21 +93,25 @@ pub struct EventQueue<E: Copy> {
     /// Unread entries held in the ring (the current bucket included).
     in_ring: usize,
     /// Entries of the spans after the next, by span (`FAR` of them, a ring too).
-    far: Vec<Vec<Entry<E>>>,
+    far: Vec<Vec<Slotted<E>>>,
     /// Entries in `far`.
     in_far: usize,
     /// Entries further ahead than `far` reaches.
     overflow: BinaryHeap<Reverse<Entry<E>>>,
+    /// Entries pushed at a time before the current bucket's start: they come first.
+    late: BinaryHeap<Reverse<Entry<E>>>,
+    /// Insertion sequence of the heaps' entries.
     seq: u64,
 }
 
 impl<E: Copy> EventQueue<E> {
-    /// A queue whose buckets each cover `width_ms` milliseconds (at least 1). Choose a width
-    /// near the typical gap between consecutive events times a few hundred.
+    /// A queue whose buckets each cover `width_ms` milliseconds (at least 1, at most about
+    /// 17 minutes). Choose a width near the typical gap between consecutive events times a
+    /// few hundred.
     pub fn new(width_ms: u64) -> Self {
         EventQueue {
             buckets: (0..RING).map(|_| Vec::new()).collect(),
-            width: width_ms.max(1),
+            width: width_ms.clamp(1, MAX_WIDTH),
             slot: 0,
             head: 0,
             sorted: false,
@@ -94,6 +119,7 @@ impl<E: Copy> EventQueue<E> {
             far: (0..FAR).map(|_| Vec::new()).collect(),
             in_far: 0,
             overflow: BinaryHeap::new(),
+            late: BinaryHeap::new(),
             seq: 0,
         }
     }
@@ -103,19 +129,28 @@ impl<E: Copy> EventQueue<E> {
         self.slot / SPAN
     }
 
-    /// Files `entry` (never before the current slot) in the ring, one level up, or the heap.
-    fn file(&mut self, entry: Entry<E>) {
-        let slot = (entry.time / self.width).max(self.slot);
+    /// Files the event at `time` (in the current bucket or after it) in the ring, one level
+    /// up, or the heap.
+    fn file(&mut self, time: u64, event: E) {
+        let slot = time / self.width;
         let span = slot / SPAN;
         if span <= self.span() + 1 {
             self.in_ring += 1;
-            self.buckets[(slot % RING as u64) as usize].push(entry);
+            let at = (time - slot * self.width) as u32;
+            self.buckets[(slot % RING as u64) as usize].push(Slotted { at, event });
         } else if span < self.span() + FAR as u64 {
             self.in_far += 1;
-            self.far[(span % FAR as u64) as usize].push(entry);
+            let at = (time - span * SPAN * self.width) as u32;
+            self.far[(span % FAR as u64) as usize].push(Slotted { at, event });
         } else {
-            self.overflow.push(Reverse(entry));
+            let seq = self.next_seq();
+            self.overflow.push(Reverse(Entry { time, seq, event }));
         }
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
     }
 
     /// The ring now starts span `span` (its first bucket, not yet sorted): the next span's
@@ -124,9 +159,13 @@ impl<E: Copy> EventQueue<E> {
         self.slot = span * SPAN;
         let next = std::mem::take(&mut self.far[((span + 1) % FAR as u64) as usize]);
         self.in_far -= next.len();
+        self.in_ring += next.len();
+        let start = (span + 1) * SPAN * self.width;
         for e in &next {
-            self.in_ring += 1;
-            self.buckets[((e.time / self.width) % RING as u64) as usize].push(*e);
+            let time = start + u64::from(e.at);
+            let slot = time / self.width;
+            let at = (time - slot * self.width) as u32;
+            self.buckets[(slot % RING as u64) as usize].push(Slotted { at, event: e.event });
         }
         // Keep the span bucket's memory for the next pass around, unless it held a burst.
         if next.capacity() <= KEEP {
@@ -139,7 +178,7 @@ impl<E: Copy> EventQueue<E> {
                 break;
             }
             let Reverse(e) = self.overflow.pop().expect("peeked");
-            self.file(e);
+            self.file(e.time, e.event);
         }
     }
 
@@ -154,7 +193,7 @@ impl<E: Copy> EventQueue<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.in_ring + self.in_far + self.overflow.len()
+        self.in_ring + self.in_far + self.overflow.len() + self.late.len()
     }
 
     /// True when nothing is pending.
@@ -162,19 +201,21 @@ impl<E: Copy> EventQueue<E> {
         self.len() == 0
     }
 
-    /// Adds `event` at `time`. Times before the last popped event are treated as "now".
+    /// Adds `event` at `time`. An event at a time before the last popped one still pops with
+    /// its own time, before everything else pending.
     pub fn push(&mut self, time: u64, event: E) {
-        let entry = Entry {
-            time,
-            seq: self.seq,
-            event,
-        };
-        self.seq += 1;
-        let slot = (time / self.width).max(self.slot);
+        let slot = time / self.width;
+        if slot < self.slot {
+            return self.push_late(time, event);
+        }
         if slot / SPAN > self.span() + 1 {
-            return self.file(entry);
+            return self.file(time, event);
         }
         self.in_ring += 1;
+        let entry = Slotted {
+            at: (time - slot * self.width) as u32,
+            event,
+        };
         let bucket = &mut self.buckets[(slot % RING as u64) as usize];
         if slot == self.slot && self.sorted {
             // Events keep arriving in the bucket being drained (a 1 ms timer reschedules into
@@ -184,19 +225,35 @@ impl<E: Copy> EventQueue<E> {
                 bucket.drain(..self.head);
                 self.head = 0;
             }
-            let at = self.head + bucket[self.head..].partition_point(|e| e.key() <= entry.key());
+            // After every pending entry at the same time: it was inserted last.
+            let at = self.head + bucket[self.head..].partition_point(|e| e.at <= entry.at);
             bucket.insert(at, entry);
         } else {
             bucket.push(entry);
         }
     }
 
+    /// An event before the current bucket (rare: kept out of the hot path).
+    #[cold]
+    #[inline(never)]
+    fn push_late(&mut self, time: u64, event: E) {
+        let seq = self.next_seq();
+        self.late.push(Reverse(Entry { time, seq, event }));
+    }
+
     /// Removes and returns the earliest event as `(time, event)`.
     pub fn pop(&mut self) -> Option<(u64, E)> {
+        if !self.late.is_empty() {
+            return self.pop_late();
+        }
         loop {
             let idx = (self.slot % RING as u64) as usize;
             if !self.sorted {
-                self.buckets[idx].sort_unstable_by_key(Entry::key);
+                // Stable: entries at the same time stay in insertion order. With 1 ms
+                // buckets every entry of a bucket has the same time.
+                if self.width > 1 {
+                    self.buckets[idx].sort_by_key(|e| e.at);
+                }
                 self.sorted = true;
             }
             let bucket = &mut self.buckets[idx];
@@ -204,7 +261,7 @@ impl<E: Copy> EventQueue<E> {
                 let e = *e;
                 self.head += 1;
                 self.in_ring -= 1;
-                return Some((e.time, e.event));
+                return Some((self.slot * self.width + u64::from(e.at), e.event));
             }
             if bucket.capacity() > KEEP {
                 release(bucket);
@@ -225,6 +282,12 @@ impl<E: Copy> EventQueue<E> {
                 }
             }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn pop_late(&mut self) -> Option<(u64, E)> {
+        self.late.pop().map(|Reverse(e)| (e.time, e.event))
     }
 }
 
@@ -283,6 +346,27 @@ mod tests {
     }
 
     #[test]
+    fn events_before_the_clock_pop_first_at_their_time() {
+        let mut q = EventQueue::new(10);
+        q.push(100, 1);
+        q.push(105, 2);
+        q.push(250, 3);
+        assert_eq!(q.pop(), Some((100, 1)));
+        q.push(20, 4);
+        q.push(7, 5);
+        q.push(20, 6);
+        q.push(105, 7);
+        assert_eq!(q.len(), 6);
+        assert_eq!(
+            drain(&mut q),
+            vec![(7, 5), (20, 4), (20, 6), (105, 2), (105, 7), (250, 3)]
+        );
+        q.push(3, 8); // after the queue ran dry, too
+        q.push(300, 9);
+        assert_eq!(drain(&mut q), vec![(3, 8), (300, 9)]);
+    }
+
+    #[test]
     fn memory_follows_pending_events_not_handled_ones() {
         // A 1 ms timer rescheduling itself 100,000 times inside one 2 s bucket, beside a
         // burst of 50,000 events: the ring must not keep room for what was handled.
@@ -325,14 +409,21 @@ mod tests {
             (1_000, 50_000),
             (1, 20_000_000),
             (3, 90_000_000),
+            (2_000, 50_000_000),
+            (50_000_000, 90_000_000),
         ] {
             let mut q = EventQueue::new(width);
             let mut reference: Vec<(u64, u64, u32)> = Vec::new();
             let mut seq = 0;
-            let mut now = 0;
+            let mut now: u64 = 0;
             for i in 0..20_000u32 {
                 if i % 3 != 2 {
-                    let t = now + next() % gap;
+                    // Now and then an event before the clock (it pops first, at its time).
+                    let t = match i % 101 {
+                        0 => now.saturating_sub(next() % 3_000),
+                        1 => now,
+                        _ => now + next() % gap,
+                    };
                     q.push(t, i);
                     reference.push((t, seq, i));
                     seq += 1;
