@@ -247,17 +247,28 @@ fn cascade<DB: DrawingBackend>(
     end: f64,
 ) -> Result<(), String> {
     let start = w.calendar.as_ref();
-    let n = w.sups.len().max(1) as f64;
-    let names: Vec<String> = w
-        .sups
+    let rows = cascade_rows(m);
+    let n = rows.len().max(1) as f64;
+    let names: Vec<String> = rows
         .iter()
-        .map(|s| format!("{} {}", w.sites[s.site.index()].code, s.name))
+        .map(|&i| {
+            let (site, name) = (&w.sites[w.sups[i].site.index()].code, &w.sups[i].name);
+            match name.starts_with(site.as_str()) {
+                true => name.clone(),
+                false => format!("{site} {name}"),
+            }
+        })
         .collect();
+    let caption = match rows.len() < w.sups.len() {
+        false => "Synchronization cascade (R01–R06): attempts per software update point".into(),
+        true => format!(
+            "Synchronization cascade (R01–R06): the {} of {} SUPs with the most failed attempts",
+            rows.len(),
+            w.sups.len()
+        ),
+    };
     let mut chart = ChartBuilder::on(root)
-        .caption(
-            "Synchronization cascade (R01–R06): attempts per software update point",
-            (FONT, 22),
-        )
+        .caption(caption, (FONT, 22))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(190)
@@ -274,7 +285,7 @@ fn cascade<DB: DrawingBackend>(
         .map_err(err)?;
     let mut ok_label = false;
     let mut fail_label = false;
-    for (i, sup) in m.sups.iter().enumerate() {
+    for (i, sup) in rows.iter().map(|&k| &m.sups[k]).enumerate() {
         for &(start, stop, succeeded) in &sup.attempts {
             let (x0, x1) = (
                 days(start.ms()),
@@ -299,6 +310,22 @@ fn cascade<DB: DrawingBackend>(
         }
     }
     legend(&mut chart)
+}
+
+/// SUP rows a cascade chart has room for: one per SUP up to this many.
+const CASCADE_ROWS: usize = 24;
+
+/// The SUPs the cascade draws, in hierarchy order: every one when they fit, else those with
+/// the most failed attempts, then the most attempts (the central site's first on ties).
+fn cascade_rows(m: &Metrics) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..m.sups.len()).collect();
+    if rows.len() > CASCADE_ROWS {
+        let failed = |k: usize| m.sups[k].attempts.iter().filter(|a| !a.2).count();
+        rows.sort_by_key(|&k| std::cmp::Reverse((failed(k), m.sups[k].attempts.len())));
+        rows.truncate(CASCADE_ROWS);
+        rows.sort_unstable();
+    }
+    rows
 }
 
 /// (e) How many deadline notifications each notified user saw (R22).
