@@ -129,6 +129,51 @@ impl cmsim::engine::Observer<()> for NoObserver {
     fn observe(&mut self, _: SimTime, _: &()) {}
 }
 
+/// A queue of `u32` events by time, as the hold model uses it.
+trait HoldQueue {
+    fn push(&mut self, time: u64, event: u32);
+    fn pop(&mut self) -> Option<(u64, u32)>;
+}
+
+impl HoldQueue for EventQueue<u32> {
+    fn push(&mut self, time: u64, event: u32) {
+        EventQueue::push(self, time, event);
+    }
+    fn pop(&mut self) -> Option<(u64, u32)> {
+        EventQueue::pop(self)
+    }
+}
+
+impl HoldQueue for PlainCalendar {
+    fn push(&mut self, time: u64, event: u32) {
+        PlainCalendar::push(self, time, event);
+    }
+    fn pop(&mut self) -> Option<(u64, u32)> {
+        PlainCalendar::pop(self)
+    }
+}
+
+/// The hold model on `q` with `pending` events, as bench `name`.
+fn hold_on(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    pending: u64,
+    mut q: impl HoldQueue,
+) {
+    let mut d = Delays(SEED);
+    for i in 0..pending {
+        q.push(d.next(), i as u32);
+    }
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            for _ in 0..HOLDS {
+                let (t, e) = q.pop().expect("pending");
+                q.push(t + d.next(), black_box(e));
+            }
+        });
+    });
+}
+
 fn hold(c: &mut Criterion) {
     for (name, pending) in SIZES {
         let mut g = c.benchmark_group(format!("hold_{name}_pending"));
@@ -162,21 +207,7 @@ fn hold(c: &mut Criterion) {
                 });
             });
         }
-        {
-            let mut d = Delays(SEED);
-            let mut q = EventQueue::new(1);
-            for i in 0..pending {
-                q.push(d.next(), i as u32);
-            }
-            g.bench_function("engine_queue", |b| {
-                b.iter(|| {
-                    for _ in 0..HOLDS {
-                        let (t, e) = q.pop().expect("pending");
-                        q.push(t + d.next(), black_box(e));
-                    }
-                });
-            });
-        }
+        hold_on(&mut g, "engine_queue", pending, EventQueue::new(1));
         {
             let mut d = Delays(SEED);
             let mut q = BinaryHeap::new();
@@ -195,21 +226,7 @@ fn hold(c: &mut Criterion) {
                 });
             });
         }
-        {
-            let mut d = Delays(SEED);
-            let mut q = PlainCalendar::new();
-            for i in 0..pending {
-                q.push(d.next(), i as u32);
-            }
-            g.bench_function("calendar_queue", |b| {
-                b.iter(|| {
-                    for _ in 0..HOLDS {
-                        let (t, e) = q.pop().expect("pending");
-                        q.push(t + d.next(), black_box(e));
-                    }
-                });
-            });
-        }
+        hold_on(&mut g, "calendar_queue", pending, PlainCalendar::new());
         g.finish();
     }
 }

@@ -47,7 +47,7 @@ pub struct RunOptions {
     pub view: Option<String>,
     /// Shows every site, server, group and database in the report (default: the worst 10
     /// of each list, per level where there are many sites) and writes the per-site ×
-    /// update detail into --out (compliance-by-update.csv, per group and update in
+    /// update detail into --out (compliance-by-update.csv.gz, per group and update in
     /// summary.json).
     #[arg(long)]
     pub detail: bool,

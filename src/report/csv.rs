@@ -21,14 +21,10 @@ use crate::observe::compliance::Sample;
 use crate::world::World;
 use std::io::{self, Write};
 
-/// The columns of `compliance.csv`: per site database, counts of client × update pairs
-/// over its `updates`.
-pub const HEADER: [&str; 13] = [
-    "t_ms",
-    "time",
-    "datetime",
-    "site",
-    "updates",
+/// The columns of `compliance.csv` after `t_ms,time,datetime,site,updates` (per site
+/// database, counts of client × update pairs over its `updates`) and of
+/// `compliance-by-update.csv.gz` after `t_ms,time,datetime,site,update`.
+pub const COUNTS: [&str; 8] = [
     "required",
     "not_required",
     "installed",
@@ -39,22 +35,11 @@ pub const HEADER: [&str; 13] = [
     "true_installed",
 ];
 
-/// The columns of `compliance-by-update.csv.gz`.
-pub const BY_UPDATE_HEADER: [&str; 13] = [
-    "t_ms",
-    "time",
-    "datetime",
-    "site",
-    "update",
-    "required",
-    "not_required",
-    "installed",
-    "unknown",
-    "true_required",
-    "true_pending_restart",
-    "true_not_required",
-    "true_installed",
-];
+/// A compliance table's header: the time, the site, `what` (`updates` or `update`), the
+/// counts.
+fn compliance_header(what: &'static str) -> Vec<&'static str> {
+    [&["t_ms", "time", "datetime", "site", what][..], &COUNTS[..]].concat()
+}
 
 /// The columns of `machines.csv`.
 pub const MACHINES_HEADER: [&str; 9] = [
@@ -151,7 +136,7 @@ pub fn write_compliance(w: &mut dyn Write, world: &World, metrics: &Metrics) -> 
         row.extend(counts(s.db, unknown, s.truth));
         row
     });
-    table(w, &HEADER, rows)
+    table(w, &compliance_header("updates"), rows)
 }
 
 /// `compliance-by-update.csv.gz` (`--detail`): every site database × update × sample.
@@ -173,7 +158,7 @@ pub fn write_compliance_by_update(
         row.extend(counts(s.db, unknown, s.truth));
         row
     });
-    table(w, &BY_UPDATE_HEADER, rows)
+    table(w, &compliance_header("update"), rows)
 }
 
 /// `machines.csv`: per deployment over time, its targeted machines that are fully compliant

@@ -42,16 +42,7 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: 
         out.push_str(&t.render());
     }
     let groups = &m.groups;
-    let mut t = Table::new(&[
-        "group",
-        "targeted",
-        "compliant",
-        "pending restart",
-        "never online",
-        "waiting for window",
-        "required",
-        "windows",
-    ]);
+    let mut t = Table::new(&[&["group"], &STATES[..], &["windows"]].concat());
     for i in detail.pick(groups.len(), |i| behind(&groups[i].states())) {
         let g = &groups[i];
         let mut row = states_row(g.name.clone(), &g.states());
@@ -82,6 +73,16 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: 
     out
 }
 
+/// The columns of a row of [`states_row`] after its name.
+const STATES: [&str; 6] = [
+    "targeted",
+    "compliant",
+    "pending restart",
+    "never online",
+    "waiting for window",
+    "required",
+];
+
 /// How far behind a tally of machines per state is: its share not compliant (in
 /// millionths), then how many machines that is.
 fn behind(states: &[u32; 5]) -> (u64, u64) {
@@ -109,15 +110,7 @@ fn worst_sites(groups: &[GroupMachines], detail: Detail) -> String {
             None => sites.push((g.site.as_str(), states)),
         }
     }
-    let mut t = Table::new(&[
-        "site",
-        "targeted",
-        "compliant",
-        "pending restart",
-        "never online",
-        "waiting for window",
-        "required",
-    ]);
+    let mut t = Table::new(&[&["site"], &STATES[..]].concat());
     for i in detail.pick(sites.len(), |i| behind(&sites[i].1)) {
         let (code, states) = sites[i];
         t.row(states_row(code.to_string(), &states));
