@@ -202,8 +202,10 @@ where
     /// Emits the results that are next in point order.
     fn emit(&mut self, point: usize, result: R, seeds: usize) {
         self.ready.insert(point, result);
-        let stop = self.failure.as_ref().map_or(usize::MAX, |&(i, _)| i);
-        while self.next_emit * seeds < stop
+        while self
+            .failure
+            .as_ref()
+            .is_none_or(|&(i, _)| self.next_emit * seeds < i)
             && let Some(result) = self.ready.remove(&self.next_emit)
         {
             let at = self.next_emit;
