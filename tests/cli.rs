@@ -383,8 +383,17 @@ fn out_writes_charts_as_svg_and_png() {
 #[test]
 fn sweep_runs_the_grid_and_shards_merge_into_the_same_table() {
     let dir = temp("sweep");
-    let whole = cmsim(&["sweep", "scenarios/mandatory-deadline.ron"]);
+    let whole = cmsim(&["sweep", "scenarios/mandatory-deadline.ron", "--jobs", "1"]);
     assert!(whole.status.success(), "{}", text(&whole.stderr));
+    // Points and their seeds share the threads; the table is the same byte for byte.
+    let seeds_on = |jobs: &str| {
+        let args = ["--replications", "2", "--jobs", jobs];
+        cmsim(&[&["sweep", "scenarios/mandatory-deadline.ron"][..], &args].concat()).stdout
+    };
+    let one_thread = seeds_on("1");
+    for jobs in ["2", "3"] {
+        assert_eq!(seeds_on(jobs), one_thread, "--jobs {jobs}, the same table");
+    }
     let table = text(&whole.stdout);
     assert_eq!(
         table.lines().count(),
@@ -407,6 +416,8 @@ fn sweep_runs_the_grid_and_shards_merge_into_the_same_table() {
             "scenarios/mandatory-deadline.ron",
             "--shard",
             &shard,
+            "--jobs",
+            "2",
             "--out",
             dir.to_str().unwrap(),
         ]);

@@ -11,7 +11,8 @@ pub(crate) struct Plan {
     /// (default: 1 for run, 10 for compare).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub(crate) replications: Option<u32>,
-    /// Runs at most this many replications at once (default: the number of cores).
+    /// Runs at most this many runs at once: replications, both plans of compare, a sweep's
+    /// points and their seeds (default: the number of cores).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub(crate) jobs: Option<u16>,
     /// Output for people (`text`) or machines (`json`).

@@ -126,17 +126,27 @@ pub(crate) fn compare(
         Some(Err(e)) => return output_failed(&e),
         claimed => claimed.and_then(Result::ok),
     };
-    let both =
-        cmsim::replicate::replicate(&a.world, &seeds, plan.jobs(), plan.budget).and_then(|ra| {
-            Ok((
-                ra,
-                cmsim::replicate::replicate(&b.world, &seeds, plan.jobs(), plan.budget)?,
-            ))
-        });
-    let (ra, rb) = match both {
-        Ok(x) => x,
-        Err(e) => return run_failed(&e),
-    };
+    // Both plans' runs on one pool of threads: B's start while A's last ones finish.
+    let plans = [&a.world, &b.world];
+    let mut both: Vec<Vec<cmsim::report::Summary>> = Vec::new();
+    let ran = cmsim::replicate::run_points(
+        2,
+        &seeds,
+        plan.jobs(),
+        plan.budget,
+        "runs of both plans",
+        |i| Ok::<_, cmsim::run::RunError>(plans[i]),
+        |_, runs| runs,
+        |_, runs| {
+            both.push(runs);
+            Ok(())
+        },
+    );
+    if let Err(e) = ran {
+        return run_failed(&e);
+    }
+    let rb = both.pop().expect("plan B ran");
+    let ra = both.pop().expect("plan A ran");
     let c = cmsim::replicate::compare(
         &cmsim::replicate::summarize(&ra, &seeds),
         &cmsim::replicate::summarize(&rb, &seeds),

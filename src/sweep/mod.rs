@@ -4,9 +4,11 @@
 //! be spread over machines (a Slurm array, a Kubernetes indexed Job, GNU parallel), and
 //! `cmsim merge` joins the shards' tables into the whole.
 //!
-//! A sweep holds one world at a time: every point's values are checked before anything runs,
-//! but each world is built just before its point runs and dropped after, so memory does not
-//! grow with the number of points (at most [`MAX_POINTS`]).
+//! A sweep holds one world per thread at a time: every point's values are checked before
+//! anything runs, but each world is built when a thread starts its point and dropped after,
+//! so memory does not grow with the number of points (at most [`MAX_POINTS`]). With `--jobs
+//! J`, J threads share the points and their seeds ([`run_points`]); the table is the same
+//! byte for byte for any J.
 
 mod grid;
 mod merge;
@@ -18,7 +20,7 @@ pub use table::{MAX_FIGURE, Meta, Table, figure as read_figure, read};
 
 use crate::estimate::Budget;
 use crate::load::Loaded;
-use crate::replicate::{replicate, summarize};
+use crate::replicate::{run_points, summarize};
 use crate::report::figures::Figure;
 use crate::run::RunError;
 use crate::scenario::error::InputError;
@@ -36,7 +38,7 @@ pub enum SweepError {
     Argument(String),
     /// A run failed.
     #[error("{0}")]
-    Run(RunError),
+    Run(#[from] RunError),
     /// The table could not be made (exit 1).
     #[error("{0}")]
     Output(String),
@@ -188,28 +190,40 @@ impl Sweep<'_> {
         Ok(())
     }
 
-    /// Runs the points of the shard (all without one) with the seeds, one world at a time,
-    /// each run within `budget`; each figure is its median over the seeds. Returns the table.
+    /// Runs the points of the shard (all without one) with the seeds on `jobs` threads, each
+    /// run within `budget`; each figure is its median over the seeds. A thread builds a
+    /// point's world when it starts the point, so at most `jobs` exist at once; the table is
+    /// the same for any `jobs`, its rows in point order. Returns the table.
     pub fn run(&self, jobs: usize, budget: Budget) -> Result<String, SweepError> {
         let base = &self.loaded.scenario;
         let params = base.sweep.iter().map(|a| a.param.clone()).collect();
         let mut table = table::Writer::new(&self.meta(), params);
-        for index in self.shard.unwrap_or(Shard::WHOLE).indexes(self.points) {
-            let p = point(&base.sweep, index);
-            let world = self.world(&p)?;
-            let runs = replicate(&world, &self.seeds, jobs, budget).map_err(SweepError::Run)?;
-            drop(world);
-            let figures: Vec<Figure> = summarize(&runs, &self.seeds)
-                .figures
-                .into_iter()
-                .map(|f| Figure {
-                    name: f.name,
-                    unit: f.unit,
-                    value: f.median,
-                })
-                .collect();
-            table.row(&p, &figures).map_err(SweepError::Output)?;
-        }
+        let indexes: Vec<usize> = self
+            .shard
+            .unwrap_or(Shard::WHOLE)
+            .indexes(self.points)
+            .collect();
+        let at = |i: usize| point(&base.sweep, indexes[i]);
+        run_points(
+            indexes.len(),
+            &self.seeds,
+            jobs,
+            budget,
+            &format!("runs of the sweep of {}", self.loaded.world.name),
+            |i| self.world(&at(i)),
+            |_, runs| -> Vec<Figure> {
+                summarize(&runs, &self.seeds)
+                    .figures
+                    .into_iter()
+                    .map(|f| Figure {
+                        name: f.name,
+                        unit: f.unit,
+                        value: f.median,
+                    })
+                    .collect()
+            },
+            |i, figures| table.row(&at(i), &figures).map_err(SweepError::Output),
+        )?;
         table.finish().map_err(SweepError::Output)
     }
 }
