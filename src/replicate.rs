@@ -289,6 +289,8 @@ where
                 &RunOptions {
                     quiet: true,
                     budget,
+                    // Runs go in parallel with each other instead (`observe/relay.rs`).
+                    one_thread: true,
                     ..RunOptions::default()
                 },
             );

@@ -58,6 +58,10 @@ pub struct RunOptions {
     /// a command's runs; see `estimate`).
     #[arg(skip)]
     pub budget: Budget,
+    /// Runs the observers on the simulation's own thread, not beside it: for runs that go
+    /// several at once (replications, sweeps), whose threads already keep the cores busy.
+    #[arg(skip)]
+    pub one_thread: bool,
 }
 
 /// The shortest `--sample` interval accepted.
@@ -274,9 +278,12 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     let mut observers = ((&mut metrics, &mut progress), trace);
     let max_events = opts.budget.max_events();
     // The observers run beside the simulation, on the second core (`observe/relay.rs`).
-    let stats = crate::observe::relay::relayed(&mut observers, |relay| {
-        simulate_within(world, max_events, relay)
-    });
+    let stats = match opts.one_thread {
+        true => simulate_within(world, max_events, &mut observers),
+        false => crate::observe::relay::relayed(&mut observers, |relay| {
+            simulate_within(world, max_events, relay)
+        }),
+    };
     let trace = observers.1;
     progress.finish();
     let stats = match stats {
