@@ -436,7 +436,7 @@ impl Model<'_> {
 }
 
 /// Bytes of pending events and per-client tallies a client costs at the peak of a run beyond
-/// its record: the event queue stores events at 24 bytes in buckets that grow by doubling,
+/// its record: the event queue stores events at 12 bytes in buckets that grow by doubling,
 /// and a client holds a few (policy poll, scan, state send). Measured on the gallery.
 pub const PENDING_BYTES_PER_CLIENT: u64 = 96;
 
