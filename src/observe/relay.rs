@@ -71,17 +71,22 @@ where
     let (to_observers, batches) = sync_channel::<Vec<Item<F>>>(DEPTH);
     let (give_back, empties) = channel();
     std::thread::scope(|s| {
-        let observers = s.spawn(move || {
-            for mut batch in batches {
-                for item in batch.drain(..) {
-                    match item {
-                        Item::Fact(t, fact) => observer.observe(t, &fact),
-                        Item::Tick(t, events) => observer.tick(t, events),
+        // Named, so that a profile tells the two threads apart.
+        let observers = std::thread::Builder::new()
+            .name("observers".into())
+            .spawn_scoped(s, move || {
+                for mut batch in batches {
+                    for item in batch.drain(..) {
+                        match item {
+                            Item::Fact(t, fact) => observer.observe(t, &fact),
+                            Item::Tick(t, events) => observer.tick(t, events),
+                        }
                     }
+                    let _ = give_back.send(batch);
                 }
-                let _ = give_back.send(batch);
-            }
-        });
+            })
+            // As `thread::scope`'s own spawn: a process that cannot start a thread cannot run.
+            .expect("a thread for the observers");
         let mut relay = Relay {
             batch: Vec::with_capacity(BATCH),
             to_observers: Some(to_observers),
