@@ -6,6 +6,7 @@
 //! so the charts read in grey.
 
 use super::summary::Summary;
+use crate::engine::SimTime;
 use crate::engine::calendar::Calendar;
 use crate::observe::Metrics;
 use crate::world::World;
@@ -247,7 +248,8 @@ fn cascade<DB: DrawingBackend>(
     end: f64,
 ) -> Result<(), String> {
     let start = w.calendar.as_ref();
-    let rows = cascade_rows(m);
+    let attempts: Vec<&[_]> = m.sups.iter().map(|x| x.attempts.as_slice()).collect();
+    let rows = cascade_rows(&attempts);
     let n = rows.len().max(1) as f64;
     let names: Vec<String> = rows
         .iter()
@@ -317,11 +319,11 @@ const CASCADE_ROWS: usize = 24;
 
 /// The SUPs the cascade draws, in hierarchy order: every one when they fit, else those with
 /// the most failed attempts, then the most attempts (the central site's first on ties).
-fn cascade_rows(m: &Metrics) -> Vec<usize> {
-    let mut rows: Vec<usize> = (0..m.sups.len()).collect();
+fn cascade_rows(attempts: &[&[(SimTime, SimTime, bool)]]) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..attempts.len()).collect();
     if rows.len() > CASCADE_ROWS {
-        let failed = |k: usize| m.sups[k].attempts.iter().filter(|a| !a.2).count();
-        rows.sort_by_key(|&k| std::cmp::Reverse((failed(k), m.sups[k].attempts.len())));
+        let failed = |k: usize| attempts[k].iter().filter(|a| !a.2).count();
+        rows.sort_by_key(|&k| std::cmp::Reverse((failed(k), attempts[k].len())));
         rows.truncate(CASCADE_ROWS);
         rows.sort_unstable();
     }
@@ -380,4 +382,34 @@ fn notifications<DB: DrawingBackend>(
         });
     chart.draw_series(bars).map_err(err)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cascade_keeps_the_sups_that_failed_most_in_hierarchy_order() {
+        let (ok, failed) = (
+            (SimTime(0), SimTime(1), true),
+            (SimTime(0), SimTime(1), false),
+        );
+        // 30 SUPs: #29 failed twice, #3 once, #7 has three good attempts, the rest one.
+        let mut sups: Vec<Vec<_>> = vec![vec![ok]; 30];
+        sups[29] = vec![failed, failed, ok];
+        sups[3] = vec![failed, ok];
+        sups[7] = vec![ok, ok, ok];
+        let views: Vec<&[_]> = sups.iter().map(Vec::as_slice).collect();
+        let rows = cascade_rows(&views);
+        assert_eq!(rows.len(), CASCADE_ROWS);
+        assert!(
+            rows.windows(2).all(|w| w[0] < w[1]),
+            "hierarchy order: {rows:?}"
+        );
+        assert!(rows.contains(&29) && rows.contains(&3) && rows.contains(&7));
+        // Among the equal rest, the first in the list stay.
+        assert!(rows.contains(&0) && !rows.contains(&28), "{rows:?}");
+        // A hierarchy that fits is drawn whole.
+        assert_eq!(cascade_rows(&views[..5]), vec![0, 1, 2, 3, 4]);
+    }
 }
