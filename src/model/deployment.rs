@@ -208,12 +208,7 @@ impl Model<'_> {
 
     /// Registered deployments whose deadline, as client `c` holds it, has passed at `now`.
     pub(super) fn past_deadline(&self, c: ClientId, now: SimTime) -> u32 {
-        let registered = self.clients.head(c).registered;
-        (0..self.deployments.len())
-            .filter(|&d| {
-                registered & 1 << d != 0 && self.held_deadline(c, d).is_some_and(|t| t <= now)
-            })
-            .fold(0, |mask, d| mask | 1 << d)
+        self.passed_among(c, now, self.clients.head(c).registered)
     }
 
     /// Deployments whose deadline client `c` holds as passed at `now`, evaluated yet or not:
@@ -221,11 +216,14 @@ impl Model<'_> {
     /// a restart an install left pending is enforced even when the deployment's evaluation
     /// waits behind the install job (a user's install right after the policy came).
     pub(super) fn held_past_deadline(&self, c: ClientId, now: SimTime) -> u32 {
+        self.passed_among(c, now, self.held_mask(c))
+    }
+
+    /// Of the deployments in `among` (a bit each), those whose deadline, as client `c` holds
+    /// it, has passed at `now`.
+    fn passed_among(&self, c: ClientId, now: SimTime, among: u32) -> u32 {
         (0..self.deployments.len())
-            .filter(|&d| {
-                self.deployments[d].targeted.contains(c.index())
-                    && self.held_deadline(c, d).is_some_and(|t| t <= now)
-            })
+            .filter(|&d| among & 1 << d != 0 && self.held_deadline(c, d).is_some_and(|t| t <= now))
             .fold(0, |mask, d| mask | 1 << d)
     }
 

@@ -373,7 +373,12 @@ impl ComplianceMetrics {
 
     /// Clients of site database `site` with no state for update `u` yet (R15's Unknown).
     pub fn unknown(&self, site: usize, u: usize) -> i64 {
-        let c = &self.db[site * self.updates + u];
-        self.db_clients[site] as i64 - c[1] - c[2] - c[3]
+        self.unknown_of(site, &self.db[site * self.updates + u])
+    }
+
+    /// Site `site`'s clients without a state in database counts `db` (at the end or at a
+    /// sample).
+    pub fn unknown_of(&self, site: usize, db: &[i64; 4]) -> i64 {
+        self.db_clients[site] as i64 - db[1] - db[2] - db[3]
     }
 }

@@ -58,16 +58,6 @@ impl Level {
     }
 }
 
-/// The level of a site of `kind`: 0 central, 1 primary, 2 secondary.
-fn level_of(kind: crate::scenario::SiteKind) -> usize {
-    use crate::scenario::SiteKind::*;
-    match kind {
-        Central => 0,
-        Primary => 1,
-        Secondary => 2,
-    }
-}
-
 /// The machine states of a run.
 #[derive(Clone, Debug)]
 pub struct MachineStates {
@@ -78,8 +68,8 @@ pub struct MachineStates {
     /// Targeted machines over all groups, compliant now, and when each share of `MARKS` of
     /// them was first compliant.
     pub fleet: Level,
-    /// The same per level of the hierarchy, by the kind of the groups' sites: central,
-    /// primary, secondary (a change board asks whether the branches lag the head offices).
+    /// The same per level of the hierarchy (`SiteKind::LEVELS`), by the kind of the groups'
+    /// sites (a change board asks whether the branches lag the head offices).
     pub levels: [Level; 3],
     /// Each group's level (an index into `levels`).
     group_level: Vec<u8>,
@@ -104,7 +94,7 @@ impl MachineStates {
             group_level: world
                 .groups
                 .iter()
-                .map(|g| level_of(world.sites[g.site.index()].kind) as u8)
+                .map(|g| world.sites[g.site.index()].kind.level() as u8)
                 .collect(),
             started: 0,
             unsettled: None,

@@ -117,7 +117,7 @@ pub fn write_compliance(w: &mut dyn Write, world: &World, metrics: &Metrics) -> 
         };
         let mut unknown = 0;
         for s in std::iter::once(first).chain(rows.by_ref().take(n.saturating_sub(1))) {
-            unknown += c.db_clients[s.site as usize] as i64 - s.db[1] - s.db[2] - s.db[3];
+            unknown += c.unknown_of(s.site as usize, &s.db);
             (0..4).for_each(|k| {
                 sum.db[k] += s.db[k];
                 sum.truth[k] += s.truth[k];
@@ -147,7 +147,7 @@ pub fn write_compliance_by_update(
 ) -> io::Result<()> {
     let c = &metrics.compliance;
     let rows = c.rows().map(|s| {
-        let unknown = c.db_clients[s.site as usize] as i64 - s.db[1] - s.db[2] - s.db[3];
+        let unknown = c.unknown_of(s.site as usize, &s.db);
         let mut row = vec![
             s.t.ms().to_string(),
             s.t.to_string(),

@@ -190,7 +190,7 @@ fn windows(w: &World, at: &impl Fn(SimTime) -> String, out: &mut String) {
 /// One line per site, children indented below their parent.
 fn site_lines(w: &World, id: SiteId, lead: &str, child_lead: &str, out: &mut String) {
     let s = &w.sites[id.index()];
-    let mut parts = vec![format!("{:?}", s.kind).to_lowercase()];
+    let mut parts = vec![s.kind.name().to_string()];
     if let Some(sup) = s.sup {
         let from = match w.sups[sup.index()].upstream {
             Upstream::MicrosoftUpdate => "Microsoft Update".to_string(),

@@ -118,6 +118,25 @@ pub enum SiteKind {
     Secondary,
 }
 
+impl SiteKind {
+    /// The levels of a hierarchy, top down: what reports and figures per level follow.
+    pub const LEVELS: [SiteKind; 3] = [SiteKind::Central, SiteKind::Primary, SiteKind::Secondary];
+
+    /// Its level's place in [`SiteKind::LEVELS`].
+    pub fn level(self) -> usize {
+        self as usize
+    }
+
+    /// Its name in reports: `central`, `primary`, `secondary`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SiteKind::Central => "central",
+            SiteKind::Primary => "primary",
+            SiteKind::Secondary => "secondary",
+        }
+    }
+}
+
 /// One site.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -107,7 +107,8 @@ pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
         targeted: m.fleet.targeted,
         compliant: m.fleet.compliant,
         compliant_ms: ms(m.fleet.marks),
-        levels: ["central", "primary", "secondary"]
+        levels: crate::scenario::SiteKind::LEVELS
+            .map(crate::scenario::SiteKind::name)
             .into_iter()
             .zip(m.levels)
             .filter(|(_, l)| l.targeted > 0)

@@ -9,15 +9,25 @@ use crate::scenario::SiteKind;
 
 /// The levels present in `s`, top down, with their sites.
 fn levels(s: &Summary) -> Vec<(&'static str, Vec<&SiteSummary>)> {
-    [
-        ("central", SiteKind::Central),
-        ("primary", SiteKind::Primary),
-        ("secondary", SiteKind::Secondary),
-    ]
-    .into_iter()
-    .map(|(name, kind)| (name, s.sites.iter().filter(|x| x.kind == kind).collect()))
-    .filter(|(_, sites): &(_, Vec<_>)| !sites.is_empty())
-    .collect()
+    SiteKind::LEVELS
+        .into_iter()
+        .map(|kind| {
+            (
+                kind.name(),
+                s.sites.iter().filter(|x| x.kind == kind).collect(),
+            )
+        })
+        .filter(|(_, sites): &(_, Vec<_>)| !sites.is_empty())
+        .collect()
+}
+
+/// Those of `sites` with a database of their own (not served by another site's SUP).
+fn own_databases<'a>(sites: &[&'a SiteSummary]) -> Vec<&'a SiteSummary> {
+    sites
+        .iter()
+        .copied()
+        .filter(|x| x.served_by.is_none())
+        .collect()
 }
 
 /// The site databases per level: how many sites have one, the updates they hold (fewest –
@@ -33,12 +43,9 @@ pub(super) fn site_databases(s: &Summary) -> String {
         "reactivated",
     ]);
     for (name, sites) in levels(s) {
-        let own: Vec<&&SiteSummary> = sites.iter().filter(|x| x.served_by.is_none()).collect();
-        let held = |f: fn(&&&SiteSummary) -> u32| own.iter().map(f);
-        let (fewest, most) = (
-            held(|x| x.updates_in_db).min(),
-            held(|x| x.updates_in_db).max(),
-        );
+        let own = own_databases(&sites);
+        let fewest = own.iter().map(|x| x.updates_in_db).min();
+        let most = own.iter().map(|x| x.updates_in_db).max();
         t.row(vec![
             name.to_string(),
             sites.len().to_string(),
@@ -82,13 +89,7 @@ impl<'a> UpdateColumns<'a> {
     pub(super) fn new(s: &'a Summary) -> Self {
         let levels = levels(s)
             .into_iter()
-            .map(|(name, sites)| {
-                let own: Vec<&SiteSummary> = sites
-                    .into_iter()
-                    .filter(|x| x.served_by.is_none())
-                    .collect();
-                (name, own)
-            })
+            .map(|(name, sites)| (name, own_databases(&sites)))
             .filter(|(_, own)| !own.is_empty())
             .collect();
         UpdateColumns { levels }

@@ -76,26 +76,24 @@ pub fn render(s: &Summary, detail: Detail) -> String {
     };
     for i in detail.pick(sups.len(), badness) {
         let (code, sup) = sups[i];
-        {
-            t.row(vec![
-                code.to_string(),
-                sup.name.clone() + if sup.internet { " (internet)" } else { "" },
-                match &sup.shares_database_of {
-                    Some(of) => format!("shares {of}"),
-                    None => sup.upstream.clone(),
-                },
-                sup.full_syncs.to_string(),
-                sup.delta_syncs.to_string(),
-                sup.retries.to_string(),
-                sup.status_6702.to_string(),
-                sup.status_6703.to_string(),
-                at(s, sup.first_6702_ms),
-                at(s, sup.last_6702_ms),
-                when(sup.longest_sync_ms),
-                format!("{} ({})", sup.scans_served, sup.scan_peak),
-                failed_scans(sup),
-            ]);
-        }
+        t.row(vec![
+            code.to_string(),
+            sup.name.clone() + if sup.internet { " (internet)" } else { "" },
+            match &sup.shares_database_of {
+                Some(of) => format!("shares {of}"),
+                None => sup.upstream.clone(),
+            },
+            sup.full_syncs.to_string(),
+            sup.delta_syncs.to_string(),
+            sup.retries.to_string(),
+            sup.status_6702.to_string(),
+            sup.status_6703.to_string(),
+            at(s, sup.first_6702_ms),
+            at(s, sup.last_6702_ms),
+            when(sup.longest_sync_ms),
+            format!("{} ({})", sup.scans_served, sup.scan_peak),
+            failed_scans(sup),
+        ]);
     }
     out.push_str(&t.render());
     out.push_str(&detail.more(
@@ -130,7 +128,7 @@ fn site_databases(s: &Summary, detail: Detail) -> String {
     for site in &s.sites {
         t.row(vec![
             site.code.clone(),
-            format!("{:?}", site.kind).to_lowercase(),
+            site.kind.name().to_string(),
             site.parent.clone().unwrap_or_else(|| "—".into()),
             match &site.served_by {
                 Some(by) => format!("no SUP: served by {by}"),
@@ -168,17 +166,15 @@ fn required_because(s: &Summary, detail: Detail) -> String {
     for i in detail.pick(rows.len(), |i| rows[i].1.required) {
         let (db, u) = rows[i];
         let r = &u.required_because;
-        {
-            t.row(vec![
-                db.site.clone(),
-                u.id.clone(),
-                u.required.to_string(),
-                r.not_deployed.to_string(),
-                r.deployed_not_installed.to_string(),
-                r.pending_restart.to_string(),
-                r.installed_not_reported.to_string(),
-            ]);
-        }
+        t.row(vec![
+            db.site.clone(),
+            u.id.clone(),
+            u.required.to_string(),
+            r.not_deployed.to_string(),
+            r.deployed_not_installed.to_string(),
+            r.pending_restart.to_string(),
+            r.installed_not_reported.to_string(),
+        ]);
     }
     if rows.is_empty() {
         return String::new();
@@ -236,10 +232,7 @@ fn compliance(s: &Summary, detail: Detail) -> String {
             "95%",
             "99%",
         ]);
-        let skip = match detail {
-            Detail::All => 0,
-            Detail::Top(_) => db.updates.len().saturating_sub(MAX_UPDATE_ROWS),
-        };
+        let skip = detail.skip_earlier(db.updates.len(), MAX_UPDATE_ROWS);
         for u in &db.updates[skip..] {
             let mut row = vec![
                 u.id.clone(),
@@ -360,10 +353,7 @@ fn updates_table(s: &Summary, detail: Detail) -> String {
         head.push("ITMU".into());
     }
     let mut t = Table::new(&head.iter().map(String::as_str).collect::<Vec<_>>());
-    let skip = match detail {
-        Detail::All => 0,
-        Detail::Top(_) => s.updates.len().saturating_sub(MAX_UPDATE_ROWS),
-    };
+    let skip = detail.skip_earlier(s.updates.len(), MAX_UPDATE_ROWS);
     for u in &s.updates[skip..] {
         let mut row = vec![u.id.clone(), at(s, Some(u.released_ms))];
         match &per_level {

@@ -46,6 +46,15 @@ impl Detail {
         all
     }
 
+    /// Of a list of `n` in time order, how many earlier entries to leave out so that the last
+    /// `keep` show (none with `--detail`).
+    pub fn skip_earlier(self, n: usize, keep: usize) -> usize {
+        match self {
+            Detail::All => 0,
+            Detail::Top(_) => n.saturating_sub(keep),
+        }
+    }
+
     /// The line saying what a cut list left out: `(265 more groups: groups.csv, summary.json;
     /// --detail lists them all)`; empty when nothing was cut.
     pub fn more(self, n: usize, what: &str, where_: &str) -> String {
@@ -81,5 +90,12 @@ mod tests {
         );
         assert_eq!(Detail::All.pick(5, |i| bad[i]), vec![0, 1, 2, 3, 4]);
         assert_eq!(Detail::All.more(5, "sites", "summary.json"), "");
+    }
+
+    #[test]
+    fn a_long_time_ordered_list_keeps_its_last_entries_unless_detail() {
+        assert_eq!(Detail::default().skip_earlier(100, 20), 80);
+        assert_eq!(Detail::default().skip_earlier(5, 20), 0);
+        assert_eq!(Detail::All.skip_earlier(100, 20), 0);
     }
 }
