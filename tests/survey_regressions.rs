@@ -53,6 +53,11 @@
 //!   behind the install, yet its deadline, held with the policy, arms the restart countdown
 //!   at the post-install scan (the model waited for the evaluation and let the user's
 //!   restart time stand, hours later).
+//! - `r25-restart-allowed-by-a-held-deadline`: written by hand, not found by the survey: a
+//!   deployment allowing restarts outside windows, its deadline passed, arrives during an
+//!   install outside the windows; at the post-install scan its evaluation still waits behind
+//!   the job, yet the deadline it holds lets the restart out of the windows (the model held
+//!   it for the next window, verify expected the countdown).
 
 mod common;
 
@@ -94,4 +99,5 @@ regression! {
     r25_one_activation_of_a_deadline_set_before_creation => "r25-activation-of-a-deadline-set-before-creation",
     r25_restart_released_at_a_randomized_deadline => "r25-restart-released-at-a-randomized-deadline",
     r25_update_freed_from_windows_by_another_deployment => "r25-update-freed-from-windows-by-another-deployment",
+    r25_restart_outside_windows_allowed_by_a_held_deadline => "r25-restart-allowed-by-a-held-deadline",
 }

@@ -133,7 +133,7 @@ impl Model<'_> {
         now: SimTime,
         allows: impl Fn(&Deployment) -> bool,
     ) -> u32 {
-        let past = self.past_deadline(c, now);
+        let past = self.held_past_deadline(c, now);
         (0..self.world.deployments.len())
             .filter(|&d| past & 1 << d != 0 && allows(&self.world.deployments[d]))
             .fold(0, |mask, d| mask | 1 << d)
