@@ -185,3 +185,66 @@ fn boundary_group_errors_point_at_the_field() {
     let e = refused(&src);
     assert!(e.contains("did you mean `Main`"), "{e}");
 }
+
+#[test]
+fn wan_bytes_are_counted_on_every_site_link_they_cross() {
+    // Deployment B's package goes to the branch DP across the branch link (and to HQ);
+    // deployment A's is only at HQ, so branch clients fall back across the same link.
+    let src = branch("")
+        .replace(
+            r#"catalog: [(id: "U1", size: "50MB")]"#,
+            r#"catalog: [(id: "U1", size: "50MB"), (id: "U2", size: "30MB")]"#,
+        )
+        .replace(
+            r#"distribution_points: ["HQ"])]"#,
+            r#"distribution_points: ["HQ"]),
+                  (id: "B", updates: ["U2"], target: [(group: "branch")], created: "1h",
+                   deadline: "1d", distribution_points: ["HQ", "B1"])]"#,
+        );
+    let t = verified_lines(&src);
+    let sum = |lines: &[&serde_json::Value]| {
+        (
+            lines.len() as u64,
+            lines.iter().map(|l| u(l, "bytes")).sum::<u64>(),
+        )
+    };
+    let copies: Vec<_> = kind(&t, "content_transfer_start")
+        .into_iter()
+        .filter(|l| l["dp"] == "B1")
+        .collect();
+    // Clients 20..60 are the branch's; HQ is at the primary.
+    let crossing: Vec<_> = kind(&t, "download_start")
+        .into_iter()
+        .filter(|l| u(l, "client") >= 20 && l["dp"] == "HQ")
+        .collect();
+    let fallbacks = kind(&t, "content_fallback");
+    assert!(
+        !copies.is_empty() && !crossing.is_empty() && !fallbacks.is_empty(),
+        "{} {} {}",
+        copies.len(),
+        crossing.len(),
+        fallbacks.len()
+    );
+
+    let loaded = cmsim::load_str("wan.ron", &src).unwrap();
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        ..cmsim::RunOptions::default()
+    };
+    let summary = serde_json::to_value(cmsim::run(&loaded.world, &opts).unwrap()).unwrap();
+    let links = summary["deployment"]["wan_links"].as_array().unwrap();
+    assert_eq!(
+        links.len(),
+        1,
+        "only the branch link carried anything: {links:?}"
+    );
+    let l = &links[0];
+    assert_eq!(l["link"], "BR1 → PR1");
+    assert_eq!((u(l, "copies"), u(l, "copy_bytes")), sum(&copies));
+    assert_eq!((u(l, "downloads"), u(l, "download_bytes")), sum(&crossing));
+    assert_eq!(
+        (u(l, "fallback_downloads"), u(l, "fallback_bytes")),
+        sum(&fallbacks)
+    );
+    assert_eq!(u(l, "bytes"), u(l, "copy_bytes") + u(l, "download_bytes"));
+}

@@ -119,6 +119,8 @@ pub struct DeploymentMetrics {
     pub restarts: u64,
     /// Fallback and peer downloads.
     pub sources: ContentSources,
+    /// Bytes over each site's link to its parent.
+    pub wan: super::wan::WanLinks,
     /// Machines compliant per deployment over time, every `sample_every`.
     pub machines: Vec<MachineSample>,
     sample_every: u64,
@@ -163,6 +165,7 @@ impl DeploymentMetrics {
             user_installs: [0; 2],
             restarts: 0,
             sources: ContentSources::default(),
+            wan: super::wan::WanLinks::new(world),
             machines: Vec::new(),
             sample_every: sample_every.ms().max(1),
             next_sample: 0,
@@ -187,6 +190,7 @@ impl DeploymentMetrics {
     /// Takes in a fact; `dps` maps (deployment, DP) to the DP's index in the package.
     pub fn observe(&mut self, world: &World, t: SimTime, fact: &Fact) {
         self.sample_until(SimTime(t.ms().saturating_sub(1)));
+        self.wan.observe(world, fact);
         match *fact {
             Fact::TargetedMachines {
                 deployment,

@@ -11,6 +11,7 @@ pub mod progress;
 pub mod relay;
 pub mod scan_load;
 pub mod trace;
+pub mod wan;
 
 pub use metrics::{Metrics, bytes_per_group_update, bytes_per_sample_row, bytes_per_site_update};
 pub use progress::Progress;

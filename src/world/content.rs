@@ -54,18 +54,27 @@ impl World {
     /// The sites whose links to their parents a copy from site `a` to site `b` crosses, with
     /// a limited link: up from `a` to the nearest common site, then down to `b`.
     pub fn path_links(&self, a: SiteId, b: SiteId) -> impl Iterator<Item = SiteId> + '_ {
-        let (mut x, mut y) = (a, b);
-        let mut out = Vec::new();
-        while x != y {
+        self.path_sites(a, b)
+            .filter(|s| self.links[s.index()].is_some())
+    }
+
+    /// The sites whose links to their parents anything sent from site `a` to site `b`
+    /// crosses, limited or not: up from `a` to the nearest common site, then down to `b`.
+    pub fn path_sites(&self, a: SiteId, b: SiteId) -> impl Iterator<Item = SiteId> + '_ {
+        let (mut x, mut y, mut top) = (a, b, false);
+        std::iter::from_fn(move || {
+            if top || x == y {
+                return None;
+            }
             let (dx, dy) = (self.sites[x.index()].depth, self.sites[y.index()].depth);
             let step = if dx >= dy { &mut x } else { &mut y };
-            out.push(*step);
+            let crossed = *step;
             match self.sites[step.index()].parent {
                 Some(p) => *step = p,
-                None => break,
+                None => top = true,
             }
-        }
-        out.into_iter().filter(|s| self.links[s.index()].is_some())
+            Some(crossed)
+        })
     }
 
     /// The rate of a content copy from site `a` to a DP at site `b`: `dp_copy_mbps`, or the

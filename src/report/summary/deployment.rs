@@ -34,6 +34,31 @@ pub struct DeploymentSummary {
     pub download_bytes: DownloadBytes,
     /// Per fallback relationship ("Branch-2 → HQ"): downloads and bytes that crossed it.
     pub fallback: BTreeMap<String, FallbackLoad>,
+    /// Per site link that carried anything, in site order: the bytes that crossed it.
+    pub wan_links: Vec<WanLinkReport>,
+}
+
+/// The traffic over one site's link to its parent.
+#[derive(Clone, Debug, Serialize)]
+pub struct WanLinkReport {
+    /// "S01 → PR1": the site and its parent.
+    pub link: String,
+    /// The rate content copies get over it, if the scenario limits it (Mbit/s).
+    pub copy_mbps: Option<f64>,
+    /// Package copies to DPs that crossed it.
+    pub copies: u64,
+    /// Their bytes.
+    pub copy_bytes: u64,
+    /// Client downloads from DPs at the other side.
+    pub downloads: u64,
+    /// Their bytes.
+    pub download_bytes: u64,
+    /// Of those, downloads from a boundary group the client fell back to.
+    pub fallback_downloads: u64,
+    /// Their bytes.
+    pub fallback_bytes: u64,
+    /// Every byte that crossed it.
+    pub bytes: u64,
 }
 
 /// Bytes clients downloaded, by source.
@@ -227,9 +252,32 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
                 (format!("{from} → {to}"), FallbackLoad { downloads, bytes })
             })
             .collect(),
+        wan_links: wan_links(world, m),
         phases: super::phases::phases(world, m),
         adr_runs: super::adr::runs(world, m),
     }
+}
+
+fn wan_links(world: &World, m: &DeploymentMetrics) -> Vec<WanLinkReport> {
+    let loads = m.wan.0.iter().enumerate();
+    loads
+        .filter(|(_, l)| l.copies + l.downloads > 0)
+        .filter_map(|(s, l)| {
+            let site = &world.sites[s];
+            let parent = &world.sites[site.parent?.index()];
+            Some(WanLinkReport {
+                link: format!("{} → {}", site.code, parent.code),
+                copy_mbps: world.links[s].map(|k| k.mbps),
+                copies: l.copies,
+                copy_bytes: l.copy_bytes,
+                downloads: l.downloads,
+                download_bytes: l.download_bytes,
+                fallback_downloads: l.fallback_downloads,
+                fallback_bytes: l.fallback_bytes,
+                bytes: l.bytes(),
+            })
+        })
+        .collect()
 }
 
 fn notifications(per_client: &[u32]) -> Notifications {

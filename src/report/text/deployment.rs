@@ -247,5 +247,41 @@ fn content(s: &Summary, detail: Detail) -> String {
             f.bytes as f64 / 1e9
         ));
     }
-    out + &detail.more(links.len(), "fallback links, fewer bytes", "summary.json")
+    out += &detail.more(links.len(), "fallback links, fewer bytes", "summary.json");
+    out + &wan_links(d, detail)
+}
+
+/// The bytes over each site link that carried any, the busiest first when cut.
+fn wan_links(d: &crate::report::summary::DeploymentSummary, detail: Detail) -> String {
+    let links = &d.wan_links;
+    if links.is_empty() {
+        return String::new();
+    }
+    let gb = |b: u64| format!("{:.2}", b as f64 / 1e9);
+    let mut t = Table::new(&[
+        "link",
+        "copy Mbit/s",
+        "copies",
+        "copy GB",
+        "downloads",
+        "download GB",
+        "of which fallback GB",
+        "total GB",
+    ]);
+    for i in detail.pick(links.len(), |i| links[i].bytes) {
+        let l = &links[i];
+        t.row(vec![
+            l.link.clone(),
+            l.copy_mbps.map_or("—".into(), |m| format!("{m:.1}")),
+            l.copies.to_string(),
+            gb(l.copy_bytes),
+            l.downloads.to_string(),
+            gb(l.download_bytes),
+            gb(l.fallback_bytes),
+            gb(l.bytes),
+        ]);
+    }
+    let mut out = String::from("\n  WAN links (site → parent): what crossed each\n");
+    out += &t.render();
+    out + &detail.more(links.len(), "WAN links, fewer bytes", "summary.json")
 }
