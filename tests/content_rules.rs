@@ -248,3 +248,105 @@ fn wan_bytes_are_counted_on_every_site_link_they_cross() {
     );
     assert_eq!(u(l, "bytes"), u(l, "copy_bytes") + u(l, "download_bytes"));
 }
+
+#[test]
+fn r19_deployments_whose_packages_sit_on_different_dps_both_download() {
+    // B's package is only on the branch DP, A's only at HQ: a branch client's job for both
+    // finds no DP holding both. It takes B from its own DP at once and A from HQ after the
+    // fallback time (the old model looked for one DP with both and never downloaded).
+    let src = branch("")
+        .replace(
+            r#"catalog: [(id: "U1", size: "50MB")]"#,
+            r#"catalog: [(id: "U1", size: "50MB"), (id: "U2", size: "30MB")]"#,
+        )
+        .replace(
+            r#"distribution_points: ["HQ"])]"#,
+            r#"distribution_points: ["HQ"]),
+                  (id: "B", updates: ["U2"], target: [(group: "branch")], created: "1h",
+                   deadline: "1d", distribution_points: ["B1"])]"#,
+        );
+    let t = verified_lines(&src);
+    for c in 20..60 {
+        let starts = of_client(&t, "download_start", c);
+        let from: Vec<_> = starts
+            .iter()
+            .map(|l| (l["dp"].as_str().unwrap(), l["deployments"].to_string()))
+            .collect();
+        assert_eq!(
+            from,
+            [
+                ("B1", r#"["B"]"#.to_string()),
+                ("HQ", r#"["A"]"#.to_string())
+            ],
+            "client {c}"
+        );
+        // A's own job began when B's download was done; it falls back no earlier than the
+        // fallback time after its own first failure.
+        let b_done = u(of_client(&t, "download_done", c)[0], "t");
+        let failed = of_client(&t, "location_failed", c);
+        let first_a = failed
+            .iter()
+            .map(|l| u(l, "t"))
+            .find(|&x| x >= b_done)
+            .unwrap();
+        assert!(u(starts[1], "t") >= first_a + 120 * MIN, "client {c}");
+    }
+    let end = kind(&t, "machine_state");
+    assert!(end.iter().filter(|l| l["to"] == "compliant").count() >= 60);
+}
+
+/// A branch behind an 8 Mbit/s link (a megabyte a second) whose sender is closed to content
+/// `closed`; a 3,600 MB package made at 07:30 on Monday 7 December 2026 (UTC).
+fn scheduled(closed: &str) -> String {
+    format!(
+        r#"Scenario(name: "link schedule", start: "2026-12-07T00:00:00Z", end: "2d",
+    sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+             distribution_points: ["HQ"]),
+            (code: "BR1", kind: Secondary, parent: "PR1", distribution_points: ["B1"],
+             link: (mbps: 8, schedule: [{closed}]))],
+    clients: [(name: "branch", site: "BR1", count: 1)],
+    catalog: [(id: "U1", size: "3600MB")],
+    deployments: [(id: "A", updates: ["U1"], target: [(group: "branch")], created: "7h 30m")])"#
+    )
+}
+
+#[test]
+fn r16_a_copy_over_a_link_pauses_while_its_schedule_closes_it() {
+    let hour = 3_600_000;
+    let t = verified_lines(&scheduled(
+        r#"(recurrence: Weekly([Mon, Tue, Wed, Thu, Fri]), start: "08:00", duration: "10h", share: 0)"#,
+    ));
+    let copy = |k: &str| {
+        u(
+            kind(&t, k).into_iter().find(|l| l["dp"] == "B1").unwrap(),
+            "t",
+        )
+    };
+    let start = copy("content_transfer_start");
+    assert!((7 * hour + hour / 2..8 * hour).contains(&start), "{start}");
+    // A megabyte a second until 08:00 (a thousand bytes a millisecond), nothing until 18:00,
+    // then the rest.
+    let sent = (8 * hour - start) * 1_000;
+    let rest = (3_600_000_000 - sent).div_ceil(1_000);
+    assert_eq!(copy("content_transfer_done"), 18 * hour + rest);
+}
+
+#[test]
+fn r16_a_link_closed_for_good_never_delivers_and_a_bad_schedule_is_refused() {
+    // Closed every day around the clock: the copy starts and never ends.
+    let t = verified_lines(&scheduled(
+        r#"(recurrence: Daily, start: "00:00", duration: "24h", share: 0)"#,
+    ));
+    let starts = kind(&t, "content_transfer_start");
+    assert_eq!(starts.len(), 1);
+    assert_eq!(starts[0]["dp"], "B1");
+    assert!(kind(&t, "content_transfer_done").is_empty());
+    assert!(kind(&t, "content_on_dp").is_empty());
+    let bad = scheduled(r#"(recurrence: Daily, start: "08:00", duration: "10h", share: 1.5)"#);
+    let e = match cmsim::load_str("bad.ron", &bad) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(e.contains("sites[1].link.schedule[0].share"), "{e}");
+    assert!(e.contains("from 0 (closed) to 1"), "{e}");
+}

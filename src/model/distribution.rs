@@ -2,7 +2,8 @@
 //! the package source, its site's distribution manager sends the package to its DPs: at
 //! most `max_packages` packages at once, each to at most `max_threads_per_package` DPs at
 //! once; the other packages wait their turn in order. A copy runs at `dp_copy_mbps`, or at
-//! the rate of the slowest limited WAN link it crosses (`World::copy_mbps`); a limited link
+//! the rate of the slowest limited WAN link it crosses, as the links' schedules change it
+//! (closed hours pause it: `World::copy_end`); a limited link
 //! carries one copy at a time at its full rate, so the copies behind it follow each other
 //! (the same total time as sharing it). A DP that is down holds its copy back until it is
 //! up, without holding a thread. A pull DP is not sent the package: it copies it from its
@@ -268,13 +269,16 @@ impl Model<'_> {
             from: source.map_or(ContentFrom::Site(from_site), ContentFrom::Dp),
             bytes,
         });
-        cx.schedule_in(
-            super::content::transfer(bytes, self.world.copy_mbps(from_site, to)),
-            Event::ContentOnDp {
-                deployment: d as u16,
-                dp: k as u16,
-            },
-        );
+        // A link closed for good holds the copy (and the link) to the end of the run.
+        if let Some(end) = self.world.copy_end(from_site, to, bytes, now) {
+            cx.schedule_at(
+                end,
+                Event::ContentOnDp {
+                    deployment: d as u16,
+                    dp: k as u16,
+                },
+            );
+        }
         true
     }
 }

@@ -78,56 +78,46 @@ impl Model<'_> {
     /// its own place in the list, until one connects (R20), and downloads from it (R18).
     /// Only when none connects is the attempt a failure: of location when no tier had the
     /// content, else of connection.
+    ///
+    /// Content is located per package, as a client asks for each content it needs: when no
+    /// DP it may use holds every package of the job, the job takes the first of its
+    /// deployments (in order) that a reachable DP holds, with whatever else of the job that
+    /// DP holds; the rest get a job of their own when this download is done. Without that,
+    /// two deployments whose packages sit on different DPs would never download.
     pub(super) fn locate(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
-        let manual = self.clients.has(c, MANUAL_JOB);
-        let deployments = self.clients.head(c).job_deployments;
         if self.peer_download(c, cx) {
             return;
         }
-        let (mut found, mut reachable) = (false, None);
-        let g = self.world.group_of(c);
-        let own = self.world.boundary_of(g);
-        for tier in self.tiers(c, now) {
-            let n = self.ready_dps(c, tier).count();
-            if n == 0 {
-                continue;
-            }
-            found = true;
-            // The list from the client's own place in it, wrapping round.
-            let first = c.index() % n;
-            reachable = self
-                .ready_dps(c, tier)
-                .skip(first)
-                .chain(self.ready_dps(c, tier).take(first))
-                .find(|&dp| {
-                    let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
-                    if !up {
-                        cx.emit(Fact::DpConnectFailed {
-                            client: c,
-                            dp,
-                            deployments,
-                            manual,
-                        });
-                    }
-                    up
-                })
-                .map(|dp| (dp, tier));
-            if reachable.is_some() {
-                break;
-            }
+        let job = self.clients.head(c).job_deployments;
+        let (mut found, mut reachable) = self.find_dp(c, job, now, cx);
+        let mut rest = if found { 0 } else { job };
+        while reachable.is_none() && rest != 0 {
+            let d = rest & rest.wrapping_neg();
+            rest &= !d;
+            let (some, dp) = self.find_dp(c, d, now, cx);
+            found |= some;
+            reachable = dp;
         }
         let Some((dp, tier)) = reachable else {
+            let manual = self.clients.has(c, MANUAL_JOB);
             if !found {
                 cx.emit(Fact::LocationFailed {
                     client: c,
-                    deployments,
+                    deployments: job,
                     manual,
                 });
                 return self.retry_download(c, now, GiveUp::Location, cx);
             }
             return self.retry_download(c, now, GiveUp::DpConnect, cx);
         };
+        // The deployments of the job this DP serves.
+        let held = (0..self.deployments.len())
+            .filter(|&d| job & 1 << d != 0 && self.deployments[d].ready.contains(dp.index()))
+            .fold(0u32, |m, d| m | 1 << d);
+        self.clients.head_mut(c).job_deployments = held;
+        let g = self.world.group_of(c);
+        let own = self.world.boundary_of(g);
         let bytes = self.job_bytes(c);
         if let (Some(from), Some(to)) = (own, tier.fallback(own)) {
             cx.emit(Fact::ContentFallback {
@@ -160,6 +150,50 @@ impl Model<'_> {
             deployments,
             bytes,
         });
+    }
+
+    /// Looks for a DP holding the packages of `mask`, tier by tier, from the client's own
+    /// place in each tier's list: whether any tier had one (found), and the first that
+    /// connects with its tier. Each DP that is down is reported as a failed connection (R20).
+    fn find_dp(
+        &self,
+        c: ClientId,
+        mask: u32,
+        now: SimTime,
+        cx: &mut Cx,
+    ) -> (bool, Option<(ServerId, Tier)>) {
+        let manual = self.clients.has(c, MANUAL_JOB);
+        let deployments = self.clients.head(c).job_deployments;
+        let mut found = false;
+        for tier in self.tiers(c, now) {
+            let n = self.ready_dps(mask, tier).count();
+            if n == 0 {
+                continue;
+            }
+            found = true;
+            // The list from the client's own place in it, wrapping round.
+            let first = c.index() % n;
+            let reachable = self
+                .ready_dps(mask, tier)
+                .skip(first)
+                .chain(self.ready_dps(mask, tier).take(first))
+                .find(|&dp| {
+                    let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
+                    if !up {
+                        cx.emit(Fact::DpConnectFailed {
+                            client: c,
+                            dp,
+                            deployments,
+                            manual,
+                        });
+                    }
+                    up
+                });
+            if let Some(dp) = reachable {
+                return (true, Some((dp, tier)));
+            }
+        }
+        (found, None)
     }
 
     /// Schedules the DP's next finishing download at the rate in force now.
@@ -245,9 +279,8 @@ impl Model<'_> {
         }
     }
 
-    /// The package DPs of `tier` that hold the content of every deployment of the job.
-    pub(super) fn ready_dps(&self, c: ClientId, tier: Tier) -> impl Iterator<Item = ServerId> + '_ {
-        let mask = self.clients.head(c).job_deployments;
+    /// The package DPs of `tier` that hold the content of every deployment of `mask`.
+    pub(super) fn ready_dps(&self, mask: u32, tier: Tier) -> impl Iterator<Item = ServerId> + '_ {
         // A tier holds a few DPs, a package up to thousands: walk the tier's (both are in
         // id order, so the order is the package's) and ask each deployment's ready set.
         tier.dps(self.world).iter().copied().filter(move |&dp| {

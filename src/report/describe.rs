@@ -210,9 +210,14 @@ fn site_lines(w: &World, id: SiteId, lead: &str, child_lead: &str, out: &mut Str
     if pulls > 0 {
         parts.push(format!("{pulls} of them pull DPs (copy from a source DP)"));
     }
-    if let Some(link) = w.links[id.index()] {
+    if let Some(link) = &w.links[id.index()] {
+        let scheduled = if link.rates.len() > 1 {
+            format!(", {} changes by its schedule", link.rates.len() - 1)
+        } else {
+            String::new()
+        };
         parts.push(format!(
-            "link to parent {:.3} Mbit/s for content",
+            "link to parent {:.3} Mbit/s for content{scheduled}",
             link.mbps
         ));
     }

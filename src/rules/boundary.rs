@@ -31,7 +31,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     };
     let mut o = Outcome::new(ID);
     let groups = Groups::of(sc, lines);
-    let sites = Sites::of(sc);
+    let sites = Sites::of(sc, cx);
     let fallback = cx.settings.fallback_time.0.ms();
     let upper = |x: &str| x.to_ascii_uppercase();
     // Per scenario client group: its boundary group's index.

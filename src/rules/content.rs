@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The scenario's sites as the content checks need them.
 pub(super) struct Sites {
-    /// Per site: code, parent index, link rate in Mbit/s if limited.
-    sites: Vec<(String, Option<usize>, Option<f64>)>,
+    /// Per site: code, parent index, its link if limited.
+    sites: Vec<(String, Option<usize>, Option<crate::world::Link>)>,
     /// DP name (upper case) → its site.
     dp_site: BTreeMap<String, usize>,
     /// Pull DP name (upper case) → its source's name (upper case).
@@ -24,7 +24,7 @@ pub(super) struct Sites {
 }
 
 impl Sites {
-    pub(super) fn of(s: &Scenario) -> Sites {
+    pub(super) fn of(s: &Scenario, cx: &Ctx) -> Sites {
         let index = |code: &str| {
             s.sites
                 .iter()
@@ -44,18 +44,11 @@ impl Sites {
                     dp_site.insert(p.name.to_ascii_uppercase(), i);
                     pull.insert(p.name.to_ascii_uppercase(), p.source.to_ascii_uppercase());
                 }
-                let rate = x.link.as_ref().map(|l| {
-                    let allowed = l.mbps * l.share;
-                    match &l.pulse {
-                        // One block at the allowed rate, then the pause.
-                        Some(p) => {
-                            let bits = p.block.0 as f64 * 8.0;
-                            bits / (bits / (allowed * 1e6) + p.delay.0.ms() as f64 / 1e3) / 1e6
-                        }
-                        None => allowed,
-                    }
-                });
-                (x.code.clone(), x.parent.as_deref().and_then(index), rate)
+                let link = x
+                    .link
+                    .as_ref()
+                    .map(|l| l.link(cx.calendar.as_ref(), cx.scenario_end()));
+                (x.code.clone(), x.parent.as_deref().and_then(index), link)
             })
             .collect();
         Sites {
@@ -149,7 +142,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     };
     let mut o = Outcome::new(ID);
     let s = cx.settings;
-    let sites = Sites::of(sc);
+    let sites = Sites::of(sc, cx);
     let down = |dp: &str, t: u64| {
         sc.faults.iter().any(|f| {
             matches!(f, Fault::DpUnavailable { server, from, to }
@@ -278,20 +271,25 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 };
                 let to_site = sites.of_dp(&dp).unwrap_or(c.from_site);
                 let links = sites.links(c.from_site, to_site);
-                let rate = links
+                let on_path: Vec<&crate::world::Link> = links
                     .iter()
-                    .filter_map(|&k| sites.sites[k].2)
-                    .fold(s.dp_copy_mbps, f64::min);
+                    .filter_map(|&k| sites.sites[k].2.as_ref())
+                    .collect();
                 let bytes = c.start.bytes.unwrap_or(0);
-                let expect = c
-                    .start
-                    .t
-                    .saturating_add(super::deployment::transfer(bytes, rate));
-                if l.t != expect {
+                let expect = crate::world::copy_end(c.start.t, bytes, s.dp_copy_mbps, &on_path);
+                if Some(l.t) != expect {
+                    let rate = on_path
+                        .iter()
+                        .map(|k| k.mbps)
+                        .fold(s.dp_copy_mbps, f64::min);
+                    let when = expect
+                        .map_or("never (a link on the way closes for good)".into(), |t| {
+                            format!("at {t} ms")
+                        });
                     o.fail(
                         l,
                         &format!(
-                            "the copy of line {} ({bytes} bytes at {rate:.3} Mbit/s) ends at {expect} ms",
+                            "the copy of line {} ({bytes} bytes at {rate:.3} Mbit/s outside link schedules) ends {when}",
                             c.start.line
                         ),
                     );

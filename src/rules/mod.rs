@@ -210,6 +210,13 @@ impl Ctx<'_> {
             .ms()
     }
 
+    /// The scenario's end, where its link schedules are laid out to (as the model's are).
+    fn scenario_end(&self) -> crate::engine::SimTime {
+        self.scenario
+            .and_then(|s| s.end.resolve(self.calendar.as_ref()).ok())
+            .unwrap_or(crate::engine::SimTime(self.end))
+    }
+
     /// The scenario's point in time `w` in milliseconds since the start. Scenarios reach
     /// `verify` loaded, so every point resolves.
     fn ms(&self, w: &crate::scenario::When) -> u64 {

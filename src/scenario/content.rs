@@ -5,6 +5,11 @@
 //! nearest site above with DPs of the package).
 
 use super::units::{Bytes, Dur};
+use super::windows::{Recurrence, occurrences};
+use crate::engine::SimTime;
+use crate::engine::calendar::Calendar;
+use crate::world::Link;
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 /// A site's WAN link to its parent site, as the sender address's rate limits set it.
@@ -21,6 +26,82 @@ pub struct LinkSpec {
     /// `block / (block at the allowed rate + delay)`.
     #[serde(default)]
     pub pulse: Option<PulseSpec>,
+    /// The sender's schedule and rate limits by hour: periods in which copies get another
+    /// share of the bandwidth (0: the link is closed to content), on the scenario's clock.
+    #[serde(default)]
+    pub schedule: Vec<LinkHours>,
+}
+
+/// A recurring period of a sender address's schedule ("Closed", or "Limited to specified
+/// maximum transfer rates by hour" for those hours).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkHours {
+    /// The days it applies, as a maintenance window's: `Daily`, `Weekly([Mon, Tue])`, ….
+    pub recurrence: Recurrence,
+    /// When it begins, `"HH:MM"` on the scenario's clock (the zone of its `start`), or UTC.
+    pub start: String,
+    /// How long it lasts, 5 minutes to 24 hours.
+    pub duration: Dur,
+    /// The share of the bandwidth copies may use meanwhile, 0 (closed) to 1.
+    pub share: f64,
+    /// The start is in UTC instead of the scenario's zone.
+    #[serde(default)]
+    pub utc: bool,
+}
+
+impl LinkSpec {
+    /// The link as the model and `cmsim verify` both take it: its rate outside the schedule
+    /// and its rates over the run to `end`.
+    pub fn link(&self, calendar: Option<&Calendar>, end: SimTime) -> Link {
+        let pulse = self.pulse.as_ref().map(|x| (x.block.0, x.delay.0));
+        Link {
+            mbps: Link::effective(self.mbps, self.share, pulse),
+            rates: self.rates(calendar, end),
+        }
+    }
+
+    /// The rate content copies get over the link (Mbit/s) from each change on, as
+    /// (ms offset, rate) pairs, the first at 0: `share` outside the schedule's periods, inside
+    /// them the smallest share of those in force (higher or lower than `share`), with pulse
+    /// mode's pauses.
+    /// Without a calendar a schedule has no periods (validation requires one).
+    pub fn rates(&self, calendar: Option<&Calendar>, end: SimTime) -> Vec<(u64, f64)> {
+        let pulse = self.pulse.as_ref().map(|x| (x.block.0, x.delay.0));
+        let rate = |share: f64| Link::effective(self.mbps, share, pulse);
+        let mut periods = Vec::new();
+        if let Some(cal) = calendar {
+            let (from, to) = (cal.instant(SimTime::ZERO), cal.instant(end));
+            let origin = from.as_millisecond();
+            for h in &self.schedule {
+                let zone = if h.utc { &TimeZone::UTC } else { cal.zone() };
+                for (open, close) in
+                    occurrences(&h.recurrence, &h.start, h.duration, zone, from, to)
+                {
+                    let ms = |t: jiff::Timestamp| (t.as_millisecond() - origin).max(0) as u64;
+                    periods.push((ms(open), ms(close), h.share));
+                }
+            }
+        }
+        let mut edges: Vec<u64> = periods.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+        edges.push(0);
+        edges.sort_unstable();
+        edges.dedup();
+        let mut out: Vec<(u64, f64)> = Vec::new();
+        for t in edges {
+            let share = periods
+                .iter()
+                .filter(|&&(a, b, _)| a <= t && t < b)
+                .map(|p| p.2)
+                .reduce(f64::min)
+                .unwrap_or(self.share);
+            let r = rate(share);
+            if out.last().is_none_or(|&(_, last)| last != r) {
+                out.push((t, r));
+            }
+        }
+        out
+    }
 }
 
 /// Pulse mode of a sender address.

@@ -170,25 +170,40 @@ impl MaintenanceWindow {
         to: Timestamp,
     ) -> Vec<(Timestamp, Timestamp)> {
         let zone = if self.utc { &TimeZone::UTC } else { zone };
-        let Ok(clock) = parse_clock(&self.start) else {
-            return Vec::new();
-        };
-        let length = SignedDuration::from_millis(self.duration.0.ms() as i64);
-        // A window opening the day before `from` may still be open at `from`.
-        let first = from
-            .to_zoned_datetime(zone.clone())
-            .date()
-            .checked_sub(2.days());
-        let Ok(first) = first else {
-            return Vec::new();
-        };
-        self.recurrence
-            .instants(clock, zone, first, to)
-            .into_iter()
-            .filter_map(|open| open.checked_add(length).ok().map(|close| (open, close)))
-            .filter(|&(_, close)| close > from)
-            .collect()
+        occurrences(&self.recurrence, &self.start, self.duration, zone, from, to)
     }
+}
+
+/// The periods of `duration` that open at `start` (`"HH:MM"` on `zone`'s clock) on the days
+/// `recurrence` names, opening before `to` and closing after `from`, as [open, close)
+/// instants: a maintenance window's openings, a link schedule's periods. A start that does
+/// not parse yields none (validation reports it).
+pub fn occurrences(
+    recurrence: &Recurrence,
+    start: &str,
+    duration: Dur,
+    zone: &TimeZone,
+    from: Timestamp,
+    to: Timestamp,
+) -> Vec<(Timestamp, Timestamp)> {
+    let Ok(clock) = parse_clock(start) else {
+        return Vec::new();
+    };
+    let length = SignedDuration::from_millis(duration.0.ms() as i64);
+    // A period opening the day before `from` may still be open at `from`.
+    let first = from
+        .to_zoned_datetime(zone.clone())
+        .date()
+        .checked_sub(2.days());
+    let Ok(first) = first else {
+        return Vec::new();
+    };
+    recurrence
+        .instants(clock, zone, first, to)
+        .into_iter()
+        .filter_map(|open| open.checked_add(length).ok().map(|close| (open, close)))
+        .filter(|&(_, close)| close > from)
+        .collect()
 }
 
 /// The problems of client group `i`'s windows in `s`: names, start times, durations,
@@ -230,7 +245,7 @@ pub(super) fn check(s: &super::Scenario, i: usize, out: &mut Vec<super::Problem>
 
 /// A problem at `path` unless `text` is a time of day, `"00:00"` to `"23:59"` (a window's
 /// start, a rule's scheduled time).
-pub(super) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>) {
+pub(crate) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>) {
     match parse_clock(text) {
         Ok(m) if m < 24 * 60 => {}
         _ => out.push(super::Problem::new(
@@ -242,7 +257,7 @@ pub(super) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>)
 
 /// The problems of recurrence `r` at `path`: weekly days each once, a monthly offset of at
 /// most [`MAX_OFFSET_DAYS`] (a window's recurrence, a rule's schedule).
-pub(super) fn check_recurrence(path: &str, r: &Recurrence, out: &mut Vec<super::Problem>) {
+pub(crate) fn check_recurrence(path: &str, r: &Recurrence, out: &mut Vec<super::Problem>) {
     use super::Problem;
     match r {
         Recurrence::Weekly(days) if !super::validate::distinct_days(days) => {

@@ -3,22 +3,27 @@
 //! fall back to.
 
 use super::{GroupId, ServerId, SiteId, World};
-use crate::engine::SimDuration;
+use crate::engine::{SimDuration, SimTime};
 
 /// A site's WAN link to its parent, as its sender address limits it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Link {
-    /// The rate content copies get over it, in Mbit/s: the bandwidth times the allowed
-    /// share, slowed by pulse mode's pauses.
+    /// The rate content copies get over it outside its schedule's periods, in Mbit/s: the
+    /// bandwidth times the allowed share, slowed by pulse mode's pauses.
     pub mbps: f64,
+    /// The rate from each change on, (ms offset, Mbit/s), the first at 0: one entry when
+    /// the link has no schedule (`LinkSpec::rates`).
+    pub rates: Vec<(u64, f64)>,
 }
 
 impl Link {
     /// The effective rate of a link of `mbps` of which content may use `share`, sending in
-    /// pulses of `block` bytes with `delay` between them (if pulse mode is on).
+    /// pulses of `block` bytes with `delay` between them (if pulse mode is on); 0 when the
+    /// share is 0 (closed).
     pub fn effective(mbps: f64, share: f64, pulse: Option<(u64, SimDuration)>) -> f64 {
         let allowed = mbps * share;
         match pulse {
+            _ if allowed <= 0.0 => 0.0,
             Some((block, delay)) if block > 0 => {
                 let bits = block as f64 * 8.0;
                 let secs = bits / (allowed * 1e6) + delay.ms() as f64 / 1_000.0;
@@ -26,6 +31,44 @@ impl Link {
             }
             _ => allowed,
         }
+    }
+
+    /// The rate in force at `t` (ms) and when it next changes, if it does.
+    fn at(&self, t: u64) -> (f64, Option<u64>) {
+        let k = self.rates.partition_point(|&(from, _)| from <= t);
+        let rate = k.checked_sub(1).map_or(self.mbps, |i| self.rates[i].1);
+        (rate, self.rates.get(k).map(|&(from, _)| from))
+    }
+}
+
+/// When a copy of `bytes` that starts at `start` (ms) ends, at most `cap` Mbit/s and at each
+/// moment no faster than the slowest of `links` then: the bits sent at each rate in force
+/// add up until all are sent, and the last piece ends on a whole millisecond, rounded up.
+/// `None` when a link closes for good before the copy is through. With one rate throughout
+/// this is the plain `bytes × 8 / rate`, rounded up.
+pub fn copy_end(start: u64, bytes: u64, cap: f64, links: &[&Link]) -> Option<u64> {
+    let total = bytes as f64 * 8.0;
+    let (mut t, mut sent) = (start, 0.0f64);
+    loop {
+        let (mut rate, mut next) = (cap, None::<u64>);
+        for l in links {
+            let (r, n) = l.at(t);
+            rate = rate.min(r);
+            next = match (next, n) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        if rate > 0.0 {
+            let need = ((total - sent) / (rate * 1e6) * 1_000.0).ceil() as u64;
+            match next {
+                Some(n) if t.saturating_add(need) > n => {
+                    sent += rate * 1e6 * (n - t) as f64 / 1_000.0;
+                }
+                _ => return Some(t.saturating_add(need)),
+            }
+        }
+        t = next?;
     }
 }
 
@@ -77,12 +120,15 @@ impl World {
         })
     }
 
-    /// The rate of a content copy from site `a` to a DP at site `b`: `dp_copy_mbps`, or the
-    /// slowest limited link on the way.
-    pub fn copy_mbps(&self, a: SiteId, b: SiteId) -> f64 {
-        self.path_links(a, b)
-            .filter_map(|s| self.links[s.index()])
-            .fold(self.settings.dp_copy_mbps, |r, l| r.min(l.mbps))
+    /// When a content copy from site `a` to a DP at site `b`, started at `start`, ends: at
+    /// `dp_copy_mbps`, or the slowest limited link on the way as their schedules go (`None`:
+    /// never, a link on the way is closed from some moment on).
+    pub fn copy_end(&self, a: SiteId, b: SiteId, bytes: u64, start: SimTime) -> Option<SimTime> {
+        let links: Vec<&Link> = self
+            .path_links(a, b)
+            .filter_map(|s| self.links[s.index()].as_ref())
+            .collect();
+        copy_end(start.ms(), bytes, self.settings.dp_copy_mbps, &links).map(SimTime)
     }
 
     /// The boundary group of client group `g`, if it is in one.

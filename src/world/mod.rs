@@ -15,7 +15,7 @@ mod windows;
 pub use build::build;
 pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId, Power};
-pub use content::{BoundaryGroup, Link, site_default_name};
+pub use content::{BoundaryGroup, Link, copy_end, site_default_name};
 pub use deployment::{Adr, AdrRun, Begins, Deployment, DeploymentId, NOT_STARTED, Phase};
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};

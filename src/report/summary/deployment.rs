@@ -267,7 +267,7 @@ fn wan_links(world: &World, m: &DeploymentMetrics) -> Vec<WanLinkReport> {
             let parent = &world.sites[site.parent?.index()];
             Some(WanLinkReport {
                 link: format!("{} → {}", site.code, parent.code),
-                copy_mbps: world.links[s].map(|k| k.mbps),
+                copy_mbps: world.links[s].as_ref().map(|k| k.mbps),
                 copies: l.copies,
                 copy_bytes: l.copy_bytes,
                 downloads: l.downloads,

@@ -2,6 +2,8 @@
 //! with their fallback relationships (issue 12, items 4 and 5).
 
 use super::*;
+use crate::engine::SimTime;
+use crate::scenario::LinkSpec;
 
 /// Adds every site's pull DPs to the DP table (after the plain ones) and resolves their
 /// sources; returns each DP's source (`None` for a DP the site server sends to).
@@ -84,7 +86,12 @@ pub(super) fn pull_dps(
 }
 
 /// Every site's WAN link to its parent, with its effective rate.
-pub(super) fn links(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Option<Link>> {
+pub(super) fn links(
+    s: &Scenario,
+    calendar: Option<&Calendar>,
+    end: SimTime,
+    p: &mut Vec<Problem>,
+) -> Vec<Option<Link>> {
     s.sites
         .iter()
         .enumerate()
@@ -120,11 +127,52 @@ pub(super) fn links(s: &Scenario, p: &mut Vec<Problem>) -> Vec<Option<Link>> {
                 ));
                 return None;
             }
-            Some(Link {
-                mbps: Link::effective(spec.mbps, spec.share, pulse),
-            })
+            if !schedule_ok(s, spec, &path, p) {
+                return None;
+            }
+            Some(spec.link(calendar, end))
         })
         .collect()
+}
+
+/// Whether link `spec`'s schedule (at `path`) is sound, reporting each problem: periods on
+/// the calendar (the scenario needs a `start`), a time of day, 5 minutes to 24 hours, days
+/// each once, a share from 0 (closed) to 1.
+fn schedule_ok(s: &Scenario, spec: &LinkSpec, path: &str, p: &mut Vec<Problem>) -> bool {
+    use crate::scenario::windows::{DURATION_LIMITS, check_clock, check_recurrence};
+    let before = p.len();
+    if !spec.schedule.is_empty() && s.start.is_none() {
+        p.push(Problem::new(
+            format!("{path}.schedule"),
+            "a link's schedule follows the calendar: give the scenario a `start`, e.g. \
+             start: \"2026-12-07T00:00:00Z\"",
+        ));
+    }
+    for (k, h) in spec.schedule.iter().enumerate() {
+        let at = format!("{path}.schedule[{k}]");
+        check_clock(&format!("{at}.start"), &h.start, p);
+        check_recurrence(&format!("{at}.recurrence"), &h.recurrence, p);
+        let (min, max) = DURATION_LIMITS;
+        if !(min..=max).contains(&h.duration.0.ms()) {
+            p.push(Problem::new(
+                format!("{at}.duration"),
+                format!(
+                    "a period of a link's schedule lasts 5m to 24h, got {}",
+                    h.duration
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&h.share) {
+            p.push(Problem::new(
+                format!("{at}.share"),
+                format!(
+                    "expected a share from 0 (closed) to 1 (the whole bandwidth), got {}",
+                    h.share
+                ),
+            ));
+        }
+    }
+    p.len() == before
 }
 
 /// The boundary groups, and each client group's.

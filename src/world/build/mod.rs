@@ -48,7 +48,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
     for site in &mut sites {
         site.dps.sort();
     }
-    let links = content::links(s, &mut p);
+    let links = content::links(s, cal, at_time(cal, &s.end), &mut p);
     let updates = catalog(s, cal, &mut p);
     let ids: BTreeMap<&str, UpdateId> = updates
         .iter()
