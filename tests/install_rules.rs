@@ -511,3 +511,53 @@ fn r22_a_deadline_moved_earlier_is_counted_down_at_once() {
         assert!(reminders.iter().all(|&d| d == new_deadline), "client {c}");
     }
 }
+
+#[test]
+fn r15_a_machine_waits_for_a_restart_only_once_nothing_is_left_to_install() {
+    // 70 updates: the first 64 (one word of the client's bits) need a restart and install
+    // first; the last 6 have a longer maximum run time and install after them. While those
+    // are still to install the machine is Required, not pending restart (a defect once read
+    // only the first word of a deployment that had an update waiting for a restart).
+    let catalog: Vec<String> = (0..70)
+        .map(|i| {
+            let run = if i < 64 {
+                ""
+            } else {
+                r#", max_run_time: "2h""#
+            };
+            format!(r#"(id: "KB{i}", size: "1KB"{run})"#)
+        })
+        .collect();
+    let ids: Vec<String> = (0..70).map(|i| format!(r#""KB{i}""#)).collect();
+    let src = scenario(
+        "3d",
+        r#"sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                    distribution_points: ["DP1"])],"#,
+        &format!(
+            r#"clients: [(name: "pcs", site: "PR1", count: 3)],
+               catalog: [{}],
+               deployments: [(id: "D1", updates: [{}], target: [(group: "pcs")],
+                              created: "1h", deadline: "1d")],
+               settings: (restart_window: "12h")"#,
+            catalog.join(", "),
+            ids.join(", ")
+        ),
+    );
+    let t = verified_lines(&src);
+    for c in 0..3 {
+        let installs = of_client(&t, "install_done", c);
+        assert_eq!(installs.len(), 70, "client {c}");
+        let last = u(installs[69], "t");
+        let pending: Vec<_> = of_client(&t, "machine_state", c)
+            .into_iter()
+            .filter(|l| l["to"] == "pending_restart")
+            .collect();
+        assert!(!pending.is_empty(), "client {c}");
+        for l in pending {
+            assert!(
+                u(l, "t") >= last,
+                "client {c} pending restart before its last install: {l}"
+            );
+        }
+    }
+}

@@ -56,6 +56,17 @@ impl MachineState {
     }
 }
 
+/// Where a client stands against the deployments targeting it, a bit per deployment.
+#[derive(Clone, Copy, Debug)]
+struct Standing {
+    /// The deployments targeting it.
+    targeted: u32,
+    /// Of those, the ones with which it is truly compliant.
+    compliant: u32,
+    /// Of those, the ones with nothing left to install (compliant, or waiting for a restart).
+    installed: u32,
+}
+
 impl Model<'_> {
     /// Deployments targeting client `c` whose every update is done: `done(k)` gives, of
     /// updates `64k..64k + 64`, those done on the client (`Clients::*_word`).
@@ -76,6 +87,38 @@ impl Model<'_> {
         targeted & !failing
     }
 
+    /// Client `c`'s [`Standing`], its true states read once: the install and restart paths
+    /// ask for it after every change.
+    fn standing(&self, c: ClientId) -> Standing {
+        let targeted = self.targeted_mask(c);
+        let done = 1 << Truth::Installed as u8 | 1 << Truth::NotRequired as u8;
+        let (mut not_compliant, mut not_installed) = (0u32, 0u32);
+        for k in 0..self.deployed.words() {
+            let required = self
+                .clients
+                .truth_word(c.index(), k, 1 << Truth::Required as u8);
+            let undone = !self.clients.truth_word(c.index(), k, done);
+            // Not installed implies not compliant: a deployment is done with once required.
+            let mut m = targeted & !not_installed;
+            while m != 0 {
+                let d = m.trailing_zeros();
+                m &= m - 1;
+                let word = self.deployed.word(1 << d, k);
+                if word & undone != 0 {
+                    not_compliant |= 1 << d;
+                }
+                if word & required != 0 {
+                    not_installed |= 1 << d;
+                }
+            }
+        }
+        Standing {
+            targeted,
+            compliant: targeted & !not_compliant,
+            installed: targeted & !not_installed,
+        }
+    }
+
     /// The deployments targeting client `c` (a rule's only from its run, `adr.rs`).
     fn targeted_mask(&self, c: ClientId) -> u32 {
         (0..self.deployments.len())
@@ -85,8 +128,7 @@ impl Model<'_> {
 
     /// Deployments with which client `c` is truly compliant.
     pub(super) fn truly_compliant(&self, c: ClientId) -> u32 {
-        let done = 1 << Truth::Installed as u8 | 1 << Truth::NotRequired as u8;
-        self.compliant_mask(c, |k| self.clients.truth_word(c.index(), k, done))
+        self.standing(c).compliant
     }
 
     /// Deployments with which client `c` is compliant in what it has sent to its MP.
@@ -145,30 +187,35 @@ impl Model<'_> {
     /// After an install or restart changed client `c`'s true states: the deployments it has
     /// just become compliant with, given those it was compliant with `before`.
     pub(super) fn report_compliance_change(&mut self, c: ClientId, before: u32, cx: &mut Cx) {
-        let now = self.truly_compliant(c) & !before;
+        let standing = self.standing(c);
+        let now = standing.compliant & !before;
         if now != 0 {
             cx.emit(Fact::MachineCompliant {
                 client: c,
                 deployments: now,
             });
         }
-        self.track_machine(c, cx);
+        self.track_standing(c, standing, cx);
     }
 
     /// Where targeted machine `c` stands now (see [`MachineState`]).
     fn machine_state(&self, c: ClientId) -> MachineState {
+        self.state_of(c, self.standing(c))
+    }
+
+    /// Where targeted machine `c`, with `standing`, stands now.
+    fn state_of(&self, c: ClientId, standing: Standing) -> MachineState {
         let head = self.clients.head(c);
+        let Standing {
+            targeted,
+            compliant,
+            installed,
+        } = standing;
         if head.machine == MachineState::NotTargeted {
-            return MachineState::NotTargeted;
-        }
-        let targeted = self.targeted_mask(c);
-        if self.truly_compliant(c) & targeted == targeted {
-            return MachineState::Compliant;
-        }
-        let not_required = 0xf & !(1 << Truth::Required as u8);
-        let installed =
-            self.compliant_mask(c, |k| self.clients.truth_word(c.index(), k, not_required));
-        if installed & targeted == targeted {
+            MachineState::NotTargeted
+        } else if compliant == targeted {
+            MachineState::Compliant
+        } else if installed == targeted {
             MachineState::PendingRestart
         } else if head.machine == MachineState::NeverOnline && self.is_off(c) {
             MachineState::NeverOnline
@@ -211,8 +258,13 @@ impl Model<'_> {
 
     /// Records where targeted machine `c` stands, reporting a change.
     pub(super) fn track_machine(&mut self, c: ClientId, cx: &mut Cx) {
+        self.track_standing(c, self.standing(c), cx);
+    }
+
+    /// [`Self::track_machine`] with the machine's standing known.
+    fn track_standing(&mut self, c: ClientId, standing: Standing, cx: &mut Cx) {
         let from = self.clients.head(c).machine;
-        let to = self.machine_state(c);
+        let to = self.state_of(c, standing);
         if to != from {
             self.clients.head_mut(c).machine = to;
             cx.emit(Fact::MachineState {

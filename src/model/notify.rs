@@ -20,17 +20,24 @@ impl Model<'_> {
     /// install — none its scans found required that is not installed — as settled: they no
     /// longer call for notifications.
     pub(super) fn settle(&mut self, c: ClientId, mask: u32) {
-        let mut settled = 0;
-        for d in (0..self.deployments.len()).filter(|d| mask & 1 << d != 0) {
-            // Pending: required as the client's scans know it, and not installed yet.
-            let pending = (0..self.deployed.words()).any(|k| {
-                self.deployed.word(1 << d, k) & self.clients.pending_word(c.index(), k) != 0
-            });
-            if !pending {
-                settled |= 1 << d;
+        // Pending: required as the client's scans know it, and not installed yet. Each word
+        // of the client's pending updates is read once for all the deployments.
+        let mut unsettled = 0;
+        for k in 0..self.deployed.words() {
+            let mut m = mask & !unsettled;
+            if m == 0 {
+                break;
+            }
+            let pending = self.clients.pending_word(c.index(), k);
+            while m != 0 {
+                let d = m.trailing_zeros();
+                m &= m - 1;
+                if self.deployed.word(1 << d, k) & pending != 0 {
+                    unsettled |= 1 << d;
+                }
             }
         }
-        self.clients.head_mut(c).settled |= settled;
+        self.clients.head_mut(c).settled |= mask & !unsettled;
     }
 
     /// After an evaluation scan (of new policy, or a re-evaluation): (re)starts the client's reminders when it has a

@@ -353,6 +353,10 @@ impl Model<'_> {
         let d = self.days[g].day_of(t);
         [d.saturating_sub(1), d]
             .into_iter()
+            .filter(|&d| {
+                self.office_bounds(g, d)
+                    .is_some_and(|(on, _, off)| on <= t && t < off)
+            })
             .filter_map(|d| self.office_day(g, k, d))
             .find(|&(on, off)| on <= t && t < off)
     }
@@ -361,8 +365,25 @@ impl Model<'_> {
     pub(super) fn next_office_on(&self, g: usize, k: u32, t: i64) -> Option<i64> {
         let days = &self.days[g];
         (days.day_of(t)..days.days.len())
+            .filter(|&d| self.office_bounds(g, d).is_some_and(|(_, on, _)| on > t))
             .filter_map(|d| self.office_day(g, k, d))
             .map(|(on, _)| on)
             .find(|&on| on > t)
+    }
+
+    /// Bounds that any machine of office group `g` keeps on local day `d`, without its draw:
+    /// the earliest and the latest switch-on, and the latest switch-off (the spread makes
+    /// each edge up to that much later). A day the bounds rule out is not drawn: a draw is
+    /// a ChaCha block, and a machine going off in the evening would otherwise draw its
+    /// morning again to look for the next one.
+    fn office_bounds(&self, g: usize, d: usize) -> Option<(i64, i64, i64)> {
+        let Power::Office { hours, spread, .. } = self.world.groups[g].power else {
+            return None;
+        };
+        let &(midnight, _) = self.days[g].days.get(d)?;
+        let spread = spread as i64;
+        let on = midnight + i64::from(hours.0) * MINUTE as i64;
+        let off = midnight + i64::from(hours.1) * MINUTE as i64;
+        Some((on, on + spread, off + spread))
     }
 }

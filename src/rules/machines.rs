@@ -5,7 +5,8 @@
 //! pending restart only with an `install_done`, out of "never online" only at its
 //! `client_online`, waiting for a window only on a machine with windows. Compliance and
 //! installs never go back, so a machine never leaves "compliant" or enters "never online",
-//! and leaves "pending restart" only by a restart.
+//! and leaves "pending restart" only by a restart. Both mean nothing is left to install: a
+//! machine in either has no `install_done`.
 //!
 //! A deployment an automatic deployment rule makes during the run targets its machines from
 //! that instant on: at its `adr_deployment_created` line, machines no deployment targeted
@@ -69,6 +70,17 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             "client_online" => {
                 never_on.remove(&l.client());
+            }
+            // Compliant and pending restart mean nothing is left to install: a machine in
+            // either installs nothing more unless a rule's deployment moved it out first.
+            "install_done" => {
+                let c = l.client();
+                if let Some(&was @ ("compliant" | "pending_restart")) = last.get(&c) {
+                    o.fail(
+                        l,
+                        &format!("an install on a machine {was}, with nothing left to install"),
+                    );
+                }
             }
             "machines_at_start" => {
                 let g = groups.iter().position(|g| Some(&g.0) == l.group.as_ref());
