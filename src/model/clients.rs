@@ -361,12 +361,9 @@ impl Clients {
             & self.reported_word(c, k, 1 << State::Required as u8, false)
     }
 
-    /// Of updates `64k..64k + 64`, those whose files are in client `c`'s local cache (R18).
-    #[inline(always)]
-    pub(super) fn cached_word(&self, c: usize, k: usize) -> u64 {
-        let at = c * self.stride + self.updates.div_ceil(4) + self.updates.div_ceil(2);
-        let bytes = &self.bits[at..at + self.updates.div_ceil(8)];
-        lanes::plain(bytes, k) & lanes::valid(self.updates, k)
+    /// Whether client `c` has update `u` still to install ([`Self::pending_word`] of one).
+    pub(super) fn pending(&self, c: usize, u: usize) -> bool {
+        self.truth(c, u) == Truth::Required && self.scanned(c, u) == State::Required
     }
 
     /// Whether update `u`'s files are in client `c`'s local cache (R18).

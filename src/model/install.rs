@@ -107,22 +107,18 @@ impl Model<'_> {
         let order = self
             .deployed
             .install_order(self.due_mask(c, now), self.world);
-        // Which updates are still to install with their files cached, a word of 64 at a
-        // time, so a step does not decode each update of the order on its way.
-        let mut ready = std::mem::take(&mut self.ready);
-        ready.clear();
-        ready.extend((0..self.deployed.words()).map(|k| {
-            self.clients.pending_word(c.index(), k) & self.clients.cached_word(c.index(), k)
-        }));
         let next = {
             let gate = self.may_install(c, now);
             self.deployed
                 .order(order)
                 .iter()
                 .map(|&u| u as usize)
-                .find(|&u| ready[u / 64] >> (u % 64) & 1 == 1 && gate(u))
+                .find(|&u| {
+                    self.clients.pending(c.index(), u)
+                        && self.clients.cached(c.index(), u)
+                        && gate(u)
+                })
         };
-        self.ready = ready;
         match next {
             Some(u) => {
                 self.enter(c, Agent::Installing);

@@ -18,13 +18,6 @@ fn load(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b)
 }
 
-/// Plain bits, one per field (field `i` at bit `i % 8` of byte `i / 8`): the word of fields
-/// `64k..64k + 64`.
-#[inline(always)]
-pub(super) fn plain(bytes: &[u8], k: usize) -> u64 {
-    load(bytes, 8 * k)
-}
-
 /// Bits at positions `0, stride, 2·stride, …` of `x` (masked by `m`, the low bit of each
 /// field) set where the field's low two bits hold a code in `codes` (bit `v` = code `v`).
 #[inline(always)]

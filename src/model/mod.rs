@@ -96,8 +96,6 @@ pub struct Model<'w> {
     dp_links: Vec<dp_link::DpLink>,
     /// Scratch list of clients whose download just finished (reused, no allocation per event).
     finished: Vec<crate::world::ClientId>,
-    /// Scratch words of the updates an install step may take (`install.rs`; reused).
-    ready: Vec<u64>,
     /// Deployment policy publications so far: each publication of a deployment's policy
     /// (available, or a changed deadline) is the next epoch (R17, R22).
     policy_epoch: u32,
@@ -152,7 +150,6 @@ impl<'w> Model<'w> {
             dp_links: vec![dp_link::DpLink::default(); world.dps.len()],
             wsus: vec![sup_load::WsusLoad::default(); world.sups.len()],
             finished: Vec::new(),
-            ready: Vec::new(),
             policy_epoch: 0,
             days: power::GroupDays::of(world, &rng),
             broken: None,
