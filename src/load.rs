@@ -29,15 +29,36 @@ pub struct Loaded {
 /// than `max` bytes back means the file is over the limit.
 pub fn read_capped(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    if is_stdin(path) {
+        std::io::stdin()
+            .lock()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+    } else {
+        std::fs::File::open(path)?
+            .take(max.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+    }
     Ok(bytes)
+}
+
+/// Whether `path` is `-`, standard input (as ripgrep and cargo take it).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// How messages name `path`: `<stdin>` for `-`.
+pub fn shown(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// Reads and checks the scenario file at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, InputError> {
-    let file = path.display().to_string();
+    let file = shown(path);
     let io = |source| InputError::Io {
         file: file.clone(),
         source,

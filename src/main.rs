@@ -3,7 +3,7 @@
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use cli::inspect::{check, rules, verify};
 use cli::plan::Plan;
 use cli::runs::{compare, run};
@@ -17,6 +17,9 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "cmsim", version, about)]
 struct Cli {
+    /// No progress bar.
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -25,7 +28,7 @@ struct Cli {
 enum Command {
     /// Runs a scenario and prints its summary.
     Run {
-        /// Scenario file (RON).
+        /// Scenario file (RON); `-` reads it from standard input.
         scenario: PathBuf,
         #[command(flatten)]
         opts: RunOptions,
@@ -42,7 +45,7 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
         /// Writes comparison.json and a chart overlaying both plans into DIR.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out.
         #[arg(long, requires = "out")]
@@ -58,7 +61,7 @@ enum Command {
         #[arg(long, value_name = "I/N", value_parser = cmsim::sweep::Shard::parse)]
         shard: Option<cmsim::sweep::Shard>,
         /// Writes sweep.csv (or sweep-shard-I-of-N.csv) into DIR instead of printing it.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out (a shard: its own table only).
         #[arg(long, requires = "out")]
@@ -72,7 +75,7 @@ enum Command {
         #[arg(required = true)]
         tables: Vec<PathBuf>,
         /// Writes sweep.csv into DIR instead of printing it.
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out.
         #[arg(long, requires = "out")]
@@ -80,7 +83,7 @@ enum Command {
     },
     /// Checks a scenario file and describes the hierarchy; runs nothing.
     Check {
-        /// Scenario file (RON).
+        /// Scenario file (RON); `-` reads it from standard input.
         scenario: PathBuf,
     },
     /// Prints the rule table: id, rule, parameters, defaults (and values in a scenario).
@@ -94,7 +97,8 @@ enum Command {
     },
     /// Checks a trace against the rules it exercises; exit code 1 on a violation.
     Verify {
-        /// Trace file (JSON Lines) written by `cmsim run --trace`.
+        /// Trace file (JSON Lines) written by `cmsim run --trace`; `-` reads it from
+        /// standard input.
         trace: PathBuf,
         /// The scenario that produced it, for its parameter values (default: the defaults).
         #[arg(long)]
@@ -103,15 +107,30 @@ enum Command {
         #[arg(long, value_name = "SIZE", value_parser = cmsim::estimate::parse_memory)]
         max_memory: Option<u64>,
     },
+    /// Prints a completion script for SHELL (e.g. `cmsim completions bash >
+    /// ~/.local/share/bash-completion/completions/cmsim`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Prints cmsim's manual page (roff), e.g. `cmsim man > ~/.local/share/man/man1/cmsim.1`.
+    Man,
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    if let Some(code) = stdin_twice(&cli.command) {
+        return code;
+    }
+    match cli.command {
         Command::Run {
             scenario,
-            opts,
+            mut opts,
             plan,
-        } => run(&scenario, &opts, &plan),
+        } => {
+            opts.quiet = cli.quiet;
+            run(&scenario, &opts, &plan)
+        }
         Command::Compare {
             a,
             b,
@@ -156,5 +175,42 @@ fn main() -> ExitCode {
             scenario.as_deref(),
             max_memory.unwrap_or(cmsim::estimate::DEFAULT_MAX_MEMORY),
         ),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "cmsim", &mut script);
+            cli::console::print_out(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => cli::console::print_out(&String::from_utf8_lossy(&page)),
+                Err(e) => {
+                    cli::console::report_error(&e);
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
+}
+
+/// Standard input can be read once: two inputs named `-` (`compare - -`, or `verify -
+/// --scenario -`) are refused with exit code 2.
+fn stdin_twice(command: &Command) -> Option<ExitCode> {
+    let inputs: Vec<&std::path::Path> = match command {
+        Command::Compare { a, b, .. } => vec![a, b],
+        Command::Verify {
+            trace, scenario, ..
+        } => [Some(trace.as_path()), scenario.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        _ => return None,
+    };
+    let n = inputs.iter().filter(|p| cmsim::load::is_stdin(p)).count();
+    (n > 1).then(|| {
+        cli::console::report_error(
+            &"standard input (`-`) can be read only once: give the other input as a file",
+        );
+        ExitCode::from(cli::console::BAD_INPUT)
+    })
 }

@@ -34,7 +34,7 @@ pub struct RunOptions {
     /// Writes summary.json, compliance.csv, machines.csv, charts/ and, last, `complete`
     /// into DIR (refused while another run writes there, or when DIR holds another run's
     /// outputs, unless --force).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replaces the outputs of an earlier run in --out (other files are left alone).
     #[arg(long, requires = "out")]
@@ -51,8 +51,8 @@ pub struct RunOptions {
     /// summary.json).
     #[arg(long)]
     pub detail: bool,
-    /// No progress bar.
-    #[arg(long, short)]
+    /// No progress bar (the command line's global `-q`).
+    #[arg(skip)]
     pub quiet: bool,
     /// `--max-events` and `--max-memory` (given on the command line with the other limits of
     /// a command's runs; see `estimate`).

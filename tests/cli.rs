@@ -475,3 +475,94 @@ fn sweep_refuses_scenarios_without_a_grid_or_with_bad_parameters() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `cmsim ARGS` with `input` on standard input.
+fn cmsim_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cmsim"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cmsim runs");
+    // A command that refuses before reading may close its end first.
+    let _ = child.stdin.take().expect("stdin").write_all(input);
+    child.wait_with_output().expect("cmsim ends")
+}
+
+#[test]
+fn a_dash_reads_the_scenario_or_the_trace_from_standard_input() {
+    let lab = std::fs::read("scenarios/lab.ron").unwrap();
+    let from_file = cmsim(&["run", "scenarios/lab.ron", "-q"]);
+    let from_stdin = cmsim_stdin(&["run", "-", "-q"], &lab);
+    assert!(from_stdin.status.success(), "{}", text(&from_stdin.stderr));
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+    let check = cmsim_stdin(&["check", "-"], &lab);
+    assert!(
+        text(&check.stdout).starts_with("<stdin>: OK"),
+        "{}",
+        text(&check.stdout)
+    );
+    // A mistake is shown in the input's own words, located in `<stdin>`.
+    let bad = cmsim_stdin(
+        &["check", "-"],
+        br#"Scenario(name: "x", end: "1d", sitez: [])"#,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let e = text(&bad.stderr);
+    assert!(
+        e.contains("<stdin>:1:32") && e.contains("did you mean `sites`"),
+        "{e}"
+    );
+    // A trace on standard input verifies as from its file.
+    let dir = temp("stdin");
+    let trace = dir.join("t.jsonl");
+    let run = cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "-q",
+        "--trace",
+        trace.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    let verified = cmsim_stdin(
+        &["verify", "-", "--scenario", "scenarios/lab.ron"],
+        &std::fs::read(&trace).unwrap(),
+    );
+    assert!(verified.status.success(), "{}", text(&verified.stdout));
+    // Standard input is read once.
+    let twice = cmsim_stdin(&["compare", "-", "-"], &lab);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(text(&twice.stderr).contains("read only once"));
+}
+
+#[test]
+fn short_and_global_options_completions_and_the_manual_page() {
+    let dir = temp("short");
+    let out = cmsim(&[
+        "-q",
+        "run",
+        "scenarios/lab.ron",
+        "-o",
+        dir.to_str().unwrap(),
+        "-j",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.join("summary.json").exists());
+    // -q anywhere, on every command.
+    let sweep = cmsim(&["sweep", "scenarios/branch-fallback.ron", "-q", "-j", "2"]);
+    assert!(sweep.status.success(), "{}", text(&sweep.stderr));
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = cmsim(&["completions", shell]);
+        assert!(script.status.success(), "{shell}");
+        assert!(text(&script.stdout).contains("cmsim"), "{shell}");
+    }
+    let man = text(&cmsim(&["man"]).stdout);
+    assert!(
+        man.contains(".TH cmsim 1") && man.contains("verify"),
+        "{man}"
+    );
+    assert_eq!(cmsim(&["completions", "tcsh"]).status.code(), Some(2));
+}

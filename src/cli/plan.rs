@@ -13,7 +13,7 @@ pub(crate) struct Plan {
     pub(crate) replications: Option<u32>,
     /// Runs at most this many runs at once: replications, both plans of compare, a sweep's
     /// points and their seeds (default: the number of cores).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     pub(crate) jobs: Option<u16>,
     /// Output for people (`text`) or machines (`json`).
     #[arg(long, value_enum, default_value_t = Format::Text)]

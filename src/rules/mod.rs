@@ -333,12 +333,16 @@ pub fn verify_file(
     scenario: Option<&Scenario>,
     max_memory: u64,
 ) -> Result<VerifyReport, TraceError> {
-    let file = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|source| TraceError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    let lines = trace::read(&file, BufReader::new(f), max_memory)?;
+    let file = crate::load::shown(path);
+    let lines = if crate::load::is_stdin(path) {
+        trace::read(&file, std::io::stdin().lock(), max_memory)?
+    } else {
+        let f = std::fs::File::open(path).map_err(|source| TraceError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        trace::read(&file, BufReader::new(f), max_memory)?
+    };
     Ok(verify(&lines, scenario))
 }
 
