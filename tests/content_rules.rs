@@ -186,21 +186,28 @@ fn boundary_group_errors_point_at_the_field() {
     assert!(e.contains("did you mean `Main`"), "{e}");
 }
 
-#[test]
-fn wan_bytes_are_counted_on_every_site_link_they_cross() {
-    // Deployment B's package goes to the branch DP across the branch link (and to HQ);
-    // deployment A's is only at HQ, so branch clients fall back across the same link.
-    let src = branch("")
+/// [`branch`] with a second deployment, B (a 30 MB update for the branch), on DPs `dps`.
+fn with_b(dps: &str) -> String {
+    branch("")
         .replace(
             r#"catalog: [(id: "U1", size: "50MB")]"#,
             r#"catalog: [(id: "U1", size: "50MB"), (id: "U2", size: "30MB")]"#,
         )
         .replace(
             r#"distribution_points: ["HQ"])]"#,
-            r#"distribution_points: ["HQ"]),
+            &format!(
+                r#"distribution_points: ["HQ"]),
                   (id: "B", updates: ["U2"], target: [(group: "branch")], created: "1h",
-                   deadline: "1d", distribution_points: ["HQ", "B1"])]"#,
-        );
+                   deadline: "1d", distribution_points: {dps})]"#
+            ),
+        )
+}
+
+#[test]
+fn wan_bytes_are_counted_on_every_site_link_they_cross() {
+    // Deployment B's package goes to the branch DP across the branch link (and to HQ);
+    // deployment A's is only at HQ, so branch clients fall back across the same link.
+    let src = with_b(r#"["HQ", "B1"]"#);
     let t = verified_lines(&src);
     let sum = |lines: &[&serde_json::Value]| {
         (
@@ -254,17 +261,7 @@ fn r19_deployments_whose_packages_sit_on_different_dps_both_download() {
     // B's package is only on the branch DP, A's only at HQ: a branch client's job for both
     // finds no DP holding both. It takes B from its own DP at once and A from HQ after the
     // fallback time (the old model looked for one DP with both and never downloaded).
-    let src = branch("")
-        .replace(
-            r#"catalog: [(id: "U1", size: "50MB")]"#,
-            r#"catalog: [(id: "U1", size: "50MB"), (id: "U2", size: "30MB")]"#,
-        )
-        .replace(
-            r#"distribution_points: ["HQ"])]"#,
-            r#"distribution_points: ["HQ"]),
-                  (id: "B", updates: ["U2"], target: [(group: "branch")], created: "1h",
-                   deadline: "1d", distribution_points: ["B1"])]"#,
-        );
+    let src = with_b(r#"["B1"]"#);
     let t = verified_lines(&src);
     for c in 20..60 {
         let starts = of_client(&t, "download_start", c);

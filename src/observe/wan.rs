@@ -6,10 +6,10 @@
 //! start, as the DPs' figures do.
 
 use crate::model::{ContentFrom, Fact};
-use crate::world::{SiteId, World};
+use crate::world::{ClientId, ServerId, SiteId, World};
 
-/// The traffic over one site's link to its parent.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The traffic over one site's link to its parent (as the summary writes it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct WanLoad {
     /// Package copies to DPs that crossed it.
     pub copies: u64,
@@ -60,24 +60,24 @@ impl WanLinks {
             }
             Fact::DownloadStart {
                 client, dp, bytes, ..
-            } => {
-                let site = world.groups[world.group_of(client).index()].site;
-                self.cross(world, world.dps[dp.index()].site, site, |l| {
-                    l.downloads += 1;
-                    l.download_bytes = l.download_bytes.saturating_add(bytes);
-                });
-            }
+            } => self.download(world, client, dp, |l| {
+                l.downloads += 1;
+                l.download_bytes = l.download_bytes.saturating_add(bytes);
+            }),
             Fact::ContentFallback {
                 client, dp, bytes, ..
-            } => {
-                let site = world.groups[world.group_of(client).index()].site;
-                self.cross(world, world.dps[dp.index()].site, site, |l| {
-                    l.fallback_downloads += 1;
-                    l.fallback_bytes = l.fallback_bytes.saturating_add(bytes);
-                });
-            }
+            } => self.download(world, client, dp, |l| {
+                l.fallback_downloads += 1;
+                l.fallback_bytes = l.fallback_bytes.saturating_add(bytes);
+            }),
             _ => {}
         }
+    }
+
+    /// Counts a client's download from `dp` with `f` on the links between them.
+    fn download(&mut self, world: &World, c: ClientId, dp: ServerId, f: impl Fn(&mut WanLoad)) {
+        let site = world.groups[world.group_of(c).index()].site;
+        self.cross(world, world.dps[dp.index()].site, site, f);
     }
 
     fn cross(&mut self, world: &World, a: SiteId, b: SiteId, f: impl Fn(&mut WanLoad)) {

@@ -228,24 +228,33 @@ pub(super) fn check(s: &super::Scenario, i: usize, out: &mut Vec<super::Problem>
                 format!("the group already has a window named `{}`", w.name),
             ));
         }
-        check_clock(&format!("{path}.start"), &w.start, out);
-        let (min, max) = DURATION_LIMITS;
-        if !(min..=max).contains(&w.duration.0.ms()) {
-            out.push(Problem::new(
-                format!("{path}.duration"),
-                format!(
-                    "a maintenance window lasts 5m to 24h (as in ConfigMgr), got {}",
-                    w.duration
-                ),
-            ));
-        }
-        check_recurrence(&format!("{path}.recurrence"), &w.recurrence, out);
+        let period = (&w.recurrence, w.start.as_str(), w.duration);
+        check_period(&path, period, "a maintenance window", out);
     }
+}
+
+/// The problems of a recurring period at `path` (`recurrence`, `start`, `duration` fields):
+/// a maintenance window, a period of a link's schedule (`what` names it).
+pub(crate) fn check_period(
+    path: &str,
+    (recurrence, start, duration): (&Recurrence, &str, Dur),
+    what: &str,
+    out: &mut Vec<super::Problem>,
+) {
+    check_clock(&format!("{path}.start"), start, out);
+    let (min, max) = DURATION_LIMITS;
+    if !(min..=max).contains(&duration.0.ms()) {
+        out.push(super::Problem::new(
+            format!("{path}.duration"),
+            format!("{what} lasts 5m to 24h (as in ConfigMgr), got {duration}"),
+        ));
+    }
+    check_recurrence(&format!("{path}.recurrence"), recurrence, out);
 }
 
 /// A problem at `path` unless `text` is a time of day, `"00:00"` to `"23:59"` (a window's
 /// start, a rule's scheduled time).
-pub(crate) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>) {
+pub(super) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>) {
     match parse_clock(text) {
         Ok(m) if m < 24 * 60 => {}
         _ => out.push(super::Problem::new(
@@ -257,7 +266,7 @@ pub(crate) fn check_clock(path: &str, text: &str, out: &mut Vec<super::Problem>)
 
 /// The problems of recurrence `r` at `path`: weekly days each once, a monthly offset of at
 /// most [`MAX_OFFSET_DAYS`] (a window's recurrence, a rule's schedule).
-pub(crate) fn check_recurrence(path: &str, r: &Recurrence, out: &mut Vec<super::Problem>) {
+pub(super) fn check_recurrence(path: &str, r: &Recurrence, out: &mut Vec<super::Problem>) {
     use super::Problem;
     match r {
         Recurrence::Weekly(days) if !super::validate::distinct_days(days) => {

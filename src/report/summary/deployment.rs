@@ -45,18 +45,9 @@ pub struct WanLinkReport {
     pub link: String,
     /// The rate content copies get over it, if the scenario limits it (Mbit/s).
     pub copy_mbps: Option<f64>,
-    /// Package copies to DPs that crossed it.
-    pub copies: u64,
-    /// Their bytes.
-    pub copy_bytes: u64,
-    /// Client downloads from DPs at the other side.
-    pub downloads: u64,
-    /// Their bytes.
-    pub download_bytes: u64,
-    /// Of those, downloads from a boundary group the client fell back to.
-    pub fallback_downloads: u64,
-    /// Their bytes.
-    pub fallback_bytes: u64,
+    /// Copies and downloads that crossed it, and their bytes.
+    #[serde(flatten)]
+    pub load: crate::observe::wan::WanLoad,
     /// Every byte that crossed it.
     pub bytes: u64,
 }
@@ -268,12 +259,7 @@ fn wan_links(world: &World, m: &DeploymentMetrics) -> Vec<WanLinkReport> {
             Some(WanLinkReport {
                 link: format!("{} → {}", site.code, parent.code),
                 copy_mbps: world.links[s].as_ref().map(|k| k.mbps),
-                copies: l.copies,
-                copy_bytes: l.copy_bytes,
-                downloads: l.downloads,
-                download_bytes: l.download_bytes,
-                fallback_downloads: l.fallback_downloads,
-                fallback_bytes: l.fallback_bytes,
+                load: *l,
                 bytes: l.bytes(),
             })
         })

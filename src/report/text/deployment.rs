@@ -273,11 +273,11 @@ fn wan_links(d: &crate::report::summary::DeploymentSummary, detail: Detail) -> S
         t.row(vec![
             l.link.clone(),
             l.copy_mbps.map_or("—".into(), |m| format!("{m:.1}")),
-            l.copies.to_string(),
-            gb(l.copy_bytes),
-            l.downloads.to_string(),
-            gb(l.download_bytes),
-            gb(l.fallback_bytes),
+            l.load.copies.to_string(),
+            gb(l.load.copy_bytes),
+            l.load.downloads.to_string(),
+            gb(l.load.download_bytes),
+            gb(l.load.fallback_bytes),
             gb(l.bytes),
         ]);
     }

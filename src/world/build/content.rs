@@ -139,7 +139,7 @@ pub(super) fn links(
 /// the calendar (the scenario needs a `start`), a time of day, 5 minutes to 24 hours, days
 /// each once, a share from 0 (closed) to 1.
 fn schedule_ok(s: &Scenario, spec: &LinkSpec, path: &str, p: &mut Vec<Problem>) -> bool {
-    use crate::scenario::windows::{DURATION_LIMITS, check_clock, check_recurrence};
+    use crate::scenario::windows::check_period;
     let before = p.len();
     if !spec.schedule.is_empty() && s.start.is_none() {
         p.push(Problem::new(
@@ -150,18 +150,8 @@ fn schedule_ok(s: &Scenario, spec: &LinkSpec, path: &str, p: &mut Vec<Problem>) 
     }
     for (k, h) in spec.schedule.iter().enumerate() {
         let at = format!("{path}.schedule[{k}]");
-        check_clock(&format!("{at}.start"), &h.start, p);
-        check_recurrence(&format!("{at}.recurrence"), &h.recurrence, p);
-        let (min, max) = DURATION_LIMITS;
-        if !(min..=max).contains(&h.duration.0.ms()) {
-            p.push(Problem::new(
-                format!("{at}.duration"),
-                format!(
-                    "a period of a link's schedule lasts 5m to 24h, got {}",
-                    h.duration
-                ),
-            ));
-        }
+        let period = (&h.recurrence, h.start.as_str(), h.duration);
+        check_period(&at, period, "a period of a link's schedule", p);
         if !(0.0..=1.0).contains(&h.share) {
             p.push(Problem::new(
                 format!("{at}.share"),
