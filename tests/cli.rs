@@ -566,3 +566,33 @@ fn short_and_global_options_completions_and_the_manual_page() {
     );
     assert_eq!(cmsim(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+#[test]
+fn sweep_format_json_prints_json_with_the_tables_figures() {
+    let csv = cmsim(&["sweep", "scenarios/branch-fallback.ron", "-q"]);
+    let json = cmsim(&[
+        "sweep",
+        "scenarios/branch-fallback.ron",
+        "-q",
+        "--format",
+        "json",
+    ]);
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(v["points"], 2);
+    assert_eq!(rows.len(), 2);
+    // The same figures as the CSV table, row by row.
+    let table = text(&csv.stdout);
+    let lines: Vec<&str> = table.lines().filter(|l| !l.starts_with('#')).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(v["columns"].as_array().unwrap().len(), header.len());
+    for (row, line) in rows.iter().zip(&lines[1..]) {
+        for (cell, field) in row.as_array().unwrap().iter().zip(line.split(',')).skip(2) {
+            match field {
+                "never" => assert!(cell.is_null()),
+                f => assert_eq!(cell.as_f64(), f.parse::<f64>().ok(), "{f}"),
+            }
+        }
+    }
+}

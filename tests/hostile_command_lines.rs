@@ -13,7 +13,7 @@ const LAB: &str = "scenarios/lab.ron";
 fn malformed_command_lines_are_refused_with_a_hint() {
     for (args, expected) in [
         (&["bogus"][..], "unrecognized subcommand 'bogus'"),
-        (&[][..], "Usage: cmsim <COMMAND>"),
+        (&[][..], "Usage: cmsim [OPTIONS] <COMMAND>"),
         (&["run"][..], "<SCENARIO>"),
         (
             &["run", LAB, "--untill", "3d"][..],

@@ -98,7 +98,22 @@ pub(crate) fn sweep(
     let name = sweep.file_name();
     match (shard, out) {
         (None, Some(dir)) => with_charts(dir, &name, &table),
+        (_, None) if plan.format == Format::Json => as_json(&name, &table),
         _ => emit(out, &name, &table),
+    }
+}
+
+/// Prints the table `text` as JSON ([`cmsim::sweep::Table::to_json`]); the files `--out`
+/// writes stay CSV.
+fn as_json(name: &str, text: &str) -> ExitCode {
+    match cmsim::sweep::read(name, text.as_bytes()) {
+        Ok(table) => print_out(&json(&table.to_json())),
+        Err(problems) => {
+            for p in problems {
+                report_error(&p);
+            }
+            ExitCode::FAILURE
+        }
     }
 }
 

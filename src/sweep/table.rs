@@ -257,6 +257,33 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Table, Vec<String>> {
     Err(problems)
 }
 
+impl Table {
+    /// The table as JSON, for `--format json`: the first line's `sweep`, its `points`, the
+    /// `columns` as the header names them, and `rows` as arrays in column order (the point
+    /// as an integer, parameter values as text, figures as numbers, `never` as null).
+    pub fn to_json(&self) -> serde_json::Value {
+        let params = self.meta.params;
+        let rows: Vec<serde_json::Value> = self
+            .rows
+            .iter()
+            .map(|(_, point, record)| {
+                let cells = record.iter().enumerate().map(|(i, field)| match i {
+                    0 => serde_json::json!(point),
+                    i if i <= params => serde_json::json!(field),
+                    _ => serde_json::json!(figure(field).ok().flatten()),
+                });
+                serde_json::Value::Array(cells.collect())
+            })
+            .collect();
+        serde_json::json!({
+            "sweep": self.meta.line(),
+            "points": self.meta.points,
+            "columns": self.header.iter().collect::<Vec<_>>(),
+            "rows": rows,
+        })
+    }
+}
+
 /// A figure's field: `never` or a finite number of magnitude at most [`MAX_FIGURE`].
 pub fn figure(field: &str) -> Result<Option<f64>, String> {
     if field == "never" {
