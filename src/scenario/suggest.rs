@@ -43,6 +43,22 @@ pub fn in_words(type_name: &str) -> &str {
         "Profile" => "profiles",
         "AdrSpec" => "an automatic deployment rule",
         "AdrSchedule" => "rule schedules",
+        "AppliesTo" => "what a window applies to",
+        "Availability" => "availability models",
+        "Away" => "a group's days away",
+        "BoundaryGroupSpec" => "a boundary group",
+        "LinkHours" => "a period of a link's schedule",
+        "LinkSpec" => "a site's link",
+        "MaintenanceWindow" => "a maintenance window",
+        "NeighborSpec" => "a boundary group's neighbour",
+        "PhaseSpec" => "a phase",
+        "PhaseStart" => "the ways a phase begins",
+        "PullDpSpec" => "a pull distribution point",
+        "PulseSpec" => "pulse mode",
+        "Recurrence" => "recurrences",
+        "TimeBase" => "time bases",
+        "WeekOfMonth" => "weeks of the month",
+        "Weekday" => "days of the week",
         other => other,
     }
 }
@@ -50,6 +66,40 @@ pub fn in_words(type_name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_type_of_the_scenario_file_has_words() {
+        // Each type a scenario deserializes, found in the sources: a message about a field
+        // of it must name it as a reader would, never by its Rust name.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/scenario");
+        let mut named = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut derives = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives = line.contains("Deserialize");
+                }
+                let rest = line
+                    .strip_prefix("pub struct ")
+                    .or(line.strip_prefix("pub enum "));
+                if let (true, Some(rest)) = (derives, rest) {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+                    derives = false;
+                    if name == "Overrides" {
+                        continue; // serde calls it `Settings`
+                    }
+                    assert_ne!(in_words(&name), name, "{}: {name}", path.display());
+                    named += 1;
+                }
+            }
+        }
+        assert!(named > 25, "{named}");
+    }
 
     #[test]
     fn suggests_the_closest_name_only_when_it_is_close() {
