@@ -29,17 +29,19 @@ pub struct Loaded {
 /// than `max` bytes back means the file is over the limit.
 pub fn read_capped(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    if is_stdin(path) {
-        std::io::stdin()
-            .lock()
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)?;
-    } else {
-        std::fs::File::open(path)?
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)?;
-    }
+    open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// The input at `path`, buffered: standard input for `-`, else the file.
+pub fn open(path: &Path) -> std::io::Result<Box<dyn std::io::BufRead>> {
+    Ok(if is_stdin(path) {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(path)?))
+    })
 }
 
 /// Whether `path` is `-`, standard input (as ripgrep and cargo take it).

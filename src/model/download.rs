@@ -112,10 +112,7 @@ impl Model<'_> {
             return self.retry_download(c, now, GiveUp::DpConnect, cx);
         };
         // The deployments of the job this DP serves.
-        let held = (0..self.deployments.len())
-            .filter(|&d| job & 1 << d != 0 && self.deployments[d].ready.contains(dp.index()))
-            .fold(0u32, |m, d| m | 1 << d);
-        self.clients.head_mut(c).job_deployments = held;
+        self.clients.head_mut(c).job_deployments = self.held_on(job, dp);
         let g = self.world.group_of(c);
         let own = self.world.boundary_of(g);
         let bytes = self.job_bytes(c);
@@ -283,11 +280,17 @@ impl Model<'_> {
     pub(super) fn ready_dps(&self, mask: u32, tier: Tier) -> impl Iterator<Item = ServerId> + '_ {
         // A tier holds a few DPs, a package up to thousands: walk the tier's (both are in
         // id order, so the order is the package's) and ask each deployment's ready set.
-        tier.dps(self.world).iter().copied().filter(move |&dp| {
-            (0..self.deployments.len())
-                .filter(|d| mask & 1 << d != 0)
-                .all(|d| self.deployments[d].ready.contains(dp.index()))
-        })
+        tier.dps(self.world)
+            .iter()
+            .copied()
+            .filter(move |&dp| self.held_on(mask, dp) == mask)
+    }
+
+    /// Of the deployments in `mask`, those whose package `dp` holds.
+    fn held_on(&self, mask: u32, dp: ServerId) -> u32 {
+        (0..self.deployments.len())
+            .filter(|&d| mask & 1 << d != 0 && self.deployments[d].ready.contains(dp.index()))
+            .fold(0, |m, d| m | 1 << d)
     }
 
     /// Bytes of the job's required, uncached updates.

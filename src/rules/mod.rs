@@ -38,7 +38,6 @@ mod windows;
 use crate::engine::SimTime;
 use crate::scenario::{Scenario, Settings};
 use std::borrow::Cow;
-use std::io::BufReader;
 use std::path::Path;
 use trace::{Line, TraceError};
 
@@ -334,15 +333,11 @@ pub fn verify_file(
     max_memory: u64,
 ) -> Result<VerifyReport, TraceError> {
     let file = crate::load::shown(path);
-    let lines = if crate::load::is_stdin(path) {
-        trace::read(&file, std::io::stdin().lock(), max_memory)?
-    } else {
-        let f = std::fs::File::open(path).map_err(|source| TraceError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        trace::read(&file, BufReader::new(f), max_memory)?
-    };
+    let input = crate::load::open(path).map_err(|source| TraceError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let lines = trace::read(&file, input, max_memory)?;
     Ok(verify(&lines, scenario))
 }
 

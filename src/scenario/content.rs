@@ -54,11 +54,17 @@ impl LinkSpec {
     /// The link as the model and `cmsim verify` both take it: its rate outside the schedule
     /// and its rates over the run to `end`.
     pub fn link(&self, calendar: Option<&Calendar>, end: SimTime) -> Link {
-        let pulse = self.pulse.as_ref().map(|x| (x.block.0, x.delay.0));
         Link {
-            mbps: Link::effective(self.mbps, self.share, pulse),
+            mbps: self.rate(self.share),
             rates: self.rates(calendar, end),
         }
+    }
+
+    /// The rate copies get when they may use `share` of the bandwidth, with pulse mode's
+    /// pauses.
+    fn rate(&self, share: f64) -> f64 {
+        let pulse = self.pulse.as_ref().map(|x| (x.block.0, x.delay.0));
+        Link::effective(self.mbps, share, pulse)
     }
 
     /// The rate content copies get over the link (Mbit/s) from each change on, as
@@ -66,9 +72,7 @@ impl LinkSpec {
     /// them the smallest share of those in force (higher or lower than `share`), with pulse
     /// mode's pauses.
     /// Without a calendar a schedule has no periods (validation requires one).
-    pub fn rates(&self, calendar: Option<&Calendar>, end: SimTime) -> Vec<(u64, f64)> {
-        let pulse = self.pulse.as_ref().map(|x| (x.block.0, x.delay.0));
-        let rate = |share: f64| Link::effective(self.mbps, share, pulse);
+    fn rates(&self, calendar: Option<&Calendar>, end: SimTime) -> Vec<(u64, f64)> {
         let mut periods = Vec::new();
         if let Some(cal) = calendar {
             let (from, to) = (cal.instant(SimTime::ZERO), cal.instant(end));
@@ -95,7 +99,7 @@ impl LinkSpec {
                 .map(|p| p.2)
                 .reduce(f64::min)
                 .unwrap_or(self.share);
-            let r = rate(share);
+            let r = self.rate(share);
             if out.last().is_none_or(|&(_, last)| last != r) {
                 out.push((t, r));
             }

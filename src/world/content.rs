@@ -12,7 +12,7 @@ pub struct Link {
     /// bandwidth times the allowed share, slowed by pulse mode's pauses.
     pub mbps: f64,
     /// The rate from each change on, (ms offset, Mbit/s), the first at 0: one entry when
-    /// the link has no schedule (`LinkSpec::rates`).
+    /// the link has no schedule (`LinkSpec::link`).
     pub rates: Vec<(u64, f64)>,
 }
 
