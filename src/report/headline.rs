@@ -3,6 +3,7 @@
 //! compliant, waiting for a restart, never switched on, waiting for a maintenance window,
 //! still required — with the updates a group's windows never fit.
 
+use super::doc::Doc;
 use super::summary::Summary;
 use super::summary::machines::GroupMachines;
 use super::table::Table;
@@ -11,23 +12,24 @@ use super::text::Detail;
 /// The headline, per level of the hierarchy when there is more than one, and the
 /// per-group table (the worst groups, then the worst sites, when there are many); empty when
 /// nothing is deployed.
-pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: Detail) -> String {
+pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: Detail) -> Doc {
     let m = &s.machines;
+    let mut out = Doc::new();
     if m.targeted == 0 {
-        return String::new();
+        return out;
     }
     let marks: Vec<String> = [50, 90, 95, 99]
         .iter()
         .zip(m.compliant_ms)
         .map(|(p, t)| format!("{p}% {}", at(t)))
         .collect();
-    let mut out = format!(
-        "\nTargeted machines compliant with every deployment targeting them: {} of {} ({}) at the end\n  {}\n",
+    out.heading(format!(
+        "Targeted machines compliant with every deployment targeting them: {} of {} ({}) at the end",
         m.compliant,
         m.targeted,
         share(m.compliant, m.targeted),
-        marks.join(", ")
-    );
+    ));
+    out.text(format!("  {}\n", marks.join(", ")));
     if m.levels.len() > 1 {
         let mut t = Table::new(&["level", "targeted", "compliant", "50%", "90%", "95%", "99%"]);
         for l in &m.levels {
@@ -39,7 +41,7 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: 
             row.extend(l.compliant_ms.iter().map(|&t| at(t)));
             t.row(row);
         }
-        out.push_str(&t.render());
+        out.table(t);
     }
     let groups = &m.groups;
     let mut t = Table::new(&[&["group"], &STATES[..], &["windows"]].concat());
@@ -52,20 +54,20 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: 
         });
         t.row(row);
     }
-    out.push_str(&t.render());
-    out.push_str(&detail.more(groups.len(), "groups", "groups.csv, summary.json"));
+    out.table(t);
+    out.text(detail.more(groups.len(), "groups", "groups.csv, summary.json"));
     if detail.cuts(groups.len()) {
-        out.push_str(&worst_sites(groups, detail));
+        worst_sites(&mut out, groups, detail);
     }
     let unfit: Vec<&GroupMachines> = groups.iter().filter(|g| !g.never_fits.is_empty()).collect();
     for i in detail.pick(unfit.len(), |i| unfit[i].targeted) {
-        out.push_str(&format!(
+        out.text(format!(
             "  {}: no maintenance window fits the maximum run time of {}; they never install there\n",
             unfit[i].name,
             unfit[i].never_fits.join(", ")
         ));
     }
-    out.push_str(&detail.more(
+    out.text(detail.more(
         unfit.len(),
         "groups whose windows never fit an update",
         "summary.json",
@@ -101,7 +103,7 @@ fn states_row(name: String, states: &[u32; 5]) -> Vec<String> {
 
 /// The groups' machines summed per site, the worst sites first: where the cut group table
 /// leaves off, the sites say which branches lag.
-fn worst_sites(groups: &[GroupMachines], detail: Detail) -> String {
+fn worst_sites(out: &mut Doc, groups: &[GroupMachines], detail: Detail) {
     let mut sites: Vec<(&str, [u32; 5])> = Vec::new();
     for g in groups {
         let states = g.states();
@@ -115,8 +117,9 @@ fn worst_sites(groups: &[GroupMachines], detail: Detail) -> String {
         let (code, states) = sites[i];
         t.row(states_row(code.to_string(), &states));
     }
-    format!("\n  Sites, the furthest behind first\n{}", t.render())
-        + &detail.more(sites.len(), "sites", "groups.csv, summary.json")
+    out.subheading("Sites, the furthest behind first");
+    out.table(t);
+    out.text(detail.more(sites.len(), "sites", "groups.csv, summary.json"));
 }
 
 /// `part` of `whole` in percent, one decimal.

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod csv;
 pub mod describe;
+pub mod doc;
 pub mod figures;
 mod headline;
 mod policy;

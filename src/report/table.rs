@@ -1,4 +1,4 @@
-//! Aligned plain-text tables for the terminal report.
+//! Tables of the report: aligned plain text for the terminal, `<table>` for `report.html`.
 
 /// A table of text cells; columns whose cells look numeric are right-aligned.
 pub struct Table {
@@ -39,14 +39,7 @@ impl Table {
                     .unwrap_or(0)
             })
             .collect();
-        let numeric: Vec<bool> = (0..cols)
-            .map(|c| {
-                self.rows.iter().all(|r| {
-                    let v = cell(r, c);
-                    v.is_empty() || v == "—" || v.starts_with(|ch: char| ch.is_ascii_digit())
-                })
-            })
-            .collect();
+        let numeric = self.numeric();
         let mut out = String::new();
         for r in std::iter::once(&self.head).chain(&self.rows) {
             let mut line = String::from(" ");
@@ -66,6 +59,45 @@ impl Table {
             out.push_str(line.trim_end());
             out.push('\n');
         }
+        out
+    }
+
+    /// Per column, whether its cells look numeric (right-aligned): every cell empty, a dash
+    /// or starting with a digit.
+    fn numeric(&self) -> Vec<bool> {
+        (0..self.head.len())
+            .map(|c| {
+                self.rows.iter().all(|r| {
+                    let v = r.get(c).map_or("", String::as_str);
+                    v.is_empty() || v == "—" || v.starts_with(|ch: char| ch.is_ascii_digit())
+                })
+            })
+            .collect()
+    }
+
+    /// Renders as an HTML table, numeric columns marked `class="num"` (right-aligned by the
+    /// page's style).
+    pub fn to_html(&self) -> String {
+        use super::doc::escape;
+        let numeric = self.numeric();
+        let class = |c: usize| match numeric[c] {
+            true => " class=\"num\"",
+            false => "",
+        };
+        let mut out = String::from("<div class=\"table\"><table>\n<thead><tr>");
+        for (c, h) in self.head.iter().enumerate() {
+            out.push_str(&format!("<th{}>{}</th>", class(c), escape(h)));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for r in &self.rows {
+            out.push_str("<tr>");
+            for c in 0..self.head.len() {
+                let v = r.get(c).map_or("", String::as_str);
+                out.push_str(&format!("<td{}>{}</td>", class(c), escape(v)));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody></table></div>\n");
         out
     }
 }

@@ -3,6 +3,7 @@
 //! their content, users' notifications and early installs.
 
 use super::{Detail, at, pct};
+use crate::report::doc::Doc;
 use crate::report::summary::Summary;
 use crate::report::table::Table;
 
@@ -28,10 +29,10 @@ fn with_marks(
 
 /// Phased deployments: when each phase began, or that it never did and how far the phase
 /// before it got toward the criterion.
-fn phases(s: &Summary) -> String {
-    let mut out = String::from(
-        "\n  Phases: each begins at creation, when the phase before reaches its success \
-         percentage in the site databases (then a deferral), or a delay after it began\n",
+fn phases(out: &mut Doc, s: &Summary) {
+    out.subheading(
+        "Phases: each begins at creation, when the phase before reaches its success \
+         percentage in the site databases (then a deferral), or a delay after it began",
     );
     let mut t = Table::new(&["phase", "#", "begins", "started", "in db"]);
     let list = &s.deployment.phases;
@@ -70,15 +71,13 @@ fn phases(s: &Summary) -> String {
             format!("{:.1}%", p.db_compliant_percent),
         ]);
     }
-    out.push_str(&t.render());
-    out
+    out.table(t);
 }
 
 /// The deployment phase: content, installs on clients and in the databases, DPs, users.
-pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
+pub(super) fn deployment(out: &mut Doc, s: &Summary, detail: Detail) {
     let d = &s.deployment;
-    let mut out =
-        String::from("\nDeployments (R16–R25): installed on the clients / in the site databases\n");
+    out.heading("Deployments (R16–R25): installed on the clients / in the site databases");
     let mut t = marks_table(&["deployment", "created", "required", "installed"]);
     for r in &d.deployments {
         let created = if r.rejected {
@@ -94,10 +93,10 @@ pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
         ];
         t.row(with_marks(s, row, &r.installed_ms, &r.db_installed_ms));
     }
-    out.push_str(&t.render());
+    out.table(t);
     for r in d.deployments.iter().filter(|r| !r.rejected) {
         if let Some(deadline) = r.deadline_ms.filter(|&t| t > s.end_ms) {
-            out.push_str(&format!(
+            out.text(format!(
                 "  {}: the deadline {} is after the end of the run ({}): no deadline installs \
                  in this run\n",
                 r.id,
@@ -106,9 +105,9 @@ pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
             ));
         }
     }
-    out.push_str(
-        "\n  Machines fully compliant (every update of the deployment that applies installed, \
-         restarted where needed): truly / in the site databases\n",
+    out.subheading(
+        "Machines fully compliant (every update of the deployment that applies installed, \
+         restarted where needed): truly / in the site databases",
     );
     let mut t = marks_table(&["deployment", "targeted", "compliant", "in db"]);
     for r in d.deployments.iter().filter(|r| !r.rejected) {
@@ -121,12 +120,12 @@ pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
         ];
         t.row(with_marks(s, row, &m.compliant_ms, &m.db_compliant_ms));
     }
-    out.push_str(&t.render());
+    out.table(t);
     if !d.phases.is_empty() {
-        out.push_str(&phases(s));
+        phases(out, s);
     }
     if !d.adr_runs.is_empty() {
-        out.push_str("\n  Automatic deployment rules: each run that found updates\n");
+        out.subheading("Automatic deployment rules: each run that found updates");
         for r in &d.adr_runs {
             let line = match r.run_ms {
                 Some(t) => format!(
@@ -138,10 +137,10 @@ pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
                 ),
                 None => format!("not made in this run (ADR {})", r.rule),
             };
-            out.push_str(&format!("  {}: {line}\n", r.deployment));
+            out.text(format!("  {}: {line}\n", r.deployment));
         }
     }
-    out.push_str("\nDistribution points (R16, R18)\n");
+    out.heading("Distribution points (R16, R18)");
     let mut t = Table::new(&[
         "dp",
         "site",
@@ -180,11 +179,11 @@ pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
             },
         ]);
     }
-    out.push_str(&t.render());
-    out.push_str(&detail.more(dps.len(), "distribution points, less busy", "summary.json"));
-    out.push_str(&content(s, detail));
+    out.table(t);
+    out.text(detail.more(dps.len(), "distribution points, less busy", "summary.json"));
+    content(out, s, detail);
     let n = &d.notifications;
-    out.push_str(&format!(
+    out.text(format!(
         "\n  Gave up downloading: {} no DP found (R19), {} no DP reachable (R20), {} user-started (R21); \
          {} Location Services failures, {} DP connection failures\n  \
          Notifications (R22): {} to {} clients, {:.1} each on average, p95 {}, max {}\n  \
@@ -203,14 +202,12 @@ pub(super) fn deployment(s: &Summary, detail: Detail) -> String {
         d.user_installs_available,
         d.restarts
     ));
-    out
 }
 
 /// Content: when each package was on all its DPs, and where clients' bytes came from (issue
 /// 12, items 4 and 5).
-fn content(s: &Summary, detail: Detail) -> String {
+fn content(out: &mut Doc, s: &Summary, detail: Detail) {
     let d = &s.deployment;
-    let mut out = String::new();
     for r in d
         .deployments
         .iter()
@@ -224,14 +221,14 @@ fn content(s: &Summary, detail: Detail) -> String {
             ),
             _ => "never in this run".into(),
         };
-        out.push_str(&format!(
+        out.text(format!(
             "  {}: content on all {} DPs {took}\n",
             r.id,
             r.content_on_dp_ms.len()
         ));
     }
     let b = &d.download_bytes;
-    out.push_str(&format!(
+    out.text(format!(
         "  Downloaded: {:.2} GB from DPs (of which {:.2} GB by boundary-group fallback), {:.2} GB from peers\n",
         b.from_dps as f64 / 1e9,
         b.fallback as f64 / 1e9,
@@ -240,22 +237,22 @@ fn content(s: &Summary, detail: Detail) -> String {
     let links: Vec<_> = d.fallback.iter().collect();
     for i in detail.pick(links.len(), |i| links[i].1.bytes) {
         let (rel, f) = links[i];
-        out.push_str(&format!(
+        out.text(format!(
             "    fallback {rel}: {} download{}, {:.2} GB\n",
             f.downloads,
             if f.downloads == 1 { "" } else { "s" },
             f.bytes as f64 / 1e9
         ));
     }
-    out += &detail.more(links.len(), "fallback links, fewer bytes", "summary.json");
-    out + &wan_links(d, detail)
+    out.text(detail.more(links.len(), "fallback links, fewer bytes", "summary.json"));
+    wan_links(out, d, detail);
 }
 
 /// The bytes over each site link that carried any, the busiest first when cut.
-fn wan_links(d: &crate::report::summary::DeploymentSummary, detail: Detail) -> String {
+fn wan_links(out: &mut Doc, d: &crate::report::summary::DeploymentSummary, detail: Detail) {
     let links = &d.wan_links;
     if links.is_empty() {
-        return String::new();
+        return;
     }
     let gb = |b: u64| format!("{:.2}", b as f64 / 1e9);
     let mut t = Table::new(&[
@@ -281,7 +278,7 @@ fn wan_links(d: &crate::report::summary::DeploymentSummary, detail: Detail) -> S
             gb(l.bytes),
         ]);
     }
-    let mut out = String::from("\n  WAN links (site → parent): what crossed each\n");
-    out += &t.render();
-    out + &detail.more(links.len(), "WAN links, fewer bytes", "summary.json")
+    out.subheading("WAN links (site → parent): what crossed each");
+    out.table(t);
+    out.text(detail.more(links.len(), "WAN links, fewer bytes", "summary.json"));
 }

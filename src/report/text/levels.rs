@@ -3,6 +3,7 @@
 //! (issue 13). Every site is still in `summary.json`, and `--detail` prints them.
 
 use super::at;
+use crate::report::doc::Doc;
 use crate::report::summary::{SiteSummary, Summary};
 use crate::report::table::Table;
 use crate::scenario::SiteKind;
@@ -32,7 +33,7 @@ fn own_databases<'a>(sites: &[&'a SiteSummary]) -> Vec<&'a SiteSummary> {
 
 /// The site databases per level: how many sites have one, the updates they hold (fewest –
 /// most), and the expiry figures summed.
-pub(super) fn site_databases(s: &Summary) -> String {
+pub(super) fn site_databases(out: &mut Doc, s: &Summary) {
     let mut t = Table::new(&[
         "level",
         "sites",
@@ -75,7 +76,8 @@ pub(super) fn site_databases(s: &Summary) -> String {
             },
         ]);
     }
-    t.render() + "  (every site in summary.json; --detail lists them all)\n"
+    out.table(t);
+    out.text("  (every site in summary.json; --detail lists them all)\n");
 }
 
 /// Column headings and cells of the "when each database had each update" table per level:

@@ -8,6 +8,7 @@ mod view;
 
 pub use top::Detail;
 
+use super::doc::Doc;
 use super::summary::Summary;
 use super::table::Table;
 use crate::engine::SimTime;
@@ -35,7 +36,12 @@ pub(super) fn at(s: &Summary, ms: Option<u64>) -> String {
 /// Renders `s` for people, each long list cut to its worst entries unless `detail` is
 /// [`Detail::All`].
 pub fn render(s: &Summary, detail: Detail) -> String {
-    let mut out = format!(
+    title(s) + &document(s, detail).to_text()
+}
+
+/// The report's first line: the scenario, its seed, the simulated span, events and clients.
+pub fn title(s: &Summary) -> String {
+    format!(
         "cmsim — {} (seed {}, {} simulated{}, {} events, {} clients)\n",
         s.scenario,
         s.seed,
@@ -46,10 +52,15 @@ pub fn render(s: &Summary, detail: Detail) -> String {
             .unwrap_or_default(),
         s.events,
         s.clients
-    );
-    out.push_str(&view::section(s));
-    out.push_str(&super::headline::headline(s, |t| at(s, t), detail));
-    out.push_str("\nSoftware update points: synchronization (R01–R06) and clients' scans\n");
+    )
+}
+
+/// The report below its title, each long list cut to its worst entries unless `detail` is
+/// [`Detail::All`]: what the terminal prints and `report.html` shows.
+pub fn document(s: &Summary, detail: Detail) -> Doc {
+    let mut out = view::section(s);
+    out.append(super::headline::headline(s, |t| at(s, t), detail));
+    out.heading("Software update points: synchronization (R01–R06) and clients' scans");
     let mut t = Table::new(&[
         "site",
         "sup",
@@ -95,26 +106,26 @@ pub fn render(s: &Summary, detail: Detail) -> String {
             failed_scans(sup),
         ]);
     }
-    out.push_str(&t.render());
-    out.push_str(&detail.more(
+    out.table(t);
+    out.text(detail.more(
         sups.len(),
         "SUPs, fewer failed scans and retries",
         "summary.json",
     ));
-    out.push_str(&site_databases(s, detail));
-    out.push_str(&updates_table(s, detail));
-    out.push_str(&compliance(s, detail));
+    site_databases(&mut out, s, detail);
+    updates_table(&mut out, s, detail);
+    compliance(&mut out, s, detail);
     if !s.deployment.deployments.is_empty() {
-        out.push_str(&deployment::deployment(s, detail));
+        deployment::deployment(&mut out, s, detail);
     }
     out
 }
 
 /// The sites' own databases (R03, R07): every site, or per level when there are many.
-fn site_databases(s: &Summary, detail: Detail) -> String {
-    let out = String::from("\nSite databases (R03, R07)\n");
+fn site_databases(out: &mut Doc, s: &Summary, detail: Detail) {
+    out.heading("Site databases (R03, R07)");
     if detail.cuts(s.sites.len()) {
-        return out + &levels::site_databases(s);
+        return levels::site_databases(out, s);
     }
     let mut t = Table::new(&[
         "site",
@@ -139,11 +150,11 @@ fn site_databases(s: &Summary, detail: Detail) -> String {
             at(s, site.migrated_reactivated_ms),
         ]);
     }
-    out + &t.render()
+    out.table(t);
 }
 
 /// Why the databases say Required at the end, where anything but "not deployed" explains it.
-fn required_because(s: &Summary, detail: Detail) -> String {
+fn required_because(out: &mut Doc, s: &Summary, detail: Detail) {
     let mut t = Table::new(&[
         "site",
         "update",
@@ -177,12 +188,11 @@ fn required_because(s: &Summary, detail: Detail) -> String {
         ]);
     }
     if rows.is_empty() {
-        return String::new();
+        return;
     }
-    format!(
-        "\n  Why the databases say Required at the end (R15)\n{}",
-        t.render()
-    ) + &detail.more(rows.len(), "database × update rows", "summary.json")
+    out.subheading("Why the databases say Required at the end (R15)");
+    out.table(t);
+    out.text(detail.more(rows.len(), "database × update rows", "summary.json"));
 }
 
 /// `part` of `whole` in percent, one decimal; a dash of nothing.
@@ -195,20 +205,20 @@ pub(super) fn pct(part: i64, whole: u64) -> String {
 }
 
 /// The compliance phase: scans, the databases' view against the truth, MP load.
-fn compliance(s: &Summary, detail: Detail) -> String {
+fn compliance(out: &mut Doc, s: &Summary, detail: Detail) {
     let c = &s.compliance;
-    let mut out = format!(
-        "\nCompliance (R09–R15): {} policies received, {} scans ({} with changes); \
-         scan → site database: median {}, p95 {}, max {}\n",
+    out.heading(format!(
+        "Compliance (R09–R15): {} policies received, {} scans ({} with changes); \
+         scan → site database: median {}, p95 {}, max {}",
         c.policies_received,
         c.scans,
         c.scans_with_changes,
         when(c.scan_to_db_ms.median),
         when(c.scan_to_db_ms.p95),
         when(c.scan_to_db_ms.max),
-    );
+    ));
     if c.states_discarded > 0 {
-        out.push_str(&format!(
+        out.text(format!(
             "  {} state messages discarded: their site databases had not synced the update (R15); \
              a database without a SUP of its own never gets states\n",
             c.states_discarded
@@ -216,8 +226,8 @@ fn compliance(s: &Summary, detail: Detail) -> String {
     }
     let many = detail.cuts(c.databases.len());
     for db in c.databases.iter().filter(|db| !many || db.top) {
-        out.push_str(&format!(
-            "\n  Site database {} ({} clients) at the end — database view against the truth\n",
+        out.subheading(format!(
+            "Site database {} ({} clients) at the end — database view against the truth",
             db.site, db.clients
         ));
         let mut t = Table::new(&[
@@ -245,13 +255,13 @@ fn compliance(s: &Summary, detail: Detail) -> String {
             row.extend(u.known_ms.iter().map(|&m| at(s, m)));
             t.row(row);
         }
-        out.push_str(&t.render());
+        out.table(t);
     }
     if many {
-        out.push_str(&databases_at_end(s, detail));
+        databases_at_end(out, s, detail);
     }
-    out.push_str(&required_because(s, detail));
-    out.push_str("\nState messages per management point (R13)\n");
+    required_because(out, s, detail);
+    out.heading("State messages per management point (R13)");
     let mut t = Table::new(&[
         "mp",
         "site",
@@ -287,16 +297,16 @@ fn compliance(s: &Summary, detail: Detail) -> String {
             },
         ]);
     }
-    out + &t.render()
-        + &detail.more(mps.len(), "management points, less busy", "summary.json")
-        + &super::policy::over_capacity(&c.management_points)
-        + &reporting::section(s, detail)
+    out.table(t);
+    out.text(detail.more(mps.len(), "management points, less busy", "summary.json"));
+    out.text(super::policy::over_capacity(&c.management_points));
+    out.append(reporting::section(s, detail));
 }
 
 /// Every site database in one row each, the furthest from the truth first: the share of its
 /// client × update pairs it holds as required, installed and unknown, against the truly
 /// required share, and its longest queue.
-fn databases_at_end(s: &Summary, detail: Detail) -> String {
+fn databases_at_end(out: &mut Doc, s: &Summary, detail: Detail) {
     let dbs = &s.compliance.databases;
     let pairs = |db: &super::summary::DatabaseSummary| db.clients * db.updates.len() as u64;
     let sum = |db: &super::summary::DatabaseSummary,
@@ -331,15 +341,16 @@ fn databases_at_end(s: &Summary, detail: Detail) -> String {
             db.backlog_peak.to_string(),
         ]);
     }
-    format!(
-        "\n  Site databases at the end, furthest from the truth first (shares of client × update pairs)\n{}",
-        t.render()
-    ) + &detail.more(dbs.len(), "site databases", "summary.json, compliance.csv")
+    out.subheading(
+        "Site databases at the end, furthest from the truth first (shares of client × update pairs)",
+    );
+    out.table(t);
+    out.text(detail.more(dbs.len(), "site databases", "summary.json, compliance.csv"));
 }
 
 /// When each site's database (and the ITMU catalog) first had each update; the most recent
 /// releases when there are many, and per level when there are more sites than fit.
-fn updates_table(s: &Summary, detail: Detail) -> String {
+fn updates_table(out: &mut Doc, s: &Summary, detail: Detail) {
     let itmu = !s.itmu_refreshes_ms.is_empty();
     let per_level = detail
         .cuts(s.sites.len())
@@ -369,15 +380,17 @@ fn updates_table(s: &Summary, detail: Detail) -> String {
         }
         t.row(row);
     }
-    let mut out = String::from("\nWhen each site database first had each update (R04");
-    out.push_str(if itmu { ", R08 for ITMU)\n" } else { ")\n" });
+    out.heading(match itmu {
+        true => "When each site database first had each update (R04, R08 for ITMU)",
+        false => "When each site database first had each update (R04)",
+    });
     if per_level.is_some() {
-        out.push_str("  (per level: when its first and its last own database had it; every site in summary.json)\n");
+        out.text("  (per level: when its first and its last own database had it; every site in summary.json)\n");
     }
     if skip > 0 {
-        out.push_str(&format!("  ({skip} earlier updates in summary.json)\n"));
+        out.text(format!("  ({skip} earlier updates in summary.json)\n"));
     }
-    out + &t.render()
+    out.table(t);
 }
 
 /// A SUP's failed scans: how many, of which over capacity, and how many clients gave up or

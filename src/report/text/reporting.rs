@@ -2,25 +2,27 @@
 //! databases, where they queued, and the replication toward the top of the hierarchy.
 
 use super::{Detail, at, when};
+use crate::report::doc::Doc;
 use crate::report::summary::Summary;
 use crate::report::table::Table;
 
 /// The section, or nothing when no message ever waited and nothing replicates.
-pub(super) fn section(s: &Summary, detail: Detail) -> String {
+pub(super) fn section(s: &Summary, detail: Detail) -> Doc {
     let c = &s.compliance;
+    let mut out = Doc::new();
     let queued = c.management_points.iter().any(|m| m.backlog_peak > 0)
         || c.databases.iter().any(|d| d.backlog_peak > 0);
     if !queued && c.replications.is_empty() {
-        return String::new();
+        return out;
     }
-    let mut out = format!(
-        "\nReporting path (R13): scan → own site database median {}, p95 {}; \
-         → top database median {}, p95 {}\n",
+    out.heading(format!(
+        "Reporting path (R13): scan → own site database median {}, p95 {}; \
+         → top database median {}, p95 {}",
         when(c.scan_to_db_ms.median),
         when(c.scan_to_db_ms.p95),
         when(c.scan_to_top_db_ms.median),
         when(c.scan_to_top_db_ms.p95),
-    );
+    ));
     let mut t = Table::new(&["server", "site", "writes to", "most waiting", "at"]);
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     for m in c.management_points.iter().filter(|m| m.backlog_peak > 0) {
@@ -46,19 +48,20 @@ pub(super) fn section(s: &Summary, detail: Detail) -> String {
     for i in detail.pick(rows.len(), |i| rows[i].0) {
         t.row(rows[i].1.clone());
     }
-    out.push_str(&t.render());
-    out.push_str(&detail.more(rows.len(), "servers, shorter queues", "summary.json"));
+    out.table(t);
+    out.text(detail.more(rows.len(), "servers, shorter queues", "summary.json"));
     let reps = &c.replications;
     for i in detail.pick(reps.len(), |i| reps[i].messages) {
         let r = &reps[i];
-        out.push_str(&format!(
+        out.text(format!(
             "  {} → {}: {} replications, {} state changes\n",
             r.from, r.to, r.replications, r.messages
         ));
     }
-    out + &detail.more(
+    out.text(detail.more(
         reps.len(),
         "replication links, fewer changes",
         "summary.json",
-    )
+    ));
+    out
 }

@@ -4,16 +4,18 @@
 //! the view from the top, as they always were.
 
 use super::at;
+use crate::report::doc::Doc;
 use crate::report::summary::Summary;
 
 /// The lines naming the view and its curve, or nothing without `--view`.
-pub(super) fn section(s: &Summary) -> String {
+pub(super) fn section(s: &Summary) -> Doc {
+    let mut out = Doc::new();
     let Some(v) = &s.view else {
-        return String::new();
+        return out;
     };
-    let mut out = format!("\nView: {}, {} clients\n", v.seen(), v.clients);
+    out.heading(format!("View: {}, {} clients", v.seen(), v.clients));
     if let Some(stand_in) = v.stand_in() {
-        out.push_str(&format!("  {stand_in}\n"));
+        out.text(format!("  {stand_in}\n"));
     }
     let what = if s.deployment.deployments.is_empty() {
         "all updates"
@@ -26,14 +28,14 @@ pub(super) fn section(s: &Summary) -> String {
         .map(|&p| format!("{p}% {}", at(s, reached(p))))
         .collect();
     let end = s.curve.last().map_or((0.0, 0.0), |c| (c.db, c.truth));
-    out.push_str(&format!(
+    out.text(format!(
         "  Installed in that database ({what}): {}; at the end {:.1}% (on its clients {:.1}%)\n",
         marks.join(", "),
         end.0,
         end.1,
     ));
     if !s.deployment.deployments.is_empty() {
-        out.push_str(
+        out.text(
             "  The headline and the deployments' database figures below stay the view from the top.\n",
         );
     }
