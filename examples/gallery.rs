@@ -1,5 +1,5 @@
 //! Regenerates `results/` from the gallery: for every `scenarios/NAME.ron`, the run's
-//! `summary.json`, `summary.txt`, `compliance.csv` (hourly), `machines.csv`, `charts/` and the
+//! `report.html`, `summary.json`, `summary.txt`, `compliance.csv` (hourly), `machines.csv`, `charts/` and the
 //! `complete` marker in `results/NAME/`. A test (`tests/results.rs`)
 //! fails when a committed summary no longer matches what the code produces.
 //!
@@ -25,6 +25,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             force: true,
             quiet: true,
             sample: Some(SimDuration::from_hours(1)),
+            source: Some(std::sync::Arc::new(cmsim::report::html::Source {
+                file: path.display().to_string(),
+                text: loaded.source.clone(),
+            })),
             ..RunOptions::default()
         };
         let summary = cmsim::run(&loaded.world, &opts)?;

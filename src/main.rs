@@ -44,7 +44,7 @@ enum Command {
         /// First seed (default: plan A's); replication i uses seed + i.
         #[arg(long)]
         seed: Option<u64>,
-        /// Writes comparison.json and a chart overlaying both plans into DIR.
+        /// Writes comparison.json, a chart overlaying both plans and report.html into DIR.
         #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out.
@@ -60,7 +60,8 @@ enum Command {
         /// Runs only the points whose index is I modulo N (e.g. `--shard 3/8`).
         #[arg(long, value_name = "I/N", value_parser = cmsim::sweep::Shard::parse)]
         shard: Option<cmsim::sweep::Shard>,
-        /// Writes sweep.csv (or sweep-shard-I-of-N.csv) into DIR instead of printing it.
+        /// Writes sweep.csv, its charts and report.html (a shard: sweep-shard-I-of-N.csv only)
+        /// into DIR instead of printing the table.
         #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out (a shard: its own table only).
@@ -74,7 +75,7 @@ enum Command {
         /// Shard tables written by `cmsim sweep --shard`.
         #[arg(required = true)]
         tables: Vec<PathBuf>,
-        /// Writes sweep.csv into DIR instead of printing it.
+        /// Writes sweep.csv, its charts and report.html into DIR instead of printing the table.
         #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out.

@@ -31,7 +31,7 @@ pub struct RunOptions {
     /// Interval of the compliance time series in compliance.csv (default 15m, at least 1m).
     #[arg(long, value_name = "DUR", value_parser = parse_sample)]
     pub sample: Option<SimDuration>,
-    /// Writes summary.json, compliance.csv, machines.csv, charts/ and, last, `complete`
+    /// Writes report.html, summary.json, compliance.csv, machines.csv, charts/ and, last, `complete`
     /// into DIR (refused while another run writes there, or when DIR holds another run's
     /// outputs, unless --force).
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -54,6 +54,10 @@ pub struct RunOptions {
     /// No progress bar (the command line's global `-q`).
     #[arg(skip)]
     pub quiet: bool,
+    /// The scenario as written, quoted by `report.html` so that the page alone repeats the
+    /// run (set by the command line from the file it loaded).
+    #[arg(skip)]
+    pub source: Option<std::sync::Arc<crate::report::html::Source>>,
     /// `--max-events` and `--max-memory` (given on the command line with the other limits of
     /// a command's runs; see `estimate`).
     #[arg(skip)]
@@ -332,8 +336,13 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         }
         out.stream("machines.csv", |w| csv::write_machines(w, world, &metrics))?;
         out.stream("groups.csv", |w| csv::write_groups(w, world, &metrics))?;
-        crate::report::charts::write(&out.staging().join("charts"), world, &metrics, &summary)
-            .map_err(RunError::Chart)?;
+        let charts =
+            crate::report::charts::write(&out.staging().join("charts"), world, &metrics, &summary)
+                .map_err(RunError::Chart)?;
+        let detail = crate::report::text::Detail::from_flag(opts.detail);
+        let source = opts.source.as_deref();
+        let page = crate::report::html::run(&summary, world, &charts, source, detail);
+        out.write("report.html", &page)?;
     }
     if let (Some(t), Some(path), Some(partial)) = (trace, &opts.trace, trace_file) {
         drop(t.finish(&stats).map_err(output(path))?);

@@ -236,7 +236,7 @@ fn an_earlier_runs_outputs_are_refused_without_force_and_all_replaced_with_it() 
         &err,
         &[
             "holds the outputs of another run (charts, complete, compliance.csv, groups.csv, \
-             machines.csv, replications.json, summary.json)",
+             machines.csv, replications.json, report.html, summary.json)",
             "--force replaces them",
         ],
     );

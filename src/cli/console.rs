@@ -3,6 +3,7 @@
 
 use cmsim::load_file;
 use cmsim::output::OutputError;
+use cmsim::report::html::Source;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -14,6 +15,14 @@ pub(crate) fn load(path: &std::path::Path) -> Result<cmsim::Loaded, ExitCode> {
         report_error(&e);
         ExitCode::from(BAD_INPUT)
     })
+}
+
+/// The scenario `l` as written, for `report.html` to quote.
+pub(crate) fn source(l: &cmsim::Loaded) -> Source {
+    Source {
+        file: l.file.clone(),
+        text: l.source.clone(),
+    }
 }
 
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {

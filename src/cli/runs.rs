@@ -4,6 +4,7 @@
 use super::{console::*, plan::*, sweeps::*};
 use cmsim::RunOptions;
 use cmsim::output::{OutDir, Target};
+use cmsim::report::charts::Chart;
 use std::process::ExitCode;
 
 /// Refuses outputs that would overwrite the scenario being run: `--trace` naming it, or
@@ -36,6 +37,7 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
     cmsim::run::apply(&mut loaded.world, opts);
     let opts = &RunOptions {
         budget: plan.budget,
+        source: Some(std::sync::Arc::new(source(&loaded))),
         ..opts.clone()
     };
     if plan.replications.unwrap_or(1) > 1 {
@@ -90,7 +92,16 @@ pub(crate) fn replications(
         let bands = |dir: &std::path::Path| {
             cmsim::report::charts::bands(dir, &[(&world.name, runs.as_slice())])
         };
-        if let Err(e) = staged(out, "replications.json", &json(&r), bands) {
+        let source = opts.source.as_deref();
+        let page = |charts: &[Chart]| {
+            Ok(cmsim::report::html::replications(
+                &r,
+                runs.first(),
+                charts,
+                source,
+            ))
+        };
+        if let Err(e) = staged(out, "replications.json", &json(&r), bands, page) {
             return output_failed(&e);
         }
     }
@@ -155,7 +166,16 @@ pub(crate) fn compare(
         let (na, nb) = (format!("A {}", a.world.name), format!("B {}", b.world.name));
         let plans = [(na.as_str(), ra.as_slice()), (nb.as_str(), rb.as_slice())];
         let bands = |dir: &std::path::Path| cmsim::report::charts::bands(dir, &plans);
-        if let Err(e) = staged(out, "comparison.json", &json(&c), bands) {
+        let sources = [source(&a), source(&b)];
+        let page = |charts: &[Chart]| {
+            Ok(cmsim::report::html::comparison(
+                &c,
+                ra.first(),
+                charts,
+                [Some(&sources[0]), Some(&sources[1])],
+            ))
+        };
+        if let Err(e) = staged(out, "comparison.json", &json(&c), bands, page) {
             return output_failed(&e);
         }
     }

@@ -3,6 +3,8 @@
 
 use super::{console::*, plan::*};
 use cmsim::output::{OutDir, OutputError, Target};
+use cmsim::report::charts::Chart;
+use cmsim::report::html::Source;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,16 +19,19 @@ pub(crate) fn precheck(
     }
 }
 
-/// Writes `name` and the charts `draw` makes in the staging directory's `charts/`, then
-/// moves them into place with the `complete` marker; returns the number of charts.
+/// Writes `name`, the charts `draw` makes in the staging directory's `charts/` and the
+/// `report.html` that `page` makes of them, then moves them into place with the `complete`
+/// marker; returns the number of charts.
 pub(crate) fn staged(
     out: OutDir,
     name: &str,
     text: &str,
-    draw: impl FnOnce(&std::path::Path) -> Result<Vec<PathBuf>, String>,
+    draw: impl FnOnce(&std::path::Path) -> Result<Vec<Chart>, String>,
+    page: impl FnOnce(&[Chart]) -> Result<String, String>,
 ) -> Result<usize, OutputError> {
     out.write(name, text)?;
     let charts = draw(&out.staging().join("charts")).map_err(OutputError::Chart)?;
+    out.write("report.html", &page(&charts).map_err(OutputError::Chart)?)?;
     out.commit()?;
     Ok(charts.len())
 }
@@ -97,7 +102,7 @@ pub(crate) fn sweep(
     };
     let name = sweep.file_name();
     match (shard, out) {
-        (None, Some(dir)) => with_charts(dir, &name, &table),
+        (None, Some(dir)) => with_charts(dir, &name, &table, Some(&source(&loaded))),
         (_, None) if plan.format == Format::Json => as_json(&name, &table),
         _ => emit(out, &name, &table),
     }
@@ -140,7 +145,7 @@ pub(crate) fn merge(tables: &[PathBuf], out: Option<&Target>) -> ExitCode {
         .map_err(|e| vec![e])
         .and_then(|read| cmsim::sweep::merge(&read));
     match (merged, out) {
-        (Ok(text), Some(dir)) => with_charts(dir, "sweep.csv", &text),
+        (Ok(text), Some(dir)) => with_charts(dir, "sweep.csv", &text, None),
         (Ok(text), None) => emit(None, "sweep.csv", &text),
         (Err(problems), _) => {
             report_error(&problems.join("\n"));
@@ -149,15 +154,21 @@ pub(crate) fn merge(tables: &[PathBuf], out: Option<&Target>) -> ExitCode {
     }
 }
 
-/// Writes a whole sweep's table and one chart per figure into `DIR/charts`, then `complete`.
-pub(crate) fn with_charts(target: &Target, name: &str, table: &str) -> ExitCode {
+/// Writes a whole sweep's table, one chart per figure into `DIR/charts` and `report.html`
+/// (quoting the sweep's scenario when there is one), then `complete`.
+pub(crate) fn with_charts(
+    target: &Target,
+    name: &str,
+    table: &str,
+    source: Option<&Source>,
+) -> ExitCode {
     let out = match OutDir::claim(target) {
         Ok(out) => out,
         Err(e) => return output_failed(&e),
     };
-    match staged(out, name, table, |dir| {
-        cmsim::report::charts::sweep(dir, table)
-    }) {
+    let draw = |dir: &std::path::Path| cmsim::report::charts::sweep(dir, table);
+    let page = |charts: &[Chart]| cmsim::report::html::sweep(table, charts, source);
+    match staged(out, name, table, draw, page) {
         Ok(n) => {
             note(&format!("wrote {}", target.dir.join(name).display()));
             note(&format!(

@@ -35,7 +35,8 @@ pub const LOCK: &str = ".cmsim.lock";
 pub const STAGING: &str = ".cmsim-staging";
 
 /// Names a cmsim run writes at the top of its directory (besides shard tables).
-const OUTPUTS: [&str; 10] = [
+const OUTPUTS: [&str; 11] = [
+    "report.html",
     "summary.json",
     "compliance.csv",
     "compliance-by-update.csv.gz",

@@ -14,7 +14,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Once;
 
 const FONT: &str = "sans-serif";
@@ -108,19 +108,31 @@ fn count_label(v: &f64) -> String {
     if n < 0 { format!("-{digits}") } else { digits }
 }
 
-/// Draws each chart twice, as SVG and PNG.
+/// A chart as drawn: its file name (without extension) and its SVG text, which
+/// `report.html` shows inline.
+pub struct Chart {
+    /// File name in `charts/`, without `.svg` or `.png`.
+    pub name: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Draws each chart twice, as SVG (kept as text for `report.html` and written to
+/// `NAME.svg`) and PNG.
 macro_rules! render {
     ($out:expr, $dir:expr, $name:expr, |$root:ident| $draw:expr) => {
         render!($out, $dir, $name, SIZE, |$root| $draw)
     };
     ($out:expr, $dir:expr, $name:expr, $size:expr, |$root:ident| $draw:expr) => {{
-        let svg = $dir.join(format!("{}.svg", $name));
+        let mut text = String::new();
         {
-            let $root = SVGBackend::new(&svg, $size).into_drawing_area();
+            let $root = SVGBackend::with_string(&mut text, $size).into_drawing_area();
             $root.fill(&WHITE).map_err(err)?;
             $draw?;
             $root.present().map_err(err)?;
         }
+        let svg = $dir.join(format!("{}.svg", $name));
+        std::fs::write(&svg, &text).map_err(|e| format!("{}: {e}", svg.display()))?;
         let png = $dir.join(format!("{}.png", $name));
         {
             let $root = BitMapBackend::new(&png, $size).into_drawing_area();
@@ -128,8 +140,10 @@ macro_rules! render {
             $draw?;
             $root.present().map_err(err)?;
         }
-        $out.push(svg);
-        $out.push(png);
+        $out.push($crate::report::charts::Chart {
+            name: $name.to_string(),
+            svg: text,
+        });
     }};
 }
 
@@ -145,8 +159,8 @@ use compliance::{compliance, machines};
 use servers::{downloads, state_messages};
 pub use sweep_table::{MAX_CHART_POINTS, sweep};
 
-/// Writes every chart into `dir`; returns the files written.
-pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<PathBuf>, String> {
+/// Writes every chart into `dir`; returns them, for `report.html`.
+pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<Chart>, String> {
     register_font();
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut out = Vec::new();

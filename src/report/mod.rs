@@ -6,6 +6,7 @@ pub mod describe;
 pub mod doc;
 pub mod figures;
 mod headline;
+pub mod html;
 mod policy;
 pub mod summary;
 pub mod table;

@@ -29,28 +29,45 @@ pub fn show(value: Option<f64>, unit: &str) -> String {
     }
 }
 
-fn range(f: &FigureStats) -> String {
+pub(crate) fn range(f: &FigureStats) -> String {
     format!("{} – {}", show(f.p5, f.unit), show(f.p95, f.unit))
 }
 
 /// One plan over its seeds.
 pub fn replications(r: &Replications) -> String {
-    let mut t = Table::new(&["figure", "median", "p5 – p95"]);
-    for f in &r.figures {
-        t.row(vec![f.name.clone(), show(f.median, f.unit), range(f)]);
-    }
     format!(
         "cmsim — {}: {} replications (seeds {}–{}); times since the start\n\n{}",
         r.scenario,
         r.seeds.len(),
         r.seeds.first().copied().unwrap_or(0),
         r.seeds.last().copied().unwrap_or(0),
-        t.render()
+        replications_table(r).render()
     )
+}
+
+/// Each figure's median and 5–95 % range over the seeds.
+pub fn replications_table(r: &Replications) -> Table {
+    let mut t = Table::new(&["figure", "median", "p5 – p95"]);
+    for f in &r.figures {
+        t.row(vec![f.name.clone(), show(f.median, f.unit), range(f)]);
+    }
+    t
 }
 
 /// Two plans side by side.
 pub fn comparison(c: &Comparison) -> String {
+    format!(
+        "cmsim compare — A: {}  B: {}\n{} seeds, the same for both plans (common random numbers); \
+         \"beyond noise\": the 5–95 % range of the paired differences excludes zero\n\n{}",
+        c.a,
+        c.b,
+        c.seeds.len(),
+        comparison_table(c).render()
+    )
+}
+
+/// Per figure: both plans' medians, the paired difference and whether it is beyond noise.
+pub fn comparison_table(c: &Comparison) -> Table {
     let mut t = Table::new(&[
         "figure",
         "A median",
@@ -75,14 +92,7 @@ pub fn comparison(c: &Comparison) -> String {
             },
         ]);
     }
-    format!(
-        "cmsim compare — A: {}  B: {}\n{} seeds, the same for both plans (common random numbers); \
-         \"beyond noise\": the 5–95 % range of the paired differences excludes zero\n\n{}",
-        c.a,
-        c.b,
-        c.seeds.len(),
-        t.render()
-    )
+    t
 }
 
 #[cfg(test)]

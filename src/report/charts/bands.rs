@@ -6,7 +6,7 @@ use super::*;
 /// The installed share over time across replications, one colour per plan: the site
 /// databases' median with its 5–95 % band, and the clients' true median (dashed). One plan
 /// for `run --replications`, two for `compare`.
-pub fn bands(dir: &Path, plans: &[(&str, &[Summary])]) -> Result<Vec<PathBuf>, String> {
+pub fn bands(dir: &Path, plans: &[(&str, &[Summary])]) -> Result<Vec<Chart>, String> {
     register_font();
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut out = Vec::new();

@@ -45,17 +45,15 @@ pub(super) fn state_messages<DB: DrawingBackend>(
             color,
             format!("{} received", mp.name),
         )?;
+        // A thin, lighter line, not a dashed one: a series that moves every minute breaks
+        // into one SVG element per dash (12,000 in a week, a 1.2 MB chart).
         let forwarded = with_zeros(&as_f64(&load.forwarded_per_minute), 60_000);
+        let light = color.mix(0.55);
         chart
-            .draw_series(DashedLineSeries::new(
-                forwarded,
-                3,
-                3,
-                color.stroke_width(1),
-            ))
+            .draw_series(LineSeries::new(forwarded, light.stroke_width(1)))
             .map_err(err)?
             .label(format!("{} forwarded to the database", mp.name))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], light.stroke_width(1)));
     }
     legend(&mut chart)
 }

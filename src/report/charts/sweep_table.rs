@@ -9,7 +9,7 @@ use crate::sweep::{MAX_FIGURE, Table};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Sweeps of more points get the table but no charts: one line and one marker per point
 /// stop being readable long before, and the files would grow with the sweep.
@@ -23,7 +23,7 @@ const MAX_X_LABELS: usize = 20;
 
 /// One chart per figure of the sweep table `table`, into `dir`. Returns the files written
 /// (none for a sweep over [`MAX_CHART_POINTS`]).
-pub fn sweep(dir: &Path, table: &str) -> Result<Vec<PathBuf>, String> {
+pub fn sweep(dir: &Path, table: &str) -> Result<Vec<super::Chart>, String> {
     let t = crate::sweep::read("sweep table", table.as_bytes()).map_err(|p| p.join("\n"))?;
     if t.rows.len() > MAX_CHART_POINTS {
         return Ok(Vec::new());
