@@ -4,8 +4,8 @@
 mod cli;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use cli::inspect::{check, rules, verify};
-use cli::plan::Plan;
+use cli::inspect::{check, rules, schema, verify};
+use cli::plan::{Plan, RulesFormat, SchemaFormat};
 use cli::runs::{compare, run};
 use cli::sweeps::{merge, precheck, sweep};
 use cmsim::RunOptions;
@@ -87,6 +87,16 @@ enum Command {
         /// Scenario file (RON); `-` reads it from standard input.
         scenario: PathBuf,
     },
+    /// Prints the schema of summary.json, replications.json or comparison.json: JSON
+    /// Schema, or every field's type and meaning (docs/summary-fields.md).
+    Schema {
+        /// Which file's schema (`--format markdown` shows all three).
+        #[arg(value_enum, default_value = "summary")]
+        document: cmsim::report::summary::schema::Document,
+        /// JSON Schema (`json`) or the field reference (`markdown`).
+        #[arg(long, value_enum, default_value = "json")]
+        format: SchemaFormat,
+    },
     /// Prints the rule table: id, rule, parameters, defaults (and values in a scenario).
     Rules {
         /// Shows the values in force in this scenario.
@@ -95,6 +105,10 @@ enum Command {
         /// CurrentBranch: shows that profile's defaults beside ConfigMgr 2007's.
         #[arg(long, value_parser = cmsim::scenario::Profile::parse, default_value = "ConfigMgr2007")]
         profile: cmsim::scenario::Profile,
+        /// The table for people (`text`), for programs (`json`: both profiles' defaults,
+        /// their sources, and the values of --scenario), or as docs/rules.md (`markdown`).
+        #[arg(long, value_enum, default_value = "text")]
+        format: RulesFormat,
     },
     /// Checks a trace against the rules it exercises; exit code 1 on a violation.
     Verify {
@@ -166,7 +180,12 @@ fn main() -> ExitCode {
             merge(&tables, out.as_ref())
         }
         Command::Check { scenario } => check(&scenario),
-        Command::Rules { scenario, profile } => rules(profile, scenario.as_deref()),
+        Command::Schema { document, format } => schema(document, format),
+        Command::Rules {
+            scenario,
+            profile,
+            format,
+        } => rules(profile, scenario.as_deref(), format),
         Command::Verify {
             trace,
             scenario,

@@ -1,6 +1,8 @@
 //! `check`, `rules` and `verify`: the commands that read and judge without simulating.
 
 use super::console::*;
+use super::plan::{RulesFormat, SchemaFormat};
+use cmsim::report::summary::schema;
 use cmsim::scenario::Profile;
 use std::process::ExitCode;
 
@@ -22,7 +24,11 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
 
 /// `rules [--profile P] [--scenario FILE]`: the rule table; the CurrentBranch column shows
 /// when asked for or when the scenario uses that profile.
-pub(crate) fn rules(profile: Profile, scenario: Option<&std::path::Path>) -> ExitCode {
+pub(crate) fn rules(
+    profile: Profile,
+    scenario: Option<&std::path::Path>,
+    format: RulesFormat,
+) -> ExitCode {
     let scenario = match scenario.map(load).transpose() {
         Ok(l) => l.map(|l| l.scenario),
         Err(code) => return code,
@@ -32,7 +38,19 @@ pub(crate) fn rules(profile: Profile, scenario: Option<&std::path::Path>) -> Exi
         _ => profile,
     };
     let settings = scenario.map(|s| s.settings);
-    print_out(&cmsim::rules::table::render(profile, settings.as_ref()))
+    print_out(&match format {
+        RulesFormat::Text => cmsim::rules::table::render(profile, settings.as_ref()),
+        RulesFormat::Json => cmsim::rules::markdown::json(settings.as_ref()),
+        RulesFormat::Markdown => cmsim::rules::markdown::markdown(),
+    })
+}
+
+/// `schema [DOCUMENT]`: the JSON Schema of one output file, or the field reference of all.
+pub(crate) fn schema(document: schema::Document, format: SchemaFormat) -> ExitCode {
+    print_out(&match format {
+        SchemaFormat::Json => json(&schema::json_schema(document)),
+        SchemaFormat::Markdown => schema::markdown(),
+    })
 }
 
 /// `verify TRACE`: the trace against the rules, holding at most about `max_memory` of it.

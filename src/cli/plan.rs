@@ -59,3 +59,18 @@ pub(crate) enum Format {
     Text,
     Json,
 }
+
+/// How `cmsim schema` prints the schema.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SchemaFormat {
+    Json,
+    Markdown,
+}
+
+/// How `cmsim rules` prints the table.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}

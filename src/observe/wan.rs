@@ -9,7 +9,7 @@ use crate::model::{ContentFrom, Fact};
 use crate::world::{ClientId, ServerId, SiteId, World};
 
 /// The traffic over one site's link to its parent (as the summary writes it).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct WanLoad {
     /// Package copies to DPs that crossed it.
     pub copies: u64,

@@ -42,7 +42,7 @@ pub fn replicate(
 }
 
 /// One figure over replications.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct FigureStats {
     /// Figure name.
     pub name: String,
@@ -70,7 +70,7 @@ fn stats(name: String, unit: &'static str, values: Vec<Option<f64>>) -> FigureSt
 }
 
 /// The figures of one plan over its replications.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Replications {
     /// Scenario name.
     pub scenario: String,
@@ -105,7 +105,7 @@ pub fn summarize(runs: &[Summary], seeds: &[u64]) -> Replications {
 }
 
 /// One figure of two plans, compared on the same seeds.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Compared {
     /// Figure name.
     pub name: String,
@@ -123,7 +123,7 @@ pub struct Compared {
 }
 
 /// Two plans compared.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// Plan A's scenario name.
     pub a: String,

@@ -19,6 +19,7 @@ mod groups;
 mod held;
 mod install;
 mod machines;
+pub mod markdown;
 mod notify;
 mod periodic;
 mod phases;

@@ -1,4 +1,4 @@
-//! The rule table (README: The rule table): what each rule says, which parameters
+//! The rule table (docs/rules.md): what each rule says, which parameters
 //! carry its numbers, whether the simulator models it yet and whether `cmsim verify` checks it.
 
 use crate::report::table::Table;
@@ -244,7 +244,7 @@ pub fn render(profile: Profile, settings: Option<&Settings>) -> String {
         .iter()
         .map(|p| format!("  {:<18} {}", p.label(), p.path()));
     format!(
-        "The rules of the software update process (README: The rule table).\n\
+        "The rules of the software update process (docs/rules.md).\n\
          Parameters go in the scenario's `settings: (...)`; values left out keep the default of\n\
          its `profile` (ConfigMgr2007, or CurrentBranch: `cmsim rules --profile CurrentBranch`).\n\n\
          {}\n\n{}\n",

@@ -108,7 +108,9 @@ pub struct SweepAxis {
 }
 
 /// The role of a site in the hierarchy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 pub enum SiteKind {
     /// Central administration site: the top of a multi-site hierarchy.
     Central,

@@ -1,4 +1,4 @@
-//! Every timer and number of the rule table (README: The rule table) as a scenario
+//! Every timer and number of the rule table (docs/rules.md) as a scenario
 //! parameter with a default per profile (`profile.rs`) and where that default comes from. A
 //! scenario's `settings: (...)` block ([`Overrides`]) overrides any of them; the rest keep
 //! the profile's values.
@@ -75,7 +75,7 @@ macro_rules! settings {
     ($( $(#[doc = $doc:literal])+
         $name:ident : $ty:ty = [$d07:literal, $s07:expr], [$dcb:literal, $scb:expr], $rule:literal;
     )*) => {
-        /// The scenario's timers and numbers in force. See the README's rule table.
+        /// The scenario's timers and numbers in force. See docs/rules.md.
         #[derive(Clone, Debug, PartialEq)]
         pub struct Settings {
             $( $(#[doc = $doc])+ pub $name: $ty, )*

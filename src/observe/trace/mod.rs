@@ -1,4 +1,4 @@
-//! The public event trace: one JSON object per line (README: The event trace).
+//! The public event trace: one JSON object per line (docs/trace.md).
 //!
 //! Names are escaped once when the writer is made; each line is formatted into one reused
 //! buffer, so writing the trace allocates nothing per event.

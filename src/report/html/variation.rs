@@ -183,17 +183,61 @@ pub fn sweep(table: &str, charts: &[Chart], source: Option<&Source>) -> Result<S
         rows.row(r.iter().map(str::to_string).collect());
     }
     let mut body = format!(
-        "<h1>cmsim sweep: {} points over {} parameters</h1>\n<p class=\"meta\">cmsim {}; {}</p>\n",
+        "<h1>cmsim sweep: {} points over {} parameters</h1>\n<p class=\"meta\">cmsim {}; {}.</p>\n",
         t.meta.points,
         t.meta.params,
         env!("CARGO_PKG_VERSION"),
-        escape(&t.meta.line())
+        escape(t.meta.line().trim_start_matches(['#', ' ']))
     );
-    body.push_str(&charts_section(charts));
+    body.push_str(&sweep_answer(&t));
     body.push_str("<h2>The table (sweep.csv)</h2>\n");
     body.push_str(&rows.to_html());
+    body.push_str(&charts_section(charts));
     body.push_str(&source_block(source));
     Ok(page("cmsim: sweep", &body))
+}
+
+/// The sweep's answer: the points where 95 % of the machines were compliant soonest and
+/// latest, with their parameters (nothing when the sweep deploys nothing).
+fn sweep_answer(t: &crate::sweep::Table) -> String {
+    let name = format!("{} (h)", headline_name(95));
+    let Some(col) = t.header.iter().position(|h| h == name) else {
+        return String::new();
+    };
+    let params = 1..1 + t.meta.params;
+    let point = |r: &csv::StringRecord| {
+        params
+            .clone()
+            .map(|i| format!("{} = {}", &t.header[i], &r[i]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let hours = |r: &csv::StringRecord| r.get(col).and_then(|v| v.parse::<f64>().ok());
+    let timed: Vec<(f64, &csv::StringRecord)> = t
+        .rows
+        .iter()
+        .filter_map(|(_, _, r)| hours(r).map(|h| (h, r)))
+        .collect();
+    let soonest = timed.iter().min_by(|a, b| a.0.total_cmp(&b.0));
+    let latest = timed.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+    let (Some(&(lo, lo_row)), Some(&(hi, hi_row))) = (soonest, latest) else {
+        return "<section class=\"answer\"><p class=\"big\">95 % of the targeted machines \
+                were compliant at no point of the sweep.</p></section>\n"
+            .into();
+    };
+    let never = t.rows.len() - timed.len();
+    format!(
+        "<section class=\"answer\">\n<p class=\"big\">95 % of the targeted machines compliant \
+         soonest after {} ({}), latest after {} ({}).</p>\n{}</section>\n",
+        escape(&show(Some(lo), "h")),
+        escape(&point(lo_row)),
+        escape(&show(Some(hi), "h")),
+        escape(&point(hi_row)),
+        match never {
+            0 => String::new(),
+            n => format!("<p>{n} points never reached 95 % within the run.</p>\n"),
+        }
+    )
 }
 
 /// The charts under a heading, or nothing.

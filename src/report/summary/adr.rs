@@ -4,7 +4,7 @@
 use super::*;
 
 /// One deployment an automatic deployment rule may make.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct AdrRunReport {
     /// The rule's name.
     pub rule: String,

@@ -36,7 +36,7 @@ pub(super) const POINTS: [&str; 22] = [
 
 /// The date field beside point field `key`: `released_ms` → `released_at`, `peak_at_ms` →
 /// `peak_at`, `t_ms` → `at`.
-fn date_key(key: &str) -> String {
+pub(super) fn date_key(key: &str) -> String {
     match key.strip_suffix("_ms") {
         Some("t") => "at".into(),
         Some(stem) if stem.ends_with("_at") => stem.into(),

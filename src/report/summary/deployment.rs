@@ -4,7 +4,7 @@
 use super::*;
 
 /// The deployment phase of a run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DeploymentSummary {
     /// Per deployment.
     pub deployments: Vec<DeploymentReport>,
@@ -39,7 +39,7 @@ pub struct DeploymentSummary {
 }
 
 /// The traffic over one site's link to its parent.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct WanLinkReport {
     /// "S01 → PR1": the site and its parent.
     pub link: String,
@@ -53,7 +53,7 @@ pub struct WanLinkReport {
 }
 
 /// Bytes clients downloaded, by source.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DownloadBytes {
     /// From DPs, fallback included.
     pub from_dps: u64,
@@ -64,7 +64,7 @@ pub struct DownloadBytes {
 }
 
 /// Downloads across one fallback relationship.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct FallbackLoad {
     /// Downloads.
     pub downloads: u64,
@@ -73,7 +73,7 @@ pub struct FallbackLoad {
 }
 
 /// One deployment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DeploymentReport {
     /// Its id.
     pub id: String,
@@ -101,7 +101,7 @@ pub struct DeploymentReport {
 }
 
 /// Targeted machines fully compliant with a deployment, at the end and over time.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MachineCompliance {
     /// Machines in the target collection.
     pub targeted: u64,
@@ -116,7 +116,7 @@ pub struct MachineCompliance {
 }
 
 /// Clients that gave up, by reason.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GaveUp {
     /// No DP found for 5 days (R19).
     pub location: u64,
@@ -127,7 +127,7 @@ pub struct GaveUp {
 }
 
 /// Downloads from one DP.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DpSummary {
     /// Server name.
     pub name: String,
@@ -144,7 +144,7 @@ pub struct DpSummary {
 }
 
 /// Notifications per client, over the clients that got any.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Notifications {
     /// Clients notified.
     pub clients: u64,

@@ -8,7 +8,7 @@ use crate::world::{GroupId, UpdateId, World};
 use serde::Serialize;
 
 /// Targeted machines, over the fleet and per group.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MachinesSummary {
     /// Machines targeted by at least one deployment.
     pub targeted: u64,
@@ -24,7 +24,7 @@ pub struct MachinesSummary {
 }
 
 /// The targeted machines of one level of the hierarchy.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LevelMachines {
     /// `central`, `primary` or `secondary`: the kind of the sites the groups belong to.
     pub level: &'static str,
@@ -37,7 +37,7 @@ pub struct LevelMachines {
 }
 
 /// Where one group's targeted machines stand at the end.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GroupMachines {
     /// Group name.
     pub name: String,

@@ -1,5 +1,5 @@
 //! The run summary: what `cmsim run` prints and what `--out DIR` writes as `summary.json`.
-//! Its JSON field names are a public format (README, "summary.json"): add fields, never
+//! Its JSON field names are a public format (docs/summary.md): add fields, never
 //! rename or drop them. Times are milliseconds since the start (`*_ms`).
 
 use crate::engine::RunStats;
@@ -19,6 +19,7 @@ mod deployment;
 pub mod machines;
 mod phases;
 mod policy;
+pub mod schema;
 pub mod view;
 pub use adr::AdrRunReport;
 use deployment::deployment;
@@ -32,7 +33,7 @@ pub use policy::PolicySummary;
 pub const FORMAT: u32 = 1;
 
 /// A whole run's summary.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Summary format version.
     pub format: u32,
@@ -88,7 +89,7 @@ pub struct CurvePoint {
 }
 
 /// The compliance phase of a run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ComplianceSummary {
     /// Policies received by clients (R09).
     pub policies_received: u64,
@@ -115,7 +116,7 @@ pub struct ComplianceSummary {
 }
 
 /// Percentiles of a delay, in ms.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Delay {
     /// Half the messages took at most this.
     pub median: Option<u64>,
@@ -126,7 +127,7 @@ pub struct Delay {
 }
 
 /// Replications from one site database to the one above it (R13).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ReplicationSummary {
     /// Sending site.
     pub from: String,
@@ -139,7 +140,7 @@ pub struct ReplicationSummary {
 }
 
 /// One site database's view at the end of the run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DatabaseSummary {
     /// Site code.
     pub site: String,
@@ -159,7 +160,7 @@ pub struct DatabaseSummary {
 }
 
 /// One update in one site database.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct UpdateStates {
     /// Update id.
     pub id: String,
@@ -187,7 +188,7 @@ pub struct UpdateStates {
 }
 
 /// The reasons behind Required in a site database (R15).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct RequiredBecause {
     /// The update is not deployed to the client.
     pub not_deployed: u32,
@@ -200,7 +201,7 @@ pub struct RequiredBecause {
 }
 
 /// One client group.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GroupSummary {
     /// Group name.
     pub name: String,
@@ -218,7 +219,7 @@ pub struct GroupSummary {
 }
 
 /// One update in one group.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct GroupUpdate {
     /// Update id.
     pub id: String,
@@ -231,7 +232,7 @@ pub struct GroupUpdate {
 }
 
 /// State-message load on one management point (R13).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MpSummary {
     /// Server name.
     pub name: String,
@@ -262,7 +263,7 @@ pub struct MpSummary {
 }
 
 /// One site.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct SiteSummary {
     /// Site code.
     pub code: String,
@@ -285,7 +286,7 @@ pub struct SiteSummary {
 }
 
 /// One software update point.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct SupSummary {
     /// Server name.
     pub name: String,
@@ -331,7 +332,7 @@ pub struct SupSummary {
 }
 
 /// One update.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct UpdateSummary {
     /// Catalog id.
     pub id: String,

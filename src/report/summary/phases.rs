@@ -5,7 +5,7 @@ use super::*;
 use crate::world::Begins;
 
 /// One phase of a phased deployment.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PhaseReport {
     /// The phase's deployment (`<deployment id>/<phase name>`).
     pub deployment: String,

@@ -6,7 +6,7 @@ use crate::observe::policy_load::PolicyLoad;
 use serde::Serialize;
 
 /// Policy requests at one management point, in its [`super::MpSummary`].
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct PolicySummary {
     /// Machine policy requests received over the whole minutes of the run: the polls of the
     /// machines that were on, and their start-up polls.

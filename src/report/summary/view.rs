@@ -14,7 +14,7 @@ use serde::Serialize;
 
 /// The site database a user asked to see; in summary.json as `view` (absent: the view from
 /// the top), so the file says whose figures its curve and chart are.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct View {
     /// The site asked for, its code as the scenario writes it.
     pub site: String,
