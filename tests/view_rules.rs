@@ -228,3 +228,35 @@ fn an_unknown_site_is_refused_with_the_known_ones_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("without --replications"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The truth beside each database is that of the clients whose states it holds: the
+/// central site's holds every client (replicated), a primary's its own and its secondary
+/// sites'. The central database's truth was once counted over its own clients only — none —
+/// so its "true req." read 0 % beside a database full of Required.
+#[test]
+fn each_databases_truth_counts_the_clients_it_holds() {
+    let s = run(None);
+    let truth = |site: &str| {
+        let db = s
+            .compliance
+            .databases
+            .iter()
+            .find(|d| d.site == site)
+            .unwrap_or_else(|| panic!("no database {site}"));
+        let u = &db.updates[0];
+        let all = u.true_required + u.true_pending_restart + u.true_not_required + u.true_installed;
+        assert_eq!(
+            all, db.clients,
+            "{site}: every client it holds has a true state"
+        );
+        (db.clients, u.true_installed + u.true_pending_restart)
+    };
+    let (cas, p01, p02) = (truth("CAS"), truth("P01"), truth("P02"));
+    assert_eq!((cas.0, p01.0, p02.0), (600, 400, 200));
+    assert_eq!(
+        cas.1,
+        p01.1 + p02.1,
+        "the top's installed are the primaries' together"
+    );
+    assert!(cas.1 > 0, "installs happened: {cas:?}");
+}

@@ -116,9 +116,12 @@ pub struct ComplianceMetrics {
     /// At the end, per (site, update): clients the database has as Required because they are
     /// not deployed, deployed, pending restart, installed but not reported (R15).
     pub required_reasons: Vec<[u32; 4]>,
-    /// At the end, per (site, update): the live true states, indexed by `Truth as usize`
+    /// At the end, per (site database, update): the live true states of every client whose
+    /// states it holds (its own and, replicated, its children's), indexed by `Truth as usize`
     /// (pending restart, required, not required, installed).
     pub true_end: Vec<[u32; 4]>,
+    /// Per site: the database its database's states replicate to, if any.
+    replicates_to: Vec<Option<usize>>,
     /// Coverage per (group, update).
     pub group_coverage: Vec<Coverage>,
     /// Coverage per (site, update).
@@ -191,6 +194,9 @@ impl ComplianceMetrics {
             truth_db: vec![[0; 4]; sites * updates],
             required_reasons: vec![[0; 4]; sites * updates],
             true_end: vec![[0; 4]; sites * updates],
+            replicates_to: (0..sites)
+                .map(|s| world.replicates_to(SiteId(s as u16)).map(|d| d.index()))
+                .collect(),
             group_first: world.groups.iter().map(|g| g.first.0).collect(),
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
@@ -310,8 +316,15 @@ impl ComplianceMetrics {
                 not_required,
                 installed,
             } => {
-                self.true_end[site.index() * self.updates + update.index()] =
-                    [pending_restart, required, not_required, installed];
+                // The fact counts the clients of one own database; every database above it
+                // holds those clients too (a central site's, replicated).
+                let counts = [pending_restart, required, not_required, installed];
+                let mut db = Some(site.index());
+                while let Some(d) = db {
+                    let row = &mut self.true_end[d * self.updates + update.index()];
+                    row.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
+                    db = self.replicates_to[d];
+                }
             }
             Fact::InstallDone {
                 client,
