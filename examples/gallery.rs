@@ -28,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             source: Some(std::sync::Arc::new(cmsim::report::html::Source {
                 file: path.display().to_string(),
                 text: loaded.source.clone(),
+                end_ms: loaded.world.end.ms(),
             })),
             ..RunOptions::default()
         };

@@ -68,7 +68,7 @@ fn seed_and_until_override_the_scenario() {
     assert!(out.status.success());
     let s = text(&out.stdout);
     assert!(
-        s.contains("seed 99") && s.contains("2d 00:00:00 simulated"),
+        s.contains("seed 99") && s.contains("2d 00:00 simulated"),
         "{s}"
     );
 }

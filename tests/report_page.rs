@@ -246,3 +246,37 @@ fn report_pages_open_in_a_browser_without_errors_overflow_or_empty_charts() {
     ]);
     check(&browser, "sweep", &sweep.join("report.html"), 1);
 }
+
+/// Without a browser: the page alone repeats the run — the scenario quoted whole, the seed
+/// and a changed run length on the command — and references nothing outside itself.
+#[test]
+fn the_page_quotes_the_scenario_and_the_command_that_repeats_the_run() {
+    let dir = temp("repeat");
+    cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "--until",
+        "36h",
+        "--seed",
+        "5",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        page.contains("cmsim run scenarios/lab.ron --seed 5 --until 36h"),
+        "the command that repeats the run"
+    );
+    let scenario = std::fs::read_to_string("scenarios/lab.ron").unwrap();
+    let quoted = scenario
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    assert!(page.contains(&quoted), "the scenario quoted whole");
+    assert!(page.contains(env!("CARGO_PKG_VERSION")));
+    for outside in ["<script", "<link", "src=", "url(", "@import"] {
+        assert!(!page.contains(outside), "the page holds {outside}");
+    }
+}

@@ -22,6 +22,7 @@ pub(crate) fn source(l: &cmsim::Loaded) -> Source {
     Source {
         file: l.file.clone(),
         text: l.source.clone(),
+        end_ms: l.world.end.ms(),
     }
 }
 

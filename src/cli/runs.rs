@@ -34,10 +34,12 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
         Ok(l) => l,
         Err(code) => return code,
     };
+    // The scenario as written (with its own `end`), before --seed and --until apply.
+    let written = std::sync::Arc::new(source(&loaded));
     cmsim::run::apply(&mut loaded.world, opts);
     let opts = &RunOptions {
         budget: plan.budget,
-        source: Some(std::sync::Arc::new(source(&loaded))),
+        source: Some(written),
         ..opts.clone()
     };
     if plan.replications.unwrap_or(1) > 1 {

@@ -24,6 +24,8 @@ pub struct Source {
     pub file: String,
     /// Its text.
     pub text: String,
+    /// The run length it gives (`end`), to tell when `--until` changed it.
+    pub end_ms: u64,
 }
 
 /// The page's style: readable in grey and in print, tables that scroll rather than
@@ -142,7 +144,7 @@ pub fn run(
         "<p class=\"meta\">cmsim {}, seed {}, {} simulated{}, {} events, {} clients.</p>\n",
         env!("CARGO_PKG_VERSION"),
         s.seed,
-        escape(&SimTime(s.end_ms).to_string()),
+        escape(&super::text::when(Some(s.end_ms))),
         match &s.calendar {
             Some(c) => format!(" from {} ({})", time(s, Some(0)), escape(&c.zone_name())),
             None => String::new(),
@@ -160,18 +162,28 @@ pub fn run(
     body.push_str("<h2>The run</h2>\n");
     body.push_str(&repeat(
         source,
-        &format!("--seed {}{}", s.seed, until(s, w)),
+        &format!("--seed {}{}", s.seed, until(s, source)),
     ));
     body.push_str(&source_block(source));
     page(&format!("cmsim: {}", s.scenario), &body)
 }
 
-/// `--until` when the run's length is not the scenario's own.
-fn until(s: &Summary, w: &World) -> String {
-    match s.end_ms == w.end.ms() {
-        true => String::new(),
-        false => format!(" --until {}", crate::engine::SimDuration::from_ms(s.end_ms)),
+/// `--until` when the run's length is not the scenario's own, in the largest whole unit.
+fn until(s: &Summary, source: Option<&Source>) -> String {
+    if source.is_none_or(|src| src.end_ms == s.end_ms) {
+        return String::new();
     }
+    let units = [
+        (86_400_000, "d"),
+        (3_600_000, "h"),
+        (60_000, "m"),
+        (1_000, "s"),
+    ];
+    let (n, unit) = units
+        .iter()
+        .find(|(ms, _)| s.end_ms % ms == 0)
+        .map_or((s.end_ms, "ms"), |&(ms, u)| (s.end_ms / ms, u));
+    format!(" --until {n}{unit}")
 }
 
 /// The answer: when the targeted machines were compliant, and what failed and where.

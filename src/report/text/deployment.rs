@@ -38,9 +38,7 @@ fn phases(out: &mut Doc, s: &Summary) {
     let list = &s.deployment.phases;
     for (k, p) in list.iter().enumerate() {
         let prev = k.checked_sub(1).map(|j| &list[j]).filter(|_| p.phase > 1);
-        let after = p
-            .after_ms
-            .map(|x| crate::engine::SimDuration(x).to_string());
+        let after = p.after_ms.map(|x| super::when(Some(x)));
         let begins = match (p.begins, prev, p.success_percent) {
             ("criterion", Some(q), Some(pc)) => format!(
                 "{} at {pc} %, then {}",
@@ -217,7 +215,7 @@ fn content(out: &mut Doc, s: &Summary, detail: Detail) {
             (Some(done), Some(created)) => format!(
                 "{} ({} after creation)",
                 at(s, Some(done)),
-                crate::engine::SimDuration::from_ms(done.saturating_sub(created))
+                super::when(Some(done.saturating_sub(created)))
             ),
             _ => "never in this run".into(),
         };

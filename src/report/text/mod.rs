@@ -45,7 +45,7 @@ pub fn title(s: &Summary) -> String {
         "cmsim — {} (seed {}, {} simulated{}, {} events, {} clients)\n",
         s.scenario,
         s.seed,
-        SimTime(s.end_ms),
+        when(Some(s.end_ms)),
         s.calendar
             .as_ref()
             .map(|c| format!(" from {} ({})", c.short(SimTime::ZERO), c.zone_name()))
