@@ -181,7 +181,7 @@ fn until(s: &Summary, source: Option<&Source>) -> String {
     ];
     let (n, unit) = units
         .iter()
-        .find(|(ms, _)| s.end_ms % ms == 0)
+        .find(|(ms, _)| s.end_ms.is_multiple_of(*ms))
         .map_or((s.end_ms, "ms"), |&(ms, u)| (s.end_ms / ms, u));
     format!(" --until {n}{unit}")
 }
