@@ -86,6 +86,9 @@ enum Command {
     Check {
         /// Scenario file (RON); `-` reads it from standard input.
         scenario: PathBuf,
+        /// The description for people (`text`) or programs (`json`).
+        #[arg(long, value_enum, default_value = "text")]
+        format: cli::plan::Format,
     },
     /// Prints the schema of summary.json, replications.json or comparison.json: JSON
     /// Schema, or every field's type and meaning (docs/summary-fields.md).
@@ -121,6 +124,9 @@ enum Command {
         /// Refuses a trace that would need more memory than SIZE to check (default 8GiB).
         #[arg(long, value_name = "SIZE", value_parser = cmsim::estimate::parse_memory)]
         max_memory: Option<u64>,
+        /// The outcomes for people (`text`) or programs (`json`); the exit code is the same.
+        #[arg(long, value_enum, default_value = "text")]
+        format: cli::plan::Format,
     },
     /// Prints a completion script for SHELL (e.g. `cmsim completions bash >
     /// ~/.local/share/bash-completion/completions/cmsim`).
@@ -179,7 +185,7 @@ fn main() -> ExitCode {
             }
             merge(&tables, out.as_ref())
         }
-        Command::Check { scenario } => check(&scenario),
+        Command::Check { scenario, format } => check(&scenario, format),
         Command::Schema { document, format } => schema(document, format),
         Command::Rules {
             scenario,
@@ -190,10 +196,12 @@ fn main() -> ExitCode {
             trace,
             scenario,
             max_memory,
+            format,
         } => verify(
             &trace,
             scenario.as_deref(),
             max_memory.unwrap_or(cmsim::estimate::DEFAULT_MAX_MEMORY),
+            format,
         ),
         Command::Completions { shell } => {
             let mut script = Vec::new();

@@ -596,3 +596,39 @@ fn sweep_format_json_prints_json_with_the_tables_figures() {
         }
     }
 }
+
+/// `--format json` on the commands that judge without simulating: the same verdict and exit
+/// code as the text, as data with snake_case keys.
+#[test]
+fn check_verify_and_rules_speak_json_too() {
+    let dir = temp("json");
+    let out = cmsim(&["check", "scenarios/cas-hierarchy.ron", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sites"].as_array().unwrap().len(), 7);
+    assert_eq!(v["sites"][1]["parent"], "CAS");
+    assert_eq!(v["clients"], 31_200);
+    assert!(v["estimate"]["memory_bytes"].as_u64().unwrap() > 0);
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        r#"{"t":0,"kind":"status_message","site":"CAS","sup":"A","id":6702}"#,
+    )
+    .unwrap();
+    let out = cmsim(&["verify", bad.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["violated"], true);
+    let r02 = v["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "R02")
+        .unwrap();
+    assert_eq!(r02["status"], "violated");
+    assert!(r02["violations"].as_u64().unwrap() >= 1);
+    let out = cmsim(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 25);
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -1,14 +1,14 @@
 //! `check`, `rules` and `verify`: the commands that read and judge without simulating.
 
 use super::console::*;
-use super::plan::{RulesFormat, SchemaFormat};
+use super::plan::{Format, RulesFormat, SchemaFormat};
 use cmsim::report::summary::schema;
 use cmsim::scenario::Profile;
 use std::process::ExitCode;
 
 /// `check SCENARIO`: the file, and its sweep as `cmsim sweep` would check it, so that a
 /// file `check` accepts never fails at the start of a sweep.
-pub(crate) fn check(path: &std::path::Path) -> ExitCode {
+pub(crate) fn check(path: &std::path::Path, format: Format) -> ExitCode {
     let l = match load(path) {
         Ok(l) => l,
         Err(code) => return code,
@@ -19,7 +19,10 @@ pub(crate) fn check(path: &std::path::Path) -> ExitCode {
         report_error(&e);
         return ExitCode::from(BAD_INPUT);
     }
-    print_out(&cmsim::report::describe(&l))
+    print_out(&match format {
+        Format::Text => cmsim::report::describe(&l),
+        Format::Json => json(&cmsim::report::inventory::inventory(&l)),
+    })
 }
 
 /// `rules [--profile P] [--scenario FILE]`: the rule table; the CurrentBranch column shows
@@ -58,6 +61,7 @@ pub(crate) fn verify(
     trace: &std::path::Path,
     scenario: Option<&std::path::Path>,
     max_memory: u64,
+    format: Format,
 ) -> ExitCode {
     let scenario = match scenario.map(load).transpose() {
         Ok(l) => l.map(|l| l.scenario),
@@ -65,7 +69,10 @@ pub(crate) fn verify(
     };
     match cmsim::rules::verify_file(trace, scenario.as_ref(), max_memory) {
         Ok(report) => {
-            let code = print_out(&report.render());
+            let code = print_out(&match format {
+                Format::Text => report.render(),
+                Format::Json => json(&report.to_json()),
+            });
             if code != ExitCode::SUCCESS || !report.violated() {
                 // A closed pipe (0) or a failed write (1) decides; so does a clean report.
                 code

@@ -7,6 +7,7 @@ pub mod doc;
 pub mod figures;
 mod headline;
 pub mod html;
+pub mod inventory;
 mod policy;
 pub mod summary;
 pub mod table;

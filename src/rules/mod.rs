@@ -130,10 +130,44 @@ pub struct VerifyReport {
 /// Violations shown per rule; the rest are counted.
 const MAX_SHOWN: usize = 10;
 
+/// Violations listed per rule in JSON; `violations` counts them all.
+const MAX_JSON: usize = 1_000;
+
 impl VerifyReport {
     /// Whether any rule was violated.
     pub fn violated(&self) -> bool {
         self.outcomes.iter().any(|o| !o.violations.is_empty())
+    }
+
+    /// The report for programs (`cmsim verify --format json`): per rule its status
+    /// (`held`, `violated`, `not_exercised`, `not_checked`), cases, the first offending lines
+    /// and how many there were.
+    pub fn to_json(&self) -> serde_json::Value {
+        let outcomes: Vec<serde_json::Value> = self
+            .outcomes
+            .iter()
+            .map(|o| {
+                serde_json::json!({
+                    "id": o.id,
+                    "status": o.status().to_lowercase().replace(' ', "_"),
+                    "cases": o.checked,
+                    "violations": o.violations.len(),
+                    "first_violations": &o.violations[..o.violations.len().min(MAX_JSON)],
+                    "not_checked_because": o.skipped,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "lines": self.lines,
+            "scenario": self.scenario,
+            "violated": self.violated(),
+            "outcomes": outcomes,
+            "rules_not_checked": table::RULES
+                .iter()
+                .filter(|r| !r.verified)
+                .map(|r| r.id)
+                .collect::<Vec<_>>(),
+        })
     }
 
     /// The report for people.
