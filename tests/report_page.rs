@@ -280,3 +280,36 @@ fn the_page_quotes_the_scenario_and_the_command_that_repeats_the_run() {
         assert!(!page.contains(outside), "the page holds {outside}");
     }
 }
+
+/// The charts a run draws are the ones with data: hidden deployments notify nobody, so no
+/// notifications chart (it was drawn empty); a scenario with faults marks them.
+#[test]
+fn charts_are_drawn_only_with_data_and_mark_the_faults() {
+    let charts = |scenario: &str, name: &str| {
+        let dir = temp(name);
+        cmsim(&["run", scenario, "-o", dir.to_str().unwrap()]);
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter_map(|n| n.strip_suffix(".svg").map(str::to_string))
+            .collect();
+        names.sort();
+        (dir, names)
+    };
+    let (_, hidden) = charts("scenarios/hidden-deployments.ron", "hidden");
+    assert!(!hidden.contains(&"notifications".to_string()), "{hidden:?}");
+    assert!(hidden.contains(&"downloads".to_string()), "{hidden:?}");
+    let (_, shown) = charts("scenarios/mandatory-deadline.ron", "shown");
+    assert!(shown.contains(&"notifications".to_string()), "{shown:?}");
+    let (dir, _) = charts("scenarios/dp-outage.ron", "faults");
+    let svg = std::fs::read_to_string(dir.join("charts/compliance.svg")).unwrap();
+    assert!(
+        svg.contains("fault window"),
+        "the legend names the fault windows"
+    );
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        page.contains("distribution point BR1-DP01 down from"),
+        "the page lists them"
+    );
+}

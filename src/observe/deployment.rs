@@ -72,10 +72,23 @@ pub struct DpLoad {
     pub peak: u64,
     /// When the peak was first reached.
     pub peak_at: SimTime,
-    /// Most downloads running at once in each minute (minute → downloads), for the chart.
-    pub per_minute: BTreeMap<u64, u64>,
+    /// Per minute with a download starting or ending: the most running at once in it and
+    /// how many ran at its end (minute → [peak, end]), for the chart. A minute left out ran
+    /// as many as the end of the last one recorded: downloads go on between events.
+    pub per_minute: BTreeMap<u64, [u64; 2]>,
     /// Bytes started per minute.
     pub bytes_per_minute: BTreeMap<u64, u64>,
+}
+
+/// Records that `running` downloads run after an event in `minute`: the minute's peak and
+/// its level at the end (the last event's).
+fn level(map: &mut BTreeMap<u64, [u64; 2]>, minute: u64, running: u64) {
+    let entry = match map.last_entry() {
+        Some(e) if *e.key() == minute => e.into_mut(),
+        _ => map.entry(minute).or_insert([0, 0]),
+    };
+    entry[0] = entry[0].max(running);
+    entry[1] = running;
 }
 
 /// Where clients' files came from beyond their own boundary group (issue 12, item 5).
@@ -265,8 +278,7 @@ impl DeploymentMetrics {
                 load.bytes += bytes;
                 load.running += 1;
                 let minute = t.ms() / 60_000;
-                let top = super::minutes::at(&mut load.per_minute, minute, 0);
-                *top = (*top).max(load.running);
+                level(&mut load.per_minute, minute, load.running);
                 *super::minutes::at(&mut load.bytes_per_minute, minute, 0) += bytes;
                 if load.running > load.peak {
                     load.peak = load.running;
@@ -276,9 +288,7 @@ impl DeploymentMetrics {
             Fact::DownloadDone { dp, .. } => {
                 let load = &mut self.dps[dp.index()];
                 load.running -= 1;
-                let running = load.running;
-                let top = super::minutes::at(&mut load.per_minute, t.ms() / 60_000, running);
-                *top = (*top).max(running);
+                level(&mut load.per_minute, t.ms() / 60_000, load.running);
             }
             Fact::LocationFailed { .. } => self.failures[0] += 1,
             Fact::DpConnectFailed { .. } => self.failures[1] += 1,

@@ -81,6 +81,25 @@ fn with_zeros(series: &std::collections::BTreeMap<u64, f64>, width_ms: u64) -> V
     out
 }
 
+/// Points of a level (how many at once) recorded per bucket as [peak, level at its end]:
+/// each bucket at its peak, then held at its end level until the next recorded bucket. A
+/// level does not drop to zero between events, unlike a count ([`with_zeros`]).
+fn levels(series: &std::collections::BTreeMap<u64, [u64; 2]>, width_ms: u64) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut held: Option<(u64, u64)> = None;
+    for (&b, &[peak, end]) in series {
+        if let Some((last, level)) = held
+            && b > last + 1
+        {
+            out.push((days(b * width_ms), level as f64));
+        }
+        out.push((days(b * width_ms), peak as f64));
+        out.push((days((b + 1) * width_ms), end as f64));
+        held = Some((b, end));
+    }
+    out
+}
+
 fn as_f64(series: &std::collections::BTreeMap<u64, u64>) -> std::collections::BTreeMap<u64, f64> {
     series.iter().map(|(&k, &v)| (k, v as f64)).collect()
 }
@@ -202,6 +221,9 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
         render!(out, dir, "downloads", |root| downloads(
             &root, world, m, end
         ));
+    }
+    // Hidden deployments (R23) notify nobody: no chart rather than an empty one.
+    if m.deployment.notifications.iter().any(|&n| n > 0) {
         render!(out, dir, "notifications", |root| notifications(&root, m));
     }
     Ok(out)
@@ -218,8 +240,10 @@ fn time_chart<'a, DB: DrawingBackend + 'a>(
     y_desc: &str,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
     let mut builder = ChartBuilder::on(area);
+    // The right margin holds half of the last date label, which is centred on the axis' end.
     builder
         .margin(12)
+        .margin_right(36)
         .x_label_area_size(40)
         .y_label_area_size(80);
     if !title.is_empty() {
@@ -239,6 +263,50 @@ fn time_chart<'a, DB: DrawingBackend + 'a>(
         .draw()
         .map_err(err)?;
     Ok(chart)
+}
+
+/// The scenario's fault windows (servers down, Microsoft Update unreachable) in days on
+/// the time axis, `[from, to)` cut to the run.
+pub(crate) fn fault_spans(w: &World) -> Vec<(f64, f64)> {
+    let end = w.end.ms();
+    w.outages
+        .iter()
+        .filter(|o| o.from.ms() < end)
+        .map(|o| (days(o.from.ms()), days(o.to.ms().min(end))))
+        .collect()
+}
+
+/// Shades the scenario's fault windows across a time chart, under what it draws next, with
+/// one legend entry for them all.
+fn mark_faults<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    w: &World,
+) -> Result<(), String> {
+    let spans = fault_spans(w);
+    if spans.is_empty() {
+        return Ok(());
+    }
+    let top = chart.y_range().end;
+    let (shade, strip) = (ALERT.mix(0.12).filled(), ALERT.mix(0.6).filled());
+    // A light shade over the whole height, and a strip along the top, above the headroom
+    // every chart leaves, that stacked areas drawn later cannot cover.
+    chart
+        .draw_series(
+            spans
+                .iter()
+                .map(|&(a, b)| Rectangle::new([(a, 0.0), (b, top)], shade)),
+        )
+        .map_err(err)?;
+    chart
+        .draw_series(
+            spans
+                .iter()
+                .map(|&(a, b)| Rectangle::new([(a, top * 0.975), (b, top)], strip)),
+        )
+        .map_err(err)?
+        .label("fault window (a server down)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], strip));
+    Ok(())
 }
 
 fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
@@ -286,6 +354,7 @@ fn cascade<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .caption(caption, (FONT, 22))
         .margin(12)
+        .margin_right(36)
         .x_label_area_size(40)
         .y_label_area_size(190)
         .build_cartesian_2d(0f64..end, -0.5f64..n - 0.5)
@@ -401,6 +470,42 @@ fn notifications<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fault_windows_are_the_scenarios_outages_cut_to_the_run() {
+        let l = crate::load_file("scenarios/dp-outage.ron".as_ref()).unwrap();
+        let spans = fault_spans(&l.world);
+        assert_eq!(spans.len(), l.world.outages.len());
+        assert!(!spans.is_empty());
+        for ((a, b), o) in spans.iter().zip(&l.world.outages) {
+            assert_eq!(*a, days(o.from.ms()));
+            assert_eq!(*b, days(o.to.ms().min(l.world.end.ms())));
+            assert!(a < b && *b <= days(l.world.end.ms()));
+        }
+    }
+
+    #[test]
+    fn a_level_holds_between_events_where_a_count_drops_to_zero() {
+        // Two downloads start in minute 0, one ends in minute 30, the other in minute 90.
+        let series: std::collections::BTreeMap<u64, [u64; 2]> =
+            [(0, [2, 2]), (30, [2, 1]), (90, [1, 0])].into();
+        let points = levels(&series, 60_000);
+        let at = |minute: f64| {
+            let x = days((minute * 60_000.0) as u64);
+            // The value in force at x: the last point at or before it.
+            points.iter().rev().find(|p| p.0 <= x).unwrap().1
+        };
+        assert_eq!(
+            (at(15.0), at(45.0), at(89.0), at(91.5)),
+            (2.0, 1.0, 1.0, 0.0)
+        );
+        let counts = with_zeros(&[(0, 2.0), (30, 1.0)].into(), 60_000);
+        assert_eq!(
+            counts[1],
+            (days(60_000), 0.0),
+            "a count is zero between buckets"
+        );
+    }
 
     #[test]
     fn the_cascade_keeps_the_sups_that_failed_most_in_hierarchy_order() {

@@ -3,7 +3,7 @@
 //! is the lag before the console shows the truth. The busiest queues only, so the chart
 //! stays readable in a large hierarchy; the summary has every peak.
 
-use super::{SERIES, days, err, legend, time_chart};
+use super::{SERIES, days, err, legend, mark_faults, time_chart};
 use crate::observe::Metrics;
 use crate::observe::backlog::Queue;
 use crate::world::World;
@@ -82,6 +82,7 @@ pub(super) fn backlog<DB: DrawingBackend>(
         w.calendar.as_ref(),
         "messages waiting",
     )?;
+    mark_faults(&mut chart, w)?;
     for (k, (name, q)) in queues.into_iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
         chart

@@ -56,17 +56,30 @@ fn band_chart<DB: DrawingBackend>(
             .map(|&(t, lo, _, _)| (t, lo))
             .chain(db.iter().rev().map(|&(t, _, _, hi)| (t, hi)))
             .collect();
+        // The band: filled, with thin edges so that a narrow one still shows.
+        let band = color.mix(0.3);
         chart
-            .draw_series([Polygon::new(polygon, color.mix(0.25).filled())])
-            .map_err(err)?;
+            .draw_series([Polygon::new(polygon, band.filled())])
+            .map_err(err)?
+            .label(format!("{name}: 5–95 % of the seeds (databases)"))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], band.filled()));
+        for edge in [
+            |p: &(f64, f64, f64, f64)| (p.0, p.1),
+            |p: &(f64, f64, f64, f64)| (p.0, p.3),
+        ] {
+            chart
+                .draw_series(LineSeries::new(db.iter().map(edge), band.stroke_width(1)))
+                .map_err(err)?;
+        }
         chart
             .draw_series(LineSeries::new(
                 db.iter().map(|&(t, _, m, _)| (t, m)),
                 color.stroke_width(2),
             ))
             .map_err(err)?
-            .label(format!("{name}: in the site databases"))
+            .label(format!("{name}: median in the site databases"))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        // The clients' truth dashed, its legend drawn dashed too.
         let truth = spread(runs, |p| p.truth);
         chart
             .draw_series(DashedLineSeries::new(
@@ -76,8 +89,12 @@ fn band_chart<DB: DrawingBackend>(
                 color.stroke_width(2),
             ))
             .map_err(err)?
-            .label(format!("{name}: on the clients"))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
+            .label(format!("{name}: median on the clients"))
+            .legend(move |(x, y)| {
+                EmptyElement::at((x, y))
+                    + PathElement::new([(0, 0), (5, 0)], color.stroke_width(2))
+                    + PathElement::new([(9, 0), (14, 0)], color.stroke_width(2))
+            });
     }
     legend(&mut chart)
 }

@@ -54,6 +54,7 @@ pub(super) fn compliance<DB: DrawingBackend>(
         start,
         "client × update pairs",
     )?;
+    mark_faults(&mut chart, w)?;
     let layers: [(&str, RGBColor, usize); 4] = [
         ("Unknown", PALE, 4),
         ("Not required", LIGHT, 3),
@@ -141,6 +142,7 @@ pub(super) fn machines<DB: DrawingBackend>(
         w.calendar.as_ref(),
         "% of targeted machines",
     )?;
+    mark_faults(&mut chart, w)?;
     for (k, dep) in w.deployments.iter().enumerate() {
         let targeted = d.deployments[k].targeted.max(1) as f64;
         let color = SERIES[k % SERIES.len()];

@@ -5,7 +5,7 @@
 //! busiest MPs only, so the chart stays readable in a large hierarchy; the summary has every
 //! MP's peak.
 
-use super::{SERIES, err, legend, time_chart, with_zeros};
+use super::{SERIES, err, legend, mark_faults, time_chart, with_zeros};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -49,6 +49,7 @@ pub(super) fn policy_load<DB: DrawingBackend>(
         w.calendar.as_ref(),
         "requests per minute",
     )?;
+    mark_faults(&mut chart, w)?;
     for (k, &i) in busiest.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
         let series: BTreeMap<u64, f64> = load.mps[i]

@@ -3,7 +3,7 @@
 //! to another SUP shows as a plateau at the capacity. The busiest SUPs only, so the chart
 //! stays readable in a large hierarchy; the summary has every SUP's peak.
 
-use super::{SERIES, err, legend, time_chart, with_zeros};
+use super::{SERIES, err, legend, mark_faults, time_chart, with_zeros};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -38,6 +38,7 @@ pub(super) fn scan_load<DB: DrawingBackend>(
         "Scans served at once at each software update point (R11)".to_string()
     };
     let mut chart = time_chart(root, &title, end, top, w.calendar.as_ref(), "scans at once")?;
+    mark_faults(&mut chart, w)?;
     let period = m.scan_steps.period();
     for (k, &i) in busiest.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];

@@ -3,7 +3,7 @@
 //! (the enterprise scenario's 275 MPs, at a point per minute for 14 days, made a 200 MB
 //! picture nobody could read); the summary and the CSV files have every server.
 
-use super::{SERIES, SIZE, as_f64, days, err, legend, time_chart, with_zeros};
+use super::{SERIES, SIZE, as_f64, days, err, legend, mark_faults, time_chart, with_zeros};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -36,6 +36,7 @@ pub(super) fn state_messages<DB: DrawingBackend>(
         start,
         "messages per minute",
     )?;
+    mark_faults(&mut chart, w)?;
     for (k, &i) in busiest.iter().enumerate() {
         let (mp, load) = (&w.mps[i], &mps[i]);
         let color = SERIES[k % SERIES.len()];
@@ -104,7 +105,7 @@ pub(super) fn downloads<DB: DrawingBackend>(
     let top = busiest
         .iter()
         .flat_map(|&i| dps[i].per_minute.values())
-        .copied()
+        .map(|&[peak, _]| peak)
         .max()
         .unwrap_or(1);
     let title = "Downloads at the busiest distribution points (R18–R20)";
@@ -116,10 +117,18 @@ pub(super) fn downloads<DB: DrawingBackend>(
         start,
         "downloads at once",
     )?;
+    mark_faults(&mut chart, w)?;
     for (k, &i) in busiest.iter().enumerate() {
         let (dp, load) = (&w.dps[i], &dps[i]);
         let color = SERIES[k % SERIES.len()];
-        per_minute(&mut chart, &load.per_minute, color, dp.name.clone())?;
+        chart
+            .draw_series(LineSeries::new(
+                super::levels(&load.per_minute, 60_000),
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(dp.name.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
     }
     // When each package was on every DP of it (R16, issue 12 item 4).
     for (d, p) in w.deployments.iter().zip(&m.deployment.deployments) {
@@ -169,6 +178,7 @@ pub(super) fn downloads<DB: DrawingBackend>(
         .chain(extra.iter().flat_map(|(_, h)| h.values().copied()))
         .fold(0.001, f64::max);
     let mut chart = time_chart(&lower, "", end, top * 1.1, start, "GB started per hour")?;
+    mark_faults(&mut chart, w)?;
     for (k, load) in dps.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
         let points = with_zeros(&hourly(load), 3_600_000);
