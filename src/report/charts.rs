@@ -35,13 +35,55 @@ const SERIES: [RGBColor; 6] = [
     RGBColor(170, 140, 20),
 ];
 
+/// The compiled-in font: plotters measures text with it, resvg draws the PNGs with it.
+const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
 fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
         // The font is compiled in and known to parse; a failure would only leave text unset.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, bytes);
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
     });
+}
+
+/// Writes the PNG of chart `svg` to `path`, drawn from the SVG itself by resvg with the
+/// compiled-in font as `sans-serif`: the picture is the SVG's, and text is laid out with
+/// each glyph's own bearings (plotters' bitmap text dropped them: "dient" for "client").
+pub(crate) fn write_png(svg: &str, path: &Path) -> Result<(), String> {
+    use resvg::{tiny_skia, usvg};
+    static OPTIONS: std::sync::OnceLock<usvg::Options<'static>> = std::sync::OnceLock::new();
+    let options = OPTIONS.get_or_init(|| {
+        let mut o = usvg::Options::default();
+        let fonts = o.fontdb_mut();
+        fonts.load_font_data(FONT_BYTES.to_vec());
+        fonts.set_sans_serif_family("DejaVu Sans");
+        o.font_family = "DejaVu Sans".into();
+        o
+    });
+    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let tree = usvg::Tree::from_str(svg, options).map_err(|e| fail(&e))?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| fail(&"a chart of no size"))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    // Opaque on white: RGB, filtered per row and compressed hard (a third of tiny-skia's
+    // RGBA at its default level; the gallery commits these files).
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, size.width(), size.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Best);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut writer = encoder.write_header().map_err(|e| fail(&e))?;
+    writer.write_image_data(&rgb).map_err(|e| fail(&e))?;
+    writer.finish().map_err(|e| fail(&e))?;
+    std::fs::write(path, bytes).map_err(|e| fail(&e))
 }
 
 /// The time axis' title.
@@ -136,8 +178,8 @@ pub struct Chart {
     pub svg: String,
 }
 
-/// Draws each chart twice, as SVG (kept as text for `report.html` and written to
-/// `NAME.svg`) and PNG.
+/// Draws each chart as SVG (kept as text for `report.html` and written to `NAME.svg`) and
+/// writes its PNG, drawn from that SVG.
 macro_rules! render {
     ($out:expr, $dir:expr, $name:expr, |$root:ident| $draw:expr) => {
         render!($out, $dir, $name, SIZE, |$root| $draw)
@@ -152,13 +194,7 @@ macro_rules! render {
         }
         let svg = $dir.join(format!("{}.svg", $name));
         std::fs::write(&svg, &text).map_err(|e| format!("{}: {e}", svg.display()))?;
-        let png = $dir.join(format!("{}.png", $name));
-        {
-            let $root = BitMapBackend::new(&png, $size).into_drawing_area();
-            $root.fill(&WHITE).map_err(err)?;
-            $draw?;
-            $root.present().map_err(err)?;
-        }
+        $crate::report::charts::write_png(&text, &$dir.join(format!("{}.png", $name)))?;
         $out.push($crate::report::charts::Chart {
             name: $name.to_string(),
             svg: text,
