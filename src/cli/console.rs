@@ -26,6 +26,18 @@ pub(crate) fn source(l: &cmsim::Loaded) -> Source {
     }
 }
 
+/// The width to wrap prose to: the terminal's, when standard output is one (files and
+/// pipes get the lines whole).
+pub(crate) fn terminal_width() -> Option<usize> {
+    let term = console::Term::stdout();
+    match term.is_term() {
+        true => term
+            .size_checked()
+            .map(|(_, cols)| usize::from(cols).max(40)),
+        false => None,
+    }
+}
+
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("reports serialize") + "\n"
 }

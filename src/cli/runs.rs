@@ -47,9 +47,10 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
     }
     match cmsim::run(&loaded.world, opts) {
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
-        Ok(summary) => print_out(&cmsim::report::text::render(
+        Ok(summary) => print_out(&cmsim::report::text::render_within(
             &summary,
             cmsim::report::text::Detail::from_flag(opts.detail),
+            terminal_width(),
         )),
         Err(e) => run_failed(&e),
     }

@@ -57,6 +57,45 @@ impl Doc {
         self.blocks.extend(other.blocks);
     }
 
+    /// The plain-text report, its prose (not its tables) wrapped to `width` columns when
+    /// given (a terminal's width): a long line breaks at spaces, continued under its indent
+    /// and two more.
+    pub fn to_text_within(&self, width: Option<usize>) -> String {
+        let text = self.to_text();
+        let Some(width) = width else {
+            return text;
+        };
+        let tables: std::collections::HashSet<String> = self
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t.render()),
+                _ => None,
+            })
+            .flat_map(|r| r.lines().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        let mut out = String::with_capacity(text.len());
+        for line in text.lines() {
+            if line.chars().count() <= width || tables.contains(line) {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            let indent = line.len() - line.trim_start().len();
+            let lead = " ".repeat(indent);
+            let more = " ".repeat(indent + 2);
+            for (i, part) in wrap(line.trim_start(), width.saturating_sub(indent + 2).max(20))
+                .into_iter()
+                .enumerate()
+            {
+                out.push_str(if i == 0 { &lead } else { &more });
+                out.push_str(&part);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     /// The plain-text report.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -103,6 +142,24 @@ impl Doc {
     }
 }
 
+/// `text` in lines of at most `width` characters, broken at spaces (a word longer than
+/// `width` stays whole on its line).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
+}
+
 /// `text` with the characters HTML gives a meaning escaped, for element content and
 /// attribute values alike.
 pub fn escape(text: &str) -> String {
@@ -146,5 +203,28 @@ mod tests {
         );
         assert!(html.contains("<h3>part &amp; parcel</h3>"));
         assert!(html.contains("<td class=\"num\">12</td>"));
+    }
+
+    #[test]
+    fn prose_wraps_to_the_width_and_tables_do_not() {
+        let mut d = Doc::new();
+        d.heading("A heading that is rather long for a narrow terminal window");
+        d.text("  an indented line of text that goes on and on past the edge\n");
+        let mut t = Table::new(&["a column heading wider than twenty", "b"]);
+        t.row(vec![
+            "a cell wider than the width itself".into(),
+            "1".into(),
+        ]);
+        d.table(t);
+        let text = d.to_text_within(Some(30));
+        for line in text.lines() {
+            let table = line.contains("column heading") || line.contains("a cell");
+            assert!(table || line.chars().count() <= 30, "{line:?}");
+        }
+        assert!(
+            text.contains("\n  an indented line of text\n    that goes"),
+            "continued under the indent: {text}"
+        );
+        assert_eq!(d.to_text_within(None), d.to_text());
     }
 }

@@ -1,6 +1,7 @@
 //! The rule table (docs/rules.md): what each rule says, which parameters
 //! carry its numbers, whether the simulator models it yet and whether `cmsim verify` checks it.
 
+use crate::report::doc::wrap;
 use crate::report::table::Table;
 use crate::scenario::profile::Page;
 use crate::scenario::{Profile, Settings};
@@ -255,23 +256,6 @@ pub fn render(profile: Profile, settings: Option<&Settings>) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     )
-}
-
-/// `text` in lines of at most `width` characters, broken at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split(' ') {
-        let line = lines.last_mut().expect("never empty");
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(word.to_string());
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    lines
 }
 
 #[cfg(test)]

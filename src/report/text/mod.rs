@@ -36,7 +36,16 @@ pub(super) fn at(s: &Summary, ms: Option<u64>) -> String {
 /// Renders `s` for people, each long list cut to its worst entries unless `detail` is
 /// [`Detail::All`].
 pub fn render(s: &Summary, detail: Detail) -> String {
-    title(s) + &document(s, detail).to_text()
+    render_within(s, detail, None)
+}
+
+/// [`render`] with its prose (not its tables) wrapped to `width` columns: for a terminal.
+pub fn render_within(s: &Summary, detail: Detail, width: Option<usize>) -> String {
+    let title = match width {
+        Some(w) => super::doc::wrap(title(s).trim_end(), w).join("\n  ") + "\n",
+        None => title(s),
+    };
+    title + &document(s, detail).to_text_within(width)
 }
 
 /// The report's first line: the scenario, its seed, the simulated span, events and clients.
