@@ -25,15 +25,26 @@ const MID: RGBColor = RGBColor(214, 110, 30);
 const LIGHT: RGBColor = RGBColor(150, 190, 220);
 const PALE: RGBColor = RGBColor(225, 225, 225);
 const ALERT: RGBColor = RGBColor(190, 30, 45);
-/// Line colours for one series per server.
-const SERIES: [RGBColor; 6] = [
+/// Line colours, one per series: twelve before any repeats (a sweep's legend holds twelve
+/// lines), alternating dark and light so neighbours differ in grey too.
+const SERIES: [RGBColor; 12] = [
     DARK,
     MID,
     RGBColor(60, 140, 60),
     RGBColor(120, 70, 150),
     RGBColor(90, 90, 90),
     RGBColor(170, 140, 20),
+    RGBColor(120, 170, 225),
+    RGBColor(140, 60, 40),
+    RGBColor(150, 210, 140),
+    RGBColor(200, 90, 160),
+    RGBColor(20, 130, 140),
+    RGBColor(190, 170, 120),
 ];
+
+/// Servers (SUPs, MPs, DPs, queues) a per-server chart draws: the busiest, in the colours of
+/// [`SERIES`].
+const BUSIEST: usize = 6;
 
 /// The compiled-in font: plotters measures text with it, resvg draws the PNGs with it.
 const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -312,6 +323,23 @@ pub(crate) fn fault_spans(w: &World) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The top of a chart's y axis for data reaching `max` under a legend of `entries` lines in
+/// the upper left (and one more for the fault windows, if any): high enough that the legend
+/// box sits above the data instead of hiding a peak under it.
+fn under_legend(max: f64, entries: usize, w: &World) -> f64 {
+    let entries = entries + usize::from(!w.outages.is_empty());
+    // Of a 560-pixel chart about 450 are plot; a legend line takes 18, its frame 16.
+    let legend = (18.0 * entries as f64 + 16.0) / 450.0;
+    max.max(1e-9) * 1.05 / (1.0 - legend.min(0.6))
+}
+
+/// Empty rows above a cascade of `n` rows for its legend (at most three lines), so that it
+/// covers no bar: the legend's share of the plot's height, as rows.
+fn legend_rows(n: f64) -> f64 {
+    let share = (18.0 * 3.0 + 16.0) / 450.0;
+    (n * share / (1.0 - share)).ceil()
+}
+
 /// Shades the scenario's fault windows across a time chart, under what it draws next, with
 /// one legend entry for them all.
 fn mark_faults<'a, DB: DrawingBackend + 'a>(
@@ -322,7 +350,8 @@ fn mark_faults<'a, DB: DrawingBackend + 'a>(
     if spans.is_empty() {
         return Ok(());
     }
-    let top = chart.y_range().end;
+    let (bottom, top) = (chart.y_range().start, chart.y_range().end);
+    let strip_low = top - (top - bottom) * 0.025;
     let (shade, strip) = (ALERT.mix(0.12).filled(), ALERT.mix(0.6).filled());
     // A light shade over the whole height, and a strip along the top, above the headroom
     // every chart leaves, that stacked areas drawn later cannot cover.
@@ -330,14 +359,14 @@ fn mark_faults<'a, DB: DrawingBackend + 'a>(
         .draw_series(
             spans
                 .iter()
-                .map(|&(a, b)| Rectangle::new([(a, 0.0), (b, top)], shade)),
+                .map(|&(a, b)| Rectangle::new([(a, bottom), (b, top)], shade)),
         )
         .map_err(err)?;
     chart
         .draw_series(
             spans
                 .iter()
-                .map(|&(a, b)| Rectangle::new([(a, top * 0.975), (b, top)], strip)),
+                .map(|&(a, b)| Rectangle::new([(a, strip_low), (b, top)], strip)),
         )
         .map_err(err)?
         .label("fault window (a server down)")
@@ -393,24 +422,27 @@ fn cascade<DB: DrawingBackend>(
         .margin_right(36)
         .x_label_area_size(40)
         .y_label_area_size(190)
-        .build_cartesian_2d(0f64..end, -0.5f64..n - 0.5)
+        .build_cartesian_2d(0f64..end, -0.5f64..n - 0.5 + legend_rows(n))
         .map_err(err)?;
     chart
         .configure_mesh()
         .x_desc(time_axis(start))
         .x_label_formatter(&time_label(end, start))
-        .y_labels(names.len().max(1))
+        .y_labels(names.len().max(1) + legend_rows(n) as usize)
         .y_label_formatter(&|y| names.get(y.round() as usize).cloned().unwrap_or_default())
         .label_style((FONT, 13))
         .draw()
         .map_err(err)?;
+    mark_faults(&mut chart, w)?;
     let mut ok_label = false;
     let mut fail_label = false;
     for (i, sup) in rows.iter().map(|&k| &m.sups[k]).enumerate() {
         for &(start, stop, succeeded) in &sup.attempts {
             let (x0, x1) = (
                 days(start.ms()),
-                days(stop.ms()).max(days(start.ms()) + end / 400.0),
+                // At least 1/150 of the axis (7 pixels): a 20-minute sync on a three-week
+                // axis is otherwise a sliver.
+                days(stop.ms()).max(days(start.ms()) + end / 150.0),
             );
             let (y0, y1) = (i as f64 - 0.3, i as f64 + 0.3);
             let color = if succeeded { DARK } else { ALERT };
@@ -506,6 +538,16 @@ fn notifications<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_sits_above_the_data() {
+        let l = crate::load_file("scenarios/lab.ron".as_ref()).unwrap();
+        // Seven lines of legend: the data's peak stays below the box's lower edge.
+        let top = under_legend(100.0, 7, &l.world);
+        let box_bottom = top * (1.0 - (18.0 * 7.0 + 16.0) / 450.0);
+        assert!(box_bottom >= 100.0, "{top} {box_bottom}");
+        assert!(under_legend(100.0, 0, &l.world) < 110.0);
+    }
 
     #[test]
     fn fault_windows_are_the_scenarios_outages_cut_to_the_run() {

@@ -3,15 +3,12 @@
 //! is the lag before the console shows the truth. The busiest queues only, so the chart
 //! stays readable in a large hierarchy; the summary has every peak.
 
-use super::{SERIES, days, err, legend, mark_faults, time_chart};
+use super::{BUSIEST, SERIES, days, err, legend, mark_faults, time_chart, under_legend};
 use crate::observe::Metrics;
 use crate::observe::backlog::Queue;
 use crate::world::World;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// Queues drawn: the longest by peak.
-const SHOWN: usize = 6;
 
 /// Whether any state messages waited anywhere: the chart is drawn only then.
 pub(super) fn any(m: &Metrics) -> bool {
@@ -58,7 +55,7 @@ pub(super) fn backlog<DB: DrawingBackend>(
         .collect();
     queues.sort_by_key(|(name, q)| (std::cmp::Reverse(q.peak), name.clone()));
     let waiting = queues.len();
-    queues.truncate(SHOWN);
+    queues.truncate(BUSIEST);
     let top = queues
         .iter()
         .flat_map(|(_, q)| q.per_minute.values())
@@ -78,7 +75,7 @@ pub(super) fn backlog<DB: DrawingBackend>(
         root,
         &title,
         end,
-        top as f64 * 1.1,
+        under_legend(top as f64, queues.len(), w),
         w.calendar.as_ref(),
         "messages waiting",
     )?;

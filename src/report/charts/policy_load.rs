@@ -5,15 +5,12 @@
 //! busiest MPs only, so the chart stays readable in a large hierarchy; the summary has every
 //! MP's peak.
 
-use super::{SERIES, err, legend, mark_faults, time_chart, with_zeros};
+use super::{BUSIEST, SERIES, err, legend, mark_faults, time_chart, under_legend, with_zeros};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::collections::BTreeMap;
-
-/// MPs drawn: the busiest by peak.
-const SHOWN: usize = 6;
 
 pub(super) fn policy_load<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -27,12 +24,16 @@ pub(super) fn policy_load<DB: DrawingBackend>(
         .collect();
     busiest.sort_by_key(|&i| (std::cmp::Reverse(load.mps[i].peak), i));
     let polled = busiest.len();
-    busiest.truncate(SHOWN);
+    busiest.truncate(BUSIEST);
     let cap = load.capacity_per_minute();
     let peak = busiest
         .first()
         .map_or(1.0, |&i| load.mps[i].peak.max(1) as f64);
-    let top = cap.map_or(peak, |c| peak.max(c)) * 1.1;
+    let top = under_legend(
+        cap.map_or(peak, |c| peak.max(c)),
+        busiest.len() + usize::from(cap.is_some()),
+        w,
+    );
     let title = if busiest.len() < polled {
         format!(
             "Machine policy requests per minute, the {} busiest MPs (R09)",

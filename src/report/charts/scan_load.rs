@@ -3,14 +3,11 @@
 //! to another SUP shows as a plateau at the capacity. The busiest SUPs only, so the chart
 //! stays readable in a large hierarchy; the summary has every SUP's peak.
 
-use super::{SERIES, err, legend, mark_faults, time_chart, with_zeros};
+use super::{BUSIEST, SERIES, err, legend, mark_faults, time_chart, under_legend, with_zeros};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-/// SUPs drawn: the busiest by peak.
-const SHOWN: usize = 6;
 
 pub(super) fn scan_load<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -23,12 +20,13 @@ pub(super) fn scan_load<DB: DrawingBackend>(
         .collect();
     busiest.sort_by_key(|&i| (std::cmp::Reverse(m.sups[i].scan_load.peak), i));
     let serving = busiest.len();
-    busiest.truncate(SHOWN);
+    busiest.truncate(BUSIEST);
     let cap = w.settings.wsus_max_scans;
     let peak = busiest
         .first()
         .map_or(1, |&i| m.sups[i].scan_load.peak.max(1));
-    let top = f64::from(if cap > 0 { peak.max(cap) } else { peak }) * 1.1;
+    let top = f64::from(if cap > 0 { peak.max(cap) } else { peak });
+    let top = under_legend(top, busiest.len() + usize::from(cap > 0), w);
     let title = if busiest.len() < serving {
         format!(
             "Scans served at once, the {} busiest SUPs (R11)",

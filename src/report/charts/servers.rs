@@ -3,7 +3,10 @@
 //! (the enterprise scenario's 275 MPs, at a point per minute for 14 days, made a 200 MB
 //! picture nobody could read); the summary and the CSV files have every server.
 
-use super::{SERIES, SIZE, as_f64, days, err, legend, mark_faults, time_chart, with_zeros};
+use super::{
+    BUSIEST, SERIES, SIZE, as_f64, days, err, legend, mark_faults, time_chart, under_legend,
+    with_zeros,
+};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -28,14 +31,8 @@ pub(super) fn state_messages<DB: DrawingBackend>(
         .max()
         .unwrap_or(1);
     let title = "State messages per minute at the busiest management points (R13)";
-    let mut chart = time_chart(
-        root,
-        title,
-        end,
-        top as f64 * 1.1,
-        start,
-        "messages per minute",
-    )?;
+    let top = under_legend(top as f64, 2 * busiest.len(), w);
+    let mut chart = time_chart(root, title, end, top, start, "messages per minute")?;
     mark_faults(&mut chart, w)?;
     for (k, &i) in busiest.iter().enumerate() {
         let (mp, load) = (&w.mps[i], &mps[i]);
@@ -75,7 +72,7 @@ fn per_minute<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
-/// The indices of the `SERIES.len()` largest of `totals` that are above zero, largest first
+/// The indices of the [`BUSIEST`] largest of `totals` that are above zero, largest first
 /// (ties in index order): the servers a per-server chart draws.
 fn busiest(totals: impl Iterator<Item = u64>) -> Vec<usize> {
     let mut order: Vec<(u64, usize)> = totals
@@ -84,11 +81,7 @@ fn busiest(totals: impl Iterator<Item = u64>) -> Vec<usize> {
         .map(|(i, n)| (n, i))
         .collect();
     order.sort_by_key(|&(n, i)| (std::cmp::Reverse(n), i));
-    order
-        .into_iter()
-        .take(SERIES.len())
-        .map(|(_, i)| i)
-        .collect()
+    order.into_iter().take(BUSIEST).map(|(_, i)| i).collect()
 }
 
 /// (d) Concurrent downloads at the busiest DPs (peak per minute), and GB started per hour.
@@ -109,14 +102,10 @@ pub(super) fn downloads<DB: DrawingBackend>(
         .max()
         .unwrap_or(1);
     let title = "Downloads at the busiest distribution points (R18–R20)";
-    let mut chart = time_chart(
-        &upper,
-        title,
-        end,
-        top as f64 * 1.1,
-        start,
-        "downloads at once",
-    )?;
+    // Half a chart's height: the legend takes twice the share of it.
+    let entries = busiest.len() + w.deployments.len();
+    let top = under_legend(top as f64, 2 * entries + 1, w);
+    let mut chart = time_chart(&upper, title, end, top, start, "downloads at once")?;
     mark_faults(&mut chart, w)?;
     for (k, &i) in busiest.iter().enumerate() {
         let (dp, load) = (&w.dps[i], &dps[i]);
@@ -139,7 +128,7 @@ pub(super) fn downloads<DB: DrawingBackend>(
             let x = days(done);
             chart
                 .draw_series(LineSeries::new(
-                    [(x, 0.0), (x, top as f64 * 1.1)],
+                    [(x, 0.0), (x, top)],
                     BLACK.mix(0.6).stroke_width(1),
                 ))
                 .map_err(err)?
@@ -172,16 +161,17 @@ pub(super) fn downloads<DB: DrawingBackend>(
     .filter(|(_, m)| !m.is_empty())
     .map(|(name, m)| (name, per_hour(m)))
     .collect();
-    let top = dps
+    let top = busiest
         .iter()
-        .flat_map(|d| hourly(d).into_values())
+        .flat_map(|&i| hourly(&dps[i]).into_values())
         .chain(extra.iter().flat_map(|(_, h)| h.values().copied()))
         .fold(0.001, f64::max);
     let mut chart = time_chart(&lower, "", end, top * 1.1, start, "GB started per hour")?;
     mark_faults(&mut chart, w)?;
-    for (k, load) in dps.iter().enumerate() {
+    // The same DPs as above, in the same colours.
+    for (k, &i) in busiest.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
-        let points = with_zeros(&hourly(load), 3_600_000);
+        let points = with_zeros(&hourly(&dps[i]), 3_600_000);
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(err)?;
