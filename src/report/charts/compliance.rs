@@ -33,10 +33,16 @@ pub(super) fn compliance<DB: DrawingBackend>(
             r[k] += v as f64;
         }
     }
-    let top = rows
+    // As shares of the pairs followed (every client × update the databases count), so the
+    // chart reads the same for 300 clients or a million.
+    let pairs = rows
         .iter()
         .map(|r| r.1[0] + r.1[1] + r.1[2] + r.1[3])
         .fold(1.0, f64::max);
+    for r in &mut rows {
+        r.1.iter_mut().for_each(|v| *v *= 100.0 / pairs);
+    }
+    let top = 100.0;
     let what = if w.deployments.is_empty() {
         "all updates"
     } else {
@@ -52,7 +58,7 @@ pub(super) fn compliance<DB: DrawingBackend>(
         end,
         top * 1.05,
         start,
-        "client × update pairs",
+        "% of client × update pairs",
     )?;
     mark_faults(&mut chart, w)?;
     let layers: [(&str, RGBColor, usize); 4] = [
@@ -105,13 +111,17 @@ pub(super) fn compliance<DB: DrawingBackend>(
             .into_font()
             .color(&BLACK)
             .pos(Pos::new(side, VPos::Center));
-        chart
-            .draw_series([Text::new(
-                format!(" {label} installed (db) "),
-                (*t, y),
-                style,
-            )])
-            .map_err(err)?;
+        // On a white box, so a deadline or another mark behind it does not cross the words.
+        let text = format!(" {label} installed (db) ");
+        let width = (text.chars().count() as f64 * 5.4) as i32;
+        let (x0, x1) = match side {
+            HPos::Right => (-width, 0),
+            _ => (0, width),
+        };
+        let label = EmptyElement::at((*t, y))
+            + Rectangle::new([(x0, -8), (x1, 8)], WHITE.mix(0.85).filled())
+            + Text::new(text, (0, 0), style);
+        chart.draw_series([label]).map_err(err)?;
     }
     for d in w.deployments.iter().filter_map(|d| d.deadline) {
         let t = days(d.ms());
