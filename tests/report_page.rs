@@ -86,17 +86,16 @@ fn temp(name: &str) -> PathBuf {
     d
 }
 
-fn cmsim(args: &[&str]) {
+/// Runs cmsim quietly; returns what it said on stderr.
+fn cmsim(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_cmsim"))
         .args(args)
         .arg("-q")
         .output()
         .expect("cmsim runs");
-    assert!(
-        out.status.success(),
-        "cmsim {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "cmsim {args:?}: {stderr}");
+    stderr
 }
 
 /// Runs Chromium headless on `page` with `args` and returns what it printed.
@@ -252,7 +251,7 @@ fn report_pages_open_in_a_browser_without_errors_overflow_or_empty_charts() {
 #[test]
 fn the_page_quotes_the_scenario_and_the_command_that_repeats_the_run() {
     let dir = temp("repeat");
-    cmsim(&[
+    let said = cmsim(&[
         "run",
         "scenarios/lab.ron",
         "--until",
@@ -262,7 +261,9 @@ fn the_page_quotes_the_scenario_and_the_command_that_repeats_the_run() {
         "-o",
         dir.to_str().unwrap(),
     ]);
-    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let report = dir.join("report.html");
+    assert!(said.contains(&format!("wrote {}", report.display())), "{said}");
+    let page = std::fs::read_to_string(report).unwrap();
     assert!(
         page.contains("cmsim run scenarios/lab.ron --seed 5 --until 36h"),
         "the command that repeats the run"

@@ -45,7 +45,11 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
     if plan.replications.unwrap_or(1) > 1 {
         return replications(&loaded.world, opts, plan);
     }
-    match cmsim::run(&loaded.world, opts) {
+    let ran = cmsim::run(&loaded.world, opts);
+    if let (Ok(_), Some(dir)) = (&ran, &opts.out) {
+        note(&format!("wrote {}", dir.join("report.html").display()));
+    }
+    match ran {
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
         Ok(summary) => print_out(&cmsim::report::text::render_within(
             &summary,

@@ -32,7 +32,9 @@ pub(crate) fn staged(
     out.write(name, text)?;
     let charts = draw(&out.staging().join("charts")).map_err(OutputError::Chart)?;
     out.write("report.html", &page(&charts).map_err(OutputError::Chart)?)?;
+    let report = out.dir().join("report.html");
     out.commit()?;
+    note(&format!("wrote {}", report.display()));
     Ok(charts.len())
 }
 

@@ -293,6 +293,11 @@ impl OutDir {
         })
     }
 
+    /// The directory the outputs go to.
+    pub fn dir(&self) -> &Path {
+        &self.target.dir
+    }
+
     /// The hidden directory the run writes into; [`OutDir::commit`] moves its files into place.
     pub fn staging(&self) -> &Path {
         &self.staging
