@@ -262,7 +262,10 @@ fn the_page_quotes_the_scenario_and_the_command_that_repeats_the_run() {
         dir.to_str().unwrap(),
     ]);
     let report = dir.join("report.html");
-    assert!(said.contains(&format!("wrote {}", report.display())), "{said}");
+    assert!(
+        said.contains(&format!("wrote {}", report.display())),
+        "{said}"
+    );
     let page = std::fs::read_to_string(report).unwrap();
     assert!(
         page.contains("cmsim run scenarios/lab.ron --seed 5 --until 36h"),
