@@ -85,10 +85,22 @@ fn time(s: &Summary, ms: Option<u64>) -> String {
 fn figures(charts: &[Chart]) -> String {
     let mut out = String::new();
     for c in charts {
+        let svg = svg_body(&c.svg);
+        // The chart's own title (its first text, already escaped by the SVG writer) names
+        // it for screen readers and as a tooltip, and captions it with its file.
+        let title = svg
+            .split_once("<text")
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .and_then(|(_, rest)| rest.split_once("</text>"))
+            .map(|(text, _)| text.trim().to_string())
+            .unwrap_or_default();
+        let svg = match svg.split_once('>') {
+            Some((open, rest)) => format!("{open} role=\"img\"><title>{title}</title>{rest}"),
+            None => svg.to_string(),
+        };
         out.push_str(&format!(
-            "<figure id=\"chart-{0}\">\n{1}\n<figcaption>charts/{0}.svg</figcaption>\n</figure>\n",
+            "<figure id=\"chart-{0}\">\n{svg}\n<figcaption>{title} (charts/{0}.svg)</figcaption>\n</figure>\n",
             escape(&c.name),
-            svg_body(&c.svg)
         ));
     }
     out
