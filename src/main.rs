@@ -20,6 +20,10 @@ struct Cli {
     /// No progress bar.
     #[arg(short, long, global = true)]
     quiet: bool,
+    /// Says on stderr what a run does: the scenario's size and estimated cost, the wall time
+    /// and events per second, and every file written.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -140,6 +144,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli::console::set_verbose(cli.verbose);
     if let Some(code) = stdin_twice(&cli.command) {
         return code;
     }

@@ -632,3 +632,43 @@ fn check_verify_and_rules_speak_json_too() {
     assert_eq!(v.as_array().unwrap().len(), 25);
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `-v` says what a run does on stderr — its size and estimate, the events it ran, every file
+/// written — and changes nothing on stdout; without it a run with `--out` says only where
+/// its page is.
+#[test]
+fn verbose_tells_the_size_the_run_and_the_files() {
+    let dir = temp("verbose");
+    let out = dir.join("out");
+    let loud = cmsim(&[
+        "-v",
+        "run",
+        "scenarios/lab.ron",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(loud.status.success(), "{}", text(&loud.stderr));
+    let said = text(&loud.stderr);
+    assert!(
+        said.contains("200 clients in 2 groups, 1 site, 4 updates"),
+        "{said}"
+    );
+    assert!(said.contains("ran 2,948 events in"), "{said}");
+    assert!(
+        said.contains("files in") && said.contains("summary.json"),
+        "{said}"
+    );
+    let quiet = cmsim(&[
+        "run",
+        "scenarios/lab.ron",
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(loud.stdout, quiet.stdout, "the report is the same");
+    assert_eq!(
+        text(&quiet.stderr).trim(),
+        format!("wrote {}", out.join("report.html").display())
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

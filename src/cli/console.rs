@@ -92,6 +92,42 @@ pub(crate) fn print_out(text: &str) -> ExitCode {
     }
 }
 
+/// Whether `-v` was given.
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sets `-v` for the process.
+pub(crate) fn set_verbose(on: bool) {
+    VERBOSE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Writes the line `line` makes to stderr with `-v`; nothing (and no work) without.
+pub(crate) fn verbose(line: impl FnOnce() -> String) {
+    if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        note(&line());
+    }
+}
+
+/// With `-v`, lists the files a finished output directory holds, as its `complete` marker
+/// names them.
+pub(crate) fn verbose_files(dir: &std::path::Path) {
+    verbose(|| {
+        let marker = std::fs::read_to_string(dir.join(cmsim::output::COMPLETE)).unwrap_or_default();
+        let files: Vec<String> = serde_json::from_str::<serde_json::Value>(&marker)
+            .ok()
+            .and_then(|v| v["files"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| f.as_str().map(str::to_string))
+            .collect();
+        format!(
+            "{} files in {}: {}",
+            files.len(),
+            dir.display(),
+            files.join(", ")
+        )
+    });
+}
+
 /// Writes one line to stderr; if even stderr is gone there is no one left to tell.
 pub(crate) fn note(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");

@@ -45,9 +45,40 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
     if plan.replications.unwrap_or(1) > 1 {
         return replications(&loaded.world, opts, plan);
     }
+    verbose(|| {
+        let w = &loaded.world;
+        let cost = cost(w);
+        let n = |count: usize, one: &str| match count {
+            1 => format!("1 {one}"),
+            _ => format!("{} {one}s", cmsim::estimate::grouped(count as u64)),
+        };
+        format!(
+            "{}: {} in {}, {}, {}, {}; about {} events and {} of memory",
+            loaded.file,
+            n(w.clients() as usize, "client"),
+            n(w.groups.len(), "group"),
+            n(w.sites.len(), "site"),
+            n(w.updates.len(), "update"),
+            n(w.deployments.len(), "deployment"),
+            cmsim::estimate::grouped(cost.events),
+            cmsim::estimate::size(cost.memory)
+        )
+    });
+    let clock = std::time::Instant::now();
     let ran = cmsim::run(&loaded.world, opts);
+    if let Ok(s) = &ran {
+        let secs = clock.elapsed().as_secs_f64();
+        verbose(|| {
+            format!(
+                "ran {} events in {secs:.2} s ({} events/s)",
+                cmsim::estimate::grouped(s.events),
+                cmsim::estimate::grouped((s.events as f64 / secs.max(1e-9)) as u64)
+            )
+        });
+    }
     if let (Ok(_), Some(dir)) = (&ran, &opts.out) {
         note(&format!("wrote {}", dir.join("report.html").display()));
+        verbose_files(dir);
     }
     match ran {
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),

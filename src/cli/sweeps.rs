@@ -32,9 +32,10 @@ pub(crate) fn staged(
     out.write(name, text)?;
     let charts = draw(&out.staging().join("charts")).map_err(OutputError::Chart)?;
     out.write("report.html", &page(&charts).map_err(OutputError::Chart)?)?;
-    let report = out.dir().join("report.html");
+    let dir = out.dir().to_path_buf();
     out.commit()?;
-    note(&format!("wrote {}", report.display()));
+    note(&format!("wrote {}", dir.join("report.html").display()));
+    verbose_files(&dir);
     Ok(charts.len())
 }
 
