@@ -98,7 +98,12 @@ pub(super) fn failures(s: &Summary) -> Vec<String> {
     }
     let scans: Vec<String> = sups
         .filter(|(_, u)| u.scans_failed > 0)
-        .map(|(_, u)| format!("{} {} of {}", u.name, u.scans_failed, u.scans_served))
+        .map(|(_, u)| {
+            format!(
+                "{}: {} failed, {} served",
+                u.name, u.scans_failed, u.scans_served
+            )
+        })
         .collect();
     if !scans.is_empty() {
         out.push(format!("Scans failed: {}", some(&scans)));
