@@ -84,11 +84,20 @@ fn temp(name: &str) -> PathBuf {
 fn rules() {
     survives(&["rules"]);
     survives(&["rules", "--scenario", "scenarios/lab.ron"]);
+    survives(&["rules", "--format", "json"]);
+    survives(&["rules", "--format", "markdown"]);
 }
 
 #[test]
 fn check() {
     survives(&["check", "scenarios/lab.ron"]);
+    survives(&["check", "scenarios/lab.ron", "--format", "json"]);
+}
+
+#[test]
+fn schema() {
+    survives(&["schema"]);
+    survives(&["schema", "--format", "markdown"]);
 }
 
 #[test]
