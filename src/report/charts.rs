@@ -57,46 +57,6 @@ fn register_font() {
     });
 }
 
-/// Writes the PNG of chart `svg` to `path`, drawn from the SVG itself by resvg with the
-/// compiled-in font as `sans-serif`: the picture is the SVG's, and text is laid out with
-/// each glyph's own bearings (plotters' bitmap text dropped them: "dient" for "client").
-pub(crate) fn write_png(svg: &str, path: &Path) -> Result<(), String> {
-    use resvg::{tiny_skia, usvg};
-    static OPTIONS: std::sync::OnceLock<usvg::Options<'static>> = std::sync::OnceLock::new();
-    let options = OPTIONS.get_or_init(|| {
-        let mut o = usvg::Options::default();
-        let fonts = o.fontdb_mut();
-        fonts.load_font_data(FONT_BYTES.to_vec());
-        fonts.set_sans_serif_family("DejaVu Sans");
-        o.font_family = "DejaVu Sans".into();
-        o
-    });
-    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let tree = usvg::Tree::from_str(svg, options).map_err(|e| fail(&e))?;
-    let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| fail(&"a chart of no size"))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    // Opaque on white: RGB, filtered per row and compressed hard (a third of tiny-skia's
-    // RGBA at its default level; the gallery commits these files).
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|p| [p[0], p[1], p[2]])
-        .collect();
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, size.width(), size.height());
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Best);
-    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
-    let mut writer = encoder.write_header().map_err(|e| fail(&e))?;
-    writer.write_image_data(&rgb).map_err(|e| fail(&e))?;
-    writer.finish().map_err(|e| fail(&e))?;
-    std::fs::write(path, bytes).map_err(|e| fail(&e))
-}
-
 /// The time axis' title.
 fn time_axis(start: Option<&Calendar>) -> String {
     match start {
@@ -215,13 +175,21 @@ macro_rules! render {
 
 mod backlog;
 mod bands;
+mod cascade;
 mod compliance;
+mod faults;
+mod notifications;
+mod png;
 mod policy_load;
 mod scan_load;
 mod servers;
 mod sweep_table;
 pub use bands::bands;
+use cascade::cascade;
 use compliance::{compliance, machines};
+use faults::mark_faults;
+use notifications::notifications;
+pub(crate) use png::write_png;
 use servers::{downloads, state_messages};
 pub use sweep_table::{MAX_CHART_POINTS, sweep};
 
@@ -312,17 +280,6 @@ fn time_chart<'a, DB: DrawingBackend + 'a>(
     Ok(chart)
 }
 
-/// The scenario's fault windows (servers down, Microsoft Update unreachable) in days on
-/// the time axis, `[from, to)` cut to the run.
-pub(crate) fn fault_spans(w: &World) -> Vec<(f64, f64)> {
-    let end = w.end.ms();
-    w.outages
-        .iter()
-        .filter(|o| o.from.ms() < end)
-        .map(|o| (days(o.from.ms()), days(o.to.ms().min(end))))
-        .collect()
-}
-
 /// The top of a chart's y axis for data reaching `max` under a legend of `entries` lines in
 /// the upper left (and one more for the fault windows, if any): high enough that the legend
 /// box sits above the data instead of hiding a peak under it.
@@ -331,47 +288,6 @@ fn under_legend(max: f64, entries: usize, w: &World) -> f64 {
     // Of a 560-pixel chart about 450 are plot; a legend line takes 18, its frame 16.
     let legend = (18.0 * entries as f64 + 16.0) / 450.0;
     max.max(1e-9) * 1.05 / (1.0 - legend.min(0.6))
-}
-
-/// Empty rows above a cascade of `n` rows for its legend (at most three lines), so that it
-/// covers no bar: the legend's share of the plot's height, as rows.
-fn legend_rows(n: f64) -> f64 {
-    let share = (18.0 * 3.0 + 16.0) / 450.0;
-    (n * share / (1.0 - share)).ceil()
-}
-
-/// Shades the scenario's fault windows across a time chart, under what it draws next, with
-/// one legend entry for them all.
-fn mark_faults<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    w: &World,
-) -> Result<(), String> {
-    let spans = fault_spans(w);
-    if spans.is_empty() {
-        return Ok(());
-    }
-    let (bottom, top) = (chart.y_range().start, chart.y_range().end);
-    let strip_low = top - (top - bottom) * 0.025;
-    let (shade, strip) = (ALERT.mix(0.12).filled(), ALERT.mix(0.6).filled());
-    // A light shade over the whole height, and a strip along the top, above the headroom
-    // every chart leaves, that stacked areas drawn later cannot cover.
-    chart
-        .draw_series(
-            spans
-                .iter()
-                .map(|&(a, b)| Rectangle::new([(a, bottom), (b, top)], shade)),
-        )
-        .map_err(err)?;
-    chart
-        .draw_series(
-            spans
-                .iter()
-                .map(|&(a, b)| Rectangle::new([(a, strip_low), (b, top)], strip)),
-        )
-        .map_err(err)?
-        .label("fault window (a server down)")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 14, y + 4)], strip));
-    Ok(())
 }
 
 fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
@@ -387,154 +303,6 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
         .map_err(err)
 }
 
-/// (b) The synchronization cascade: one row per SUP, a bar per attempt (failures marked).
-fn cascade<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    w: &World,
-    m: &Metrics,
-    end: f64,
-) -> Result<(), String> {
-    let start = w.calendar.as_ref();
-    let attempts: Vec<&[_]> = m.sups.iter().map(|x| x.attempts.as_slice()).collect();
-    let rows = cascade_rows(&attempts);
-    let n = rows.len().max(1) as f64;
-    let names: Vec<String> = rows
-        .iter()
-        .map(|&i| {
-            let (site, name) = (&w.sites[w.sups[i].site.index()].code, &w.sups[i].name);
-            match name.starts_with(site.as_str()) {
-                true => name.clone(),
-                false => format!("{site} {name}"),
-            }
-        })
-        .collect();
-    let caption = match rows.len() < w.sups.len() {
-        false => "Synchronization cascade (R01–R06): attempts per software update point".into(),
-        true => format!(
-            "Synchronization cascade (R01–R06): the {} of {} SUPs with the most failed attempts",
-            rows.len(),
-            w.sups.len()
-        ),
-    };
-    let mut chart = ChartBuilder::on(root)
-        .caption(caption, (FONT, 22))
-        .margin(12)
-        .margin_right(36)
-        .x_label_area_size(40)
-        .y_label_area_size(190)
-        .build_cartesian_2d(0f64..end, -0.5f64..n - 0.5 + legend_rows(n))
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc(time_axis(start))
-        .x_label_formatter(&time_label(end, start))
-        .y_labels(names.len().max(1) + legend_rows(n) as usize)
-        .y_label_formatter(&|y| names.get(y.round() as usize).cloned().unwrap_or_default())
-        .label_style((FONT, 13))
-        .draw()
-        .map_err(err)?;
-    mark_faults(&mut chart, w)?;
-    let mut ok_label = false;
-    let mut fail_label = false;
-    for (i, sup) in rows.iter().map(|&k| &m.sups[k]).enumerate() {
-        for &(start, stop, succeeded) in &sup.attempts {
-            let (x0, x1) = (
-                days(start.ms()),
-                // At least 1/150 of the axis (7 pixels): a 20-minute sync on a three-week
-                // axis is otherwise a sliver.
-                days(stop.ms()).max(days(start.ms()) + end / 150.0),
-            );
-            let (y0, y1) = (i as f64 - 0.3, i as f64 + 0.3);
-            let color = if succeeded { DARK } else { ALERT };
-            let series = chart
-                .draw_series([Rectangle::new([(x0, y0), (x1, y1)], color.filled())])
-                .map_err(err)?;
-            if succeeded && !ok_label {
-                ok_label = true;
-                series
-                    .label("sync (6702)")
-                    .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], DARK.filled()));
-            } else if !succeeded && !fail_label {
-                fail_label = true;
-                series
-                    .label("failed (6703), retried later")
-                    .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], ALERT.filled()));
-            }
-        }
-    }
-    legend(&mut chart)
-}
-
-/// SUP rows a cascade chart has room for: one per SUP up to this many.
-const CASCADE_ROWS: usize = 24;
-
-/// The SUPs the cascade draws, in hierarchy order: every one when they fit, else those with
-/// the most failed attempts, then the most attempts (the central site's first on ties).
-fn cascade_rows(attempts: &[&[(SimTime, SimTime, bool)]]) -> Vec<usize> {
-    let mut rows: Vec<usize> = (0..attempts.len()).collect();
-    if rows.len() > CASCADE_ROWS {
-        let failed = |k: usize| attempts[k].iter().filter(|a| !a.2).count();
-        rows.sort_by_key(|&k| std::cmp::Reverse((failed(k), attempts[k].len())));
-        rows.truncate(CASCADE_ROWS);
-        rows.sort_unstable();
-    }
-    rows
-}
-
-/// (e) How many deadline notifications each notified user saw (R22).
-fn notifications<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    m: &Metrics,
-) -> Result<(), String> {
-    let counts: Vec<u32> = m
-        .deployment
-        .notifications
-        .iter()
-        .copied()
-        .filter(|&n| n > 0)
-        .collect();
-    let max = counts.iter().copied().max().unwrap_or(0);
-    let mut bins = vec![0u32; max as usize + 1];
-    for &n in &counts {
-        bins[n as usize] += 1;
-    }
-    let top = bins.iter().copied().max().unwrap_or(1).max(1);
-    let mut chart = ChartBuilder::on(root)
-        .caption(
-            format!(
-                "Deadline notifications per user (R22): {} users notified",
-                counts.len()
-            ),
-            (FONT, 22),
-        )
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(70)
-        .build_cartesian_2d(-0.5f64..f64::from(max) + 0.5, 0f64..f64::from(top) * 1.1)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("notifications seen by one user")
-        .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&count_label)
-        .y_desc("users")
-        .label_style((FONT, 14))
-        .draw()
-        .map_err(err)?;
-    // Bars drawn one by one from the sorted bins: plotters' Histogram keeps them in a hash
-    // map, whose order would make the SVG differ between identical runs.
-    let bars = bins
-        .iter()
-        .enumerate()
-        .filter(|&(_, &n)| n > 0)
-        .map(|(k, &n)| {
-            let x = k as f64;
-            Rectangle::new([(x - 0.4, 0.0), (x + 0.4, f64::from(n))], DARK.filled())
-        });
-    chart.draw_series(bars).map_err(err)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,19 +315,6 @@ mod tests {
         let box_bottom = top * (1.0 - (18.0 * 7.0 + 16.0) / 450.0);
         assert!(box_bottom >= 100.0, "{top} {box_bottom}");
         assert!(under_legend(100.0, 0, &l.world) < 110.0);
-    }
-
-    #[test]
-    fn fault_windows_are_the_scenarios_outages_cut_to_the_run() {
-        let l = crate::load_file("scenarios/dp-outage.ron".as_ref()).unwrap();
-        let spans = fault_spans(&l.world);
-        assert_eq!(spans.len(), l.world.outages.len());
-        assert!(!spans.is_empty());
-        for ((a, b), o) in spans.iter().zip(&l.world.outages) {
-            assert_eq!(*a, days(o.from.ms()));
-            assert_eq!(*b, days(o.to.ms().min(l.world.end.ms())));
-            assert!(a < b && *b <= days(l.world.end.ms()));
-        }
     }
 
     #[test]
@@ -583,30 +338,5 @@ mod tests {
             (days(60_000), 0.0),
             "a count is zero between buckets"
         );
-    }
-
-    #[test]
-    fn the_cascade_keeps_the_sups_that_failed_most_in_hierarchy_order() {
-        let (ok, failed) = (
-            (SimTime(0), SimTime(1), true),
-            (SimTime(0), SimTime(1), false),
-        );
-        // 30 SUPs: #29 failed twice, #3 once, #7 has three good attempts, the rest one.
-        let mut sups: Vec<Vec<_>> = vec![vec![ok]; 30];
-        sups[29] = vec![failed, failed, ok];
-        sups[3] = vec![failed, ok];
-        sups[7] = vec![ok, ok, ok];
-        let views: Vec<&[_]> = sups.iter().map(Vec::as_slice).collect();
-        let rows = cascade_rows(&views);
-        assert_eq!(rows.len(), CASCADE_ROWS);
-        assert!(
-            rows.windows(2).all(|w| w[0] < w[1]),
-            "hierarchy order: {rows:?}"
-        );
-        assert!(rows.contains(&29) && rows.contains(&3) && rows.contains(&7));
-        // Among the equal rest, the first in the list stay.
-        assert!(rows.contains(&0) && !rows.contains(&28), "{rows:?}");
-        // A hierarchy that fits is drawn whole.
-        assert_eq!(cascade_rows(&views[..5]), vec![0, 1, 2, 3, 4]);
     }
 }
