@@ -313,11 +313,7 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
             max_events.saturating_mul(4)
         )));
     }
-    metrics.compliance.sample_until(stats.end);
-    metrics.deployment.sample_until(stats.end);
-    metrics.machines.finish(stats.end);
-    metrics.policy.finish(stats.end);
-    let summary = Summary::new(world, &metrics, &stats, view.as_ref());
+    let summary = close(world, &mut metrics, &stats, view.as_ref());
     let summary = if opts.detail {
         summary
     } else {
@@ -352,6 +348,20 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         out.commit()?;
     }
     Ok(summary)
+}
+
+/// Closes the figures' time series at the run's end and builds its summary.
+pub(crate) fn close(
+    world: &World,
+    metrics: &mut Metrics,
+    stats: &crate::engine::RunStats,
+    view: Option<&View>,
+) -> Summary {
+    metrics.compliance.sample_until(stats.end);
+    metrics.deployment.sample_until(stats.end);
+    metrics.machines.finish(stats.end);
+    metrics.policy.finish(stats.end);
+    Summary::new(world, metrics, stats, view)
 }
 
 /// Runs `world` and returns its trace as text (for tests and examples).

@@ -147,6 +147,8 @@ pub struct Chart {
     pub name: String,
     /// The SVG document.
     pub svg: String,
+    /// Its lines over time, as data (none for bars and histograms).
+    pub series: Vec<Series>,
 }
 
 /// Draws each chart as SVG (kept as text for `report.html` and written to `NAME.svg`) and
@@ -157,18 +159,20 @@ macro_rules! render {
     };
     ($out:expr, $dir:expr, $name:expr, $size:expr, |$root:ident| $draw:expr) => {{
         let mut text = String::new();
-        {
+        let series = {
             let $root = SVGBackend::with_string(&mut text, $size).into_drawing_area();
             $root.fill(&WHITE).map_err(err)?;
-            $draw?;
+            let drawn = $draw?;
             $root.present().map_err(err)?;
-        }
+            $crate::report::charts::series::Drawn::into_series(drawn)
+        };
         let svg = $dir.join(format!("{}.svg", $name));
         std::fs::write(&svg, &text).map_err(|e| format!("{}: {e}", svg.display()))?;
         $crate::report::charts::write_png(&text, &$dir.join(format!("{}.png", $name)))?;
         $out.push($crate::report::charts::Chart {
             name: $name.to_string(),
             svg: text,
+            series,
         });
     }};
 }
@@ -182,6 +186,7 @@ mod notifications;
 mod png;
 mod policy_load;
 mod scan_load;
+pub mod series;
 mod servers;
 mod sweep_table;
 pub use bands::bands;
@@ -190,6 +195,8 @@ use compliance::{compliance, machines};
 use faults::mark_faults;
 use notifications::notifications;
 pub(crate) use png::write_png;
+pub use series::Series;
+use series::line;
 use servers::{downloads, state_messages};
 pub use sweep_table::{MAX_CHART_POINTS, sweep};
 
@@ -208,7 +215,9 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
         let size = (SIZE.0, SIZE.1 + SIZE.1 / 2);
         render!(out, dir, "compliance", size, |root| {
             let (upper, lower) = root.split_vertically(SIZE.1);
-            compliance(&upper, world, m, s, end).and_then(|()| machines(&lower, world, m, end))
+            let mut series = compliance(&upper, world, m, s, end)?;
+            series.extend(machines(&lower, world, m, end)?);
+            Ok::<_, String>(series)
         });
     }
     render!(out, dir, "sync_cascade", |root| cascade(
@@ -315,6 +324,51 @@ mod tests {
         let box_bottom = top * (1.0 - (18.0 * 7.0 + 16.0) / 450.0);
         assert!(box_bottom >= 100.0, "{top} {box_bottom}");
         assert!(under_legend(100.0, 0, &l.world) < 110.0);
+    }
+
+    /// The charts of `scenario`'s run, drawn into a scratch directory.
+    fn drawn(scenario: &str) -> Vec<Chart> {
+        let l = crate::load_file(scenario.as_ref()).unwrap();
+        let w = &l.world;
+        let mut metrics = Metrics::new(w, crate::run::DEFAULT_SAMPLE);
+        let stats = crate::model::simulate(w, &mut metrics).unwrap();
+        let summary = crate::run::close(w, &mut metrics, &stats, None);
+        let dir = std::env::temp_dir().join(format!("cmsim-charts-{}", std::process::id()));
+        let charts = write(&dir, w, &metrics, &summary).unwrap();
+        std::fs::remove_dir_all(dir).ok();
+        charts
+    }
+
+    #[test]
+    fn the_charts_data_says_what_their_axes_claim() {
+        let charts = drawn("scenarios/office-week.ron");
+        let of = |name: &str| &charts.iter().find(|c| c.name == name).unwrap().series;
+        // Compliance: every state's share of the pairs is a percentage, the four add to 100.
+        let c = of("compliance");
+        let shares: Vec<&Series> = c
+            .iter()
+            .filter(|s| s.name.ends_with("(% of pairs)"))
+            .collect();
+        assert_eq!(shares.len(), 4);
+        for i in 0..shares[0].points.len() {
+            let sum: f64 = shares.iter().map(|s| s.points[i].1).sum();
+            assert!((sum - 100.0).abs() < 1e-6, "{sum}");
+        }
+        assert!(
+            c.iter()
+                .flat_map(|s| &s.points)
+                .all(|p| (0.0..=100.0).contains(&p.1))
+        );
+        // Downloads at once: laptops download over hours, so the level holds between
+        // events — some stretch longer than a minute stays above zero.
+        let d = &of("downloads")[0];
+        let held = d
+            .points
+            .windows(2)
+            .any(|w| w[1].0 - w[0].0 > 2.0 / 1440.0 && w[0].1 > 0.0 && w[1].1 == w[0].1);
+        assert!(held, "{}", d.name);
+        // Bars and histograms carry no lines.
+        assert!(of("sync_cascade").is_empty() && of("notifications").is_empty());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! is the lag before the console shows the truth. The busiest queues only, so the chart
 //! stays readable in a large hierarchy; the summary has every peak.
 
-use super::{BUSIEST, SERIES, days, err, legend, mark_faults, time_chart, under_legend};
+use super::{BUSIEST, SERIES, Series, days, legend, line, mark_faults, time_chart, under_legend};
 use crate::observe::Metrics;
 use crate::observe::backlog::Queue;
 use crate::world::World;
@@ -38,7 +38,7 @@ pub(super) fn backlog<DB: DrawingBackend>(
     w: &World,
     m: &Metrics,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let b = &m.compliance.backlog;
     let mut queues: Vec<(String, &Queue)> = w
         .mps
@@ -80,13 +80,17 @@ pub(super) fn backlog<DB: DrawingBackend>(
         "messages waiting",
     )?;
     mark_faults(&mut chart, w)?;
+    let mut drawn = Vec::new();
     for (k, (name, q)) in queues.into_iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
-        chart
-            .draw_series(LineSeries::new(steps(q), color.stroke_width(2)))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        line(
+            &mut chart,
+            steps(q),
+            color.stroke_width(2),
+            name,
+            &mut drawn,
+        )?;
     }
-    legend(&mut chart)
+    legend(&mut chart)?;
+    Ok(drawn)
 }

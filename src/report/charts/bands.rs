@@ -32,7 +32,8 @@ fn spread(
 fn band_chart<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     plans: &[(&str, &[Summary])],
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
+    let mut drawn = Vec::new();
     let start = plans
         .iter()
         .flat_map(|(_, r)| r.first())
@@ -71,14 +72,15 @@ fn band_chart<DB: DrawingBackend>(
                 .draw_series(LineSeries::new(db.iter().map(edge), band.stroke_width(1)))
                 .map_err(err)?;
         }
-        chart
-            .draw_series(LineSeries::new(
-                db.iter().map(|&(t, _, m, _)| (t, m)),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(format!("{name}: median in the site databases"))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        for (q, k) in [("5 %", 1), ("95 %", 3)] {
+            drawn.push(Series {
+                name: format!("{name}: {q} of the seeds (databases)"),
+                points: db.iter().map(|p| (p.0, [p.1, p.2, p.3][k - 1])).collect(),
+            });
+        }
+        let median = db.iter().map(|&(t, _, m, _)| (t, m)).collect();
+        let label = format!("{name}: median in the site databases");
+        line(&mut chart, median, color.stroke_width(2), label, &mut drawn)?;
         // The clients' truth dashed, its legend drawn dashed too.
         let truth = spread(runs, |p| p.truth);
         chart
@@ -95,6 +97,11 @@ fn band_chart<DB: DrawingBackend>(
                     + PathElement::new([(0, 0), (5, 0)], color.stroke_width(2))
                     + PathElement::new([(9, 0), (14, 0)], color.stroke_width(2))
             });
+        drawn.push(Series {
+            name: format!("{name}: median on the clients"),
+            points: truth.iter().map(|&(t, _, m, _)| (t, m)).collect(),
+        });
     }
-    legend(&mut chart)
+    legend(&mut chart)?;
+    Ok(drawn)
 }

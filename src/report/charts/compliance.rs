@@ -13,7 +13,7 @@ pub(super) fn compliance<DB: DrawingBackend>(
     m: &Metrics,
     s: &Summary,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let start = w.calendar.as_ref();
     let c = &m.compliance;
     let followed = w.followed_updates();
@@ -67,6 +67,7 @@ pub(super) fn compliance<DB: DrawingBackend>(
         ("Required", MID, 2),
         ("Installed", DARK, 1),
     ];
+    let mut drawn = Vec::new();
     for (name, color, depth) in layers {
         let points = rows.iter().map(|r| (r.0, r.1[..depth].iter().sum::<f64>()));
         chart
@@ -74,13 +75,22 @@ pub(super) fn compliance<DB: DrawingBackend>(
             .map_err(err)?
             .label(name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], color.filled()));
+        // The layer's own share, not the stack's height.
+        let own = rows.iter().map(|r| (r.0, r.1[depth - 1])).collect();
+        drawn.push(Series {
+            name: format!("{name} (% of pairs)"),
+            points: own,
+        });
     }
-    let truth = rows.iter().map(|r| (r.0, r.1[4]));
-    chart
-        .draw_series(LineSeries::new(truth, BLACK.stroke_width(3)))
-        .map_err(err)?
-        .label("Installed (truth)")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], BLACK.stroke_width(3)));
+    drawn.reverse();
+    let truth = rows.iter().map(|r| (r.0, r.1[4])).collect();
+    line(
+        &mut chart,
+        truth,
+        BLACK.stroke_width(3),
+        "Installed (truth)".into(),
+        &mut drawn,
+    )?;
     let mut marks = Vec::new();
     // The deployments' database figures are the view from the top: marked only there.
     let from_top = view::databases(s.view.as_ref(), c) == c.top_sites;
@@ -131,7 +141,8 @@ pub(super) fn compliance<DB: DrawingBackend>(
             .label("deadline")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 14, y)], ALERT.stroke_width(2)));
     }
-    legend(&mut chart)
+    legend(&mut chart)?;
+    Ok(drawn)
 }
 
 /// Targeted machines fully compliant with each deployment (every update of it that applies
@@ -142,8 +153,9 @@ pub(super) fn machines<DB: DrawingBackend>(
     w: &World,
     m: &Metrics,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let d = &m.deployment;
+    let mut drawn = Vec::new();
     let mut chart = time_chart(
         root,
         "Machines fully compliant, per deployment",
@@ -161,18 +173,29 @@ pub(super) fn machines<DB: DrawingBackend>(
                 .iter()
                 .filter(move |s| s.deployment as usize == k)
         };
-        let truth = samples().map(|s| (days(s.t.ms()), 100.0 * s.compliant as f64 / targeted));
+        let truth = samples()
+            .map(|s| (days(s.t.ms()), 100.0 * s.compliant as f64 / targeted))
+            .collect();
+        let label = format!("{} (truth)", dep.id);
+        line(&mut chart, truth, color.stroke_width(3), label, &mut drawn)?;
+        let db: Vec<(f64, f64)> = samples()
+            .map(|s| (days(s.t.ms()), 100.0 * s.db_compliant as f64 / targeted))
+            .collect();
         chart
-            .draw_series(LineSeries::new(truth, color.stroke_width(3)))
-            .map_err(err)?
-            .label(format!("{} (truth)", dep.id))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(3)));
-        let db = samples().map(|s| (days(s.t.ms()), 100.0 * s.db_compliant as f64 / targeted));
-        chart
-            .draw_series(DashedLineSeries::new(db, 6, 4, color.stroke_width(2)))
+            .draw_series(DashedLineSeries::new(
+                db.iter().copied(),
+                6,
+                4,
+                color.stroke_width(2),
+            ))
             .map_err(err)?
             .label(format!("{} (site databases)", dep.id))
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(1)));
+        drawn.push(Series {
+            name: format!("{} (site databases)", dep.id),
+            points: db,
+        });
     }
-    legend(&mut chart)
+    legend(&mut chart)?;
+    Ok(drawn)
 }

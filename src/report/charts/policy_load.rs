@@ -5,7 +5,9 @@
 //! busiest MPs only, so the chart stays readable in a large hierarchy; the summary has every
 //! MP's peak.
 
-use super::{BUSIEST, SERIES, err, legend, mark_faults, time_chart, under_legend, with_zeros};
+use super::{
+    BUSIEST, SERIES, Series, err, legend, line, mark_faults, time_chart, under_legend, with_zeros,
+};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -17,7 +19,7 @@ pub(super) fn policy_load<DB: DrawingBackend>(
     w: &World,
     m: &Metrics,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let load = &m.policy;
     let mut busiest: Vec<usize> = (0..w.mps.len().min(load.mps.len()))
         .filter(|&i| load.mps[i].requests > 0)
@@ -51,6 +53,7 @@ pub(super) fn policy_load<DB: DrawingBackend>(
         "requests per minute",
     )?;
     mark_faults(&mut chart, w)?;
+    let mut drawn = Vec::new();
     for (k, &i) in busiest.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
         let series: BTreeMap<u64, f64> = load.mps[i]
@@ -60,25 +63,21 @@ pub(super) fn policy_load<DB: DrawingBackend>(
             .filter(|&(_, &n)| n > 0)
             .map(|(p, &n)| (p as u64, n as f64))
             .collect();
-        chart
-            .draw_series(LineSeries::new(
-                with_zeros(&series, load.period()),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(w.mps[i].name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        let points = with_zeros(&series, load.period());
+        let name = w.mps[i].name.clone();
+        line(&mut chart, points, color.stroke_width(2), name, &mut drawn)?;
     }
     if let Some(cap) = cap {
-        let line = super::ALERT.stroke_width(1);
+        let style = super::ALERT.stroke_width(1);
         chart
-            .draw_series(DashedLineSeries::new([(0.0, cap), (end, cap)], 6, 4, line))
+            .draw_series(DashedLineSeries::new([(0.0, cap), (end, cap)], 6, 4, style))
             .map_err(err)?
             .label(format!(
                 "capacity: {} clients (mp_max_clients) per {}",
                 w.settings.mp_max_clients, w.settings.machine_policy_interval
             ))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], line));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], style));
     }
-    legend(&mut chart)
+    legend(&mut chart)?;
+    Ok(drawn)
 }

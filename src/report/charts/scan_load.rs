@@ -3,7 +3,9 @@
 //! to another SUP shows as a plateau at the capacity. The busiest SUPs only, so the chart
 //! stays readable in a large hierarchy; the summary has every SUP's peak.
 
-use super::{BUSIEST, SERIES, err, legend, mark_faults, time_chart, under_legend, with_zeros};
+use super::{
+    BUSIEST, SERIES, Series, err, legend, line, mark_faults, time_chart, under_legend, with_zeros,
+};
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
@@ -14,7 +16,7 @@ pub(super) fn scan_load<DB: DrawingBackend>(
     w: &World,
     m: &Metrics,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let mut busiest: Vec<usize> = (0..w.sups.len())
         .filter(|&i| m.sups[i].scan_load.served > 0)
         .collect();
@@ -38,6 +40,7 @@ pub(super) fn scan_load<DB: DrawingBackend>(
     let mut chart = time_chart(root, &title, end, top, w.calendar.as_ref(), "scans at once")?;
     mark_faults(&mut chart, w)?;
     let period = m.scan_steps.period();
+    let mut drawn = Vec::new();
     for (k, &i) in busiest.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
         let series = m.sups[i]
@@ -46,27 +49,23 @@ pub(super) fn scan_load<DB: DrawingBackend>(
             .iter()
             .map(|(&p, &n)| (p, f64::from(n)))
             .collect();
-        chart
-            .draw_series(LineSeries::new(
-                with_zeros(&series, period),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(w.sups[i].name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        let points = with_zeros(&series, period);
+        let name = w.sups[i].name.clone();
+        line(&mut chart, points, color.stroke_width(2), name, &mut drawn)?;
     }
     if cap > 0 {
-        let line = super::ALERT.stroke_width(1);
+        let style = super::ALERT.stroke_width(1);
         chart
             .draw_series(DashedLineSeries::new(
                 [(0.0, f64::from(cap)), (end, f64::from(cap))],
                 6,
                 4,
-                line,
+                style,
             ))
             .map_err(err)?
             .label(format!("capacity: wsus_max_scans {cap}"))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], line));
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], style));
     }
-    legend(&mut chart)
+    legend(&mut chart)?;
+    Ok(drawn)
 }

@@ -4,13 +4,12 @@
 //! picture nobody could read); the summary and the CSV files have every server.
 
 use super::{
-    BUSIEST, SERIES, SIZE, as_f64, days, err, legend, mark_faults, time_chart, under_legend,
-    with_zeros,
+    BUSIEST, SERIES, SIZE, Series, as_f64, days, err, legend, line, mark_faults, time_chart,
+    under_legend, with_zeros,
 };
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// (c) State messages per minute received at the busiest MPs, and forwarded to the database.
@@ -19,9 +18,10 @@ pub(super) fn state_messages<DB: DrawingBackend>(
     w: &World,
     m: &Metrics,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let start = w.calendar.as_ref();
     let mps = &m.compliance.mps;
+    let mut drawn = Vec::new();
     let busiest = busiest(mps.iter().map(|x| x.per_minute.values().sum::<u64>()));
     let top = busiest
         .iter()
@@ -37,39 +37,24 @@ pub(super) fn state_messages<DB: DrawingBackend>(
     for (k, &i) in busiest.iter().enumerate() {
         let (mp, load) = (&w.mps[i], &mps[i]);
         let color = SERIES[k % SERIES.len()];
-        per_minute(
+        let received = with_zeros(&as_f64(&load.per_minute), 60_000);
+        let label = format!("{} received", mp.name);
+        line(
             &mut chart,
-            &load.per_minute,
-            color,
-            format!("{} received", mp.name),
+            received,
+            color.stroke_width(2),
+            label,
+            &mut drawn,
         )?;
         // A thin, lighter line, not a dashed one: a series that moves every minute breaks
         // into one SVG element per dash (12,000 in a week, a 1.2 MB chart).
         let forwarded = with_zeros(&as_f64(&load.forwarded_per_minute), 60_000);
-        let light = color.mix(0.55);
-        chart
-            .draw_series(LineSeries::new(forwarded, light.stroke_width(1)))
-            .map_err(err)?
-            .label(format!("{} forwarded to the database", mp.name))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], light.stroke_width(1)));
+        let label = format!("{} forwarded to the database", mp.name);
+        let light = color.mix(0.55).stroke_width(1);
+        line(&mut chart, forwarded, light, label, &mut drawn)?;
     }
-    legend(&mut chart)
-}
-
-/// One server's count per minute as a solid line (zero between the minutes it has), labelled.
-fn per_minute<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    series: &std::collections::BTreeMap<u64, u64>,
-    color: RGBColor,
-    label: String,
-) -> Result<(), String> {
-    let points = with_zeros(&as_f64(series), 60_000);
-    chart
-        .draw_series(LineSeries::new(points, color.stroke_width(2)))
-        .map_err(err)?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
-    Ok(())
+    legend(&mut chart)?;
+    Ok(drawn)
 }
 
 /// The indices of the [`BUSIEST`] largest of `totals` that are above zero, largest first
@@ -90,9 +75,10 @@ pub(super) fn downloads<DB: DrawingBackend>(
     w: &World,
     m: &Metrics,
     end: f64,
-) -> Result<(), String> {
+) -> Result<Vec<Series>, String> {
     let start = w.calendar.as_ref();
     let dps = &m.deployment.dps;
+    let mut drawn = Vec::new();
     let (upper, lower) = root.split_vertically(SIZE.1 / 2);
     let busiest = busiest(dps.iter().map(|d| d.downloads));
     let top = busiest
@@ -110,14 +96,14 @@ pub(super) fn downloads<DB: DrawingBackend>(
     for (k, &i) in busiest.iter().enumerate() {
         let (dp, load) = (&w.dps[i], &dps[i]);
         let color = SERIES[k % SERIES.len()];
-        chart
-            .draw_series(LineSeries::new(
-                super::levels(&load.per_minute, 60_000),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(dp.name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        let at_once = super::levels(&load.per_minute, 60_000);
+        line(
+            &mut chart,
+            at_once,
+            color.stroke_width(2),
+            dp.name.clone(),
+            &mut drawn,
+        )?;
     }
     // When each package was on every DP of it (R16, issue 12 item 4).
     for (d, p) in w.deployments.iter().zip(&m.deployment.deployments) {
@@ -137,13 +123,6 @@ pub(super) fn downloads<DB: DrawingBackend>(
         }
     }
     legend(&mut chart)?;
-    let hourly = |d: &crate::observe::deployment::DpLoad| {
-        let mut h = std::collections::BTreeMap::<u64, f64>::new();
-        for (&min, &b) in &d.bytes_per_minute {
-            *h.entry(min / 60).or_default() += b as f64 / 1e9;
-        }
-        h
-    };
     let per_hour = |per_minute: &std::collections::BTreeMap<u64, u64>| {
         let mut h = std::collections::BTreeMap::<u64, f64>::new();
         for (&min, &b) in per_minute {
@@ -163,7 +142,7 @@ pub(super) fn downloads<DB: DrawingBackend>(
     .collect();
     let top = busiest
         .iter()
-        .flat_map(|&i| hourly(&dps[i]).into_values())
+        .flat_map(|&i| per_hour(&dps[i].bytes_per_minute).into_values())
         .chain(extra.iter().flat_map(|(_, h)| h.values().copied()))
         .fold(0.001, f64::max);
     let mut chart = time_chart(&lower, "", end, top * 1.1, start, "GB started per hour")?;
@@ -171,26 +150,34 @@ pub(super) fn downloads<DB: DrawingBackend>(
     // The same DPs as above, in the same colours.
     for (k, &i) in busiest.iter().enumerate() {
         let color = SERIES[k % SERIES.len()];
-        let points = with_zeros(&hourly(&dps[i]), 3_600_000);
+        let points = with_zeros(&per_hour(&dps[i].bytes_per_minute), 3_600_000);
         chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(2),
+            ))
             .map_err(err)?;
+        // Unlabelled here (the panel above names the DPs), named in the values.
+        drawn.push(Series {
+            name: format!("{} GB started per hour", w.dps[i].name),
+            points,
+        });
     }
     for (i, (name, h)) in extra.into_iter().enumerate() {
         let color = if i == 0 { BLACK } else { MAGENTA };
-        chart
-            .draw_series(LineSeries::new(
-                with_zeros(&h, 3_600_000),
-                color.stroke_width(2),
-            ))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2)));
+        let points = with_zeros(&h, 3_600_000);
+        line(
+            &mut chart,
+            points,
+            color.stroke_width(2),
+            name.into(),
+            &mut drawn,
+        )?;
     }
     if !sources.fallback.is_empty() || sources.peer_downloads > 0 {
         legend(&mut chart)?;
     }
-    Ok(())
+    Ok(drawn)
 }
 
 #[cfg(test)]

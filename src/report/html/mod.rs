@@ -10,10 +10,11 @@ mod variation;
 
 pub use variation::{comparison, replications, sweep};
 
-use super::charts::Chart;
+use super::charts::series::daily_peaks;
+use super::charts::{Chart, Series};
 use super::doc::escape;
 use super::summary::Summary;
-use super::text::{Detail, at, document};
+use super::text::{Detail, at, document, when};
 use crate::engine::SimTime;
 use crate::world::World;
 
@@ -82,7 +83,7 @@ fn time(s: &Summary, ms: Option<u64>) -> String {
 }
 
 /// The charts, each in a figure with its file name.
-fn figures(charts: &[Chart]) -> String {
+fn figures(charts: &[Chart], run: Option<&Summary>) -> String {
     let mut out = String::new();
     for c in charts {
         let svg = svg_body(&c.svg);
@@ -102,8 +103,38 @@ fn figures(charts: &[Chart]) -> String {
             "<figure id=\"chart-{0}\">\n{svg}\n<figcaption>{title} (charts/{0}.svg)</figcaption>\n</figure>\n",
             escape(&c.name),
         ));
+        out.push_str(&values(&c.series, run));
     }
     out
+}
+
+/// A chart's lines as a table that unfolds under it: per day, each line's highest value.
+fn values(series: &[Series], run: Option<&Summary>) -> String {
+    if series.is_empty() {
+        return String::new();
+    }
+    let end = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .fold(0.0, f64::max);
+    let peaks = daily_peaks(series, end);
+    let mut head = vec!["day from".to_string()];
+    head.extend(series.iter().map(|s| s.name.clone()));
+    let mut t = super::table::Table::new(&head.iter().map(String::as_str).collect::<Vec<_>>());
+    for day in 0..peaks.first().map_or(0, Vec::len) {
+        let ms = Some(day as u64 * 86_400_000);
+        let mut row = vec![run.map_or_else(|| when(ms), |s| at(s, ms))];
+        row.extend(peaks.iter().map(|p| match p[day] {
+            Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+            Some(v) => format!("{v:.1}"),
+            None => "—".into(),
+        }));
+        t.row(row);
+    }
+    format!(
+        "<details><summary>Values by day (each line's highest that day)</summary>\n{}</details>\n",
+        t.to_html()
+    )
 }
 
 /// An SVG document as an element to put inline: without an XML declaration, if any.
@@ -167,7 +198,7 @@ pub fn run(
     body.push_str(&answer(s, w));
     if !charts.is_empty() {
         body.push_str("<h2>Charts</h2>\n");
-        body.push_str(&figures(charts));
+        body.push_str(&figures(charts, Some(s)));
         body.push_str(&curve_values(s));
     }
     body.push_str(&document(s, detail).to_html());

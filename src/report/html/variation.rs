@@ -88,7 +88,7 @@ pub fn replications(
         body.push_str(&format!("<p>{}.</p>\n", others.join("; ")));
     }
     body.push_str("</section>\n");
-    body.push_str(&charts_section(charts));
+    body.push_str(&charts_section(charts, first));
     body.push_str("<h2>Every figure over the seeds</h2>\n");
     body.push_str(&replications_table(r).to_html());
     body.push_str("<h2>The runs</h2>\n");
@@ -161,7 +161,7 @@ pub fn comparison(
         ),
     });
     body.push_str("</section>\n");
-    body.push_str(&charts_section(charts));
+    body.push_str(&charts_section(charts, first));
     body.push_str("<h2>Every figure, both plans</h2>\n");
     body.push_str(&comparison_table(c).to_html());
     body.push_str("<h2>The plans</h2>\n");
@@ -192,7 +192,7 @@ pub fn sweep(table: &str, charts: &[Chart], source: Option<&Source>) -> Result<S
     body.push_str(&sweep_answer(&t));
     body.push_str("<h2>The table (sweep.csv)</h2>\n");
     body.push_str(&rows.to_html());
-    body.push_str(&charts_section(charts));
+    body.push_str(&charts_section(charts, None));
     body.push_str(&source_block(source));
     Ok(page("cmsim: sweep", &body))
 }
@@ -240,10 +240,10 @@ fn sweep_answer(t: &crate::sweep::Table) -> String {
     )
 }
 
-/// The charts under a heading, or nothing.
-fn charts_section(charts: &[Chart]) -> String {
+/// The charts under a heading, or nothing; `run` gives the calendar of their values.
+fn charts_section(charts: &[Chart], run: Option<&Summary>) -> String {
     match charts.is_empty() {
         true => String::new(),
-        false => format!("<h2>Charts</h2>\n{}", figures(charts)),
+        false => format!("<h2>Charts</h2>\n{}", figures(charts, run)),
     }
 }
