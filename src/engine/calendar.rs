@@ -200,6 +200,12 @@ impl Calendar {
         self.zoned(t).strftime("%a %m-%d %H:%M").to_string()
     }
 
+    /// `t` as `Thu 2023-10-12 14:30` in the reports' zone: the page's dates, with the weekday
+    /// a change board asks about ("compliant by Monday?").
+    pub fn long(&self, t: SimTime) -> String {
+        self.zoned(t).strftime("%a %Y-%m-%d %H:%M").to_string()
+    }
+
     /// `t` as `2023-10-12 14:30` in the reports' zone.
     pub fn format(&self, t: SimTime) -> String {
         self.zoned(t).strftime("%Y-%m-%d %H:%M").to_string()
@@ -251,6 +257,7 @@ mod tests {
     fn dates_count_days_across_months_and_leap_years() {
         let s = Calendar::parse("2024-02-28T22:30").unwrap();
         assert_eq!(s.format(SimTime(0)), "2024-02-28 22:30");
+        assert_eq!(s.long(SimTime(0)), "Wed 2024-02-28 22:30");
         assert_eq!(s.format(SimTime(2 * HOUR)), "2024-02-29 00:30");
         assert_eq!(s.format(SimTime(DAY * 2)), "2024-03-01 22:30");
         assert_eq!(

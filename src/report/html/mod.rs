@@ -75,7 +75,7 @@ fn time(s: &Summary, ms: Option<u64>) -> String {
         (Some(c), Some(t)) => format!(
             "<time datetime=\"{}\">{}</time>",
             c.iso(SimTime(t)),
-            escape(&c.format(SimTime(t)))
+            escape(&c.long(SimTime(t)))
         ),
         (None, Some(_)) => format!("{} after the start", escape(&at(s, ms))),
         (_, None) => "not in this run".into(),
