@@ -165,12 +165,17 @@ pub(crate) fn with_charts(
     table: &str,
     source: Option<&Source>,
 ) -> ExitCode {
+    // Read back and checked once, for the charts and the page.
+    let read = match cmsim::sweep::read("sweep table", table.as_bytes()) {
+        Ok(read) => read,
+        Err(problems) => return output_failed(&OutputError::Chart(problems.join("\n"))),
+    };
     let out = match OutDir::claim(target) {
         Ok(out) => out,
         Err(e) => return output_failed(&e),
     };
-    let draw = |dir: &std::path::Path| cmsim::report::charts::sweep(dir, table);
-    let page = |charts: &[Chart]| cmsim::report::html::sweep(table, charts, source);
+    let draw = |dir: &std::path::Path| cmsim::report::charts::sweep(dir, &read);
+    let page = |charts: &[Chart]| Ok(cmsim::report::html::sweep(&read, charts, source));
     match staged(out, name, table, draw, page) {
         Ok(n) => {
             note(&format!("wrote {}", target.dir.join(name).display()));

@@ -83,10 +83,7 @@ pub struct DpLoad {
 /// Records that `running` downloads run after an event in `minute`: the minute's peak and
 /// its level at the end (the last event's).
 fn level(map: &mut BTreeMap<u64, [u64; 2]>, minute: u64, running: u64) {
-    let entry = match map.last_entry() {
-        Some(e) if *e.key() == minute => e.into_mut(),
-        _ => map.entry(minute).or_insert([0, 0]),
-    };
+    let entry = super::minutes::at(map, minute, [0, 0]);
     entry[0] = entry[0].max(running);
     entry[1] = running;
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 /// The value of `minute` in `map`, inserted as `default` when absent.
-pub fn at(map: &mut BTreeMap<u64, u64>, minute: u64, default: u64) -> &mut u64 {
+pub fn at<V>(map: &mut BTreeMap<u64, V>, minute: u64, default: V) -> &mut V {
     if map.last_key_value().is_some_and(|(&k, _)| k == minute) {
         return map
             .last_entry()

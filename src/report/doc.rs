@@ -61,36 +61,11 @@ impl Doc {
     /// given (a terminal's width): a long line breaks at spaces, continued under its indent
     /// and two more.
     pub fn to_text_within(&self, width: Option<usize>) -> String {
-        let text = self.to_text();
-        let Some(width) = width else {
-            return text;
-        };
-        let tables: std::collections::HashSet<String> = self
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t.render()),
-                _ => None,
-            })
-            .flat_map(|r| r.lines().map(str::to_string).collect::<Vec<_>>())
-            .collect();
-        let mut out = String::with_capacity(text.len());
-        for line in text.lines() {
-            if line.chars().count() <= width || tables.contains(line) {
-                out.push_str(line);
-                out.push('\n');
-                continue;
-            }
-            let indent = line.len() - line.trim_start().len();
-            let lead = " ".repeat(indent);
-            let more = " ".repeat(indent + 2);
-            for (i, part) in wrap(line.trim_start(), width.saturating_sub(indent + 2).max(20))
-                .into_iter()
-                .enumerate()
-            {
-                out.push_str(if i == 0 { &lead } else { &more });
-                out.push_str(&part);
-                out.push('\n');
+        let mut out = String::new();
+        for b in &self.blocks {
+            match (b, width) {
+                (Block::Table(_), _) | (_, None) => out.push_str(&b.to_text()),
+                (_, Some(w)) => wrap_lines(&b.to_text(), w, &mut out),
             }
         }
         out
@@ -98,24 +73,7 @@ impl Doc {
 
     /// The plain-text report.
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for b in &self.blocks {
-            match b {
-                Block::Heading(h) => {
-                    out.push('\n');
-                    out.push_str(h);
-                    out.push('\n');
-                }
-                Block::Subheading(h) => {
-                    out.push_str("\n  ");
-                    out.push_str(h);
-                    out.push('\n');
-                }
-                Block::Text(t) => out.push_str(t),
-                Block::Table(t) => out.push_str(&t.render()),
-            }
-        }
-        out
+        self.to_text_within(None)
     }
 
     /// The report as HTML: `<h2>` per section, `<h3>` per part, a `<p>` per line of text
@@ -139,6 +97,40 @@ impl Doc {
             }
         }
         out
+    }
+}
+
+impl Block {
+    /// The block as plain text.
+    fn to_text(&self) -> String {
+        match self {
+            Block::Heading(h) => format!("\n{h}\n"),
+            Block::Subheading(h) => format!("\n  {h}\n"),
+            Block::Text(t) => t.clone(),
+            Block::Table(t) => t.render(),
+        }
+    }
+}
+
+/// Appends `text` to `out` with each line longer than `width` wrapped at spaces, continued
+/// under its indent and two more.
+fn wrap_lines(text: &str, width: usize, out: &mut String) {
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        if body.chars().count() <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = body.len() - body.trim_start().len();
+        let parts = wrap(body.trim_start(), width.saturating_sub(indent + 2).max(20));
+        for (i, part) in parts.iter().enumerate() {
+            out.push_str(&" ".repeat(if i == 0 { indent } else { indent + 2 }));
+            out.push_str(part);
+            out.push_str(if i + 1 < parts.len() { "\n" } else { newline });
+        }
     }
 }
 

@@ -25,15 +25,25 @@ fn push(out: &mut Vec<Figure>, name: String, unit: &'static str, value: Option<f
     out.push(Figure { name, unit, value });
 }
 
+/// The headline figures across runs: when this share (%) of the targeted machines was
+/// compliant, with its index in `MachinesSummary::compliant_ms` (50, 90, 95, 99).
+pub const MACHINE_MARKS: [(usize, u32); 2] = [(1, 90), (2, 95)];
+
+/// The name of the headline figure for `p` % (in replications.json, comparison.json and
+/// sweep tables, and looked up by `report.html`).
+pub fn machines_compliant(p: u32) -> String {
+    format!("{p} % of machines compliant")
+}
+
 /// The figures of one run, in a fixed order.
 pub fn figures(s: &Summary) -> Vec<Figure> {
     let mut out = Vec::new();
     // The headline: when the targeted machines were compliant (issue 11).
     if s.machines.targeted > 0 {
-        for (k, p) in [(1, 90), (2, 95)] {
+        for (k, p) in MACHINE_MARKS {
             push(
                 &mut out,
-                format!("{p} % of machines compliant"),
+                machines_compliant(p),
                 "h",
                 hours(s.machines.compliant_ms[k]),
             );

@@ -21,16 +21,15 @@ const MAX_LEGEND: usize = 12;
 /// Labels on the x axis at most.
 const MAX_X_LABELS: usize = 20;
 
-/// One chart per figure of the sweep table `table`, into `dir`. Returns the files written
-/// (none for a sweep over [`MAX_CHART_POINTS`]).
-pub fn sweep(dir: &Path, table: &str) -> Result<Vec<super::Chart>, String> {
-    let t = crate::sweep::read("sweep table", table.as_bytes()).map_err(|p| p.join("\n"))?;
+/// One chart per figure of the sweep table `t` (read and checked by `crate::sweep::read`),
+/// into `dir`. Returns the charts (none for a sweep over [`MAX_CHART_POINTS`]).
+pub fn sweep(dir: &Path, t: &Table) -> Result<Vec<super::Chart>, String> {
     if t.rows.len() > MAX_CHART_POINTS {
         return Ok(Vec::new());
     }
     register_font();
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let data = Data::of(&t);
+    let data = Data::of(t);
     let mut out = Vec::new();
     let mut files: Vec<String> = Vec::new();
     for col in 1 + data.axes..data.header.len() {
@@ -237,8 +236,14 @@ mod tests {
             &format!("{first}point\n0\n"),
             &format!("{first}point,settings.x,a\n9,1,2\n"),
         ];
+        // As the command line does: the table read and checked, then drawn.
+        let draw = |table: &str| {
+            let t =
+                crate::sweep::read("sweep table", table.as_bytes()).map_err(|p| p.join("\n"))?;
+            sweep(&dir, &t)
+        };
         for table in refused {
-            assert!(sweep(&dir, table).is_err(), "{table}");
+            assert!(draw(table).is_err(), "{table}");
         }
         let drawn = [
             format!("{first}point,settings.x,a,b\n0,1,1e15,5\n1,2,-1e15,5\n2,3,never,5\n"),
@@ -246,7 +251,7 @@ mod tests {
             format!("{first}point,settings.x,\"\"\n0,\"1,5\",never\n"),
         ];
         for table in &drawn {
-            assert!(sweep(&dir, table).is_ok(), "{table}");
+            assert!(draw(table).is_ok(), "{table}");
         }
         std::fs::remove_dir_all(dir).ok();
     }

@@ -187,7 +187,7 @@ pub fn run(
         "<p class=\"meta\">cmsim {}, seed {}, {} simulated{}, {} events, {} clients.</p>\n",
         env!("CARGO_PKG_VERSION"),
         s.seed,
-        escape(&super::text::when(Some(s.end_ms))),
+        escape(&when(Some(s.end_ms))),
         match &s.calendar {
             Some(c) => format!(" from {} ({})", time(s, Some(0)), escape(&c.zone_name())),
             None => String::new(),

@@ -4,19 +4,12 @@
 
 use super::super::charts::Chart;
 use super::super::doc::escape;
+use super::super::figures::{MACHINE_MARKS, machines_compliant as headline_name};
 use super::super::summary::Summary;
 use super::super::table::Table;
 use super::super::variation::{comparison_table, range, replications_table, show};
 use super::{Source, figures, page, repeat, source_block, time};
 use crate::replicate::{Comparison, FigureStats, Replications};
-
-/// The headline figures: when 50, 90, 95 and 99 % of the machines were compliant.
-const HEADLINE: [u32; 4] = [50, 90, 95, 99];
-
-/// The name of the headline figure for `p` % (`report/figures.rs`).
-fn headline_name(p: u32) -> String {
-    format!("{p} % of machines compliant")
-}
 
 /// A figure in hours since the start as a point in time of `run`'s calendar, or as an
 /// offset when the run has none.
@@ -79,10 +72,10 @@ pub fn replications(
              synchronization and the scans'.</p>\n",
         ),
     }
-    let others: Vec<String> = HEADLINE
+    let others: Vec<String> = MACHINE_MARKS
         .iter()
-        .filter(|&&p| p != 95)
-        .filter_map(|&p| find(p).map(|f| format!("{p} %: {}", banded(first, f))))
+        .filter(|&&(_, p)| p != 95)
+        .filter_map(|&(_, p)| find(p).map(|f| format!("{p} %: {}", banded(first, f))))
         .collect();
     if !others.is_empty() {
         body.push_str(&format!("<p>{}.</p>\n", others.join("; ")));
@@ -174,9 +167,9 @@ pub fn comparison(
     page(&format!("cmsim: {} against {}", c.a, c.b), &body)
 }
 
-/// The page of a sweep: its table (`sweep.csv`, read back and checked) and charts.
-pub fn sweep(table: &str, charts: &[Chart], source: Option<&Source>) -> Result<String, String> {
-    let t = crate::sweep::read("sweep table", table.as_bytes()).map_err(|p| p.join("\n"))?;
+/// The page of a sweep: its table (`sweep.csv`, read and checked by `crate::sweep::read`)
+/// and charts.
+pub fn sweep(t: &crate::sweep::Table, charts: &[Chart], source: Option<&Source>) -> String {
     let head: Vec<&str> = t.header.iter().collect();
     let mut rows = Table::new(&head);
     for (_, _, r) in &t.rows {
@@ -189,12 +182,12 @@ pub fn sweep(table: &str, charts: &[Chart], source: Option<&Source>) -> Result<S
         env!("CARGO_PKG_VERSION"),
         escape(t.meta.line().trim_start_matches(['#', ' ']))
     );
-    body.push_str(&sweep_answer(&t));
+    body.push_str(&sweep_answer(t));
     body.push_str("<h2>The table (sweep.csv)</h2>\n");
     body.push_str(&rows.to_html());
     body.push_str(&charts_section(charts, None));
     body.push_str(&source_block(source));
-    Ok(page("cmsim: sweep", &body))
+    page("cmsim: sweep", &body)
 }
 
 /// The sweep's answer: the points where 95 % of the machines were compliant soonest and

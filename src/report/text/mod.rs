@@ -41,11 +41,10 @@ pub fn render(s: &Summary, detail: Detail) -> String {
 
 /// [`render`] with its prose (not its tables) wrapped to `width` columns: for a terminal.
 pub fn render_within(s: &Summary, detail: Detail, width: Option<usize>) -> String {
-    let title = match width {
-        Some(w) => super::doc::wrap(title(s).trim_end(), w).join("\n  ") + "\n",
-        None => title(s),
-    };
-    title + &document(s, detail).to_text_within(width)
+    let mut report = Doc::new();
+    report.text(title(s));
+    report.append(document(s, detail));
+    report.to_text_within(width)
 }
 
 /// The report's first line: the scenario, its seed, the simulated span, events and clients.
