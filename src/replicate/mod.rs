@@ -11,7 +11,7 @@ pub use pool::run_points;
 
 use crate::estimate::Budget;
 use crate::report::Summary;
-use crate::report::figures::{Figure, figures, percentile};
+use crate::report::figures::{Figure, figures, key, label, percentile};
 use crate::run::RunError;
 use crate::world::World;
 use serde::Serialize;
@@ -41,10 +41,17 @@ pub fn replicate(
     Ok(out)
 }
 
+/// The version of `replications.json` and `comparison.json`: 2 added `format` and each
+/// figure's `key` (files without `format` are version 1).
+pub const FORMAT: u32 = 2;
+
 /// One figure over replications.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct FigureStats {
-    /// Figure name.
+    /// Stable snake_case key with the unit, e.g. `95pct_of_machines_compliant_hours`
+    /// (`report::figures::key`).
+    pub key: String,
+    /// Figure name for people.
     pub name: String,
     /// Its unit (`h` for times since the start).
     pub unit: &'static str,
@@ -60,6 +67,7 @@ pub struct FigureStats {
 
 fn stats(name: String, unit: &'static str, values: Vec<Option<f64>>) -> FigureStats {
     FigureStats {
+        key: key(&label(&name, unit)),
         name,
         unit,
         median: percentile(&values, 50),
@@ -72,6 +80,8 @@ fn stats(name: String, unit: &'static str, values: Vec<Option<f64>>) -> FigureSt
 /// The figures of one plan over its replications.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Replications {
+    /// [`FORMAT`].
+    pub format: u32,
     /// Scenario name.
     pub scenario: String,
     /// Seeds run.
@@ -98,6 +108,7 @@ pub fn summarize(runs: &[Summary], seeds: &[u64]) -> Replications {
         })
         .collect();
     Replications {
+        format: FORMAT,
         scenario: runs.first().map(|r| r.scenario.clone()).unwrap_or_default(),
         seeds: seeds.to_vec(),
         figures,
@@ -107,7 +118,9 @@ pub fn summarize(runs: &[Summary], seeds: &[u64]) -> Replications {
 /// One figure of two plans, compared on the same seeds.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Compared {
-    /// Figure name.
+    /// Stable snake_case key with the unit.
+    pub key: String,
+    /// Figure name for people.
     pub name: String,
     /// Its unit.
     pub unit: &'static str,
@@ -125,6 +138,8 @@ pub struct Compared {
 /// Two plans compared.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
+    /// [`FORMAT`].
+    pub format: u32,
     /// Plan A's scenario name.
     pub a: String,
     /// Plan B's scenario name.
@@ -155,6 +170,7 @@ pub fn compare(a: &Replications, b: &Replications) -> Comparison {
                     _ => false,
                 };
             Some(Compared {
+                key: fa.key.clone(),
                 name: fa.name.clone(),
                 unit: fa.unit,
                 a: fa.clone(),
@@ -165,6 +181,7 @@ pub fn compare(a: &Replications, b: &Replications) -> Comparison {
         })
         .collect();
     Comparison {
+        format: FORMAT,
         a: a.scenario.clone(),
         b: b.scenario.clone(),
         seeds: a.seeds.clone(),

@@ -11,6 +11,7 @@ use crate::engine::calendar::Calendar;
 use crate::observe::Metrics;
 use crate::world::World;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -115,6 +116,80 @@ fn levels(series: &std::collections::BTreeMap<u64, [u64; 2]>, width_ms: u64) -> 
 
 fn as_f64(series: &std::collections::BTreeMap<u64, u64>) -> std::collections::BTreeMap<u64, f64> {
     series.iter().map(|(&k, &v)| (k, v as f64)).collect()
+}
+
+/// A time axis in days with its ticks at round hours ([`time_ticks`]). (plotters'
+/// `WithKeyPoints` would do, but it cannot take the label formatter the axis needs.)
+struct TimeAxis {
+    days: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl TimeAxis {
+    fn new(end: f64, start: Option<&Calendar>) -> TimeAxis {
+        TimeAxis {
+            days: (0f64..end).into(),
+            ticks: time_ticks(end, start),
+        }
+    }
+}
+
+impl Ranged for TimeAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.days.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Light grid lines would be every tick again.
+        match hint.weight().allow_light_points() {
+            true => Vec::new(),
+            false => self.ticks.clone(),
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.days.range()
+    }
+}
+
+/// A chart over time: days across, a value up.
+type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>;
+
+/// Tick steps a time axis may take, in hours: each divides a day or is whole days or weeks,
+/// so ticks fall on round hours and, with a calendar, on local midnights.
+const TICK_HOURS: [u64; 11] = [1, 2, 3, 4, 6, 12, 24, 48, 168, 336, 672];
+
+/// At most this many ticks on a time axis: a calendar label (`12-14 06:00`) is ~80 pixels wide.
+const MAX_TICKS: u64 = 10;
+
+/// The ticks of a time axis from 0 to `end` days: the smallest round step that gives at most
+/// [`MAX_TICKS`], counted from midnight on the run's calendar (its zone's wall clock at the
+/// start) or from the start without one. plotters' own ticks split days into tenths, which
+/// read as 4.8-hour steps.
+fn time_ticks(end: f64, start: Option<&Calendar>) -> Vec<f64> {
+    const HOUR: u64 = 3_600_000;
+    let end_ms = (end.max(0.0) * 86_400_000.0).round() as u64;
+    let step_h = TICK_HOURS
+        .into_iter()
+        .find(|h| end_ms / (h * HOUR) <= MAX_TICKS)
+        .unwrap_or_else(|| (end_ms / (MAX_TICKS * 168 * HOUR) + 1) * 168);
+    // Steps of a day or more start at a midnight; shorter ones at a multiple of themselves.
+    let step = step_h * HOUR;
+    let align = step.min(24 * HOUR);
+    let since_midnight = start.map_or(0, |c| {
+        let z = c.zoned(SimTime::ZERO);
+        (u64::from(z.hour() as u8) * 60 + u64::from(z.minute() as u8)) * 60_000
+            + u64::from(z.second() as u8) * 1000
+    });
+    let first = (align - since_midnight % align) % align;
+    (0..)
+        .map(|k| first + k * step)
+        .take_while(|&t| t <= end_ms)
+        .map(days)
+        .collect()
 }
 
 /// Labels for a time axis in days: calendar dates when the run has a start date, else hours on
@@ -262,7 +337,7 @@ fn time_chart<'a, DB: DrawingBackend + 'a>(
     top: f64,
     start: Option<&Calendar>,
     y_desc: &str,
-) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, String> {
+) -> Result<TimeChart<'a, DB>, String> {
     let mut builder = ChartBuilder::on(area);
     // The right margin holds half of the last date label, which is centred on the axis' end.
     builder
@@ -274,7 +349,7 @@ fn time_chart<'a, DB: DrawingBackend + 'a>(
         builder.caption(title, (FONT, 22));
     }
     let mut chart = builder
-        .build_cartesian_2d(0f64..end, 0f64..top)
+        .build_cartesian_2d(TimeAxis::new(end, start), 0f64..top)
         .map_err(err)?;
     let x_label = time_label(end, start);
     chart
@@ -315,6 +390,34 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_axes_tick_at_round_hours_and_local_midnights() {
+        let hours = |ticks: Vec<f64>| -> Vec<f64> {
+            ticks
+                .iter()
+                .map(|d| (d * 24.0 * 1e6).round() / 1e6)
+                .collect()
+        };
+        // A day without a calendar: every 3 hours from the start, not every 4.8.
+        assert_eq!(
+            hours(time_ticks(1.0, None)),
+            [0.0, 3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0, 24.0]
+        );
+        // A two-week run starting at 17:00 local: ticks every two days at local midnight.
+        let c = Calendar::parse("2026-12-08T17:00:00+01:00").unwrap();
+        let t = hours(time_ticks(14.0, Some(&c)));
+        assert_eq!(t.first(), Some(&7.0), "{t:?}");
+        assert!(t.windows(2).all(|p| p[1] - p[0] == 48.0), "{t:?}");
+        for d in time_ticks(14.0, Some(&c)) {
+            assert_eq!(c.label(SimTime((d * 86_400_000.0).round() as u64)).len(), 5);
+        }
+        // Never more than ten, however long the run.
+        for end in [0.01, 0.5, 2.0, 3.0, 21.0, 90.0, 1098.0] {
+            let n = time_ticks(end, None).len();
+            assert!((1..=11).contains(&n), "{end} days: {n} ticks");
+        }
+    }
 
     #[test]
     fn the_legend_sits_above_the_data() {

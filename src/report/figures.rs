@@ -17,6 +17,45 @@ pub struct Figure {
     pub value: Option<f64>,
 }
 
+impl Figure {
+    /// How a table's header names it: `95 % of machines compliant (h)`.
+    pub fn label(&self) -> String {
+        label(&self.name, self.unit)
+    }
+
+    /// Its stable key for machines: [`key`] of its label.
+    pub fn key(&self) -> String {
+        key(&self.label())
+    }
+}
+
+/// A figure's name with its unit where the name does not say it: times get ` (h)`.
+pub fn label(name: &str, unit: &str) -> String {
+    match unit {
+        "h" => format!("{name} (h)"),
+        _ => name.to_string(),
+    }
+}
+
+/// The snake_case key of a figure's label, carrying its unit, for JSON and scripts:
+/// `95 % of machines compliant (h)` is `95pct_of_machines_compliant_hours`, `P01 database
+/// knows 95% (slowest update) (h)` is `p01_database_knows_95pct_slowest_update_hours`. ASCII
+/// letters and digits are kept (lower-cased), `%` is `pct`, anything else separates words.
+pub fn key(label: &str) -> String {
+    let label = label.replace(" %", "%").replace("(h)", "hours");
+    let mut out = String::with_capacity(label.len() + 8);
+    for c in label.chars() {
+        match c {
+            '%' => out.push_str("pct"),
+            c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+            _ if out.ends_with('_') || out.is_empty() => {}
+            _ => out.push('_'),
+        }
+    }
+    out.truncate(out.trim_end_matches('_').len());
+    out
+}
+
 fn hours(ms: Option<u64>) -> Option<f64> {
     ms.map(|t| t as f64 / 3_600_000.0)
 }
@@ -191,6 +230,25 @@ pub fn percentile(values: &[Option<f64>], p: u32) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::percentile;
+
+    #[test]
+    fn keys_are_snake_case_with_their_unit() {
+        use super::{key, label};
+        assert_eq!(
+            key(&label("95 % of machines compliant", "h")),
+            "95pct_of_machines_compliant_hours"
+        );
+        assert_eq!(
+            key(&label("P01 database knows 95% (slowest update)", "h")),
+            "p01_database_knows_95pct_slowest_update_hours"
+        );
+        assert_eq!(
+            key(&label("SUG-2026-12 installed 50% in the databases", "h")),
+            "sug_2026_12_installed_50pct_in_the_databases_hours"
+        );
+        assert_eq!(key("failed syncs (6703)"), "failed_syncs_6703");
+        assert_eq!(key("  Wörter — à part "), "w_rter_part");
+    }
 
     #[test]
     fn percentiles_put_never_last() {

@@ -117,13 +117,7 @@ impl Writer {
     /// One point's row; the first one also writes the header. Refuses figures the table
     /// cannot hold honestly (not a number, other names than the first row's).
     pub(super) fn row(&mut self, point: &Point, figures: &[Figure]) -> Result<(), String> {
-        let names: Vec<String> = figures
-            .iter()
-            .map(|f| match f.unit {
-                "h" => format!("{} (h)", f.name),
-                _ => f.name.clone(),
-            })
-            .collect();
+        let names: Vec<String> = figures.iter().map(Figure::label).collect();
         match &self.figures {
             None => {
                 let header = std::iter::once("point".to_string())
@@ -259,7 +253,9 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Table, Vec<String>> {
 
 impl Table {
     /// The table as JSON, for `--format json`: the first line's `sweep`, its `points`, the
-    /// `columns` as the header names them, and `rows` as arrays in column order (the point
+    /// `columns` as the header names them, `keys` the same in snake_case with their unit
+    /// (the figures' [`crate::report::figures::key`]; `point` and the parameters' paths as
+    /// they are), and `rows` as arrays in column order (the point
     /// as an integer, parameter values as text, figures as numbers, `never` as null).
     pub fn to_json(&self) -> serde_json::Value {
         let params = self.meta.params;
@@ -279,6 +275,15 @@ impl Table {
             "sweep": self.meta.line(),
             "points": self.meta.points,
             "columns": self.header.iter().collect::<Vec<_>>(),
+            "keys": self
+                .header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| match i <= params {
+                    true => h.to_string(),
+                    false => crate::report::figures::key(h),
+                })
+                .collect::<Vec<_>>(),
             "rows": rows,
         })
     }

@@ -44,7 +44,7 @@ pub(super) fn cascade<DB: DrawingBackend>(
         .margin_right(36)
         .x_label_area_size(40)
         .y_label_area_size(190)
-        .build_cartesian_2d(0f64..end, -0.5f64..n - 0.5 + legend_rows(n))
+        .build_cartesian_2d(TimeAxis::new(end, start), -0.5f64..n - 0.5 + legend_rows(n))
         .map_err(err)?;
     chart
         .configure_mesh()

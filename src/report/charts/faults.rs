@@ -17,7 +17,7 @@ fn fault_spans(w: &World) -> Vec<(f64, f64)> {
 /// Shades the scenario's fault windows across a time chart, under what it draws next, with
 /// one legend entry for them all.
 pub(super) fn mark_faults<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &mut TimeChart<'a, DB>,
     w: &World,
 ) -> Result<(), String> {
     let spans = fault_spans(w);

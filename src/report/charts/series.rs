@@ -34,7 +34,7 @@ impl Drawn for Vec<Series> {
 /// Draws `points` as a labelled line in `style` (its legend a short stroke of it) and
 /// records it in `drawn`.
 pub(super) fn line<'a, DB: DrawingBackend + 'a>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &mut TimeChart<'a, DB>,
     points: Vec<(f64, f64)>,
     style: ShapeStyle,
     label: String,
