@@ -260,3 +260,33 @@ fn each_databases_truth_counts_the_clients_it_holds() {
     );
     assert!(cas.1 > 0, "installs happened: {cas:?}");
 }
+
+/// Why the databases say Required (R15) is told for the central site's database too, which
+/// holds the primaries' clients: its reasons are theirs together (it had none before).
+#[test]
+fn the_top_database_says_why_its_clients_are_required() {
+    let text = HIERARCHY.replace("end: \"3d\"", "end: \"1d\"");
+    let loaded = cmsim::load_str("view.ron", &text).expect("the scenario loads");
+    let opts = RunOptions {
+        quiet: true,
+        ..RunOptions::default()
+    };
+    let s = cmsim::run(&loaded.world, &opts).expect("the run succeeds");
+    let reasons = |site: &str| {
+        let db = s.compliance.databases.iter().find(|d| d.site == site);
+        let r = &db.unwrap_or_else(|| panic!("no database {site}")).updates[0].required_because;
+        [
+            r.not_deployed,
+            r.deployed_not_installed,
+            r.pending_restart,
+            r.installed_not_reported,
+        ]
+    };
+    let (cas, p01, p02) = (reasons("CAS"), reasons("P01"), reasons("P02"));
+    let sum: Vec<u32> = p01.iter().zip(p02).map(|(a, b)| a + b).collect();
+    assert_eq!(cas.to_vec(), sum, "CAS {cas:?}, P01 {p01:?}, P02 {p02:?}");
+    assert!(
+        cas.iter().sum::<u32>() > 0,
+        "clients still required at the end: {cas:?}"
+    );
+}

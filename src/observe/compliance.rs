@@ -300,12 +300,20 @@ impl ComplianceMetrics {
                 pending_restart,
                 installed_not_reported,
             } => {
-                self.required_reasons[site.index() * self.updates + update.index()] = [
+                // Like the true states below: the clients of one own database, held by every
+                // database above it too.
+                let counts = [
                     not_deployed,
                     deployed,
                     pending_restart,
                     installed_not_reported,
                 ];
+                let mut db = Some(site.index());
+                while let Some(d) = db {
+                    let row = &mut self.required_reasons[d * self.updates + update.index()];
+                    row.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
+                    db = self.replicates_to[d];
+                }
             }
             Fact::StatesDiscarded { count, .. } => self.discarded += u64::from(count),
             Fact::TrueStates {

@@ -224,6 +224,8 @@ pub struct Chart {
     pub svg: String,
     /// Its lines over time, as data (none for bars and histograms).
     pub series: Vec<Series>,
+    /// How the page reads them by day.
+    pub daily: series::Daily,
 }
 
 /// Draws each chart as SVG (kept as text for `report.html` and written to `NAME.svg`) and
@@ -248,6 +250,7 @@ macro_rules! render {
             name: $name.to_string(),
             svg: text,
             series,
+            daily: $crate::report::charts::series::Daily::Peak,
         });
     }};
 }
@@ -294,6 +297,10 @@ pub fn write(dir: &Path, world: &World, m: &Metrics, s: &Summary) -> Result<Vec<
             series.extend(machines(&lower, world, m, end)?);
             Ok::<_, String>(series)
         });
+    }
+    // The compliance chart's lines are shares of all pairs (and of machines).
+    if let Some(c) = out.last_mut() {
+        c.daily = series::Daily::Last;
     }
     render!(out, dir, "sync_cascade", |root| cascade(
         &root, world, m, end

@@ -13,6 +13,16 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
+/// How the page reads a chart's lines day by day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Daily {
+    /// Each line's highest value that day: loads and counts, whose peaks matter.
+    Peak,
+    /// Each line's value as each day ends: shares of a whole, which add up at an instant
+    /// (the highest of each share on one day would not).
+    Last,
+}
+
 /// What a drawing function returns: its lines, or nothing for a chart that is not a set of
 /// lines over time (the cascade's bars, the notifications histogram).
 pub(super) trait Drawn {
@@ -69,9 +79,48 @@ pub fn daily_peaks(series: &[Series], end: f64) -> Vec<Vec<Option<f64>>> {
         .collect()
 }
 
+/// Per series, its value as each day ends (the last point at or before the day's end), for
+/// `ceil(end)` days; `None` before its first point.
+pub fn daily_last(series: &[Series], end: f64) -> Vec<Vec<Option<f64>>> {
+    let days_n = end.ceil().max(1.0) as usize;
+    series
+        .iter()
+        .map(|s| {
+            let mut at = 0;
+            (1..=days_n)
+                .map(|d| {
+                    let edge = (d as f64).min(end);
+                    while at < s.points.len() && s.points[at].0 <= edge {
+                        at += 1;
+                    }
+                    at.checked_sub(1).map(|i| s.points[i].1)
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_days_last_value_is_where_the_line_stands_as_it_ends() {
+        let s = Series {
+            name: "a".into(),
+            points: vec![(0.1, 3.0), (0.9, 5.0), (1.0, 6.0), (2.5, 1.0), (2.75, 7.0)],
+        };
+        assert_eq!(
+            daily_last(&[s], 2.75),
+            vec![vec![Some(6.0), Some(6.0), Some(7.0)]],
+            "the last day ends with the run"
+        );
+        let late = Series {
+            name: "b".into(),
+            points: vec![(1.5, 2.0)],
+        };
+        assert_eq!(daily_last(&[late], 2.0), vec![vec![None, Some(2.0)]]);
+    }
 
     #[test]
     fn a_days_value_is_its_highest_point() {

@@ -10,7 +10,7 @@ mod variation;
 
 pub use variation::{comparison, replications, sweep};
 
-use super::charts::series::daily_peaks;
+use super::charts::series::{Daily, daily_last, daily_peaks};
 use super::charts::{Chart, Series};
 use super::doc::escape;
 use super::summary::Summary;
@@ -103,13 +103,14 @@ fn figures(charts: &[Chart], run: Option<&Summary>) -> String {
             "<figure id=\"chart-{0}\">\n{svg}\n<figcaption>{title} (charts/{0}.svg)</figcaption>\n</figure>\n",
             escape(&c.name),
         ));
-        out.push_str(&values(&c.series, run));
+        out.push_str(&values(&c.series, c.daily, run));
     }
     out
 }
 
-/// A chart's lines as a table that unfolds under it: per day, each line's highest value.
-fn values(series: &[Series], run: Option<&Summary>) -> String {
+/// A chart's lines as a table that unfolds under it, a row per day: each line's highest
+/// value that day, or where it stands as the day ends (`daily`).
+fn values(series: &[Series], daily: Daily, run: Option<&Summary>) -> String {
     if series.is_empty() {
         return String::new();
     }
@@ -117,22 +118,38 @@ fn values(series: &[Series], run: Option<&Summary>) -> String {
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.0))
         .fold(0.0, f64::max);
-    let peaks = daily_peaks(series, end);
-    let mut head = vec!["day from".to_string()];
+    let (by_day, first, summary) = match daily {
+        Daily::Peak => (
+            daily_peaks(series, end),
+            "day from",
+            "Values by day (each line's highest that day)",
+        ),
+        Daily::Last => (daily_last(series, end), "time", "Values as each day ends"),
+    };
+    // A column of counts shows whole numbers; one with any fraction shows one decimal in
+    // every row, so its figures line up.
+    let whole: Vec<bool> = by_day
+        .iter()
+        .map(|p| p.iter().flatten().all(|v| v.fract() == 0.0))
+        .collect();
+    let mut head = vec![first.to_string()];
     head.extend(series.iter().map(|s| s.name.clone()));
     let mut t = super::table::Table::new(&head.iter().map(String::as_str).collect::<Vec<_>>());
-    for day in 0..peaks.first().map_or(0, Vec::len) {
-        let ms = Some(day as u64 * 86_400_000);
-        let mut row = vec![run.map_or_else(|| when(ms), |s| at(s, ms))];
-        row.extend(peaks.iter().map(|p| match p[day] {
-            Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+    for day in 0..by_day.first().map_or(0, Vec::len) {
+        let ms = match daily {
+            Daily::Peak => day as u64 * 86_400_000,
+            Daily::Last => ((day as u64 + 1) * 86_400_000).min((end * 86_400_000.0).round() as u64),
+        };
+        let mut row = vec![run.map_or_else(|| when(Some(ms)), |s| at(s, Some(ms)))];
+        row.extend(by_day.iter().zip(&whole).map(|(p, &whole)| match p[day] {
+            Some(v) if whole => format!("{v:.0}"),
             Some(v) => format!("{v:.1}"),
             None => "—".into(),
         }));
         t.row(row);
     }
     format!(
-        "<details><summary>Values by day (each line's highest that day)</summary>\n{}</details>\n",
+        "<details><summary>{summary}</summary>\n{}</details>\n",
         t.to_html()
     )
 }
@@ -199,7 +216,6 @@ pub fn run(
     if !charts.is_empty() {
         body.push_str("<h2>Charts</h2>\n");
         body.push_str(&figures(charts, Some(s)));
-        body.push_str(&curve_values(s));
     }
     body.push_str(&document(s, detail).to_html());
     body.push_str("<h2>The run</h2>\n");
@@ -289,33 +305,4 @@ fn list(items: &[String]) -> String {
     }
     out.push_str("</ul>\n");
     out
-}
-
-/// The compliance curve's values under the charts: the installed share in the databases and
-/// on the clients, a row per day (at most 60 rows), folded away.
-fn curve_values(s: &Summary) -> String {
-    if s.curve.is_empty() {
-        return String::new();
-    }
-    let step = s.curve.len().div_ceil(60).max(1);
-    let per_day = s.curve.windows(2).next().map_or(1, |w| {
-        (86_400_000 / w[1].t_ms.saturating_sub(w[0].t_ms).max(1)) as usize
-    });
-    let step = step.max(per_day.max(1));
-    let mut t = super::table::Table::new(&["time", "in the databases", "on the clients"]);
-    let last = s.curve.len() - 1;
-    for (i, p) in s.curve.iter().enumerate() {
-        if i % step == 0 || i == last {
-            t.row(vec![
-                at(s, Some(p.t_ms)),
-                format!("{:.1}%", p.db),
-                format!("{:.1}%", p.truth),
-            ]);
-        }
-    }
-    format!(
-        "<details><summary>Values of the compliance curve (installed share of applicable \
-         client × update pairs)</summary>\n{}</details>\n",
-        t.to_html()
-    )
 }

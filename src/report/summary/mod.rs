@@ -183,7 +183,9 @@ pub struct UpdateStates {
     pub true_installed: u64,
     /// When 50, 90, 95 and 99 % of the applicable clients were known (null: not reached).
     pub known_ms: [Option<u64>; 4],
-    /// Why the clients counted as `required` are so, by their true state (R15).
+    /// Why the clients counted as `required` are so, by their true state (R15). A database
+    /// that others replicate to (a central site's) counts the clients below it by the state
+    /// they last sent, which replication may not have brought up yet.
     pub required_because: RequiredBecause,
 }
 
