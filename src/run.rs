@@ -45,8 +45,8 @@ pub struct RunOptions {
     /// site's database or each stand-alone primary's). One run only, not --replications.
     #[arg(long, value_name = "SITE")]
     pub view: Option<String>,
-    /// Shows every site, server, group and database in the report (default: the worst 10
-    /// of each list, per level where there are many sites) and writes the per-site ×
+    /// Shows every site, server, group, database and update in the report (default: a list
+    /// of more than 10 shows its worst 5, per level where there are many sites) and writes the per-site ×
     /// update detail into --out (compliance-by-update.csv.gz, per group and update in
     /// summary.json).
     #[arg(long)]

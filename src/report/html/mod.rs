@@ -258,8 +258,8 @@ fn answer(s: &Summary, w: &World) -> String {
                 time(s, p95)
             ),
             None => format!(
-                "<p class=\"big\">95 % of the {} targeted machines were not compliant within \
-                 the run: {} of them ({:.1} %) at the end.</p>\n",
+                "<p class=\"big\">The run ended before 95 % of the {} targeted machines were \
+                 compliant: {} of them ({:.1} %) were at the end.</p>\n",
                 m.targeted,
                 m.compliant,
                 m.compliant as f64 * 100.0 / m.targeted as f64

@@ -7,14 +7,12 @@ mod top;
 mod view;
 
 pub use top::Detail;
+use top::update_rows;
 
 use super::doc::Doc;
 use super::summary::Summary;
 use super::table::Table;
 use crate::engine::SimTime;
-
-/// Update rows shown in the terminal; `summary.json` has them all.
-const MAX_UPDATE_ROWS: usize = 20;
 
 /// A time for people, as `3d 04:00` (to the second under an hour), or a dash when it never
 /// happened.
@@ -250,8 +248,7 @@ fn compliance(out: &mut Doc, s: &Summary, detail: Detail) {
             "95%",
             "99%",
         ]);
-        let skip = detail.skip_earlier(db.updates.len(), MAX_UPDATE_ROWS);
-        for u in &db.updates[skip..] {
+        let rows = db.updates.iter().map(|u| {
             let mut row = vec![
                 u.id.clone(),
                 pct(u.required, db.clients),
@@ -261,7 +258,12 @@ fn compliance(out: &mut Doc, s: &Summary, detail: Detail) {
                 pct(u.true_required as i64, db.clients),
             ];
             row.extend(u.known_ms.iter().map(|&m| at(s, m)));
-            t.row(row);
+            row
+        });
+        let (rows, skip) = update_rows(detail, rows.collect());
+        rows.into_iter().for_each(|r| t.row(r));
+        if skip > 0 {
+            out.text(format!("  ({skip} earlier updates in summary.json)\n"));
         }
         out.table(t);
     }
@@ -372,8 +374,8 @@ fn updates_table(out: &mut Doc, s: &Summary, detail: Detail) {
         head.push("ITMU".into());
     }
     let mut t = Table::new(&head.iter().map(String::as_str).collect::<Vec<_>>());
-    let skip = detail.skip_earlier(s.updates.len(), MAX_UPDATE_ROWS);
-    for u in &s.updates[skip..] {
+    let mut rows = Vec::with_capacity(s.updates.len());
+    for u in &s.updates {
         let mut row = vec![u.id.clone(), at(s, Some(u.released_ms))];
         match &per_level {
             Some(l) => row.extend(l.cells(s, u)),
@@ -386,8 +388,10 @@ fn updates_table(out: &mut Doc, s: &Summary, detail: Detail) {
         if itmu {
             row.push(at(s, u.in_itmu_catalog_ms));
         }
-        t.row(row);
+        rows.push(row);
     }
+    let (rows, skip) = update_rows(detail, rows);
+    rows.into_iter().for_each(|r| t.row(r));
     out.heading(match itmu {
         true => "When each site database first had each update (R04, R08 for ITMU)",
         false => "When each site database first had each update (R04)",

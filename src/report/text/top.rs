@@ -1,16 +1,20 @@
 //! How much of each list the terminal report shows. A hierarchy of hundreds of sites and
 //! thousands of servers would print thousands of lines that nobody reads (issue 13): by
-//! default a list longer than [`TOP`] shows its worst [`TOP`] entries, worst first, and says
-//! how many it left out and where they are; `--detail` shows every entry in its own order.
-//! A list that fits is shown whole and in order either way, so small runs read as before.
+//! default a list longer than [`TOP`] shows its worst half as many entries, worst first, and
+//! says how many it left out and where they are, so that a large hierarchy's report fits two
+//! screens; `--detail` shows every entry in its own order. A list that fits is shown whole
+//! and in order either way, so small runs read as before.
 
-/// Entries of one list shown by default.
+/// The longest list shown whole by default; a longer one shows its worst `TOP / 2`.
 pub(super) const TOP: usize = 10;
+
+/// Rows of an update table shown by default (`update_rows`); `summary.json` has them all.
+const MAX_UPDATE_ROWS: usize = 10;
 
 /// How much of each list to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
-    /// At most this many entries per list, the worst first.
+    /// Lists of at most this many entries whole; longer ones cut to the worst half as many.
     Top(usize),
     /// Every entry (`--detail`).
     All,
@@ -20,6 +24,11 @@ impl Default for Detail {
     fn default() -> Self {
         Detail::Top(TOP)
     }
+}
+
+/// Entries a cut list of a `Top(k)` report shows.
+fn shown(k: usize) -> usize {
+    (k / 2).max(1)
 }
 
 impl Detail {
@@ -41,18 +50,9 @@ impl Detail {
             && n > k
         {
             all.sort_by_key(|&i| std::cmp::Reverse(badness(i)));
-            all.truncate(k);
+            all.truncate(shown(k));
         }
         all
-    }
-
-    /// Of a list of `n` in time order, how many earlier entries to leave out so that the last
-    /// `keep` show (none with `--detail`).
-    pub fn skip_earlier(self, n: usize, keep: usize) -> usize {
-        match self {
-            Detail::All => 0,
-            Detail::Top(_) => n.saturating_sub(keep),
-        }
     }
 
     /// The line saying what a cut list left out: `(265 more groups: groups.csv, summary.json;
@@ -62,12 +62,50 @@ impl Detail {
             Detail::Top(k) if n > k => {
                 format!(
                     "  ({} more {what}: {where_}; --detail lists them all)\n",
-                    n - k
+                    n - shown(k)
                 )
             }
             _ => String::new(),
         }
     }
+}
+
+/// A table's rows of updates (the id first) as the terminal shows them: when they do not fit
+/// in [`MAX_UPDATE_ROWS`], by default a run of
+/// consecutive updates with the same figures is one row (`KB5071220 … KB5071239 (20)`:
+/// a Patch Tuesday's updates travel together), and only the last [`MAX_UPDATE_ROWS`] rows
+/// show. Returns the rows and how many updates were left out; `--detail` shows every update.
+pub(super) fn update_rows(detail: Detail, rows: Vec<Vec<String>>) -> (Vec<Vec<String>>, usize) {
+    if detail == Detail::All || rows.len() <= MAX_UPDATE_ROWS {
+        return (rows, 0);
+    }
+    // Each folded row with the number of updates it stands for.
+    let mut folded: Vec<(Vec<String>, usize, String)> = Vec::new();
+    for row in rows {
+        match folded.last_mut() {
+            Some((first, n, last)) if first[1..] == row[1..] => {
+                *n += 1;
+                *last = row[0].clone();
+            }
+            _ => {
+                let id = row[0].clone();
+                folded.push((row, 1, id));
+            }
+        }
+    }
+    let skip = folded.len().saturating_sub(MAX_UPDATE_ROWS);
+    let left_out = folded[..skip].iter().map(|f| f.1).sum();
+    let shown = folded
+        .into_iter()
+        .skip(skip)
+        .map(|(mut row, n, last)| {
+            if n > 1 {
+                row[0] = format!("{} … {last} ({n})", row[0]);
+            }
+            row
+        })
+        .collect();
+    (shown, left_out)
 }
 
 #[cfg(test)]
@@ -82,20 +120,48 @@ mod tests {
 
     #[test]
     fn a_long_list_shows_the_worst_first_ties_in_order() {
+        // Longer than 4: the worst half of 4 show.
         let bad = [1, 5, 3, 5, 0];
-        assert_eq!(Detail::Top(3).pick(5, |i| bad[i]), vec![1, 3, 2]);
+        assert_eq!(Detail::Top(4).pick(5, |i| bad[i]), vec![1, 3]);
         assert_eq!(
-            Detail::Top(3).more(5, "sites", "summary.json"),
-            "  (2 more sites: summary.json; --detail lists them all)\n"
+            Detail::Top(4).more(5, "sites", "summary.json"),
+            "  (3 more sites: summary.json; --detail lists them all)\n"
         );
+        let bad = [1, 5, 3, 5, 0, 4];
+        assert_eq!(Detail::Top(5).pick(6, |i| bad[i]), vec![1, 3]);
         assert_eq!(Detail::All.pick(5, |i| bad[i]), vec![0, 1, 2, 3, 4]);
         assert_eq!(Detail::All.more(5, "sites", "summary.json"), "");
     }
 
     #[test]
-    fn a_long_time_ordered_list_keeps_its_last_entries_unless_detail() {
-        assert_eq!(Detail::default().skip_earlier(100, 20), 80);
-        assert_eq!(Detail::default().skip_earlier(5, 20), 0);
-        assert_eq!(Detail::All.skip_earlier(100, 20), 0);
+    fn updates_with_the_same_figures_are_one_row_and_the_last_rows_show() {
+        let row = |id: &str, v: &str| vec![id.to_string(), v.to_string()];
+        let few: Vec<Vec<String>> = (0..10).map(|i| row(&format!("A{i}"), "x")).collect();
+        assert_eq!(
+            update_rows(Detail::default(), few.clone()),
+            (few, 0),
+            "ten fit"
+        );
+        let mut rows: Vec<Vec<String>> = (0..30).map(|i| row(&format!("A{i}"), "x")).collect();
+        rows.push(row("B", "y"));
+        rows.extend((0..3).map(|i| row(&format!("C{i}"), "x")));
+        let (shown, left_out) = update_rows(Detail::default(), rows.clone());
+        assert_eq!(
+            shown,
+            [
+                row("A0 … A29 (30)", "x"),
+                row("B", "y"),
+                row("C0 … C2 (3)", "x")
+            ]
+        );
+        assert_eq!(left_out, 0);
+        let (all, none) = update_rows(Detail::All, rows);
+        assert_eq!((all.len(), none), (34, 0));
+        // Twelve different rows: the last ten show, two updates left out.
+        let distinct: Vec<_> = (0..12)
+            .map(|i| row(&format!("U{i}"), &i.to_string()))
+            .collect();
+        let (shown, left_out) = update_rows(Detail::default(), distinct);
+        assert_eq!((shown.len(), left_out, shown[0][0].as_str()), (10, 2, "U2"));
     }
 }
