@@ -241,6 +241,18 @@ impl<E: Copy> EventQueue<E> {
         self.late.push(Reverse(Entry { time, seq, event }));
     }
 
+    /// The event `k` places after the next one in the bucket being drained, if it holds
+    /// one: a hint of what comes soon, for prefetching (events pushed meanwhile may come
+    /// before it; the order does not depend on it).
+    pub fn ahead(&self, k: usize) -> Option<&E> {
+        if !self.sorted || !self.late.is_empty() {
+            return None;
+        }
+        self.buckets[(self.slot % RING as u64) as usize]
+            .get(self.head + k)
+            .map(|e| &e.event)
+    }
+
     /// Removes and returns the earliest event as `(time, event)`.
     pub fn pop(&mut self) -> Option<(u64, E)> {
         if !self.late.is_empty() {
@@ -304,6 +316,21 @@ mod tests {
 
     fn drain(q: &mut EventQueue<u32>) -> Vec<(u64, u32)> {
         std::iter::from_fn(|| q.pop()).collect()
+    }
+
+    #[test]
+    fn ahead_shows_what_the_bucket_holds_next() {
+        let mut q = EventQueue::new(10);
+        for (t, e) in [(3, 1), (1, 2), (2, 3), (25, 4)] {
+            q.push(t, e);
+        }
+        assert_eq!(q.ahead(0), None, "no bucket opened yet");
+        assert_eq!(q.pop(), Some((1, 2)));
+        assert_eq!(
+            (q.ahead(0), q.ahead(1), q.ahead(2)),
+            (Some(&3), Some(&1), None)
+        );
+        assert_eq!(drain(&mut q), vec![(2, 3), (3, 1), (25, 4)]);
     }
 
     #[test]

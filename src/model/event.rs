@@ -218,6 +218,33 @@ pub enum Event {
     Reevaluation(ClientId),
 }
 
+impl Event {
+    /// The client the event happens to, if it is one client's.
+    pub fn client(&self) -> Option<ClientId> {
+        match *self {
+            Event::PolicyReceived(c)
+            | Event::ScanStart(c)
+            | Event::ScanDone { client: c, .. }
+            | Event::ScanFailed { client: c, .. }
+            | Event::ScanRetry { client: c, .. }
+            | Event::SendStateMessages(c)
+            | Event::ActivateDeadline { client: c, .. }
+            | Event::Locate(c)
+            | Event::PeerDone(c)
+            | Event::Notify { client: c, .. }
+            | Event::UserAct { client: c, .. }
+            | Event::InstallDone(c)
+            | Event::Restart { client: c, .. }
+            | Event::RestartWarning(c)
+            | Event::Power(c)
+            | Event::Presence(c)
+            | Event::ScanCycle(c)
+            | Event::Reevaluation(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -332,6 +332,12 @@ impl Handler for Model<'_> {
         self.report_required_reasons(cx);
         self.report_true_states(cx);
     }
+
+    fn prefetch(&self, event: &Event) {
+        if let Some(c) = event.client() {
+            self.clients.prefetch(c);
+        }
+    }
 }
 
 impl Model<'_> {
