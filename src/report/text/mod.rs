@@ -7,7 +7,7 @@ mod top;
 mod view;
 
 pub use top::Detail;
-use top::update_rows;
+use top::{fold_runs, update_rows};
 
 use super::doc::Doc;
 use super::summary::Summary;
@@ -170,7 +170,7 @@ fn required_because(out: &mut Doc, s: &Summary, detail: Detail) {
         "pending restart",
         "installed, not reported",
     ]);
-    let rows: Vec<_> = s
+    let rows: Vec<Vec<String>> = s
         .compliance
         .databases
         .iter()
@@ -179,26 +179,34 @@ fn required_because(out: &mut Doc, s: &Summary, detail: Detail) {
             let r = &u.required_because;
             r.deployed_not_installed + r.pending_restart + r.installed_not_reported > 0
         })
+        .map(|(db, u)| {
+            let r = &u.required_because;
+            vec![
+                db.site.clone(),
+                u.id.clone(),
+                u.required.to_string(),
+                r.not_deployed.to_string(),
+                r.deployed_not_installed.to_string(),
+                r.pending_restart.to_string(),
+                r.installed_not_reported.to_string(),
+            ]
+        })
         .collect();
-    for i in detail.pick(rows.len(), |i| rows[i].1.required) {
-        let (db, u) = rows[i];
-        let r = &u.required_because;
-        t.row(vec![
-            db.site.clone(),
-            u.id.clone(),
-            u.required.to_string(),
-            r.not_deployed.to_string(),
-            r.deployed_not_installed.to_string(),
-            r.pending_restart.to_string(),
-            r.installed_not_reported.to_string(),
-        ]);
-    }
     if rows.is_empty() {
         return;
     }
+    // A long list: a database's consecutive updates with the same reasons are one row.
+    let rows: Vec<Vec<String>> = match detail.cuts(rows.len()) {
+        true => fold_runs(rows, 1).into_iter().map(|(r, _)| r).collect(),
+        false => rows,
+    };
+    let required = |i: usize| rows[i][2].parse::<u64>().unwrap_or(0);
+    for i in detail.pick(rows.len(), required) {
+        t.row(rows[i].clone());
+    }
     out.subheading("Why the databases say Required at the end (R15)");
     out.table(t);
-    out.text(detail.more(rows.len(), "database × update rows", "summary.json"));
+    out.text(detail.more(rows.len(), "rows", "summary.json"));
 }
 
 /// `part` of `whole` in percent, one decimal; a dash of nothing.

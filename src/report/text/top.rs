@@ -71,41 +71,47 @@ impl Detail {
 }
 
 /// A table's rows of updates (the id first) as the terminal shows them: when they do not fit
-/// in [`MAX_UPDATE_ROWS`], by default a run of
-/// consecutive updates with the same figures is one row (`KB5071220 … KB5071239 (20)`:
-/// a Patch Tuesday's updates travel together), and only the last [`MAX_UPDATE_ROWS`] rows
-/// show. Returns the rows and how many updates were left out; `--detail` shows every update.
+/// in [`MAX_UPDATE_ROWS`], by default a run of consecutive updates with the same figures is
+/// one row ([`fold_runs`]), and only the last [`MAX_UPDATE_ROWS`] rows show. Returns the rows
+/// and how many updates were left out; `--detail` shows every update.
 pub(super) fn update_rows(detail: Detail, rows: Vec<Vec<String>>) -> (Vec<Vec<String>>, usize) {
     if detail == Detail::All || rows.len() <= MAX_UPDATE_ROWS {
         return (rows, 0);
     }
-    // Each folded row with the number of updates it stands for.
+    let folded = fold_runs(rows, 0);
+    let skip = folded.len().saturating_sub(MAX_UPDATE_ROWS);
+    let left_out = folded[..skip].iter().map(|f| f.1).sum();
+    let shown = folded.into_iter().skip(skip).map(|(row, _)| row).collect();
+    (shown, left_out)
+}
+
+/// Each run of consecutive rows that differ only in column `id` (an update's id) as one
+/// row, whose `id` reads `KB5071220 … KB5071239 (20)` (a Patch Tuesday's updates travel
+/// together), with the number of rows it stands for.
+pub(super) fn fold_runs(rows: Vec<Vec<String>>, id: usize) -> Vec<(Vec<String>, usize)> {
+    let same = |a: &[String], b: &[String]| a[..id] == b[..id] && a[id + 1..] == b[id + 1..];
     let mut folded: Vec<(Vec<String>, usize, String)> = Vec::new();
     for row in rows {
         match folded.last_mut() {
-            Some((first, n, last)) if first[1..] == row[1..] => {
+            Some((first, n, last)) if same(first, &row) => {
                 *n += 1;
-                *last = row[0].clone();
+                *last = row[id].clone();
             }
             _ => {
-                let id = row[0].clone();
-                folded.push((row, 1, id));
+                let first = row[id].clone();
+                folded.push((row, 1, first));
             }
         }
     }
-    let skip = folded.len().saturating_sub(MAX_UPDATE_ROWS);
-    let left_out = folded[..skip].iter().map(|f| f.1).sum();
-    let shown = folded
+    folded
         .into_iter()
-        .skip(skip)
         .map(|(mut row, n, last)| {
             if n > 1 {
-                row[0] = format!("{} … {last} ({n})", row[0]);
+                row[id] = format!("{} … {last} ({n})", row[id]);
             }
-            row
+            (row, n)
         })
-        .collect();
-    (shown, left_out)
+        .collect()
 }
 
 #[cfg(test)]
@@ -157,6 +163,13 @@ mod tests {
         assert_eq!(left_out, 0);
         let (all, none) = update_rows(Detail::All, rows);
         assert_eq!((all.len(), none), (34, 0));
+        // Folded on another column: only rows equal in every other column join.
+        let r = |site: &str, id: &str, n: &str| vec![site.into(), id.into(), n.into()];
+        let reasons = vec![r("CAS", "A", "9"), r("CAS", "B", "9"), r("P01", "C", "9")];
+        assert_eq!(
+            fold_runs(reasons, 1),
+            [(r("CAS", "A … B (2)", "9"), 2), (r("P01", "C", "9"), 1)]
+        );
         // Twelve different rows: the last ten show, two updates left out.
         let distinct: Vec<_> = (0..12)
             .map(|i| row(&format!("U{i}"), &i.to_string()))
