@@ -390,14 +390,23 @@ fn round_up(n: u64) -> u64 {
     (n / unit + 1).saturating_mul(unit)
 }
 
-/// Bytes for people: 512 MiB, 8.0 GiB.
+/// Bytes for people: 8.0 GiB, 512 MiB, 25.3 MiB, 4 KiB, 1 B. Estimates above a mebibyte
+/// keep a decimal rather than round, and a limit below one reads as given (`--max-memory 1B`
+/// was told "over the limit of 1MiB").
 pub fn size(bytes: u64) -> String {
     const GIB: f64 = (1u64 << 30) as f64;
+    const MIB: u64 = 1 << 20;
     let b = bytes as f64;
     if b >= GIB {
         format!("{:.1}GiB", b / GIB)
+    } else if bytes.is_multiple_of(MIB) && bytes > 0 {
+        format!("{}MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1}MiB", b / MIB as f64)
+    } else if bytes.is_multiple_of(1024) && bytes > 0 {
+        format!("{}KiB", bytes / 1024)
     } else {
-        format!("{}MiB", bytes.div_ceil(1 << 20))
+        format!("{bytes}B")
     }
 }
 
@@ -428,6 +437,9 @@ mod tests {
         assert_eq!(round_up(u64::MAX), u64::MAX);
         assert_eq!(size(8 << 30), "8.0GiB");
         assert_eq!(size(3 << 20), "3MiB");
+        assert_eq!(size((3 << 20) + (1 << 19)), "3.5MiB");
+        assert_eq!(size(4096), "4KiB");
+        assert_eq!(size(1), "1B");
     }
 
     #[test]
