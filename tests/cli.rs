@@ -258,6 +258,8 @@ fn replications_report_median_and_range_deterministically() {
         .unwrap();
     assert_eq!(fig["values"].as_array().unwrap().len(), 3);
     assert!(fig["p5"].as_f64().unwrap() <= fig["median"].as_f64().unwrap());
+    assert_eq!(r["format"], 2);
+    assert_eq!(fig["key"], "notifications_per_user_mean");
     assert_eq!(
         cmsim(&args).stdout,
         out.stdout,
@@ -300,6 +302,37 @@ fn replications_report_median_and_range_deterministically() {
         "x.jsonl",
     ]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Figure keys stay unique where names differ only in what keys leave out: deployments
+/// `SUG-2023-10` and `SUG_2023_10` both make `sug_2023_10_installed_95pct_hours`.
+#[test]
+fn figure_keys_are_unique_when_names_differ_only_in_punctuation() {
+    let source = std::fs::read_to_string("scenarios/mandatory-deadline.ron").unwrap();
+    let twin = source.replace(
+        "    deployments: [\n",
+        "    deployments: [\n        (id: \"SUG_2023_10\", updates: [\"KB5031356\"], \
+         target: [(group: \"hq-desktops\")], created: \"2d 9h\", deadline: \"9d 9h\"),\n",
+    );
+    assert_ne!(twin, source, "the scenario has a second deployment");
+    let out = cmsim_stdin(
+        &["run", "-", "--replications", "2", "--format", "json"],
+        twin.as_bytes(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = r["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<&&str> = keys.iter().collect();
+    assert_eq!(unique.len(), keys.len(), "{keys:?}");
+    assert!(
+        keys.contains(&"sug_2023_10_installed_95pct_hours_2"),
+        "{keys:?}"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@ pub use pool::run_points;
 
 use crate::estimate::Budget;
 use crate::report::Summary;
-use crate::report::figures::{Figure, figures, key, label, percentile};
+use crate::report::figures::{Figure, figures, key, label, make_unique, percentile};
 use crate::run::RunError;
 use crate::world::World;
 use serde::Serialize;
@@ -97,7 +97,7 @@ pub fn summarize(runs: &[Summary], seeds: &[u64]) -> Replications {
         .first()
         .map(|f| f.iter().map(|x| (x.name.clone(), x.unit)).collect())
         .unwrap_or_default();
-    let figures = names
+    let mut figures: Vec<FigureStats> = names
         .into_iter()
         .map(|(name, unit)| {
             let values = per_run
@@ -107,6 +107,11 @@ pub fn summarize(runs: &[Summary], seeds: &[u64]) -> Replications {
             stats(name, unit, values)
         })
         .collect();
+    let mut keys: Vec<String> = figures.iter().map(|f| f.key.clone()).collect();
+    make_unique(&mut keys);
+    for (f, k) in figures.iter_mut().zip(keys) {
+        f.key = k;
+    }
     Replications {
         format: FORMAT,
         scenario: runs.first().map(|r| r.scenario.clone()).unwrap_or_default(),

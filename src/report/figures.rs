@@ -56,6 +56,20 @@ pub fn key(label: &str) -> String {
     out
 }
 
+/// Makes `keys` unique in their order: a key met before gets `_2`, `_3`, … (two
+/// deployments `SUG-1` and `SUG_1` would otherwise share `sug_1_installed_95pct_hours`).
+pub fn make_unique(keys: &mut [String]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for k in keys.iter_mut() {
+        let mut n = 1;
+        let base = k.clone();
+        while !seen.insert(k.clone()) {
+            n += 1;
+            *k = format!("{base}_{n}");
+        }
+    }
+}
+
 fn hours(ms: Option<u64>) -> Option<f64> {
     ms.map(|t| t as f64 / 3_600_000.0)
 }
@@ -248,6 +262,9 @@ mod tests {
         );
         assert_eq!(key("failed syncs (6703)"), "failed_syncs_6703");
         assert_eq!(key("  Wörter — à part "), "w_rter_part");
+        let mut keys: Vec<String> = ["a", "b", "a", "a_2", "a"].map(String::from).to_vec();
+        super::make_unique(&mut keys);
+        assert_eq!(keys, ["a", "b", "a_2", "a_2_2", "a_3"]);
     }
 
     #[test]

@@ -252,11 +252,27 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Table, Vec<String>> {
 }
 
 impl Table {
+    /// The columns' keys: `point` and the parameters' paths as they are, the figures' in
+    /// snake_case with their unit, unique.
+    fn keys(&self) -> Vec<String> {
+        let params = self.meta.params;
+        let mut keys: Vec<String> = self
+            .header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match i <= params {
+                true => h.to_string(),
+                false => crate::report::figures::key(h),
+            })
+            .collect();
+        crate::report::figures::make_unique(&mut keys);
+        keys
+    }
+
     /// The table as JSON, for `--format json`: the first line's `sweep`, its `points`, the
     /// `columns` as the header names them, `keys` the same in snake_case with their unit
-    /// (the figures' [`crate::report::figures::key`]; `point` and the parameters' paths as
-    /// they are), and `rows` as arrays in column order (the point
-    /// as an integer, parameter values as text, figures as numbers, `never` as null).
+    /// ([`Table::keys`]), and `rows` as arrays in column order (the point as an integer,
+    /// parameter values as text, figures as numbers, `never` as null).
     pub fn to_json(&self) -> serde_json::Value {
         let params = self.meta.params;
         let rows: Vec<serde_json::Value> = self
@@ -275,15 +291,7 @@ impl Table {
             "sweep": self.meta.line(),
             "points": self.meta.points,
             "columns": self.header.iter().collect::<Vec<_>>(),
-            "keys": self
-                .header
-                .iter()
-                .enumerate()
-                .map(|(i, h)| match i <= params {
-                    true => h.to_string(),
-                    false => crate::report::figures::key(h),
-                })
-                .collect::<Vec<_>>(),
+            "keys": self.keys(),
             "rows": rows,
         })
     }
