@@ -300,19 +300,15 @@ impl ComplianceMetrics {
                 pending_restart,
                 installed_not_reported,
             } => {
-                // Like the true states below: the clients of one own database, held by every
-                // database above it too.
                 let counts = [
                     not_deployed,
                     deployed,
                     pending_restart,
                     installed_not_reported,
                 ];
-                let mut db = Some(site.index());
-                while let Some(d) = db {
-                    let row = &mut self.required_reasons[d * self.updates + update.index()];
-                    row.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
-                    db = self.replicates_to[d];
+                let at = |d: usize| d * self.updates + update.index();
+                for d in up_from(&self.replicates_to, site.index()) {
+                    add(&mut self.required_reasons[at(d)], counts);
                 }
             }
             Fact::StatesDiscarded { count, .. } => self.discarded += u64::from(count),
@@ -324,14 +320,10 @@ impl ComplianceMetrics {
                 not_required,
                 installed,
             } => {
-                // The fact counts the clients of one own database; every database above it
-                // holds those clients too (a central site's, replicated).
                 let counts = [pending_restart, required, not_required, installed];
-                let mut db = Some(site.index());
-                while let Some(d) = db {
-                    let row = &mut self.true_end[d * self.updates + update.index()];
-                    row.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
-                    db = self.replicates_to[d];
+                let at = |d: usize| d * self.updates + update.index();
+                for d in up_from(&self.replicates_to, site.index()) {
+                    add(&mut self.true_end[at(d)], counts);
                 }
             }
             Fact::InstallDone {
@@ -402,4 +394,16 @@ impl ComplianceMetrics {
     pub fn unknown_of(&self, site: usize, db: &[i64; 4]) -> i64 {
         self.db_clients[site] as i64 - db[1] - db[2] - db[3]
     }
+}
+
+/// Database `site` and every database above it, in order: an end-of-run fact about one own
+/// database's clients (its true states, why they are Required) counts in each of them, since
+/// a database that others replicate to (a central site's) holds their clients too.
+fn up_from(replicates_to: &[Option<usize>], site: usize) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(Some(site), move |&d| replicates_to[d])
+}
+
+/// Adds `counts` to `row`, element by element.
+fn add(row: &mut [u32; 4], counts: [u32; 4]) {
+    row.iter_mut().zip(counts).for_each(|(a, b)| *a += b);
 }

@@ -11,7 +11,7 @@ pub use pool::run_points;
 
 use crate::estimate::Budget;
 use crate::report::Summary;
-use crate::report::figures::{Figure, figures, key, label, make_unique, percentile};
+use crate::report::figures::{Figure, figures, key, make_unique, percentile};
 use crate::run::RunError;
 use crate::world::World;
 use serde::Serialize;
@@ -65,9 +65,9 @@ pub struct FigureStats {
     pub values: Vec<Option<f64>>,
 }
 
-fn stats(name: String, unit: &'static str, values: Vec<Option<f64>>) -> FigureStats {
+fn stats(key: String, name: String, unit: &'static str, values: Vec<Option<f64>>) -> FigureStats {
     FigureStats {
-        key: key(&label(&name, unit)),
+        key,
         name,
         unit,
         median: percentile(&values, 50),
@@ -93,25 +93,20 @@ pub struct Replications {
 /// Gathers each figure across the runs (figures are matched by name).
 pub fn summarize(runs: &[Summary], seeds: &[u64]) -> Replications {
     let per_run: Vec<Vec<Figure>> = runs.iter().map(figures).collect();
-    let names: Vec<(String, &'static str)> = per_run
-        .first()
-        .map(|f| f.iter().map(|x| (x.name.clone(), x.unit)).collect())
-        .unwrap_or_default();
-    let mut figures: Vec<FigureStats> = names
-        .into_iter()
-        .map(|(name, unit)| {
+    let first = per_run.first().map(Vec::as_slice).unwrap_or_default();
+    let mut keys: Vec<String> = first.iter().map(|x| key(&x.label())).collect();
+    make_unique(&mut keys);
+    let figures = first
+        .iter()
+        .zip(keys)
+        .map(|(fig, key)| {
             let values = per_run
                 .iter()
-                .map(|f| f.iter().find(|x| x.name == name).and_then(|x| x.value))
+                .map(|f| f.iter().find(|x| x.name == fig.name).and_then(|x| x.value))
                 .collect();
-            stats(name, unit, values)
+            stats(key, fig.name.clone(), fig.unit, values)
         })
         .collect();
-    let mut keys: Vec<String> = figures.iter().map(|f| f.key.clone()).collect();
-    make_unique(&mut keys);
-    for (f, k) in figures.iter_mut().zip(keys) {
-        f.key = k;
-    }
     Replications {
         format: FORMAT,
         scenario: runs.first().map(|r| r.scenario.clone()).unwrap_or_default(),
@@ -168,7 +163,7 @@ pub fn compare(a: &Replications, b: &Replications) -> Comparison {
                 .zip(&fb.values)
                 .map(|(x, y)| Some((*y)? - (*x)?))
                 .collect();
-            let difference = stats(fa.name.clone(), fa.unit, diffs);
+            let difference = stats(fa.key.clone(), fa.name.clone(), fa.unit, diffs);
             let beyond_noise = a.seeds.len() >= 3
                 && match (difference.p5, difference.p95) {
                     (Some(lo), Some(hi)) => lo > 0.0 || hi < 0.0,

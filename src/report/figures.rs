@@ -22,11 +22,6 @@ impl Figure {
     pub fn label(&self) -> String {
         label(&self.name, self.unit)
     }
-
-    /// Its stable key for machines: [`key`] of its label.
-    pub fn key(&self) -> String {
-        key(&self.label())
-    }
 }
 
 /// A figure's name with its unit where the name does not say it: times get ` (h)`.
