@@ -110,3 +110,39 @@ fn adding_a_site_leaves_the_top_sups_luck_unchanged() {
     assert_eq!(cas, lines_of(&tb, "CAS-SUP"));
     assert_eq!(lines_of(&ts, "P01-SUP"), lines_of(&tb, "P01-SUP"));
 }
+
+/// A run without a trace is not told the facts only the trace reads (`Fact::is_detail`):
+/// its figures must be those of the same run with the trace written. Scenarios with users
+/// coming and going, windows, restarts, peers and phases, whose detail facts are many.
+#[test]
+fn figures_are_the_same_with_the_trace_written_or_not() {
+    let dir = std::env::temp_dir().join(format!("cmsim-detail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for name in [
+        "office-week",
+        "server-windows",
+        "branch-fallback",
+        "phased-rings",
+    ] {
+        let loaded = load_file(format!("scenarios/{name}.ron").as_ref()).unwrap();
+        let summary = |trace: Option<std::path::PathBuf>| {
+            let opts = RunOptions {
+                trace,
+                quiet: true,
+                ..RunOptions::default()
+            };
+            cmsim::run(&loaded.world, &opts).unwrap().to_json()
+        };
+        let traced = summary(Some(dir.join(format!("{name}.jsonl"))));
+        let trace = std::fs::read_to_string(dir.join(format!("{name}.jsonl"))).unwrap();
+        assert!(
+            trace.contains(r#""kind":"install_start""#),
+            "{name}: the trace holds detail facts"
+        );
+        assert!(
+            traced == summary(None),
+            "{name}: figures differ without the trace"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

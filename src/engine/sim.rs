@@ -45,12 +45,26 @@ pub fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
+/// A fact that only a full record of the run reads (a trace line), no figure: a run whose
+/// observers do not ask for detail does not report it, so its cost (a third of the facts
+/// of a large run) is not paid where nothing reads it.
+pub trait Detail {
+    /// Whether this fact is detail only.
+    fn is_detail(&self) -> bool;
+}
+
 /// Receives the facts a model reports, in order.
 pub trait Observer<F> {
-    /// Called for every fact, at the simulated time it happened.
+    /// Called for every fact, at the simulated time it happened (detail facts only when
+    /// [`Self::wants_detail`]).
     fn observe(&mut self, t: SimTime, fact: &F);
     /// Called every few thousand events, for progress display.
     fn tick(&mut self, _now: SimTime, _events: u64) {}
+    /// Whether it reads detail facts ([`Detail`]); asked once, at the start of a run. Yes
+    /// unless it says otherwise: an observer that records everything gets everything.
+    fn wants_detail(&self) -> bool {
+        true
+    }
 }
 
 impl<F, O: Observer<F> + ?Sized> Observer<F> for &mut O {
@@ -59,6 +73,9 @@ impl<F, O: Observer<F> + ?Sized> Observer<F> for &mut O {
     }
     fn tick(&mut self, now: SimTime, events: u64) {
         (**self).tick(now, events);
+    }
+    fn wants_detail(&self) -> bool {
+        (**self).wants_detail()
     }
 }
 
@@ -70,6 +87,9 @@ impl<F, A: Observer<F>, B: Observer<F>> Observer<F> for (A, B) {
     fn tick(&mut self, now: SimTime, events: u64) {
         self.0.tick(now, events);
         self.1.tick(now, events);
+    }
+    fn wants_detail(&self) -> bool {
+        self.0.wants_detail() || self.1.wants_detail()
     }
 }
 
@@ -84,6 +104,9 @@ impl<F, O: Observer<F>> Observer<F> for Option<O> {
             o.tick(now, events);
         }
     }
+    fn wants_detail(&self) -> bool {
+        self.as_ref().is_some_and(O::wants_detail)
+    }
 }
 
 /// What a handler may do while reacting to an event.
@@ -91,6 +114,8 @@ pub struct Context<'a, E: Copy, F> {
     now: SimTime,
     queue: &'a mut EventQueue<E>,
     observer: &'a mut dyn Observer<F>,
+    /// Whether the observers read detail facts.
+    detail: bool,
 }
 
 impl<E: Copy, F> Context<'_, E, F> {
@@ -106,9 +131,15 @@ impl<E: Copy, F> Context<'_, E, F> {
     pub fn schedule_in(&mut self, delay: SimDuration, event: E) {
         self.schedule_at(self.now + delay, event);
     }
-    /// Reports `fact` as happening now.
+}
+
+impl<E: Copy, F: Detail> Context<'_, E, F> {
+    /// Reports `fact` as happening now (a detail fact only to observers that read detail).
+    #[inline]
     pub fn emit(&mut self, fact: F) {
-        self.observer.observe(self.now, &fact);
+        if self.detail || !fact.is_detail() {
+            self.observer.observe(self.now, &fact);
+        }
     }
 }
 
@@ -177,6 +208,7 @@ impl<E: Copy> Simulation<E> {
     {
         let mut events = 0u64;
         let mut last = 0;
+        let detail = observer.wants_detail();
         while let Some((t, event)) = self.queue.pop() {
             if t > end.0 {
                 break;
@@ -203,6 +235,7 @@ impl<E: Copy> Simulation<E> {
                 now: SimTime(t),
                 queue: &mut self.queue,
                 observer,
+                detail,
             };
             if let Err(b) = handler.handle(event, &mut cx) {
                 return Err((SimTime(t), Halt::Broken(b)));
@@ -216,6 +249,7 @@ impl<E: Copy> Simulation<E> {
             now: end,
             queue: &mut self.queue,
             observer,
+            detail,
         };
         handler.finish(&mut cx);
         observer.tick(end, events);
@@ -233,6 +267,12 @@ mod tests {
 
     /// A ping that reschedules itself every 10 ms, three times, reporting each firing.
     struct Ping(u32);
+    impl Detail for (u32, u64) {
+        /// The firings of odd numbers are detail.
+        fn is_detail(&self) -> bool {
+            self.0 % 2 == 1
+        }
+    }
     impl Handler for Ping {
         type Event = u32;
         type Fact = (u32, u64);

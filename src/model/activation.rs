@@ -94,7 +94,7 @@ impl Model<'_> {
             let takes = match self.held(c, d.index()) {
                 Some(Some(_)) => self.held_deadline(c, d.index()) == Some(now),
                 _ => {
-                    let g = self.world.group_of(c).index();
+                    let g = self.group(c).index();
                     in_force.map(|at| self.deployments[d.index()].local_deadline(at, g))
                         == Some(now)
                 }

@@ -162,7 +162,7 @@ impl Model<'_> {
             targeted += 1;
             compliant += u32::from(self.truly_compliant(c) & bit != 0);
             if self.reported_compliant(c) & bit != 0 {
-                let g = self.world.group_of(c);
+                let g = self.group(c);
                 known[self.world.groups[g.index()].db_site.index()] += 1;
             }
         }

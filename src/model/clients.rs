@@ -1,14 +1,15 @@
 //! Per-client state, compact and laid out for the random order in which events reach
 //! clients: one 64-byte record per client (random phases, draw counter, flags, agent state
-//! and waiting jobs, deployment bits, download job) and one contiguous run of bits per client (per update: 2 bits of
-//! true state, 4 bits of reported state, 1 bit "in the local cache"), so an event touches
-//! two cache lines, not one per field.
+//! and waiting jobs, deployment bits, download job) and one contiguous run of bit planes per
+//! client (per update: 2 bits of true state, 2 of scanned state, 2 of sent state, 1 bit "in
+//! the local cache", each bit of a field in a plane of its own, `lanes.rs`), so an event
+//! touches a few neighbouring cache lines, not one per field.
 
 use super::agent::Agent;
 use super::compliance::{State, Truth};
 use super::lanes;
 use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId, prefetch};
-use crate::world::{ClientId, World};
+use crate::world::{ClientId, GroupId, World};
 
 /// A scan-policy delivery is waiting for the client's next poll.
 pub(super) const SCAN_POLICY_PENDING: u16 = 1;
@@ -121,15 +122,21 @@ pub(super) const NEVER_ONLINE: u32 = u32::MAX;
 /// In `Head::sup`: the client's next online scan is a full scan (it switched SUP).
 pub(super) const SUP_FULL: u8 = 0x80;
 
-/// Bytes of bits per client for `updates` updates: 2 bits of true state, 4 of reported
-/// state, 1 of cache each, each kind rounded up to whole bytes.
-fn stride(updates: usize) -> usize {
-    updates.div_ceil(4) + updates.div_ceil(2) + updates.div_ceil(8)
-}
+/// Bit planes per client, each of one bit per update: true state (low, high bit), scanned
+/// state (low, high), sent state (low, high), cache.
+const PLANES: usize = 7;
+/// The first of the two planes of the true states.
+const TRUTH: usize = 0;
+/// The first of the two planes of the states the last scan found.
+const SCANNED: usize = 2;
+/// The first of the two planes of the states last sent to the management point.
+const SENT: usize = 4;
+/// The plane of the local cache.
+const CACHE: usize = 6;
 
 /// Bytes a client's record takes with `updates` updates (for the run's memory estimate).
 pub fn bytes_per_client(updates: usize) -> usize {
-    size_of::<Head>() + stride(updates)
+    size_of::<Head>() + PLANES * 8 * updates.div_ceil(64)
 }
 
 /// The family of the streams of a group's clients, by the group's name.
@@ -167,12 +174,16 @@ pub fn poll_phases(world: &World, interval_ms: u64) -> impl Iterator<Item = u64>
 /// All clients of a run.
 pub(super) struct Clients {
     updates: usize,
-    /// Bytes of bits per client: true states, reported states, cache.
-    stride: usize,
+    /// Words of 64 updates per plane.
+    words: usize,
     /// Per group: the family of its clients' streams.
     families: Vec<StreamFamily>,
+    /// Per group: its first client, a compact copy of the groups' `first` for finding a
+    /// client's group (a search over 2,750 groups' records cost a cache miss per step).
+    firsts: Vec<u32>,
     heads: Vec<Head>,
-    bits: Vec<u8>,
+    /// Per client, [`PLANES`] planes of `words` words each.
+    bits: Vec<u64>,
 }
 
 impl Clients {
@@ -180,14 +191,15 @@ impl Clients {
     pub(super) fn new(world: &World, rng: &RandomStreams) -> Self {
         let n = world.clients() as usize;
         let updates = world.updates.len();
-        let stride = stride(updates);
+        let words = updates.div_ceil(64);
         let families = world.groups.iter().map(|g| client_family(&g.name));
         let mut c = Clients {
             updates,
-            stride,
+            words,
             families: families.collect(),
+            firsts: world.groups.iter().map(|g| g.first.0).collect(),
             heads: vec![Head::default(); n],
-            bits: vec![0; n * stride],
+            bits: vec![0; n * PLANES * words],
         };
         for (g, group) in world.groups.iter().enumerate() {
             let applicability = StreamId::family("applicability", &group.name);
@@ -232,10 +244,15 @@ impl Clients {
         });
     }
 
-    pub(super) fn stream(&self, w: &World, c: ClientId) -> StreamId {
-        let g = w.group_of(c);
-        let first = w.groups[g.index()].first.0;
-        self.families[g.index()].member(u64::from(c.0 - first))
+    /// The group of client `c` (as `World::group_of`).
+    #[inline]
+    pub(super) fn group(&self, c: ClientId) -> GroupId {
+        GroupId(self.firsts.partition_point(|&first| first <= c.0) as u32 - 1)
+    }
+
+    pub(super) fn stream(&self, c: ClientId) -> StreamId {
+        let g = self.group(c).index();
+        self.families[g].member(u64::from(c.0 - self.firsts[g]))
     }
 
     pub(super) fn head(&self, c: ClientId) -> &Head {
@@ -256,18 +273,18 @@ impl Clients {
     }
 
     /// Starts loading client `c`'s record and update bits into the cache (`Handler::prefetch`):
-    /// at a million clients they are 150 MB, and each event's first touch of them would
+    /// at a million clients they are 180 MB, and each event's first touch of them would
     /// otherwise wait on memory.
     #[inline]
     pub(super) fn prefetch(&self, c: ClientId) {
         if let Some(head) = self.heads.get(c.index()) {
             prefetch(head);
         }
-        let at = c.index() * self.stride;
+        let at = self.plane(c.index(), 0);
         if let Some(first) = self.bits.get(at) {
             prefetch(first);
         }
-        if let Some(last) = self.bits.get(at + self.stride.saturating_sub(1)) {
+        if let Some(last) = self.bits.get(at + (PLANES * self.words).saturating_sub(1)) {
             prefetch(last);
         }
     }
@@ -285,88 +302,89 @@ impl Clients {
         }
     }
 
-    /// The byte holding 2-bit field `u` of the true states, and the shift within it.
-    fn truth_at(&self, c: usize, u: usize) -> (usize, usize) {
-        (c * self.stride + u / 4, 2 * (u % 4))
+    /// Where plane `p` of client `c` starts in `bits`.
+    #[inline(always)]
+    fn plane(&self, c: usize, p: usize) -> usize {
+        (c * PLANES + p) * self.words
     }
 
-    /// The byte holding update `u`'s reported state, and the shift within it.
-    fn reported_at(&self, c: usize, u: usize) -> (usize, usize) {
-        (
-            c * self.stride + self.updates.div_ceil(4) + u / 2,
-            4 * (u % 2),
-        )
+    /// The 2-bit field of update `u` in the planes `p`, `p + 1` of client `c`.
+    #[inline(always)]
+    fn field(&self, c: usize, p: usize, u: usize) -> u8 {
+        let (at, b) = (self.plane(c, p) + u / 64, u % 64);
+        (self.bits[at] >> b & 1 | (self.bits[at + self.words] >> b & 1) << 1) as u8
     }
 
-    /// The byte holding update `u`'s cache bit, and the shift within it.
-    fn cache_at(&self, c: usize, u: usize) -> (usize, usize) {
-        let offset = self.updates.div_ceil(4) + self.updates.div_ceil(2);
-        (c * self.stride + offset + u / 8, u % 8)
+    /// Sets the 2-bit field of update `u` in the planes `p`, `p + 1` of client `c` to `v`.
+    #[inline(always)]
+    fn set_field(&mut self, c: usize, p: usize, u: usize, v: u8) {
+        let (at, b) = (self.plane(c, p) + u / 64, u % 64);
+        let words = self.words;
+        self.bits[at] = self.bits[at] & !(1 << b) | u64::from(v & 1) << b;
+        self.bits[at + words] = self.bits[at + words] & !(1 << b) | u64::from(v >> 1 & 1) << b;
+    }
+
+    /// Of updates `64k..64k + 64`, those whose field in the planes `p`, `p + 1` of client `c`
+    /// holds a code in `codes` (a bit per code).
+    #[inline(always)]
+    fn fields_word(&self, c: usize, p: usize, k: usize, codes: u8) -> u64 {
+        let at = self.plane(c, p) + k;
+        lanes::matching(self.bits[at], self.bits[at + self.words], codes)
+            & lanes::valid(self.updates, k)
     }
 
     pub(super) fn truth(&self, c: usize, u: usize) -> Truth {
-        let (i, shift) = self.truth_at(c, u);
-        Truth::from_bits(self.bits[i] >> shift)
+        Truth::from_bits(self.field(c, TRUTH, u))
     }
 
     pub(super) fn set_truth(&mut self, c: usize, u: usize, t: Truth) {
-        let (i, shift) = self.truth_at(c, u);
-        self.bits[i] = self.bits[i] & !(3 << shift) | (t as u8) << shift;
+        self.set_field(c, TRUTH, u, t as u8);
     }
 
     /// Last scanned state of update `u` on client `c` (R12 compares against it).
     pub(super) fn scanned(&self, c: usize, u: usize) -> State {
-        let (i, shift) = self.reported_at(c, u);
-        State::from_bits(self.bits[i] >> shift)
+        State::from_bits(self.field(c, SCANNED, u))
     }
 
     pub(super) fn set_scanned(&mut self, c: usize, u: usize, s: State) {
-        let (i, shift) = self.reported_at(c, u);
-        self.bits[i] = self.bits[i] & !(3 << shift) | (s as u8) << shift;
+        self.set_field(c, SCANNED, u, s as u8);
     }
 
     /// Last state sent to the management point for update `u` on client `c`.
     pub(super) fn sent(&self, c: usize, u: usize) -> State {
-        let (i, shift) = self.reported_at(c, u);
-        State::from_bits(self.bits[i] >> (shift + 2))
+        State::from_bits(self.field(c, SENT, u))
     }
 
     pub(super) fn set_sent(&mut self, c: usize, u: usize, s: State) {
-        let (i, shift) = self.reported_at(c, u);
-        self.bits[i] = self.bits[i] & !(12 << shift) | (s as u8) << (shift + 2);
+        self.set_field(c, SENT, u, s as u8);
     }
 
     /// Words of 64 updates in the `*_word` methods.
     pub(super) fn words(&self) -> usize {
-        self.updates.div_ceil(64)
+        self.words
     }
 
     /// Of updates `64k..64k + 64`, those whose state client `c`'s last scan found differs
     /// from the one it last sent (R13).
     #[inline(always)]
     pub(super) fn unsent_word(&self, c: usize, k: usize) -> u64 {
-        let at = c * self.stride + self.updates.div_ceil(4);
-        let bytes = &self.bits[at..at + self.updates.div_ceil(2)];
-        lanes::halves_differ(bytes, k) & lanes::valid(self.updates, k)
+        let (scanned, sent) = (self.plane(c, SCANNED) + k, self.plane(c, SENT) + k);
+        let w = self.words;
+        (self.bits[scanned] ^ self.bits[sent]) | (self.bits[scanned + w] ^ self.bits[sent + w])
     }
 
     /// Of updates `64k..64k + 64`, those client `c` truly holds in a state of `truths` (a
     /// bit per `Truth` code).
     #[inline(always)]
     pub(super) fn truth_word(&self, c: usize, k: usize, truths: u8) -> u64 {
-        let at = c * self.stride;
-        let bytes = &self.bits[at..at + self.updates.div_ceil(4)];
-        lanes::two_bit(bytes, k, truths) & lanes::valid(self.updates, k)
+        self.fields_word(c, TRUTH, k, truths)
     }
 
     /// Of updates `64k..64k + 64`, those client `c`'s last scan found in a state of
     /// `states` (a bit per `State` code); with `sent`, those it last sent in one.
     #[inline(always)]
     pub(super) fn reported_word(&self, c: usize, k: usize, states: u8, sent: bool) -> u64 {
-        let at = c * self.stride + self.updates.div_ceil(4);
-        let bytes = &self.bits[at..at + self.updates.div_ceil(2)];
-        let shift = if sent { 2 } else { 0 };
-        lanes::nibble(bytes, k, shift, states) & lanes::valid(self.updates, k)
+        self.fields_word(c, if sent { SENT } else { SCANNED }, k, states)
     }
 
     /// Of updates `64k..64k + 64`, those client `c` has still to install: truly Required,
@@ -378,20 +396,20 @@ impl Clients {
             & self.reported_word(c, k, 1 << State::Required as u8, false)
     }
 
-    /// Whether client `c` has update `u` still to install ([`Self::pending_word`] of one).
-    pub(super) fn pending(&self, c: usize, u: usize) -> bool {
-        self.truth(c, u) == Truth::Required && self.scanned(c, u) == State::Required
+    /// Of updates `64k..64k + 64`, those whose files are in client `c`'s local cache (R18).
+    #[inline(always)]
+    pub(super) fn cached_word(&self, c: usize, k: usize) -> u64 {
+        self.bits[self.plane(c, CACHE) + k]
     }
 
     /// Whether update `u`'s files are in client `c`'s local cache (R18).
     pub(super) fn cached(&self, c: usize, u: usize) -> bool {
-        let (i, shift) = self.cache_at(c, u);
-        self.bits[i] >> shift & 1 == 1
+        self.bits[self.plane(c, CACHE) + u / 64] >> (u % 64) & 1 == 1
     }
 
     pub(super) fn set_cached(&mut self, c: usize, u: usize) {
-        let (i, shift) = self.cache_at(c, u);
-        self.bits[i] |= 1 << shift;
+        let at = self.plane(c, CACHE) + u / 64;
+        self.bits[at] |= 1 << (u % 64);
     }
 }
 

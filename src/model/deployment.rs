@@ -92,7 +92,7 @@ impl Model<'_> {
         if state.local.is_empty() {
             return Some(at);
         }
-        Some(state.local_deadline(at, self.world.group_of(c).index()))
+        Some(state.local_deadline(at, self.group(c).index()))
     }
 
     /// Whether client `c` holds deployment `d` as mandatory (with a deadline).

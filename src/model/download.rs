@@ -113,7 +113,7 @@ impl Model<'_> {
         };
         // The deployments of the job this DP serves.
         self.clients.head_mut(c).job_deployments = self.held_on(job, dp);
-        let g = self.world.group_of(c);
+        let g = self.group(c);
         let own = self.world.boundary_of(g);
         let bytes = self.job_bytes(c);
         if let (Some(from), Some(to)) = (own, tier.fallback(own)) {

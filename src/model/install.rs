@@ -104,20 +104,30 @@ impl Model<'_> {
     /// with a post-install scan, or with the pre-install scan if it installed nothing.
     fn install_next(&mut self, c: ClientId, cx: &mut Cx) {
         let now = cx.now();
-        let order = self
-            .deployed
-            .install_order(self.due_mask(c, now), self.world);
+        let due = self.due_mask(c, now);
+        let order = self.deployed.install_order(due, self.world);
         let next = {
+            // What may install, read a word at a time: pending, and in the cache (R18).
+            let words = self.deployed.words();
+            let mut ready = [0u64; 4];
+            let mut wide = Vec::new();
+            let ready = if words <= ready.len() {
+                &mut ready[..words]
+            } else {
+                wide.resize(words, 0);
+                &mut wide[..]
+            };
+            for (k, w) in ready.iter_mut().enumerate() {
+                *w = self.deployed.word(due, k)
+                    & self.clients.pending_word(c.index(), k)
+                    & self.clients.cached_word(c.index(), k);
+            }
             let gate = self.may_install(c, now);
             self.deployed
                 .order(order)
                 .iter()
                 .map(|&u| u as usize)
-                .find(|&u| {
-                    self.clients.pending(c.index(), u)
-                        && self.clients.cached(c.index(), u)
-                        && gate(u)
-                })
+                .find(|&u| ready[u / 64] >> (u % 64) & 1 == 1 && gate(u))
         };
         match next {
             Some(u) => {
@@ -161,7 +171,6 @@ impl Model<'_> {
         } else {
             Truth::Installed
         };
-        let before = self.truly_compliant(c);
         self.clients.set_truth(c.index(), u, truth);
         let registered = self.clients.head(c).registered;
         self.settle(c, registered & self.deployed.holding(u));
@@ -176,7 +185,8 @@ impl Model<'_> {
                 update: UpdateId(u as u32),
             });
         }
-        self.report_compliance_change(c, before, cx);
+        // Only the deployments holding `u` can have become compliant: `u` was required.
+        self.report_compliance_change(c, self.deployed.holding(u), cx);
         self.install_next(c, cx);
     }
 
@@ -266,17 +276,21 @@ impl Model<'_> {
             forced,
             outside_window,
         });
-        let before = self.truly_compliant(c);
-        for u in 0..self.world.updates.len() {
-            if self.clients.truth(c.index(), u) == Truth::PendingRestart {
+        let mut changed = 0;
+        for k in 0..self.clients.words() {
+            let word = self
+                .clients
+                .truth_word(c.index(), k, 1 << Truth::PendingRestart as u8);
+            for u in super::lanes::ones(k, word) {
                 self.clients.set_truth(c.index(), u, Truth::Installed);
+                changed |= self.deployed.holding(u);
                 cx.emit(Fact::RestartCompleted {
                     client: c,
                     update: UpdateId(u as u32),
                 });
             }
         }
-        self.report_compliance_change(c, before, cx);
+        self.report_compliance_change(c, changed, cx);
         self.start_scan(c, ScanReason::PostInstall, cx);
     }
 }

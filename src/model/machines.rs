@@ -184,11 +184,11 @@ impl Model<'_> {
         }
     }
 
-    /// After an install or restart changed client `c`'s true states: the deployments it has
-    /// just become compliant with, given those it was compliant with `before`.
-    pub(super) fn report_compliance_change(&mut self, c: ClientId, before: u32, cx: &mut Cx) {
+    /// After an install or restart changed client `c`'s true states: reports the deployments among `changed` with which client `c` has just become truly
+    /// compliant (only those can have: each held an update that was required until now).
+    pub(super) fn report_compliance_change(&mut self, c: ClientId, changed: u32, cx: &mut Cx) {
         let standing = self.standing(c);
-        let now = standing.compliant & !before;
+        let now = standing.compliant & changed;
         if now != 0 {
             cx.emit(Fact::MachineCompliant {
                 client: c,

@@ -307,6 +307,12 @@ impl<'w> Model<'w> {
         }
     }
 
+    /// The group of client `c`.
+    #[inline]
+    fn group(&self, c: crate::world::ClientId) -> crate::world::GroupId {
+        self.clients.group(c)
+    }
+
     /// The top site's active SUP (validated to exist).
     fn top_sup(&self) -> crate::world::SupId {
         self.world.sites[self.world.top.index()]

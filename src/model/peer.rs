@@ -60,7 +60,7 @@ impl Model<'_> {
     /// The peer group of client `c`: its boundary group, else its site's default group.
     fn peer_scope(&self, c: ClientId) -> usize {
         let w = self.world;
-        let g = w.group_of(c);
+        let g = self.group(c);
         w.boundary_of(g)
             .unwrap_or_else(|| w.boundary_groups.len() + w.groups[g.index()].site.index())
     }

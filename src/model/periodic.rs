@@ -25,7 +25,7 @@ impl Model<'_> {
     /// The client's first compliance scan starts its scan schedule (R10).
     pub(super) fn arm_scan_cycle(&mut self, c: ClientId, cx: &mut Cx) {
         let every = self.world.settings.scan_schedule_interval.0;
-        let legacy = self.world.groups[self.world.group_of(c).index()].legacy;
+        let legacy = self.world.groups[self.group(c).index()].legacy;
         if every.ms() == 0 || legacy || self.clients.has(c, SCAN_CYCLE_ARMED) {
             return;
         }

@@ -87,7 +87,7 @@ impl Model<'_> {
         self.clients
             .set(c, SCAN_POLICY_PENDING | DEPLOYMENT_POLICY_PENDING, false);
         if flags & SCAN_POLICY_PENDING != 0 {
-            let legacy = self.world.groups[self.world.group_of(c).index()].legacy;
+            let legacy = self.world.groups[self.group(c).index()].legacy;
             let policy = if legacy {
                 PolicyKind::ItmuScan
             } else {

@@ -259,7 +259,7 @@ impl Model<'_> {
 
     /// Client `c`'s group and its number in the group, which name its power draws.
     pub(super) fn member(&self, c: ClientId) -> (usize, u32) {
-        let g = self.world.group_of(c).index();
+        let g = self.group(c).index();
         (g, c.0 - self.world.groups[g].first.0)
     }
 

@@ -45,13 +45,13 @@ impl Model<'_> {
 
     /// A uniform draw in `0..n` from client `c`'s stream.
     pub(super) fn draw_below(&mut self, c: ClientId, n: u64) -> u64 {
-        let stream = self.clients.stream(self.world, c);
+        let stream = self.clients.stream(c);
         self.rng.below(stream, self.clients.draws(c), n)
     }
 
     /// A uniform draw in `[0, 1)` from client `c`'s stream.
     pub(super) fn draw_unit(&mut self, c: ClientId) -> f64 {
-        let stream = self.clients.stream(self.world, c);
+        let stream = self.clients.stream(c);
         self.rng.unit(stream, self.clients.draws(c))
     }
 
@@ -133,7 +133,7 @@ impl Model<'_> {
         let s = &self.world.settings;
         let connected =
             SimTime(cx.now().ms() - (self.download_step(access) + s.scan_wua_evaluate.0).ms());
-        let group = &self.world.groups[self.world.group_of(c).index()];
+        let group = &self.world.groups[self.group(c).index()];
         // An offline scan reads the list its client's last online scan fetched.
         let online_at = self.clients.head(c).online_at;
         let read = match access {

@@ -53,7 +53,7 @@ impl Model<'_> {
     /// The send cycle: every state that differs from the last one sent goes to the MP.
     pub(super) fn send_state_messages(&mut self, c: ClientId, cx: &mut Cx) {
         self.clients.set(c, SEND_ARMED, false);
-        let g = self.world.group_of(c);
+        let g = self.group(c);
         let mp = self.world.groups[g.index()].mp_of(c);
         let before = self.reported_compliant(c);
         let mut batch = std::mem::take(&mut self.batch);

@@ -51,7 +51,7 @@ pub(super) struct Connect {
 impl Model<'_> {
     /// The SUP client `c` scans against now.
     pub(super) fn client_sup(&self, c: ClientId) -> SupId {
-        let group = &self.world.groups[self.world.group_of(c).index()];
+        let group = &self.world.groups[self.group(c).index()];
         group.sups[usize::from(self.clients.head(c).sup & !SUP_FULL)]
     }
 
@@ -69,7 +69,7 @@ impl Model<'_> {
             && now.ms() < u64::from(online_at) * 1_000 + ttl;
         !cached
             && reason != ScanReason::PostInstall
-            && !self.world.groups[self.world.group_of(c).index()].legacy
+            && !self.world.groups[self.group(c).index()].legacy
     }
 
     /// The download step of a scan (R11): the whole metadata for a full scan, the changes
@@ -123,7 +123,7 @@ impl Model<'_> {
 
     /// Whether client `c`, whose last retry failed, may move to another SUP of its site.
     pub(super) fn may_switch_sup(&self, c: ClientId) -> bool {
-        self.world.groups[self.world.group_of(c).index()].sups.len() > 1
+        self.world.groups[self.group(c).index()].sups.len() > 1
     }
 
     /// As an online scan starts: a client whose last retry failed moves to the next SUP of
@@ -134,7 +134,7 @@ impl Model<'_> {
             return;
         }
         let from = self.client_sup(c);
-        let pool = self.world.groups[self.world.group_of(c).index()].sups.len() as u8;
+        let pool = self.world.groups[self.group(c).index()].sups.len() as u8;
         let head = self.clients.head_mut(c);
         head.sup = (((head.sup & !SUP_FULL) + 1) % pool) | SUP_FULL;
         head.scan_failures = 0;

@@ -48,7 +48,7 @@ impl Model<'_> {
     /// The tiers client `c` may use at `now`, in the order it tries them.
     pub(super) fn tiers(&self, c: ClientId, now: SimTime) -> impl Iterator<Item = Tier> + '_ {
         let w = self.world;
-        let g = w.group_of(c);
+        let g = self.group(c);
         let head = self.clients.head(c);
         // The fallback clock runs from the job's first failed attempt.
         let since = head.locate_since.min(head.connect_since);

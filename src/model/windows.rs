@@ -80,15 +80,12 @@ impl Model<'_> {
 
     /// Whether maintenance windows restrict client `c`'s updates.
     pub(super) fn windowed(&self, c: ClientId) -> bool {
-        self.world.windows.windowed(self.world.group_of(c))
+        self.world.windows.windowed(self.group(c))
     }
 
     /// Whether one of client `c`'s update windows is open at `now`.
     pub(super) fn in_window(&self, c: ClientId, now: SimTime) -> bool {
-        self.world
-            .windows
-            .span_at(self.world.group_of(c), now)
-            .is_some()
+        self.world.windows.span_at(self.group(c), now).is_some()
     }
 
     /// Whether update `u` may start installing on client `c` at `now`: no windows restrict
@@ -97,7 +94,7 @@ impl Model<'_> {
     /// The client's group and its windows are looked up once, for all the updates asked
     /// about: a job asks about every due update before each install.
     pub(super) fn may_install(&self, c: ClientId, now: SimTime) -> impl Fn(usize) -> bool + '_ {
-        let g = self.world.group_of(c);
+        let g = self.group(c);
         let windows = &self.world.windows;
         let windowed = windows.windowed(g);
         let outside = if windowed {

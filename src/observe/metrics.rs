@@ -191,6 +191,11 @@ impl Observer<Fact> for Metrics<'_> {
             }
         }
     }
+
+    /// The figures come from facts that are not detail (`Fact::is_detail`).
+    fn wants_detail(&self) -> bool {
+        false
+    }
 }
 
 /// Bytes the figures hold per (site, update), for the run's memory estimate: the database and

@@ -64,6 +64,10 @@ fn status(now: SimTime, end: SimTime, events: u64, secs: f64) -> String {
 impl<F> Observer<F> for Progress {
     fn observe(&mut self, _: SimTime, _: &F) {}
 
+    fn wants_detail(&self) -> bool {
+        false
+    }
+
     fn tick(&mut self, now: SimTime, events: u64) {
         let secs = self.bar.elapsed().as_secs_f64();
         let end = SimTime(self.bar.length().unwrap_or(0));

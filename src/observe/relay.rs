@@ -24,6 +24,8 @@ enum Item<F> {
 
 /// The simulation's side: an observer that batches.
 pub struct Relay<F> {
+    /// Whether the observers behind it read detail facts.
+    detail: bool,
     batch: Vec<Item<F>>,
     to_observers: Option<SyncSender<Vec<Item<F>>>>,
     empties: Receiver<Vec<Item<F>>>,
@@ -59,6 +61,10 @@ impl<F: Copy> Observer<F> for Relay<F> {
     fn tick(&mut self, now: SimTime, events: u64) {
         self.push(Item::Tick(now, events));
     }
+
+    fn wants_detail(&self) -> bool {
+        self.detail
+    }
 }
 
 /// Runs `simulate` with `observer` fed on a thread of its own; returns what `simulate`
@@ -70,6 +76,7 @@ where
 {
     let (to_observers, batches) = sync_channel::<Vec<Item<F>>>(DEPTH);
     let (give_back, empties) = channel();
+    let detail = observer.wants_detail();
     std::thread::scope(|s| {
         // Named, so that a profile tells the two threads apart.
         let observers = std::thread::Builder::new()
@@ -88,6 +95,7 @@ where
             // As `thread::scope`'s own spawn: a process that cannot start a thread cannot run.
             .expect("a thread for the observers");
         let mut relay = Relay {
+            detail,
             batch: Vec::with_capacity(BATCH),
             to_observers: Some(to_observers),
             empties,

@@ -2,7 +2,8 @@
 //! writer, summary) turn them into lines and figures; names are looked up only there.
 //!
 //! The small kinds the facts carry live in `kinds` (re-exported here, so they are named
-//! `fact::PolicyKind` and so on); which client a fact concerns, in `client`.
+//! `fact::PolicyKind` and so on); which client a fact concerns, in `client`; which facts
+//! only the trace reads, in `detail`.
 
 use super::compliance::State;
 use super::event::{FailCause, SyncMode, Trigger};
@@ -10,6 +11,7 @@ use crate::engine::{SimDuration, SimTime};
 use crate::world::{ClientId, DeploymentId, GroupId, ServerId, SiteId, SupId, UpdateId};
 
 mod client;
+mod detail;
 mod kinds;
 
 pub use kinds::{
