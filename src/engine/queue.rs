@@ -90,6 +90,9 @@ pub struct EventQueue<E: Copy> {
     head: usize,
     /// Whether the current bucket has been sorted since the clock reached it.
     sorted: bool,
+    /// Whether the bucket after it has been sorted ahead of its turn, for a look ahead
+    /// (`ahead`): pushes into it then keep it in order.
+    next_sorted: bool,
     /// Unread entries held in the ring (the current bucket included).
     in_ring: usize,
     /// Entries of the spans after the next, by span (`FAR` of them, a ring too).
@@ -115,6 +118,7 @@ impl<E: Copy> EventQueue<E> {
             slot: 0,
             head: 0,
             sorted: false,
+            next_sorted: false,
             in_ring: 0,
             far: (0..FAR).map(|_| Vec::new()).collect(),
             in_far: 0,
@@ -217,7 +221,7 @@ impl<E: Copy> EventQueue<E> {
             event,
         };
         let bucket = &mut self.buckets[(slot % RING as u64) as usize];
-        if slot == self.slot && self.sorted {
+        let from = if slot == self.slot && self.sorted {
             // Events keep arriving in the bucket being drained (a 1 ms timer reschedules into
             // it thousands of times): drop the handled prefix once it is most of the bucket,
             // so its memory follows what is pending, not what was handled.
@@ -225,12 +229,15 @@ impl<E: Copy> EventQueue<E> {
                 bucket.drain(..self.head);
                 self.head = 0;
             }
-            // After every pending entry at the same time: it was inserted last.
-            let at = self.head + bucket[self.head..].partition_point(|e| e.at <= entry.at);
-            bucket.insert(at, entry);
+            self.head
+        } else if slot == self.slot + 1 && self.next_sorted {
+            0
         } else {
-            bucket.push(entry);
-        }
+            return bucket.push(entry);
+        };
+        // After every pending entry at the same time: it was inserted last.
+        let at = from + bucket[from..].partition_point(|e| e.at <= entry.at);
+        bucket.insert(at, entry);
     }
 
     /// An event before the current bucket (rare: kept out of the hot path).
@@ -241,16 +248,28 @@ impl<E: Copy> EventQueue<E> {
         self.late.push(Reverse(Entry { time, seq, event }));
     }
 
-    /// The event `k` places after the next one in the bucket being drained, if it holds
-    /// one: a hint of what comes soon, for prefetching (events pushed meanwhile may come
-    /// before it; the order does not depend on it).
-    pub fn ahead(&self, k: usize) -> Option<&E> {
+    /// The event `k` places after the next one, if the bucket being drained or the one
+    /// after it holds one: a hint of what comes soon, for prefetching (events pushed
+    /// meanwhile may come before it; the order does not depend on it). Looking into the
+    /// next bucket sorts it ahead of its turn, so that the first events of every bucket are
+    /// hinted too (with a few dozen events per bucket, a third of them).
+    pub fn ahead(&mut self, k: usize) -> Option<&E> {
         if !self.sorted || !self.late.is_empty() {
             return None;
         }
-        self.buckets[(self.slot % RING as u64) as usize]
-            .get(self.head + k)
-            .map(|e| &e.event)
+        let left = self.buckets[(self.slot % RING as u64) as usize].len() - self.head;
+        if k < left {
+            let bucket = &self.buckets[(self.slot % RING as u64) as usize];
+            return Some(&bucket[self.head + k].event);
+        }
+        let next = ((self.slot + 1) % RING as u64) as usize;
+        if !self.next_sorted {
+            if self.width > 1 {
+                self.buckets[next].sort_by_key(|e| e.at);
+            }
+            self.next_sorted = true;
+        }
+        self.buckets[next].get(k - left).map(|e| &e.event)
     }
 
     /// Removes and returns the earliest event as `(time, event)`.
@@ -281,10 +300,13 @@ impl<E: Copy> EventQueue<E> {
                 bucket.clear();
             }
             self.head = 0;
-            self.sorted = false;
+            // The next bucket is the current one now, sorted if a look ahead sorted it
+            // (entering a span brings down the span after it, never this bucket).
+            self.sorted = std::mem::take(&mut self.next_sorted);
             if self.in_ring == 0 {
                 // Nothing left in this span or the next: jump to the span before the next
                 // one holding anything, which brings it down.
+                self.sorted = false;
                 let next = self.next_span()?;
                 self.enter_span(next - 1);
             } else {
@@ -324,13 +346,39 @@ mod tests {
         for (t, e) in [(3, 1), (1, 2), (2, 3), (25, 4)] {
             q.push(t, e);
         }
-        assert_eq!(q.ahead(0), None, "no bucket opened yet");
+        assert_eq!(q.ahead(0).copied(), None, "no bucket opened yet");
         assert_eq!(q.pop(), Some((1, 2)));
         assert_eq!(
-            (q.ahead(0), q.ahead(1), q.ahead(2)),
-            (Some(&3), Some(&1), None)
+            (
+                q.ahead(0).copied(),
+                q.ahead(1).copied(),
+                q.ahead(2).copied()
+            ),
+            (Some(3), Some(1), None),
+            "the next bucket (10..20) is empty"
         );
-        assert_eq!(drain(&mut q), vec![(2, 3), (3, 1), (25, 4)]);
+        // Into the bucket after: sorted ahead of its turn, and kept in order by pushes.
+        q.push(12, 5);
+        q.push(11, 6);
+        assert_eq!(
+            (q.ahead(2).copied(), q.ahead(3).copied()),
+            (Some(6), Some(5))
+        );
+        q.push(11, 7);
+        q.push(19, 8);
+        assert_eq!(
+            (
+                q.ahead(2).copied(),
+                q.ahead(3).copied(),
+                q.ahead(4).copied(),
+                q.ahead(5).copied()
+            ),
+            (Some(6), Some(7), Some(5), Some(8))
+        );
+        assert_eq!(
+            drain(&mut q),
+            vec![(2, 3), (3, 1), (11, 6), (11, 7), (12, 5), (19, 8), (25, 4)]
+        );
     }
 
     #[test]
@@ -454,6 +502,9 @@ mod tests {
                     q.push(t, i);
                     reference.push((t, seq, i));
                     seq += 1;
+                } else if i % 7 == 0 {
+                    // A look ahead (which may sort the next bucket early) changes no order.
+                    let _ = q.ahead((next() % 40) as usize);
                 } else if let Some((t, ev)) = q.pop() {
                     reference.sort();
                     let (rt, _, rev) = reference.remove(0);
