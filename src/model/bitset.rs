@@ -24,6 +24,10 @@ impl BitSet {
         self.words[i / 64] |= 1 << (i % 64);
         absent
     }
+    /// Indices `64k..64k + 64` as a word, a bit each (none past the capacity).
+    pub fn word(&self, k: usize) -> u64 {
+        self.words.get(k).copied().unwrap_or(0)
+    }
     /// How many indices are in the set.
     pub fn len(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()

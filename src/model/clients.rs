@@ -346,10 +346,6 @@ impl Clients {
         State::from_bits(self.field(c, SCANNED, u))
     }
 
-    pub(super) fn set_scanned(&mut self, c: usize, u: usize, s: State) {
-        self.set_field(c, SCANNED, u, s as u8);
-    }
-
     /// Last state sent to the management point for update `u` on client `c`.
     pub(super) fn sent(&self, c: usize, u: usize) -> State {
         State::from_bits(self.field(c, SENT, u))
@@ -385,6 +381,23 @@ impl Clients {
     #[inline(always)]
     pub(super) fn reported_word(&self, c: usize, k: usize, states: u8, sent: bool) -> u64 {
         self.fields_word(c, if sent { SENT } else { SCANNED }, k, states)
+    }
+
+    /// Of updates `64k..64k + 64`, the states client `c`'s last scan found, as their low and
+    /// high bits (`State` codes).
+    #[inline(always)]
+    pub(super) fn scanned_planes(&self, c: usize, k: usize) -> (u64, u64) {
+        let at = self.plane(c, SCANNED) + k;
+        (self.bits[at], self.bits[at + self.words])
+    }
+
+    /// Sets the states of updates `64k..64k + 64` client `c`'s last scan found, as their low
+    /// and high bits.
+    #[inline(always)]
+    pub(super) fn set_scanned_planes(&mut self, c: usize, k: usize, (lo, hi): (u64, u64)) {
+        let at = self.plane(c, SCANNED) + k;
+        self.bits[at] = lo;
+        self.bits[at + self.words] = hi;
     }
 
     /// Of updates `64k..64k + 64`, those client `c` has still to install: truly Required,

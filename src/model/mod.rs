@@ -34,6 +34,7 @@ mod scan_retry;
 mod site_db;
 mod state_messages;
 mod sup_load;
+mod supersedence;
 mod sync;
 mod tiers;
 mod users;
@@ -109,6 +110,8 @@ pub struct Model<'w> {
     activation: Vec<crate::engine::StreamFamily>,
     /// Recent activation delays (`activation.rs`).
     activation_memo: Vec<std::cell::Cell<(u32, u32, u64)>>,
+    /// Which updates a scan's list supersedes (R14, `supersedence.rs`).
+    supersedence: supersedence::Supersedence,
     /// Per deployment, its updates: a rule's run's are set when it runs (`adr.rs`).
     deployed: deployed::Deployed,
     /// The automatic deployment rules (`adr.rs`).
@@ -139,6 +142,7 @@ impl<'w> Model<'w> {
             phases: phases::Phases::new(world, targeted),
             activation: activation::families(world),
             activation_memo: activation::memo(),
+            supersedence: supersedence::Supersedence::new(world),
             deployed: deployed::Deployed::new(world),
             rules: adr::Rules::new(world),
             never_on: BitSet::new(world.clients() as usize),

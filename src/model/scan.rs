@@ -18,7 +18,7 @@
 use super::agent::{Agent, Job};
 use super::clients::NEVER_ONLINE;
 use super::clients::SCAN_SCHEDULED;
-use super::compliance::{State, Truth};
+use super::compliance::Truth;
 use super::event::Event;
 use super::fact::{Fact, ScanAccess, ScanReason};
 use super::{Cx, Model};
@@ -186,6 +186,8 @@ impl Model<'_> {
     }
 
     /// Records the state of every listed update the client reports; returns how many changed.
+    /// A word of 64 updates at a time: each update's new state is its true state as a scan
+    /// sees it (pending restart reads Required), kept unless it reports nothing.
     fn evaluate(&mut self, c: ClientId, group: &ClientGroup, listed: u32) -> u32 {
         let db = &self.sites[group.policy_site.index()];
         // SMS 2003 clients' ITMU results are inventory mapped onto the site's own catalog:
@@ -195,22 +197,42 @@ impl Model<'_> {
         } else {
             listed
         };
+        let words = if group.legacy {
+            None
+        } else {
+            Some(self.supersedence.words(listed))
+        };
+        let truth = |codes: &[Truth]| codes.iter().fold(0u8, |m, &t| m | 1 << t as u8);
+        let (required, installed, not_required) = (
+            truth(&[Truth::PendingRestart, Truth::Required]),
+            truth(&[Truth::Installed]),
+            truth(&[Truth::NotRequired]),
+        );
         let mut changed = 0;
-        for u in 0..listed_known as usize {
-            let truth = self.clients.truth(c.index(), u);
+        for k in 0..(listed_known as usize).div_ceil(64) {
+            let clients = &self.clients;
+            let (req, inst, not_req) = (
+                clients.truth_word(c.index(), k, required),
+                clients.truth_word(c.index(), k, installed),
+                clients.truth_word(c.index(), k, not_required),
+            );
+            let (lo, hi) = clients.scanned_planes(c.index(), k);
+            // Updates that report nothing: expired (R07), or superseded by a listed update
+            // unless every listed superseder is a service pack and it is required (R14).
             // R25: the client's own install is reported even if the update was superseded
             // or expired since it was found required.
-            let installed =
-                truth == Truth::Installed && self.clients.scanned(c.index(), u) == State::Required;
-            let hidden = db.is_expired(u) || self.suppressed(c, u, listed);
-            if !group.legacy && hidden && !installed {
-                continue;
-            }
-            let state = truth.scanned();
-            if self.clients.scanned(c.index(), u) != state {
-                self.clients.set_scanned(c.index(), u, state);
-                changed += 1;
-            }
+            let quiet = words.map_or(0, |w| {
+                let superseded = w.superseded[k] & !(req & !w.by_not_sp[k]);
+                let found_required = lo & !hi;
+                (db.expired_word(k) | superseded) & !(inst & found_required)
+            });
+            let (new_lo, new_hi) = (req | inst, not_req | inst);
+            let diff = ((new_lo ^ lo) | (new_hi ^ hi))
+                & super::lanes::valid(listed_known as usize, k)
+                & !quiet;
+            changed += diff.count_ones();
+            let planes = (lo & !diff | new_lo & diff, hi & !diff | new_hi & diff);
+            self.clients.set_scanned_planes(c.index(), k, planes);
         }
         changed
     }
@@ -220,21 +242,5 @@ impl Model<'_> {
     /// so states of its clients cannot be recorded there (R15).
     pub(super) fn catalog_known(&self, group: &ClientGroup) -> u32 {
         self.sites[group.db_site.index()].known
-    }
-
-    /// R14: update `u` reports nothing when a listed update supersedes it, unless every listed
-    /// superseder is a service pack and `u` is required on the client.
-    fn suppressed(&self, c: ClientId, u: usize, listed: u32) -> bool {
-        let updates = &self.world.updates;
-        let mut by = updates[u]
-            .superseded_by
-            .iter()
-            .filter(|v| v.0 < listed)
-            .peekable();
-        if by.peek().is_none() {
-            return false;
-        }
-        let required = self.clients.truth(c.index(), u).scanned() == State::Required;
-        !(required && by.all(|v| updates[v.index()].service_pack))
     }
 }

@@ -85,6 +85,11 @@ impl SiteDb {
         self.expired.contains(i)
     }
 
+    /// Updates `64k..64k + 64` marked expired, a bit each.
+    pub(super) fn expired_word(&self, k: usize) -> u64 {
+        self.expired.word(k)
+    }
+
     /// Superseded by a held update, or expired in the catalog as of `snapshot`.
     fn obsolete(&self, world: &World, i: usize, snapshot: SimTime) -> bool {
         world.updates[i].expired_at(snapshot) || self.superseded(world, i)
