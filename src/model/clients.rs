@@ -420,9 +420,11 @@ impl Clients {
         self.bits[self.plane(c, CACHE) + u / 64] >> (u % 64) & 1 == 1
     }
 
-    pub(super) fn set_cached(&mut self, c: usize, u: usize) {
-        let at = self.plane(c, CACHE) + u / 64;
-        self.bits[at] |= 1 << (u % 64);
+    /// Puts the files of updates `64k..64k + 64` in `updates` (a bit each) in client `c`'s
+    /// local cache.
+    pub(super) fn add_cached(&mut self, c: usize, k: usize, updates: u64) {
+        let at = self.plane(c, CACHE) + k;
+        self.bits[at] |= updates;
     }
 }
 

@@ -44,10 +44,16 @@ impl Model<'_> {
 
     /// Whether deployment `d` has a required update missing from client `c`'s cache.
     fn needs_files(&self, c: ClientId, d: usize) -> bool {
-        self.deployed[d].iter().any(|u| {
-            self.clients.scanned(c.index(), u.index()) == State::Required
-                && !self.clients.cached(c.index(), u.index())
-        })
+        (0..self.clients.words())
+            .any(|k| self.deployed.word(1 << d, k) & self.missing_files(c, k) != 0)
+    }
+
+    /// Of updates `64k..64k + 64`, those client `c`'s last scan found required and whose
+    /// files are not in its cache.
+    fn missing_files(&self, c: ClientId, k: usize) -> u64 {
+        let required = 1 << State::Required as u8;
+        self.clients.reported_word(c.index(), k, required, false)
+            & !self.clients.cached_word(c.index(), k)
     }
 
     /// Starts a download job if the client needs files and none is running (R17, R18).
@@ -324,13 +330,10 @@ impl Model<'_> {
     /// The files are in the cache: an install that waited for them starts (R25); further
     /// deployments get a new job.
     pub(super) fn download_done(&mut self, c: ClientId, cx: &mut Cx) {
-        let (w, mask) = (self.world, self.clients.head(c).job_deployments);
-        for d in (0..w.deployments.len()).filter(|d| mask & 1 << d != 0) {
-            for &u in &self.deployed[d] {
-                if self.clients.scanned(c.index(), u.index()) == State::Required {
-                    self.clients.set_cached(c.index(), u.index());
-                }
-            }
+        let mask = self.clients.head(c).job_deployments;
+        for k in 0..self.clients.words() {
+            let fetched = self.deployed.word(mask, k) & self.missing_files(c, k);
+            self.clients.add_cached(c.index(), k, fetched);
         }
         self.peer_has(c);
         let head = self.clients.head_mut(c);

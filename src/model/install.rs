@@ -197,11 +197,10 @@ impl Model<'_> {
         let past = self.held_past_deadline(c, now);
         let counts_down = self.world.settings.restart_countdown.0 > SimDuration::ZERO;
         let (mut pending, mut countdown) = (false, false);
-        for u in 0..self.world.updates.len() {
-            if self.clients.truth(c.index(), u) == Truth::PendingRestart {
-                pending = true;
-                countdown |= counts_down && self.deployed.holding(u) & past != 0;
-            }
+        for k in 0..self.clients.words() {
+            let waiting = self.restart_word(c, k);
+            pending |= waiting != 0;
+            countdown |= counts_down && waiting & self.deployed.word(past, k) != 0;
         }
         if pending && !self.may_restart(c, now) {
             // Restarts wait for the machine's next window.
@@ -278,10 +277,7 @@ impl Model<'_> {
         });
         let mut changed = 0;
         for k in 0..self.clients.words() {
-            let word = self
-                .clients
-                .truth_word(c.index(), k, 1 << Truth::PendingRestart as u8);
-            for u in super::lanes::ones(k, word) {
+            for u in super::lanes::ones(k, self.restart_word(c, k)) {
                 self.clients.set_truth(c.index(), u, Truth::Installed);
                 changed |= self.deployed.holding(u);
                 cx.emit(Fact::RestartCompleted {

@@ -115,10 +115,8 @@ impl Model<'_> {
     pub(super) fn may_restart(&self, c: ClientId, now: SimTime) -> bool {
         !self.windowed(c) || self.in_window(c, now) || {
             let outside = self.allowed_outside(c, now, |d| d.restart_outside_windows);
-            (0..self.world.updates.len()).any(|u| {
-                outside & self.deployed.holding(u) != 0
-                    && self.clients.truth(c.index(), u) == Truth::PendingRestart
-            })
+            (0..self.clients.words())
+                .any(|k| self.restart_word(c, k) & self.deployed.word(outside, k) != 0)
         }
     }
 
@@ -138,7 +136,12 @@ impl Model<'_> {
 
     /// Whether client `c` has an install waiting for a restart.
     pub(super) fn pending_restart(&self, c: ClientId) -> bool {
-        (0..self.world.updates.len())
-            .any(|u| self.clients.truth(c.index(), u) == Truth::PendingRestart)
+        (0..self.clients.words()).any(|k| self.restart_word(c, k) != 0)
+    }
+
+    /// Of updates `64k..64k + 64`, those installed on client `c` and waiting for a restart.
+    pub(super) fn restart_word(&self, c: ClientId, k: usize) -> u64 {
+        let pending = 1 << Truth::PendingRestart as u8;
+        self.clients.truth_word(c.index(), k, pending)
     }
 }
