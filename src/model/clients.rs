@@ -1,5 +1,5 @@
 //! Per-client state, compact and laid out for the random order in which events reach
-//! clients: one 64-byte record per client (random phases, draw counter, flags, agent state
+//! clients: one 68-byte record per client (random phases, draw counter, flags, agent state
 //! and waiting jobs, deployment bits, download job) and one contiguous run of bit planes per
 //! client (per update: 2 bits of true state, 2 of scanned state, 2 of sent state, 1 bit "in
 //! the local cache", each bit of a field in a plane of its own, `lanes.rs`), so an event
