@@ -106,22 +106,14 @@ impl Model<'_> {
         let now = cx.now();
         let due = self.due_mask(c, now);
         let order = self.deployed.install_order(due, self.world);
+        // What may install, read a word at a time: pending, and in the cache (R18).
+        for (k, w) in self.ready.iter_mut().enumerate() {
+            *w = self.deployed.word(due, k)
+                & self.clients.pending_word(c.index(), k)
+                & self.clients.cached_word(c.index(), k);
+        }
         let next = {
-            // What may install, read a word at a time: pending, and in the cache (R18).
-            let words = self.deployed.words();
-            let mut ready = [0u64; 4];
-            let mut wide = Vec::new();
-            let ready = if words <= ready.len() {
-                &mut ready[..words]
-            } else {
-                wide.resize(words, 0);
-                &mut wide[..]
-            };
-            for (k, w) in ready.iter_mut().enumerate() {
-                *w = self.deployed.word(due, k)
-                    & self.clients.pending_word(c.index(), k)
-                    & self.clients.cached_word(c.index(), k);
-            }
+            let ready = &self.ready;
             let gate = self.may_install(c, now);
             self.deployed
                 .order(order)

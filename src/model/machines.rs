@@ -184,9 +184,16 @@ impl Model<'_> {
         }
     }
 
-    /// After an install or restart changed client `c`'s true states: reports the deployments among `changed` with which client `c` has just become truly
-    /// compliant (only those can have: each held an update that was required until now).
+    /// After an install or restart changed client `c`'s true states: reports the deployments
+    /// among `changed` with which it has just become truly compliant (only those can have:
+    /// each held an update that was required until now), and where the machine now stands.
     pub(super) fn report_compliance_change(&mut self, c: ClientId, changed: u32, cx: &mut Cx) {
+        // A deployment with an update still required on the client is neither installed nor
+        // compliant, before the change as after: when every changed deployment has one (all
+        // but the last step of an install job), the machine stands where it stood.
+        if changed != 0 && self.each_still_required(c, changed) {
+            return;
+        }
         let standing = self.standing(c);
         let now = standing.compliant & changed;
         if now != 0 {
@@ -196,6 +203,24 @@ impl Model<'_> {
             });
         }
         self.track_standing(c, standing, cx);
+    }
+
+    /// Whether every deployment in `mask` has an update still required on client `c`.
+    fn each_still_required(&self, c: ClientId, mask: u32) -> bool {
+        let required = 1 << Truth::Required as u8;
+        let mut left = mask;
+        for k in 0..self.deployed.words() {
+            let word = self.clients.truth_word(c.index(), k, required);
+            let mut m = left;
+            while m != 0 {
+                let d = m.trailing_zeros();
+                m &= m - 1;
+                if self.deployed.word(1 << d, k) & word != 0 {
+                    left &= !(1 << d);
+                }
+            }
+        }
+        left == 0
     }
 
     /// Where targeted machine `c` stands now (see [`MachineState`]).

@@ -81,6 +81,8 @@ pub struct Model<'w> {
     reporting: reporting::Reporting,
     /// Scratch list of one client's state messages (reused, no allocation per send).
     batch: Vec<state_messages::Message>,
+    /// Scratch words of the updates an install step may take, a word per 64 (`install.rs`).
+    ready: Vec<u64>,
     /// Per deployment, indexed like `World::deployments`.
     deployments: Vec<DeploymentState>,
     /// Bytes each deployment downloaded into the package source.
@@ -160,6 +162,7 @@ impl<'w> Model<'w> {
             clients: Clients::new(world, &rng),
             reporting: reporting::Reporting::new(world),
             batch: Vec::new(),
+            ready: vec![0; world.updates.len().div_ceil(64)],
             itmu_history: Vec::new(),
             rng,
             sups: world.sups.iter().map(|s| SupState::new(&s.name)).collect(),
