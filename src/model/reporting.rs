@@ -54,8 +54,8 @@ pub(super) struct Fifo {
 impl Fifo {
     /// Takes in `messages` at `now`; returns when they are done.
     fn take(&mut self, now: u64, rate: u32, messages: &[Message], completing: &[u32]) -> u64 {
-        self.messages.extend(messages.iter().copied());
-        self.completing.extend(completing.iter().copied());
+        self.messages.extend(messages);
+        self.completing.extend(completing);
         let done = self.free_at.max(now) + service(messages.len() as u32, rate);
         self.free_at = done;
         self.work.push_back(Work {
@@ -71,8 +71,8 @@ impl Fifo {
         match self.work.front() {
             Some(w) if w.done <= now => {
                 let w = self.work.pop_front().expect("front exists");
-                out.extend(self.messages.drain(..w.messages as usize));
-                masks.extend(self.completing.drain(..w.completing as usize));
+                move_front(&mut self.messages, w.messages as usize, out);
+                move_front(&mut self.completing, w.completing as usize, masks);
                 true
             }
             _ => false,
@@ -102,6 +102,16 @@ impl Fifo {
 
 /// What a site database learned and has not replicated yet: changes with their counts, and
 /// machines newly compliant per deployment.
+/// Moves the first `n` entries of `from` to the end of `to`, a slice at a time (a drain
+/// element by element was a percent of a large run).
+fn move_front<T: Copy>(from: &mut VecDeque<T>, n: usize, to: &mut Vec<T>) {
+    let (a, b) = from.as_slices();
+    let k = n.min(a.len());
+    to.extend_from_slice(&a[..k]);
+    to.extend_from_slice(&b[..n - k]);
+    from.drain(..n);
+}
+
 #[derive(Clone, Debug, Default)]
 pub(super) struct Outbox {
     changes: Vec<(Message, u32)>,
