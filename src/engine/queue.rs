@@ -2,7 +2,8 @@
 //!
 //! Why not a binary heap: with a million pending events a heap spends its time on cache
 //! misses (DESIGN.md measured ~1.1M push+pop/s). A calendar queue keeps a ring of buckets,
-//! one per `width` milliseconds; a bucket is sorted only when the clock reaches it. Events
+//! one per `width` milliseconds; a bucket is sorted only when the clock reaches it (or, for
+//! a look ahead, just before: the bucket after the one being drained). Events
 //! beyond the ring wait one level up, in unsorted buckets of half a ring each (a "span"),
 //! and come down a whole span at a time when the ring reaches the span before theirs: a
 //! million machines switched off until tomorrow morning cost a push and a move each, not a
