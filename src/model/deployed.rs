@@ -70,6 +70,28 @@ impl Deployed {
         w
     }
 
+    /// Of the deployments in `mask` (a bit each), those holding an update of `updates(k)`,
+    /// a word of updates `64k..64k + 64` — asked only while a deployment is left to decide,
+    /// so each word of a client's states is read once for all the deployments.
+    pub(super) fn touching(&self, mask: u32, mut updates: impl FnMut(usize) -> u64) -> u32 {
+        let mut found = 0;
+        for k in 0..self.words {
+            let mut m = mask & !found;
+            if m == 0 {
+                break;
+            }
+            let word = updates(k);
+            while m != 0 {
+                let d = m.trailing_zeros() as usize;
+                m &= m - 1;
+                if self.bits[d * self.words + k] & word != 0 {
+                    found |= 1 << d;
+                }
+            }
+        }
+        found
+    }
+
     /// The deployments holding update `u`, a bit each.
     pub(super) fn holding(&self, u: usize) -> u32 {
         self.holding[u]

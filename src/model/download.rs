@@ -28,24 +28,15 @@ impl Model<'_> {
     /// start (optional deployments) asks for them.
     fn wanted(&self, c: ClientId) -> (u32, bool) {
         let head = self.clients.head(c);
-        let (mut mask, mut mandatory) = (0u32, false);
-        for d in 0..self.deployments.len() {
-            let bit = 1u32 << d;
-            let asked = head.registered & bit != 0
-                && head.abandoned & bit == 0
-                && (self.mandatory_for(c, d) || head.chosen & bit != 0);
-            if asked && self.needs_files(c, d) {
-                mask |= bit;
-                mandatory |= self.mandatory_for(c, d);
-            }
-        }
-        (mask, !mandatory)
-    }
-
-    /// Whether deployment `d` has a required update missing from client `c`'s cache.
-    fn needs_files(&self, c: ClientId, d: usize) -> bool {
-        (0..self.clients.words())
-            .any(|k| self.deployed.word(1 << d, k) & self.missing_files(c, k) != 0)
+        let mandatory = (0..self.deployments.len())
+            .filter(|&d| {
+                head.registered & !head.abandoned & 1 << d != 0 && self.mandatory_for(c, d)
+            })
+            .fold(0u32, |m, d| m | 1 << d);
+        let asked = mandatory | head.registered & !head.abandoned & head.chosen;
+        // Those with a required update missing from the cache.
+        let mask = self.deployed.touching(asked, |k| self.missing_files(c, k));
+        (mask, mask & mandatory == 0)
     }
 
     /// Of updates `64k..64k + 64`, those client `c`'s last scan found required and whose

@@ -72,46 +72,25 @@ impl Model<'_> {
     /// updates `64k..64k + 64`, those done on the client (`Clients::*_word`).
     fn compliant_mask(&self, c: ClientId, done: impl Fn(usize) -> u64) -> u32 {
         let targeted = self.targeted_mask(c);
-        let mut failing = 0;
-        for k in 0..self.deployed.words() {
-            let done = done(k);
-            let mut m = targeted & !failing;
-            while m != 0 {
-                let d = m.trailing_zeros();
-                m &= m - 1;
-                if self.deployed.word(1 << d, k) & !done != 0 {
-                    failing |= 1 << d;
-                }
-            }
-        }
-        targeted & !failing
+        targeted & !self.deployed.touching(targeted, |k| !done(k))
     }
 
     /// Client `c`'s [`Standing`], its true states read once: the install and restart paths
     /// ask for it after every change.
     fn standing(&self, c: ClientId) -> Standing {
         let targeted = self.targeted_mask(c);
-        let done = 1 << Truth::Installed as u8 | 1 << Truth::NotRequired as u8;
-        let (mut not_compliant, mut not_installed) = (0u32, 0u32);
-        for k in 0..self.deployed.words() {
-            let required = self
-                .clients
-                .truth_word(c.index(), k, 1 << Truth::Required as u8);
-            let undone = !self.clients.truth_word(c.index(), k, done);
-            // Not installed implies not compliant: a deployment is done with once required.
-            let mut m = targeted & !not_installed;
-            while m != 0 {
-                let d = m.trailing_zeros();
-                m &= m - 1;
-                let word = self.deployed.word(1 << d, k);
-                if word & undone != 0 {
-                    not_compliant |= 1 << d;
-                }
-                if word & required != 0 {
-                    not_installed |= 1 << d;
-                }
-            }
-        }
+        let (required, done) = (
+            1 << Truth::Required as u8,
+            1 << Truth::Installed as u8 | 1 << Truth::NotRequired as u8,
+        );
+        let not_installed = self.deployed.touching(targeted, |k| {
+            self.clients.truth_word(c.index(), k, required)
+        });
+        // Not installed implies not compliant: only the others need their undone updates.
+        let not_compliant = not_installed
+            | self.deployed.touching(targeted & !not_installed, |k| {
+                !self.clients.truth_word(c.index(), k, done)
+            });
         Standing {
             targeted,
             compliant: targeted & !not_compliant,
@@ -208,19 +187,10 @@ impl Model<'_> {
     /// Whether every deployment in `mask` has an update still required on client `c`.
     fn each_still_required(&self, c: ClientId, mask: u32) -> bool {
         let required = 1 << Truth::Required as u8;
-        let mut left = mask;
-        for k in 0..self.deployed.words() {
-            let word = self.clients.truth_word(c.index(), k, required);
-            let mut m = left;
-            while m != 0 {
-                let d = m.trailing_zeros();
-                m &= m - 1;
-                if self.deployed.word(1 << d, k) & word != 0 {
-                    left &= !(1 << d);
-                }
-            }
-        }
-        left == 0
+        let still = self
+            .deployed
+            .touching(mask, |k| self.clients.truth_word(c.index(), k, required));
+        still == mask
     }
 
     /// Where targeted machine `c` stands now (see [`MachineState`]).

@@ -20,23 +20,10 @@ impl Model<'_> {
     /// install — none its scans found required that is not installed — as settled: they no
     /// longer call for notifications.
     pub(super) fn settle(&mut self, c: ClientId, mask: u32) {
-        // Pending: required as the client's scans know it, and not installed yet. Each word
-        // of the client's pending updates is read once for all the deployments.
-        let mut unsettled = 0;
-        for k in 0..self.deployed.words() {
-            let mut m = mask & !unsettled;
-            if m == 0 {
-                break;
-            }
-            let pending = self.clients.pending_word(c.index(), k);
-            while m != 0 {
-                let d = m.trailing_zeros();
-                m &= m - 1;
-                if self.deployed.word(1 << d, k) & pending != 0 {
-                    unsettled |= 1 << d;
-                }
-            }
-        }
+        // Pending: required as the client's scans know it, and not installed yet.
+        let unsettled = self
+            .deployed
+            .touching(mask, |k| self.clients.pending_word(c.index(), k));
         self.clients.head_mut(c).settled |= mask & !unsettled;
     }
 
