@@ -9,7 +9,7 @@ use super::agent::Agent;
 use super::compliance::{State, Truth};
 use super::lanes;
 use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId, prefetch};
-use crate::world::{ClientId, GroupId, World};
+use crate::world::{ClientId, GroupId, GroupIndex, World};
 
 /// A scan-policy delivery is waiting for the client's next poll.
 pub(super) const SCAN_POLICY_PENDING: u16 = 1;
@@ -178,9 +178,8 @@ pub(super) struct Clients {
     words: usize,
     /// Per group: the family of its clients' streams.
     families: Vec<StreamFamily>,
-    /// Per group: its first client, a compact copy of the groups' `first` for finding a
-    /// client's group (a search over 2,750 groups' records cost a cache miss per step).
-    firsts: Vec<u32>,
+    /// Finds a client's group (a copy of the world's: a few kilobytes).
+    groups: GroupIndex,
     heads: Vec<Head>,
     /// Per client, [`PLANES`] planes of `words` words each.
     bits: Vec<u64>,
@@ -197,7 +196,7 @@ impl Clients {
             updates,
             words,
             families: families.collect(),
-            firsts: world.groups.iter().map(|g| g.first.0).collect(),
+            groups: world.group_index.clone(),
             heads: vec![Head::default(); n],
             bits: vec![0; n * PLANES * words],
         };
@@ -247,12 +246,12 @@ impl Clients {
     /// The group of client `c` (as `World::group_of`).
     #[inline]
     pub(super) fn group(&self, c: ClientId) -> GroupId {
-        GroupId(self.firsts.partition_point(|&first| first <= c.0) as u32 - 1)
+        self.groups.group_of(c)
     }
 
     pub(super) fn stream(&self, c: ClientId) -> StreamId {
-        let g = self.group(c).index();
-        self.families[g].member(u64::from(c.0 - self.firsts[g]))
+        let g = self.group(c);
+        self.families[g.index()].member(u64::from(c.0 - self.groups.first(g)))
     }
 
     pub(super) fn head(&self, c: ClientId) -> &Head {

@@ -6,7 +6,7 @@
 use super::backlog::Backlog;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{Fact, State, Truth};
-use crate::world::{ClientId, GroupId, SiteId, UpdateId, World};
+use crate::world::{ClientId, GroupId, GroupIndex, SiteId, UpdateId, World};
 use std::collections::BTreeMap;
 
 /// Shares of applicable clients whose arrival in the database is timed, in percent.
@@ -111,8 +111,8 @@ pub struct ComplianceMetrics {
     /// True states per (site database, update), indexed by `Truth as usize`, changing as
     /// clients install and restart.
     pub truth_db: Vec<[i64; 4]>,
-    /// First client of each group, to find a client's group.
-    group_first: Vec<u32>,
+    /// Finds a client's group.
+    groups: GroupIndex,
     /// At the end, per (site, update): clients the database has as Required because they are
     /// not deployed, deployed, pending restart, installed but not reported (R15).
     pub required_reasons: Vec<[u32; 4]>,
@@ -197,7 +197,7 @@ impl ComplianceMetrics {
             replicates_to: (0..sites)
                 .map(|s| world.replicates_to(SiteId(s as u16)).map(|d| d.index()))
                 .collect(),
-            group_first: world.groups.iter().map(|g| g.first.0).collect(),
+            groups: world.group_index.clone(),
             group_coverage: vec![Coverage::default(); groups * updates],
             site_coverage: vec![Coverage::default(); sites * updates],
             mps: vec![MpLoad::default(); world.mps.len()],
@@ -376,7 +376,7 @@ impl ComplianceMetrics {
 
     /// One client's true state of `update` went from `from` to `to`.
     fn true_change(&mut self, client: ClientId, update: UpdateId, from: Truth, to: Truth) {
-        let g = self.group_first.partition_point(|&f| f <= client.0) - 1;
+        let g = self.groups.group_of(client).index();
         for &s in &self.group_dbs[g] {
             let t = &mut self.truth_db[s * self.updates + update.index()];
             t[from as usize] -= 1;

@@ -7,6 +7,7 @@ mod catalog;
 mod clients;
 mod content;
 mod deployment;
+mod group_index;
 mod hierarchy;
 mod reporting;
 mod timeline;
@@ -17,6 +18,7 @@ pub use catalog::{Update, UpdateId};
 pub use clients::{ClientGroup, ClientId, GroupId, Power};
 pub use content::{BoundaryGroup, Link, copy_end, site_default_name};
 pub use deployment::{Adr, AdrRun, Begins, Deployment, DeploymentId, NOT_STARTED, Phase};
+pub use group_index::GroupIndex;
 pub use hierarchy::{Server, ServerId, Site, SiteId, Sup, SupId, Upstream};
 pub use timeline::{Outage, OutageTarget, TimedAction};
 pub use windows::{Opening, WindowDef, Windows};
@@ -74,6 +76,8 @@ pub struct World {
     pub boundary_groups: Vec<BoundaryGroup>,
     /// Per client group: the boundary group it is in.
     pub group_boundary: Vec<Option<u16>>,
+    /// Finds a client's group (`group_of`).
+    pub group_index: GroupIndex,
 }
 
 /// `site` or its nearest ancestor in `sites` for which `has` holds.
@@ -133,8 +137,7 @@ impl World {
 
     /// The group client `c` belongs to.
     pub fn group_of(&self, c: ClientId) -> GroupId {
-        let k = self.groups.partition_point(|g| g.first.0 <= c.0) - 1;
-        GroupId(k as u32)
+        self.group_index.group_of(c)
     }
 
     /// Deployment `d`'s deadline `at` as it falls for the clients of group `g`: the same

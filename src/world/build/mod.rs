@@ -130,6 +130,12 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         cal,
         end,
     );
+    let group_index = GroupIndex::new(
+        groups.iter().map(|g| g.first.0).collect(),
+        groups
+            .last()
+            .map_or(0, |g| g.first.0.saturating_add(g.count)),
+    );
     Ok(World {
         name: s.name.clone(),
         sites,
@@ -153,6 +159,7 @@ pub fn build(s: &Scenario) -> Result<World, Vec<Problem>> {
         pull_source,
         boundary_groups,
         group_boundary,
+        group_index,
     })
 }
 
