@@ -9,5 +9,7 @@ pub mod time;
 
 pub use queue::EventQueue;
 pub use rng::{DrawCounter, RandomStreams, StreamFamily, StreamId};
-pub use sim::{Context, Detail, Halt, Handler, Observer, RunStats, Simulation, prefetch};
+pub use sim::{
+    Context, Detail, Halt, Handler, Observer, RunStats, Simulation, prefetch, prefetch_all,
+};
 pub use time::{SimDuration, SimTime};

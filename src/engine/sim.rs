@@ -34,15 +34,43 @@ const PREFETCH_AHEAD: usize = 8;
 /// processors than x86-64).
 #[inline(always)]
 pub fn prefetch<T>(value: &T) {
+    prefetch_address(std::ptr::from_ref(value).cast::<u8>());
+}
+
+/// Bytes in a cache line.
+const LINE: usize = 64;
+
+/// [`prefetch`] for every cache line `values` touches: a record that straddles two lines
+/// (a 68-byte client record does, 14 times in 16) needs both hinted, or its fields in the
+/// second line wait on memory anyway.
+#[inline(always)]
+pub fn prefetch_all<T>(values: &[T]) {
+    let start = values.as_ptr().cast::<u8>();
+    for offset in line_offsets(start as usize, std::mem::size_of_val(values)) {
+        prefetch_address(start.wrapping_add(offset));
+    }
+}
+
+/// Offsets into `bytes` bytes at address `start` that fall in each cache line they touch,
+/// one per line: 0, then the start of every line after the first.
+#[inline(always)]
+fn line_offsets(start: usize, bytes: usize) -> impl Iterator<Item = usize> {
+    std::iter::successors((bytes > 0).then_some(0), move |&offset| {
+        Some(offset + LINE - (start + offset) % LINE).filter(|&next| next < bytes)
+    })
+}
+
+#[inline(always)]
+fn prefetch_address(address: *const u8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: PREFETCHT0 only hints the cache; it never faults or reads into a register,
-    // and `value` is a live reference besides.
+    // whatever the address (callers pass addresses inside live values besides).
     unsafe {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast::<i8>());
+        _mm_prefetch::<_MM_HINT_T0>(address.cast::<i8>());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
+    let _ = address;
 }
 
 /// A fact that only a full record of the run reads (a trace line), no figure: a run whose
@@ -296,6 +324,18 @@ mod tests {
             assert_eq!(t.ms(), f.1);
             self.0.push((t.ms(), f.0));
         }
+    }
+
+    #[test]
+    fn a_record_is_hinted_once_per_line_it_touches() {
+        let lines = |start: usize, bytes: usize| line_offsets(start, bytes).collect::<Vec<_>>();
+        // A 68-byte record touches two lines, at the start of one or 60 bytes into it; two
+        // bytes more, 60 bytes in, three.
+        assert_eq!(lines(128, 68), [0, 64]);
+        assert_eq!(lines(128 + 60, 68), [0, 4]);
+        assert_eq!(lines(128 + 60, 70), [0, 4, 68]);
+        assert_eq!(lines(128 + 4, 60), [0]);
+        assert_eq!(lines(7, 0), Vec::<usize>::new());
     }
 
     #[test]

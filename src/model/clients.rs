@@ -8,7 +8,7 @@
 use super::agent::Agent;
 use super::compliance::{State, Truth};
 use super::lanes;
-use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId, prefetch};
+use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId, prefetch_all};
 use crate::world::{ClientId, GroupId, GroupIndex, World};
 
 /// A scan-policy delivery is waiting for the client's next poll.
@@ -276,15 +276,13 @@ impl Clients {
     /// otherwise wait on memory.
     #[inline]
     pub(super) fn prefetch(&self, c: ClientId) {
-        if let Some(head) = self.heads.get(c.index()) {
-            prefetch(head);
-        }
         let at = self.plane(c.index(), 0);
-        if let Some(first) = self.bits.get(at) {
-            prefetch(first);
-        }
-        if let Some(last) = self.bits.get(at + (PLANES * self.words).saturating_sub(1)) {
-            prefetch(last);
+        if let (Some(head), Some(bits)) = (
+            self.heads.get(c.index()..=c.index()),
+            self.bits.get(at..at + PLANES * self.words),
+        ) {
+            prefetch_all(head);
+            prefetch_all(bits);
         }
     }
 
