@@ -75,7 +75,7 @@ impl Model<'_> {
         interval: u64,
         now: SimTime,
     ) -> SimTime {
-        let phase = self.clients.phase(c, which, interval);
+        let phase = self.clients.phase(c, which, interval, &self.rng);
         let wait = (phase + interval - now.ms() % interval) % interval;
         SimTime(now.ms() + wait)
     }
