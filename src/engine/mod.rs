@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod queue;
+mod radix;
 pub mod rng;
 pub mod sim;
 pub mod time;

@@ -106,6 +106,8 @@ pub struct EventQueue<E: Copy> {
     late: BinaryHeap<Reverse<Entry<E>>>,
     /// Insertion sequence of the heaps' entries.
     seq: u64,
+    /// Working space for sorting a bucket.
+    scratch: Vec<Slotted<E>>,
 }
 
 impl<E: Copy> EventQueue<E> {
@@ -126,6 +128,7 @@ impl<E: Copy> EventQueue<E> {
             overflow: BinaryHeap::new(),
             late: BinaryHeap::new(),
             seq: 0,
+            scratch: Vec::new(),
         }
     }
 
@@ -265,9 +268,7 @@ impl<E: Copy> EventQueue<E> {
         }
         let next = ((self.slot + 1) % RING as u64) as usize;
         if !self.next_sorted {
-            if self.width > 1 {
-                self.buckets[next].sort_by_key(|e| e.at);
-            }
+            self.sort_bucket(next);
             self.next_sorted = true;
         }
         self.buckets[next].get(k - left).map(|e| &e.event)
@@ -281,11 +282,7 @@ impl<E: Copy> EventQueue<E> {
         loop {
             let idx = (self.slot % RING as u64) as usize;
             if !self.sorted {
-                // Stable: entries at the same time stay in insertion order. With 1 ms
-                // buckets every entry of a bucket has the same time.
-                if self.width > 1 {
-                    self.buckets[idx].sort_by_key(|e| e.at);
-                }
+                self.sort_bucket(idx);
                 self.sorted = true;
             }
             let bucket = &mut self.buckets[idx];
@@ -316,6 +313,20 @@ impl<E: Copy> EventQueue<E> {
                     self.enter_span(self.slot / SPAN);
                 }
             }
+        }
+    }
+
+    /// Sorts ring bucket `idx` by time, stably: entries at the same time stay in insertion
+    /// order. With 1 ms buckets every entry of a bucket has the same time.
+    fn sort_bucket(&mut self, idx: usize) {
+        if self.width > 1 {
+            let bits = u64::BITS - (self.width - 1).leading_zeros();
+            super::radix::stable_sort_by_key(
+                &mut self.buckets[idx],
+                &mut self.scratch,
+                bits,
+                |e| e.at,
+            );
         }
     }
 
