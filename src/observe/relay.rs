@@ -9,57 +9,77 @@
 use crate::engine::{Observer, SimTime};
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
-/// Facts per batch: large enough that handing one over is rare, small enough that the two
-/// threads overlap (and that the progress bar, ticked in the stream, does not lag).
+/// Facts per batch of facts told one at a time; the run loop hands over its own batches.
 const BATCH: usize = 4096;
 
 /// Batches in flight towards the observers before the simulation waits for them.
 const DEPTH: usize = 4;
 
 /// What the simulation tells its observers, in order.
-enum Item<F> {
-    Fact(SimTime, F),
+enum Message<F> {
+    Facts(Vec<(SimTime, F)>),
     Tick(SimTime, u64),
 }
 
-/// The simulation's side: an observer that batches.
+/// The simulation's side: an observer that passes batches on.
 pub struct Relay<F> {
     /// Whether the observers behind it read detail facts.
     detail: bool,
-    batch: Vec<Item<F>>,
-    to_observers: Option<SyncSender<Vec<Item<F>>>>,
-    empties: Receiver<Vec<Item<F>>>,
+    /// Facts told one at a time (`observe`), sent before anything told after them.
+    single: Vec<(SimTime, F)>,
+    to_observers: Option<SyncSender<Message<F>>>,
+    empties: Receiver<Vec<(SimTime, F)>>,
 }
 
 impl<F> Relay<F> {
-    fn push(&mut self, item: Item<F>) {
-        self.batch.push(item);
-        if self.batch.len() == BATCH {
-            self.hand_over();
+    /// Sends `message` (a failed send means the observer thread died: its panic is raised
+    /// when it is joined).
+    fn send(&mut self, message: Message<F>) {
+        if let Some(to) = &self.to_observers {
+            let _ = to.send(message);
         }
     }
 
-    /// Sends the batch (a failed send means the observer thread died: its panic is raised
-    /// when it is joined) and takes an emptied one back, or a new one while few exist.
-    fn hand_over(&mut self) {
-        let next = self
-            .empties
+    /// A vector to fill next: one the observers emptied, or a new one while few exist.
+    fn empty(&mut self, capacity: usize) -> Vec<(SimTime, F)> {
+        self.empties
             .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(BATCH));
-        let full = std::mem::replace(&mut self.batch, next);
-        if let Some(to) = &self.to_observers {
-            let _ = to.send(full);
+            .unwrap_or_else(|_| Vec::with_capacity(capacity))
+    }
+
+    /// Hands `facts` over whole, leaving an empty vector in its place.
+    fn hand_over(&mut self, facts: &mut Vec<(SimTime, F)>) {
+        if !facts.is_empty() {
+            let next = self.empty(facts.capacity());
+            let full = std::mem::replace(facts, next);
+            self.send(Message::Facts(full));
         }
+    }
+
+    /// Sends the facts told one at a time.
+    fn flush(&mut self) {
+        let mut single = std::mem::take(&mut self.single);
+        self.hand_over(&mut single);
+        self.single = single;
     }
 }
 
 impl<F: Copy> Observer<F> for Relay<F> {
     fn observe(&mut self, t: SimTime, fact: &F) {
-        self.push(Item::Fact(t, *fact));
+        self.single.push((t, *fact));
+        if self.single.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn observe_all(&mut self, facts: &mut Vec<(SimTime, F)>) {
+        self.flush();
+        self.hand_over(facts);
     }
 
     fn tick(&mut self, now: SimTime, events: u64) {
-        self.push(Item::Tick(now, events));
+        self.flush();
+        self.send(Message::Tick(now, events));
     }
 
     fn wants_detail(&self) -> bool {
@@ -74,7 +94,7 @@ where
     F: Copy + Send,
     O: Observer<F> + Send,
 {
-    let (to_observers, batches) = sync_channel::<Vec<Item<F>>>(DEPTH);
+    let (to_observers, messages) = sync_channel::<Message<F>>(DEPTH);
     let (give_back, empties) = channel();
     let detail = observer.wants_detail();
     std::thread::scope(|s| {
@@ -82,26 +102,26 @@ where
         let observers = std::thread::Builder::new()
             .name("observers".into())
             .spawn_scoped(s, move || {
-                for mut batch in batches {
-                    for item in batch.drain(..) {
-                        match item {
-                            Item::Fact(t, fact) => observer.observe(t, &fact),
-                            Item::Tick(t, events) => observer.tick(t, events),
+                for message in messages {
+                    match message {
+                        Message::Facts(mut facts) => {
+                            observer.observe_all(&mut facts);
+                            let _ = give_back.send(facts);
                         }
+                        Message::Tick(t, events) => observer.tick(t, events),
                     }
-                    let _ = give_back.send(batch);
                 }
             })
             // As `thread::scope`'s own spawn: a process that cannot start a thread cannot run.
             .expect("a thread for the observers");
         let mut relay = Relay {
             detail,
-            batch: Vec::with_capacity(BATCH),
+            single: Vec::new(),
             to_observers: Some(to_observers),
             empties,
         };
         let result = simulate(&mut relay);
-        relay.hand_over();
+        relay.flush();
         // Closing the channel ends the observer thread's loop.
         relay.to_observers = None;
         if let Err(panic) = observers.join() {
@@ -132,13 +152,25 @@ mod tests {
         let n = 3 * BATCH as u32 + 17;
         let mut direct = Log::default();
         let mut relayed_log = Log::default();
+        // Facts told one at a time and in batches of every size, between ticks.
         let feed = |o: &mut dyn Observer<u32>| {
+            let mut batch = Vec::new();
             for i in 0..n {
-                o.observe(SimTime(u64::from(i / 3)), &i);
+                let fact = (SimTime(u64::from(i / 3)), i);
+                match i % 7 {
+                    0 => o.observe(fact.0, &fact.1),
+                    _ => batch.push(fact),
+                }
+                if i % 11 == 0 || i % 7 == 6 {
+                    o.observe_all(&mut batch);
+                    assert!(batch.is_empty());
+                }
                 if i % 1000 == 0 {
+                    o.observe_all(&mut batch);
                     o.tick(SimTime(u64::from(i)), u64::from(i));
                 }
             }
+            o.observe_all(&mut batch);
             n
         };
         feed(&mut direct);
