@@ -40,9 +40,10 @@ pub fn prefetch<T>(value: &T) {
 /// Bytes in a cache line.
 const LINE: usize = 64;
 
-/// [`prefetch`] for every cache line `values` touches: a record that straddles two lines
-/// (a 68-byte client record does, 14 times in 16) needs both hinted, or its fields in the
-/// second line wait on memory anyway.
+/// [`prefetch`] for every cache line `values` touches: a run of bytes that straddles lines
+/// (a client's 112 bytes of update bits span two or three; 68-byte records packed in an
+/// array straddle two 14 times in 16) needs each hinted, or what lies in the others waits on
+/// memory anyway.
 #[inline(always)]
 pub fn prefetch_all<T>(values: &[T]) {
     let start = values.as_ptr().cast::<u8>();
