@@ -1,7 +1,8 @@
 //! The observers on the second core. A run's facts (30 M at 100,000 clients) go to the
 //! metrics, the progress bar and the trace; that work is a third of a run and never feeds
-//! back into the model. So the simulation hands its facts over in batches to one thread that
-//! runs the observers, in the order they happened: the same calls in the same order as
+//! back into the model. So the simulation hands its facts over in batches (the run loop's own
+//! vectors of facts, passed on whole: `Observer::observe_all`) to one thread that runs the
+//! observers, in the order they happened: the same calls in the same order as
 //! before, so every output stays byte-identical, while the simulation goes on with the next
 //! events. The batches go round: the observer thread sends each emptied one back, so a run
 //! allocates a few batches at its start and none after.
