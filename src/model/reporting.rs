@@ -100,8 +100,6 @@ impl Fifo {
     }
 }
 
-/// What a site database learned and has not replicated yet: changes with their counts, and
-/// machines newly compliant per deployment.
 /// Moves the first `n` entries of `from` to the end of `to`, a slice at a time (a drain
 /// element by element was a percent of a large run).
 fn move_front<T: Copy>(from: &mut VecDeque<T>, n: usize, to: &mut Vec<T>) {
@@ -112,6 +110,8 @@ fn move_front<T: Copy>(from: &mut VecDeque<T>, n: usize, to: &mut Vec<T>) {
     from.drain(..n);
 }
 
+/// What a site database learned and has not replicated yet: changes with their counts, and
+/// machines newly compliant per deployment.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Outbox {
     changes: Vec<(Message, u32)>,
