@@ -10,7 +10,5 @@ pub mod time;
 
 pub use queue::EventQueue;
 pub use rng::{DrawCounter, RandomStreams, StreamFamily, StreamId};
-pub use sim::{
-    Context, Detail, Halt, Handler, Observer, RunStats, Simulation, prefetch, prefetch_all,
-};
+pub use sim::{Context, Detail, Halt, Handler, Observer, RunStats, Simulation, prefetch_all};
 pub use time::{SimDuration, SimTime};

@@ -29,21 +29,14 @@ pub trait Handler {
 /// answers (~100 ns) before the event comes up, near enough that it is still in cache.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Asks the processor to bring the memory of `value` into its caches, without waiting for
-/// it: a hint that never faults and changes nothing a program can observe (a no-op on other
-/// processors than x86-64).
-#[inline(always)]
-pub fn prefetch<T>(value: &T) {
-    prefetch_address(std::ptr::from_ref(value).cast::<u8>());
-}
-
 /// Bytes in a cache line.
 const LINE: usize = 64;
 
-/// [`prefetch`] for every cache line `values` touches: a run of bytes that straddles lines
-/// (a client's 112 bytes of update bits span two or three; 68-byte records packed in an
-/// array straddle two 14 times in 16) needs each hinted, or what lies in the others waits on
-/// memory anyway.
+/// Asks the processor to bring every cache line `values` touches into its caches, without
+/// waiting for them: a hint that never faults and changes nothing a program can observe (a
+/// no-op on other processors than x86-64). A run of bytes that straddles lines (a client's
+/// 112 bytes of update bits span two or three; 68-byte records packed in an array straddle
+/// two 14 times in 16) needs each hinted, or what lies in the others waits on memory anyway.
 #[inline(always)]
 pub fn prefetch_all<T>(values: &[T]) {
     let start = values.as_ptr().cast::<u8>();
