@@ -104,6 +104,12 @@ pub struct EventQueue<E: Copy> {
     overflow: BinaryHeap<Reverse<Entry<E>>>,
     /// Entries pushed at a time before the current bucket's start: they come first.
     late: BinaryHeap<Reverse<Entry<E>>>,
+    /// Entries pushed into the bucket being drained once it was sorted, by (offset,
+    /// insertion): a heap, so a zero-delay event costs a heap push, not a shift of the
+    /// bucket's tail (an insert in the middle of thousands of entries).
+    side: BinaryHeap<Reverse<Entry<E>>>,
+    /// The same for the bucket after it, once a look ahead sorted it.
+    side_next: BinaryHeap<Reverse<Entry<E>>>,
     /// Insertion sequence of the heaps' entries.
     seq: u64,
     /// Working space for sorting a bucket.
@@ -127,6 +133,8 @@ impl<E: Copy> EventQueue<E> {
             in_far: 0,
             overflow: BinaryHeap::new(),
             late: BinaryHeap::new(),
+            side: BinaryHeap::new(),
+            side_next: BinaryHeap::new(),
             seq: 0,
             scratch: Vec::new(),
         }
@@ -220,28 +228,26 @@ impl<E: Copy> EventQueue<E> {
             return self.file(time, event);
         }
         self.in_ring += 1;
-        let entry = Slotted {
-            at: (time - slot * self.width) as u32,
-            event,
-        };
-        let bucket = &mut self.buckets[(slot % RING as u64) as usize];
-        let from = if slot == self.slot && self.sorted {
-            // Events keep arriving in the bucket being drained (a 1 ms timer reschedules into
-            // it thousands of times): drop the handled prefix once it is most of the bucket,
-            // so its memory follows what is pending, not what was handled.
-            if self.head >= KEEP && self.head * 2 >= bucket.len() {
-                bucket.drain(..self.head);
-                self.head = 0;
-            }
-            self.head
-        } else if slot == self.slot + 1 && self.next_sorted {
-            0
-        } else {
-            return bucket.push(entry);
-        };
-        // After every pending entry at the same time: it was inserted last.
-        let at = from + bucket[from..].partition_point(|e| e.at <= entry.at);
-        bucket.insert(at, entry);
+        let at = (time - slot * self.width) as u32;
+        // A sorted bucket's entries were all pushed before it was sorted, so an entry pushed
+        // now comes after each of them at the same time: it waits beside, in its heap.
+        if slot == self.slot && self.sorted {
+            let seq = self.next_seq();
+            return self.side.push(Reverse(Entry {
+                time: u64::from(at),
+                seq,
+                event,
+            }));
+        }
+        if slot == self.slot + 1 && self.next_sorted {
+            let seq = self.next_seq();
+            return self.side_next.push(Reverse(Entry {
+                time: u64::from(at),
+                seq,
+                event,
+            }));
+        }
+        self.buckets[(slot % RING as u64) as usize].push(Slotted { at, event });
     }
 
     /// An event before the current bucket (rare: kept out of the hot path).
@@ -286,8 +292,17 @@ impl<E: Copy> EventQueue<E> {
                 self.sorted = true;
             }
             let bucket = &mut self.buckets[idx];
-            if let Some(e) = bucket.get(self.head) {
-                let e = *e;
+            let first = bucket.get(self.head).copied();
+            // The bucket's entry first on a tie: it was pushed before anything beside it.
+            let beside = self.side.peek().map(|e| e.0.time);
+            if let Some(at) = beside
+                && first.is_none_or(|e| at < u64::from(e.at))
+            {
+                let Reverse(e) = self.side.pop().expect("peeked");
+                self.in_ring -= 1;
+                return Some((self.slot * self.width + e.time, e.event));
+            }
+            if let Some(e) = first {
                 self.head += 1;
                 self.in_ring -= 1;
                 return Some((self.slot * self.width + u64::from(e.at), e.event));
@@ -301,6 +316,7 @@ impl<E: Copy> EventQueue<E> {
             // The next bucket is the current one now, sorted if a look ahead sorted it
             // (entering a span brings down the span after it, never this bucket).
             self.sorted = std::mem::take(&mut self.next_sorted);
+            std::mem::swap(&mut self.side, &mut self.side_next);
             if self.in_ring == 0 {
                 // Nothing left in this span or the next: jump to the span before the next
                 // one holding anything, which brings it down.
@@ -369,24 +385,13 @@ mod tests {
             (Some(3), Some(1), None),
             "the next bucket (10..20) is empty"
         );
-        // Into the bucket after: sorted ahead of its turn, and kept in order by pushes.
+        // Into the bucket after, sorted ahead of its turn: the entries pushed now wait
+        // beside it (a hint need not show them), and still pop in order.
         q.push(12, 5);
         q.push(11, 6);
-        assert_eq!(
-            (q.ahead(2).copied(), q.ahead(3).copied()),
-            (Some(6), Some(5))
-        );
         q.push(11, 7);
         q.push(19, 8);
-        assert_eq!(
-            (
-                q.ahead(2).copied(),
-                q.ahead(3).copied(),
-                q.ahead(4).copied(),
-                q.ahead(5).copied()
-            ),
-            (Some(6), Some(7), Some(5), Some(8))
-        );
+        assert_eq!(q.ahead(2).copied(), None);
         assert_eq!(
             drain(&mut q),
             vec![(2, 3), (3, 1), (11, 6), (11, 7), (12, 5), (19, 8), (25, 4)]
