@@ -83,9 +83,10 @@ impl<E> Ord for Entry<E> {
 /// A calendar queue of `Copy` events keyed by millisecond time.
 pub struct EventQueue<E: Copy> {
     buckets: Vec<Vec<Slotted<E>>>,
-    /// Milliseconds covered by one bucket.
-    width: u64,
-    /// Absolute slot (`time / width`) of the bucket being drained.
+    /// Milliseconds covered by one bucket, as a power of two: a time's bucket is a shift,
+    /// not a division, on every push.
+    shift: u32,
+    /// Absolute slot (`time >> shift`) of the bucket being drained.
     slot: u64,
     /// Read position in the current bucket.
     head: usize,
@@ -117,13 +118,16 @@ pub struct EventQueue<E: Copy> {
 }
 
 impl<E: Copy> EventQueue<E> {
-    /// A queue whose buckets each cover `width_ms` milliseconds (at least 1, at most about
-    /// 17 minutes). Choose a width near the typical gap between consecutive events times a
+    /// A queue whose buckets each cover `width_ms` milliseconds, rounded up to a power of two
+    /// (at least 1, at most about 17 minutes). Choose a width near the typical gap between consecutive events times a
     /// few hundred.
     pub fn new(width_ms: u64) -> Self {
         EventQueue {
             buckets: (0..RING).map(|_| Vec::new()).collect(),
-            width: width_ms.clamp(1, MAX_WIDTH),
+            shift: width_ms
+                .clamp(1, MAX_WIDTH)
+                .next_power_of_two()
+                .trailing_zeros(),
             slot: 0,
             head: 0,
             sorted: false,
@@ -148,15 +152,15 @@ impl<E: Copy> EventQueue<E> {
     /// Files the event at `time` (in the current bucket or after it) in the ring, one level
     /// up, or the heap.
     fn file(&mut self, time: u64, event: E) {
-        let slot = time / self.width;
+        let slot = time >> self.shift;
         let span = slot / SPAN;
         if span <= self.span() + 1 {
             self.in_ring += 1;
-            let at = (time - slot * self.width) as u32;
+            let at = (time - (slot << self.shift)) as u32;
             self.buckets[(slot % RING as u64) as usize].push(Slotted { at, event });
         } else if span < self.span() + FAR as u64 {
             self.in_far += 1;
-            let at = (time - span * SPAN * self.width) as u32;
+            let at = (time - ((span * SPAN) << self.shift)) as u32;
             self.far[(span % FAR as u64) as usize].push(Slotted { at, event });
         } else {
             let seq = self.next_seq();
@@ -176,11 +180,11 @@ impl<E: Copy> EventQueue<E> {
         let next = std::mem::take(&mut self.far[((span + 1) % FAR as u64) as usize]);
         self.in_far -= next.len();
         self.in_ring += next.len();
-        let start = (span + 1) * SPAN * self.width;
+        let start = ((span + 1) * SPAN) << self.shift;
         for e in &next {
             let time = start + u64::from(e.at);
-            let slot = time / self.width;
-            let at = (time - slot * self.width) as u32;
+            let slot = time >> self.shift;
+            let at = (time - (slot << self.shift)) as u32;
             self.buckets[(slot % RING as u64) as usize].push(Slotted { at, event: e.event });
         }
         // Keep the span bucket's memory for the next pass around, unless it held a burst.
@@ -190,7 +194,7 @@ impl<E: Copy> EventQueue<E> {
             self.far[((span + 1) % FAR as u64) as usize] = next;
         }
         while let Some(Reverse(e)) = self.overflow.peek() {
-            if e.time / self.width / SPAN >= span + FAR as u64 {
+            if (e.time >> self.shift) / SPAN >= span + FAR as u64 {
                 break;
             }
             let Reverse(e) = self.overflow.pop().expect("peeked");
@@ -204,7 +208,11 @@ impl<E: Copy> EventQueue<E> {
         let far = (span + 2..span + FAR as u64)
             .find(|s| !self.far[(s % FAR as u64) as usize].is_empty())
             .filter(|_| self.in_far > 0);
-        far.or_else(|| self.overflow.peek().map(|e| e.0.time / self.width / SPAN))
+        far.or_else(|| {
+            self.overflow
+                .peek()
+                .map(|e| (e.0.time >> self.shift) / SPAN)
+        })
     }
 
     /// Number of pending events.
@@ -220,7 +228,7 @@ impl<E: Copy> EventQueue<E> {
     /// Adds `event` at `time`. An event at a time before the last popped one still pops with
     /// its own time, before everything else pending.
     pub fn push(&mut self, time: u64, event: E) {
-        let slot = time / self.width;
+        let slot = time >> self.shift;
         if slot < self.slot {
             return self.push_late(time, event);
         }
@@ -228,7 +236,7 @@ impl<E: Copy> EventQueue<E> {
             return self.file(time, event);
         }
         self.in_ring += 1;
-        let at = (time - slot * self.width) as u32;
+        let at = (time - (slot << self.shift)) as u32;
         // A sorted bucket's entries were all pushed before it was sorted, so an entry pushed
         // now comes after each of them at the same time: it waits beside, in its heap.
         if slot == self.slot && self.sorted {
@@ -300,12 +308,12 @@ impl<E: Copy> EventQueue<E> {
             {
                 let Reverse(e) = self.side.pop().expect("peeked");
                 self.in_ring -= 1;
-                return Some((self.slot * self.width + e.time, e.event));
+                return Some(((self.slot << self.shift) + e.time, e.event));
             }
             if let Some(e) = first {
                 self.head += 1;
                 self.in_ring -= 1;
-                return Some((self.slot * self.width + u64::from(e.at), e.event));
+                return Some(((self.slot << self.shift) + u64::from(e.at), e.event));
             }
             if bucket.capacity() > KEEP {
                 release(bucket);
@@ -335,8 +343,8 @@ impl<E: Copy> EventQueue<E> {
     /// Sorts ring bucket `idx` by time, stably: entries at the same time stay in insertion
     /// order. With 1 ms buckets every entry of a bucket has the same time.
     fn sort_bucket(&mut self, idx: usize) {
-        if self.width > 1 {
-            let bits = u64::BITS - (self.width - 1).leading_zeros();
+        if self.shift > 0 {
+            let bits = self.shift;
             super::radix::stable_sort_by_key(
                 &mut self.buckets[idx],
                 &mut self.scratch,
@@ -370,8 +378,8 @@ mod tests {
 
     #[test]
     fn ahead_shows_what_the_bucket_holds_next() {
-        let mut q = EventQueue::new(10);
-        for (t, e) in [(3, 1), (1, 2), (2, 3), (25, 4)] {
+        let mut q = EventQueue::new(16);
+        for (t, e) in [(3, 1), (1, 2), (2, 3), (40, 4)] {
             q.push(t, e);
         }
         assert_eq!(q.ahead(0).copied(), None, "no bucket opened yet");
@@ -383,19 +391,28 @@ mod tests {
                 q.ahead(2).copied()
             ),
             (Some(3), Some(1), None),
-            "the next bucket (10..20) is empty"
+            "the next bucket (16..32) is empty"
         );
         // Into the bucket after, sorted ahead of its turn: the entries pushed now wait
         // beside it (a hint need not show them), and still pop in order.
-        q.push(12, 5);
-        q.push(11, 6);
-        q.push(11, 7);
-        q.push(19, 8);
+        q.push(20, 5);
+        q.push(19, 6);
+        q.push(19, 7);
+        q.push(27, 8);
         assert_eq!(q.ahead(2).copied(), None);
         assert_eq!(
             drain(&mut q),
-            vec![(2, 3), (3, 1), (11, 6), (11, 7), (12, 5), (19, 8), (25, 4)]
+            vec![(2, 3), (3, 1), (19, 6), (19, 7), (20, 5), (27, 8), (40, 4)]
         );
+    }
+
+    #[test]
+    fn a_bucket_is_a_power_of_two_milliseconds_wide() {
+        // The width is a speed hint: rounded up, it never changes the order.
+        for (asked, shift) in [(0, 0), (1, 0), (2, 1), (3, 2), (2_000, 11), (2_048, 11)] {
+            assert_eq!(EventQueue::<u32>::new(asked).shift, shift, "{asked} ms");
+        }
+        assert_eq!(1 << EventQueue::<u32>::new(u64::MAX).shift, MAX_WIDTH);
     }
 
     #[test]
