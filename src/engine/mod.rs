@@ -2,6 +2,7 @@
 //! Nothing here knows about ConfigMgr (DESIGN.md: `engine` never imports `model`).
 
 pub mod calendar;
+pub mod pages;
 pub mod queue;
 mod radix;
 pub mod rng;

@@ -8,7 +8,7 @@
 use super::agent::Agent;
 use super::compliance::{State, Truth};
 use super::lanes;
-use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId, prefetch_all};
+use crate::engine::{DrawCounter, RandomStreams, StreamFamily, StreamId, pages, prefetch_all};
 use crate::world::{ClientId, GroupId, GroupIndex, World};
 
 /// A scan-policy delivery is waiting for the client's next poll.
@@ -213,8 +213,8 @@ impl Clients {
             words,
             families: families.collect(),
             groups: world.group_index.clone(),
-            heads: vec![Head::default(); n],
-            bits: vec![0; n * stride(words) + WORDS_PER_LINE - 1],
+            heads: pages::filled(n, Head::default()),
+            bits: pages::filled(n * stride(words) + WORDS_PER_LINE - 1, 0),
             base: 0,
             stride: stride(words),
         };
