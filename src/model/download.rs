@@ -23,6 +23,9 @@ use crate::world::{ClientId, DeploymentId, OutageTarget, ServerId};
 /// "Not yet": no failure recorded for the running job.
 const NEVER: u32 = u32::MAX;
 
+/// Ready DPs of a tier that `find_dp` keeps at hand (on the stack) rather than walks again.
+const FEW: usize = 32;
+
 impl Model<'_> {
     /// Deployments whose updates client `c` must download now, and whether only the user's
     /// start (optional deployments) asks for them.
@@ -159,30 +162,47 @@ impl Model<'_> {
         let manual = self.clients.has(c, MANUAL_JOB);
         let deployments = self.clients.head(c).job_deployments;
         let mut found = false;
+        let mut up = |dp: ServerId| {
+            let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
+            if !up {
+                cx.emit(Fact::DpConnectFailed {
+                    client: c,
+                    dp,
+                    deployments,
+                    manual,
+                });
+            }
+            up
+        };
         for tier in self.tiers(c, now) {
-            let n = self.ready_dps(mask, tier).count();
+            // The tier's ready DPs, found once: a tier holds a few, each asked of every
+            // deployment (a longer list is walked again from the client's place in it).
+            let mut few = [ServerId(0); FEW];
+            let mut n = 0;
+            for dp in self.ready_dps(mask, tier) {
+                if let Some(slot) = few.get_mut(n) {
+                    *slot = dp;
+                }
+                n += 1;
+            }
             if n == 0 {
                 continue;
             }
             found = true;
             // The list from the client's own place in it, wrapping round.
             let first = c.index() % n;
-            let reachable = self
-                .ready_dps(mask, tier)
-                .skip(first)
-                .chain(self.ready_dps(mask, tier).take(first))
-                .find(|&dp| {
-                    let up = self.down_until(OutageTarget::Dp(dp), now).is_none();
-                    if !up {
-                        cx.emit(Fact::DpConnectFailed {
-                            client: c,
-                            dp,
-                            deployments,
-                            manual,
-                        });
-                    }
-                    up
-                });
+            let reachable = if n <= FEW {
+                few[first..n]
+                    .iter()
+                    .chain(&few[..first])
+                    .copied()
+                    .find(|&dp| up(dp))
+            } else {
+                self.ready_dps(mask, tier)
+                    .skip(first)
+                    .chain(self.ready_dps(mask, tier).take(first))
+                    .find(|&dp| up(dp))
+            };
             if let Some(dp) = reachable {
                 return (true, Some((dp, tier)));
             }
