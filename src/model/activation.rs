@@ -43,13 +43,6 @@ impl Model<'_> {
         self.world.randomization(DeploymentId(d as u32)) > SimDuration::ZERO
     }
 
-    /// The deployments whose deadlines are randomized, a bit each.
-    pub(super) fn randomized_mask(&self) -> u32 {
-        (0..self.world.deployments.len())
-            .filter(|&d| self.randomized(d))
-            .fold(0, |mask, d| mask | 1 << d)
-    }
-
     /// Client `c`'s activation delay for deployment `d`.
     fn activation_delay(&self, c: ClientId, d: usize) -> SimDuration {
         let slot = &self.activation_memo[(c.index() * 32 + d) % MEMO];
@@ -64,20 +57,14 @@ impl Model<'_> {
         SimDuration(delay)
     }
 
-    /// Registered deployments with randomized deadlines whose deadline, as client `c` holds
-    /// it, plus its activation delay, has passed at `now`.
-    pub(super) fn past_activation(&self, c: ClientId, now: SimTime) -> u32 {
-        let registered = self.clients.head(c).registered & self.randomized_mask();
-        (0..self.deployments.len())
-            .filter(|&d| {
-                registered & 1 << d != 0
-                    && self.held_deadline(c, d).is_some_and(|t| {
-                        // The delay is below the spread: a draw decides only in between.
-                        let spread = self.world.randomization(DeploymentId(d as u32));
-                        t <= now && (t + spread <= now || t + self.activation_delay(c, d) <= now)
-                    })
-            })
-            .fold(0, |mask, d| mask | 1 << d)
+    /// Whether client `c`, holding deployment `d`'s deadline as `deadline` (passed at `now`),
+    /// acts on it by now: at once without randomization, else after its activation delay.
+    pub(super) fn activated(&self, c: ClientId, d: usize, deadline: SimTime, now: SimTime) -> bool {
+        let spread = self.world.randomization(DeploymentId(d as u32));
+        // The delay is below the spread: a draw decides only in between.
+        spread == SimDuration::ZERO
+            || deadline + spread <= now
+            || deadline + self.activation_delay(c, d) <= now
     }
 
     /// A deadline of deployment `d` passed: each targeted client that holds it, or holds no

@@ -201,14 +201,21 @@ impl Model<'_> {
     /// past the deadline the client holds (plus its activation delay, `activation.rs`).
     pub(super) fn due_mask(&self, c: ClientId, now: SimTime) -> u32 {
         let head = self.clients.head(c);
-        let past =
-            self.past_activation(c, now) | self.past_deadline(c, now) & !self.randomized_mask();
+        // One pass over the registered deployments (asked at every step of an install job),
+        // each one's deadline as the client holds it looked up once.
+        let mut past = 0;
+        let mut registered = head.registered;
+        while registered != 0 {
+            let d = registered.trailing_zeros() as usize;
+            registered &= registered - 1;
+            if self
+                .held_deadline(c, d)
+                .is_some_and(|t| t <= now && self.activated(c, d, t, now))
+            {
+                past |= 1 << d;
+            }
+        }
         head.chosen & head.registered | past
-    }
-
-    /// Registered deployments whose deadline, as client `c` holds it, has passed at `now`.
-    pub(super) fn past_deadline(&self, c: ClientId, now: SimTime) -> u32 {
-        self.passed_among(c, now, self.clients.head(c).registered)
     }
 
     /// Deployments whose deadline client `c` holds as passed at `now`, evaluated yet or not:
