@@ -17,8 +17,10 @@
 //! insertion order (a span's entries before any pushed straight into the ring, the heap's
 //! before any pushed straight into their span, since the heap holds only spans beyond the
 //! ones pushes reach), so a stable sort by time when the clock reaches it gives (time,
-//! insertion) order. Only the heaps, whose entries arrive in any order, keep a sequence
-//! number.
+//! insertion) order. An entry pushed into a bucket already sorted (the one being drained, or
+//! the next one once a look ahead sorted it) comes after all its entries at the same time, so
+//! it waits beside that bucket in a small heap, merged as the bucket pops. Only the heaps,
+//! whose entries arrive in any order, keep a sequence number.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -119,8 +121,8 @@ pub struct EventQueue<E: Copy> {
 
 impl<E: Copy> EventQueue<E> {
     /// A queue whose buckets each cover `width_ms` milliseconds, rounded up to a power of two
-    /// (at least 1, at most about 17 minutes). Choose a width near the typical gap between consecutive events times a
-    /// few hundred.
+    /// (at least 1, at most about 17 minutes). Choose a width near the typical gap between
+    /// consecutive events times a few hundred.
     pub fn new(width_ms: u64) -> Self {
         EventQueue {
             buckets: (0..RING).map(|_| Vec::new()).collect(),
