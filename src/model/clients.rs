@@ -1,9 +1,10 @@
 //! Per-client state, compact and laid out for the random order in which events reach
 //! clients: one 64-byte record per client, a cache line (draw counter, flags, agent state
 //! and waiting jobs, deployment bits, download job) and one contiguous run of bit planes per
-//! client (per update: 2 bits of true state, 2 of scanned state, 2 of sent state, 1 bit "in
-//! the local cache", each bit of a field in a plane of its own, `lanes.rs`), so an event
-//! touches a few neighbouring cache lines, not one per field.
+//! client on whole cache lines (per update: 2 bits of true state, 2 of scanned state, 2 of
+//! sent state, 1 bit "in the local cache", each bit of a field in a plane of its own,
+//! `lanes.rs`), so an event touches a few neighbouring cache lines, not one per field. Both
+//! arrays are on 2 MiB pages where the system allows (`engine::pages`).
 
 use super::agent::Agent;
 use super::compliance::{State, Truth};
@@ -301,7 +302,7 @@ impl Clients {
     }
 
     /// Starts loading client `c`'s record and update bits into the cache (`Handler::prefetch`):
-    /// at a million clients they are 180 MB, and each event's first touch of them would
+    /// at a million clients they are 190 MB, and each event's first touch of them would
     /// otherwise wait on memory.
     #[inline]
     pub(super) fn prefetch(&self, c: ClientId) {
