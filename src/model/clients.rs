@@ -247,8 +247,13 @@ impl Clients {
         } else {
             Truth::NotRequired
         };
-        for u in 0..self.updates {
-            self.set_truth(id, u, default);
+        // Every update at once, a word of each plane at a time (a million clients × 100
+        // updates one by one took a sixth of a second of the run's start).
+        let code = default as u8;
+        for k in 0..self.words {
+            let (at, valid) = (self.plane(id, TRUTH) + k, lanes::valid(self.updates, k));
+            self.bits[at] = if code & 1 == 1 { valid } else { 0 };
+            self.bits[at + self.words] = if code & 2 == 2 { valid } else { 0 };
         }
         let mut k = 0;
         rng.units(s, &mut DrawCounter::default(), table.len(), |x| {
