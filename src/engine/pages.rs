@@ -2,8 +2,8 @@
 //! read in the random order of events: with 4 KiB pages nearly every event's first touch of
 //! its client also misses the TLB, and the page walk holds up the run loop's prefetch (the
 //! costliest line of the simulation thread at a million clients). Linux backs a region with
-//! transparent huge pages when asked (`madvise`, the default mode of Debian's and Ubuntu's
-//! kernels) and the region is touched afterwards; elsewhere this is plain allocation.
+//! transparent huge pages when it is asked to (`madvise`) before the region is touched, in
+//! its `madvise` mode (this machine's) as in `always`; elsewhere this is plain allocation.
 
 /// Regions smaller than this gain little and are left to the allocator's pages.
 const WORTH: usize = 4 << 20;
