@@ -492,7 +492,9 @@ mod tests {
                 q.push(t + 1, n + 1);
                 fired += 1;
             }
-            let room: usize = q.buckets.iter().map(Vec::capacity).sum();
+            let room = q.buckets.iter().map(Vec::capacity).sum::<usize>()
+                + q.side.capacity()
+                + q.side_next.capacity();
             // Doubling may leave room for twice the peak; handled events add nothing.
             assert!(
                 room <= 4 * KEEP + 2 * peak.next_power_of_two(),

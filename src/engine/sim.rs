@@ -34,9 +34,10 @@ const LINE: usize = 64;
 
 /// Asks the processor to bring every cache line `values` touches into its caches, without
 /// waiting for them: a hint that never faults and changes nothing a program can observe (a
-/// no-op on other processors than x86-64). A run of bytes that straddles lines (a client's
-/// 112 bytes of update bits span two or three; 68-byte records packed in an array straddle
-/// two 14 times in 16) needs each hinted, or what lies in the others waits on memory anyway.
+/// no-op on other processors than x86-64). A run of bytes that spans or straddles lines (a
+/// client's update bits are two lines with 100 updates; a 68-byte record packed in an array
+/// straddles two 14 times in 16) needs each hinted, or what lies in the others waits on
+/// memory anyway.
 #[inline(always)]
 pub fn prefetch_all<T>(values: &[T]) {
     let start = values.as_ptr().cast::<u8>();

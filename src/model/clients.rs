@@ -220,7 +220,7 @@ impl Clients {
             stride: stride(words),
         };
         // `bits` is never resized, so the line its base starts stays where it is.
-        c.base = (c.bits.as_ptr() as usize).wrapping_neg() % 64 / 8;
+        c.base = (c.bits.as_ptr() as usize).wrapping_neg() % (8 * WORDS_PER_LINE) / 8;
         for (g, group) in world.groups.iter().enumerate() {
             let applicability = StreamId::family("applicability", &group.name);
             for k in 0..group.count {
@@ -251,9 +251,9 @@ impl Clients {
         // updates one by one took a sixth of a second of the run's start).
         let code = default as u8;
         for k in 0..self.words {
-            let (at, valid) = (self.plane(id, TRUTH) + k, lanes::valid(self.updates, k));
-            self.bits[at] = if code & 1 == 1 { valid } else { 0 };
-            self.bits[at + self.words] = if code & 2 == 2 { valid } else { 0 };
+            let valid = lanes::valid(self.updates, k);
+            let bit = |b: u8| if code & b != 0 { valid } else { 0 };
+            self.set_planes(id, TRUTH, k, (bit(1), bit(2)));
         }
         let mut k = 0;
         rng.units(s, &mut DrawCounter::default(), table.len(), |x| {
@@ -426,8 +426,15 @@ impl Clients {
     /// Sets the states of updates `64k..64k + 64` client `c`'s last scan found, as their low
     /// and high bits.
     #[inline(always)]
-    pub(super) fn set_scanned_planes(&mut self, c: usize, k: usize, (lo, hi): (u64, u64)) {
-        let at = self.plane(c, SCANNED) + k;
+    pub(super) fn set_scanned_planes(&mut self, c: usize, k: usize, planes: (u64, u64)) {
+        self.set_planes(c, SCANNED, k, planes);
+    }
+
+    /// Sets the 2-bit fields of updates `64k..64k + 64` in the planes `p`, `p + 1` of client
+    /// `c`, as their low and high bits.
+    #[inline(always)]
+    fn set_planes(&mut self, c: usize, p: usize, k: usize, (lo, hi): (u64, u64)) {
+        let at = self.plane(c, p) + k;
         self.bits[at] = lo;
         self.bits[at + self.words] = hi;
     }

@@ -61,11 +61,11 @@ use sync::SupState;
 
 type Cx<'a> = Context<'a, Event, Fact>;
 
-/// Width of an event-queue bucket: two seconds (2,048 ms, as the queue takes powers of two), so
-/// the ring of 8,192 buckets spans 4.7 hours
-/// and the 3-hourly notifications and hourly retries stay out of the overflow heap (measured
-/// on scenarios/scale/million.ron: 26.4 s with 1 s buckets, 20.9 s with 2 s, no gain at 4 s).
-const BUCKET_MS: u64 = 2_000;
+/// Width of an event-queue bucket: about two seconds (a power of two, as the queue takes), so
+/// the ring of 8,192 buckets spans 4.7 hours and the 3-hourly notifications and hourly retries
+/// stay out of the overflow heap (measured on scenarios/scale/million.ron: 26.4 s with 1 s
+/// buckets, 20.9 s with 2 s, no gain at 4 s).
+const BUCKET_MS: u64 = 2_048;
 
 /// The state of a whole hierarchy during a run.
 pub struct Model<'w> {
