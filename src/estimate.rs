@@ -330,7 +330,7 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
         series_rows.rows.saturating_add(
             series_rows
                 .samples
-                .saturating_mul(w.deployments.len() as u64 + w.groups.len() as u64),
+                .saturating_mul(w.deployments.len() as u64),
         ),
     );
     // The summary and report: figures per (site database, update), measured.

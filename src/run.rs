@@ -278,6 +278,11 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
     };
     let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     let mut metrics = Metrics::new(world, sample);
+    if let Some(out) = &out {
+        // Written while the run goes (issue 13): the samples are not held to the end.
+        let table = crate::report::csv::GroupsCsv::new(out.create("groups.csv")?);
+        metrics.machines.stream_to(Box::new(table));
+    }
     let mut progress = Progress::new(world.end, opts.quiet);
     let mut observers = ((&mut metrics, &mut progress), trace);
     let max_events = opts.budget.max_events();
@@ -313,7 +318,13 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
             max_events.saturating_mul(4)
         )));
     }
+    let groups = metrics.machines.finish(world, stats.end);
     let summary = close(world, &mut metrics, &stats, view.as_ref());
+    if let (Some(groups), Some(out)) = (groups, &out) {
+        groups
+            .finish()
+            .map_err(output(&out.staging().join("groups.csv")))?;
+    }
     let summary = if opts.detail {
         summary
     } else {
@@ -336,7 +347,6 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
                     })?;
                 }
                 out.stream("machines.csv", |w| csv::write_machines(w, world, metrics))?;
-                out.stream("groups.csv", |w| csv::write_groups(w, world, metrics))?;
                 Ok(())
             });
             let charts = crate::report::charts::write(
@@ -377,7 +387,7 @@ pub(crate) fn close(
 ) -> Summary {
     metrics.compliance.sample_until(stats.end);
     metrics.deployment.sample_until(stats.end);
-    metrics.machines.finish(stats.end);
+    metrics.machines.finish(world, stats.end);
     metrics.policy.finish(stats.end);
     Summary::new(world, metrics, stats, view)
 }

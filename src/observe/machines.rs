@@ -3,6 +3,10 @@
 //! window, still required — at the end and over time — and the headline of a run: when 50,
 //! 90, 95 and 99 % of all targeted machines were compliant. Fed by `machines_at_start` and
 //! `machine_state` facts only.
+//!
+//! The samples over time (groups × samples: 675,000 rows at a million clients) are not held:
+//! each goes to its [`GroupRows`] as it is taken (`groups.csv` with `--out`), while the run
+//! goes, and nowhere without one (issue 13).
 
 use super::compliance::{MARKS, Marks};
 use crate::engine::{SimDuration, SimTime};
@@ -18,6 +22,15 @@ pub struct GroupSample {
     pub group: u32,
     /// Machines per state, in `MachineState::TARGETED` order.
     pub counts: [u32; 5],
+}
+
+/// Where the samples go as they are taken.
+pub trait GroupRows: Send + Sync {
+    /// Takes in one sample of one group.
+    fn row(&mut self, world: &World, sample: &GroupSample);
+
+    /// After the last sample: the rows are all out, or why not.
+    fn finish(self: Box<Self>) -> std::io::Result<()>;
 }
 
 /// Targeted and compliant machines at one level of the hierarchy, with their marks.
@@ -59,12 +72,11 @@ impl Level {
 }
 
 /// The machine states of a run.
-#[derive(Clone, Debug)]
 pub struct MachineStates {
     /// Per group, machines per state now (at the end, once the run is over).
     pub counts: Vec<[u32; 5]>,
-    /// Every group every `sample_every`, groups with targeted machines only.
-    pub samples: Vec<GroupSample>,
+    /// Takes every group with targeted machines every `sample_every`, if anything does.
+    rows: Option<Box<dyn GroupRows>>,
     /// Targeted machines over all groups, compliant now, and when each share of `MARKS` of
     /// them was first compliant.
     pub fleet: Level,
@@ -83,12 +95,23 @@ pub struct MachineStates {
     next_sample: u64,
 }
 
+impl std::fmt::Debug for MachineStates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MachineStates")
+            .field("counts", &self.counts)
+            .field("fleet", &self.fleet)
+            .field("levels", &self.levels)
+            .field("streamed", &self.rows.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl MachineStates {
     /// Empty figures for `world`'s groups.
     pub fn new(world: &World, sample_every: SimDuration) -> Self {
         MachineStates {
             counts: vec![[0; 5]; world.groups.len()],
-            samples: Vec::new(),
+            rows: None,
             fleet: Level::default(),
             levels: [Level::default(); 3],
             group_level: world
@@ -103,10 +126,17 @@ impl MachineStates {
         }
     }
 
-    /// At the end of the run: the last instant's marks and the samples up to `end`.
-    pub fn finish(&mut self, end: SimTime) {
+    /// Sends every sample from now on to `rows`.
+    pub fn stream_to(&mut self, rows: Box<dyn GroupRows>) {
+        self.rows = Some(rows);
+    }
+
+    /// At the end of the run: the last instant's marks and the samples up to `end`; gives
+    /// back where the samples went.
+    pub fn finish(&mut self, world: &World, end: SimTime) -> Option<Box<dyn GroupRows>> {
         self.settle(SimTime(end.ms().saturating_add(1)));
-        self.sample_until(end);
+        self.sample_until(world, end);
+        self.rows.take()
     }
 
     /// Takes in the marks of an instant before `t` whose changes are all in.
@@ -120,16 +150,20 @@ impl MachineStates {
         }
     }
 
-    /// Records the samples up to and including `t`.
-    fn sample_until(&mut self, t: SimTime) {
+    /// Takes the samples up to and including `t`.
+    fn sample_until(&mut self, world: &World, t: SimTime) {
+        let Some(rows) = self.rows.as_mut() else {
+            return;
+        };
         while self.next_sample <= t.ms() {
             for (g, counts) in self.counts.iter().enumerate() {
                 if counts.iter().any(|&n| n > 0) {
-                    self.samples.push(GroupSample {
+                    let sample = GroupSample {
                         t: SimTime(self.next_sample),
                         group: g as u32,
                         counts: *counts,
-                    });
+                    };
+                    rows.row(world, &sample);
                 }
             }
             self.next_sample += self.sample_every;
@@ -139,9 +173,10 @@ impl MachineStates {
     /// Takes in a fact.
     pub fn observe(&mut self, world: &World, t: SimTime, fact: &Fact) {
         self.settle(t);
+        // Every fact moves the clock: the samples it passed go out now, not at the end.
+        self.sample_until(world, SimTime(t.ms().saturating_sub(1)));
         match *fact {
             Fact::MachinesAtStart { group, counts } => {
-                self.sample_until(SimTime(t.ms().saturating_sub(1)));
                 self.counts[group.index()] = counts;
                 let targeted = counts.iter().map(|&n| u64::from(n)).sum::<u64>();
                 let level = usize::from(self.group_level[group.index()]);
@@ -155,7 +190,6 @@ impl MachineStates {
                 }
             }
             Fact::MachineState { client, from, to } => {
-                self.sample_until(SimTime(t.ms().saturating_sub(1)));
                 let group = world.group_of(client).index();
                 let counts = &mut self.counts[group];
                 self.fleet.change(from, to);
@@ -176,4 +210,85 @@ impl MachineStates {
 /// The index of `state` in `MachineState::TARGETED`.
 fn slot(state: MachineState) -> Option<usize> {
     MachineState::TARGETED.iter().position(|&s| s == state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Observer;
+    use std::sync::{Arc, Mutex};
+
+    /// Each row as it came: (its sample's time, its group, the time of the fact being
+    /// observed then, or `None` when it came at the finish).
+    type Arrivals = Arc<Mutex<Vec<(u64, u32, Option<u64>)>>>;
+
+    struct Sink {
+        arrivals: Arrivals,
+        now: Arc<Mutex<Option<u64>>>,
+    }
+
+    impl GroupRows for Sink {
+        fn row(&mut self, _: &World, s: &GroupSample) {
+            let now = *self.now.lock().unwrap();
+            self.arrivals.lock().unwrap().push((s.t.ms(), s.group, now));
+        }
+        fn finish(self: Box<Self>) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct Recorder<'w> {
+        world: &'w World,
+        states: MachineStates,
+        now: Arc<Mutex<Option<u64>>>,
+    }
+
+    impl Observer<Fact> for Recorder<'_> {
+        fn observe(&mut self, t: SimTime, fact: &Fact) {
+            *self.now.lock().unwrap() = Some(t.ms());
+            self.states.observe(self.world, t, fact);
+        }
+    }
+
+    /// The samples leave as the run passes them, not at its end: each when the first fact
+    /// after its time comes, in time order, every group with targeted machines once.
+    #[test]
+    fn samples_are_handed_over_as_the_run_passes_them() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/office-week.ron");
+        let world = crate::load::load_file(path.as_ref()).unwrap().world;
+        let every = SimDuration::from_hours(1);
+        let (arrivals, now) = (Arrivals::default(), Arc::new(Mutex::new(None)));
+        let mut states = MachineStates::new(&world, every);
+        states.stream_to(Box::new(Sink {
+            arrivals: arrivals.clone(),
+            now: now.clone(),
+        }));
+        let mut r = Recorder {
+            world: &world,
+            states,
+            now: now.clone(),
+        };
+        let stats = crate::model::simulate(&world, &mut r).unwrap();
+        let last = now.lock().unwrap().take().unwrap();
+        let rows = r.states.finish(&world, stats.end).unwrap();
+        rows.finish().unwrap();
+        let arrivals = arrivals.lock().unwrap();
+        for w in arrivals.windows(2) {
+            assert!((w[0].0, w[0].1) < (w[1].0, w[1].1), "{w:?}");
+        }
+        // Each sample left with the first fact after its time; only those the last fact
+        // had not passed were left for the finish.
+        for &(t, g, came) in arrivals.iter() {
+            match came {
+                Some(came) => assert!(came > t, "group {g}'s sample of {t} ms came at {came} ms"),
+                None => assert!(t >= last, "group {g}'s sample of {t} ms waited for the end"),
+            }
+        }
+        let during = arrivals.iter().filter(|a| a.2.is_some()).count();
+        assert!(
+            during * 10 > arrivals.len() * 9,
+            "{during} of {}",
+            arrivals.len()
+        );
+    }
 }

@@ -54,7 +54,7 @@ pub struct SiteMetrics {
 }
 
 /// Everything the summary reports, gathered from facts.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Metrics<'w> {
     /// Per SUP, indexed like `World::sups`.
     pub sups: Vec<SupMetrics>,
@@ -211,9 +211,8 @@ pub fn bytes_per_group_update() -> u64 {
     size_of::<super::compliance::Coverage>() as u64
 }
 
-/// Bytes of one kept row of a time series (compliance, machines or groups).
+/// Bytes of one kept row of a time series (compliance or machines; the groups' rows are
+/// written as they are taken, not kept).
 pub fn bytes_per_sample_row() -> u64 {
-    size_of::<super::compliance::Sample>()
-        .max(size_of::<super::deployment::MachineSample>())
-        .max(size_of::<super::machines::GroupSample>()) as u64
+    size_of::<super::compliance::Sample>().max(size_of::<super::deployment::MachineSample>()) as u64
 }

@@ -322,6 +322,13 @@ impl OutDir {
         stream_to(&path, name.ends_with(".gz"), write).map_err(io_at(&path))
     }
 
+    /// Creates `name` in the staging directory for a table written while the run goes.
+    pub fn create(&self, name: &str) -> Result<Box<dyn io::Write + Send + Sync>, OutputError> {
+        let path = self.staging.join(name);
+        let file = File::create(&path).map_err(io_at(&path))?;
+        Ok(Box::new(io::BufWriter::new(file)))
+    }
+
     /// Removes the earlier outputs (with `--force`), renames every staged file into place and
     /// writes the `complete` marker last; returns the files in place, relative to the directory.
     pub fn commit(mut self) -> Result<Vec<String>, OutputError> {

@@ -18,6 +18,7 @@
 
 use crate::observe::Metrics;
 use crate::observe::compliance::Sample;
+use crate::observe::machines::{GroupRows, GroupSample};
 use crate::world::World;
 use std::io::{self, Write};
 
@@ -191,23 +192,121 @@ pub fn write_machines(w: &mut dyn Write, world: &World, metrics: &Metrics) -> io
 }
 
 /// `groups.csv`: per client group with targeted machines, over time, how many are in each
-/// state.
-pub fn write_groups(w: &mut dyn Write, world: &World, metrics: &Metrics) -> io::Result<()> {
-    let rows = metrics.machines.samples.iter().map(|s| {
+/// state. Written a sample at a time while the run goes (the observers' thread takes each
+/// sample as the run passes it), never held whole.
+pub struct GroupsCsv {
+    w: csv::Writer<Box<dyn Write + Send + Sync>>,
+    /// The first write that failed: later rows are dropped, and `finish` reports it.
+    failed: Option<io::Error>,
+}
+
+impl GroupsCsv {
+    /// The table on `w`, its header written.
+    pub fn new(w: Box<dyn Write + Send + Sync>) -> Self {
+        let mut w = csv::Writer::from_writer(w);
+        let failed = w.write_record(GROUPS_HEADER).err().map(io_error);
+        GroupsCsv { w, failed }
+    }
+
+    fn write(&mut self, world: &World, s: &GroupSample) -> csv::Result<()> {
         let targeted: u32 = s.counts.iter().sum();
-        let mut row = vec![
-            s.t.ms().to_string(),
-            s.t.to_string(),
-            datetime(world, s.t),
-            world.groups[s.group as usize].name.clone(),
-            targeted.to_string(),
-        ];
-        row.extend(s.counts.iter().map(u32::to_string));
-        row.push(format!(
+        self.w.write_field(s.t.ms().to_string())?;
+        self.w.write_field(s.t.to_string())?;
+        self.w.write_field(datetime(world, s.t))?;
+        self.w.write_field(&world.groups[s.group as usize].name)?;
+        self.w.write_field(targeted.to_string())?;
+        for n in s.counts {
+            self.w.write_field(n.to_string())?;
+        }
+        self.w.write_field(format!(
             "{:.2}",
             100.0 * f64::from(s.counts[0]) / f64::from(targeted.max(1))
-        ));
-        row
-    });
-    table(w, &GROUPS_HEADER, rows)
+        ))?;
+        self.w.write_record(None::<&[u8]>)
+    }
+}
+
+/// The I/O error under a CSV writer's error, with its kind (a full disk stays a full disk).
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+impl GroupRows for GroupsCsv {
+    fn row(&mut self, world: &World, sample: &GroupSample) {
+        if self.failed.is_none()
+            && let Err(e) = self.write(world, sample)
+        {
+            self.failed = Some(io_error(e));
+        }
+    }
+
+    /// Flushes the table; the first write that failed, if any did.
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.w.flush(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes `room` bytes, then fails every write.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A table written while the run goes keeps its first failed write for the end: the run
+    /// reports it rather than leaving a cut `groups.csv` behind a run that seems finished.
+    #[test]
+    fn a_groups_table_that_could_not_be_written_says_so_at_the_finish() {
+        let world = crate::load::load_file(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/lab.ron").as_ref(),
+        )
+        .unwrap()
+        .world;
+        let sample = GroupSample {
+            t: crate::engine::SimTime(3_600_000),
+            group: 0,
+            counts: [1, 2, 3, 4, 5],
+        };
+        // 10,000 rows are about 600 kB: the header alone does not fit 10 bytes.
+        for (room, fits) in [
+            (0, false),
+            (10, false),
+            (100_000, false),
+            (usize::MAX, true),
+        ] {
+            let mut table: Box<dyn GroupRows> = Box::new(GroupsCsv::new(Box::new(Full { room })));
+            for _ in 0..10_000 {
+                table.row(&world, &sample);
+            }
+            match table.finish() {
+                Ok(()) => assert!(fits, "room {room}: no error"),
+                Err(e) => assert!(
+                    !fits && e.kind() == io::ErrorKind::StorageFull,
+                    "{room}: {e}"
+                ),
+            }
+        }
+    }
 }
