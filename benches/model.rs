@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo build --release
-//! /usr/bin/time -v target/release/cmsim run scenarios/scale/enterprise-1m.ron -q
+//! /usr/bin/time -v target/release/cmsim run scenarios/enterprise-1m.ron -q
 //! ```
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};

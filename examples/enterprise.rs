@@ -12,7 +12,7 @@
 //! The file is generated rather than written by hand (it names 2,500 servers):
 //!
 //! ```text
-//! cargo run --release --example enterprise > scenarios/scale/enterprise-1m.ron
+//! cargo run --release --example enterprise > scenarios/enterprise-1m.ron
 //! cargo run --release --example enterprise -- 10000 > scenarios/scale/enterprise-10k.ron
 //! ```
 //!

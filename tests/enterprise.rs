@@ -1,4 +1,4 @@
-//! The enterprise scenario (`scenarios/scale/enterprise-1m.ron`, issue 12 item 8): the
+//! The enterprise scenario (`scenarios/enterprise-1m.ron`, issue 12 item 8): the
 //! committed files are exactly what `examples/enterprise.rs` writes, and the same hierarchy
 //! at a thousand clients (275 sites, 2,500 DPs, groups of a few machines) holds every rule
 //! of `cmsim verify`, with the real reporting path: secondaries' management points write to
@@ -18,7 +18,7 @@ use serde_json::Value;
 #[test]
 fn enterprise_files_are_what_the_generator_writes() {
     for (clients, path) in [
-        (1_000_000, "scenarios/scale/enterprise-1m.ron"),
+        (1_000_000, "scenarios/enterprise-1m.ron"),
         (10_000, "scenarios/scale/enterprise-10k.ron"),
     ] {
         let committed = std::fs::read_to_string(path).unwrap();

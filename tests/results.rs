@@ -1,12 +1,16 @@
 //! The committed gallery results are what the code produces now: a behaviour change shows up
 //! here. Regenerate with `cargo run --release --example gallery` and review the diff.
 
+mod common;
+
 use cmsim::{RunOptions, load_file};
 
+/// Scenarios too large for a debug build are checked by `.ci/run` in release
+/// (`common::DEBUG_GALLERY_EVENTS`).
 #[test]
 fn committed_gallery_summaries_match_the_code() {
     let mut checked = 0;
-    for path in cmsim::scenario_files("scenarios".as_ref()).unwrap() {
+    for path in common::gallery().0 {
         let name = path.file_stem().unwrap().to_str().unwrap();
         let committed = std::fs::read_to_string(format!("results/{name}/summary.json"))
             .unwrap_or_else(|_| {

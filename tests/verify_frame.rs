@@ -5,11 +5,16 @@
 //! `verify_compliance.rs`, `verify_deployment.rs`, `verify_install.rs`).
 
 mod common;
+use common::gallery;
 use common::traces::*;
 
 #[test]
 fn every_gallery_scenario_passes_check_and_verify() {
-    let paths = cmsim::scenario_files("scenarios".as_ref()).unwrap();
+    let (paths, large) = gallery();
+    assert!(
+        large.len() <= 1,
+        "only the enterprise scenario is too large here: {large:?}"
+    );
     // Judged on two threads (the longest test of the suite; CI has two cores), every
     // scenario before the test fails, so that it names them all.
     let judge = |path: &std::path::PathBuf| -> Option<String> {

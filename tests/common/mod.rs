@@ -144,3 +144,23 @@ pub fn going_home(head: &str) -> String {
         settings: (max_run_time: "5m", user_early_install_share: 0))"#
     )
 }
+
+/// Gallery scenarios estimated beyond this many events are too large for a debug build (the
+/// enterprise scenario: a million clients, minutes unoptimized, and a trace of tens of
+/// gigabytes): `.ci/run` checks their committed summaries in release
+/// (`cargo run --release --example gallery -- --check`), and `tests/enterprise.rs` verifies
+/// the same hierarchy at a thousand clients. Every other gallery scenario runs here.
+pub const DEBUG_GALLERY_EVENTS: u64 = 5_000_000;
+
+/// The gallery's scenario files: those a debug test runs, and those beyond
+/// [`DEBUG_GALLERY_EVENTS`].
+pub fn gallery() -> (Vec<std::path::PathBuf>, Vec<std::path::PathBuf>) {
+    let sample = cmsim::engine::SimDuration::from_mins(15);
+    cmsim::scenario_files("scenarios".as_ref())
+        .unwrap()
+        .into_iter()
+        .partition(|path| {
+            let loaded = cmsim::load_file(path).unwrap_or_else(|e| panic!("{e}"));
+            cmsim::estimate::estimate(&loaded.world, sample).events <= DEBUG_GALLERY_EVENTS
+        })
+}
