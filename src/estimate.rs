@@ -306,11 +306,12 @@ fn memory(w: &World, sample: SimDuration) -> u64 {
     let clients = w.clients();
     let updates = w.updates.len() as u64;
     let sites = w.sites.len() as u64;
-    // A machine that follows the calendar keeps 2 bytes of power draws (`model/power.rs`);
-    // the policy load keeps each client's poll phase and MP.
+    // A machine that follows the calendar keeps 2 bytes of power draws and, in office hours,
+    // 4 of its next period's length (`model/power.rs`); the policy load keeps each client's
+    // poll phase and MP.
     let per_client = crate::model::bytes_per_client(w.updates.len()) as u64
         + crate::model::PENDING_BYTES_PER_CLIENT
-        + 2
+        + 6
         + crate::observe::policy_load::BYTES_PER_CLIENT;
     let targeted = (w.deployments.iter().map(|d| targeted(w, d)).sum::<f64>() as u64).min(clients);
     let series_rows = series_rows(w, sample);

@@ -35,7 +35,15 @@ pub(super) struct GroupDays {
     /// these are read at every power change): bit 15 set when it is left on; the low bits
     /// its first day away plus one (0: never away).
     machines: Vec<u16>,
+    /// Per machine of the group switched off until its next office period: that period's
+    /// length in ms, drawn with its start when the machine went off, so that the switch-on
+    /// does not draw the same day again (a ChaCha block: 4 % of the run at 300,000 clients).
+    /// [`NO_SPAN`] when none is held.
+    spans: Vec<u32>,
 }
+
+/// `GroupDays::spans`: no period held; the switch-on draws its day.
+const NO_SPAN: u32 = u32::MAX;
 
 /// `GroupDays::machines`: the machine is never switched off.
 const LEFT_ON: u16 = 1 << 15;
@@ -61,7 +69,7 @@ impl GroupDays {
                     StreamId::family("left-on", &g.name),
                     StreamId::family("away", &g.name),
                 );
-                let machines = (0..g.count)
+                let machines: Vec<u16> = (0..g.count)
                     .filter(|_| !days.is_empty())
                     .map(|k| {
                         let mut m = 0;
@@ -80,9 +88,11 @@ impl GroupDays {
                         m
                     })
                     .collect();
+                let office = matches!(g.power, Power::Office { .. });
                 GroupDays {
                     days,
                     office: StreamId::family("power", &g.name),
+                    spans: vec![NO_SPAN; if office { machines.len() } else { 0 }],
                     machines,
                 }
             })
@@ -279,13 +289,19 @@ impl Model<'_> {
                 if self.days[g].left_on(k) {
                     self.away_change(g, k, t, on)?
                 } else if on {
-                    // The end of the period holding `t`, or now when outside one.
-                    match self.office_period(g, k, t) {
-                        Some((_, off)) => off,
-                        None => t,
+                    // The end of the period holding `t` (the one drawn when the machine went
+                    // off, which began now), or now when outside one.
+                    match std::mem::replace(&mut self.days[g].spans[k as usize], NO_SPAN) {
+                        NO_SPAN => match self.office_period(g, k, t) {
+                            Some((_, off)) => off,
+                            None => t,
+                        },
+                        span => t + i64::from(span),
                     }
                 } else {
-                    self.next_office_on(g, k, t)?
+                    let (on, off) = self.next_office(g, k, t)?;
+                    self.days[g].spans[k as usize] = u32::try_from(off - on).unwrap_or(NO_SPAN);
+                    on
                 }
             }
             Power::AlwaysOn => self.away_change(g, k, t, on)?,
@@ -361,14 +377,18 @@ impl Model<'_> {
             .find(|&(on, off)| on <= t && t < off)
     }
 
-    /// The first office period starting after `t`.
+    /// The start of the first office period starting after `t`.
     pub(super) fn next_office_on(&self, g: usize, k: u32, t: i64) -> Option<i64> {
+        self.next_office(g, k, t).map(|(on, _)| on)
+    }
+
+    /// The first office period starting after `t`: when it starts and ends.
+    fn next_office(&self, g: usize, k: u32, t: i64) -> Option<(i64, i64)> {
         let days = &self.days[g];
         (days.day_of(t)..days.days.len())
             .filter(|&d| self.office_bounds(g, d).is_some_and(|(_, on, _)| on > t))
             .filter_map(|d| self.office_day(g, k, d))
-            .map(|(on, _)| on)
-            .find(|&on| on > t)
+            .find(|&(on, _)| on > t)
     }
 
     /// Bounds that any machine of office group `g` keeps on local day `d`, without its draw:
