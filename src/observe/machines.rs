@@ -13,21 +13,11 @@ use crate::engine::{SimDuration, SimTime};
 use crate::model::{Fact, MachineState};
 use crate::world::World;
 
-/// One sample of a group's machines.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct GroupSample {
-    /// When.
-    pub t: SimTime,
-    /// The group's index.
-    pub group: u32,
-    /// Machines per state, in `MachineState::TARGETED` order.
-    pub counts: [u32; 5],
-}
-
 /// Where the samples go as they are taken.
 pub trait GroupRows: Send + Sync {
-    /// Takes in one sample of one group.
-    fn row(&mut self, world: &World, sample: &GroupSample);
+    /// Takes in the sample at `t`: per group, its machines per state, in
+    /// `MachineState::TARGETED` order (all zero for a group without targeted machines).
+    fn sample(&mut self, world: &World, t: SimTime, counts: &[[u32; 5]]);
 
     /// After the last sample: the rows are all out, or why not.
     fn finish(self: Box<Self>) -> std::io::Result<()>;
@@ -156,16 +146,7 @@ impl MachineStates {
             return;
         };
         while self.next_sample <= t.ms() {
-            for (g, counts) in self.counts.iter().enumerate() {
-                if counts.iter().any(|&n| n > 0) {
-                    let sample = GroupSample {
-                        t: SimTime(self.next_sample),
-                        group: g as u32,
-                        counts: *counts,
-                    };
-                    rows.row(world, &sample);
-                }
-            }
+            rows.sample(world, SimTime(self.next_sample), &self.counts);
             self.next_sample += self.sample_every;
         }
     }
@@ -228,9 +209,13 @@ mod tests {
     }
 
     impl GroupRows for Sink {
-        fn row(&mut self, _: &World, s: &GroupSample) {
+        fn sample(&mut self, _: &World, t: SimTime, counts: &[[u32; 5]]) {
             let now = *self.now.lock().unwrap();
-            self.arrivals.lock().unwrap().push((s.t.ms(), s.group, now));
+            for (g, c) in counts.iter().enumerate() {
+                if c.iter().any(|&n| n > 0) {
+                    self.arrivals.lock().unwrap().push((t.ms(), g as u32, now));
+                }
+            }
         }
         fn finish(self: Box<Self>) -> std::io::Result<()> {
             Ok(())

@@ -16,9 +16,10 @@
 //! ids come from people) are quoted as RFC 4180 says, and every row has the header's width;
 //! each table goes to its writer a row at a time, never whole in memory.
 
+use crate::engine::SimTime;
 use crate::observe::Metrics;
 use crate::observe::compliance::Sample;
-use crate::observe::machines::{GroupRows, GroupSample};
+use crate::observe::machines::GroupRows;
 use crate::world::World;
 use std::io::{self, Write};
 
@@ -208,21 +209,30 @@ impl GroupsCsv {
         GroupsCsv { w, failed }
     }
 
-    fn write(&mut self, world: &World, s: &GroupSample) -> csv::Result<()> {
-        let targeted: u32 = s.counts.iter().sum();
-        self.w.write_field(s.t.ms().to_string())?;
-        self.w.write_field(s.t.to_string())?;
-        self.w.write_field(datetime(world, s.t))?;
-        self.w.write_field(&world.groups[s.group as usize].name)?;
-        self.w.write_field(targeted.to_string())?;
-        for n in s.counts {
-            self.w.write_field(n.to_string())?;
+    /// The rows of the sample at `t`: one per group with targeted machines, the time's
+    /// three cells formatted once for all of them.
+    fn write(&mut self, world: &World, t: SimTime, counts: &[[u32; 5]]) -> csv::Result<()> {
+        let (ms, time, datetime) = (t.ms().to_string(), t.to_string(), datetime(world, t));
+        for (g, counts) in counts.iter().enumerate() {
+            let targeted: u32 = counts.iter().sum();
+            if targeted == 0 {
+                continue;
+            }
+            self.w.write_field(&ms)?;
+            self.w.write_field(&time)?;
+            self.w.write_field(&datetime)?;
+            self.w.write_field(&world.groups[g].name)?;
+            self.w.write_field(targeted.to_string())?;
+            for n in counts {
+                self.w.write_field(n.to_string())?;
+            }
+            self.w.write_field(format!(
+                "{:.2}",
+                100.0 * f64::from(counts[0]) / f64::from(targeted)
+            ))?;
+            self.w.write_record(None::<&[u8]>)?;
         }
-        self.w.write_field(format!(
-            "{:.2}",
-            100.0 * f64::from(s.counts[0]) / f64::from(targeted.max(1))
-        ))?;
-        self.w.write_record(None::<&[u8]>)
+        Ok(())
     }
 }
 
@@ -235,9 +245,9 @@ fn io_error(e: csv::Error) -> io::Error {
 }
 
 impl GroupRows for GroupsCsv {
-    fn row(&mut self, world: &World, sample: &GroupSample) {
+    fn sample(&mut self, world: &World, t: SimTime, counts: &[[u32; 5]]) {
         if self.failed.is_none()
-            && let Err(e) = self.write(world, sample)
+            && let Err(e) = self.write(world, t, counts)
         {
             self.failed = Some(io_error(e));
         }
@@ -284,11 +294,7 @@ mod tests {
         )
         .unwrap()
         .world;
-        let sample = GroupSample {
-            t: crate::engine::SimTime(3_600_000),
-            group: 0,
-            counts: [1, 2, 3, 4, 5],
-        };
+        let (t, counts) = (SimTime(3_600_000), [[1, 2, 3, 4, 5]]);
         // 10,000 rows are about 600 kB: the header alone does not fit 10 bytes.
         for (room, fits) in [
             (0, false),
@@ -298,7 +304,7 @@ mod tests {
         ] {
             let mut table: Box<dyn GroupRows> = Box::new(GroupsCsv::new(Box::new(Full { room })));
             for _ in 0..10_000 {
-                table.row(&world, &sample);
+                table.sample(&world, t, &counts);
             }
             match table.finish() {
                 Ok(()) => assert!(fits, "room {room}: no error"),
