@@ -20,7 +20,7 @@ pub struct Queue {
     pub peak_at: Option<SimTime>,
     /// The most messages held in each minute in which the number changed (minute →
     /// messages), for the chart: between entries it stays as it was.
-    pub per_minute: BTreeMap<u64, u64>,
+    pub per_minute: super::minutes::Minutes<u64>,
     /// Bulk of messages in arrival order: (end of the scans, messages).
     waiting: VecDeque<(SimTime, u32)>,
     /// Messages in `waiting`.
@@ -45,7 +45,7 @@ impl Queue {
     fn note(&mut self, t: SimTime) {
         let minute = t.ms() / 60_000;
         let held = self.held;
-        let top = super::minutes::at(&mut self.per_minute, minute, held);
+        let top = self.per_minute.at(minute, held);
         *top = (*top).max(held);
         // A minute that ends empty shows as empty from the next one.
         if held == 0 {

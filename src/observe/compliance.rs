@@ -7,7 +7,6 @@ use super::backlog::Backlog;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{Fact, State, Truth};
 use crate::world::{ClientId, GroupId, GroupIndex, SiteId, UpdateId, World};
-use std::collections::BTreeMap;
 
 /// Shares of applicable clients whose arrival in the database is timed, in percent.
 pub const MARKS: [u32; 4] = [50, 90, 95, 99];
@@ -53,9 +52,9 @@ pub struct MpLoad {
     minute: u64,
     in_minute: u64,
     /// State messages received per minute (minute → messages), for the load chart.
-    pub per_minute: BTreeMap<u64, u64>,
+    pub per_minute: super::minutes::Minutes<u64>,
     /// State messages forwarded to the site database per minute.
-    pub forwarded_per_minute: BTreeMap<u64, u64>,
+    pub forwarded_per_minute: super::minutes::Minutes<u64>,
 }
 
 impl MpLoad {
@@ -72,7 +71,7 @@ impl MpLoad {
             self.peak_per_minute = self.in_minute;
             self.peak_at = SimTime(minute * 60_000);
         }
-        *super::minutes::at(&mut self.per_minute, minute, 0) += u64::from(n);
+        *self.per_minute.at(minute, 0) += u64::from(n);
     }
 }
 
@@ -348,7 +347,7 @@ impl ComplianceMetrics {
             Fact::StateMessagesSent { mp, count, .. } => self.mps[mp.index()].receive(t, count),
             Fact::StateMessagesForwarded { mp, count, .. } => {
                 let forwarded = &mut self.mps[mp.index()].forwarded_per_minute;
-                *super::minutes::at(forwarded, t.ms() / 60_000, 0) += u64::from(count);
+                *forwarded.at(t.ms() / 60_000, 0) += u64::from(count);
             }
             Fact::DbStateChanged {
                 site,

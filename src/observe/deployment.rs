@@ -3,6 +3,7 @@
 //! fast each deployment gets installed — on the clients and in the site databases.
 
 use super::compliance::{MARKS, Marks};
+use super::minutes::Minutes;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{Dialog, Fact, FallbackTo, GiveUp, State};
 use crate::world::World;
@@ -75,15 +76,15 @@ pub struct DpLoad {
     /// Per minute with a download starting or ending: the most running at once in it and
     /// how many ran at its end (minute → [peak, end]), for the chart. A minute left out ran
     /// as many as the end of the last one recorded: downloads go on between events.
-    pub per_minute: BTreeMap<u64, [u64; 2]>,
+    pub per_minute: Minutes<[u64; 2]>,
     /// Bytes started per minute.
-    pub bytes_per_minute: BTreeMap<u64, u64>,
+    pub bytes_per_minute: Minutes<u64>,
 }
 
 /// Records that `running` downloads run after an event in `minute`: the minute's peak and
 /// its level at the end (the last event's).
-fn level(map: &mut BTreeMap<u64, [u64; 2]>, minute: u64, running: u64) {
-    let entry = super::minutes::at(map, minute, [0, 0]);
+fn level(map: &mut Minutes<[u64; 2]>, minute: u64, running: u64) {
+    let entry = map.at(minute, [0, 0]);
     entry[0] = entry[0].max(running);
     entry[1] = running;
 }
@@ -95,13 +96,13 @@ pub struct ContentSources {
     /// and bytes across it.
     pub fallback: BTreeMap<(u16, FallbackTo), (u64, u64)>,
     /// Fallback bytes started per minute.
-    pub fallback_per_minute: BTreeMap<u64, u64>,
+    pub fallback_per_minute: Minutes<u64>,
     /// Downloads from peers.
     pub peer_downloads: u64,
     /// Bytes downloaded from peers.
     pub peer_bytes: u64,
     /// Peer bytes started per minute.
-    pub peer_per_minute: BTreeMap<u64, u64>,
+    pub peer_per_minute: Minutes<u64>,
 }
 
 /// Deployment figures of a run.
@@ -276,7 +277,7 @@ impl DeploymentMetrics {
                 load.running += 1;
                 let minute = t.ms() / 60_000;
                 level(&mut load.per_minute, minute, load.running);
-                *super::minutes::at(&mut load.bytes_per_minute, minute, 0) += bytes;
+                *load.bytes_per_minute.at(minute, 0) += bytes;
                 if load.running > load.peak {
                     load.peak = load.running;
                     load.peak_at = t;
@@ -304,20 +305,12 @@ impl DeploymentMetrics {
                 let f = self.sources.fallback.entry((from_group, to)).or_default();
                 f.0 += 1;
                 f.1 += bytes;
-                *self
-                    .sources
-                    .fallback_per_minute
-                    .entry(t.ms() / 60_000)
-                    .or_default() += bytes;
+                *self.sources.fallback_per_minute.at(t.ms() / 60_000, 0) += bytes;
             }
             Fact::PeerDownloadStart { bytes, .. } => {
                 self.sources.peer_downloads += 1;
                 self.sources.peer_bytes += bytes;
-                *self
-                    .sources
-                    .peer_per_minute
-                    .entry(t.ms() / 60_000)
-                    .or_default() += bytes;
+                *self.sources.peer_per_minute.at(t.ms() / 60_000, 0) += bytes;
             }
             // An install counts for the deployments containing the update that target the
             // client's group: the phases of a phased deployment share their updates.

@@ -98,7 +98,7 @@ fn with_zeros(series: &std::collections::BTreeMap<u64, f64>, width_ms: u64) -> V
 /// Points of a level (how many at once) recorded per bucket as [peak, level at its end]:
 /// each bucket at its peak, then held at its end level until the next recorded bucket. A
 /// level does not drop to zero between events, unlike a count ([`with_zeros`]).
-fn levels(series: &std::collections::BTreeMap<u64, [u64; 2]>, width_ms: u64) -> Vec<(f64, f64)> {
+fn levels(series: &crate::observe::minutes::Minutes<[u64; 2]>, width_ms: u64) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     let mut held: Option<(u64, u64)> = None;
     for (&b, &[peak, end]) in series {
@@ -114,7 +114,7 @@ fn levels(series: &std::collections::BTreeMap<u64, [u64; 2]>, width_ms: u64) -> 
     out
 }
 
-fn as_f64(series: &std::collections::BTreeMap<u64, u64>) -> std::collections::BTreeMap<u64, f64> {
+fn as_f64(series: &crate::observe::minutes::Minutes<u64>) -> std::collections::BTreeMap<u64, f64> {
     series.iter().map(|(&k, &v)| (k, v as f64)).collect()
 }
 
@@ -484,8 +484,10 @@ mod tests {
     #[test]
     fn a_level_holds_between_events_where_a_count_drops_to_zero() {
         // Two downloads start in minute 0, one ends in minute 30, the other in minute 90.
-        let series: std::collections::BTreeMap<u64, [u64; 2]> =
-            [(0, [2, 2]), (30, [2, 1]), (90, [1, 0])].into();
+        let series: crate::observe::minutes::Minutes<[u64; 2]> =
+            [(0, [2, 2]), (30, [2, 1]), (90, [1, 0])]
+                .into_iter()
+                .collect();
         let points = levels(&series, 60_000);
         let at = |minute: f64| {
             let x = days((minute * 60_000.0) as u64);

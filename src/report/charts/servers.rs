@@ -123,7 +123,7 @@ pub(super) fn downloads<DB: DrawingBackend>(
         }
     }
     legend(&mut chart)?;
-    let per_hour = |per_minute: &std::collections::BTreeMap<u64, u64>| {
+    let per_hour = |per_minute: &crate::observe::minutes::Minutes<u64>| {
         let mut h = std::collections::BTreeMap::<u64, f64>::new();
         for (&min, &b) in per_minute {
             *h.entry(min / 60).or_default() += b as f64 / 1e9;
