@@ -291,7 +291,8 @@ impl Model<'_> {
                 } else if on {
                     // The end of the period holding `t` (the one drawn when the machine went
                     // off, which began now), or now when outside one.
-                    match std::mem::replace(&mut self.days[g].spans[k as usize], NO_SPAN) {
+                    let held = self.days[g].spans.get_mut(k as usize);
+                    match held.map_or(NO_SPAN, |s| std::mem::replace(s, NO_SPAN)) {
                         NO_SPAN => match self.office_period(g, k, t) {
                             Some((_, off)) => off,
                             None => t,
@@ -300,7 +301,9 @@ impl Model<'_> {
                     }
                 } else {
                     let (on, off) = self.next_office(g, k, t)?;
-                    self.days[g].spans[k as usize] = u32::try_from(off - on).unwrap_or(NO_SPAN);
+                    if let Some(span) = self.days[g].spans.get_mut(k as usize) {
+                        *span = u32::try_from(off - on).unwrap_or(NO_SPAN);
+                    }
                     on
                 }
             }
