@@ -318,9 +318,8 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
             max_events.saturating_mul(4)
         )));
     }
-    let groups = metrics.machines.finish(world, stats.end);
     let summary = close(world, &mut metrics, &stats, view.as_ref());
-    if let (Some(groups), Some(out)) = (groups, &out) {
+    if let (Some(groups), Some(out)) = (metrics.machines.take_rows(), &out) {
         groups
             .finish()
             .map_err(output(&out.staging().join("groups.csv")))?;

@@ -121,11 +121,14 @@ impl MachineStates {
         self.rows = Some(rows);
     }
 
-    /// At the end of the run: the last instant's marks and the samples up to `end`; gives
-    /// back where the samples went.
-    pub fn finish(&mut self, world: &World, end: SimTime) -> Option<Box<dyn GroupRows>> {
+    /// At the end of the run: the last instant's marks and the samples up to `end`.
+    pub fn finish(&mut self, world: &World, end: SimTime) {
         self.settle(SimTime(end.ms().saturating_add(1)));
         self.sample_until(world, end);
+    }
+
+    /// Where the samples went, once the run is finished, to be finished in turn.
+    pub fn take_rows(&mut self) -> Option<Box<dyn GroupRows>> {
         self.rows.take()
     }
 
@@ -255,8 +258,8 @@ mod tests {
         };
         let stats = crate::model::simulate(&world, &mut r).unwrap();
         let last = now.lock().unwrap().take().unwrap();
-        let rows = r.states.finish(&world, stats.end).unwrap();
-        rows.finish().unwrap();
+        r.states.finish(&world, stats.end);
+        r.states.take_rows().unwrap().finish().unwrap();
         let arrivals = arrivals.lock().unwrap();
         for w in arrivals.windows(2) {
             assert!((w[0].0, w[0].1) < (w[1].0, w[1].1), "{w:?}");
