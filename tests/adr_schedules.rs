@@ -6,6 +6,7 @@
 //! a rule's offsets.
 
 mod common;
+use common::tempdir::TestDir;
 use common::*;
 use serde_json::Value;
 use std::process::{Command, Output};
@@ -143,7 +144,7 @@ fn adr_a_schedule_running_more_than_3_times_a_day_is_refused_at_its_field() {
     let out = cmsim(&["check", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("schedule.interval"));
-    std::fs::remove_dir_all(dir).ok();
+    drop(dir);
     // Three times a day is accepted; days need a start; a bad time of day is refused.
     assert!(cmsim::load_str("ok.ron", &scheduled(r#"Every(interval: "8h")"#, "")).is_ok());
     let no_start = scheduled(r#"Recurring(recurrence: Daily, at: "09:00")"#, "")
@@ -262,7 +263,6 @@ fn adr_sweep_over_a_rules_deadline_gives_each_point_its_figures() {
             "{err}"
         );
     }
-    std::fs::remove_dir_all(dir).ok();
 }
 
 fn cmsim(args: &[&str]) -> Output {
@@ -272,8 +272,7 @@ fn cmsim(args: &[&str]) -> Output {
         .expect("cmsim runs")
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory (`cmsim-NAME-…`), removed when dropped.
+fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-{name}-"))
 }

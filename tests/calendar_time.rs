@@ -3,6 +3,7 @@
 //! offsets in the trace, `summary.json` and the CSV files.
 
 mod common;
+use common::tempdir::TestDir;
 use common::*;
 
 /// Two groups, one in Berlin and one in New York, a 100 MB update deployed on the first
@@ -116,8 +117,10 @@ fn summaries_and_csv_files_carry_dates() {
     );
     assert_eq!(d["deadline_at"], "2026-12-11T18:00:00+01:00");
     assert_eq!(d["deadline_ms"], 3 * DAY + 17 * HOUR);
-    let dir = std::env::temp_dir().join(format!("cmsim-calendar-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // The run creates its `--out` directory, beside the scenario, inside one removed when the
+    // test ends.
+    let tmp = TestDir::new("cmsim-calendar-");
+    let dir = tmp.join("out");
     let file = dir.with_extension("ron");
     std::fs::write(&file, &src).unwrap();
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_cmsim"))
@@ -136,8 +139,6 @@ fn summaries_and_csv_files_carry_dates() {
             .starts_with("0,00:00:00,2026-12-08 01:00:00,"),
         "{csv}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
-    let _ = std::fs::remove_file(&file);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The `cmsim` binary as users run it: exit codes, outputs, messages.
 
-use std::path::PathBuf;
+mod common;
+
+use common::tempdir::TestDir;
 use std::process::{Command, Output};
 
 fn cmsim(args: &[&str]) -> Output {
@@ -14,10 +16,9 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory (`cmsim-cli-NAME-…`), removed when dropped.
+fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-cli-{name}-"))
 }
 
 #[test]
@@ -51,7 +52,6 @@ fn run_prints_a_summary_and_writes_trace_and_summary_json() {
     ]);
     assert!(verify.status.success(), "{}", text(&verify.stdout));
     assert!(text(&verify.stdout).contains("R04  held"));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -95,7 +95,6 @@ fn bad_scenarios_exit_2_with_a_located_message_and_no_output() {
     assert!(!out_dir.exists(), "no partial output");
     let out = cmsim(&["check", dir.join("missing.ron").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -124,7 +123,6 @@ fn oversized_files_are_refused() {
     let out = cmsim(&["check", huge.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("refused"));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -195,7 +193,6 @@ fn verify_exits_1_on_a_violation_and_2_on_a_malformed_trace() {
         cmsim(&["verify", bad.to_str().unwrap()]).status.code(),
         Some(2)
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -231,7 +228,6 @@ fn a_client_filtered_trace_still_verifies_and_says_what_it_cannot_judge() {
         report.contains("R12  held") && report.contains("R13  not checked"),
         "{report}"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -292,7 +288,7 @@ fn replications_report_median_and_range_deterministically() {
     assert!(dir.join("replications.json").exists());
     let band = std::fs::read_to_string(dir.join("charts/compliance_band.svg")).unwrap();
     assert!(band.contains("5–95 % band"));
-    std::fs::remove_dir_all(dir).ok();
+    drop(dir);
     let bad = cmsim(&[
         "run",
         "scenarios/lab.ron",
@@ -410,7 +406,6 @@ fn out_writes_charts_as_svg_and_png() {
     );
     let csv = std::fs::read_to_string(dir.join("compliance.csv")).unwrap();
     assert!(csv.starts_with("t_ms,time,datetime,site,updates,required"));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -483,7 +478,6 @@ fn sweep_runs_the_grid_and_shards_merge_into_the_same_table() {
             .join("charts/notifications_per_user_mean.svg")
             .exists()
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -506,7 +500,6 @@ fn sweep_refuses_scenarios_without_a_grid_or_with_bad_parameters() {
         err.contains("sweep[0].param") && err.contains("no_such_thing") && err.contains("bad.ron:"),
         "{err}"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 /// `cmsim ARGS` with `input` on standard input.
@@ -663,7 +656,6 @@ fn check_verify_and_rules_speak_json_too() {
     let out = cmsim(&["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 25);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 /// `-v` says what a run does on stderr — its size and estimate, the events it ran, every file
@@ -703,5 +695,4 @@ fn verbose_tells_the_size_the_run_and_the_files() {
         text(&quiet.stderr).trim(),
         format!("wrote {}", out.join("report.html").display())
     );
-    std::fs::remove_dir_all(dir).ok();
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use cmsim::{RunOptions, load_file, load_str};
+use common::tempdir::TestDir;
 
 fn flaky(extra_site: &str) -> String {
     format!(
@@ -30,7 +31,7 @@ fn lines_of(trace: &str, sup: &str) -> Vec<String> {
 /// do): the same bytes either way.
 #[test]
 fn same_seed_gives_byte_identical_trace_summary_csv_and_charts_on_one_thread_or_two() {
-    let dir = std::env::temp_dir().join(format!("cmsim-det-{}", std::process::id()));
+    let dir = TestDir::new("cmsim-det-");
     let mut outputs = Vec::new();
     for run in 0..2 {
         let mut loaded = load_file("scenarios/mandatory-deadline.ron".as_ref()).unwrap();
@@ -71,7 +72,7 @@ fn same_seed_gives_byte_identical_trace_summary_csv_and_charts_on_one_thread_or_
             .collect();
         outputs.push(bytes);
     }
-    std::fs::remove_dir_all(&dir).ok();
+    drop(dir);
     assert!(!outputs[0][0].1.is_empty());
     for (a, b) in outputs[0].iter().zip(&outputs[1]) {
         assert!(a == b, "{} differs between two runs", a.0);
@@ -116,8 +117,7 @@ fn adding_a_site_leaves_the_top_sups_luck_unchanged() {
 /// coming and going, windows, restarts, peers and phases, whose detail facts are many.
 #[test]
 fn figures_are_the_same_with_the_trace_written_or_not() {
-    let dir = std::env::temp_dir().join(format!("cmsim-detail-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TestDir::new("cmsim-detail-");
     for name in [
         "office-week",
         "server-windows",
@@ -144,5 +144,4 @@ fn figures_are_the_same_with_the_trace_written_or_not() {
             "{name}: figures differ without the trace"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }

@@ -110,7 +110,8 @@ fn ids_with_commas_and_quotes_are_quoted_in_the_csv_files() {
       catalog: [(id: "KB1, \"x\"", size: "10MB")],
       deployments: [(id: "D,1", updates: ["KB1, \"x\""], target: [(group: "pcs")], created: "1d", deadline: "2d")])"#;
     let loaded = cmsim::load_str("commas.ron", src).unwrap();
-    let dir = temp("commas").join("out");
+    let tmp = temp("commas");
+    let dir = tmp.join("out");
     let opts = cmsim::RunOptions {
         quiet: true,
         out: Some(dir.clone()),

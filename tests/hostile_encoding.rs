@@ -6,6 +6,7 @@
 mod common;
 
 use common::hostile::{assert_has, cmsim, files_in, temp};
+use common::tempdir::TestDir;
 use std::path::{Path, PathBuf};
 
 /// A small scenario that runs in well under a second, with comments (which end at a line
@@ -22,8 +23,9 @@ fn broken() -> String {
     TINY.replace("seed: 1,", "seed: x,")
 }
 
-/// Writes `bytes` as `NAME.ron` in a fresh directory; returns the directory and the file.
-fn write(name: &str, bytes: &[u8]) -> (PathBuf, PathBuf) {
+/// Writes `bytes` as `NAME.ron` in a fresh directory; returns the directory (removed when
+/// dropped) and the file.
+fn write(name: &str, bytes: &[u8]) -> (TestDir, PathBuf) {
     let dir = temp(name);
     let path = dir.join(format!("{name}.ron"));
     std::fs::write(&path, bytes).unwrap();

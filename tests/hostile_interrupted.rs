@@ -123,7 +123,6 @@ fn a_killed_run_leaves_nothing_under_a_final_name_and_the_next_run_works() {
         hidden(&out, ".cmsim-staging").is_empty(),
         "staging cleaned up"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -169,7 +168,6 @@ fn two_runs_into_one_directory_one_is_refused() {
     drop(lock);
     let (code, err) = cmsim(&["run", "scenarios/lab.ron", "-q", "--out", s(&out)]);
     assert_eq!(code, 0, "{err}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -210,7 +208,6 @@ fn shards_of_one_sweep_share_a_directory_but_a_shard_runs_once() {
     let (code, err) = sweep("1/3");
     assert_eq!(code, 2, "{err}");
     assert_has(&err, &["sweep-shard-1-of-3.csv", "--force replaces them"]);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -262,7 +259,6 @@ fn an_earlier_runs_outputs_are_refused_without_force_and_all_replaced_with_it() 
             .unwrap()
             .contains(&"summary.json".into())
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 /// `cmsim ARGS` from a shell that first runs `setup` (limits, ignored signals).
@@ -300,7 +296,6 @@ fn a_write_that_fails_or_is_cut_leaves_nothing_that_looks_complete() {
     ]);
     assert_eq!(code, 1, "{err}");
     assert_has(&err, &["file/sub: ", "Not a directory"]);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -364,5 +359,4 @@ fn outputs_refuse_to_replace_or_remove_an_input() {
     assert_eq!(code, 2, "{err}");
     assert_has(&err, &["writes (or replaces) a file of this name"]);
     assert!(!out.exists(), "nothing written");
-    std::fs::remove_dir_all(dir).ok();
 }

@@ -2,8 +2,10 @@
 //! that went away (`| head -1`). No panic; a closed pipe ends quietly with exit code 0, a
 //! failed write with one line on stderr and exit code 1.
 
+mod common;
+
+use common::tempdir::TestDir;
 use std::fs::File;
-use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -74,10 +76,9 @@ fn survives(args: &[&str]) {
     assert!(stderr.is_empty(), "{what} | (closed): quietly: {stderr}");
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-pipes-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory (`cmsim-pipes-NAME-…`), removed when dropped.
+fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-pipes-{name}-"))
 }
 
 #[test]
@@ -132,7 +133,6 @@ fn verify() {
     let (status, stderr) = to_closed_pipe(&["verify", trace]);
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.is_empty(), "quietly: {stderr}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]

@@ -56,7 +56,6 @@ fn merge_refused(case: &str, tables: &[(&str, &[u8])], expected: &[&str]) {
     assert_has(&err, &["nothing was written"]);
     assert!(stdout.is_empty(), "{case}: printed {stdout}");
     assert!(!out.exists(), "{case}: wrote into --out");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 /// A hand-written shard table I/N of a 4-point sweep with one parameter `settings.x` and
@@ -122,7 +121,6 @@ fn whole_and_sharded_sweeps_write_identical_tables() {
         whole
     );
     assert!(out.join("charts").read_dir().unwrap().count() > 0);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -139,7 +137,6 @@ fn a_quoted_field_with_a_comma_is_accepted_and_kept() {
          point,settings.x,a (h),\"b, c\"\n0,\"1h, really\",1.0000,2.0000\n\
          1,2h,1.5000,2.5000\n2,3h,3.0000,never\n3,4h,3.5000,4.5000\n"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -352,7 +349,6 @@ fn sweep_refused(case: &str, grid: &str, extra: &[&str], expected: &[&str]) {
         "{case}: took {:?}",
         started.elapsed()
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 fn axes(count: usize, values: usize) -> String {
@@ -381,7 +377,6 @@ fn a_64_axis_sweep_is_refused_not_wrapped_to_zero_points() {
     let (code, _, err) = cmsim(&["check", &s]);
     assert_eq!(code, 2, "{err}");
     assert_has(&err, &["64 parameters make 18446744073709551616 points"]);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -455,7 +450,6 @@ fn extreme_but_valid_figures_chart_without_hanging() {
     // Two figures, a chart each (as SVG and PNG).
     assert_has(&err, &["wrote 2 charts"]);
     assert!(out.join("charts/a_h.svg").exists() && out.join("charts/b_c.png").exists());
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -476,7 +470,6 @@ fn a_sweep_at_the_point_limit_is_checked_without_building_every_world() {
         3,
         "the first line, the header and point 0"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]

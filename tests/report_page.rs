@@ -9,6 +9,9 @@
 //! Chromium is Debian's `chromium` (`.ci/run` installs it). Without it the test says so and
 //! passes, unless `CMSIM_REQUIRE_BROWSER` is set, as `.ci/run` sets it.
 
+mod common;
+
+use common::tempdir::TestDir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -79,11 +82,9 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-page-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory (`cmsim-page-NAME-…`), removed when dropped.
+fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-page-{name}-"))
 }
 
 /// Runs cmsim quietly; returns what it said on stderr.

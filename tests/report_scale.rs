@@ -4,9 +4,12 @@
 //! (its rows the sums of `--detail`'s per-update file), the per group × update lists of
 //! `summary.json` only with `--detail`.
 
+mod common;
+
 use cmsim::RunOptions;
 use cmsim::report::Summary;
 use cmsim::report::text::{Detail, render};
+use common::tempdir::TestDir;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -58,11 +61,9 @@ fn hierarchy() -> String {
     )
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("cmsim-report-scale-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A fresh directory (`cmsim-report-scale-NAME-…`), removed when dropped.
+fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-report-scale-{name}-"))
 }
 
 fn run(out: Option<PathBuf>, detail: bool) -> Summary {
@@ -216,5 +217,4 @@ fn compliance_csv_sums_the_per_update_detail_and_summary_json_keeps_group_update
     assert!(group(&short).get("updates").is_none(), "{}", group(&short));
     assert_eq!(group(&long)["updates"].as_array().unwrap().len(), 2);
     assert_eq!(group(&short)["clients"], group(&long)["clients"]);
-    std::fs::remove_dir_all(dir).ok();
 }

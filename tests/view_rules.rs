@@ -4,10 +4,13 @@
 //! parent primary's; the default is the central site's view. A code the scenario does not
 //! have is refused before anything runs or is written.
 
+mod common;
+
 use cmsim::RunOptions;
 use cmsim::engine::SimDuration;
 use cmsim::report::Summary;
 use cmsim::report::summary::CurvePoint;
+use common::tempdir::TestDir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -154,8 +157,9 @@ fn scenario_file(dir: &Path) -> PathBuf {
     path
 }
 
-fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("cmsim-view-{}-{name}", std::process::id()))
+/// A fresh directory (`cmsim-view-NAME-…`), removed when dropped.
+fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-view-{name}-"))
 }
 
 #[test]
@@ -188,7 +192,6 @@ fn the_outputs_name_the_view_and_hold_its_figures() {
     );
     let svg = std::fs::read_to_string(out.join("charts/compliance.svg")).unwrap();
     assert!(svg.contains("as the site database of P01 sees it (for S01)"));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -226,7 +229,6 @@ fn an_unknown_site_is_refused_with_the_known_ones_and_nothing_is_written() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("without --replications"));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 /// The truth beside each database is that of the clients whose states it holds: the

@@ -5,6 +5,7 @@
 //! itself and rejects a trace that breaks any of it.
 
 mod common;
+use common::tempdir::TestDir;
 use common::*;
 use serde_json::Value;
 
@@ -173,8 +174,9 @@ fn windows_need_a_calendar_and_sound_fields() {
 fn machine_figures_per_group_follow_the_trace_and_verify_checks_them() {
     let src = windows("install_outside_windows: true", "");
     let loaded = cmsim::load_str("windows.ron", &src).unwrap();
-    let dir = std::env::temp_dir().join(format!("cmsim-windows-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // The run creates its `out` directory, inside one removed when the test ends.
+    let tmp = TestDir::new("cmsim-windows-");
+    let dir = tmp.join("out");
     let opts = cmsim::RunOptions {
         quiet: true,
         out: Some(dir.clone()),
@@ -200,7 +202,7 @@ fn machine_figures_per_group_follow_the_trace_and_verify_checks_them() {
         csv.lines().any(|l| l.contains(",short,20,0,0,0,20,0,")),
         "{csv}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(tmp);
 
     // verify: a forged state change and a missing start tally are caught.
     let trace = cmsim::try_trace_to_string(&loaded.world).unwrap();

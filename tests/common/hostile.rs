@@ -2,8 +2,10 @@
 //! failed) after 20 s, so a hang is a failure, never a stuck CI; both pipes are drained on
 //! threads so a chatty child cannot block.
 
+use super::tempdir::TestDir;
 use std::io::Read;
-use std::path::PathBuf;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -55,19 +57,33 @@ pub fn cmsim(args: &[&str]) -> (i32, String, String) {
     finish(cmd)
 }
 
-/// A fresh directory for one test.
-pub fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cmsim-hostile-{}-{name}", std::process::id()));
-    std::fs::remove_dir_all(&d).ok();
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory for one test (`cmsim-hostile-NAME-…`), removed when dropped.
+pub fn temp(name: &str) -> TestDir {
+    TestDir::new(&format!("cmsim-hostile-{name}-"))
 }
 
-/// Writes `src` as `name.ron` in a fresh directory and returns its path.
-pub fn scenario(name: &str, src: &str) -> PathBuf {
-    let path = temp(name).join(format!("{name}.ron"));
+/// A scenario file [`scenario`] wrote, alone in a fresh directory that lives (and is removed)
+/// with it. It derefs to the file's [`Path`].
+#[derive(Debug)]
+pub struct ScenarioFile {
+    path: PathBuf,
+    _dir: TestDir,
+}
+
+impl Deref for ScenarioFile {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Writes `src` as `name.ron` in a fresh directory and returns the file.
+pub fn scenario(name: &str, src: &str) -> ScenarioFile {
+    let dir = temp(name);
+    let path = dir.join(format!("{name}.ron"));
     std::fs::write(&path, src).unwrap();
-    path
+    ScenarioFile { path, _dir: dir }
 }
 
 /// Fails unless `msg` contains every part.
@@ -114,7 +130,8 @@ pub fn updates(n: usize) -> String {
 /// `cmsim run scenarios/lab.ron ARGS --out DIR`: exit code and stderr; fails if DIR was
 /// written (these are refusals).
 pub fn run_lab(name: &str, args: &[&str]) -> (i32, String) {
-    let dir = temp(name).join("out");
+    let tmp = temp(name);
+    let dir = tmp.join("out");
     let mut all = vec![
         "run",
         "scenarios/lab.ron",

@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests: run scenario text, read the trace back; `traces`
-//! builds hand-made traces for the `cmsim verify` tests.
+//! builds hand-made traces for the `cmsim verify` tests; `tempdir` the directories tests write
+//! into, removed when they end.
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod tempdir;
 pub mod traces;
 
 use serde_json::Value;
