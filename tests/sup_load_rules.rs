@@ -184,3 +184,37 @@ fn r11_pre_install_scans_read_metadata_younger_than_its_ttl() {
     );
     assert!(!kind(&t, "scan_failed").is_empty());
 }
+
+/// A client whose evaluation scan failed through every retry (its site's only WSUS down)
+/// records the deployment at its next completed compliance scan, and installs (R17): it held
+/// the policy unrecorded for good before, and never installed, though later scans worked.
+#[test]
+fn r17_a_deployment_whose_evaluation_scans_all_failed_is_recorded_by_the_next_scan() {
+    let src = two_sups(
+        r#", faults: [WsusUnavailable(server: "PR1-SUP", from: "23h", to: "1d 6h")],
+        settings: (scan_schedule_interval: "12h")"#,
+    )
+    .replace(r#", additional_sups: ["PR1-SUP2"]"#, "")
+    .replace(r#"end: "2d""#, r#"end: "3d""#);
+    let t = verified_lines(&src);
+    let mut lost = 0;
+    for c in 0..200u64 {
+        let gave_up = of_client(&t, "scan_failed", c)
+            .into_iter()
+            .filter(|f| f["scan"] == "evaluation" && f["retry_at"].is_null())
+            .map(|f| u(f, "t"))
+            .next();
+        let Some(gave_up) = gave_up else { continue };
+        lost += 1;
+        // The next served compliance scan records it: the install job follows at once.
+        let scan = of_client(&t, "scan_done", c)
+            .into_iter()
+            .find(|s| u(s, "t") > gave_up && s["reason"] == "compliance")
+            .unwrap_or_else(|| panic!("client {c}: no compliance scan after {gave_up}"));
+        let installs = of_client(&t, "install_done", c);
+        assert_eq!(installs.len(), 1, "client {c}");
+        assert!(u(installs[0], "t") > u(scan, "t"), "client {c}");
+    }
+    assert!(lost >= 100, "{lost} clients lost their evaluation");
+    assert_eq!(kind(&t, "install_done").len(), 200);
+}

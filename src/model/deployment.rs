@@ -109,6 +109,15 @@ impl Model<'_> {
             .fold(0, |mask, d| mask | 1 << d)
     }
 
+    /// Whether client `c` holds a deployment it has not recorded with no evaluation scan
+    /// waiting to record it: the one that was to do so failed and gave up (`scan_retry.rs`).
+    /// An evaluation records every deployment held, so nothing else leaves one unrecorded.
+    pub(super) fn evaluation_lost(&self, c: ClientId) -> bool {
+        let head = self.clients.head(c);
+        head.waiting & super::agent::Job::Evaluation as u8 == 0
+            && self.held_mask(c) & !head.registered != 0
+    }
+
     /// The evaluation scan recorded the client's required updates (R17): mandatory ones
     /// download at once, deadline notifications start (R22), users may act (R24).
     pub(super) fn evaluated(&mut self, c: ClientId, cx: &mut Cx) {

@@ -99,7 +99,8 @@ fn served(l: &Line) -> Vec<&str> {
 /// the user started it (or it got a deadline, which re-publishes the deployment's policy so
 /// that clients register the change at their next poll); the evaluation scan runs when the deployment
 /// policy arrives, or at each tick of the client's re-evaluation (every
-/// `deployment_reevaluation_interval` from the end of its first evaluation scan), or when
+/// `deployment_reevaluation_interval` from its first registration: the end of its first
+/// evaluation scan, or of the first compliance scan after one that failed), or when
 /// the job running then ends; a download job starts at what calls
 /// for it — an evaluation scan, the user's start, a pre-install scan, the end of the previous
 /// download, the machine's start-up — and its retries follow their timers (R19–R21).
@@ -114,6 +115,8 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     // client → when something last called for a download job; the job's attempt is then
     let mut calls: BTreeMap<u64, u64> = BTreeMap::new();
     let mut in_job: BTreeSet<u64> = BTreeSet::new();
+    // clients whose last evaluation scan started and did not finish (it failed)
+    let mut unrecorded: BTreeSet<u64> = BTreeSet::new();
     let mut out: BTreeSet<&str> = BTreeSet::new(); // deployments whose policy is out
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     for (i, l) in lines.iter().enumerate() {
@@ -152,6 +155,7 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
             "scan_start" if l.reason() == "evaluation" => {
                 o.checked += 1;
                 evaluated.insert(c);
+                unrecorded.insert(c);
                 let due = received.remove(&c).unwrap_or_default();
                 match due.first() {
                     // The retry of a failed one (`scans.rs` times it).
@@ -169,6 +173,14 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             // The first registration starts the client's re-evaluation.
             "scan_done" if l.reason() == "evaluation" => {
+                unrecorded.remove(&c);
+                ticks.start(c, l.t);
+                calls.insert(c, l.t);
+            }
+            // A completed compliance scan records the deployments an evaluation scan that
+            // failed (and is not due again) did not: that may be the first registration.
+            "scan_done" if unrecorded.contains(&c) && !received.contains_key(&c) => {
+                unrecorded.remove(&c);
                 ticks.start(c, l.t);
                 calls.insert(c, l.t);
             }
