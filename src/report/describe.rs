@@ -179,7 +179,7 @@ fn windows(w: &World, at: &impl Fn(SimTime) -> String, out: &mut String) {
         let never = super::summary::machines::never_fits(w, crate::world::GroupId(g as u32));
         if !never.is_empty() {
             out.push_str(&format!(
-                "  no window of {} fits the maximum run time of {}: they will not install there\n",
+                "  no window of {} fits the pre-install scan and the maximum run time of {}: they will not install there\n",
                 group.name,
                 never.join(", ")
             ));

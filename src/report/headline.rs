@@ -62,7 +62,7 @@ pub(super) fn headline(s: &Summary, at: impl Fn(Option<u64>) -> String, detail: 
     let unfit: Vec<&GroupMachines> = groups.iter().filter(|g| !g.never_fits.is_empty()).collect();
     for i in detail.pick(unfit.len(), |i| unfit[i].targeted) {
         out.text(format!(
-            "  {}: no maintenance window fits the maximum run time of {}; they never install there\n",
+            "  {}: no maintenance window fits the pre-install scan and the maximum run time of {}; they never install there\n",
             unfit[i].name,
             unfit[i].never_fits.join(", ")
         ));

@@ -135,6 +135,23 @@ impl World {
             .unwrap_or(self.settings.max_run_time.0.ms())
     }
 
+    /// The shortest pre-install scan, in ms: the steps before WUA connects, the update list
+    /// (the shorter of a delta and a full one) and the machine's own scan (R11). An install
+    /// job opens with one inside the window, so an update whose maximum run time and this
+    /// together exceed every window never installs in one.
+    pub fn shortest_pre_install_scan(&self) -> u64 {
+        let s = &self.settings;
+        [
+            s.scan_clear_history.0,
+            s.scan_locate_wsus.0,
+            s.scan_update_policy.0,
+            s.scan_wua_download.0.min(s.scan_wua_download_full.0),
+            s.scan_wua_evaluate.0,
+        ]
+        .iter()
+        .fold(0, |sum, d| sum.saturating_add(d.ms()))
+    }
+
     /// The group client `c` belongs to.
     pub fn group_of(&self, c: ClientId) -> GroupId {
         self.group_index.group_of(c)

@@ -57,8 +57,9 @@ pub struct GroupMachines {
     pub required: u32,
     /// Its maintenance windows (for software updates) by name; empty: none.
     pub windows: Vec<String>,
-    /// Deployed updates whose maximum run time is longer than every window opening in the
-    /// run: they never install on this group.
+    /// Deployed updates whose maximum run time, after the pre-install scan that opens the
+    /// install job, is longer than every window opening in the run: they never install on
+    /// this group.
     pub never_fits: Vec<String>,
 }
 
@@ -123,7 +124,9 @@ pub(super) fn machines(world: &World, m: &MachineStates) -> MachinesSummary {
     }
 }
 
-/// The updates deployed to group `g` that no window of it ever fits. A rule's deployment
+/// The updates deployed to group `g` that no window of it ever fits: their maximum run time
+/// and the pre-install scan that opens the install job exceed the longest window (a window
+/// the update alone fits is used up by the scan at every opening). A rule's deployment
 /// counts with every update the rule may take (`Adr::candidates`): before the run nobody
 /// knows which it will, and one it may take that can never install is the risk to report.
 pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
@@ -142,7 +145,12 @@ pub(crate) fn never_fits(world: &World, g: GroupId) -> Vec<String> {
             None => d.updates.iter(),
         })
         .copied()
-        .filter(|&u: &UpdateId| world.max_run_time(u) > longest)
+        .filter(|&u: &UpdateId| {
+            world
+                .max_run_time(u)
+                .saturating_add(world.shortest_pre_install_scan())
+                > longest
+        })
         .map(|u| world.updates[u.index()].id.clone())
         .collect();
     out.sort();
