@@ -397,3 +397,42 @@ fn r17_deployments_are_reevaluated_every_interval() {
         .count();
     assert_eq!(evaluations, 30, "0: only the evaluation of the policy");
 }
+
+/// A deployment's installed pairs are those of its own collection found required at its
+/// creation: a share of a group counts only its chosen machines, and a pair installed
+/// through an earlier deployment does not count again for a later one. Both counted every
+/// machine of a targeted group: "required 53, installed 100".
+#[test]
+fn r25_a_deployment_counts_only_the_installs_of_pairs_it_found_required() {
+    let src = r#"Scenario(name: "overlap", seed: 15, end: "8d",
+        sites: [(code: "P01", kind: Primary, sup: "SUP", management_points: ["MP"],
+                 distribution_points: ["DP"])],
+        clients: [(name: "d", site: "P01", count: 100), (name: "e", site: "P01", count: 100)],
+        catalog: [(id: "KB1", size: "10MB", released: "0")],
+        deployments: [
+            (id: "X", updates: ["KB1"], target: [(group: "d", share: 0.5)], created: "1d",
+             deadline: "1d 1h"),
+            (id: "Y", updates: ["KB1"], target: [(group: "d"), (group: "e")], created: "3d",
+             deadline: "5d"),
+        ],
+        settings: (user_early_install_share: 0.0))"#;
+    let loaded = cmsim::load_str("overlap.ron", src).unwrap();
+    let opts = cmsim::RunOptions {
+        quiet: true,
+        ..cmsim::RunOptions::default()
+    };
+    let json: Value =
+        serde_json::from_str(&cmsim::run(&loaded.world, &opts).unwrap().to_json()).unwrap();
+    let deps = json["deployment"]["deployments"].as_array().unwrap();
+    let (x, y) = (&deps[0], &deps[1]);
+    let installed = kind(&verified_lines(src), "install_done").len() as u64;
+    assert_eq!(installed, 200);
+    let (xr, yr) = (
+        x["required"].as_u64().unwrap(),
+        y["required"].as_u64().unwrap(),
+    );
+    assert!(xr > 30 && xr < 70, "{x}");
+    assert_eq!(xr + yr, 200, "{x} {y}");
+    assert_eq!(x["installed"], xr, "{x}");
+    assert_eq!(y["installed"], yr, "{y}");
+}

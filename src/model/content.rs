@@ -135,6 +135,7 @@ impl Model<'_> {
         }
         let deadline = self.deployments[d.index()].deadline;
         let (targeted, required) = self.still_required(d);
+        self.created |= 1 << d.index();
         cx.emit(Fact::DeploymentCreated {
             deployment: d,
             deadline,

@@ -166,10 +166,12 @@ impl Model<'_> {
         self.clients.set_truth(c.index(), u, truth);
         let registered = self.clients.head(c).registered;
         self.settle(c, registered & self.deployed.holding(u));
+        let deployments = self.installs_for(c, u);
         cx.emit(Fact::InstallDone {
             client: c,
             update: UpdateId(u as u32),
             restart,
+            deployments,
         });
         if restart {
             cx.emit(Fact::RestartPending {
@@ -180,6 +182,22 @@ impl Model<'_> {
         // Only the deployments holding `u` can have become compliant: `u` was required.
         self.report_compliance_change(c, self.deployed.holding(u), cx);
         self.install_next(c, cx);
+    }
+
+    /// The deployments an install of update `u` on client `c` settles a required pair of:
+    /// created, holding `u`, and targeting `c` itself (a share of a group takes only some of
+    /// its clients).
+    fn installs_for(&self, c: ClientId, u: usize) -> u32 {
+        let mut found = 0;
+        let mut among = self.created & self.deployed.holding(u);
+        while among != 0 {
+            let d = among.trailing_zeros() as usize;
+            among &= among - 1;
+            if self.deployments[d].targeted.contains(c.index()) {
+                found |= 1 << d;
+            }
+        }
+        found
     }
 
     /// The post-install scan is done: a restart is planned if an install waits for one, and

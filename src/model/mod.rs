@@ -88,6 +88,9 @@ pub struct Model<'w> {
     deployments: Vec<DeploymentState>,
     /// Bytes each deployment downloaded into the package source.
     source_bytes: Vec<u64>,
+    /// Deployments created so far (their policy may not be out yet), a bit each: what an
+    /// install counts for (`install.rs`).
+    created: u32,
     /// Updates whose files are in the package source (R16).
     in_source: BitSet,
     /// The scans each WSUS is serving, indexed like `World::sups` (`sup_load.rs`).
@@ -151,6 +154,7 @@ impl<'w> Model<'w> {
             never_on: BitSet::new(world.clients() as usize),
             deployments,
             source_bytes: vec![0; world.deployments.len()],
+            created: 0,
             in_source: BitSet::new(world.updates.len()),
             dist: distribution::Distribution::new(world),
             peers: peer::Peers::new(world, &rng),

@@ -329,6 +329,7 @@ impl ComplianceMetrics {
                 client,
                 update,
                 restart,
+                ..
             } => {
                 let to = if restart {
                     Truth::PendingRestart

@@ -312,14 +312,14 @@ impl DeploymentMetrics {
                 self.sources.peer_bytes += bytes;
                 *self.sources.peer_per_minute.at(t.ms() / 60_000, 0) += bytes;
             }
-            // An install counts for the deployments containing the update that target the
-            // client's group: the phases of a phased deployment share their updates.
-            Fact::InstallDone { client, update, .. } => {
-                let g = world.group_of(client);
-                for &d in &self.containing[update.index()] {
-                    if !world.groups[g.index()].targeted_by(d) {
-                        continue;
-                    }
+            // An install counts for the deployments the model names: created before it,
+            // holding the update, with the client in their collection (the phases of a
+            // phased deployment share their updates, each with its own collection).
+            Fact::InstallDone { deployments, .. } => {
+                let mut among = deployments;
+                while among != 0 {
+                    let d = among.trailing_zeros() as usize;
+                    among &= among - 1;
                     let p = &mut self.deployments[d];
                     p.installed += 1;
                     reach(&mut p.installed_marks, p.installed, p.required, t);
@@ -334,7 +334,11 @@ impl DeploymentMetrics {
                 site,
             } if to == State::Installed && from != to && self.top[site.index()] => {
                 for &d in &self.containing[update.index()] {
-                    if !world.groups[group.index()].targeted_by(d) {
+                    // Only reports after its creation: a pair reported before was installed
+                    // before, and is not among those it found required.
+                    if !world.groups[group.index()].targeted_by(d)
+                        || self.deployments[d].created.is_none()
+                    {
                         continue;
                     }
                     let p = &mut self.deployments[d];

@@ -464,6 +464,11 @@ pub enum Fact {
         update: UpdateId,
         /// It needs a restart before it counts as installed.
         restart: bool,
+        /// The deployments (a bit each) whose required pairs this install settles: created
+        /// before it, holding the update, and with the client in their target collection
+        /// (a group's share, not the whole group). A pair installed before a deployment was
+        /// created is not among its required ones, so it never counts for it.
+        deployments: u32,
     },
     /// An update installed and waits for a restart: Required in the site database until
     /// then (R15, R25).

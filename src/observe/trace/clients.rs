@@ -204,6 +204,7 @@ impl<W: Write> TraceWriter<W> {
                 client,
                 update,
                 restart,
+                ..
             } => {
                 self.head(t, "install_done");
                 self.num("client", u64::from(client.0));

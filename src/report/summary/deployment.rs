@@ -93,7 +93,10 @@ pub struct DeploymentReport {
     pub installed: u64,
     /// When 50, 90, 95 and 99 % of them were installed on the clients.
     pub installed_ms: [Option<u64>; 4],
-    /// When the site databases showed 50, 90, 95 and 99 % of them installed.
+    /// When the site databases showed 50, 90, 95 and 99 % of them installed, counted from
+    /// the installs they learned after its creation on machines of its targeted groups (the
+    /// databases' states are per group: a collection taking a share of a group counts that
+    /// whole group's reports here; its machine figures are exact).
     pub db_installed_ms: [Option<u64>; 4],
     /// Machines: its target collection, and how many are fully compliant (every update of
     /// the deployment that applies to them installed), truly and in the site databases.
