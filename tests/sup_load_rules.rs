@@ -186,8 +186,9 @@ fn r11_pre_install_scans_read_metadata_younger_than_its_ttl() {
 }
 
 /// A client whose evaluation scan failed through every retry (its site's only WSUS down)
-/// records the deployment at its next completed compliance scan, and installs (R17): it held
-/// the policy unrecorded for good before, and never installed, though later scans worked.
+/// runs it again after its next served compliance scan, records the deployment and installs
+/// (R17): it held the policy unrecorded for good before, and never installed, though later
+/// scans were served.
 #[test]
 fn r17_a_deployment_whose_evaluation_scans_all_failed_is_recorded_by_the_next_scan() {
     let src = two_sups(
@@ -206,7 +207,7 @@ fn r17_a_deployment_whose_evaluation_scans_all_failed_is_recorded_by_the_next_sc
             .next();
         let Some(gave_up) = gave_up else { continue };
         lost += 1;
-        // The next served compliance scan records it: the install job follows at once.
+        // The evaluation scan follows the next served compliance scan; then the install.
         let scan = of_client(&t, "scan_done", c)
             .into_iter()
             .find(|s| u(s, "t") > gave_up && s["reason"] == "compliance")

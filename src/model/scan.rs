@@ -160,14 +160,13 @@ impl Model<'_> {
         }
         match reason {
             // What the scan found is recorded (jobs it asks for wait), then the agent is free.
-            // An assignment evaluation follows every completed scan: deployments the client
-            // holds whose own evaluation scan was lost (its WSUS down through every retry)
-            // are recorded now, or the client would never act on them.
-            ScanReason::Compliance if self.evaluation_lost(c) => {
-                self.evaluated(c, cx);
-                self.job_done(c, cx);
-            }
+            // Deployments the client holds whose evaluation scan was lost (its WSUS down
+            // through every retry) are evaluated again once a scan is served, or the client
+            // would never act on them: the evaluation job follows this one.
             ScanReason::Compliance => {
+                if self.evaluation_lost(c) {
+                    self.want(c, Job::Evaluation, cx);
+                }
                 self.reevaluate(c, cx);
                 self.job_done(c, cx);
             }

@@ -10,11 +10,12 @@
 //! contacts WSUS.
 
 use super::agent::{Agent, Job};
-use super::clients::SCAN_SCHEDULED;
+use super::clients::{NEVER_ONLINE, SCAN_SCHEDULED};
 use super::event::Event;
 use super::fact::{Fact, ScanFailure, ScanReason};
 use super::invariant::Invariant;
 use super::{Cx, Model};
+use crate::engine::SimTime;
 use crate::world::ClientId;
 
 impl Model<'_> {
@@ -66,6 +67,24 @@ impl Model<'_> {
         self.job_done(c, cx);
     }
 
+    /// Whether an online scan was served since the failure whose retry comes at `now` (it
+    /// was `failures` in a row): its count alone cannot tell, when the served scan reset it
+    /// and a new failure brought it back to the same number. The failure was the retry
+    /// interval before, or the SUP switch delay after the last retry; a served scan after it
+    /// connected in a later second (or the same one: a scan cannot end, and the next connect,
+    /// within a second).
+    fn served_since_failure(&self, c: ClientId, failures: u8, now: SimTime) -> bool {
+        let s = &self.world.settings;
+        let after = if u32::from(failures) <= s.scan_retries {
+            s.scan_retry_interval.0
+        } else {
+            s.sup_switch_delay.0
+        };
+        let failed_at = now.ms().saturating_sub(after.ms());
+        let online_at = self.clients.head(c).online_at;
+        online_at != NEVER_ONLINE && u64::from(online_at) >= failed_at / 1_000
+    }
+
     /// The retry of a failed scan: the job that asked for it runs again (a pre-install scan
     /// comes with its install job, which first checks that something is still due). Only the
     /// latest failure's retry counts: an online scan that ended since (served or failed)
@@ -77,7 +96,8 @@ impl Model<'_> {
         failures: u8,
         cx: &mut Cx,
     ) {
-        if self.clients.head(c).scan_failures != failures
+        if self.served_since_failure(c, failures, cx.now())
+            || self.clients.head(c).scan_failures != failures
             || reason == ScanReason::Compliance && self.clients.has(c, SCAN_SCHEDULED)
         {
             return;

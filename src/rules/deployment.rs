@@ -99,9 +99,9 @@ fn served(l: &Line) -> Vec<&str> {
 /// the user started it (or it got a deadline, which re-publishes the deployment's policy so
 /// that clients register the change at their next poll); the evaluation scan runs when the deployment
 /// policy arrives, or at each tick of the client's re-evaluation (every
-/// `deployment_reevaluation_interval` from its first registration: the end of its first
-/// evaluation scan, or of the first compliance scan after one that failed), or when
-/// the job running then ends; a download job starts at what calls
+/// `deployment_reevaluation_interval` from the end of its first evaluation scan), or after
+/// a served compliance scan when its last evaluation scan failed and is not due again, or
+/// when the job running then ends; a download job starts at what calls
 /// for it — an evaluation scan, the user's start, a pre-install scan, the end of the previous
 /// download, the machine's start-up — and its retries follow their timers (R19–R21).
 pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
@@ -115,8 +115,11 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
     // client → when something last called for a download job; the job's attempt is then
     let mut calls: BTreeMap<u64, u64> = BTreeMap::new();
     let mut in_job: BTreeSet<u64> = BTreeSet::new();
-    // clients whose last evaluation scan started and did not finish (it failed)
-    let mut unrecorded: BTreeSet<u64> = BTreeSet::new();
+    // client → the deployments its last deployment policy brought, and those its last
+    // evaluation scan recorded: a policy it holds unrecorded with no evaluation scan due
+    // means that scan failed
+    let mut held: BTreeMap<u64, &[String]> = BTreeMap::new();
+    let mut recorded: BTreeMap<u64, &[String]> = BTreeMap::new();
     let mut out: BTreeSet<&str> = BTreeSet::new(); // deployments whose policy is out
     let (mut jobs, mut scratch) = (Jobs::default(), Outcome::new("AGENT"));
     for (i, l) in lines.iter().enumerate() {
@@ -151,11 +154,11 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             "policy_received" if l.policy.as_deref() == Some("deployment") => {
                 received.entry(c).or_default().push((l.t, POLICY));
+                held.insert(c, l.deployments.as_deref().unwrap_or_default());
             }
             "scan_start" if l.reason() == "evaluation" => {
                 o.checked += 1;
                 evaluated.insert(c);
-                unrecorded.insert(c);
                 let due = received.remove(&c).unwrap_or_default();
                 match due.first() {
                     // The retry of a failed one (`scans.rs` times it).
@@ -173,15 +176,21 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
             }
             // The first registration starts the client's re-evaluation.
             "scan_done" if l.reason() == "evaluation" => {
-                unrecorded.remove(&c);
+                recorded.insert(c, held.get(&c).copied().unwrap_or_default());
                 ticks.start(c, l.t);
                 calls.insert(c, l.t);
             }
-            // A completed compliance scan records the deployments an evaluation scan that
-            // failed (and is not due again) did not: that may be the first registration.
-            "scan_done" if unrecorded.contains(&c) && !received.contains_key(&c) => {
-                unrecorded.remove(&c);
-                ticks.start(c, l.t);
+            // A served compliance scan after an evaluation scan that failed (and is not due
+            // again) calls for the evaluation once more.
+            "scan_done"
+                if l.reason() == "compliance"
+                    && !received.contains_key(&c)
+                    && held.get(&c).is_some_and(|h| {
+                        let r = recorded.get(&c).copied().unwrap_or_default();
+                        h.iter().any(|d| !r.contains(d))
+                    }) =>
+            {
+                received.entry(c).or_default().push((l.t, LOST));
                 calls.insert(c, l.t);
             }
             "user_install" => {
@@ -247,6 +256,7 @@ pub(super) fn r17(lines: &[Line], cx: &Ctx) -> Outcome {
 /// Why an evaluation scan came due.
 const TICK: &str = "re-evaluation due";
 const POLICY: &str = "deployment policy received";
+const LOST: &str = "evaluation lost to a failed scan";
 
 /// R18: an update installs only after the client downloaded it into its cache: given the
 /// scenario, a download serving a deployment that contains the update; without it, any

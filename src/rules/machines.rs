@@ -8,6 +8,13 @@
 //! and leaves "pending restart" only by a restart. Both mean nothing is left to install: a
 //! machine in either has no `install_done`.
 //!
+//! Conversely, a `restart` of a machine pending restart takes it out of that state at the
+//! same instant (the restart completes every install waiting for it), and a deployment's
+//! machine counts hold together: its `targeted` is its groups' sizes when it takes them whole
+//! (given the scenario), at most the machines of the run, and neither its `compliant` at the
+//! start nor what a database learned (`db_machines_compliant`, summed per database) exceeds
+//! it.
+//!
 //! A deployment an automatic deployment rule makes during the run targets its machines from
 //! that instant on: at its `adr_deployment_created` line, machines no deployment targeted
 //! join a group's figures (from `not_targeted`, into "never online" only if they have not been
@@ -39,7 +46,11 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                 .collect()
         })
         .unwrap_or_default();
-    let group_of = |c: u64| groups.iter().position(|g| (g.1..g.1 + g.2).contains(&c));
+    let group_of = |c: u64| {
+        groups
+            .iter()
+            .position(|g| (g.1..g.1.saturating_add(g.2)).contains(&c))
+    };
     // group → machines per state; client → its last state
     let mut counts: BTreeMap<usize, [i64; 5]> = BTreeMap::new();
     let mut last: BTreeMap<u64, &str> = BTreeMap::new();
@@ -61,6 +72,13 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
         })
         .filter_map(|m| Some((m.t, m.client?, m.kind.as_str())))
         .collect();
+    // Each client's moves out of a state, by (time, client, state left).
+    let moves: std::collections::BTreeSet<(u64, u64, &str)> = lines
+        .iter()
+        .filter(|m| m.kind == "machine_state")
+        .filter_map(|m| Some((m.t, m.client?, m.from.as_deref()?)))
+        .collect();
+    let mut counted = Counted::default();
     // Machines off since the start: `client_offline` at 0, no `client_online` since.
     let mut never_on: std::collections::BTreeSet<u64> = Default::default();
     for l in lines {
@@ -74,6 +92,7 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
             // Compliant and pending restart mean nothing is left to install: a machine in
             // either installs nothing more unless a rule's deployment moved it out first.
             "install_done" => {
+                counted.install(l, &groups, &mut o);
                 let c = l.client();
                 if let Some(&was @ ("compliant" | "pending_restart")) = last.get(&c) {
                     o.fail(
@@ -81,6 +100,18 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
                         &format!("an install on a machine {was}, with nothing left to install"),
                     );
                 }
+            }
+            "restart"
+                if last.get(&l.client()) == Some(&"pending_restart")
+                    && !moves.contains(&(l.t, l.client(), "pending_restart")) =>
+            {
+                o.fail(l, "a restart that left the machine pending restart");
+            }
+            "targeted_machines"
+            | "deployment_created"
+            | "db_machines_compliant"
+            | "applicability" => {
+                counted.line(l, cx, &groups, &mut o);
             }
             "machines_at_start" => {
                 let g = groups.iter().position(|g| Some(&g.0) == l.group.as_ref());
@@ -181,6 +212,152 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
         }
     }
     o
+}
+
+/// The machine counts of each deployment: targeted, and compliant per database; the pairs
+/// found required, by each deployment at its creation and by each group at the start.
+#[derive(Default)]
+struct Counted<'a> {
+    targeted: BTreeMap<&'a str, u64>,
+    learned: BTreeMap<(&'a str, &'a str), u64>,
+    /// Deployments taking whole groups: their groups' client ranges, updates, the pairs
+    /// they found required and the installs of those since.
+    whole: BTreeMap<&'a str, (Vec<(u64, u64)>, Vec<String>, u64, u64)>,
+    /// (group, update) → clients that will report it required (`applicability`).
+    applicable: BTreeMap<(&'a str, &'a str), u64>,
+    /// (group, update) → clients that installed it.
+    installers: BTreeMap<(&'a str, &'a str), std::collections::BTreeSet<u64>>,
+}
+
+impl<'a> Counted<'a> {
+    fn line(&mut self, l: &'a Line, cx: &Ctx, groups: &[(String, u64, u64)], o: &mut Outcome) {
+        let d = l.deployment();
+        let clients = groups.iter().fold(0u64, |n, g| n.saturating_add(g.2));
+        match l.kind.as_str() {
+            "applicability" => {
+                let key = (
+                    l.group.as_deref().unwrap_or(""),
+                    l.update.as_deref().unwrap_or(""),
+                );
+                self.applicable.insert(key, l.required.unwrap_or(0));
+            }
+            "targeted_machines" | "deployment_created" => {
+                o.checked += 1;
+                let targeted = l.targeted.unwrap_or(0);
+                if l.kind == "deployment_created"
+                    && let Some(spec) = cx
+                        .scenario
+                        .and_then(|s| s.deployments.iter().find(|x| x.id == d))
+                    && whole_groups(cx, d, groups).is_some()
+                {
+                    let ranges = spec
+                        .target
+                        .iter()
+                        .filter_map(|t| groups.iter().find(|g| g.0.eq_ignore_ascii_case(&t.group)))
+                        .map(|g| (g.1, g.2))
+                        .collect();
+                    let required = l.required.unwrap_or(0);
+                    self.whole
+                        .insert(d, (ranges, spec.updates.clone(), required, 0));
+                }
+                self.targeted.insert(d, targeted);
+                if l.kind == "targeted_machines" && l.compliant.unwrap_or(0) > targeted {
+                    o.fail(l, "more machines compliant than targeted");
+                }
+                if !groups.is_empty() && targeted > clients {
+                    o.fail(
+                        l,
+                        &format!("{targeted} machines targeted of {clients} in the run"),
+                    );
+                }
+                // At the start a rule's deployment targets nobody yet (its run does).
+                if l.kind == "deployment_created"
+                    && let Some(whole) = whole_groups(cx, d, groups)
+                    && whole != targeted
+                {
+                    o.fail(
+                        l,
+                        &format!(
+                            "{targeted} machines targeted: its groups, taken whole, hold {whole}"
+                        ),
+                    );
+                }
+            }
+            _ => {
+                o.checked += 1;
+                let n = self.learned.entry((l.site(), d)).or_default();
+                *n = n.saturating_add(l.count.unwrap_or(0));
+                let targeted = self.targeted.get(d).copied().unwrap_or(0);
+                if *n > targeted {
+                    o.fail(
+                        l,
+                        &format!(
+                            "database {} learned of {n} compliant machines of {targeted} targeted",
+                            l.site()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+impl<'a> Counted<'a> {
+    /// An install settles at most one pair each deployment found required at its creation,
+    /// and its client's group counted the update required at the start.
+    fn install(&mut self, l: &'a Line, groups: &'a [(String, u64, u64)], o: &mut Outcome) {
+        let (c, u) = (l.client(), l.update.as_deref().unwrap_or(""));
+        for (d, (ranges, updates, required, installs)) in &mut self.whole {
+            if updates.iter().any(|x| x == u)
+                && ranges
+                    .iter()
+                    .any(|&(first, n)| (first..first.saturating_add(n)).contains(&c))
+            {
+                o.checked += 1;
+                *installs += 1;
+                if *installs > *required {
+                    o.fail(
+                        l,
+                        &format!("install {installs} of a pair of {d}, which found {required} required at its creation"),
+                    );
+                }
+            }
+        }
+        let Some(g) = groups
+            .iter()
+            .find(|g| (g.1..g.1.saturating_add(g.2)).contains(&c))
+        else {
+            return;
+        };
+        let Some(&required) = self.applicable.get(&(g.0.as_str(), u)) else {
+            return;
+        };
+        let installers = self.installers.entry((g.0.as_str(), u)).or_default();
+        installers.insert(c);
+        if installers.len() as u64 > required {
+            o.fail(
+                l,
+                &format!(
+                    "{} machines of {} installed {u}, which {required} of them needed at the start",
+                    installers.len(),
+                    g.0
+                ),
+            );
+        }
+    }
+}
+
+/// The machines of deployment `d`'s groups, when the scenario has it take each whole (no
+/// share below 1, no phases: a phase takes its own collection).
+fn whole_groups(cx: &Ctx, d: &str, groups: &[(String, u64, u64)]) -> Option<u64> {
+    let spec = cx.scenario?.deployments.iter().find(|x| x.id == d)?;
+    if !spec.phases.is_empty() || spec.target.iter().any(|t| t.share < 1.0) {
+        return None;
+    }
+    spec.target.iter().try_fold(0u64, |sum, t| {
+        let g = groups.iter().find(|g| g.0.eq_ignore_ascii_case(&t.group))?;
+        Some(sum.saturating_add(g.2))
+    })
 }
 
 /// The index of state `name` in [`STATES`].
