@@ -214,6 +214,15 @@ pub(super) fn check(lines: &[Line], cx: &Ctx) -> Outcome {
     o
 }
 
+/// A deployment that takes whole groups: their client ranges (first, count), its updates,
+/// the pairs it found required at its creation and the installs of them since.
+struct Whole {
+    ranges: Vec<(u64, u64)>,
+    updates: Vec<String>,
+    required: u64,
+    installs: u64,
+}
+
 /// The machine counts of each deployment: targeted, and compliant per database; the pairs
 /// found required, by each deployment at its creation and by each group at the start.
 #[derive(Default)]
@@ -222,7 +231,7 @@ struct Counted<'a> {
     learned: BTreeMap<(&'a str, &'a str), u64>,
     /// Deployments taking whole groups: their groups' client ranges, updates, the pairs
     /// they found required and the installs of those since.
-    whole: BTreeMap<&'a str, (Vec<(u64, u64)>, Vec<String>, u64, u64)>,
+    whole: BTreeMap<&'a str, Whole>,
     /// (group, update) → clients that will report it required (`applicability`).
     applicable: BTreeMap<(&'a str, &'a str), u64>,
     /// (group, update) → clients that installed it.
@@ -257,8 +266,17 @@ impl<'a> Counted<'a> {
                         .map(|g| (g.1, g.2))
                         .collect();
                     let required = l.required.unwrap_or(0);
-                    self.whole
-                        .insert(d, (ranges, spec.updates.clone(), required, 0));
+                    let updates = spec.updates.clone();
+                    let installs = 0;
+                    self.whole.insert(
+                        d,
+                        Whole {
+                            ranges,
+                            updates,
+                            required,
+                            installs,
+                        },
+                    );
                 }
                 self.targeted.insert(d, targeted);
                 if l.kind == "targeted_machines" && l.compliant.unwrap_or(0) > targeted {
@@ -307,7 +325,13 @@ impl<'a> Counted<'a> {
     /// and its client's group counted the update required at the start.
     fn install(&mut self, l: &'a Line, groups: &'a [(String, u64, u64)], o: &mut Outcome) {
         let (c, u) = (l.client(), l.update.as_deref().unwrap_or(""));
-        for (d, (ranges, updates, required, installs)) in &mut self.whole {
+        for (d, w) in &mut self.whole {
+            let Whole {
+                ranges,
+                updates,
+                required,
+                installs,
+            } = w;
             if updates.iter().any(|x| x == u)
                 && ranges
                     .iter()
