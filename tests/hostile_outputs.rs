@@ -147,3 +147,64 @@ fn a_claim_that_does_not_commit_removes_the_directory_it_created() {
     drop(OutDir::claim(&Target::new(tmp.join("mine"), false, "run", &[])).unwrap());
     assert!(tmp.join("mine/notes.txt").is_file());
 }
+
+#[test]
+fn flags_a_run_would_ignore_are_refused() {
+    for (args, expected) in [
+        (&["--trace-clients", "5..10"][..], "--trace <FILE>"),
+        (
+            &["--replications", "2", "--sample", "1m"],
+            "--sample sets one run's",
+        ),
+        (&["--replications", "2", "--detail"], "--detail lists"),
+        (
+            &[
+                "--replications",
+                "2",
+                "--trace-clients",
+                "1",
+                "--trace",
+                "x.jsonl",
+            ],
+            "--trace writes one run's trace",
+        ),
+        (
+            &["--trace", "-", "--format", "json"],
+            "both write to standard output",
+        ),
+    ] {
+        let (code, err) = run_lab("ignored", args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_has(&err, &[expected]);
+    }
+    let tmp = temp("sweep-json");
+    let out = tmp.join("out");
+    let (code, _, err) = cmsim(&[
+        "sweep",
+        "scenarios/mandatory-deadline.ron",
+        "-q",
+        "--format",
+        "json",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["--format json prints the table"]);
+    assert!(!out.exists());
+    let (code, out, err) = cmsim(&["schema", "replications", "--format", "markdown"]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_has(&err, &["drop the document"]);
+}
+
+#[test]
+fn a_value_that_is_not_utf8_is_named_by_its_flag() {
+    use std::os::unix::ffi::OsStrExt;
+    for flag in ["--view", "--until", "--seed"] {
+        let mut cmd = std::process::Command::new(common::hostile::BIN);
+        cmd.args(["run", LAB, "-q", flag])
+            .arg(std::ffi::OsStr::from_bytes(b"\xff"));
+        let (code, _, err) = common::hostile::finish(cmd);
+        assert_eq!(code, 2, "{err}");
+        assert_has(&err, &[&format!("the value of {flag} is not valid UTF-8")]);
+    }
+}
