@@ -91,6 +91,11 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
     }
     match ran {
         Ok(_) if trace_out => ExitCode::SUCCESS,
+        // Said as every command says a failed write to standard output.
+        Err(cmsim::run::RunError::Output { path, source }) if trace_out && path == "-" => {
+            note(&format!("cmsim: cannot write to standard output: {source}"));
+            ExitCode::FAILURE
+        }
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
         Ok(summary) => print_out(&cmsim::report::text::render_within(
             &summary,
