@@ -65,7 +65,7 @@ enum Command {
         #[arg(long, value_name = "I/N", value_parser = cmsim::sweep::Shard::parse)]
         shard: Option<cmsim::sweep::Shard>,
         /// Writes sweep.csv, its charts and report.html (a shard: sweep-shard-I-of-N.csv only)
-        /// into DIR instead of printing the table.
+        /// into DIR instead of printing the table (so not with --format json).
         #[arg(long, short = 'o', value_name = "DIR")]
         out: Option<PathBuf>,
         /// Replaces the outputs of an earlier run in --out (a shard: its own table only).
@@ -97,9 +97,10 @@ enum Command {
     /// Prints the schema of summary.json, replications.json or comparison.json: JSON
     /// Schema, or every field's type and meaning (docs/summary-fields.md).
     Schema {
-        /// Which file's schema (`--format markdown` shows all three).
-        #[arg(value_enum, default_value = "summary")]
-        document: cmsim::report::summary::schema::Document,
+        /// Which file's schema (default: summary); `--format markdown` shows all three and
+        /// takes none.
+        #[arg(value_enum)]
+        document: Option<cmsim::report::summary::schema::Document>,
         /// JSON Schema (`json`) or the field reference (`markdown`).
         #[arg(long, value_enum, default_value = "json")]
         format: SchemaFormat,
@@ -143,7 +144,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return cli::args::refused(e),
+    };
     cli::console::set_verbose(cli.verbose);
     if let Some(code) = stdin_twice(&cli.command) {
         return code;
@@ -175,6 +179,13 @@ fn main() -> ExitCode {
             force,
             plan,
         } => {
+            if out.is_some() && plan.format == cli::plan::Format::Json {
+                cli::console::report_error(
+                    &"--format json prints the table; --out writes it as files (sweep.csv) \
+                      instead of printing it: drop one of them",
+                );
+                return ExitCode::from(cli::console::BAD_INPUT);
+            }
             let out = out.map(|dir| Target::new(dir, force, "sweep", &[&scenario]));
             let own = shard.map(|s| (s.index, s.count));
             if let Err(code) = precheck(out.as_ref(), own) {

@@ -22,11 +22,14 @@ pub struct RunOptions {
     /// Run length, e.g. "14d" (default: the scenario's `end`); over 0, at most three years.
     #[arg(long, value_name = "DUR", value_parser = parse_until)]
     pub until: Option<SimDuration>,
-    /// Writes the event trace (JSON Lines) to FILE.
+    /// Writes the event trace (JSON Lines) to FILE; `-` writes it to standard output, in
+    /// place of the summary (e.g. `cmsim run S.ron --trace - | cmsim verify - --scenario
+    /// S.ron`). Not a name --out writes.
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
-    /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded).
-    #[arg(long, value_name = "RANGE", value_parser = parse_client_range)]
+    /// Keeps only these clients' events in the trace: "N" or "A..B" (B excluded), ids of the
+    /// scenario's clients (0 to its count - 1).
+    #[arg(long, value_name = "RANGE", value_parser = parse_client_range, requires = "trace")]
     pub trace_clients: Option<Range<u64>>,
     /// Interval of the compliance time series in compliance.csv (default 15m, at least 1m).
     #[arg(long, value_name = "DUR", value_parser = parse_sample)]
@@ -137,19 +140,30 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
 }
 
 /// Refuses options that cannot run on `world` (with `opts` applied): a `--view` of a site
-/// it does not have, a trace the outputs would replace, a run over its event or memory
-/// budget, a compliance time series too large to keep in memory. Nothing has been written
-/// when this fails.
+/// it does not have, `--trace-clients` naming none of its clients, a trace path that cannot
+/// be written or that the outputs would replace, an `--out` that is refused, a run over its
+/// event or memory budget, a compliance time series too large to keep in memory. Nothing
+/// has been written when this fails.
 pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
     view(world, opts)?;
-    if let (Some(trace), Some(dir)) = (&opts.trace, &opts.out)
-        && crate::output::among_outputs(dir, trace)
+    if let Some(range) = &opts.trace_clients
+        && range.start >= world.clients()
     {
         return Err(RunError::Argument(format!(
-            "--trace {}: --out {} writes (or replaces) a file of this name; choose another path",
-            trace.display(),
-            dir.display()
+            "--trace-clients {}..{}: the scenario has {} clients, ids 0..{}; choose ids \
+             below {}",
+            range.start,
+            range.end,
+            world.clients(),
+            world.clients(),
+            world.clients()
         )));
+    }
+    if let Some(trace) = &opts.trace {
+        crate::output::check_trace(trace, opts.out.as_deref())?;
+    }
+    if let Some(dir) = &opts.out {
+        Target::new(dir.clone(), opts.force, "run", &[]).precheck(None)?;
     }
     let sample = opts.sample.unwrap_or(DEFAULT_SAMPLE);
     opts.budget
@@ -269,8 +283,14 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         None => None,
     };
     let (trace_file, trace) = match &opts.trace {
+        Some(path) if crate::load::is_stdin(path) => {
+            let out: Box<dyn io::Write + Send> = Box::new(io::stdout());
+            let writer = TraceWriter::new(world, BufWriter::new(out), opts.trace_clients.clone());
+            (None, Some(writer))
+        }
         Some(path) => {
             let (partial, f) = Partial::create(path)?;
+            let f: Box<dyn io::Write + Send> = Box::new(f);
             let writer = TraceWriter::new(world, BufWriter::new(f), opts.trace_clients.clone());
             (Some(partial), Some(writer))
         }
@@ -367,9 +387,17 @@ pub fn run(world: &World, opts: &RunOptions) -> Result<Summary, RunError> {
         let page = crate::report::html::run(&summary, world, &charts, source, detail);
         out.write("report.html", &page)?;
     }
-    if let (Some(t), Some(path), Some(partial)) = (trace, &opts.trace, trace_file) {
-        drop(t.finish(&stats).map_err(output(path))?);
-        partial.persist()?;
+    if let (Some(t), Some(path)) = (trace, &opts.trace) {
+        match t.finish(&stats) {
+            Ok(_) => {}
+            // A reader of `--trace -` that went away (`| head`) is no failure of the run, as
+            // for every command's standard output.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && trace_file.is_none() => {}
+            Err(e) => return Err(output(path)(e)),
+        }
+        if let Some(partial) = trace_file {
+            partial.persist()?;
+        }
     }
     if let Some(out) = out {
         out.commit()?;

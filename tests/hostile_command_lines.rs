@@ -65,8 +65,8 @@ fn paths_that_cannot_be_read_or_written_are_named() {
         ),
         (
             vec!["run", LAB, "-q", "--out", nested.to_str().unwrap()],
-            1,
-            "Not a directory",
+            2,
+            "plain-file is not a directory, so nothing can be created under it",
         ),
         (
             vec!["rules", "--scenario", "/nonexistent.ron"],

@@ -284,7 +284,8 @@ fn a_write_that_fails_or_is_cut_leaves_nothing_that_looks_complete() {
     let (code, err) = in_shell("ulimit -f 100", &args);
     assert_ne!(code, 0, "{err}");
     assert_nothing_final(&out);
-    // An --out that cannot be a directory: exit 1 with the path and the cause.
+    // An --out that cannot be a directory is the user's to fix: exit 2, with the path given
+    // and what is wrong with it.
     let file = dir.join("file");
     std::fs::write(&file, "").unwrap();
     let (code, err) = cmsim(&[
@@ -294,8 +295,8 @@ fn a_write_that_fails_or_is_cut_leaves_nothing_that_looks_complete() {
         "--out",
         s(&file.join("sub")),
     ]);
-    assert_eq!(code, 1, "{err}");
-    assert_has(&err, &["file/sub: ", "Not a directory"]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(&err, &["--out ", "file/sub: ", "file is not a directory"]);
 }
 
 #[test]

@@ -101,6 +101,57 @@ fn schema() {
     survives(&["schema", "--format", "markdown"]);
 }
 
+/// Help and the version are written like every command's output: clap's own printing
+/// ignored a failed write and exited 0.
+#[test]
+fn help_and_version() {
+    survives(&["--help"]);
+    survives(&["run", "--help"]);
+    survives(&["--version"]);
+    survives(&["help", "run"]);
+}
+
+/// `--trace -` writes the trace, in place of the summary, to standard output, which `verify
+/// -` reads; a reader that went away ends the run quietly.
+#[test]
+fn trace_to_standard_output() {
+    let args = ["run", "scenarios/lab.ron", "-q", "--trace", "-"];
+    survives(&args);
+    let mut run = cmsim(&args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("cmsim runs");
+    let verify = cmsim(&["verify", "-", "--scenario", "scenarios/lab.ron"])
+        .stdin(run.stdout.take().expect("stdout"))
+        .stdout(Stdio::piped())
+        .output()
+        .expect("verify runs");
+    let (status, stderr) = finish(run, "run --trace -");
+    assert!(status.success(), "{stderr}");
+    let report = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{report}");
+    assert!(report.contains("AGENT"), "{report}");
+    assert!(!std::path::Path::new("-").exists(), "no file named -");
+}
+
+/// `-` with standard input closed (`<&-`; Rust opens /dev/null on it) is named as such, not
+/// read as an empty scenario or a trace that breaks every rule.
+#[test]
+fn a_closed_standard_input() {
+    for args in [&["check", "-"][..], &["verify", "-"], &["run", "-", "-q"]] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(r#"exec "$0" "$@" <&-"#)
+            .arg(env!("CARGO_BIN_EXE_cmsim"))
+            .args(args)
+            .output()
+            .expect("sh runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("standard input is closed"), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn run() {
     survives(&["run", "scenarios/lab.ron", "-q"]);

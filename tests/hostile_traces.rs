@@ -547,3 +547,32 @@ fn a_trace_too_large_to_check_in_memory_is_refused() {
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("VIOLATED"), "{out}");
 }
+
+/// A trace checked against another scenario than the one that ran is refused at its header
+/// (exit code 2), not judged rule by rule with values that never applied to it.
+#[test]
+fn a_trace_of_another_scenario_is_refused_at_its_header() {
+    let dir = temp("other");
+    let trace = dir.join("tiny.jsonl");
+    std::fs::write(&trace, base()).unwrap();
+    let renamed = dir.join("renamed.ron");
+    std::fs::write(&renamed, TINY.replace("\"tiny\"", "\"other\"")).unwrap();
+    let resized = dir.join("resized.ron");
+    std::fs::write(&resized, TINY.replace("count: 2", "count: 3")).unwrap();
+    let t = trace.to_str().unwrap();
+    for (scenario, expected) in [
+        (&renamed, r#"the trace is of scenario "tiny", --scenario"#),
+        (&resized, "the trace has 2 clients"),
+    ] {
+        let (code, out, err) = cmsim(&["verify", t, "--scenario", scenario.to_str().unwrap()]);
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        assert_has(
+            &err,
+            &[expected, "Pass the scenario that produced the trace"],
+        );
+    }
+    let tiny = dir.join("tiny.ron");
+    std::fs::write(&tiny, TINY).unwrap();
+    let (code, out, err) = cmsim(&["verify", t, "--scenario", tiny.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+}

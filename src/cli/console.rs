@@ -11,10 +11,44 @@ use std::process::ExitCode;
 pub(crate) const BAD_INPUT: u8 = 2;
 
 pub(crate) fn load(path: &std::path::Path) -> Result<cmsim::Loaded, ExitCode> {
+    if let Some(e) = closed_stdin(path) {
+        report_error(&format!("<stdin>: cannot read: {e}"));
+        return Err(ExitCode::from(BAD_INPUT));
+    }
     load_file(path).map_err(|e| {
         report_error(&e);
         ExitCode::from(BAD_INPUT)
     })
+}
+
+/// Why `path`, when it is `-`, cannot be read: standard input is closed (`<&-`) or
+/// `/dev/null`. Rust's runtime opens `/dev/null` on a closed standard input before `main`,
+/// so the two look alike; either used to be read as an empty file and reported as one (a
+/// scenario "empty", a trace "violated").
+pub(crate) fn closed_stdin(path: &std::path::Path) -> Option<io::Error> {
+    if !cmsim::load::is_stdin(path) {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let null = std::fs::metadata("/dev/null").ok()?;
+        let fd = io::stdin().as_fd().try_clone_to_owned();
+        let stdin = fd.and_then(|fd| std::fs::File::from(fd).metadata());
+        let closed = match stdin {
+            Err(_) => true,
+            Ok(m) => m.rdev() == null.rdev() && m.dev() == null.dev() && m.ino() == null.ino(),
+        };
+        closed.then(|| {
+            io::Error::other(
+                "standard input is closed (or /dev/null); pipe the input in (`… - < FILE`) \
+                 or give its path",
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// The scenario `l` as written, for `report.html` to quote.

@@ -17,12 +17,21 @@ pub(crate) fn overwrites_input(
     let same = |p: &std::path::Path| std::fs::canonicalize(p).is_ok_and(|p| p == input);
     opts.trace
         .iter()
-        .find(|&t| same(t))
+        .find(|&t| !cmsim::load::is_stdin(t) && same(t))
         .cloned()
         .or_else(|| cmsim::output::overwrites(opts.out.as_ref()?, &[path]))
 }
 
 pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> ExitCode {
+    // `--trace -` takes standard output: the summary is not printed (`--out` keeps it).
+    let trace_out = opts.trace.as_deref().is_some_and(cmsim::load::is_stdin);
+    if trace_out && plan.format == Format::Json {
+        report_error(
+            &"--trace - and --format json both write to standard output: drop --format json \
+              (with --out the summary is in summary.json) or give --trace a file",
+        );
+        return ExitCode::from(BAD_INPUT);
+    }
     if let Some(output) = overwrites_input(path, opts) {
         report_error(&format!(
             "{}: this output would overwrite the scenario being run; choose another path",
@@ -81,6 +90,12 @@ pub(crate) fn run(path: &std::path::Path, opts: &RunOptions, plan: &Plan) -> Exi
         verbose_files(dir);
     }
     match ran {
+        Ok(_) if trace_out => ExitCode::SUCCESS,
+        // Said as every command says a failed write to standard output.
+        Err(cmsim::run::RunError::Output { path, source }) if trace_out && path == "-" => {
+            note(&format!("cmsim: cannot write to standard output: {source}"));
+            ExitCode::FAILURE
+        }
         Ok(summary) if plan.format == Format::Json => print_out(&summary.to_json()),
         Ok(summary) => print_out(&cmsim::report::text::render_within(
             &summary,
@@ -97,14 +112,27 @@ pub(crate) fn replications(
     opts: &RunOptions,
     plan: &Plan,
 ) -> ExitCode {
-    if opts.trace.is_some() {
-        report_error(&"--trace writes one run's trace: use it without --replications");
-        return ExitCode::from(BAD_INPUT);
-    }
-    // The bands chart and replications.json are figures from the top; a view of one site
-    // is drawn for one run, where its chart and curve can be read against the others.
-    if opts.view.is_some() {
-        report_error(&"--view draws one run's chart and curve: use it without --replications");
+    // Each of these shapes one run's outputs (its trace, chart, time series or lists); the
+    // figures over several seeds have none of them, so they are refused, not ignored.
+    let one_run = [
+        (opts.trace.is_some(), "--trace writes one run's trace"),
+        (
+            opts.view.is_some(),
+            "--view draws one run's chart and curve as a site sees them",
+        ),
+        (
+            opts.sample.is_some(),
+            "--sample sets one run's compliance time series (compliance.csv)",
+        ),
+        (
+            opts.detail,
+            "--detail lists every site, group and update of one run",
+        ),
+    ];
+    if let Some((_, what)) = one_run.iter().find(|(given, _)| *given) {
+        report_error(&format!(
+            "{what}: use it without --replications (or with --replications 1)"
+        ));
         return ExitCode::from(BAD_INPUT);
     }
     let seeds = plan.seeds(world.seed, 1);

@@ -23,7 +23,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 mod partial;
+mod paths;
 pub use partial::Partial;
+pub use paths::{check_trace, is_lock};
 
 /// The marker a finished run writes last into its directory.
 pub const COMPLETE: &str = "complete";
@@ -100,24 +102,6 @@ pub fn overwrites(dir: &Path, inputs: &[&Path]) -> Option<PathBuf> {
     })
 }
 
-/// Whether `path` lies in `dir` under a name a run writes there (or replaces with `--force`),
-/// even when neither exists yet.
-pub fn among_outputs(dir: &Path, path: &Path) -> bool {
-    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
-        return false;
-    };
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    };
-    let same = match (fs::canonicalize(parent), fs::canonicalize(dir)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => parent == dir,
-    };
-    same && name.to_str().is_some_and(is_output)
-}
-
 /// Where a run writes: the directory, `--force`, and what the `complete` marker says.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -150,25 +134,13 @@ impl Target {
         }
     }
 
-    /// Refuses an `--out` that exists as something else than a directory (`/dev/null`, a file).
-    fn refuse_non_directory(&self) -> Result<(), OutputError> {
-        if self.dir.exists() && !self.dir.is_dir() {
-            return Err(OutputError::Refused(format!(
-                "--out {}: exists and is not a directory; choose a directory (it is created if \
-                 missing)",
-                self.dir.display()
-            )));
-        }
-        Ok(())
-    }
-
     /// Refuses the target before a run starts, creating nothing: it would touch an input,
     /// another run holds its lock, or (without `force`) it holds another run's outputs.
     /// [`OutDir::claim`] checks again under the lock; this only spares a long run that would
     /// be refused at its end.
     pub fn precheck(&self, shard: Option<(usize, usize)>) -> Result<(), OutputError> {
         self.refuse_inputs(shard)?;
-        self.refuse_non_directory()?;
+        paths::check_out_dir(&self.dir)?;
         if !self.dir.is_dir() {
             return Ok(());
         }
@@ -225,8 +197,9 @@ impl Target {
 
 /// An output directory claimed by this run: locked, checked, with a staging directory.
 ///
-/// Dropping it without [`OutDir::commit`] (a failed run) removes the staging directory, so
-/// nothing of the run remains; a killed run leaves only the staging directory, which the
+/// Dropping it without [`OutDir::commit`] (a failed or refused run) removes the staging
+/// directory, and the directory itself when the claim created it, so nothing of the run
+/// remains; a killed run leaves only the staging directory, which the
 /// next run into the directory removes.
 #[derive(Debug)]
 pub struct OutDir {
@@ -235,7 +208,12 @@ pub struct OutDir {
     /// `Some((i, n))` for a shard, which owns only its own table.
     shard: Option<(usize, usize)>,
     /// Held until dropped: the directory lock, and the shard's lock.
-    _locks: Vec<File>,
+    locks: Vec<File>,
+    /// Whether `staging` is ours: a claim refused as busy must not remove another run's.
+    staged: bool,
+    /// The highest directory the claim created, if it created `--out`: removed again, with
+    /// the lock, when the run does not commit.
+    created: Option<PathBuf>,
     committed: bool,
 }
 
@@ -255,42 +233,50 @@ impl OutDir {
     fn claim_as(target: &Target, shard: Option<(usize, usize)>) -> Result<OutDir, OutputError> {
         let dir = &target.dir;
         target.refuse_inputs(shard)?;
-        target.refuse_non_directory()?;
-        fs::create_dir_all(dir).map_err(io_at(dir))?;
-        let lock = dir.join(LOCK);
-        let mut locks = vec![lock_file(&lock)?];
-        try_lock(&locks[0], shard.is_some(), &lock)
-            .map_err(|e| e.unwrap_or_else(|| target.busy(None)))?;
-        if let Some((i, n)) = shard {
-            let own = dir.join(format!(".cmsim-shard-{i}-of-{n}.lock"));
-            locks.push(lock_file(&own)?);
-            try_lock(&locks[1], false, &own)
-                .map_err(|e| e.unwrap_or_else(|| target.busy(shard)))?;
-        }
+        paths::check_out_dir(dir)?;
+        let created = paths::first_missing(dir);
+        fs::create_dir_all(dir).map_err(paths::out_error(dir))?;
         let staging = dir.join(match shard {
             None => STAGING.to_string(),
             Some((i, n)) => format!("{STAGING}-shard-{i}-of-{n}"),
         });
+        // From here a failure drops `out`, which removes what this claim made.
+        let mut out = OutDir {
+            target: target.clone(),
+            staging,
+            shard,
+            locks: Vec::new(),
+            staged: false,
+            created,
+            committed: false,
+        };
+        let lock = dir.join(LOCK);
+        out.locks
+            .push(lock_file(&lock).map_err(paths::out_error(dir))?);
+        try_lock(&out.locks[0], shard.is_some(), &lock)
+            .map_err(|e| e.unwrap_or_else(|| target.busy(None)))?;
+        if let Some((i, n)) = shard {
+            let own = dir.join(format!(".cmsim-shard-{i}-of-{n}.lock"));
+            out.locks
+                .push(lock_file(&own).map_err(paths::out_error(dir))?);
+            try_lock(&out.locks[1], false, &own)
+                .map_err(|e| e.unwrap_or_else(|| target.busy(shard)))?;
+        }
         // Staging directories we may remove are those of runs now dead: all of them under the
         // exclusive lock, our own shard's under the shard lock.
         for name in list(dir)? {
             let stale = match shard {
                 None => name.starts_with(STAGING),
-                Some(_) => dir.join(&name) == staging,
+                Some(_) => dir.join(&name) == out.staging,
             };
             if stale {
                 remove(&dir.join(&name))?;
             }
         }
         target.refuse_earlier(shard)?;
-        fs::create_dir(&staging).map_err(io_at(&staging))?;
-        Ok(OutDir {
-            target: target.clone(),
-            staging,
-            shard,
-            _locks: locks,
-            committed: false,
-        })
+        fs::create_dir(&out.staging).map_err(paths::out_error(dir))?;
+        out.staged = true;
+        Ok(out)
     }
 
     /// The directory the outputs go to.
@@ -383,8 +369,14 @@ fn stream_to(
 
 impl Drop for OutDir {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        if self.staged {
             let _ = fs::remove_dir_all(&self.staging);
+        }
+        if let Some(top) = &self.created {
+            paths::unmake(&self.target.dir, top, self.locks.first());
         }
     }
 }
@@ -457,13 +449,12 @@ fn remove(path: &Path) -> Result<(), OutputError> {
     removed.map_err(io_at(path))
 }
 
-fn lock_file(path: &Path) -> Result<File, OutputError> {
+fn lock_file(path: &Path) -> io::Result<File> {
     OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)
-        .map_err(io_at(path))
 }
 
 /// Takes the lock without waiting: `Err(None)` when another process holds it.

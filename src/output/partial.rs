@@ -19,12 +19,13 @@ pub struct Partial {
 impl Partial {
     /// Creates the temporary file for `path` (or opens `path` itself when it is no regular file).
     pub fn create(path: &Path) -> Result<(Partial, File), OutputError> {
+        super::check_trace(path, None)?;
         let meta = fs::metadata(path).ok();
         if meta.as_ref().is_some_and(|m| !m.is_file()) {
             let f = OpenOptions::new()
                 .write(true)
                 .open(path)
-                .map_err(io_at(path))?;
+                .map_err(refused_at(path))?;
             let partial = Partial {
                 temp: None,
                 path: path.to_path_buf(),
@@ -40,16 +41,8 @@ impl Partial {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-        if parent.is_some_and(|p| !p.is_dir()) {
-            return Err(OutputError::Refused(format!(
-                "{}: the directory {} does not exist; create it or choose another path",
-                path.display(),
-                parent.map_or(String::new(), |p| p.display().to_string())
-            )));
-        }
         let temp = path.with_file_name(format!(".{name}.cmsim-partial-{}", std::process::id()));
-        let f = File::create(&temp).map_err(io_at(&path))?;
+        let f = File::create(&temp).map_err(refused_at(&path))?;
         Ok((
             Partial {
                 temp: Some(temp),
@@ -68,6 +61,21 @@ impl Partial {
             }),
             None => Ok(()),
         }
+    }
+}
+
+/// A trace that cannot be created where the user asked (no permission, a read-only file
+/// system, a directory that went away) is theirs to fix (exit code 2); another failure (a full disk) is a failed write.
+fn refused_at(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied
+        | std::io::ErrorKind::ReadOnlyFilesystem
+        | std::io::ErrorKind::NotFound
+        | std::io::ErrorKind::NotADirectory => OutputError::Refused(format!(
+            "--trace {}: cannot be written here ({e}); choose a path you can write to",
+            path.display()
+        )),
+        _ => io_at(path)(e),
     }
 }
 
