@@ -22,6 +22,15 @@ pub const DEFAULT_MAX_EVENTS: u64 = 1_000_000_000;
 /// Memory a command is refused above without `--max-memory`: 8 GiB.
 pub const DEFAULT_MAX_MEMORY: u64 = 8 << 30;
 
+/// What `--out` may write without `--max-output`: 4 GiB. The million-client gallery run
+/// writes 65 MB; a small scenario run for years with many groups would write gigabytes of
+/// `groups.csv` (every group every sample) before anyone saw a figure.
+pub const DEFAULT_MAX_OUTPUT: u64 = 4 << 30;
+
+/// Bytes of one `groups.csv` row beside its group's name: the times (ms, hh:mm, ISO date)
+/// and five counts (measured: 47 bytes a row with 2-letter names).
+const GROUP_ROW_BYTES: u64 = 48;
+
 /// What one run will cost.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
@@ -42,6 +51,10 @@ pub struct Budget {
     /// (default 8GiB).
     #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
     pub max_memory: Option<u64>,
+    /// Refuses a run whose --out files are estimated at more than SIZE, e.g. "20GiB"
+    /// (default 4GiB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_memory)]
+    pub max_output: Option<u64>,
 }
 
 impl Budget {
@@ -53,6 +66,29 @@ impl Budget {
     /// The memory limit in force, in bytes.
     pub fn max_memory(&self) -> u64 {
         self.max_memory.unwrap_or(DEFAULT_MAX_MEMORY)
+    }
+
+    /// The `--out` size limit in force, in bytes.
+    pub fn max_output(&self) -> u64 {
+        self.max_output.unwrap_or(DEFAULT_MAX_OUTPUT)
+    }
+
+    /// Refuses an `--out` directory estimated at `bytes` when over the limit; the message
+    /// says what grows it and how to make it smaller.
+    pub fn check_output(&self, bytes: u64, sample: SimDuration) -> Result<(), String> {
+        if bytes <= self.max_output() {
+            return Ok(());
+        }
+        let coarser = Dur(SimDuration(sample.ms().saturating_mul(4)));
+        Err(format!(
+            "--out would write about {} (groups.csv: every targeted group at every sample, \
+             each {}), over the limit of {}; sample less often (--sample {coarser}), shorten \
+             the run (--until), or raise the limit with --max-output {}",
+            size(bytes),
+            Dur(sample),
+            size(self.max_output()),
+            size(bytes.next_power_of_two())
+        ))
     }
 
     /// Refuses `runs` runs of cost `each`, `parallel` of them at once, when over a limit.
@@ -116,6 +152,20 @@ pub fn estimate(world: &World, sample: SimDuration) -> Estimate {
         events: events(world).min(u64::MAX as f64) as u64,
         memory: memory(world, sample),
     }
+}
+
+/// About how many bytes `--out` writes for `world` sampled every `sample`: `groups.csv`, the
+/// one output that grows with groups × samples (the others keep a row per change, or per
+/// level, and stay in megabytes).
+pub fn output_bytes(world: &World, sample: SimDuration) -> u64 {
+    let samples = (world.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2;
+    world
+        .groups
+        .iter()
+        .filter(|g| g.deployments != 0)
+        .map(|g| GROUP_ROW_BYTES + g.name.len() as u64)
+        .fold(0u64, u64::saturating_add)
+        .saturating_mul(samples)
 }
 
 /// Occurrences of a cycle of `interval` within `span` (f64: no overflow on any input).

@@ -169,6 +169,11 @@ pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
     opts.budget
         .check(estimate(world, sample), 1, 1, "this run")
         .map_err(RunError::Argument)?;
+    if opts.out.is_some() {
+        opts.budget
+            .check_output(crate::estimate::output_bytes(world, sample), sample)
+            .map_err(RunError::Argument)?;
+    }
     series(world, opts)
 }
 

@@ -244,3 +244,44 @@ fn a_sweep_or_comparison_over_budget_is_refused_before_any_run() {
     assert_has(&err, &["comparing two plans over 10 seeds", "20 runs"]);
     assert!(!dir.join("out").exists());
 }
+
+/// 2,000 targeted groups of one client each over three years: a 100-kilobyte scenario whose
+/// `groups.csv` (every group every 15-minute sample) would be about 10 GiB. `--out` is
+/// refused by the estimate, naming the coarser sample and the flag that raises the limit;
+/// nothing is written. It wrote the file until the disk was full.
+#[test]
+fn an_out_directory_of_gigabytes_is_refused_by_the_output_estimate() {
+    let groups: String = (0..2_000)
+        .map(|i| format!(r#"(name: "g{i}", site: "PR1", count: 1),"#))
+        .collect();
+    let targets: String = (0..2_000).map(|i| format!(r#"(group: "g{i}"),"#)).collect();
+    let src = format!(
+        r#"Scenario(name: "many groups", end: "1098d",
+        sites: [(code: "PR1", kind: Primary, sup: "SUP", management_points: ["MP"],
+                 distribution_points: ["DP"])],
+        clients: [{groups}],
+        catalog: [(id: "KB1", size: "1MB")],
+        deployments: [(id: "D", updates: ["KB1"], target: [{targets}], created: "1d")])"#
+    );
+    let path = scenario("groups", &src);
+    let out = path.parent().unwrap().join("out");
+    let (code, _, err) = cmsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(
+        &err,
+        &[
+            "--out would write about",
+            "GiB",
+            "over the limit of 4.0GiB",
+            "--sample 1h",
+            "--max-output",
+        ],
+    );
+    assert!(!out.exists());
+}
