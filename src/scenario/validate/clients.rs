@@ -7,15 +7,19 @@ use crate::scenario::Scenario;
 /// Each group's `time_zone` names a zone of the time zone database; a wrong one is told the
 /// closest names.
 pub(super) fn check_time_zones(s: &Scenario, out: &mut Vec<Problem>) {
+    // The zone names, listed once for every wrong zone (there may be 500,000).
+    let mut names: Option<Vec<String>> = None;
     for (i, g) in s.clients.iter().enumerate() {
         if let Some(z) = &g.time_zone
             && let Err(m) = crate::engine::calendar::zone(z)
         {
-            let names: Vec<String> = jiff::tz::db()
-                .available()
-                .map(|n| n.as_str().to_string())
-                .collect();
-            let hint = crate::scenario::suggest::did_you_mean(z, names.iter().map(String::as_str));
+            let names = names.get_or_insert_with(|| {
+                jiff::tz::db()
+                    .available()
+                    .map(|n| n.as_str().to_string())
+                    .collect()
+            });
+            let hint = crate::scenario::suggest::hint(out, z, names.iter().map(String::as_str));
             out.push(Problem::new(
                 format!("clients[{i}].time_zone"),
                 format!("{m}{hint}"),

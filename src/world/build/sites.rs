@@ -55,7 +55,7 @@ pub(super) fn site_tree(
                 path,
                 format!(
                     "no site has the code `{parent_code}`{}",
-                    site_hint(s, parent_code)
+                    site_hint(p, s, parent_code)
                 ),
             ));
             continue;
@@ -123,8 +123,8 @@ pub(super) fn site_tree(
 }
 
 /// The suggestion for a site code the file names but no site has.
-pub(super) fn site_hint(s: &Scenario, code: &str) -> String {
-    did_you_mean(code, s.sites.iter().map(|x| x.code.as_str()))
+pub(super) fn site_hint(p: &[Problem], s: &Scenario, code: &str) -> String {
+    hint(p, code, s.sites.iter().map(|x| x.code.as_str()))
 }
 
 pub(super) fn empty_site(spec: &crate::scenario::SiteSpec) -> Site {
