@@ -20,7 +20,7 @@ use super::Scenario;
 use crate::engine::SimTime;
 use crate::engine::calendar::Calendar;
 pub(super) use clients::distinct_days;
-pub use limits::{LIMITS, sizes};
+pub use limits::{LATEST_END, LIMITS, past_the_calendar, sizes};
 use timeline::Times;
 
 /// A problem with one field, before it is located in the file.
