@@ -186,15 +186,32 @@ fn unique_names<'a>(
     field: &str,
 ) -> BTreeMap<String, usize> {
     let mut seen = BTreeMap::new();
+    let mut written: Vec<&str> = Vec::new();
     for (i, n) in names.enumerate() {
-        if seen.insert(n.to_ascii_uppercase(), i).is_some() {
+        written.push(n);
+        if let Some(j) = seen.insert(n.to_ascii_uppercase(), i) {
+            seen.insert(n.to_ascii_uppercase(), j);
             p.push(Problem::new(
                 format!("{list}[{i}].{field}"),
-                format!("`{n}` is used twice; expected a unique name"),
+                format!(
+                    "`{n}` is used twice{}; expected a unique name",
+                    case_note(written[j], n, &format!("{list}[{j}]"))
+                ),
             ));
         }
     }
     seen
+}
+
+/// ` (names are compared regardless of case: `X` at WHERE)` when the earlier name
+/// `earlier` differs from `n` only in case, else nothing: "used twice" of `a` and `A` is a
+/// puzzle without it.
+pub(super) fn case_note(earlier: &str, n: &str, at: &str) -> String {
+    if earlier == n {
+        String::new()
+    } else {
+        format!(" (names are compared regardless of case: `{earlier}` at {at})")
+    }
 }
 
 /// Names mapped to their position, built once: resolving a file's references then costs

@@ -298,10 +298,15 @@ pub(super) fn servers(
             Role::Dp => &spec.distribution_points,
         };
         for (j, name) in names.iter().enumerate() {
-            if seen.insert(name.to_ascii_uppercase(), ()).is_some() {
+            let first = *seen
+                .entry(name.to_ascii_uppercase())
+                .or_insert((name.as_str(), i, j));
+            if (first.1, first.2) != (i, j) {
+                let (earlier, fi, fj) = first;
+                let note = super::case_note(earlier, name, &format!("sites[{fi}].{field}[{fj}]"));
                 p.push(Problem::new(
                     format!("sites[{i}].{field}[{j}]"),
-                    format!("`{name}` is used twice; expected a unique server name"),
+                    format!("`{name}` is used twice{note}; expected a unique server name"),
                 ));
             }
             let id = ServerId(out.len() as u32);
