@@ -12,7 +12,11 @@ const ONE: &str = r#"(id: "K", size: "1MB")"#;
 fn run_lengths_in_the_file_are_checked() {
     for (name, end, expected) in [
         ("zero", "0", "the run must last longer than 0"),
-        ("long", "5000d", "runs longer than 1098d are refused"),
+        (
+            "long",
+            "5000d",
+            "runs longer than 1098d are refused; expected at most 1098d",
+        ),
         ("huge", "99999999999999999999d", "number too large"),
         ("maxms", "18446744073709551615ms", "runs longer than 1098d"),
         ("negative", "-1d", "invalid duration `-1d`"),

@@ -104,7 +104,11 @@ pub fn sizes(s: &Scenario) -> Vec<Problem> {
     if end.is_some_and(|e| e.since(SimTime::ZERO) > LIMITS.run) {
         out.push(Problem::new(
             "end",
-            format!("runs longer than {} are refused", Dur(LIMITS.run)),
+            format!(
+                "runs longer than {} are refused; expected at most {0} (three years): split a \
+                 longer study into runs that each start where the last ended",
+                Dur(LIMITS.run)
+            ),
         ));
     } else if let (Ok(Some(c)), Some(e)) = (calendar(s), end)
         && let Some((field, m)) = past_the_calendar(&c, e, &s.end)
