@@ -329,3 +329,18 @@ fn names_that_differ_only_in_case_are_said_to_be_compared_regardless_of_case() {
     ));
     assert_has(&msg, &["`a` is used twice; expected a unique name"]);
 }
+
+#[test]
+fn a_misspelt_zone_in_the_start_gets_a_suggestion_as_a_groups_zone_does() {
+    let msg = error(&format!(
+        "Scenario(\n name: \"x\",\n start: \"2026-12-07T00:00[Europe/Berln]\",\n end: \"7d\",\n \
+         {OK_SITES}\n)"
+    ));
+    assert_has(
+        &msg,
+        &[
+            "field `start`: `Europe/Berln` is not a time zone",
+            "(did you mean `Europe/Berlin`?)",
+        ],
+    );
+}
