@@ -12,7 +12,11 @@ const ONE: &str = r#"(id: "K", size: "1MB")"#;
 fn run_lengths_in_the_file_are_checked() {
     for (name, end, expected) in [
         ("zero", "0", "the run must last longer than 0"),
-        ("long", "5000d", "runs longer than 1098d are refused"),
+        (
+            "long",
+            "5000d",
+            "runs longer than 1098d are refused; expected at most 1098d",
+        ),
         ("huge", "99999999999999999999d", "number too large"),
         ("maxms", "18446744073709551615ms", "runs longer than 1098d"),
         ("negative", "-1d", "invalid duration `-1d`"),
@@ -121,4 +125,52 @@ fn a_deadline_after_the_end_of_the_run_is_said_not_silent() {
         text.contains("D1: the deadline 10d 00:00 is after the end of the run (3d 00:00)"),
         "{text}"
     );
+}
+
+#[test]
+fn a_run_past_year_9999_is_refused_at_the_field_that_takes_it_there() {
+    // The calendar stops with year 9999: every later time was shown as 9999-12-30 23:00,
+    // and the run exited 0.
+    let with = |start: &str, end: &str| {
+        lab(1, ONE, "").replace(
+            "end: \"14d\"",
+            &format!("start: \"{start}\", end: \"{end}\""),
+        )
+    };
+    refused(
+        "y9999start",
+        &with("9999-12-25T09:00[Europe/Berlin]", "14d"),
+        &[
+            "field `start`",
+            "`9999-12-25T09:00:00+01:00[Europe/Berlin]` is too late",
+            "a run must end by 9999-12-23T00:00:00Z",
+            "expected an earlier start",
+        ],
+    );
+    refused(
+        "y9999end",
+        &with("9999-12-10T00:00Z", "14d"),
+        &[
+            "field `end`",
+            "`14d` after the start is too late",
+            "expected an end at most 13d after the start, or an earlier `start`",
+        ],
+    );
+    refused(
+        "y9999date",
+        &with("9999-12-10T00:00Z", "9999-12-30T00:00Z"),
+        &[
+            "field `end`",
+            "`9999-12-30T00:00:00+00:00[UTC]` is too late",
+        ],
+    );
+    // The last end the calendar can place is accepted.
+    let (code, _, err) = cmsim_check(&with("9999-12-10T00:00Z", "13d"));
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `cmsim check` on the scenario text `src`.
+fn cmsim_check(src: &str) -> (i32, String, String) {
+    let path = common::hostile::scenario("check", src);
+    common::hostile::cmsim(&["check", path.to_str().unwrap()])
 }

@@ -297,3 +297,29 @@ fn check_refuses_a_sweep_that_sweep_would_refuse() {
         );
     }
 }
+
+#[test]
+fn a_parameter_swept_twice_is_refused_at_its_second_axis() {
+    // The second axis silently won and the table had two identical column headers.
+    let src = lab(
+        1,
+        r#"(id: "K", size: "1MB")"#,
+        " sweep: [(param: \"settings.sync_schedule_first\", values: [\"1m\", \"2h\"]),\n  \
+         (param: \"settings.sync_schedule_first\", values: [\"3h\"])],\n",
+    );
+    let path = scenario("sweeptwice", &src);
+    for command in ["check", "sweep"] {
+        let (code, _, err) = cmsim(&[command, path.to_str().unwrap()]);
+        assert_eq!(code, 2, "{command}: {err}");
+        assert_has(
+            &err,
+            &[
+                ":6:4: field `sweep[1].param`",
+                "`settings.sync_schedule_first` is swept twice: first at sweep[0]",
+                "put all its values in one axis",
+                "  6 |   (param: \"settings.sync_schedule_first\"",
+                "    |    ^",
+            ],
+        );
+    }
+}

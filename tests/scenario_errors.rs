@@ -296,3 +296,51 @@ fn the_profile_sets_the_defaults_and_settings_override_them() {
         &["settings.notify_far_intervall", "notify_far_interval"],
     );
 }
+
+#[test]
+fn names_that_differ_only_in_case_are_said_to_be_compared_regardless_of_case() {
+    // "`a` is used twice" of groups `A` and `a` was a puzzle.
+    let msg = error(&with(
+        OK_SITES,
+        r#"clients: [(name: "Desktops", site: "P01", count: 1), (name: "desktops", site: "P01", count: 1)]"#,
+    ));
+    assert_has(
+        &msg,
+        &[
+            "field `clients[1].name`: `desktops` is used twice (names are compared regardless \
+             of case: `Desktops` at clients[0]); expected a unique name",
+        ],
+    );
+    let msg = error(&with(
+        r#"sites: [(code: "P01", kind: Primary, sup: "S", distribution_points: ["DP1", "dp1"])]"#,
+        "",
+    ));
+    assert_has(
+        &msg,
+        &[
+            "`dp1` is used twice (names are compared regardless of case: `DP1` at \
+           sites[0].distribution_points[0]); expected a unique server name",
+        ],
+    );
+    // The same name twice needs no note.
+    let msg = error(&with(
+        OK_SITES,
+        r#"clients: [(name: "a", site: "P01", count: 1), (name: "a", site: "P01", count: 1)]"#,
+    ));
+    assert_has(&msg, &["`a` is used twice; expected a unique name"]);
+}
+
+#[test]
+fn a_misspelt_zone_in_the_start_gets_a_suggestion_as_a_groups_zone_does() {
+    let msg = error(&format!(
+        "Scenario(\n name: \"x\",\n start: \"2026-12-07T00:00[Europe/Berln]\",\n end: \"7d\",\n \
+         {OK_SITES}\n)"
+    ));
+    assert_has(
+        &msg,
+        &[
+            "field `start`: `Europe/Berln` is not a time zone",
+            "(did you mean `Europe/Berlin`?)",
+        ],
+    );
+}

@@ -24,7 +24,7 @@ pub use profile::{Profile, Source};
 use serde::Deserialize;
 pub use settings::{Overrides, Param, Settings};
 pub use units::{Bytes, Dur};
-pub use validate::{LIMITS, Problem, calendar, sizes, validate};
+pub use validate::{LATEST_END, LIMITS, Problem, calendar, past_the_calendar, sizes, validate};
 pub use when::When;
 pub use windows::{AppliesTo, MaintenanceWindow, Recurrence};
 

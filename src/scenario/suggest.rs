@@ -6,15 +6,30 @@
 /// neighbours is one edit: `LBA` → `LAB`) or a Jaro–Winkler similarity of at least 0.85
 /// (shared prefixes: `distribution_point` → `distribution_points`). The fewest edits win,
 /// then the first written.
+///
+/// Bounded, because a file may hold 500,000 names of 20,000 characters: names longer than
+/// [`MAX_COMPARED`] characters are neither suggested nor given suggestions, candidates whose
+/// length rules out closeness are skipped without comparing, and one call compares at most
+/// [`MAX_CELLS`] character pairs (the candidates after that are not looked at).
 pub fn did_you_mean<'a>(written: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let found = written.to_lowercase();
+    let a = found.chars().count();
+    if a > MAX_COMPARED {
+        return String::new();
+    }
+    let mut cells = 0usize;
     let best = candidates
         .into_iter()
+        .filter(|c| could_be_close(a, c.chars().count()))
+        .take_while(|c| {
+            // A fixed cost per candidate too: each comparison allocates.
+            cells += a.max(1) * c.len().max(1) + 64;
+            cells <= MAX_CELLS
+        })
         .filter_map(|c| {
             let lower = c.to_lowercase();
             let edits = strsim::osa_distance(&found, &lower);
-            let close = edits <= (found.chars().count() / 3).max(1)
-                || strsim::jaro_winkler(&found, &lower) >= 0.85;
+            let close = edits <= (a / 3).max(1) || strsim::jaro_winkler(&found, &lower) >= 0.85;
             (close && edits > 0 || lower == found && c != written).then_some((edits, c))
         })
         .fold(None, |best: Option<(usize, &str)>, (edits, c)| match best {
@@ -22,6 +37,40 @@ pub fn did_you_mean<'a>(written: &str, candidates: impl IntoIterator<Item = &'a 
             _ => Some((edits, c)),
         });
     best.map_or(String::new(), |(_, c)| format!(" (did you mean `{c}`?)"))
+}
+
+/// [`did_you_mean`], unless `problems` already holds [`HINTED`] problems: then nothing.
+/// Only the first problems are shown, and a suggestion compares the name with every
+/// candidate, so 40,000 misspelt names among 40,000 groups would otherwise take minutes
+/// (1.6 billion comparisons) to check.
+pub fn hint<'a>(
+    problems: &[crate::scenario::Problem],
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    if problems.len() >= HINTED {
+        return String::new();
+    }
+    did_you_mean(written, candidates)
+}
+
+/// Problems found before suggestions stop being looked for: four times the problems shown.
+pub const HINTED: usize = 100;
+
+/// The longest name, in characters, that is compared for a suggestion: past it a name is
+/// not a typo of a short one, and comparing two costs the product of their lengths.
+pub const MAX_COMPARED: usize = 200;
+
+/// The character pairs one suggestion may compare: a few milliseconds' work.
+pub const MAX_CELLS: usize = 2_000_000;
+
+/// Whether names of `a` and `b` characters (`a` the one written) can be close at all: a
+/// length difference of more than a third is more than a third of edits, and a Jaro–Winkler
+/// similarity of 0.85 needs the shorter at least a quarter of the longer (the similarity is
+/// at most (2 + shorter/longer)/3 before the prefix bonus, which closes at most 40 % of the
+/// gap to 1).
+fn could_be_close(a: usize, b: usize) -> bool {
+    b <= MAX_COMPARED && b.min(a) * 4 >= b.max(a)
 }
 
 /// A type of the scenario file as its reader knows it: `UpdateSpec` is "a catalog entry".
@@ -127,5 +176,25 @@ mod tests {
         );
         assert_eq!(did_you_mean("Size", ["size"]), " (did you mean `size`?)");
         assert_eq!(did_you_mean("x", []), "");
+    }
+
+    #[test]
+    fn suggestions_are_bounded_work() {
+        // Names too long to compare, and lengths that cannot be close, give nothing.
+        let long = "a".repeat(MAX_COMPARED + 1);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), "");
+        assert_eq!(did_you_mean("ab", ["abcdefghij"]), "");
+        // Past the budget of one call, later candidates are not looked at.
+        let many: Vec<String> = (0..100_000).map(|i| format!("g{i:05}")).collect();
+        let hit = did_you_mean("h99999", many.iter().map(String::as_str));
+        assert!(!hit.contains("g99999"), "g99999 is past the budget: {hit}");
+        assert_eq!(
+            did_you_mean("h00001", many.iter().map(String::as_str)),
+            " (did you mean `g00001`?)"
+        );
+        // After HINTED problems, no suggestion is looked for.
+        let p = vec![crate::scenario::Problem::new("x", "y"); HINTED];
+        assert_eq!(hint(&p, "LBA", ["LAB"]), "");
+        assert_eq!(hint(&p[1..], "LBA", ["LAB"]), " (did you mean `LAB`?)");
     }
 }

@@ -17,9 +17,10 @@ pub struct Point {
     pub values: Vec<String>,
 }
 
-/// How many points `axes` make, or why they cannot be swept: an axis without values, or
-/// more than [`MAX_POINTS`] (counted with checked arithmetic, so 64 axes of two values are
-/// "too many", never a product that wrapped to zero).
+/// How many points `axes` make, or why they cannot be swept: an axis without values, more
+/// than [`MAX_POINTS`] (counted with checked arithmetic, so 64 axes of two values are "too
+/// many", never a product that wrapped to zero), or a parameter swept twice (the second
+/// axis silently won and the table had two identical columns).
 pub fn count(axes: &[SweepAxis]) -> Result<usize, Problem> {
     if let Some(k) = axes.iter().position(|a| a.values.is_empty()) {
         return Err(Problem::new(
@@ -40,6 +41,19 @@ pub fn count(axes: &[SweepAxis]) -> Result<usize, Problem> {
                 );
                 return Err(Problem::new("sweep", message));
             }
+        }
+    }
+    let mut first = std::collections::HashMap::new();
+    for (k, a) in axes.iter().enumerate() {
+        if let Some(j) = first.insert(a.param.trim(), k) {
+            return Err(Problem::new(
+                format!("sweep[{k}].param"),
+                format!(
+                    "`{}` is swept twice: first at sweep[{j}]; expected each parameter once: \
+                     put all its values in one axis",
+                    a.param
+                ),
+            ));
         }
     }
     Ok(total)
@@ -127,11 +141,30 @@ impl std::fmt::Display for Shard {
 mod tests {
     use super::*;
 
+    /// An axis of `n` values over a parameter of its own (numbered from a global counter).
     fn axis(n: usize) -> SweepAxis {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
         SweepAxis {
-            param: "settings.scan_window".into(),
+            param: format!("settings.p{}", NEXT.fetch_add(1, Ordering::Relaxed)),
             values: (0..n).map(|i| format!("{i}h")).collect(),
         }
+    }
+
+    #[test]
+    fn a_parameter_swept_twice_is_refused_at_its_second_axis() {
+        let mut axes = vec![axis(2), axis(3), axis(2)];
+        axes[2].param = axes[0].param.clone();
+        let e = count(&axes).unwrap_err();
+        assert_eq!(e.path, "sweep[2].param");
+        assert!(
+            e.message.contains(&format!(
+                "`{}` is swept twice: first at sweep[0]",
+                axes[0].param
+            )),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

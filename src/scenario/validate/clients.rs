@@ -7,21 +7,44 @@ use crate::scenario::Scenario;
 /// Each group's `time_zone` names a zone of the time zone database; a wrong one is told the
 /// closest names.
 pub(super) fn check_time_zones(s: &Scenario, out: &mut Vec<Problem>) {
+    // The zone names, listed once for every wrong zone (there may be 500,000).
+    let mut names: Option<Vec<String>> = None;
     for (i, g) in s.clients.iter().enumerate() {
         if let Some(z) = &g.time_zone
             && let Err(m) = crate::engine::calendar::zone(z)
         {
-            let names: Vec<String> = jiff::tz::db()
-                .available()
-                .map(|n| n.as_str().to_string())
-                .collect();
-            let hint = crate::scenario::suggest::did_you_mean(z, names.iter().map(String::as_str));
+            let names = names.get_or_insert_with(zone_names);
+            let hint = crate::scenario::suggest::hint(out, z, names.iter().map(String::as_str));
             out.push(Problem::new(
                 format!("clients[{i}].time_zone"),
                 format!("{m}{hint}"),
             ));
         }
     }
+}
+
+/// The names of the time zone database, for suggestions.
+fn zone_names() -> Vec<String> {
+    jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .collect()
+}
+
+/// The suggestion for a date-time whose bracketed zone (`…[Europe/Berln]`) is not a time
+/// zone, as `clients[].time_zone` gets; nothing for any other text.
+pub(super) fn bracketed_zone_hint(text: &str) -> String {
+    let Some(name) = text
+        .split_once('[')
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .map(|(name, _)| name.trim_start_matches('!'))
+    else {
+        return String::new();
+    };
+    if crate::engine::calendar::zone(name).is_ok() {
+        return String::new();
+    }
+    crate::scenario::suggest::did_you_mean(name, zone_names().iter().map(String::as_str))
 }
 
 /// Each group's availability, windows, count and update shares.

@@ -20,7 +20,7 @@ use super::Scenario;
 use crate::engine::SimTime;
 use crate::engine::calendar::Calendar;
 pub(super) use clients::distinct_days;
-pub use limits::{LIMITS, sizes};
+pub use limits::{LATEST_END, LIMITS, past_the_calendar, sizes};
 use timeline::Times;
 
 /// A problem with one field, before it is located in the file.
@@ -51,7 +51,11 @@ pub fn calendar(s: &Scenario) -> Result<Option<Calendar>, String> {
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut out = Vec::new();
     let calendar = calendar(s).unwrap_or_else(|m| {
-        out.push(Problem::new("start", m));
+        let hint = s
+            .start
+            .as_deref()
+            .map_or(String::new(), clients::bracketed_zone_hint);
+        out.push(Problem::new("start", format!("{m}{hint}")));
         None
     });
     let bad_start = s.start.is_some() && calendar.is_none();

@@ -16,6 +16,7 @@ pub(super) fn rules(
     updates: &[Update],
     groups: &[ClientGroup],
     dps: &[Server],
+    named: &Named,
     top: Option<SiteId>,
     first: usize,
     cal: Option<&Calendar>,
@@ -27,7 +28,7 @@ pub(super) fn rules(
     for (i, r) in s.automatic_deployment_rules.iter().enumerate() {
         let path = format!("automatic_deployment_rules[{i}]");
         let site = site_of(&r.site, &path, top, codes, s, p);
-        let targets = targets(&r.target, &path, groups, p);
+        let targets = targets(&r.target, &path, groups, named, p);
         let package = package_dps(
             &r.distribution_points,
             &path,
@@ -35,6 +36,7 @@ pub(super) fn rules(
             groups,
             &targets,
             dps,
+            named,
             p,
         );
         let (Some(site), Some(dps)) = (site, package) else {

@@ -13,15 +13,17 @@ pub(super) fn pull_dps(
     dps: &mut Vec<Server>,
     p: &mut Vec<Problem>,
 ) -> Vec<Option<ServerId>> {
-    let find = |dps: &[Server], name: &str| {
-        dps.iter()
-            .position(|x| x.name.eq_ignore_ascii_case(name))
-            .map(|k| ServerId(k as u32))
-    };
+    // Every DP's name, upper-cased, and its id (the first of equal names).
+    let mut ids: HashMap<String, ServerId> = HashMap::new();
+    for (k, x) in dps.iter().enumerate() {
+        ids.entry(x.name.to_ascii_uppercase())
+            .or_insert(ServerId(k as u32));
+    }
     let first = dps.len();
     for (i, spec) in s.sites.iter().enumerate() {
         for (j, pull) in spec.pull_distribution_points.iter().enumerate() {
-            if find(dps, &pull.name).is_some() {
+            let id = ServerId(dps.len() as u32);
+            if *ids.entry(pull.name.to_ascii_uppercase()).or_insert(id) != id {
                 p.push(Problem::new(
                     format!("sites[{i}].pull_distribution_points[{j}].name"),
                     format!(
@@ -46,7 +48,7 @@ pub(super) fn pull_dps(
     });
     for (k, (i, j, pull)) in pulls.enumerate() {
         let path = format!("sites[{i}].pull_distribution_points[{j}].source");
-        match find(dps, &pull.source) {
+        match ids.get(&pull.source.to_ascii_uppercase()).copied() {
             Some(src) if src.index() == first + k => {
                 p.push(Problem::new(path, "a pull DP cannot pull from itself"))
             }
@@ -56,7 +58,7 @@ pub(super) fn pull_dps(
                 format!(
                     "no distribution point is called `{}`{}",
                     pull.source,
-                    did_you_mean(&pull.source, dps.iter().map(|x| x.name.as_str()))
+                    hint(p, &pull.source, dps.iter().map(|x| x.name.as_str()))
                 ),
             )),
         }
@@ -170,6 +172,7 @@ pub(super) fn boundary_groups(
     s: &Scenario,
     groups: &[ClientGroup],
     dps: &[Server],
+    named: &Named,
     p: &mut Vec<Problem>,
 ) -> (Vec<BoundaryGroup>, Vec<Option<u16>>) {
     let names = unique_names(
@@ -196,12 +199,12 @@ pub(super) fn boundary_groups(
         let path = format!("boundary_groups[{i}]");
         for (j, name) in spec.clients.iter().enumerate() {
             let at = format!("{path}.clients[{j}]");
-            match groups.iter().position(|g| g.name == *name) {
+            match named.groups.get(name) {
                 None => p.push(Problem::new(
                     at,
                     format!(
                         "no client group is called `{name}`{}",
-                        did_you_mean(name, groups.iter().map(|g| g.name.as_str()))
+                        hint(p, name, groups.iter().map(|g| g.name.as_str()))
                     ),
                 )),
                 Some(g) if member[g].is_some() => p.push(Problem::new(
@@ -213,13 +216,13 @@ pub(super) fn boundary_groups(
         }
         let mut bg_dps = Vec::new();
         for (j, name) in spec.distribution_points.iter().enumerate() {
-            match dps.iter().position(|x| x.name.eq_ignore_ascii_case(name)) {
+            match named.dps.get(name) {
                 Some(k) => bg_dps.push(ServerId(k as u32)),
                 None => p.push(Problem::new(
                     format!("{path}.distribution_points[{j}]"),
                     format!(
                         "no distribution point is called `{name}`{}",
-                        did_you_mean(name, dps.iter().map(|x| x.name.as_str()))
+                        hint(p, name, dps.iter().map(|x| x.name.as_str()))
                     ),
                 )),
             }
@@ -237,7 +240,11 @@ pub(super) fn boundary_groups(
                     format!(
                         "no boundary group is called `{}`{}",
                         n.group,
-                        did_you_mean(&n.group, s.boundary_groups.iter().map(|b| b.name.as_str()))
+                        hint(
+                            p,
+                            &n.group,
+                            s.boundary_groups.iter().map(|b| b.name.as_str())
+                        )
                     ),
                 )),
             }

@@ -14,6 +14,7 @@ pub(super) fn deployments(
     ids: &BTreeMap<&str, UpdateId>,
     groups: &[ClientGroup],
     dps: &[Server],
+    named: &Named,
     top: Option<SiteId>,
     cal: Option<&Calendar>,
     p: &mut Vec<Problem>,
@@ -45,7 +46,7 @@ pub(super) fn deployments(
                 format!("actions[{i}].deployment"),
                 format!(
                     "no deployment has the id `{deployment}`{}",
-                    did_you_mean(deployment, s.deployments.iter().map(|d| d.id.as_str()))
+                    hint(p, deployment, s.deployments.iter().map(|d| d.id.as_str()))
                 ),
             ));
         }
@@ -61,7 +62,7 @@ pub(super) fn deployments(
                     format!("{path}.updates[{j}]"),
                     format!(
                         "no update in the catalog has the id `{u}`{}",
-                        did_you_mean(u, s.catalog.iter().map(|u| u.id.as_str()))
+                        hint(p, u, s.catalog.iter().map(|u| u.id.as_str()))
                     ),
                 )),
             }
@@ -86,7 +87,7 @@ pub(super) fn deployments(
             randomization: d.deadline_randomization.map(|x| x.0),
         };
         if d.phases.is_empty() {
-            let targets = targets(&d.target, &path, groups, p);
+            let targets = targets(&d.target, &path, groups, named, p);
             let package = package_dps(
                 &d.distribution_points,
                 &path,
@@ -94,6 +95,7 @@ pub(super) fn deployments(
                 groups,
                 &targets,
                 dps,
+                named,
                 p,
             );
             if let (Some(_), Some(dps)) = (site, package) {
@@ -108,7 +110,7 @@ pub(super) fn deployments(
         // One deployment per phase (phases.rs): the first begins at `created`.
         for (j, ph) in d.phases.iter().enumerate() {
             let path = format!("{path}.phases[{j}]");
-            let targets = targets(&ph.target, &path, groups, p);
+            let targets = targets(&ph.target, &path, groups, named, p);
             let package = package_dps(
                 &d.distribution_points,
                 &path,
@@ -116,6 +118,7 @@ pub(super) fn deployments(
                 groups,
                 &targets,
                 dps,
+                named,
                 p,
             );
             let (Some(_), Some(dps)) = (site, package) else {
@@ -179,7 +182,7 @@ pub(super) fn site_of(
     if found.is_none() {
         p.push(Problem::new(
             format!("{path}.site"),
-            format!("no site has the code `{code}`{}", site_hint(s, code)),
+            format!("no site has the code `{code}`{}", site_hint(p, s, code)),
         ));
     }
     found
@@ -189,18 +192,19 @@ pub(super) fn targets(
     spec: &[crate::scenario::TargetSpec],
     path: &str,
     groups: &[ClientGroup],
+    named: &Named,
     p: &mut Vec<Problem>,
 ) -> Vec<(GroupId, f64)> {
     let mut targets = Vec::new();
     for (j, t) in spec.iter().enumerate() {
-        match groups.iter().position(|g| g.name == t.group) {
+        match named.groups.get(&t.group) {
             Some(g) => targets.push((GroupId(g as u32), t.share)),
             None => p.push(Problem::new(
                 format!("{path}.target[{j}].group"),
                 format!(
                     "no client group is called `{}`{}",
                     t.group,
-                    did_you_mean(&t.group, groups.iter().map(|g| g.name.as_str()))
+                    hint(p, &t.group, groups.iter().map(|g| g.name.as_str()))
                 ),
             )),
         }
@@ -209,6 +213,7 @@ pub(super) fn targets(
 }
 
 /// The DPs of a deployment's package: as listed, or those serving its targeted groups.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn package_dps(
     listed: &Option<Vec<String>>,
     path: &str,
@@ -216,19 +221,20 @@ pub(super) fn package_dps(
     groups: &[ClientGroup],
     targets: &[(GroupId, f64)],
     dps: &[Server],
+    named: &Named,
     p: &mut Vec<Problem>,
 ) -> Option<Vec<ServerId>> {
     let mut package = Vec::new();
     match listed {
         Some(names) => {
             for (j, name) in names.iter().enumerate() {
-                match dps.iter().position(|x| x.name.eq_ignore_ascii_case(name)) {
+                match named.dps.get(name) {
                     Some(k) => package.push(ServerId(k as u32)),
                     None => p.push(Problem::new(
                         format!("{path}.distribution_points[{j}]"),
                         format!(
                             "no distribution point is called `{name}`{}",
-                            did_you_mean(name, dps.iter().map(|x| x.name.as_str()))
+                            hint(p, name, dps.iter().map(|x| x.name.as_str()))
                         ),
                     )),
                 }

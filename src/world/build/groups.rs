@@ -22,7 +22,11 @@ pub(super) fn client_groups(
         let Some(&site) = codes.get(&g.site.to_ascii_uppercase()) else {
             p.push(Problem::new(
                 format!("clients[{i}].site"),
-                format!("no site has the code `{}`{}", g.site, site_hint(s, &g.site)),
+                format!(
+                    "no site has the code `{}`{}",
+                    g.site,
+                    site_hint(p, s, &g.site)
+                ),
             ));
             continue;
         };
@@ -64,7 +68,7 @@ pub(super) fn client_groups(
                     format!(
                         "no update in the catalog has the id `{}`{}",
                         a.update,
-                        did_you_mean(&a.update, s.catalog.iter().map(|u| u.id.as_str()))
+                        hint(p, &a.update, s.catalog.iter().map(|u| u.id.as_str()))
                     ),
                 )),
             }

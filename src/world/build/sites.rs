@@ -55,7 +55,7 @@ pub(super) fn site_tree(
                 path,
                 format!(
                     "no site has the code `{parent_code}`{}",
-                    site_hint(s, parent_code)
+                    site_hint(p, s, parent_code)
                 ),
             ));
             continue;
@@ -123,8 +123,8 @@ pub(super) fn site_tree(
 }
 
 /// The suggestion for a site code the file names but no site has.
-pub(super) fn site_hint(s: &Scenario, code: &str) -> String {
-    did_you_mean(code, s.sites.iter().map(|x| x.code.as_str()))
+pub(super) fn site_hint(p: &[Problem], s: &Scenario, code: &str) -> String {
+    hint(p, code, s.sites.iter().map(|x| x.code.as_str()))
 }
 
 pub(super) fn empty_site(spec: &crate::scenario::SiteSpec) -> Site {
@@ -298,10 +298,15 @@ pub(super) fn servers(
             Role::Dp => &spec.distribution_points,
         };
         for (j, name) in names.iter().enumerate() {
-            if seen.insert(name.to_ascii_uppercase(), ()).is_some() {
+            let first = *seen
+                .entry(name.to_ascii_uppercase())
+                .or_insert((name.as_str(), i, j));
+            if (first.1, first.2) != (i, j) {
+                let (earlier, fi, fj) = first;
+                let note = super::case_note(earlier, name, &format!("sites[{fi}].{field}[{fj}]"));
                 p.push(Problem::new(
                     format!("sites[{i}].{field}[{j}]"),
-                    format!("`{name}` is used twice; expected a unique server name"),
+                    format!("`{name}` is used twice{note}; expected a unique server name"),
                 ));
             }
             let id = ServerId(out.len() as u32);

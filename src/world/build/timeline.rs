@@ -6,43 +6,38 @@ pub(super) fn outages(
     s: &Scenario,
     sups: &[Sup],
     dps: &[Server],
+    named: &Named,
     cal: Option<&Calendar>,
     p: &mut Vec<Problem>,
 ) -> Vec<Outage> {
+    let wsus = ByName::folded(sups.iter().map(|x| x.name.as_str()));
     let mut out = Vec::new();
     for (i, f) in s.faults.iter().enumerate() {
         let (target, from, to) = match f {
             Fault::UpstreamUnavailable { from, to } => (OutageTarget::Upstream, from, to),
-            Fault::DpUnavailable { server, from, to } => {
-                match dps.iter().position(|x| x.name.eq_ignore_ascii_case(server)) {
-                    Some(k) => (OutageTarget::Dp(ServerId(k as u32)), from, to),
-                    None => {
-                        p.push(Problem::new(
-                            format!("faults[{i}].server"),
-                            format!(
-                                "no distribution point is called `{server}`{}",
-                                did_you_mean(server, dps.iter().map(|x| x.name.as_str()))
-                            ),
-                        ));
-                        continue;
-                    }
+            Fault::DpUnavailable { server, from, to } => match named.dps.get(server) {
+                Some(k) => (OutageTarget::Dp(ServerId(k as u32)), from, to),
+                None => {
+                    p.push(Problem::new(
+                        format!("faults[{i}].server"),
+                        format!(
+                            "no distribution point is called `{server}`{}",
+                            hint(p, server, dps.iter().map(|x| x.name.as_str()))
+                        ),
+                    ));
+                    continue;
                 }
-            }
-            Fault::WsusUnavailable { server, from, to } => {
-                match sups
-                    .iter()
-                    .position(|x| x.name.eq_ignore_ascii_case(server))
-                {
-                    Some(k) => (OutageTarget::Wsus(SupId(k as u16)), from, to),
-                    None => {
-                        p.push(Problem::new(
-                            format!("faults[{i}].server"),
-                            format!("no software update point is called `{server}`"),
-                        ));
-                        continue;
-                    }
+            },
+            Fault::WsusUnavailable { server, from, to } => match wsus.get(server) {
+                Some(k) => (OutageTarget::Wsus(SupId(k as u16)), from, to),
+                None => {
+                    p.push(Problem::new(
+                        format!("faults[{i}].server"),
+                        format!("no software update point is called `{server}`"),
+                    ));
+                    continue;
                 }
-            }
+            },
         };
         out.push(Outage {
             target,
