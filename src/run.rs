@@ -146,6 +146,16 @@ pub fn parse_client_range(s: &str) -> Result<Range<u64>, String> {
 /// has been written when this fails.
 pub fn check(world: &World, opts: &RunOptions) -> Result<(), RunError> {
     view(world, opts)?;
+    // The scenario's own end was checked against the calendar's last day; --until moves it.
+    if let (Some(until), Some(calendar)) = (opts.until, &world.calendar)
+        && let Some((_, why)) = crate::scenario::past_the_calendar(
+            calendar,
+            world.end,
+            &crate::scenario::When::Offset(crate::scenario::Dur(until)),
+        )
+    {
+        return Err(RunError::Argument(format!("--until: {why}")));
+    }
     if let Some(range) = &opts.trace_clients
         && range.start >= world.clients()
     {

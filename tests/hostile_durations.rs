@@ -167,6 +167,23 @@ fn a_run_past_year_9999_is_refused_at_the_field_that_takes_it_there() {
     // The last end the calendar can place is accepted.
     let (code, _, err) = cmsim_check(&with("9999-12-10T00:00Z", "13d"));
     assert_eq!(code, 0, "{err}");
+    // --until moves the end: past the calendar, it is refused as the file's `end` is.
+    let path = common::hostile::scenario("until9999", &with("9999-12-10T00:00Z", "1d"));
+    let out = path.parent().unwrap().join("out");
+    let (code, _, err) = common::hostile::cmsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--until",
+        "20d",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert_has(
+        &err,
+        &["--until:", "expected an end at most 13d after the start"],
+    );
+    assert!(!out.exists());
 }
 
 /// `cmsim check` on the scenario text `src`.
