@@ -62,30 +62,44 @@ fn machine_counts_hold_together_and_forgeries_of_them_are_caught() {
         }),
         "a restart that left the machine pending restart",
     );
-    let set = |field: &'static str, n: u64| {
-        move |mut v: Value| {
+    // (line kind, field, forged value, what verify says)
+    let forgeries = [
+        (
+            "db_machines_compliant",
+            "count",
+            21,
+            "learned of 21 compliant machines of 20 targeted",
+        ),
+        (
+            "deployment_created",
+            "required",
+            0,
+            "which found 0 required at its creation",
+        ),
+        (
+            "deployment_created",
+            "targeted",
+            5,
+            "5 machines targeted: its groups, taken whole, hold 20",
+        ),
+        (
+            "targeted_machines",
+            "compliant",
+            30,
+            "more machines compliant than targeted",
+        ),
+        (
+            "applicability",
+            "required",
+            19,
+            "20 machines of g installed KB1, which 19 of them needed at the start",
+        ),
+    ];
+    for (kind, field, n, says) in forgeries {
+        let set = |mut v: Value| {
             v[field] = n.into();
             Some(v)
-        }
-    };
-    caught(
-        forge(&trace, "db_machines_compliant", set("count", 21)),
-        "learned of 21 compliant machines of 20 targeted",
-    );
-    caught(
-        forge(&trace, "deployment_created", set("required", 0)),
-        "which found 0 required at its creation",
-    );
-    caught(
-        forge(&trace, "deployment_created", set("targeted", 5)),
-        "5 machines targeted: its groups, taken whole, hold 20",
-    );
-    caught(
-        forge(&trace, "targeted_machines", set("compliant", 30)),
-        "more machines compliant than targeted",
-    );
-    caught(
-        forge(&trace, "applicability", set("required", 19)),
-        "20 machines of g installed KB1, which 19 of them needed at the start",
-    );
+        };
+        caught(forge(&trace, kind, set), says);
+    }
 }
