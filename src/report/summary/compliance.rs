@@ -177,8 +177,8 @@ pub struct MpSummary {
     pub state_messages: u64,
     /// Most state messages in one minute.
     pub peak_per_minute: u64,
-    /// Start of that minute.
-    pub peak_at_ms: u64,
+    /// Start of that minute (null: no state messages).
+    pub peak_at_ms: Option<u64>,
     /// Most state messages waiting at it at once (taken in slower than they came).
     pub backlog_peak: u32,
     /// When that peak was first reported.
@@ -316,7 +316,7 @@ fn management_point(world: &World, c: &ComplianceMetrics, p: &PolicyLoad, m: usi
         sends: load.sends,
         state_messages: load.received,
         peak_per_minute: load.peak_per_minute,
-        peak_at_ms: load.peak_at.ms(),
+        peak_at_ms: (load.peak_per_minute > 0).then(|| load.peak_at.ms()),
         backlog_peak: c.backlog.mps[m].peak,
         backlog_peak_at_ms: c.backlog.mps[m].peak_at.map(|t| t.ms()),
     }

@@ -142,8 +142,8 @@ pub struct DpSummary {
     pub bytes: u64,
     /// Most downloads at once.
     pub peak_concurrent: u64,
-    /// When that peak was first reached.
-    pub peak_at_ms: u64,
+    /// When that peak was first reached (null: no downloads).
+    pub peak_at_ms: Option<u64>,
 }
 
 /// Notifications per client, over the clients that got any.
@@ -207,7 +207,7 @@ pub(super) fn deployment(world: &World, m: &DeploymentMetrics) -> DeploymentSumm
             downloads: l.downloads,
             bytes: l.bytes,
             peak_concurrent: l.peak,
-            peak_at_ms: l.peak_at.ms(),
+            peak_at_ms: (l.downloads > 0).then(|| l.peak_at.ms()),
         })
         .collect();
     DeploymentSummary {

@@ -170,11 +170,7 @@ pub(super) fn deployment(out: &mut Doc, s: &Summary, detail: Detail) {
             dp.downloads.to_string(),
             format!("{:.2}", dp.bytes as f64 / 1e9),
             dp.peak_concurrent.to_string(),
-            if dp.downloads > 0 {
-                at(s, Some(dp.peak_at_ms))
-            } else {
-                "—".into()
-            },
+            at(s, dp.peak_at_ms),
         ]);
     }
     out.table(t);

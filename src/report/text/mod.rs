@@ -308,11 +308,7 @@ fn compliance(out: &mut Doc, s: &Summary, detail: Detail) {
             m.sends.to_string(),
             m.state_messages.to_string(),
             m.peak_per_minute.to_string(),
-            if m.peak_per_minute > 0 {
-                at(s, Some(m.peak_at_ms))
-            } else {
-                "—".into()
-            },
+            at(s, m.peak_at_ms),
         ]);
     }
     out.table(t);
