@@ -344,3 +344,20 @@ fn a_misspelt_zone_in_the_start_gets_a_suggestion_as_a_groups_zone_does() {
         ],
     );
 }
+
+/// A date and offset that are each valid but together fall past the last instant is said in
+/// the file's words; jiff's "converting datetime … to timestamp overflowed: parameter 'Unix
+/// timestamp seconds' is not in the required range" reached the user.
+#[test]
+fn a_date_time_past_the_last_instant_is_said_in_the_files_words() {
+    let src = r#"Scenario(name: "x", start: "9999-12-31T23:59:59-23:00", end: "1d",
+        sites: [(code: "P", kind: Primary, sup: "S", management_points: ["M"],
+                 distribution_points: ["D"])],
+        clients: [(name: "g", site: "P", count: 1)], catalog: [], deployments: [])"#;
+    let err = cmsim::load_str("x.ron", src).unwrap_err().to_string();
+    assert!(
+        err.contains("is outside the dates that can be placed (years 1 to 9999 in UTC"),
+        "{err}"
+    );
+    assert!(!err.contains("Unix timestamp"), "{err}");
+}

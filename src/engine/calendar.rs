@@ -43,15 +43,19 @@ impl DateTimeText {
         };
         // `Z` is UTC; a numeric offset is itself.
         let offset = pieces.to_numeric_offset();
+        // The only way a valid date and offset fail to become an instant: past the range.
+        let outside = |_| {
+            format!(
+                "`{text}` is outside the dates that can be placed (years 1 to 9999 in UTC, once \
+                 its offset or zone applies); expected e.g. {DATE_TIME_EXAMPLE}"
+            )
+        };
         let instant = match (offset, &named) {
-            (Some(o), _) => Some(
-                o.to_timestamp(civil)
-                    .map_err(|e| format!("`{text}`: {e}"))?,
-            ),
+            (Some(o), _) => Some(o.to_timestamp(civil).map_err(outside)?),
             (None, Some(z)) => Some(
                 z.to_ambiguous_timestamp(civil)
                     .compatible()
-                    .map_err(|e| format!("`{text}`: {e}"))?,
+                    .map_err(outside)?,
             ),
             (None, None) => None,
         };
