@@ -42,7 +42,7 @@ fn run_prints_a_summary_and_writes_trace_and_summary_json() {
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary["format"], 1);
+    assert_eq!(summary["format"], 2);
     assert_eq!(summary["sites"][0]["code"], "CAS");
     let verify = cmsim(&[
         "verify",

@@ -35,8 +35,9 @@ pub use policy::PolicySummary;
 pub use sites::{SiteSummary, SupSummary, UpdateSummary};
 use sites::{site, update};
 
-/// Version of the summary format.
-pub const FORMAT: u32 = 1;
+/// Version of the summary format. 2: a DP's and an MP's `peak_at_ms` are null when nothing
+/// peaked (no download, no state message); they were 0, a time that never happened.
+pub const FORMAT: u32 = 2;
 
 /// A whole run's summary.
 #[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
