@@ -188,16 +188,10 @@ impl Model<'_> {
     /// created, holding `u`, and targeting `c` itself (a share of a group takes only some of
     /// its clients).
     fn installs_for(&self, c: ClientId, u: usize) -> u32 {
-        let mut found = 0;
-        let mut among = self.created & self.deployed.holding(u);
-        while among != 0 {
-            let d = among.trailing_zeros() as usize;
-            among &= among - 1;
-            if self.deployments[d].targeted.contains(c.index()) {
-                found |= 1 << d;
-            }
-        }
-        found
+        let among = self.created & self.deployed.holding(u);
+        super::lanes::ones(0, u64::from(among))
+            .filter(|&d| self.deployments[d].targeted.contains(c.index()))
+            .fold(0, |found, d| found | 1 << d)
     }
 
     /// The post-install scan is done: a restart is planned if an install waits for one, and

@@ -15,7 +15,7 @@ use super::event::Event;
 use super::fact::{Fact, ScanFailure, ScanReason};
 use super::invariant::Invariant;
 use super::{Cx, Model};
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::world::ClientId;
 
 impl Model<'_> {
@@ -36,16 +36,11 @@ impl Model<'_> {
                 format!("client {} failed a {reason:?} scan while {running:?}", c.0),
             );
         }
-        let s = &self.world.settings;
         let head = self.clients.head_mut(c);
         head.scan_failures = head.scan_failures.saturating_add(1);
-        let retry_at = if u32::from(head.scan_failures) <= s.scan_retries {
-            Some(cx.now() + s.scan_retry_interval.0)
-        } else if self.may_switch_sup(c) {
-            Some(cx.now() + s.sup_switch_delay.0)
-        } else {
-            None
-        };
+        let failures = head.scan_failures;
+        let retry_at = (self.retries_left(failures) || self.may_switch_sup(c))
+            .then(|| cx.now() + self.retry_after(failures));
         cx.emit(Fact::ScanFailed {
             client: c,
             sup: self.client_sup(c),
@@ -54,7 +49,6 @@ impl Model<'_> {
             retry_at,
         });
         if let Some(at) = retry_at {
-            let failures = self.clients.head(c).scan_failures;
             cx.schedule_at(
                 at,
                 Event::ScanRetry {
@@ -67,6 +61,22 @@ impl Model<'_> {
         self.job_done(c, cx);
     }
 
+    /// Whether a client that has failed `failures` times in a row retries on its SUP.
+    fn retries_left(&self, failures: u8) -> bool {
+        u32::from(failures) <= self.world.settings.scan_retries
+    }
+
+    /// How long after its `failures`-th failure in a row a client retries: the retry
+    /// interval, or after the last retry the SUP switch delay (where it may switch).
+    fn retry_after(&self, failures: u8) -> SimDuration {
+        let s = &self.world.settings;
+        if self.retries_left(failures) {
+            s.scan_retry_interval.0
+        } else {
+            s.sup_switch_delay.0
+        }
+    }
+
     /// Whether an online scan was served since the failure whose retry comes at `now` (it
     /// was `failures` in a row): its count alone cannot tell, when the served scan reset it
     /// and a new failure brought it back to the same number. The failure was the retry
@@ -74,13 +84,7 @@ impl Model<'_> {
     /// connected in a later second (or the same one: a scan cannot end, and the next connect,
     /// within a second).
     fn served_since_failure(&self, c: ClientId, failures: u8, now: SimTime) -> bool {
-        let s = &self.world.settings;
-        let after = if u32::from(failures) <= s.scan_retries {
-            s.scan_retry_interval.0
-        } else {
-            s.sup_switch_delay.0
-        };
-        let failed_at = now.ms().saturating_sub(after.ms());
+        let failed_at = now.ms().saturating_sub(self.retry_after(failures).ms());
         let online_at = self.clients.head(c).online_at;
         online_at != NEVER_ONLINE && u64::from(online_at) >= failed_at / 1_000
     }

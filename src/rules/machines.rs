@@ -241,7 +241,6 @@ struct Counted<'a> {
 impl<'a> Counted<'a> {
     fn line(&mut self, l: &'a Line, cx: &Ctx, groups: &[(String, u64, u64)], o: &mut Outcome) {
         let d = l.deployment();
-        let clients = groups.iter().fold(0u64, |n, g| n.saturating_add(g.2));
         match l.kind.as_str() {
             "applicability" => {
                 let key = (
@@ -253,31 +252,7 @@ impl<'a> Counted<'a> {
             "targeted_machines" | "deployment_created" => {
                 o.checked += 1;
                 let targeted = l.targeted.unwrap_or(0);
-                if l.kind == "deployment_created"
-                    && let Some(spec) = cx
-                        .scenario
-                        .and_then(|s| s.deployments.iter().find(|x| x.id == d))
-                    && whole_groups(cx, d, groups).is_some()
-                {
-                    let ranges = spec
-                        .target
-                        .iter()
-                        .filter_map(|t| groups.iter().find(|g| g.0.eq_ignore_ascii_case(&t.group)))
-                        .map(|g| (g.1, g.2))
-                        .collect();
-                    let required = l.required.unwrap_or(0);
-                    let updates = spec.updates.clone();
-                    let installs = 0;
-                    self.whole.insert(
-                        d,
-                        Whole {
-                            ranges,
-                            updates,
-                            required,
-                            installs,
-                        },
-                    );
-                }
+                let clients = groups.iter().fold(0u64, |n, g| n.saturating_add(g.2));
                 self.targeted.insert(d, targeted);
                 if l.kind == "targeted_machines" && l.compliant.unwrap_or(0) > targeted {
                     o.fail(l, "more machines compliant than targeted");
@@ -291,14 +266,18 @@ impl<'a> Counted<'a> {
                 // At the start a rule's deployment targets nobody yet (its run does).
                 if l.kind == "deployment_created"
                     && let Some(whole) = whole_groups(cx, d, groups)
-                    && whole != targeted
                 {
-                    o.fail(
-                        l,
-                        &format!(
-                            "{targeted} machines targeted: its groups, taken whole, hold {whole}"
-                        ),
-                    );
+                    let held = whole.ranges.iter().fold(0u64, |n, r| n.saturating_add(r.1));
+                    if held != targeted {
+                        o.fail(
+                            l,
+                            &format!(
+                                "{targeted} machines targeted: its groups, taken whole, hold {held}"
+                            ),
+                        );
+                    }
+                    let required = l.required.unwrap_or(0);
+                    self.whole.insert(d, Whole { required, ..whole });
                 }
             }
             _ => {
@@ -371,16 +350,26 @@ impl<'a> Counted<'a> {
     }
 }
 
-/// The machines of deployment `d`'s groups, when the scenario has it take each whole (no
-/// share below 1, no phases: a phase takes its own collection).
-fn whole_groups(cx: &Ctx, d: &str, groups: &[(String, u64, u64)]) -> Option<u64> {
+/// Deployment `d`'s groups and updates, when the scenario has it take each group whole (no
+/// share below 1, no phases: a phase takes its own collection); nothing counted yet.
+fn whole_groups(cx: &Ctx, d: &str, groups: &[(String, u64, u64)]) -> Option<Whole> {
     let spec = cx.scenario?.deployments.iter().find(|x| x.id == d)?;
     if !spec.phases.is_empty() || spec.target.iter().any(|t| t.share < 1.0) {
         return None;
     }
-    spec.target.iter().try_fold(0u64, |sum, t| {
-        let g = groups.iter().find(|g| g.0.eq_ignore_ascii_case(&t.group))?;
-        Some(sum.saturating_add(g.2))
+    let ranges = spec
+        .target
+        .iter()
+        .map(|t| {
+            let g = groups.iter().find(|g| g.0.eq_ignore_ascii_case(&t.group))?;
+            Some((g.1, g.2))
+        })
+        .collect::<Option<_>>()?;
+    Some(Whole {
+        ranges,
+        updates: spec.updates.clone(),
+        required: 0,
+        installs: 0,
     })
 }
 
