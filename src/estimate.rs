@@ -158,7 +158,7 @@ pub fn estimate(world: &World, sample: SimDuration) -> Estimate {
 /// one output that grows with groups × samples (the others keep a row per change, or per
 /// level, and stay in megabytes).
 pub fn output_bytes(world: &World, sample: SimDuration) -> u64 {
-    let samples = (world.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2;
+    let samples = samples(world, sample);
     world
         .groups
         .iter()
@@ -408,9 +408,15 @@ pub struct SeriesRows {
     pub rows: u64,
 }
 
+/// Samples of a run of `w` every `sample`: one at each multiple up to the end, and the
+/// end's own.
+fn samples(w: &World, sample: SimDuration) -> u64 {
+    (w.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2
+}
+
 /// The rows of the compliance series of `w` sampled every `sample`.
 pub fn series_rows(w: &World, sample: SimDuration) -> SeriesRows {
-    let samples = (w.end - SimTime::ZERO).ms() / sample.ms().max(1) + 2;
+    let samples = samples(w, sample);
     SeriesRows {
         samples,
         rows: samples
